@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export ANZE_DEBUG ?= 1
+
+.PHONY: run test setup deps npm browser lint format migrate demo bench clean
+
+run: setup migrate ## serve the system with demo data at http://127.0.0.1:$(PORT), with the background worker
+	$(PY) manage.py demo_data --if-empty
+	PORT=$(PORT) bin/run-dev
+
+test: setup browser ## ruff + the whole pytest suite (browser tests included)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	ANZE_DEBUG=0 ANZE_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+setup: deps npm
+
+deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $@
+
+npm: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: ## Debian's Chromium and a Chinese font for the browser tests
+	@bin/ensure-chromium
+
+migrate: deps
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo_data
+
+lint:
+	$(VENV)/bin/ruff check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,153 @@
+"""The permission catalogue and the menus built from it.
+
+Every view declares one of these codes (``@requires("order.quote")``); roles hold sets of them; the sidebar
+shows a menu entry only when the user holds its permission; the role editor shows them as a tree grouped by
+menu. Adding a feature means adding its permissions (and its menu entry) here — nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from anze.core.sides import Side
+
+ALL_SIDES = frozenset(Side.values)
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    label: str
+    group: str  # the menu group it appears under in the role editor (订单管理, 账号管理, …)
+    sides: frozenset[str]
+    admin_only: bool = False  # held only by the 管理员 role, never offered in the role editor
+
+
+def _p(code: str, label: str, group: str, *sides: str, admin_only: bool = False) -> Permission:
+    return Permission(code, label, group, frozenset(sides) if sides else ALL_SIDES, admin_only)
+
+
+PERMISSIONS: tuple[Permission, ...] = (
+    # --- 保险端 ---------------------------------------------------------------------------------------------
+    _p("order.view", "查看订单", "订单管理", Side.INSURER),
+    _p("order.quote", "报价", "订单管理", Side.INSURER),
+    _p("order.payment_notice", "上传付款通知书", "订单管理", Side.INSURER),
+    _p("order.payment_review", "支付审核", "订单管理", Side.INSURER),
+    _p("order.issue", "出函 / 保单信息补录", "订单管理", Side.INSURER),
+    _p("order.offline_create", "新增线下订单", "订单管理", Side.INSURER),
+    _p("order.cancel", "取消订单", "订单管理", Side.INSURER),
+    _p("order.export", "导出订单", "订单管理", Side.INSURER),
+    _p("policy.view", "查看保单", "保单管理", Side.INSURER),
+    _p("policy.assign_service", "申请第三方安全服务", "保单管理", Side.INSURER),
+    _p("policy.export", "导出保单", "保单管理", Side.INSURER),
+    _p("complaint.handle", "处理投诉", "投诉管理", Side.INSURER, Side.SERVICE_ORG),
+    _p("sms.view", "查看短信记录", "短信记录", Side.INSURER, Side.PLATFORM),
+    _p("sms.resend", "重发短信", "短信记录", Side.INSURER, Side.PLATFORM),
+    # --- 企业端 ---------------------------------------------------------------------------------------------
+    _p("portal.apply", "投保申请", "投保管理", Side.ENTERPRISE),
+    _p("portal.order.view", "查看我的订单", "投保管理", Side.ENTERPRISE),
+    _p("portal.order.act", "确认报价 / 上传付款凭证 / 取消", "投保管理", Side.ENTERPRISE),
+    _p("portal.policy.view", "查看我的保单", "保单与服务", Side.ENTERPRISE),
+    _p("portal.service.confirm", "确认服务记录", "保单与服务", Side.ENTERPRISE),
+    _p("portal.complaint", "服务投诉", "保单与服务", Side.ENTERPRISE),
+    # --- 服务机构端 -------------------------------------------------------------------------------------------
+    _p("service.order.view", "查看服务订单", "服务订单", Side.SERVICE_ORG),
+    _p("service.order.respond", "接受 / 拒绝服务", "服务订单", Side.SERVICE_ORG),
+    _p("service.plan.manage", "服务计划", "服务订单", Side.SERVICE_ORG),
+    _p("service.record.manage", "服务记录", "服务订单", Side.SERVICE_ORG),
+    _p("service.inspection.manage", "检查管理", "检查管理", Side.SERVICE_ORG),
+    _p("service.video.manage", "现场视频", "现场视频", Side.SERVICE_ORG),
+    _p("service.staff.manage", "综合人事管理", "综合人事管理", Side.SERVICE_ORG),
+    # --- 监管端 -------------------------------------------------------------------------------------------------
+    _p("regulator.view", "监管查询（订单、保单、服务进度）", "监管查询", Side.REGULATOR),
+    _p("regulator.stats", "统计分析", "统计分析", Side.REGULATOR),
+    # --- 平台管理 -----------------------------------------------------------------------------------------------
+    _p("platform.org.manage", "机构管理", "机构管理", Side.PLATFORM),
+    _p("platform.basedata.manage", "基础数据", "基础数据", Side.PLATFORM),
+    # --- every side: 系统管理 -----------------------------------------------------------------------------------
+    _p("system.user.view", "查看账号", "账号管理"),
+    _p("system.user.add", "新增账号", "账号管理"),
+    _p("system.user.edit", "编辑账号 / 启用停用 / 重置密码", "账号管理"),
+    _p("system.user.delete", "删除账号", "账号管理"),
+    _p("system.user.export", "导出账号", "账号管理"),
+    _p("system.role.view", "查看角色", "角色管理"),
+    _p("system.role.add", "新增角色", "角色管理"),
+    _p("system.role.edit", "编辑角色", "角色管理"),
+    _p("system.role.delete", "删除角色", "角色管理"),
+    _p("system.log.operation", "操作日志", "操作日志", admin_only=True),
+    _p("system.log.login", "登录日志", "登录日志", admin_only=True),
+)
+
+# Pseudo-permission: any signed-in user of the side (home page, 个人中心, 消息中心).
+SIGNED_IN = "signed_in"
+
+_BY_CODE: dict[str, Permission] = {p.code: p for p in PERMISSIONS}
+_BY_CODE[SIGNED_IN] = Permission(SIGNED_IN, "登录后可用", "", ALL_SIDES)
+
+
+def get(code: str) -> Permission:
+    return _BY_CODE[code]
+
+
+def exists(code: str) -> bool:
+    return code in _BY_CODE
+
+
+@cache
+def codes_for_side(side: str) -> frozenset[str]:
+    """Every grantable code of a side, plus the admin-only ones (held by 管理员)."""
+    return frozenset(p.code for p in PERMISSIONS if side in p.sides)
+
+
+@cache
+def grantable_for_side(side: str) -> tuple[Permission, ...]:
+    return tuple(p for p in PERMISSIONS if side in p.sides and not p.admin_only)
+
+
+def tree_for_side(side: str) -> list[tuple[str, list[Permission]]]:
+    """The role editor's tree: [(group label, [permissions…]), …] in catalogue order."""
+    groups: dict[str, list[Permission]] = {}
+    for perm in grantable_for_side(side):
+        groups.setdefault(perm.group, []).append(perm)
+    return list(groups.items())
+
+
+# --- menus ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str  # relative to the side's namespace: "system:user_list" → "insurer:system:user_list"
+    permission: str
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    icon: str
+    items: tuple[MenuItem, ...] = field(default_factory=tuple)
+
+
+MenuEntry = MenuItem | MenuGroup
+
+_SYSTEM = MenuGroup(
+    "系统管理",
+    "settings",
+    (
+        MenuItem("账号管理", "system:user_list", "system.user.view"),
+        MenuItem("角色管理", "system:role_list", "system.role.view"),
+        MenuItem("操作日志", "system:operation_log", "system.log.operation"),
+        MenuItem("登录日志", "system:login_log", "system.log.login"),
+    ),
+)
+
+_HOME = MenuItem("首页", "home", SIGNED_IN, "home")
+
+MENUS: dict[str, tuple[MenuEntry, ...]] = {
+    Side.INSURER: (_HOME, _SYSTEM),
+    Side.ENTERPRISE: (_HOME, _SYSTEM),
+    Side.SERVICE_ORG: (_HOME, _SYSTEM),
+    Side.REGULATOR: (_HOME, _SYSTEM),
+    Side.PLATFORM: (_HOME, _SYSTEM),
+}

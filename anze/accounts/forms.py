@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anze.core.forms import SearchForm, StyledFormMixin
+from anze.core.validators import validate_mobile
+
+from . import catalogue
+from .models import Organisation, Role, User
+
+
+class LoginForm(StyledFormMixin, forms.Form):
+    username = forms.CharField(
+        label="账号",
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"placeholder": "请输入账号", "autofocus": True, "autocomplete": "username"}
+        ),
+    )
+    password = forms.CharField(
+        label="密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"placeholder": "请输入密码", "autocomplete": "current-password"}),
+    )
+
+
+class _UserFields(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label="姓名", max_length=30, widget=forms.TextInput(attrs={"placeholder": "请输入姓名"})
+    )
+    mobile = forms.CharField(
+        label="手机号码",
+        max_length=11,
+        validators=[validate_mobile],
+        widget=forms.TextInput(attrs={"placeholder": "请输入11位手机号码", "inputmode": "numeric"}),
+    )
+
+
+class UserForm(_UserFields):
+    """新增 / 编辑账号. On edit the login name is shown read-only and the password is optional (the pencil)."""
+
+    username = forms.RegexField(
+        label="登录账号",
+        max_length=30,
+        regex=r"^[A-Za-z0-9_.@-]{3,30}$",
+        error_messages={"invalid": "登录账号为3-30位字母、数字或 _ . @ -"},
+        widget=forms.TextInput(attrs={"placeholder": "请输入登录账号", "autocomplete": "off"}),
+    )
+    roles = forms.ModelMultipleChoiceField(
+        label="角色", queryset=Role.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    password = forms.CharField(
+        label="密码",
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"placeholder": "请输入密码", "autocomplete": "new-password"}),
+        help_text="至少8位，须同时包含字母和数字",
+    )
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+    remark = forms.CharField(
+        label="备注", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["username", "name", "mobile", "password", "roles", "is_active", "remark"]
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, instance: User | None = None, **kwargs: Any
+    ) -> None:
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "username": instance.username,
+                    "name": instance.name,
+                    "mobile": instance.mobile,
+                    "roles": list(instance.roles.all()),
+                    "is_active": instance.is_active,
+                    "remark": instance.remark,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].queryset = Role.objects.filter(organisation=organisation)
+        if instance is not None:
+            self.fields["username"].disabled = True
+            self.fields["password"].label = "新密码"
+            self.fields["password"].help_text = "不修改请留空；至少8位，须同时包含字母和数字"
+        else:
+            self.fields["password"].required = True
+
+    @property
+    def is_edit(self) -> bool:
+        return self.instance is not None
+
+
+class UserSearchForm(SearchForm):
+    username = forms.CharField(
+        label="登录账号", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入登录账号"})
+    )
+    name = forms.CharField(
+        label="姓名", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入姓名"})
+    )
+    mobile = forms.CharField(
+        label="手机号码", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入手机号码"})
+    )
+    role = forms.ModelChoiceField(
+        label="角色", queryset=Role.objects.none(), required=False, empty_label="全部"
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), ("1", "启用"), ("0", "停用")]
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = Role.objects.filter(organisation=organisation)
+
+
+class RoleForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label="角色名称", max_length=30, widget=forms.TextInput(attrs={"placeholder": "请输入角色名称"})
+    )
+    permissions = forms.MultipleChoiceField(label="权限", required=False, widget=forms.CheckboxSelectMultiple)
+    remark = forms.CharField(
+        label="备注", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, instance: Role | None = None, **kwargs: Any
+    ) -> None:
+        self.instance = instance
+        self.side = organisation.kind
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "remark": instance.remark,
+                    "permissions": sorted(instance.effective_permissions(organisation.kind)),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].choices = [
+            (p.code, p.label) for p in catalogue.grantable_for_side(self.side)
+        ]
+        if instance is not None and instance.is_admin:
+            self.fields["name"].disabled = True
+            self.fields["permissions"].disabled = True
+
+    def tree(self) -> list[dict[str, Any]]:
+        """The permission tree for the template: groups with their check boxes and checked state."""
+        selected = set(self["permissions"].value() or [])
+        return [
+            {
+                "label": group,
+                "perms": [{"code": p.code, "label": p.label, "checked": p.code in selected} for p in perms],
+            }
+            for group, perms in catalogue.tree_for_side(self.side)
+        ]
+
+
+class RoleSearchForm(SearchForm):
+    name = forms.CharField(
+        label="角色名称", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入角色名称"})
+    )
+
+
+class ProfileForm(_UserFields):
+    pass
+
+
+class PasswordChangeForm(StyledFormMixin, forms.Form):
+    old_password = forms.CharField(
+        label="原密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label="新密码",
+        strip=False,
+        help_text="至少8位，须同时包含字母和数字",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm_password = forms.CharField(
+        label="确认新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_password") and data.get("confirm_password") != data.get("new_password"):
+            self.add_error("confirm_password", "两次输入的密码不一致")
+        return data

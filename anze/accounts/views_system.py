@@ -1,0 +1,214 @@
+"""系统管理 on every side: 账号管理 (seed 3.3) and 角色管理 (seed 3.4)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from anze.core.errors import Refused
+from anze.core.exports import xlsx_response
+from anze.core.forms import apply_refusal
+from anze.core.pagination import paginate
+from anze.core.sides import side_namespace
+from anze.core.views import INVALID, done, refused, render_form, render_list
+
+from . import selectors, services
+from .access import requires
+from .forms import RoleForm, RoleSearchForm, UserForm, UserSearchForm
+
+
+def _url(request: HttpRequest, name: str) -> str:
+    return reverse(f"{side_namespace(request.side)}:system:{name}")
+
+
+# --- 账号管理 ------------------------------------------------------------------------------------------------
+@requires("system.user.view")
+def user_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    search = UserSearchForm(request.GET, organisation=organisation)
+    page = paginate(request, selectors.users_for(user=request.user, filters=search.values()))
+    return render_list(request, "accounts/user_list.html", {"search": search, "page": page})
+
+
+@requires("system.user.export")
+def user_export(request: HttpRequest) -> HttpResponse:
+    search = UserSearchForm(request.GET, organisation=request.user.organisation)
+    users = selectors.users_for(user=request.user, filters=search.values())
+    rows = (
+        (
+            u.username,
+            u.name,
+            u.mobile,
+            "、".join(r.name for r in u.roles.all()),
+            "启用" if u.is_active else "停用",
+            u.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        )
+        for u in users.iterator(chunk_size=500)
+    )
+    return xlsx_response(
+        "账号列表",
+        ["登录账号", "姓名", "手机号码", "角色", "状态", "创建时间"],
+        rows,
+        widths=[18, 14, 16, 30, 8, 22],
+    )
+
+
+@requires("system.user.add")
+def user_create(request: HttpRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    form = UserForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_create(
+                organisation=organisation,
+                username=data["username"],
+                name=data["name"],
+                mobile=data["mobile"],
+                password=data["password"],
+                roles=data["roles"],
+                is_active=data["is_active"],
+                remark=data["remark"],
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "新增成功", _url(request, "user_list"))
+    status = INVALID if form.is_bound else 200
+    return render_form(request, "accounts/user_form.html", {"form": form, "title": "新增账号"}, status=status)
+
+
+@requires("system.user.edit")
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_for(user=request.user, pk=pk)
+    form = UserForm(request.POST or None, organisation=request.user.organisation, instance=target)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=request.user,
+                user=target,
+                name=data["name"],
+                mobile=data["mobile"],
+                roles=data["roles"],
+                remark=data["remark"],
+                is_active=data["is_active"],
+                new_password=data["password"],
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "修改成功", _url(request, "user_list"))
+    status = INVALID if form.is_bound else 200
+    return render_form(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": "编辑账号", "target": target},
+        status=status,
+    )
+
+
+@requires("system.user.delete")
+def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_for(user=request.user, pk=pk)
+    if request.method != "POST":
+        return render_form(
+            request,
+            "core/confirm.html",
+            {
+                "title": "删除账号",
+                "question": f"是否确认删除账号“{target.username}”（{target.name}）？",
+                "action": request.path,
+                "cancel_url": _url(request, "user_list"),
+                "danger": True,
+            },
+        )
+    try:
+        services.user_delete(actor=request.user, user=target)
+    except Refused as exc:
+        return refused(request, exc.message, _url(request, "user_list"))
+    return done(request, "删除成功", _url(request, "user_list"))
+
+
+@require_POST
+@requires("system.user.edit")
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_for(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=target, active=active)
+    except Refused as exc:
+        return refused(request, exc.message, _url(request, "user_list"))
+    return done(request, "已启用" if active else "已停用", _url(request, "user_list"))
+
+
+# --- 角色管理 ------------------------------------------------------------------------------------------------
+@requires("system.role.view")
+def role_list(request: HttpRequest) -> HttpResponse:
+    search = RoleSearchForm(request.GET)
+    page = paginate(request, selectors.roles_for(user=request.user, filters=search.values()))
+    return render_list(request, "accounts/role_list.html", {"search": search, "page": page})
+
+
+@requires("system.role.add")
+def role_create(request: HttpRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    form = RoleForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.role_create(
+                organisation=organisation,
+                name=data["name"],
+                permissions=data["permissions"],
+                remark=data["remark"],
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "新增成功", _url(request, "role_list"))
+    status = INVALID if form.is_bound else 200
+    return render_form(request, "accounts/role_form.html", {"form": form, "title": "新增角色"}, status=status)
+
+
+@requires("system.role.edit")
+def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    role = selectors.role_for(user=request.user, pk=pk)
+    form = RoleForm(request.POST or None, organisation=request.user.organisation, instance=role)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.role_update(
+                role=role, name=data["name"], permissions=data["permissions"], remark=data["remark"]
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "修改成功", _url(request, "role_list"))
+    status = INVALID if form.is_bound else 200
+    return render_form(
+        request, "accounts/role_form.html", {"form": form, "title": "编辑角色", "role": role}, status=status
+    )
+
+
+@requires("system.role.delete")
+def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    role = selectors.role_for(user=request.user, pk=pk)
+    if request.method != "POST":
+        return render_form(
+            request,
+            "core/confirm.html",
+            {
+                "title": "删除角色",
+                "question": f"是否确认删除角色“{role.name}”？",
+                "action": request.path,
+                "cancel_url": _url(request, "role_list"),
+                "danger": True,
+            },
+        )
+    try:
+        services.role_delete(role=role)
+    except Refused as exc:
+        return refused(request, exc.message, _url(request, "role_list"))
+    return done(request, "删除成功", _url(request, "role_list"))

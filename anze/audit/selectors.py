@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from anze.accounts import catalogue
+from anze.accounts.models import Role, User
+
+from .models import LoginLog
+
+
+def day_start(value: date) -> datetime:
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def day_range(qs: QuerySet[Any], field: str, start: date | None, end: date | None) -> QuerySet[Any]:
+    """Filter ``field`` to [start 00:00, end+1 00:00) in Asia/Shanghai — an index-friendly range."""
+    if start:
+        qs = qs.filter(**{f"{field}__gte": day_start(start)})
+    if end:
+        qs = qs.filter(**{f"{field}__lt": day_start(end + timedelta(days=1))})
+    return qs
+
+
+def login_logs_for(*, user: User, filters: dict[str, Any]) -> QuerySet[LoginLog]:
+    qs = LoginLog.objects.filter(organisation_id=user.organisation_id)
+    if filters.get("username"):
+        qs = qs.filter(username__icontains=filters["username"].strip())
+    if filters.get("ip"):
+        qs = qs.filter(ip__startswith=filters["ip"].strip())
+    if filters.get("success") in ("0", "1"):
+        qs = qs.filter(success=filters["success"] == "1")
+    qs = day_range(qs, "created_at", filters.get("start"), filters.get("end"))
+    return qs.order_by("-created_at", "-id")
+
+
+def operation_logs_for(*, user: User, filters: dict[str, Any]) -> QuerySet[LogEntry]:
+    types = ContentType.objects.get_for_models(User, Role)
+    qs = LogEntry.objects.filter(
+        additional_data__organisation_id=user.organisation_id, content_type__in=list(types.values())
+    )
+    target = filters.get("target")
+    if target == "user":
+        qs = qs.filter(content_type=types[User])
+    elif target == "role":
+        qs = qs.filter(content_type=types[Role])
+    if filters.get("actor"):
+        qs = qs.filter(actor__name__icontains=filters["actor"].strip())
+    qs = day_range(qs, "timestamp", filters.get("start"), filters.get("end"))
+    return qs.select_related("actor", "content_type").order_by("-timestamp", "-id")
+
+
+# --- display ----------------------------------------------------------------------------------------------------
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: "新增",
+    LogEntry.Action.UPDATE: "修改",
+    LogEntry.Action.DELETE: "删除",
+}
+TARGET_LABELS = {"user": "账号", "role": "角色"}
+FIELD_LABELS = {
+    "username": "登录账号",
+    "name": "名称",
+    "mobile": "手机号码",
+    "is_active": "启用",
+    "deleted_at": "删除时间",
+    "remark": "备注",
+    "roles": "角色",
+    "permissions": "权限",
+    "organisation": "所属机构",
+    "is_admin": "管理员角色",
+    "created_at": "创建时间",
+    "updated_at": "更新时间",
+    "id": "ID",
+}
+HIDDEN_FIELDS = {"password", "last_login", "updated_at", "id", "organisation", "created_at", "is_admin"}
+
+
+@dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class EntryView:
+    entry: LogEntry
+    action: str
+    target: str
+    changes: list[Change]
+
+
+def _permission_labels(value: Any) -> str:
+    codes = value if isinstance(value, list) else []
+    if isinstance(value, str):
+        import json
+
+        try:
+            codes = json.loads(value.replace("'", '"'))
+        except ValueError:
+            return value
+    return "、".join(catalogue.get(code).label for code in codes if catalogue.exists(code)) or "无"
+
+
+def _bool_label(value: Any) -> str:
+    return {"True": "是", "False": "否", "true": "是", "false": "否"}.get(str(value), str(value))
+
+
+def _display(field: str, value: Any) -> str:
+    if value in (None, "None", ""):
+        return "—"
+    if field == "permissions":
+        return _permission_labels(value)
+    if field == "is_active":
+        return _bool_label(value)
+    return str(value)
+
+
+def describe_entry(entry: LogEntry) -> EntryView:
+    changes: list[Change] = []
+    action = ACTION_LABELS.get(entry.action, "操作")
+    raw = entry.changes_dict or {}
+    for field, values in raw.items():
+        if field in HIDDEN_FIELDS:
+            continue
+        if isinstance(values, dict):  # m2m: {"type": "add", "objects": [...]}
+            verb = {"add": "添加", "remove": "移除", "clear": "清空"}.get(values.get("type", ""), "变更")
+            changes.append(
+                Change(FIELD_LABELS.get(field, field), "", f"{verb}：{'、'.join(values.get('objects', []))}")
+            )
+            continue
+        before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        changes.append(
+            Change(FIELD_LABELS.get(field, field), _display(field, before), _display(field, after))
+        )
+    if "deleted_at" in raw and raw["deleted_at"][0] in (None, "None"):
+        action = "删除"
+    return EntryView(
+        entry, action, TARGET_LABELS.get(entry.content_type.model, entry.content_type.model), changes
+    )

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .menu import build_menu
+from .sides import SIDE_TITLE
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    side = getattr(request, "side", None)
+    return {
+        "side": side,
+        "side_title": SIDE_TITLE.get(side, "安全生产责任保险监管平台")
+        if side
+        else "安全生产责任保险监管平台",
+        "menu": SimpleLazyObject(lambda: build_menu(request)),
+    }

@@ -1,0 +1,37 @@
+"""Load the demo data: organisations of every side, their accounts, and (from each app) sample records.
+
+Idempotent: run it twice and nothing is duplicated. ``--if-empty`` loads only into a database without
+accounts (what ``make run`` does).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app's demo module has ``load(stdout)``; order matters (organisations before orders before policies).
+DEMO_MODULES = [
+    "anze.basedata.demo",
+    "anze.accounts.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（可重复执行，不会产生重复数据）"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="仅在数据库中尚无账号时载入")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from anze.accounts.models import User
+
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("数据库已有数据，跳过演示数据。")
+            return
+        for path in DEMO_MODULES:
+            with transaction.atomic():
+                import_module(path).load(self.stdout)
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号见 README。"))

@@ -1,0 +1,56 @@
+"""Template helpers loaded everywhere (settings TEMPLATES builtins)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from anze.core import formatting
+from anze.core.sides import side_namespace
+from anze.core.validators import mask_mobile as _mask_mobile
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def side_url(context: template.Context, name: str, *args: Any, **kwargs: Any) -> str:
+    """``{% side_url 'system:user_list' %}`` → the URL of that page on the current side."""
+    request = context["request"]
+    return reverse(f"{side_namespace(request.side)}:{name}", args=args or None, kwargs=kwargs or None)
+
+
+@register.filter
+def can(user: Any, code: str) -> bool:
+    """``{% if user|can:"system.user.add" %}``"""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm_code(code)
+
+
+@register.filter
+def money(value: Decimal | None) -> str:
+    """1200 → "1,200.00"; None → "—"."""
+    return formatting.money(value)
+
+
+@register.filter
+def wan(value: Decimal | None) -> str:
+    """元 → 万元 with 2 decimals (23000 → "2.30万元"); not yet quoted → "待报价", never NaN."""
+    return formatting.wan(value)
+
+
+@register.filter
+def mask_mobile(value: str) -> str:
+    return _mask_mobile(value)
+
+
+@register.simple_tag
+def icon(name: str, extra: str = "") -> str:
+    return format_html('<i class="ti ti-{} {}" aria-hidden="true"></i>', name, extra)
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,54 @@
+"""The two response shapes every screen uses: a list page, and a form that is a dialog under htmx and a
+page without JavaScript. Views stay thin by calling these."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+# Forms with errors answer 422; htmx is configured (static/js/anze.js) to swap it into the dialog.
+INVALID = 422
+
+
+def render_form(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """A form as a dialog (htmx) or a full page: the template extends ``base_template``."""
+    is_dialog = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    context = {
+        **context,
+        "base_template": "core/dialog.html" if is_dialog else "core/form_page.html",
+        "is_dialog": is_dialog,
+    }
+    return render(request, template, context, status=status)
+
+
+def done(request: HttpRequest, message: str, redirect_to: str, *, refresh: bool = True) -> HttpResponse:
+    """After a successful action: close the dialog, toast, refresh the list (htmx) — or redirect with a message."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({"anze:done": {"message": message, "refresh": refresh}})
+        return response
+    messages.success(request, message)
+    return redirect(redirect_to)
+
+
+def refused(request: HttpRequest, message: str, redirect_to: str) -> HttpResponse:
+    """An action refused outside a form (a button in a list row): an error toast, nothing changed."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({"anze:error": {"message": message}})
+        return response
+    messages.error(request, message)
+    return redirect(redirect_to)
+
+
+def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A list page; an htmx refresh of the list region gets only the ``list`` partial."""
+    if getattr(request, "htmx", False) and request.htmx.target == "list-region":
+        return render(request, f"{template}#list", context)
+    return render(request, template, context)

@@ -1,0 +1,317 @@
+"""Settings for Anze, read from environment variables (see README "配置").
+
+One module for every environment: development defaults are safe on a laptop, and production
+(``ANZE_DEBUG`` unset or 0) refuses to start without a secret key and allowed hosts, and passes
+``manage.py check --deploy``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# --- state: everything the system writes lives under one directory ---------------------------------------
+VAR_DIR = Path(env_str("ANZE_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+MEDIA_ROOT = VAR_DIR / "files"  # private: never served directly, only through permission-checked views
+LOG_DIR = VAR_DIR / "logs"
+for _dir in (VAR_DIR, MEDIA_ROOT, LOG_DIR):
+    _dir.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("ANZE_DEBUG", False)
+TESTING = env_bool("ANZE_TESTING", False) or "pytest" in sys.modules
+
+
+def _secret_key() -> str:
+    key = env_str("ANZE_SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured("生产环境必须设置 ANZE_SECRET_KEY (set ANZE_SECRET_KEY in production)")
+    # Development and tests: a random key generated once and kept under var/.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list(
+    "ANZE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG or TESTING else []
+)
+CSRF_TRUSTED_ORIGINS = env_list("ANZE_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "auditlog",
+    "anze.core",
+    "anze.basedata",
+    "anze.accounts",
+    "anze.audit",
+    "anze.documents",
+    "anze.notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "anze.accounts.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "anze.core.middleware.SideMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "anze.core.context_processors.shell",
+            ],
+            "builtins": ["anze.core.templatetags.anze"],
+        },
+    }
+]
+
+# --- database ------------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Chinese trigram search needs a UTF-8 ctype; template0 lets the test database choose its own.
+    DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent read-then-write transactions
+                # queue instead of failing with "database is locked" (PERFORMANCE-NOTES.md).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+            # A file, not :memory:, so that threads in the concurrency tests share one database.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache and sessions -----------------------------------------------------------------------------------
+REDIS_URL = env_str("ANZE_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+SESSION_IDLE_SECONDS = env_int("ANZE_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS  # refreshed by IdleTimeoutMiddleware while the user is active
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- authentication -----------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "anze.accounts.backends.OrganisationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "anze.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name")},
+    },
+]
+LOGIN_URL = "landing"
+
+# django-axes: 5 failures for one login name from one IP lock that pair for 10 minutes.
+AXES_FAILURE_LIMIT = env_int("ANZE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ANZE_LOGIN_LOCK_MINUTES", 10))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # the tenant-scoped 登录日志 is anze.audit.LoginLog
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_CALLABLE = "anze.accounts.views_auth.lockout_response"
+AXES_USERNAME_CALLABLE = "anze.accounts.views_auth.axes_username"
+# Behind N reverse proxies (ANZE_PROXY_COUNT), the client address is read from X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env_int("ANZE_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("ANZE_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
+)
+
+# --- files and uploads ---------------------------------------------------------------------------------------
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/nonexistent/", "file_permissions_mode": 0o600},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not (DEBUG or TESTING)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_TEMP_DIR = None
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # 只能上传pdf文件，且不超过10mb
+VIDEO_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- static files ----------------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
+    ("vendor/tabler-icons", NODE_MODULES / "@tabler" / "icons-webfont" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/alpinejs", NODE_MODULES / "alpinejs" / "dist"),
+]
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- background tasks ------------------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING or env_str("ANZE_TASKS_BACKEND") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# --- SMS ----------------------------------------------------------------------------------------------------------
+SMS_BACKEND = env_str("ANZE_SMS_BACKEND", "console")  # console | aliyun | tencent
+SMS_SIGN_NAME = env_str("ANZE_SMS_SIGN_NAME", "安责险平台")
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("ANZE_SMS_ALIYUN_ACCESS_KEY_ID")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("ANZE_SMS_ALIYUN_ACCESS_KEY_SECRET")
+SMS_ALIYUN_TEMPLATE_CODE = env_str("ANZE_SMS_ALIYUN_TEMPLATE_CODE")
+SMS_ALIYUN_ENDPOINT = env_str("ANZE_SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env_str("ANZE_SMS_TENCENT_SECRET_ID")
+SMS_TENCENT_SECRET_KEY = env_str("ANZE_SMS_TENCENT_SECRET_KEY")
+SMS_TENCENT_SDK_APP_ID = env_str("ANZE_SMS_TENCENT_SDK_APP_ID")
+SMS_TENCENT_TEMPLATE_ID = env_str("ANZE_SMS_TENCENT_TEMPLATE_ID")
+SMS_TENCENT_REGION = env_str("ANZE_SMS_TENCENT_REGION", "ap-guangzhou")
+
+# --- locale --------------------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- security ------------------------------------------------------------------------------------------------------
+X_FRAME_OPTIONS = "SAMEORIGIN"  # the inline PDF preview is framed by our own pages
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env_bool("ANZE_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("ANZE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANZE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ANZE_HSTS_PRELOAD", True)
+    if env_bool("ANZE_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("生产环境必须设置 ANZE_ALLOWED_HOSTS (comma-separated host names)")
+
+# --- logging -------------------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(LOG_DIR / "anze.log"),
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 5,
+            "formatter": "plain",
+            "encoding": "utf-8",
+        },
+    },
+    "root": {"handlers": ["console", "file"], "level": env_str("ANZE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# --- auditlog -------------------------------------------------------------------------------------------------------
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -1,0 +1,126 @@
+"""Fixtures for every test: personas of each side (healthchecks-style) and the browser set-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from anze.accounts.models import Organisation, User
+from anze.core.sides import Side
+from anze.core.testing import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that unless told.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
+
+
+@dataclass
+class Personas:
+    """Everyone a view test needs: the organisation's 管理员, a user lacking permissions, the admin of another
+    organisation of the same side, a user of another side, and an anonymous client."""
+
+    org: Organisation
+    admin: User
+    limited: User
+    other_org: Organisation
+    other_admin: User
+    foreign: User
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def make_personas(db: None) -> Callable[[str], Personas]:
+    def make(side: str) -> Personas:
+        org = factories.organisation(side)
+        other_org = factories.organisation(side)
+        foreign_side = Side.ENTERPRISE if side != Side.ENTERPRISE else Side.INSURER
+        foreign_org = factories.organisation(foreign_side)
+        return Personas(
+            org=org,
+            admin=factories.user(org, admin=True, name="管理员甲"),
+            limited=factories.user(org, roles=[], name="无权限乙"),
+            other_org=other_org,
+            other_admin=factories.user(other_org, admin=True, name="他方管理员"),
+            foreign=factories.user(foreign_org, admin=True, name="外方管理员"),
+        )
+
+    return make
+
+
+@pytest.fixture
+def insurer(make_personas: Callable[[str], Personas]) -> Personas:
+    return make_personas(Side.INSURER)
+
+
+@pytest.fixture
+def enterprise(make_personas: Callable[[str], Personas]) -> Personas:
+    return make_personas(Side.ENTERPRISE)
+
+
+@pytest.fixture
+def service_org(make_personas: Callable[[str], Personas]) -> Personas:
+    return make_personas(Side.SERVICE_ORG)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+# --- browser tests -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1440, "height": 900},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture
+def screenshot(page, request: pytest.FixtureRequest) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+    """``screenshot("01-list")`` saves var/test-artifacts/<test>/01-list.png and returns its path."""
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
