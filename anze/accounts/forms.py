@@ -137,7 +137,8 @@ class RoleForm(StyledFormMixin, forms.Form):
                 {
                     "name": instance.name,
                     "remark": instance.remark,
-                    "permissions": sorted(instance.effective_permissions(organisation.kind)),
+                    "permissions": [p.code for p in catalogue.grantable_for_side(organisation.kind)
+                                if p.code in instance.effective_permissions(organisation.kind)],
                 },
             )
         super().__init__(*args, **kwargs)

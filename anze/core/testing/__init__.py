@@ -1,1 +1,20 @@
-"""Test helpers shared by every app's tests: factories and personas (see conftest.py)."""
+"""Test helpers shared by every app's tests: factories, personas (see conftest.py), htmx responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def hx_trigger(response: Any) -> dict[str, Any]:
+    """The HX-Trigger events of a response (JSON, non-ASCII escaped as HTTP headers require)."""
+    return json.loads(response["HX-Trigger"]) if "HX-Trigger" in response else {}
+
+
+def hx_message(response: Any) -> str:
+    """The toast text of an htmx action: the success (anze:done) or refusal (anze:error) message."""
+    events = hx_trigger(response)
+    for name in ("anze:done", "anze:error"):
+        if name in events:
+            return events[name]["message"]
+    return ""
