@@ -275,7 +275,7 @@ USE_I18N = True
 USE_TZ = True
 
 # --- security ------------------------------------------------------------------------------------------------------
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the inline PDF preview is framed by our own pages
+X_FRAME_OPTIONS = "DENY"  # inline PDF previews opt in with @xframe_options_sameorigin
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

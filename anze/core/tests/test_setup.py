@@ -1,0 +1,62 @@
+"""Set-up that users rely on: production settings pass the deploy check; demo data loads idempotently."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from anze.accounts.models import Organisation, Role, User
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ANZE_", "DJANGO_"))},
+        "ANZE_SECRET_KEY": "x" * 30 + "-production-secret-key-with-enough-entropy-0123456789",
+        "ANZE_ALLOWED_HOSTS": "ajx.example.gov.cn",
+        "ANZE_VAR_DIR": str(tmp_path),
+        "ANZE_DEBUG": "0",
+        "ANZE_TESTING": "0",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("ANZE_", "DJANGO_"))},
+           "ANZE_VAR_DIR": str(tmp_path), "ANZE_DEBUG": "0", "ANZE_ALLOWED_HOSTS": "x"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0 and "ANZE_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_it_loads_the_demo_data_idempotently():
+    call_command("demo_data", stdout=StringIO())
+    counts = (Organisation.objects.count(), User.objects.count(), Role.objects.count())
+    call_command("demo_data", stdout=StringIO())
+    assert (Organisation.objects.count(), User.objects.count(), Role.objects.count()) == counts
+    assert Organisation.objects.filter(kind="insurer").count() == 3
+    assert Organisation.objects.filter(kind="enterprise").count() == 5
+    assert User.objects.get(username="picc_clerk").check_password("Anze@2026")
+    clerk = User.objects.get(username="picc_clerk")
+    assert not clerk.has_perm_code("system.user.view") and not clerk.has_perm_code("system.role.view")
+    assert clerk.has_perm_code("order.quote")
+
+
+@pytest.mark.django_db
+def test_it_skips_demo_data_when_the_database_has_accounts():
+    call_command("demo_data", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue()
