@@ -20,6 +20,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _private_file_storage(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files of a test go to a temporary folder, not the developer's var/files."""
+    from anze.documents import testing
+
+    settings.STORAGES = testing.storages_in(tmp_path_factory.mktemp("files"), settings.STORAGES)
+
+
 @dataclass
 class Personas:
     """Everyone a view test needs: the organisation's 管理员, a user lacking permissions, the admin of another

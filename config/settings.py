@@ -228,6 +228,11 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_TEMP_DIR = None
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # 只能上传pdf文件，且不超过10mb
+FILE_UPLOAD_HANDLERS = [
+    "anze.documents.uploadhandlers.SizeLimitUploadHandler",  # first: stops storing a file past its limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 VIDEO_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 

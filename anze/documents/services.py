@@ -1,0 +1,133 @@
+"""Creating documents: the only writes of this app (documents are never changed afterwards)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import unicodedata
+from typing import TYPE_CHECKING
+
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from .models import KIND_ACCEPT, ORIGINAL_NAME_MAX, Document, DocumentKind
+from .validation import validate_upload
+
+if TYPE_CHECKING:
+    from anze.accounts.models import Organisation, User
+
+logger = logging.getLogger(__name__)
+
+UNNAMED = "未命名文件"
+# An extension longer than this is not one worth keeping when a long name is shortened.
+_MAX_KEPT_EXTENSION = 16
+_HASH_CHUNK = 1024 * 1024
+
+
+def clean_original_name(name: str) -> str:
+    """The user's file name as shown and offered on download: Chinese kept, path parts, control and
+    direction-override characters (which can show "exe.pdf" for "fdp.exe") removed, at most 200 characters
+    with the extension kept."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()
+    if not name or name in {".", ".."}:
+        return UNNAMED
+    if len(name) <= ORIGINAL_NAME_MAX:
+        return name
+    stem, extension = posixpath.splitext(name)
+    if not extension or len(extension) > _MAX_KEPT_EXTENSION:
+        return name[:ORIGINAL_NAME_MAX]
+    return stem[: ORIGINAL_NAME_MAX - len(extension)] + extension
+
+
+class _HashingFile(File):
+    """Hands the upload to the storage and hashes the bytes as the storage reads them, so a 200 MB video is
+    read once. Not exposing ``temporary_file_path`` is deliberate: FileSystemStorage would otherwise move the
+    temporary file into place without reading it."""
+
+    def __init__(self, upload: File) -> None:
+        super().__init__(upload, name=upload.name)
+        self._digest = hashlib.sha256()
+        self._hashed = 0
+        self._in_order = True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        if self._in_order:
+            self._digest.update(data)
+            self._hashed += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        position = self.file.seek(offset, whence)
+        if offset == 0 and whence == os.SEEK_SET:
+            # Storages rewind before streaming (File.chunks does): start the digest again.
+            self._digest = hashlib.sha256()
+            self._hashed = 0
+            self._in_order = True
+        else:
+            self._in_order = False  # bytes may now come out of order: recompute afterwards
+        return position
+
+    def hexdigest(self) -> str | None:
+        """The digest of the whole file, or None when the storage did not read it once from start to end."""
+        return self._digest.hexdigest() if self._in_order and self._hashed == self.size else None
+
+
+def _sha256_of(upload: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks(_HASH_CHUNK):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def document_create(
+    *, organisation: Organisation, uploaded_by: User | None, kind: str, upload: File
+) -> Document:
+    """Validate ``upload`` by content (again: a form may have been bypassed), store it under a generated name
+    and record it. Raises ``ValidationError`` (Chinese message) for a file the kind does not allow.
+
+    ``organisation`` is the tenant uploading it: the uploader's own organisation.
+    """
+    kind = DocumentKind(kind)
+    if uploaded_by is not None and uploaded_by.organisation_id != organisation.pk:
+        raise ValueError("uploaded_by must belong to the uploading organisation")
+    content_type = validate_upload(upload, accept=KIND_ACCEPT[kind])
+    document = Document(
+        organisation=organisation,
+        uploaded_by=uploaded_by,
+        kind=kind,
+        original_name=clean_original_name(upload.name or ""),
+        content_type=content_type,
+        size=upload.size,
+    )
+    content = _HashingFile(upload)
+    # The name passed here is ignored by Document.file's upload_to, which generates docs/<yyyy>/<mm>/<uuid>.
+    document.file.save(document.original_name, content, save=False)
+    try:
+        document.sha256 = content.hexdigest() or _sha256_of(upload)
+        document.save()
+    except BaseException:
+        # Without its row the stored file is unreachable: remove it rather than keep an orphan.
+        document.file.storage.delete(document.file.name)
+        raise
+    logger.info("document %s stored: %s, %d bytes", document.uuid, document.file.name, document.size)
+    return document
+
+
+def document_from_bytes(
+    *,
+    organisation: Organisation,
+    kind: str,
+    data: bytes,
+    name: str,
+    uploaded_by: User | None = None,
+) -> Document:
+    """A document from bytes in memory (demo data, tests, files the platform generates), through the same
+    checks as an upload."""
+    upload = SimpleUploadedFile(name, data)
+    return document_create(organisation=organisation, uploaded_by=uploaded_by, kind=kind, upload=upload)

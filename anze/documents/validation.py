@@ -1,0 +1,385 @@
+"""Content checks for every uploaded file: a file is what its bytes say, not what its name or the browser says.
+
+One entry point, :func:`validate_upload`, used by :class:`~anze.documents.forms.DocumentField` and again by
+:func:`~anze.documents.services.document_create`. It reads the upload through ``seek``/``read``/``chunks``
+only: a 200 MB video is checked by reading its box headers, never by loading it.
+
+Formats: ``"pdf"`` (real, unencrypted, at least one page, no active content), ``"image"`` (JPEG or PNG that
+decodes) and ``"video"`` (MP4). Every refusal is a ``ValidationError`` with a Chinese message for the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from .uploadhandlers import OversizedUpload
+
+logger = logging.getLogger(__name__)
+
+PDF = "pdf"
+IMAGE = "image"
+VIDEO = "video"
+FORMATS = frozenset({PDF, IMAGE, VIDEO})
+
+# File name extensions per format, in the order the hints list them.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    IMAGE: (".jpg", ".jpeg", ".png"),
+    PDF: (".pdf",),
+    VIDEO: (".mp4",),
+}
+# The order formats appear in hints and in ``data-accept``: "只能上传jpg/png/pdf文件".
+_DISPLAY_ORDER = (IMAGE, PDF, VIDEO)
+_DISPLAY_NAMES = {IMAGE: "jpg/png", PDF: "pdf", VIDEO: "mp4"}
+
+CONTENT_TYPE_PDF = "application/pdf"
+CONTENT_TYPE_JPEG = "image/jpeg"
+CONTENT_TYPE_PNG = "image/png"
+CONTENT_TYPE_MP4 = "video/mp4"
+# The extension a stored file gets, from what its content is (never from the user's file name).
+EXTENSION_FOR_CONTENT_TYPE = {
+    CONTENT_TYPE_PDF: ".pdf",
+    CONTENT_TYPE_JPEG: ".jpg",
+    CONTENT_TYPE_PNG: ".png",
+    CONTENT_TYPE_MP4: ".mp4",
+}
+
+EMPTY = "文件为空"
+NOT_PDF = "文件内容不是有效的PDF文件"
+PDF_DAMAGED = "PDF文件已损坏或不完整，无法打开"
+PDF_ENCRYPTED = "PDF文件已加密，请上传未加密的文件"
+PDF_ACTIVE_CONTENT = "PDF文件包含脚本等不安全内容，请重新导出后上传"
+PDF_NO_PAGES = "PDF文件没有页面，请检查后重新上传"
+NOT_IMAGE = "文件内容不是有效的JPG/PNG图片"
+IMAGE_DAMAGED = "图片文件已损坏或不完整，请重新上传"
+IMAGE_TOO_LARGE = "图片尺寸过大，请压缩后上传"
+NOT_MP4 = "文件内容不是有效的MP4视频"
+MP4_DAMAGED = "MP4视频文件已损坏或不完整，请重新上传"
+
+# Pixels an image may have. Decoding allocates width × height × 4 bytes (a 64-megapixel PNG is 256 MB), and
+# a 10 MB PNG can declare far more pixels than that; 64 megapixels still admits a 48-megapixel phone photo.
+MAX_IMAGE_PIXELS = 64_000_000
+
+_HEAD_BYTES = 64
+_SCAN_CHUNK = 1024 * 1024
+
+
+# --- limits and messages (shared with the drop zone widget) -----------------------------------------------
+def normalise_accept(accept: Iterable[str]) -> frozenset[str]:
+    """The accepted formats as a frozenset; an empty or unknown set is a programming error."""
+    formats = frozenset(accept)
+    if not formats or not formats <= FORMATS:
+        raise ValueError(f"accept must be a non-empty subset of {sorted(FORMATS)}, got {sorted(formats)}")
+    return formats
+
+
+def limit_for(fmt: str) -> int:
+    """The size limit of one format, read from settings at call time (so ``override_settings`` applies)."""
+    return settings.VIDEO_UPLOAD_MAX_BYTES if fmt == VIDEO else settings.UPLOAD_MAX_BYTES
+
+
+def max_bytes_for(accept: Iterable[str]) -> int:
+    """The largest size any accepted format may have."""
+    return max(limit_for(fmt) for fmt in normalise_accept(accept))
+
+
+def format_size(size: int) -> str:
+    """10485760 → "10MB"; 1536 → "1.5KB": the number users see in "不超过10MB"."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            value = size / factor
+            return f"{value:.1f}".rstrip("0").rstrip(".") + unit
+    return f"{size}B"
+
+
+def size_message(limit: int) -> str:
+    return f"文件大小不能超过{format_size(limit)}"
+
+
+def _ordered(accept: frozenset[str]) -> list[str]:
+    return [fmt for fmt in _DISPLAY_ORDER if fmt in accept]
+
+
+def accept_extensions(accept: Iterable[str]) -> list[str]:
+    """[".jpg", ".jpeg", ".png", ".pdf"]: the ``accept`` attribute and what anze.js checks in the browser."""
+    return [ext for fmt in _ordered(normalise_accept(accept)) for ext in EXTENSIONS[fmt]]
+
+
+def _describe(accept: frozenset[str]) -> tuple[str, str]:
+    """("jpg/png/pdf文件", "mp4视频") — the documents part and the video part of a hint, either may be empty."""
+    documents = "/".join(_DISPLAY_NAMES[fmt] for fmt in _ordered(accept) if fmt != VIDEO)
+    return (f"{documents}文件" if documents else "", "mp4视频" if VIDEO in accept else "")
+
+
+def type_message(accept: Iterable[str]) -> str:
+    """只能上传pdf文件 / 只能上传jpg/png/pdf文件 / 只能上传mp4视频."""
+    documents, video = _describe(normalise_accept(accept))
+    return "只能上传" + "或".join(part for part in (documents, video) if part)
+
+
+def hint(accept: Iterable[str]) -> str:
+    """The line under a drop zone: 只能上传pdf文件，且不超过10MB."""
+    formats = normalise_accept(accept)
+    documents, video = _describe(formats)
+    document_limit = format_size(settings.UPLOAD_MAX_BYTES)
+    video_limit = format_size(settings.VIDEO_UPLOAD_MAX_BYTES)
+    if documents and video:
+        return f"只能上传{documents}（不超过{document_limit}）或{video}（不超过{video_limit}）"
+    if video:
+        return f"只能上传{video}，且不超过{video_limit}"
+    return f"只能上传{documents}，且不超过{document_limit}"
+
+
+def format_of_name(name: str) -> str | None:
+    """The format a file name claims by its extension (case-insensitive), or None."""
+    ext = posixpath.splitext(name or "")[1].lower()
+    for fmt, extensions in EXTENSIONS.items():
+        if ext in extensions:
+            return fmt
+    return None
+
+
+# --- the entry point -------------------------------------------------------------------------------------------
+def validate_upload(upload: File, *, accept: Iterable[str]) -> str:
+    """Check an uploaded file against the accepted formats; return its content type as detected from its bytes.
+
+    ``accept`` ⊆ {"pdf", "image", "video"}. Raises ``ValidationError`` (Chinese message) when the file is
+    empty, too large, named with an extension the field does not accept, or its content is not a valid file
+    of the format its name claims. Leaves the file positioned at its start.
+    """
+    formats = normalise_accept(accept)
+    if isinstance(upload, OversizedUpload):
+        # The upload handler discarded the content; say the limit that applies to this field (or the lower
+        # one the handler enforced, when a view forgot to raise it for a video field).
+        raise ValidationError(size_message(min(upload.limit, max_bytes_for(formats))), code="too_large")
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(EMPTY, code="empty")
+    if size > (limit := max_bytes_for(formats)):
+        raise ValidationError(size_message(limit), code="too_large")
+    claimed = format_of_name(upload.name or "")
+    if claimed is None or claimed not in formats:
+        raise ValidationError(type_message(formats), code="invalid_type")
+    if size > (limit := limit_for(claimed)):
+        raise ValidationError(size_message(limit), code="too_large")
+    try:
+        return _CHECKS[claimed](upload, size)
+    finally:
+        upload.seek(0)
+
+
+# --- PDF -------------------------------------------------------------------------------------------------------
+# Dictionary keys that only occur in active content: scripts, actions run on events, embedded files, XFA forms
+# (whose XML carries scripts for Acrobat). Looked for in every object reachable from the trailer, so the
+# catalog, the names tree, pages, annotations and form fields are all covered, whatever their nesting.
+_FORBIDDEN_KEYS = frozenset(
+    {"/JavaScript", "/JS", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA"}
+)
+# Action types (/S) and object types that run code, start programs, send data or carry files.
+_FORBIDDEN_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/RichMediaExecute"}
+)
+_FORBIDDEN_TYPES = frozenset({"/EmbeddedFile"})
+# Names whose raw bytes are looked for as a second guard (they also find objects no longer referenced). Only
+# long names: "/JS" occurs by chance in compressed image data often enough to refuse honest scans.
+_FORBIDDEN_BYTES = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFiles?)")
+_PDF_MAGIC = b"%PDF-"
+# The end-of-file marker must be within the last 1 KB (what Acrobat requires); a truncated upload lacks it.
+_PDF_TAIL = 1024
+# More objects than an honest 10 MB file holds: stop instead of spending the worker's time.
+_PDF_MAX_OBJECTS = 2_000_000
+
+
+def _check_pdf(upload: File, size: int) -> str:
+    upload.seek(0)
+    if upload.read(len(_PDF_MAGIC)) != _PDF_MAGIC:
+        raise ValidationError(NOT_PDF, code="invalid_content")
+    upload.seek(max(0, size - _PDF_TAIL))
+    if b"%%EOF" not in upload.read(_PDF_TAIL):
+        raise ValidationError(PDF_DAMAGED, code="damaged")
+    _scan_bytes(upload)
+    upload.seek(0)
+    try:
+        # pypdf's lenient mode: real-world PDFs (scanners, office suites) often have small xref errors.
+        reader = PdfReader(upload, strict=False)
+        encrypted = reader.is_encrypted
+    except Exception as exc:  # pypdf raises many exception types on hostile input; each means "cannot open"
+        logger.info("PDF refused, cannot open %r: %r", upload.name, exc)
+        raise ValidationError(PDF_DAMAGED, code="damaged") from None
+    if encrypted:
+        raise ValidationError(PDF_ENCRYPTED, code="encrypted")
+    try:
+        pages = len(reader.pages)
+        active = _has_active_content(reader)
+    except ValidationError:
+        raise
+    except Exception as exc:
+        logger.info("PDF refused, broken structure %r: %r", upload.name, exc)
+        raise ValidationError(PDF_DAMAGED, code="damaged") from None
+    if pages < 1:
+        raise ValidationError(PDF_NO_PAGES, code="no_pages")
+    if active:
+        raise ValidationError(PDF_ACTIVE_CONTENT, code="active_content")
+    return CONTENT_TYPE_PDF
+
+
+def _scan_bytes(upload: File) -> None:
+    overlap = b""
+    for chunk in upload.chunks(_SCAN_CHUNK):
+        window = overlap + chunk
+        if _FORBIDDEN_BYTES.search(window):
+            raise ValidationError(PDF_ACTIVE_CONTENT, code="active_content")
+        overlap = window[-16:]  # a name split across two chunks is still found
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    """Walk every object reachable from the trailer (iteratively: nesting depth is the file's choice)."""
+    stack: list[Any] = [reader.trailer]
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack:
+        item = stack.pop()
+        visited += 1
+        if visited > _PDF_MAX_OBJECTS:
+            raise ValidationError(PDF_DAMAGED, code="damaged")
+        if isinstance(item, IndirectObject):
+            ref = (item.idnum, item.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # stream objects included: their dictionary is checked
+            for key, value in item.items():
+                if key in _FORBIDDEN_KEYS:
+                    return True
+                if key == "/OpenAction" and not _is_harmless_open_action(value):
+                    return True
+                if key in ("/S", "/Type"):
+                    name = value.get_object() if isinstance(value, IndirectObject) else value
+                    forbidden = _FORBIDDEN_ACTIONS if key == "/S" else _FORBIDDEN_TYPES
+                    if isinstance(name, NameObject) and name in forbidden:
+                        return True
+                stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
+
+
+def _is_harmless_open_action(value: Any) -> bool:
+    """/OpenAction that only opens the document at a page — ``[page /Fit]`` or a /GoTo action, as written by
+    some office suites and LaTeX — is kept; any other action on opening is refused."""
+    action = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(action, ArrayObject):
+        return all(not isinstance(part, DictionaryObject) for part in action)
+    if isinstance(action, DictionaryObject):
+        return action.get("/S") == NameObject("/GoTo") and "/Next" not in action
+    return False
+
+
+# --- images ----------------------------------------------------------------------------------------------------
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+def _check_image(upload: File, size: int) -> str:
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    if head.startswith(_PNG_MAGIC):
+        pillow_format, content_type = "PNG", CONTENT_TYPE_PNG
+    elif head.startswith(_JPEG_MAGIC):
+        pillow_format, content_type = "JPEG", CONTENT_TYPE_JPEG
+    else:
+        raise ValidationError(NOT_IMAGE, code="invalid_content")
+    try:
+        upload.seek(0)
+        # Only the detected decoder runs: hostile bytes never reach Pillow's other, less used parsers.
+        with Image.open(upload, formats=[pillow_format]) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ValidationError(IMAGE_TOO_LARGE, code="too_large")
+            image.verify()  # structure and (PNG) chunk checksums
+        upload.seek(0)
+        with Image.open(upload, formats=[pillow_format]) as image:
+            if pillow_format == "JPEG":
+                # Decode at 1/8 scale: every byte of the entropy-coded data is still read (a truncated file
+                # fails), for 1/64 of the memory.
+                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValidationError(IMAGE_TOO_LARGE, code="too_large") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+        # What Pillow raises for truncated or corrupt data (SyntaxError is its historical "broken file").
+        logger.info("image refused, cannot decode %r: %r", upload.name, exc)
+        raise ValidationError(IMAGE_DAMAGED, code="damaged") from None
+    return content_type
+
+
+# --- MP4 -------------------------------------------------------------------------------------------------------
+# ISO base media brands that browsers play as MP4. QuickTime ("qt  "), HEIF/AVIF images and 3GP without an MP4
+# compatible brand are not MP4 videos.
+_MP4_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso7", b"iso8", b"iso9"}
+    | {b"mp41", b"mp42", b"avc1", b"dash", b"M4V ", b"mmp4", b"MSNV"}
+)
+_MAX_FTYP = 4096
+_MAX_BOXES = 100_000
+_BOX_TYPE = re.compile(rb"[\x20-\x7e]{4}")
+
+
+def _check_mp4(upload: File, size: int) -> str:
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    if len(head) < 16 or head[4:8] != b"ftyp":
+        raise ValidationError(NOT_MP4, code="invalid_content")
+    ftyp_size = int.from_bytes(head[0:4], "big")
+    if not 16 <= ftyp_size <= min(_MAX_FTYP, size) or ftyp_size % 4:
+        raise ValidationError(NOT_MP4, code="invalid_content")
+    upload.seek(0)
+    ftyp = upload.read(ftyp_size)
+    brands = {ftyp[8:12]} | {ftyp[i : i + 4] for i in range(16, ftyp_size, 4)}
+    if not brands & _MP4_BRANDS:
+        raise ValidationError(NOT_MP4, code="invalid_content")
+    top_level = _mp4_boxes(upload, size)
+    if b"moov" not in top_level:
+        raise ValidationError(MP4_DAMAGED, code="damaged")
+    return CONTENT_TYPE_MP4
+
+
+def _mp4_boxes(upload: File, size: int) -> set[bytes]:
+    """The types of the top-level boxes, read header by header with seeks; the boxes must tile the file."""
+    types: set[bytes] = set()
+    position = 0
+    for _ in range(_MAX_BOXES):
+        if position == size:
+            return types
+        upload.seek(position)
+        header = upload.read(8)
+        if len(header) < 8 or not _BOX_TYPE.fullmatch(header[4:8]):
+            break
+        box_size, header_size = int.from_bytes(header[0:4], "big"), 8
+        if box_size == 1:  # 64-bit size follows the type
+            large = upload.read(8)
+            if len(large) < 8:
+                break
+            box_size, header_size = int.from_bytes(large, "big"), 16
+        elif box_size == 0:  # the box runs to the end of the file
+            box_size = size - position
+        if box_size < header_size or position + box_size > size:
+            break  # a box that claims bytes the file does not have: truncated upload
+        types.add(header[4:8])
+        position += box_size
+    raise ValidationError(MP4_DAMAGED, code="damaged")
+
+
+_CHECKS: dict[str, Callable[[File, int], str]] = {PDF: _check_pdf, IMAGE: _check_image, VIDEO: _check_mp4}
