@@ -276,6 +276,7 @@ SMS_TENCENT_REGION = env_str("ANZE_SMS_TENCENT_REGION", "ap-guangzhou")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+SMS_TENCENT_ENDPOINT = env_str("ANZE_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
 USE_I18N = True
 USE_TZ = True
 

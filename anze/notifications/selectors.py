@@ -1,0 +1,78 @@
+"""Reads of SMS messages and notifications, always starting from the signed-in user: scoping lives here only.
+
+短信记录: an insurer sees the messages it owns, the platform sees all; any other side sees none.
+消息中心: a user sees the organisation's messages to everyone plus those addressed to them.
+Another organisation's object and a missing one are both 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from anze.accounts.models import User
+from anze.audit.selectors import day_range
+from anze.core.sides import Side
+
+from .models import Notification, SmsMessage, SmsStatus
+
+
+# --- 短信记录 --------------------------------------------------------------------------------------------------
+def sms_messages_for(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[SmsMessage]:
+    qs = SmsMessage.objects.select_related("organisation")
+    if user.side == Side.INSURER:
+        qs = qs.filter(organisation_id=user.organisation_id)
+    elif user.side != Side.PLATFORM:
+        return qs.none()
+    f = filters or {}
+    phone = (f.get("phone") or "").strip()
+    if phone:
+        # A whole number uses the index; a fragment (the last four digits, say) falls back to a scan.
+        qs = qs.filter(phone=phone) if len(phone) == 11 else qs.filter(phone__contains=phone)
+    if f.get("status") in SmsStatus.values:
+        qs = qs.filter(status=f["status"])
+    qs = day_range(qs, "created_at", f.get("start"), f.get("end"))
+    return qs.order_by("-created_at", "-id")
+
+
+def sms_message_for(*, user: User, message_uuid: uuid.UUID) -> SmsMessage:
+    return get_object_or_404(sms_messages_for(user=user), uuid=message_uuid)
+
+
+# --- 消息中心 --------------------------------------------------------------------------------------------------
+TAB_UNREAD = "unread"
+TAB_READ = "read"
+
+
+def notifications_for(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Notification]:
+    f = filters or {}
+    qs = Notification.objects.visible_to(user)
+    if f.get("tab") == TAB_UNREAD:
+        qs = qs.unread()
+    elif f.get("tab") == TAB_READ:
+        qs = qs.filter(read_at__isnull=False)
+    if f.get("title"):
+        qs = qs.filter(title__icontains=f["title"].strip())
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_for(*, user: User, notification_uuid: uuid.UUID) -> Notification:
+    return get_object_or_404(Notification.objects.visible_to(user), uuid=notification_uuid)
+
+
+def unread_count(*, user: User) -> int:
+    """The bell: one COUNT over the partial index of unread rows (models.Notification)."""
+    return Notification.objects.visible_to(user).unread().count()
+
+
+def unread_count_for_request(request: HttpRequest) -> int:
+    """``unread_count`` once per request: the bell and the 消息中心's 未读 tab share it."""
+    cached = getattr(request, "_anze_unread_count", None)
+    if cached is None:
+        cached = unread_count(user=request.user)  # type: ignore[arg-type]
+        request._anze_unread_count = cached  # type: ignore[attr-defined]
+    return cached

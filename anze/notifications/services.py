@@ -1,0 +1,196 @@
+"""Writes of the notifications app. The one the workflows call is ``notify``; see tasks.py for the sending.
+
+Example (inside an order transition, after its conditional UPDATE)::
+
+    notify(
+        key=f"order-event:{event.pk}:enterprise",
+        owner=order.insurer,
+        recipient=order.enterprise,
+        phone=order.contact_phone,
+        title="保单已出函",
+        text=f"您的投保申请{order.number}已出函，保单号{policy.number}，请登录企业端查看电子保单。",
+        link=reverse("enterprise:orders:detail", args=[order.number]),
+    )
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, models, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+
+from anze.accounts.models import Organisation, User
+from anze.core.errors import STALE, Refused
+from anze.core.validators import MOBILE_RE, mask_mobile
+
+from .models import Notification, SmsMessage, SmsStatus
+from .sms import sign_name
+from .tasks import enqueue_send
+
+logger = logging.getLogger("anze.notifications")
+
+INVALID_PHONE = "手机号码格式不正确，未发送"
+KEY_MAX_LENGTH = 120
+TITLE_MAX_LENGTH = 100
+
+M = TypeVar("M", bound=models.Model)
+
+
+def notify(
+    *,
+    key: str,
+    owner: Organisation | None,
+    recipient: Organisation | None,
+    phone: str | None,
+    title: str,
+    text: str,
+    link: str = "",
+    recipient_user: User | None = None,
+) -> None:
+    """Tell someone about a step of the workflow: an SMS to ``phone`` (if given) and a message in the
+    消息中心 of ``recipient`` (if given; only ``recipient_user`` sees it when that is given too).
+
+    Call it inside the transaction of the transition: both rows commit or roll back with it, and the SMS
+    is sent only after the commit — a provider outage delays the SMS, it never fails the transition.
+
+    - ``key``: unique per transition and recipient ("order-event:<event id>:enterprise"): a second call
+      with the same key writes nothing, so one transition never notifies twice.
+    - ``owner``: the organisation whose 短信记录 lists the SMS (the order's insurer); None → the platform's
+      log only.
+    - ``text``: the SMS and the message body, without the 【签名】 (the provider adds SMS_SIGN_NAME).
+    - ``link``: a relative URL on the recipient's side, opened from the 消息中心.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "notify() 须在状态变更的事务内调用（transaction.atomic()），否则通知与状态不能一同提交"
+        )
+    _check_key(key)
+    _check_link(link)
+    if phone:
+        sms_enqueue(phone, text, owner=owner, key=key)
+    if recipient is not None:
+        _insert_once(
+            Notification,
+            key,
+            organisation=recipient,
+            user=recipient_user,
+            # Titles often carry a project name of any length; a long one is cut, never an error that
+            # would roll back the transition.
+            title=title[:TITLE_MAX_LENGTH],
+            body=text,
+            link=link,
+        )
+
+
+def sms_enqueue(
+    phone: str,
+    text: str,
+    *,
+    owner: Organisation | None = None,
+    template_code: str = "",
+    params: dict[str, str] | None = None,
+    key: str | None = None,
+) -> SmsMessage:
+    """Put one SMS in the outbox and send it after the current transaction commits (or at once, in its own
+    transaction, when called outside one). The lower level of ``notify``; used as is for verification
+    codes: ``sms_enqueue(mobile, f"您的验证码为{code}，5分钟内有效。", template_code=…, params={"code": code})``.
+
+    With ``key``, a message already written under that key is returned instead of a new one. A number that
+    is not a mainland mobile is kept in the log as failed ("手机号码格式不正确") rather than raising: the
+    transition that caused it must not fail for it.
+    """
+    if key is not None:
+        _check_key(key)
+    phone = (phone or "").strip()
+    valid = bool(MOBILE_RE.fullmatch(phone))
+    fields: dict[str, Any] = {
+        "organisation": owner,
+        "phone": phone[:20],
+        "text": _without_sign(text),
+        "template_code": template_code,
+        "params": params or {},
+    }
+    if valid:
+        fields.update(status=SmsStatus.PENDING, next_attempt_at=timezone.now())
+    else:
+        fields.update(status=SmsStatus.FAILED, last_error=INVALID_PHONE)
+    with transaction.atomic():
+        message, created = _insert_once(SmsMessage, key, **fields)
+        if created and valid:
+            enqueue_send(message.pk)
+    return message
+
+
+def sms_resend(*, message: SmsMessage, actor: User) -> None:
+    """重发: a failed message gets one more attempt now; a pending one (waiting for its back-off) goes now.
+
+    The attempt count is kept, so 发送次数 stays the true total and a failed message that fails again is
+    shown as failed at once instead of being retried for hours behind the clerk's back.
+    """
+    if message.status == SmsStatus.SENT:
+        raise Refused("该短信已发送成功，不能重发")
+    if message.status == SmsStatus.SENDING:
+        raise Refused("该短信正在发送中，请稍后刷新查看结果")
+    if not MOBILE_RE.fullmatch(message.phone):
+        raise Refused("手机号码格式不正确，无法重发")
+    with transaction.atomic():
+        updated = SmsMessage.objects.filter(pk=message.pk, status=message.status).update(
+            status=SmsStatus.PENDING, next_attempt_at=timezone.now()
+        )
+        if not updated:
+            raise Refused(STALE)
+        enqueue_send(message.pk)
+    logger.info("短信重发 %s 由 %s（%s）提交", mask_mobile(message.phone), actor.username, message.uuid)
+
+
+def notification_read(*, notification: Notification, user: User) -> None:
+    """Mark one message read (the first reader is kept)."""
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now, read_by=user)
+
+
+def notifications_read_all(*, user: User) -> int:
+    """全部已读: every unread message the user can see. Returns how many were marked."""
+    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now(), read_by=user)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def _insert_once(model: type[M], key: str | None, **fields: Any) -> tuple[M, bool]:
+    """Create the row, or return the one already written under ``key``.
+
+    The insert runs in a savepoint: when the unique key is taken, only the savepoint rolls back and the
+    caller's transaction goes on (PostgreSQL refuses every further statement of a transaction whose
+    statement failed outside a savepoint). Checking first and inserting after would let two concurrent
+    transitions both pass the check.
+    """
+    if key is None:
+        return model._default_manager.create(**fields), True
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(dedupe_key=key, **fields), True
+    except IntegrityError:
+        existing = model._default_manager.filter(dedupe_key=key).first()
+        if existing is None:  # another constraint failed: that is a real error
+            raise
+        return existing, False
+
+
+def _check_key(key: str) -> None:
+    if not key or len(key) > KEY_MAX_LENGTH:
+        raise ValueError(f"notify key must be 1–{KEY_MAX_LENGTH} characters, got {key!r}")
+
+
+def _check_link(link: str) -> None:
+    """Only a path on this site: the 消息中心 redirects to it, so anything else would be an open redirect."""
+    if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
+        raise ValueError(f"notify link must be a relative URL starting with '/', got {link!r}")
+
+
+def _without_sign(text: str) -> str:
+    """Drop a leading 【签名】 the caller may have copied from a sample SMS: the provider adds it again."""
+    prefix = f"【{sign_name()}】"
+    text = text.strip()
+    return text[len(prefix) :] if text.startswith(prefix) else text

@@ -1,0 +1,215 @@
+"""Sending the outbox: the ``send_sms`` task, its retries with back-off, and the sweep for lost tasks.
+
+How a message travels:
+
+1. ``services.notify`` / ``services.sms_enqueue`` write an ``SmsMessage`` (pending) in the caller's transaction
+   and call ``enqueue_send``. With the database task backend (``django_tasks_db``, the default outside tests)
+   the task row is written in that same transaction, so the message and its task commit together or not at
+   all. With any other backend (the ImmediateBackend of the tests runs a task the moment it is enqueued) the
+   enqueue waits for ``transaction.on_commit``: nothing is ever sent for a transaction that rolls back.
+2. ``send_sms`` claims the message with a conditional UPDATE (pending → sending): a second worker, a
+   duplicate task or a stray early task claims nothing and does nothing.
+3. Success → sent. Failure → back to pending with ``next_attempt_at`` after 1 min, 5 min, 30 min, 2 h, 6 h,
+   and a new task with ``run_after`` (written in the same transaction as that UPDATE); after the sixth
+   attempt, or a refusal no retry can cure (a bad number), → failed, and the SMS log offers 重发.
+4. ``sweep`` (the ``sms_sweep`` command, or the ``sweep_sms`` task) is the safety net of the outbox: it
+   re-enqueues pending messages overdue for longer than ``SWEEP_GRACE`` (their task was lost: a crash
+   between commit and an after-commit enqueue, a task backend without ``run_after``, a purged queue) and
+   takes back claims whose lease expired (the worker died mid-send).
+
+The db_worker that runs the tasks is started by ``make run`` (bin/run-dev: ``manage.py db_worker``); in
+production run ``manage.py db_worker`` as a service and ``manage.py sms_sweep`` every few minutes (cron), or
+``manage.py sms_sweep --every 60`` as a second service.
+
+Delivery is at least once: the single case where a message can go out twice is a worker that dies after the
+provider accepted it and before the result was written (the sweep then sends it again once the lease has
+passed). Anything else — duplicate tasks, two workers, a repeated ``notify`` — sends it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.backends.base import BaseTaskBackend
+from django_tasks_db.backend import DatabaseBackend
+
+from anze.core.validators import mask_mobile
+
+from .models import SmsMessage, SmsStatus
+from .sms import Sms, SmsError, get_backend
+
+logger = logging.getLogger("anze.notifications")
+
+# Waits after the 1st, 2nd, … failed attempt; after the last one the message is failed.
+BACKOFF: tuple[timedelta, ...] = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# How long a claim (status sending) is trusted: far above the providers' timeouts (sms.READ_TIMEOUT).
+SENDING_LEASE = timedelta(minutes=5)
+# A pending message this long overdue has lost its task; younger ones are still waiting in the queue.
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_BATCH = 500
+INTERRUPTED = "发送中断（发送进程退出或超时），已重新排队"
+INTERRUPTED_FINAL = "发送中断（发送进程退出或超时），已达最大发送次数"
+
+
+# --- enqueueing ----------------------------------------------------------------------------------------------
+def _enqueue_is_transactional(backend: BaseTaskBackend) -> bool:
+    """The database backend stores the task as a row of our database: enqueueing inside the caller's
+    transaction commits or rolls back with it, and the worker cannot see the task before the commit."""
+    return isinstance(backend, DatabaseBackend)
+
+
+def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Arrange for ``send_sms(message_id)`` to run once the current transaction has committed."""
+    send_task = send_sms
+    backend = send_task.get_backend()
+    if run_after is not None:
+        if not backend.supports_defer:
+            # A backend that cannot wait (the tests' ImmediateBackend): the sweep enqueues it when due.
+            return
+        send_task = send_task.using(run_after=run_after)
+    if _enqueue_is_transactional(backend):
+        send_task.enqueue(message_id)
+    else:
+        # robust: a failing enqueue is logged and must not break the caller's response; the message stays
+        # pending and the sweep sends it.
+        transaction.on_commit(lambda: send_task.enqueue(message_id), robust=True)
+
+
+# --- sending -------------------------------------------------------------------------------------------------
+@task()
+def send_sms(message_id: int) -> str:
+    """Send one outbox message; returns what happened (stored with the task result)."""
+    return deliver(message_id)
+
+
+def deliver(message_id: int) -> str:
+    now = timezone.now()
+    claimed = (
+        SmsMessage.objects.filter(pk=message_id, status=SmsStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=SmsStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
+    )
+    if not claimed:
+        # Already sent or failed, claimed by another worker, or not due yet (a stray or duplicate task).
+        return "skipped"
+    message = SmsMessage.objects.get(pk=message_id)
+    provider = ""
+    try:
+        backend = get_backend()
+        provider = backend.name
+        provider_id = backend.send(_as_sms(message))
+    except Exception as exc:  # whatever happens, the message must leave "sending" with the reason recorded
+        return _record_failure(message, exc, provider)
+    return _record_success(message, provider, provider_id)
+
+
+def _as_sms(message: SmsMessage) -> Sms:
+    return Sms(
+        phone=message.phone,
+        text=message.text,
+        template_code=message.template_code,
+        params={str(k): str(v) for k, v in (message.params or {}).items()},
+        reference=str(message.uuid),
+    )
+
+
+def _own_claim(message: SmsMessage) -> Any:
+    """The message as long as it is still this worker's claim (the sweep may have taken it back)."""
+    return SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.SENDING, attempts=message.attempts)
+
+
+def _record_success(message: SmsMessage, provider: str, provider_id: str) -> str:
+    updated = _own_claim(message).update(
+        status=SmsStatus.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        provider=provider,
+        provider_message_id=(provider_id or "")[:100],
+    )
+    if not updated:
+        logger.warning("短信 %s 已发送，但其发送租约已过期并被收回", message.uuid)
+    logger.info("短信已发送 %s（%s，第%d次）", mask_mobile(message.phone), provider, message.attempts)
+    return "sent"
+
+
+def _record_failure(message: SmsMessage, exc: Exception, provider: str) -> str:
+    if isinstance(exc, SmsError):
+        error, permanent = str(exc), exc.permanent
+        logger.warning("短信发送失败 %s（第%d次）：%s", mask_mobile(message.phone), message.attempts, error)
+    else:  # not the provider's answer: a bug or a configuration problem — keep the traceback in the log
+        error, permanent = f"{type(exc).__name__}: {exc}", False
+        logger.exception("短信发送出错 %s（第%d次）", mask_mobile(message.phone), message.attempts)
+    final = permanent or message.attempts >= MAX_ATTEMPTS
+    retry_at = None if final else timezone.now() + BACKOFF[message.attempts - 1]
+    with transaction.atomic():
+        updated = _own_claim(message).update(
+            status=SmsStatus.FAILED if final else SmsStatus.PENDING,
+            next_attempt_at=retry_at,
+            last_error=error[:500],
+            provider=provider,
+        )
+        if updated and retry_at is not None:
+            enqueue_send(message.pk, run_after=retry_at)
+    return "failed" if final else "retry"
+
+
+# --- the sweep -----------------------------------------------------------------------------------------------
+@dataclass
+class SweepResult:
+    requeued: int = 0  # overdue pending messages enqueued again
+    released: int = 0  # expired claims taken back and enqueued again
+    failed: int = 0  # expired claims that had no attempt left
+
+
+def sweep(*, limit: int = SWEEP_BATCH) -> SweepResult:
+    result = SweepResult()
+    now = timezone.now()
+    expired = SmsMessage.objects.filter(status=SmsStatus.SENDING, next_attempt_at__lte=now)
+    for pk, attempts in expired.order_by("next_attempt_at").values_list("pk", "attempts")[:limit]:
+        final = attempts >= MAX_ATTEMPTS
+        with transaction.atomic():
+            updated = SmsMessage.objects.filter(
+                pk=pk, status=SmsStatus.SENDING, attempts=attempts, next_attempt_at__lte=now
+            ).update(
+                status=SmsStatus.FAILED if final else SmsStatus.PENDING,
+                next_attempt_at=None if final else now,
+                last_error=INTERRUPTED_FINAL if final else INTERRUPTED,
+            )
+            if updated and not final:
+                enqueue_send(pk)
+        if updated:
+            result.failed += final
+            result.released += not final
+    overdue = SmsMessage.objects.filter(status=SmsStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE)
+    for pk, due_at in overdue.order_by("next_attempt_at").values_list("pk", "next_attempt_at")[:limit]:
+        with transaction.atomic():
+            # Moving next_attempt_at is this sweep's claim: a concurrent sweep, or the next run, skips it
+            # until it is overdue again, so one lost message gets one new task, not one per run.
+            if SmsMessage.objects.filter(pk=pk, status=SmsStatus.PENDING, next_attempt_at=due_at).update(
+                next_attempt_at=now
+            ):
+                enqueue_send(pk)
+                result.requeued += 1
+    if result.requeued or result.released or result.failed:
+        logger.info("短信补发扫描：%s", result)
+    return result
+
+
+@task()
+def sweep_sms() -> dict[str, int]:
+    """The sweep as a task, for a scheduler that enqueues tasks periodically."""
+    return asdict(sweep())

@@ -1,0 +1,32 @@
+"""URLs of the app, mounted under each side by ``config.urls.side_urls``: ``*urls_for_side(side)``.
+
+Every side gets the 消息中心 (/<side>/messages/, namespace ``messages``); the sides whose users can hold
+``sms.view`` (the catalogue decides: insurer and platform) get the 短信记录 (/<side>/sms/, namespace ``sms``).
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from anze.accounts import catalogue
+
+from . import views
+
+message_patterns = [
+    path("", views.message_list, name="list"),
+    path("read-all/", views.message_read_all, name="read_all"),
+    path("<uuid:notification_uuid>/open/", views.message_open, name="open"),
+    path("<uuid:notification_uuid>/read/", views.message_read, name="read"),
+]
+
+sms_patterns = [
+    path("", views.sms_list, name="list"),
+    path("<uuid:message_uuid>/resend/", views.sms_resend, name="resend"),
+]
+
+
+def urls_for_side(side: str) -> list[URLPattern | URLResolver]:
+    urls: list[URLPattern | URLResolver] = [path("messages/", include((message_patterns, "messages")))]
+    if side in catalogue.get("sms.view").sides:
+        urls.append(path("sms/", include((sms_patterns, "sms"))))
+    return urls
