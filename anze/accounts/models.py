@@ -90,6 +90,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with each auditlog entry: the organisation's own 操作日志 shows changes made to it."""
+        return {"organisation_id": self.pk}
+
     @property
     def display_short_name(self) -> str:
         return self.short_name or self.name

@@ -6,15 +6,20 @@ recorded by django-auditlog (操作日志) through the model registrations in ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from auditlog.models import LogEntry
+from axes.utils import reset as axes_reset
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from anze.basedata.models import RegionLevel
 from anze.core.errors import Refused
+from anze.core.sides import Side
 
 from . import catalogue
 from .models import ADMIN_ROLE_NAME, Organisation, Role, User
@@ -64,6 +69,13 @@ def _roles_of(organisation: Organisation, roles: Iterable[Role]) -> list[Role]:
     if any(role.organisation_id != organisation.pk for role in roles):
         raise Refused("角色不属于本机构", field="roles")
     return roles
+
+
+def log_password_change(user: User, how: str) -> None:
+    """The User registration excludes the password hash, so auditlog records nothing when only the password
+    changes: write the 操作日志 row explicitly (the actor comes from auditlog's request context; the row
+    carries the account's organisation_id, so that organisation's 管理员 sees it)."""
+    LogEntry.objects.log_create(user, action=LogEntry.Action.UPDATE, changes={"密码": [None, how]}, force_log=True)
 
 
 # --- accounts ---------------------------------------------------------------------------------------------------
@@ -133,6 +145,8 @@ def user_update(
         fields.append("password")
     user.save(update_fields=fields)
     user.roles.set(roles)
+    if new_password:
+        log_password_change(user, f"由{actor.name}重置")
     return user
 
 
@@ -185,6 +199,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     _check_password(new_password, user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    log_password_change(user, "本人修改")
     return user
 
 
@@ -241,3 +256,186 @@ def role_delete(*, role: Role) -> None:
     if holders:
         raise Refused(f"角色“{role.name}”已分配给{holders}个账号，请先取消分配后再删除")
     role.delete()
+
+
+# --- 平台管理 › 机构管理: organisations of the other sides and their first 管理员 ---------------------------------
+# What each kind of organisation must have, beyond the model's own constraints (DOMAIN.md §1, §6): enterprises
+# sit in a county and record their industry (the regulator's statistics group by both); enterprises and service
+# organisations are reachable by address and phone. The platform's organisation form reads this table too.
+REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
+    Side.INSURER: ("name", "code"),
+    Side.ENTERPRISE: (
+        "name",
+        "credit_code",
+        "region",
+        "industry",
+        "address",
+        "contact_name",
+        "contact_phone",
+    ),
+    Side.SERVICE_ORG: ("name", "credit_code", "region", "address", "contact_name", "contact_phone"),
+    Side.REGULATOR: ("name", "region"),
+}
+MANAGED_KINDS: tuple[str, ...] = tuple(REQUIRED_BY_KIND)
+ORGANISATION_FIELDS: tuple[str, ...] = (
+    "name",
+    "short_name",
+    "code",
+    "credit_code",
+    "region",
+    "industry",
+    "address",
+    "contact_name",
+    "contact_phone",
+)
+
+
+@dataclass(frozen=True)
+class AdminAccount:
+    """The first 管理员 account created with an organisation."""
+
+    username: str
+    name: str
+    mobile: str
+    password: str
+
+
+KIND_LABELS: dict[str, str] = {
+    Side.INSURER: "保险公司",
+    Side.ENTERPRISE: "投保企业",
+    Side.SERVICE_ORG: "服务机构",
+    Side.REGULATOR: "监管部门",
+}
+
+
+def _check_organisation(organisation: Organisation, *, industry_was: int | None = None) -> None:
+    """The kind's required fields, a valid model, and clear messages for duplicates (checked before the
+    database's unique constraints would answer with a generic one)."""
+    if organisation.kind not in MANAGED_KINDS:
+        raise Refused("平台管理只能维护保险公司、投保企业、服务机构和监管部门")
+    for name in REQUIRED_BY_KIND[organisation.kind]:
+        field = Organisation._meta.get_field(name)
+        value = getattr(organisation, field.attname)
+        if value in (None, ""):
+            verb = "请选择" if field.is_relation else "请输入"
+            raise Refused(f"{verb}{field.verbose_name}", field=name)
+    try:
+        organisation.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise Refused(messages[0], field=None if field == "__all__" else field) from None
+    if organisation.kind == Side.ENTERPRISE:
+        if organisation.region.level != RegionLevel.COUNTY:
+            raise Refused("投保企业的所在地区请选择到区县", field="region")
+        # A disabled industry is not offered to new enterprises; one that already has it may keep it.
+        if not organisation.industry.is_active and organisation.industry_id != industry_was:
+            raise Refused("该行业已停用，请选择其他行业", field="industry")
+    others = Organisation.objects.exclude(pk=organisation.pk)
+    if others.filter(kind=organisation.kind, name=organisation.name).exists():
+        raise Refused(f"已存在同名的{KIND_LABELS[organisation.kind]}", field="name")
+    if organisation.code:
+        clash = others.filter(code__iexact=organisation.code).first()
+        if clash is not None:
+            raise Refused(f"登录代码已被“{clash.name}”使用", field="code")
+    if organisation.credit_code:
+        clash = others.filter(credit_code=organisation.credit_code).first()
+        if clash is not None:
+            raise Refused(f"该统一社会信用代码已被“{clash.name}”使用", field="credit_code")
+
+
+# Empty means NULL for these (unique codes may be absent many times; relations may be unset), "" for the rest.
+_NULLABLE_FIELDS = frozenset({"code", "credit_code", "region", "industry"})
+
+
+def _assign(organisation: Organisation, fields: Mapping[str, Any]) -> None:
+    for name in ORGANISATION_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if isinstance(value, str):
+                value = value.strip()
+            setattr(organisation, name, (value or None) if name in _NULLABLE_FIELDS else (value or ""))
+
+
+_DUPLICATE = "名称、登录代码或统一社会信用代码与已有机构重复，请核对后重试"
+
+
+@transaction.atomic
+def organisation_register(
+    *, kind: str, fields: Mapping[str, Any], admin: AdminAccount
+) -> tuple[Organisation, User]:
+    """Create an organisation with its 管理员 role and its first 管理员 account, all or nothing.
+
+    ``fields`` holds ``ORGANISATION_FIELDS``. Refusals about the account name their field with an ``admin_``
+    prefix (``admin_username``, ``admin_password``, …) so they never land on the organisation's own ``name``.
+    """
+    draft = Organisation(kind=kind)
+    _assign(draft, fields)
+    _check_organisation(draft)
+    try:
+        # A savepoint: a duplicate written by another operator since the check becomes a refusal, not a 500.
+        with transaction.atomic():
+            organisation = organisation_create(
+                kind=kind, **{name: getattr(draft, name) for name in ORGANISATION_FIELDS}
+            )
+    except (IntegrityError, ValidationError):
+        raise Refused(_DUPLICATE) from None
+    try:
+        user = user_create(
+            organisation=organisation,
+            username=admin.username,
+            name=admin.name,
+            mobile=admin.mobile,
+            password=admin.password,
+            roles=[admin_role_of(organisation)],
+        )
+    except Refused as exc:
+        # Propagating rolls the whole registration back: never an organisation without its 管理员.
+        raise Refused(exc.message, field=f"admin_{exc.field}" if exc.field else None) from None
+    return organisation, user
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, fields: Mapping[str, Any]) -> Organisation:
+    """Edit an organisation's registration data. Its kind never changes; changing an insurer's login code
+    moves its login page (/insurer/login/<code>/)."""
+    industry_was = organisation.industry_id
+    _assign(organisation, fields)
+    _check_organisation(organisation, industry_was=industry_was)
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=list(ORGANISATION_FIELDS))
+    except IntegrityError:
+        raise Refused(_DUPLICATE) from None
+    return organisation
+
+
+@transaction.atomic
+def organisation_set_active(*, actor: User, organisation: Organisation, active: bool) -> Organisation:
+    """停用: none of the organisation's accounts can sign in, and signed-in sessions end at their next request
+    (``OrganisationBackend`` checks the organisation on every request). 启用 restores them; nothing else
+    changes, so history is intact either way."""
+    if organisation.kind not in MANAGED_KINDS:
+        raise Refused("平台运营机构不能在此启用或停用")
+    if organisation.pk == actor.organisation_id:
+        raise Refused("不能停用本机构")
+    organisation.is_active = active
+    organisation.save(update_fields=["is_active"])
+    return organisation
+
+
+@transaction.atomic
+def organisation_admin_password_reset(*, organisation: Organisation, user: User, new_password: str) -> User:
+    """The platform sets a new password for one of an organisation's 管理员 accounts (who forgot theirs), and
+    lifts a sign-in lock-out of that account so the new password works at once. Other accounts' passwords
+    are their own organisation's 管理员's business (系统管理 › 账号管理)."""
+    if user.organisation_id != organisation.pk or user.is_deleted:
+        raise Refused("该账号不属于此机构")
+    if not user.roles.filter(is_admin=True).exists():
+        raise Refused("只能重置该机构管理员账号的密码，其他账号请由该机构管理员重置")
+    _check_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    log_password_change(user, "由平台重置")
+    # django-axes counts failures per lower-cased login name (AXES_USERNAME_CALLABLE).
+    axes_reset(username=user.username.lower())
+    return user

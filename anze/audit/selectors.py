@@ -5,12 +5,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anze.accounts import catalogue
-from anze.accounts.models import Role, User
+from anze.accounts.models import User
 
 from .models import LoginLog
 
@@ -41,15 +40,13 @@ def login_logs_for(*, user: User, filters: dict[str, Any]) -> QuerySet[LoginLog]
 
 
 def operation_logs_for(*, user: User, filters: dict[str, Any]) -> QuerySet[LogEntry]:
-    types = ContentType.objects.get_for_models(User, Role)
-    qs = LogEntry.objects.filter(
-        additional_data__organisation_id=user.organisation_id, content_type__in=list(types.values())
-    )
+    """Changes to the organisation's own accounts, roles and record, and every change its people made
+    (the platform's people change other organisations and base data)."""
+    org = user.organisation_id
+    qs = LogEntry.objects.filter(Q(additional_data__organisation_id=org) | Q(actor__organisation_id=org))
     target = filters.get("target")
-    if target == "user":
-        qs = qs.filter(content_type=types[User])
-    elif target == "role":
-        qs = qs.filter(content_type=types[Role])
+    if target:
+        qs = qs.filter(content_type__model=target)
     if filters.get("actor"):
         qs = qs.filter(actor__name__icontains=filters["actor"].strip())
     qs = day_range(qs, "timestamp", filters.get("start"), filters.get("end"))
@@ -62,7 +59,8 @@ ACTION_LABELS = {
     LogEntry.Action.UPDATE: "修改",
     LogEntry.Action.DELETE: "删除",
 }
-TARGET_LABELS = {"user": "账号", "role": "角色"}
+TARGET_LABELS = {"user": "账号", "role": "角色", "organisation": "机构", "serviceitem": "服务项目",
+                 "industry": "行业", "region": "行政区划", "regionalrule": "地区投保规则"}
 FIELD_LABELS = {
     "username": "登录账号",
     "name": "名称",

@@ -54,6 +54,8 @@ class SearchForm(StyledFormMixin, forms.Form):
     keep_params: tuple[str, ...] = ("tab",)
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: a dialog opened over the list has fields of the same names (id_username …).
+        kwargs.setdefault("auto_id", "sf_%s")
         super().__init__(data, *args, **kwargs)
         for field in self.fields.values():
             field.required = False

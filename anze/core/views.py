@@ -37,11 +37,15 @@ def done(request: HttpRequest, message: str, redirect_to: str, *, refresh: bool 
     return redirect(redirect_to)
 
 
-def refused(request: HttpRequest, message: str, redirect_to: str) -> HttpResponse:
-    """An action refused outside a form (a button in a list row): an error toast, nothing changed."""
+def refused(request: HttpRequest, message: str, redirect_to: str, *, refresh: bool = False) -> HttpResponse:
+    """An action refused outside a form (a button in a list row): an error toast, nothing changed.
+    ``refresh``: the list is out of date (the row has moved on), reload it too."""
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         response = HttpResponse(status=204)
-        response["HX-Trigger"] = json.dumps({"anze:error": {"message": message}})
+        events: dict[str, Any] = {"anze:error": {"message": message}}
+        if refresh:
+            events["anze:refresh"] = {}
+        response["HX-Trigger"] = json.dumps(events)
         return response
     messages.error(request, message)
     return redirect(redirect_to)
