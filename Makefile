@@ -40,6 +40,9 @@ migrate: deps
 demo: migrate
 	$(PY) manage.py demo_data
 
+bench: deps ## the order list's p50/p95 at ORDERS synthetic orders (default 100000) in var/bench/ (or a scratch DATABASE_URL)
+	ANZE_VAR_DIR=var/bench $(PY) manage.py migrate --noinput -v0 && ANZE_VAR_DIR=var/bench $(PY) manage.py bench_orders --orders $${ORDERS:-100000}
+
 lint:
 	$(VENV)/bin/ruff check .
 

@@ -1,0 +1,159 @@
+"""Measure the insurer's 订单管理 list at scale: ``python manage.py bench_orders --orders 100000``.
+
+Makes sure N synthetic orders exist for the demo insurers (``orders/synthetic.py`` — bulk inserts that bypass
+the workflow, see there why), then requests the list as the first demo insurer's 管理员 through the Django test
+client (the whole middleware stack: session, user, permissions, template) and prints, for each scenario, the
+p50 and p95 of the request in ms, the p50 of the list's reads alone (``selectors.insurer_order_list``: counts
+and page, all rows fetched) and the number of queries of the request. Run it against a scratch database, never
+one people work in: ``ANZE_VAR_DIR=/tmp/anze-bench`` for SQLite, or ``DATABASE_URL=postgres://…/anze_bench``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from anze.accounts import demo as accounts_demo
+from anze.accounts.models import Organisation, User
+from anze.basedata import demo as basedata_demo
+from anze.core.sides import Side
+from anze.orders import selectors, synthetic
+from anze.orders.models import Order, OrderStatus
+from anze.orders.views_insurer import search_filters
+
+LIST = "/insurer/orders/"
+
+
+@dataclass
+class Scenario:
+    label: str
+    query: str
+
+
+class Command(BaseCommand):
+    help = "订单列表性能测试：生成 N 个合成订单（不经过工作流，仅用于测试库），测量列表与搜索的 p50/p95"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--orders", type=int, default=100_000, help="合成订单总数（默认 100000）")
+        parser.add_argument("--repeat", type=int, default=30, help="每个场景的测量次数（默认 30）")
+        parser.add_argument(
+            "--force", action="store_true", help="在非调试环境（ANZE_DEBUG=0）也执行：仅限专用的测试数据库"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError("合成订单会写入当前数据库：请在专用测试库上以 ANZE_DEBUG=1 执行，或加 --force")
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
+
+        insurers, admin = self._demo_parties()
+        self._top_up(insurers, options["orders"])
+        self._analyze()
+        client = Client()
+        client.force_login(admin)
+        scenarios = self._scenarios(admin.organisation)
+        self.stdout.write(
+            f"\n{connection.vendor}，合成订单 {synthetic.existing():,} 个"
+            f"（{len(insurers)} 家保险公司，本公司 {synthetic.existing([admin.organisation]):,} 个），"
+            f"每个场景 {options['repeat']} 次\n"
+        )
+        self.stdout.write(f"{'场景':<28}{'p50 ms':>9}{'p95 ms':>9}{'读取 ms':>10}{'查询数':>7}  地址")
+        for scenario in scenarios:
+            p50, p95, database, queries = self._measure(client, admin, scenario.query, options["repeat"])
+            self.stdout.write(
+                f"{scenario.label:<28}{p50:>9.1f}{p95:>9.1f}{database:>10.1f}{queries:>7}  {LIST}?{scenario.query}"
+            )
+
+    # --- set-up ----------------------------------------------------------------------------------------------
+    def _demo_parties(self) -> tuple[list[Organisation], User]:
+        basedata_demo.load(self.stdout)
+        accounts_demo.load(self.stdout)
+        codes = [spec["code"] for spec in accounts_demo.INSURERS]
+        insurers = list(Organisation.objects.filter(kind=Side.INSURER, code__in=codes).order_by("code"))
+        admin = User.objects.get(username=accounts_demo.INSURERS[0]["admin"][0])
+        return insurers, admin
+
+    def _top_up(self, insurers: list[Organisation], total: int) -> None:
+        started = time.perf_counter()
+
+        def progress(done: int, missing: int) -> None:
+            if done % 50_000 == 0 or done == missing:
+                self.stdout.write(f"  已生成 {done:,}/{missing:,}（{time.perf_counter() - started:.0f} 秒）")
+
+        created = synthetic.top_up(insurers, total, progress=progress)
+        if created:
+            self.stdout.write(f"生成 {created:,} 个合成订单，用时 {time.perf_counter() - started:.1f} 秒")
+
+    def _analyze(self) -> None:
+        """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only scans need)."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # VACUUM cannot run in a transaction (the command's own test runs in one): ANALYZE alone then.
+                cursor.execute(
+                    "ANALYZE orders_order" if connection.in_atomic_block else "VACUUM ANALYZE orders_order"
+                )
+            elif connection.vendor == "sqlite":
+                cursor.execute("ANALYZE")
+
+    def _scenarios(self, insurer: Organisation) -> list[Scenario]:
+        """First and deep pages of the list, a tab, and each kind of search, with terms taken from the data."""
+        mine = Order.objects.filter(insurer=insurer, remark=synthetic.MARK)
+        total = mine.count()
+        if not total:
+            raise CommandError("没有合成订单可测量：请用 --orders 指定数量")
+        rows = mine.order_by("-submitted_at").values("applicant_name", "contact_phone")
+        sample = rows[min(500, total - 1)]
+        issued = mine.filter(status=OrderStatus.ISSUED).count()
+        word = sample["applicant_name"][2:6]  # "泉州" + town + word + …: a town and a word, 4 characters
+        word_rows = mine.filter(applicant_name__contains=word).count() + 1
+        town = sample["applicant_name"][2:4]
+        return [
+            Scenario("列表 第1页", ""),
+            Scenario("列表 最后一页（深翻页）", f"page={max(1, total // 10)}"),
+            Scenario("列表 第1页 50条/页", "size=50"),
+            Scenario("状态页签 已出函 第1页", "tab=issued"),
+            Scenario("状态页签 已出函 深翻页", f"tab=issued&page={max(1, issued // 10)}"),
+            Scenario(f"搜索“{word}” 第1页", f"name={word}"),
+            Scenario(f"搜索“{word}” 最后一页", f"name={word}&page={max(1, word_rows // 10)}"),
+            Scenario(f"搜索2字“{town}” 第1页", f"name={town}"),
+            Scenario("搜索 联系电话", f"contact_phone={sample['contact_phone']}"),
+            Scenario("搜索 订单类型 线下", "order_type=offline"),
+        ]
+
+    # --- measuring ----------------------------------------------------------------------------------------------
+    def _measure(
+        self, client: Client, user: User, query: str, repeat: int
+    ) -> tuple[float, float, float, int]:
+        """p50 and p95 of the whole request, p50 of the list's reads alone, and the request's queries."""
+        path = f"{LIST}?{query}"
+        for _ in range(3):  # warm the caches (template loader, connection, database pages)
+            self._get(client, path)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            self._get(client, path)
+            timings.append((time.perf_counter() - started) * 1000)
+        reads = []
+        request = RequestFactory().get(path)
+        request.user = user
+        for _ in range(max(3, repeat // 3)):
+            started = time.perf_counter()
+            selectors.insurer_order_list(request, filters=search_filters(request)[1])
+            reads.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            self._get(client, path)
+        p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
+        return statistics.median(timings), p95, statistics.median(reads), len(queries)
+
+    def _get(self, client: Client, path: str) -> None:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise CommandError(f"{path} 返回 {response.status_code}")

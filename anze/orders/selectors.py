@@ -1,0 +1,227 @@
+"""Reads of orders, always from the signed-in user: this is where tenant scoping of orders lives.
+
+The insurer's 订单管理 list is built to stay fast at a million orders (PERFORMANCE-NOTES.md):
+- every filter is answered by an index that starts with the insurer (see ``Order.Meta.indexes``), the name
+  search by a trigram index (``search.py``);
+- the counts of all status tabs come from one row kept by triggers (``counts.py``), or under a search from
+  one grouped COUNT of the filtered orders; they also give the list's total;
+- a page first finds its ids on the covering index (``order_page``), then reads those rows only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from anze.accounts.models import User
+from anze.audit.selectors import day_range
+from anze.core.pagination import Page, page_params
+from anze.core.sides import Side
+from anze.documents.models import Document
+
+from . import counts as insurer_counts
+from . import search
+from .models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
+
+# The list's orderings (``sort=`` in the query string); both are an index read forwards or backwards.
+SORTS: dict[str, tuple[str, str]] = {
+    "-submitted": ("-submitted_at", "-id"),
+    "submitted": ("submitted_at", "id"),
+}
+DEFAULT_SORT = "-submitted"
+REVERSE: dict[str, str] = {"-submitted": "submitted", "submitted": "-submitted"}
+
+
+def orders_for(*, user: User) -> QuerySet[Order]:
+    """Every order the user's organisation may see: an insurer its own (not the enterprises' drafts), an
+    enterprise its own, a regulator those of its region; anyone else none."""
+    side = user.side
+    if side == Side.INSURER:
+        # "Not a draft" as "submitted" (equivalent by the constraints on Order): ``submitted_at`` is in the
+        # insurer's indexes, ``status`` is not in all of them, and reading it would leave the index.
+        return Order.objects.filter(insurer_id=user.organisation_id, submitted_at__isnull=False)
+    if side == Side.ENTERPRISE:
+        return Order.objects.filter(enterprise_id=user.organisation_id)
+    if side == Side.REGULATOR:
+        region = user.organisation.region
+        qs = Order.objects.exclude(status=OrderStatus.DRAFT)
+        return qs if region is None else qs.filter(region__code__startswith=region.prefix)
+    return Order.objects.none()
+
+
+def order_for(*, user: User, application_no: str) -> Order:
+    """One order by its 申请编号; another organisation's order and a missing one are both 404."""
+    qs = orders_for(user=user).select_related("insurer", "enterprise", "region", "industry")
+    return get_object_or_404(qs, application_no=application_no)
+
+
+# --- the insurer's list ------------------------------------------------------------------------------------
+def _prefix(qs: QuerySet[Order], field: str, value: str) -> QuerySet[Order]:
+    """``field`` starting with ``value`` as an index range (``LIKE 'x%'`` uses no index on SQLite's default
+    collation, nor on PostgreSQL's without a pattern operator class)."""
+    upper = value[:-1] + chr(ord(value[-1]) + 1)
+    return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
+
+
+def _exact_or_prefix(qs: QuerySet[Order], field: str, value: str, full_length: int) -> QuerySet[Order]:
+    if len(value) == full_length:
+        return qs.filter(**{field: value})
+    return _prefix(qs, field, value)
+
+
+# The search form's fields; without any of them the tab counts come from InsurerOrderCounts (counts.py).
+SEARCH_FIELDS: tuple[str, ...] = (
+    "application_no",
+    "name",
+    "credit_code",
+    "contact_phone",
+    "order_type",
+    "start",
+    "end",
+)
+
+
+def search_orders(qs: QuerySet[Order], filters: Mapping[str, Any]) -> QuerySet[Order]:
+    """The search form's filters (not the status tab): 申请编号, 投保人/项目名称, 信用代码, 联系电话, 订单类型 and
+    申请时间. Numbers match exactly when complete, else by prefix; names by substring."""
+    application_no = (filters.get("application_no") or "").strip()
+    if application_no:
+        qs = _exact_or_prefix(qs, "application_no", application_no, 18)
+    name = (filters.get("name") or "").strip()
+    if name:
+        qs = search.name_matches(qs, name)
+    credit_code = (filters.get("credit_code") or "").strip().upper()
+    if credit_code:
+        qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
+    phone = (filters.get("contact_phone") or "").strip()
+    if phone:
+        qs = _exact_or_prefix(qs, "contact_phone", phone, 11)
+    if filters.get("order_type") in OrderType.values:
+        qs = qs.filter(order_type=filters["order_type"])
+    return day_range(qs, "submitted_at", filters.get("start"), filters.get("end"))
+
+
+def status_counts(qs: QuerySet[Order], *, grouped: bool = True) -> dict[str, int]:
+    """{status: number of orders} of a filtered list, every insurer state present (0 when none), in one query.
+
+    ``grouped``: one ``GROUP BY status``, read in status order from the (insurer, status, …) index. With a
+    filter that another index serves better (订单类型), SQLite still picks the status index for its order and
+    reads every row of the insurer; counting each status with ``COUNT(CASE …)`` instead lets it read only the
+    filtered range of that index (``status`` is its last column).
+    """
+    counts = dict.fromkeys(INSURER_STATUSES, 0)
+    if grouped:
+        rows = qs.order_by().values_list("status").annotate(n=Count("pk"))
+        counts.update({status: n for status, n in rows if status in counts})
+    else:
+        counts.update(qs.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in counts}))
+    return counts
+
+
+@dataclass
+class OrderList:
+    """What the 订单管理 screen shows: the page of rows and the count of every tab under the same filters."""
+
+    page: Page
+    counts: dict[str, int]
+    tab: str
+    sort: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def order_page(request: HttpRequest, qs: QuerySet[Order], *, total: int, sort: str) -> Page:
+    """One page of ``qs``: its ids from the index first, then those rows (a "deferred join").
+
+    An OFFSET walks that many index entries, which is cheap on a covering index but not free at 300,000.
+    Past the middle of the list the page is read from the other end instead (the total is known and the
+    order unique), so the last page costs what the first does and the worst is the middle one.
+    """
+    number, size = page_params(request)
+    last = max(1, -(-total // size))
+    number = min(number, last)  # a page past the end shows the last page, not an error
+    offset = (number - 1) * size
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    if offset > total // 2:
+        from_end = max(0, total - offset - size)
+        ids = qs.order_by(*SORTS[REVERSE[sort]]).values("pk")[from_end : total - offset]
+    else:
+        ids = qs.order_by(*SORTS[sort]).values("pk")[offset : offset + size]
+    rows: Sequence[Order] = list(Order.objects.filter(pk__in=ids).order_by(*SORTS[sort]))
+    return Page(rows=rows, number=number, size=size, total=total)
+
+
+def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
+    """The insurer's 订单管理 list: two queries whatever the page size (the counts, then the page)."""
+    tab = filters.get("tab") or ""
+    if tab not in INSURER_STATUSES:
+        tab = ""
+    sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
+    qs = search_orders(orders_for(user=request.user), filters)  # type: ignore[arg-type]
+    if any(filters.get(name) for name in SEARCH_FIELDS):
+        counts = status_counts(qs, grouped=filters.get("order_type") not in OrderType.values)
+    else:
+        counts = insurer_counts.counts_of(request.user.organisation_id)  # type: ignore[union-attr]
+    if tab:
+        qs = qs.filter(status=tab)
+    total = counts[tab] if tab else sum(counts.values())
+    page = order_page(request, qs, total=total, sort=str(sort))
+    return OrderList(page=page, counts=counts, tab=tab, sort=str(sort))
+
+
+def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Order]:
+    """The rows of the 导出: the list's filters, tab and order, every page."""
+    qs = search_orders(orders_for(user=user), filters)
+    if filters.get("tab") in INSURER_STATUSES:
+        qs = qs.filter(status=filters["tab"])
+    sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
+    return qs.order_by(*SORTS[str(sort)])
+
+
+def insurer_action_counts(*, user: User) -> dict[str, int]:
+    """The home cards: how many orders wait in each state (the counts of the tabs)."""
+    if user.side != Side.INSURER:
+        return dict.fromkeys(INSURER_STATUSES, 0)
+    return insurer_counts.counts_of(user.organisation_id)
+
+
+# --- one order ---------------------------------------------------------------------------------------------
+DOCUMENT_FIELDS: tuple[str, ...] = (
+    "business_licence",
+    "legal_id",
+    "payment_notice",
+    "payment_voucher",
+    "policy_file",
+    "invoice_file",
+    "contract_file",
+)
+# Events whose ``changes["document"]`` is a file the order had then (a payment voucher later replaced).
+DOCUMENT_EVENTS: tuple[str, ...] = ("upload_payment_notice", "upload_payment_voucher")
+
+
+def order_events(order: Order) -> list[OrderEvent]:
+    return list(order.events.order_by("created_at", "id"))
+
+
+def order_documents(order: Order, events: Sequence[OrderEvent] | None = None) -> dict[str, Document]:
+    """Every file of the order by UUID string, in one query: its current files, and the earlier payment
+    notices and vouchers its timeline refers to (a voucher rejected at 支付审核 stays viewable)."""
+    ids = [pk for name in DOCUMENT_FIELDS if (pk := getattr(order, f"{name}_id"))]
+    if events is None:
+        events = order.events.filter(action__in=DOCUMENT_EVENTS)
+    uuids = [
+        str(event.changes["document"])
+        for event in events
+        if event.action in DOCUMENT_EVENTS and event.changes.get("document")
+    ]
+    if not ids and not uuids:
+        return {}
+    documents = Document.objects.filter(Q(pk__in=ids) | Q(uuid__in=uuids))
+    return {str(document.uuid): document for document in documents}

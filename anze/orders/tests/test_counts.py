@@ -1,0 +1,79 @@
+"""InsurerOrderCounts: the per-state counts kept by triggers equal a fresh count, whatever writes the orders."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from anze.orders import counts, scenarios, synthetic, workflow
+from anze.orders.apps import _restore_triggers
+from anze.orders.models import InsurerOrderCounts, Order, OrderStatus
+from anze.orders.selectors import orders_for, status_counts
+
+S = OrderStatus
+pytestmark = pytest.mark.django_db
+
+
+def counted(user) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """What a full count of the insurer's orders gives (the truth the triggers must keep)."""
+    return status_counts(orders_for(user=user))
+
+
+def test_it_follows_every_step_of_the_workflow(parties, online, offline):
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)  # no row yet: all zero
+    quoted = online(S.AWAITING_CONFIRMATION)
+    workflow.order_reject_quote(order=quoted, actor=parties.applicant, reason="太贵")
+    online(S.ISSUED)
+    online(S.AWAITING_PAYMENT_REVIEW)
+    workflow.order_cancel(order=offline(), actor=parties.clerk, reason="录入重复")
+    offline(issued=True)
+    draft = workflow.order_apply(
+        actor=parties.applicant,
+        application=scenarios.application(parties.insurer, parties.enterprise),
+        submit=False,
+    )
+    expected = counted(parties.clerk)
+    assert counts.counts_of(parties.insurer.pk) == expected
+    assert expected[S.AWAITING_QUOTE] == 1 and expected[S.ISSUED] == 2 and expected[S.CANCELLED] == 1
+    workflow.order_submit(order=draft, actor=parties.applicant)  # a draft counts once submitted
+    assert counts.counts_of(parties.insurer.pk)[S.AWAITING_QUOTE] == 2
+
+
+def test_it_counts_each_insurer_apart(parties, online):
+    online()
+    scenarios.online_order(
+        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
+    )
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
+    assert counts.counts_of(parties.other_insurer.pk)[S.ISSUED] == 1
+
+
+def test_it_follows_bulk_inserts_and_deletes(parties):
+    synthetic.top_up([parties.insurer, parties.other_insurer], 400)
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    Order.objects.filter(insurer=parties.insurer, status=S.ISSUED).delete()
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    assert counts.counts_of(parties.insurer.pk)[S.ISSUED] == 0
+    assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
+
+
+def test_it_rolls_back_with_the_transition(parties, online):
+    order = online()
+    before = counts.counts_of(parties.insurer.pk)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.order_quote(order=order, actor=parties.clerk, scheme=scenarios.scheme())
+        assert counts.counts_of(parties.insurer.pk)[S.AWAITING_CONFIRMATION] == 1
+        raise RuntimeError("the request failed after the transition")
+    assert counts.counts_of(parties.insurer.pk) == before
+
+
+def test_it_recounts_when_lost_triggers_are_put_back(parties, online):
+    online()
+    counts.uninstall(connection)
+    online(S.ISSUED)  # written while the counts were not kept
+    InsurerOrderCounts.objects.update(awaiting_quote=99)
+    _restore_triggers(None, using="default")  # what every `migrate` does
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    online()
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)

@@ -1,0 +1,285 @@
+"""订单管理 list (seed figure 3.1.1): columns, 操作 per permission, tabs with counts, search, pages, queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anze.orders import scenarios, synthetic, workflow
+from anze.orders.models import Order, OrderStatus
+from anze.orders.tests.support import LIST, html
+
+S = OrderStatus
+pytestmark = pytest.mark.django_db
+
+
+def numbers(page: str) -> list[str]:
+    """The 申请编号 of the rows, in order."""
+    return re.findall(r'data-application-no="(\d{18})"', page)
+
+
+def tab_count(page: str, tab: str) -> int:
+    match = re.search(rf'data-tab="{tab}">[^<]*<span class="count">\((\d+)\)</span>', page)
+    assert match, tab
+    return int(match.group(1))
+
+
+def row(page: str, order: Order) -> str:
+    """The HTML of one row."""
+    start = page.index(f'data-application-no="{order.application_no}"')
+    return page[start : page.index("</tr>", start)]
+
+
+# --- what it shows ---------------------------------------------------------------------------------------------
+def test_it_lists_the_insurers_submitted_orders_only(parties, online, clerk):
+    mine = online()
+    draft = workflow.order_apply(
+        actor=parties.applicant,
+        application=scenarios.application(parties.insurer, parties.enterprise),
+        submit=False,
+    )
+    theirs = scenarios.online_order(insurer_user=parties.other_clerk, enterprise_user=parties.applicant)
+    page = html(clerk.get(LIST))
+    assert numbers(page) == [mine.application_no]
+    assert draft.application_no not in page and theirs.application_no not in page
+
+
+def test_it_shows_the_columns_of_the_seed_and_never_nan(online, offline, clerk):
+    quoted = online(S.AWAITING_CONFIRMATION)
+    waiting = offline()
+    page = html(clerk.get(LIST))
+    for header in ("订单信息", "项目信息", "方案（部分内容）", "投保人信息", "状态", "申请时间", "操作"):
+        assert f">{header}<" in page or f">{header} <" in page, header
+    quoted_row, waiting_row = row(page, quoted), row(page, waiting)
+    assert "12,000.00" in quoted_row and "500.00万元" in quoted_row and "5.00万元" in quoted_row
+    assert "待报价" in waiting_row and "线下订单" in waiting_row
+    assert waiting.applicant_credit_code in waiting_row and waiting.contact_phone in waiting_row
+    assert "NaN" not in page and "None" not in page
+    assert (
+        'class="tag tag-primary">待确认报价' in quoted_row and 'class="tag tag-warning">待出函' in waiting_row
+    )
+
+
+def test_it_says_so_when_nothing_matches(clerk):
+    assert "暂无数据" in html(clerk.get(LIST))
+
+
+def test_it_shows_why_a_quote_was_rejected_under_its_status(parties, online, clerk):
+    order = online(S.AWAITING_CONFIRMATION)
+    workflow.order_reject_quote(order=order, actor=parties.applicant, reason="保费超出预算")
+    assert "企业拒绝报价：保费超出预算" in row(html(clerk.get(LIST)), order)
+
+
+# --- 操作 --------------------------------------------------------------------------------------------------------
+def test_it_offers_each_state_its_action_and_detail(online, offline, clerk):
+    expected = {
+        online(): "quote",
+        online(S.AWAITING_PAYMENT_NOTICE): "payment_notice",
+        online(S.AWAITING_PAYMENT_REVIEW): "payment_review",
+        online(S.AWAITING_ISSUE): "issue",
+        offline(): "issue",
+        online(S.ISSUED): "policy",
+    }
+    page = html(clerk.get(LIST))
+    for order, action in expected.items():
+        actions = re.findall(r'data-action="(\w+)"', row(page, order))
+        assert action in actions and "detail" in actions, (order.status, actions)
+    issued = row(page, next(o for o, a in expected.items() if a == "policy"))
+    assert "查看保单信息" in issued and "更多" not in issued  # no cancel once issued
+
+
+def test_it_offers_nothing_to_wait_for_the_enterprise_except_cancel(online, clerk):
+    order = online(S.AWAITING_CONFIRMATION)
+    actions = re.findall(r'data-action="(\w+)"', row(html(clerk.get(LIST)), order))
+    assert actions == ["detail", "cancel"]
+
+
+def test_it_shows_only_the_actions_the_clerks_permissions_allow(online, as_user):
+    order = online()
+    viewer = html(as_user("order.view").get(LIST))
+    assert re.findall(r'data-action="(\w+)"', row(viewer, order)) == ["detail"]
+    assert "新增线下订单" not in viewer and "导出" not in viewer
+    quoter = html(as_user("order.view", "order.quote").get(LIST))
+    assert re.findall(r'data-action="(\w+)"', row(quoter, order)) == ["quote", "detail"]
+
+
+def test_it_shows_the_toolbar_with_the_permissions(clerk):
+    page = html(clerk.get(LIST))
+    assert "新增线下订单" in page and "/insurer/orders/export/" in page
+
+
+# --- tabs ----------------------------------------------------------------------------------------------------
+def test_it_counts_every_tab_and_filters_by_it(online, offline, clerk):
+    quote_a, quote_b = online(), online()
+    issued = online(S.ISSUED)
+    offline()
+    page = html(clerk.get(LIST))
+    assert tab_count(page, "all") == 4
+    assert tab_count(page, "awaiting_quote") == 2
+    assert tab_count(page, "awaiting_issue") == 1 and tab_count(page, "issued") == 1
+    assert tab_count(page, "cancelled") == 0
+    tab_page = html(clerk.get(f"{LIST}?tab=awaiting_quote"))
+    assert sorted(numbers(tab_page)) == sorted([quote_a.application_no, quote_b.application_no])
+    assert 'class="active" data-tab="awaiting_quote"' in tab_page
+    assert numbers(html(clerk.get(f"{LIST}?tab=issued"))) == [issued.application_no]
+
+
+def test_it_counts_the_tabs_under_the_search(online, offline, clerk):
+    online(project_name="晋江陈埭鞋业生产基地")
+    offline()
+    page = html(clerk.get(f"{LIST}?name=陈埭鞋业"))
+    assert tab_count(page, "all") == 1 and tab_count(page, "awaiting_quote") == 1
+    assert tab_count(page, "awaiting_issue") == 0
+
+
+def test_it_ignores_an_unknown_tab(online, clerk):
+    order = online()
+    assert numbers(html(clerk.get(f"{LIST}?tab=draft"))) == [order.application_no]
+
+
+# --- search ----------------------------------------------------------------------------------------------------
+@pytest.fixture
+def three(online, offline):
+    """Three orders that differ in every searchable field."""
+    shoes = online(project_name="晋江陈埭鞋业生产基地", contact_phone="13811112222")
+    stone = online(S.ISSUED, project_name="南安水头石材加工厂", contact_phone="13933334444")
+    fish = offline(
+        applicant_name="惠安县崇武渔业有限公司",
+        applicant_credit_code="91350521MA33W5C2L2",
+        project_name="崇武渔港作业区",
+        contact_phone="13655556666",
+    )
+    return shoes, stone, fish
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("name=陈埭", [0]),  # 2 characters: LIKE within the insurer (trigram indexes cannot answer)
+        ("name=陈埭鞋业", [0]),  # 3+ characters: the trigram index
+        ("name=石材加工", [1]),
+        ("name=崇武", [2]),  # applicant name and project name both
+        ("name=惠安县崇武渔业", [2]),  # applicant name only
+        ("name=崇武渔港", [2]),  # project name only
+        ("name=不存在的企业", []),
+        ("credit_code=91350521MA33W5C2L2", [2]),
+        ("credit_code=91350521ma33", [2]),  # a prefix, any case
+        ("contact_phone=13933334444", [1]),
+        ("contact_phone=139333", [1]),  # a prefix
+        ("order_type=offline", [2]),
+        ("order_type=online", [0, 1]),
+    ],
+)
+def test_it_searches_by_each_field(three, clerk, query, expected):
+    found = numbers(html(clerk.get(f"{LIST}?{query}")))
+    assert sorted(found) == sorted(three[i].application_no for i in expected)
+
+
+def test_it_searches_by_application_number_whole_or_its_beginning(three, clerk):
+    target = three[1].application_no
+    assert numbers(html(clerk.get(f"{LIST}?application_no={target}"))) == [target]
+    # Every number starts with the date; a prefix of the whole number narrows down to one.
+    assert target in numbers(html(clerk.get(f"{LIST}?application_no={target[:8]}")))
+    assert numbers(html(clerk.get(f"{LIST}?application_no=19990101"))) == []
+
+
+def test_it_searches_by_application_time(three, clerk):
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    assert len(numbers(html(clerk.get(f"{LIST}?start={today}&end={today}")))) == 3
+    assert numbers(html(clerk.get(f"{LIST}?start={tomorrow}"))) == []
+    assert len(numbers(html(clerk.get(f"{LIST}?end={today}")))) == 3
+
+
+def test_it_searches_latin_letters_in_any_case_and_takes_search_syntax_literally(online, clerk):
+    order = online(project_name="ABB泉州变压器工厂")
+    for term in ("abb", "ABB泉州", "b泉"):
+        assert numbers(html(clerk.get(f"{LIST}?name={term}"))) == [order.application_no], term
+    for term in ('"', 'AB"B', "AND", "* OR 1", "NEAR(a b)"):
+        assert clerk.get(f"{LIST}?name={term}").status_code == 200
+
+
+def test_it_never_finds_another_insurers_orders_by_name(parties, clerk):
+    scenarios.online_order(
+        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, project_name="别家的石材项目"
+    )
+    for term in ("石材", "别家的石材"):
+        assert numbers(html(clerk.get(f"{LIST}?name={term}"))) == []
+
+
+def test_it_finds_a_renamed_project_by_its_new_name(online, clerk):
+    """The trigram index follows the row (triggers on SQLite), also when the names change."""
+    order = online(project_name="旧项目名称甲")
+    Order.objects.filter(pk=order.pk).update(project_name="新项目名称乙")
+    assert numbers(html(clerk.get(f"{LIST}?name=新项目名称"))) == [order.application_no]
+    assert numbers(html(clerk.get(f"{LIST}?name=旧项目名称"))) == []
+
+
+def test_it_keeps_the_filters_in_the_page_and_tab_links(three, clerk):
+    page = html(clerk.get(f"{LIST}?name=崇武&size=20"))
+    assert 'value="崇武"' in page
+    assert "?name=%E5%B4%87%E6%AD%A6&amp;size=20&amp;tab=awaiting_issue" in page
+
+
+# --- order and pages ------------------------------------------------------------------------------------------
+def test_it_sorts_by_application_time_both_ways(parties, clerk):
+    synthetic.top_up([parties.insurer], 5)
+    newest_first = numbers(html(clerk.get(LIST)))
+    assert newest_first == sorted(newest_first, reverse=True)
+    assert numbers(html(clerk.get(f"{LIST}?sort=submitted"))) == list(reversed(newest_first))
+
+
+def test_it_pages_with_total_size_and_jump(parties, clerk):
+    synthetic.top_up([parties.insurer], 23)
+    first = html(clerk.get(LIST))
+    assert "共 23 条" in first and len(numbers(first)) == 10
+    third = html(clerk.get(f"{LIST}?page=3"))
+    assert len(numbers(third)) == 3 and 'aria-current="page">3<' in third
+    assert numbers(html(clerk.get(f"{LIST}?page=99"))) == numbers(third)  # past the end: the last page
+    assert len(numbers(html(clerk.get(f"{LIST}?size=20")))) == 20
+    for sort in ("", "submitted"):
+        # Pages past the middle are read from the other end: together they are still the list, in order.
+        pages = [n for p in (1, 2, 3) for n in numbers(html(clerk.get(f"{LIST}?sort={sort}&page={p}")))]
+        assert pages == numbers(html(clerk.get(f"{LIST}?sort={sort}&size=50"))) and len(set(pages)) == 23
+
+
+@pytest.mark.parametrize("size", [10, 50])
+@pytest.mark.parametrize(
+    "query", ["", "tab=issued", "name=泉州", "name=泉州晋江&tab=issued", "order_type=online"]
+)
+def test_it_runs_a_constant_number_of_queries(parties, clerk, django_assert_max_num_queries, size, query):
+    synthetic.top_up([parties.insurer], 120)
+    clerk.get(LIST)  # the session's first request may write it
+    # session, user, roles, bell; then the grouped COUNT of the tabs and the page (ids and rows in one)
+    with django_assert_max_num_queries(6):
+        response = clerk.get(f"{LIST}?size={size}&{query}")
+    assert response.status_code == 200
+
+
+def test_it_refreshes_only_the_list_region_for_htmx(online, clerk):
+    online()
+    response = clerk.get(LIST, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-region")
+    page = html(response)
+    assert page.lstrip().startswith('<div id="list-region"') and "search-form" not in page
+
+
+# --- who may see it ------------------------------------------------------------------------------------------
+def test_it_redirects_anonymous_users_to_the_insurer_login(client):
+    response = client.get(LIST)
+    assert response.status_code == 302 and response.url.startswith("/insurer/login/?next=")
+
+
+def test_it_is_forbidden_without_order_view(insurer):
+    assert insurer.client(insurer.limited).get(LIST).status_code == 403
+
+
+def test_it_is_forbidden_to_another_side(insurer):
+    assert insurer.client(insurer.foreign).get(LIST).status_code == 403
+
+
+def test_it_is_in_the_menu_of_those_who_may_see_it(insurer):
+    assert 'href="/insurer/orders/"' in html(insurer.client(insurer.admin).get("/insurer/"))
+    assert 'href="/insurer/orders/"' not in html(insurer.client(insurer.limited).get("/insurer/"))

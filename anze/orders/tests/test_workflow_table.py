@@ -1,0 +1,132 @@
+"""The transition table, driven as data: every state × every action × every side — allowed or refused.
+
+For each reachable (state, order type) one order is built through the workflow; then every action is
+attempted by a fully-permitted user of each side inside a savepoint that is rolled back. The attempt must
+succeed exactly when the table has (action, side) with that state as a source; otherwise it must raise
+``Refused`` and leave the order, its events and the outbox untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from anze.accounts.models import User
+from anze.core.errors import Refused
+from anze.core.sides import Side
+from anze.documents import testing as files
+from anze.notifications.models import SmsMessage
+from anze.orders import scenarios, workflow
+from anze.orders.models import Order, OrderEvent, OrderStatus, OrderType
+
+S = OrderStatus
+pytestmark = pytest.mark.django_db
+
+
+def _pdf(name: str) -> Any:
+    return files.upload(name, files.pdf_bytes(name))
+
+
+CALLS: dict[str, Callable[[Order, User], Order]] = {
+    "submit": lambda o, u: workflow.order_submit(order=o, actor=u),
+    "quote": lambda o, u: workflow.order_quote(order=o, actor=u, scheme=scenarios.scheme()),
+    "confirm_quote": lambda o, u: workflow.order_confirm_quote(order=o, actor=u),
+    "reject_quote": lambda o, u: workflow.order_reject_quote(order=o, actor=u, reason="保费太高"),
+    "upload_payment_notice": lambda o, u: workflow.order_upload_payment_notice(
+        order=o, actor=u, file=_pdf("付款通知书.pdf")
+    ),
+    "upload_payment_voucher": lambda o, u: workflow.order_upload_payment_voucher(
+        order=o, actor=u, file=_pdf("付款凭证.pdf")
+    ),
+    "approve_payment": lambda o, u: workflow.order_approve_payment(order=o, actor=u),
+    "reject_payment": lambda o, u: workflow.order_reject_payment(order=o, actor=u, reason="金额不符"),
+    "issue": lambda o, u: workflow.order_issue(
+        order=o, actor=u, policy_no="TBL0001", **scenarios.policy_files()
+    ),
+    "issue_offline": lambda o, u: workflow.order_issue_offline(
+        order=o, actor=u, scheme=scenarios.scheme(), policy_no="TBL0002", **scenarios.policy_files()
+    ),
+    "cancel": lambda o, u: workflow.order_cancel(order=o, actor=u, reason="测试取消"),
+}
+STATE_ACTIONS = [action for action in workflow.ACTIONS if action in CALLS]
+
+
+def test_it_has_a_caller_for_every_state_changing_action():
+    creating = {t.action for t in workflow.TRANSITIONS if not t.sources}
+    assert set(workflow.ACTIONS) == set(CALLS) | creating
+
+
+def _build(parties: Any, status: str, order_type: str) -> Order | None:
+    clerk, applicant = parties.clerk, parties.applicant
+    if order_type == OrderType.OFFLINE:
+        if status == S.AWAITING_ISSUE:
+            return scenarios.offline_order(insurer_user=clerk, enterprise=parties.enterprise)
+        if status == S.ISSUED:
+            return scenarios.offline_order(insurer_user=clerk, enterprise=parties.enterprise, issued=True)
+        if status == S.CANCELLED:
+            order = scenarios.offline_order(insurer_user=clerk, enterprise=parties.enterprise)
+            return workflow.order_cancel(order=order, actor=clerk, reason="取消")
+        return None  # an offline order never passes through the online-only states
+    if status == S.DRAFT:
+        return workflow.order_apply(
+            actor=applicant,
+            submit=False,
+            application=scenarios.application(parties.insurer, parties.enterprise),
+        )
+    return scenarios.online_order(insurer_user=clerk, enterprise_user=applicant, until=status)
+
+
+def _expected(action: str, side: str, status: str, order_type: str) -> bool:
+    t = workflow.transition(action, side)
+    return t is not None and status in t.sources and order_type in t.order_types
+
+
+def _snapshot(order: Order) -> tuple[Any, ...]:
+    fresh = Order.objects.get(pk=order.pk)
+    return (
+        fresh.status,
+        fresh.updated_at,
+        OrderEvent.objects.filter(order=order).count(),
+        SmsMessage.objects.count(),
+    )
+
+
+# Every state an order of each type can be in (an offline order starts at 待出函).
+REACHABLE = [(status, OrderType.ONLINE) for status in S.values] + [
+    (S.AWAITING_ISSUE, OrderType.OFFLINE),
+    (S.ISSUED, OrderType.OFFLINE),
+    (S.CANCELLED, OrderType.OFFLINE),
+]
+
+
+@pytest.mark.parametrize(("status", "order_type"), REACHABLE)
+def test_it_allows_exactly_the_transitions_of_the_table(parties, status, order_type):
+    actors = {Side.INSURER: parties.clerk, Side.ENTERPRISE: parties.applicant}
+    order = _build(parties, status, order_type)
+    assert order is not None and order.status == status
+    outcomes: dict[tuple[str, str], bool] = {}
+    for action in STATE_ACTIONS:
+        for side, actor in actors.items():
+            before = _snapshot(order)
+            try:
+                CALLS[action](Order.objects.get(pk=order.pk), actor)
+            except Refused:
+                outcomes[(action, side)] = False
+                assert _snapshot(order) == before, (
+                    f"a refused {action} by {side} from {status} changed something"
+                )
+            else:
+                outcomes[(action, side)] = True
+                t = workflow.transition(action, side)
+                assert t is not None and Order.objects.get(pk=order.pk).status == t.target
+                assert OrderEvent.objects.filter(order=order).count() == before[2] + 1
+                order = _build(parties, status, order_type)  # a fresh one for the remaining attempts
+    expected = {
+        (action, side): _expected(action, side, status, order_type)
+        for action in STATE_ACTIONS
+        for side in actors
+    }
+    assert outcomes == expected
+    assert any(expected.values()) or status in (S.ISSUED, S.CANCELLED)

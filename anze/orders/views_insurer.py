@@ -1,0 +1,368 @@
+"""订单管理 of the insurer back office (seed 3.1): the list, 查看详情, its files, and one dialog per workflow
+action. Each view parses with a form, fetches through ``selectors`` (another insurer's order is a 404) and
+calls the ``workflow`` function of the action, which decides; nothing here changes an order itself."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from anze.accounts.access import requires
+from anze.core.errors import Refused
+from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
+from anze.core.formatting import money, wan
+from anze.core.forms import apply_refusal
+from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.documents.responses import document_among, document_response
+from anze.documents.uploadhandlers import upload_limit
+
+from . import presenters, selectors, workflow
+from .forms import (
+    CancelForm,
+    IssueForm,
+    OfflineIssueForm,
+    OfflineOrderForm,
+    OrderSearchForm,
+    PaymentNoticeForm,
+    PaymentReviewForm,
+    QuoteForm,
+)
+from .models import INSURER_STATUSES, Order, OrderStatus, OrderType
+from .rules import LIMIT_LABELS
+
+# Uploads stop being stored past the 10 MB limit; the form then says so beside the field (documents app).
+document_upload_limit = upload_limit(lambda: settings.UPLOAD_MAX_BYTES)
+
+
+def _url(name: str, *args: Any) -> str:
+    return reverse(f"insurer:orders:{name}", args=args or None)
+
+
+def _list_url() -> str:
+    return _url("list")
+
+
+def _render_dialog(request: HttpRequest, template: str, form: Any, context: dict[str, Any]) -> HttpResponse:
+    """The dialog (or page) of an action: 422 when a submitted form is shown again with its errors."""
+    status = INVALID if form.is_bound else 200
+    return render_form(request, template, {"form": form, **context}, status=status)
+
+
+def _submitted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
+    """The form's data when it was submitted, else nothing: an empty POST is still a submission (``request.POST
+    or None`` would show an empty form instead of "请上传…")."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def _moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
+    """Opening an action the order no longer allows (another clerk was quicker): say why, refresh the list."""
+    message = workflow.why_not(order, action, request.user)
+    if message is None:
+        return None
+    return refused(request, message, _url("detail", order.application_no), refresh=True)
+
+
+def search_filters(request: HttpRequest) -> tuple[OrderSearchForm, dict[str, Any]]:
+    """The list's search form and its filters with the tab and the sort (the list, its export, the bench)."""
+    search = OrderSearchForm(request.GET)
+    filters = {**search.values(), "tab": request.GET.get("tab", ""), "sort": request.GET.get("sort", "")}
+    return search, filters
+
+
+# --- the list ----------------------------------------------------------------------------------------------
+@requires("order.view")
+def order_list(request: HttpRequest) -> HttpResponse:
+    search, filters = search_filters(request)
+    listing = selectors.insurer_order_list(request, filters=filters)
+    rows = presenters.list_rows(listing.page.rows, request.user)
+    tabs = [("", "全部", listing.total)] + [
+        (status, OrderStatus(status).label, listing.counts[status]) for status in INSURER_STATUSES
+    ]
+    context = {
+        "search": search,
+        "listing": listing,
+        "page": listing.page,
+        "rows": rows,
+        "tabs": tabs,
+    }
+    return render_list(request, "orders/order_list.html", context)
+
+
+EXPORT_HEADERS = [
+    "申请编号",
+    "订单类型",
+    "项目名称",
+    "项目地址",
+    "保费（元）",
+    *LIMIT_LABELS.values(),
+    "投保人",
+    "信用代码",
+    "联系人",
+    "联系电话",
+    "状态",
+    "申请时间",
+    "保单编号",
+]
+
+
+def _export_row(order: Order) -> list[str]:
+    """A row as the list shows it: 保费 in 元, the limits in 万元, 待报价 before the quote."""
+    return [
+        order.application_no,
+        order.get_order_type_display(),
+        order.project_name,
+        order.project_address,
+        money(order.premium) if order.is_quoted else "待报价",
+        *(wan(getattr(order, name)) for name in LIMIT_LABELS),
+        order.applicant_name,
+        order.applicant_credit_code,
+        order.contact_name,
+        order.contact_phone,
+        order.get_status_display(),
+        order.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if order.submitted_at else "",
+        order.policy_no,
+    ]
+
+
+@requires("order.export")
+def order_export(request: HttpRequest) -> HttpResponseBase:
+    _, filters = search_filters(request)
+    orders = selectors.insurer_orders_for_export(user=request.user, filters=filters)
+    if orders.count() > MAX_EXPORT_ROWS:
+        message = f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
+        return refused(request, message, f"{_list_url()}?{request.GET.urlencode()}")
+    rows = (_export_row(order) for order in orders.iterator(chunk_size=1000))
+    return xlsx_response(
+        "订单列表",
+        EXPORT_HEADERS,
+        rows,
+        widths=[22, 10, 30, 30, 14, 14, 16, 16, 16, 30, 22, 10, 14, 16, 22, 20],
+    )
+
+
+# --- one order -----------------------------------------------------------------------------------------------
+@requires("order.view")
+def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    events = selectors.order_events(order)
+    documents = selectors.order_documents(order, events)
+    by_pk = {document.pk: document for document in documents.values()}
+    files = {name: by_pk.get(getattr(order, f"{name}_id")) for name in selectors.DOCUMENT_FIELDS}
+    entries = presenters.timeline(events, documents, presenters.timeline_sms(events))
+    vouchers = [
+        entry for entry in entries if entry.event.action == "upload_payment_voucher" and entry.document
+    ]
+    context = {
+        "order": order,
+        "files": files,
+        "vouchers": vouchers,
+        "intended_items": list(order.intended_items.all()),
+        "service_counts": list(order.service_counts.select_related("item")),
+        "timeline": entries,
+        "actions": presenters.row_actions(order, request.user),
+        "reason_label": presenters.REASON_LABELS.get(order.status, ""),
+        "extra_crumb": f"订单详情 {order.application_no}",
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+@xframe_options_sameorigin  # the payment review dialog frames the voucher
+@requires("order.view")
+def order_file(
+    request: HttpRequest, application_no: str, document_uuid: UUID, *, inline: bool
+) -> HttpResponseBase:
+    """A file of this order — its own documents and earlier payment vouchers only; any other UUID is 404."""
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    document = document_among(selectors.order_documents(order).values(), document_uuid)
+    return document_response(request, document, inline=inline)
+
+
+@requires("order.view")
+def order_policy(request: HttpRequest, application_no: str) -> HttpResponse:
+    """查看保单信息 of an issued order: its policy number, period and the three files."""
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    if order.status != OrderStatus.ISSUED:
+        raise Http404("该订单尚未出函")
+    documents = selectors.order_documents(order, events=[])
+    by_pk = {document.pk: document for document in documents.values()}
+    files = [
+        (label, by_pk.get(getattr(order, f"{name}_id")))
+        for name, label in (
+            ("policy_file", "保单文件"),
+            ("invoice_file", "发票文件"),
+            ("contract_file", "合同文件"),
+        )
+    ]
+    context = {"order": order, "files": files, "title": "保单信息", "cancel_url": _list_url()}
+    return render_form(request, "orders/policy_info.html", context)
+
+
+# --- the insurer's actions -------------------------------------------------------------------------------------
+@requires("order.quote")
+def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    if request.method != "POST" and (moved := _moved_on(request, order, "quote")):
+        return moved
+    form = QuoteForm(*_submitted(request), order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.order_quote(order=order, actor=request.user, scheme=form.scheme())
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "报价成功，已通知投保企业确认报价", _list_url())
+    return _render_dialog(
+        request,
+        "orders/quote_form.html",
+        form,
+        {"order": order, "title": f"报价（申请编号 {order.application_no}）"},
+    )
+
+
+@document_upload_limit
+@requires("order.payment_notice")
+def order_payment_notice(request: HttpRequest, application_no: str) -> HttpResponse:
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    if request.method != "POST" and (moved := _moved_on(request, order, "upload_payment_notice")):
+        return moved
+    form = PaymentNoticeForm(*_submitted(request, files=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.order_upload_payment_notice(
+                order=order,
+                actor=request.user,
+                file=form.cleaned_data["file"],
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "付款通知书已上传，已通知投保企业付款", _list_url())
+    context = {"order": order, "title": f"上传付款通知书（申请编号 {order.application_no}）"}
+    return _render_dialog(request, "orders/payment_notice_form.html", form, context)
+
+
+@requires("order.payment_review")
+def order_payment_review(request: HttpRequest, application_no: str) -> HttpResponse:
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    if request.method != "POST" and (moved := _moved_on(request, order, "approve_payment")):
+        return moved
+    form = PaymentReviewForm(*_submitted(request))
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == PaymentReviewForm.APPROVE
+        try:
+            if approve:
+                workflow.order_approve_payment(order=order, actor=request.user)
+            else:
+                workflow.order_reject_payment(
+                    order=order,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            message = "支付审核已通过，请尽快出函" if approve else "已驳回，已通知投保企业重新上传付款凭证"
+            return done(request, message, _list_url())
+    context = {
+        "order": order,
+        "title": f"支付审核（申请编号 {order.application_no}）",
+        "voucher": order.payment_voucher,
+    }
+    return _render_dialog(request, "orders/payment_review_form.html", form, context)
+
+
+@document_upload_limit
+@requires("order.issue")
+def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
+    """出函: of an online order (保单编号 + PDFs), or of an offline one = 保单信息补录 (the whole scheme too)."""
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    offline = order.order_type == OrderType.OFFLINE
+    if request.method != "POST" and (
+        moved := _moved_on(request, order, "issue_offline" if offline else "issue")
+    ):
+        return moved
+    form: IssueForm
+    if offline:
+        form = OfflineIssueForm(*_submitted(request, files=True), order=order)
+    else:
+        form = IssueForm(*_submitted(request, files=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _issue(order, request, form)
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "出函成功，已短信通知投保联系人", _list_url())
+    if offline:
+        context = {"order": order, "title": f"出函 · 保单信息补录（申请编号 {order.application_no}）"}
+        return _render_dialog(request, "orders/offline_issue_form.html", form, context)
+    context = {"order": order, "title": f"出函（申请编号 {order.application_no}）"}
+    return _render_dialog(request, "orders/issue_form.html", form, context)
+
+
+def _issue(order: Order, request: HttpRequest, form: IssueForm) -> None:
+    if isinstance(form, OfflineIssueForm):
+        workflow.order_issue_offline(
+            order=order, actor=request.user, scheme=form.scheme(), **form.files_for_workflow()
+        )
+    else:
+        workflow.order_issue(order=order, actor=request.user, **form.files_for_workflow())
+
+
+@requires("order.cancel")
+def order_cancel(request: HttpRequest, application_no: str) -> HttpResponse:
+    order = selectors.order_for(user=request.user, application_no=application_no)
+    if request.method != "POST" and (moved := _moved_on(request, order, "cancel")):
+        return moved
+    form = CancelForm(*_submitted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.order_cancel(
+                order=order,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "订单已取消", _list_url())
+    return _render_dialog(request, "orders/cancel_form.html", form, {"order": order, "title": "取消订单"})
+
+
+@requires("order.offline_create")
+def order_create_offline(request: HttpRequest) -> HttpResponse:
+    form = OfflineOrderForm(*_submitted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = workflow.order_create_offline(
+                actor=request.user,
+                application=workflow.OfflineApplication(
+                    applicant_name=data["applicant_name"],
+                    applicant_credit_code=data["applicant_credit_code"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    project_name=data["project_name"],
+                    project_address=data["project_address"],
+                    region=data["region"],
+                    industry=data["industry"],
+                    headcount=data["headcount"],
+                    remark=data["remark"],
+                ),
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(
+                request, f"新增成功，申请编号 {order.application_no}，请进行保单信息补录", _list_url()
+            )
+    return _render_dialog(request, "orders/offline_order_form.html", form, {"title": "新增线下订单"})
