@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PoliciesConfig(AppConfig):
+    name = "anze.policies"
+    verbose_name = "保单管理"
+
+    def ready(self) -> None:
+        from . import dashboard  # noqa: F401 - registers the insurer's home cards

@@ -1,0 +1,169 @@
+"""The policy (保单) created by 出函, and the third-party safety service assigned to it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ServiceStatus(models.TextChoices):
+    NONE = "none", "未申请"
+    PENDING = "pending", "待处理"
+    IN_SERVICE = "in_service", "服务中"
+    COMPLETED = "completed", "已完成"
+
+
+# Element tag colour of each service state (UI.md): waiting for the organisation → warning, done → success.
+SERVICE_TONE: dict[str, str] = {
+    ServiceStatus.NONE: "info",
+    ServiceStatus.PENDING: "warning",
+    ServiceStatus.IN_SERVICE: "primary",
+    ServiceStatus.COMPLETED: "success",
+}
+# The 操作 column of 保单管理 as the seed's table writes it: 【小修公司】安全服务中.
+SERVICE_CAPTION: dict[str, str] = {
+    ServiceStatus.PENDING: "安全服务待处理",
+    ServiceStatus.IN_SERVICE: "安全服务中",
+    ServiceStatus.COMPLETED: "安全服务已完成",
+}
+
+
+class Policy(models.Model):
+    """Created in the same transaction as the order's 出函; the scheme stays on the order it was quoted on."""
+
+    order = models.OneToOneField(
+        "orders.Order", verbose_name="订单", on_delete=models.PROTECT, related_name="policy"
+    )
+    insurer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="保险公司",
+        on_delete=models.PROTECT,
+        related_name="insurer_policies",
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="投保企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprise_policies",
+    )
+    policy_no = models.CharField("保单编号", max_length=50)
+    issued_at = models.DateTimeField("出函时间", default=timezone.now)
+    period_start = models.DateField("保险期间起")
+    period_end = models.DateField("保险期间止")
+
+    # 第三方安全服务 (DOMAIN.md §3): changed only by the policies workflow.
+    service_org = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="第三方安全服务机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_policies",
+    )
+    service_status = models.CharField(
+        "安全服务状态", max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.NONE
+    )
+    service_assigned_at = models.DateTimeField("指定服务机构时间", null=True, blank=True)
+    service_decline_reason = models.CharField("服务机构拒绝原因", max_length=500, blank=True)
+    # Who declined last: the 申请第三方安全服务 button shows "【闽安评价】已拒绝：…" until the next assignment.
+    service_declined_org = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="拒绝服务的机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service_completed_at = models.DateTimeField("安全服务完成时间", null=True, blank=True)
+    # Touched by every write to the policy's services: the row lock it takes serialises confirmations of
+    # the same policy, so the completion check of one sees the other's confirmed record (PostgreSQL).
+    service_updated_at = models.DateTimeField("安全服务更新时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保单"
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["insurer", "policy_no"], name="policy_no_unique_per_insurer"),
+        ]
+        indexes = [
+            models.Index(fields=["insurer", "-issued_at", "-id"], name="policy_insurer_time_idx"),
+            models.Index(
+                fields=["insurer", "service_status", "-issued_at"], name="policy_insurer_service_idx"
+            ),
+            models.Index(
+                fields=["service_org", "service_status", "-issued_at"], name="policy_service_org_idx"
+            ),
+            models.Index(fields=["enterprise", "-issued_at"], name="policy_enterprise_idx"),
+            models.Index(fields=["period_end"], name="policy_period_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.policy_no
+
+    @property
+    def application_no(self) -> str:
+        return self.order.application_no
+
+    @property
+    def service_tone(self) -> str:
+        return SERVICE_TONE.get(self.service_status, "info")
+
+    @property
+    def service_caption(self) -> str:
+        """【安信安全】安全服务中 — empty while no organisation is assigned."""
+        if self.service_org_id is None or self.service_status == ServiceStatus.NONE:
+            return ""
+        return f"【{self.service_org.display_short_name}】{SERVICE_CAPTION[self.service_status]}"
+
+
+class ServiceEvent(models.Model):
+    """One step of the policy's service timeline: the assignment (申请 / 接受 / 拒绝 / 完成) and the steps of its
+    records, hazards and complaints. Written only by the workflows, in the transaction of the step."""
+
+    class Subject(models.TextChoices):
+        ASSIGNMENT = "assignment", "安全服务"
+        RECORD = "record", "服务记录"
+        HAZARD = "hazard", "隐患"
+        COMPLAINT = "complaint", "投诉"
+
+    policy = models.ForeignKey(Policy, verbose_name="保单", on_delete=models.PROTECT, related_name="events")
+    subject = models.CharField("对象", max_length=20, choices=Subject.choices)
+    subject_uuid = models.UUIDField("对象编号", null=True, blank=True)
+    # The organisation the step concerns: another organisation assigned later does not see it.
+    service_org = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="服务机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=40)
+    action_label = models.CharField("操作名称", max_length=40)
+    from_status = models.CharField("原状态", max_length=30, blank=True)
+    to_status = models.CharField("新状态", max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Snapshots: the timeline reads the same after the account is renamed or deleted.
+    actor_name = models.CharField("操作人姓名", max_length=30, blank=True)
+    actor_organisation = models.CharField("操作人机构", max_length=100, blank=True)
+    reason = models.CharField("原因", max_length=500, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全服务时间线"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["policy", "created_at", "id"], name="service_event_policy_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.action_label}"

@@ -1,0 +1,181 @@
+"""Reads of policies from the signed-in user: the insurer's 保单管理 and what every side shows of one policy.
+
+The list runs a constant number of queries whatever its size: one grouped COUNT gives the tabs and the total,
+then the page's ids are read on the (insurer, service_status, -issued_at) / (insurer, -issued_at) indexes and
+only those rows are fetched, with their order and organisations joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from anze.accounts.models import Organisation, User
+from anze.audit.selectors import day_range
+from anze.basedata.models import Region
+from anze.core.pagination import Page, page_params
+from anze.core.sides import Side
+from anze.documents.models import Document
+from anze.orders import search
+from anze.orders.models import Order
+
+from .models import Policy, ServiceEvent, ServiceStatus
+
+ORDERING = ("-issued_at", "-id")
+
+
+def policies_for(*, user: User) -> QuerySet[Policy]:
+    """The insurer's own policies; no other side reaches policies through here."""
+    if user.side != Side.INSURER:
+        return Policy.objects.none()
+    return Policy.objects.filter(insurer_id=user.organisation_id)
+
+
+def policy_for(*, user: User, application_no: str) -> Policy:
+    """One policy by its order's 申请编号; another insurer's policy and a missing one are both 404."""
+    qs = policies_for(user=user).select_related(
+        "order",
+        "order__region",
+        "order__industry",
+        "insurer",
+        "enterprise",
+        "service_org",
+        "service_declined_org",
+    )
+    return get_object_or_404(qs, order__application_no=application_no)
+
+
+def _prefix(qs: QuerySet[Policy], field: str, value: str) -> QuerySet[Policy]:
+    """``field`` starting with ``value`` as an index range (LIKE 'x%' uses no index by default)."""
+    upper = value[:-1] + chr(ord(value[-1]) + 1)
+    return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
+
+
+def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, insurer_id: int) -> QuerySet[Policy]:
+    """保单编号 and 申请编号 exact when complete, else by prefix; 投保人 / 项目名称 by substring through the orders'
+    trigram index; 出函时间 as a day range."""
+    policy_no = (filters.get("policy_no") or "").strip()
+    if policy_no:
+        qs = _prefix(qs, "policy_no", policy_no)
+    application_no = (filters.get("application_no") or "").strip()
+    if application_no:
+        field = "order__application_no"
+        qs = (
+            qs.filter(**{field: application_no})
+            if len(application_no) == 18
+            else _prefix(qs, field, application_no)
+        )
+    name = (filters.get("applicant") or "").strip()
+    if name:
+        orders = search.name_matches(Order.objects.filter(insurer_id=insurer_id), name)
+        qs = qs.filter(order__in=orders.values("pk"))
+    return day_range(qs, "issued_at", filters.get("start"), filters.get("end"))
+
+
+def status_counts(qs: QuerySet[Policy]) -> dict[str, int]:
+    rows = qs.order_by().values_list("service_status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ServiceStatus.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+@dataclass
+class PolicyList:
+    page: Page
+    counts: dict[str, int]
+    tab: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _filtered(user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:
+    return search_policies(policies_for(user=user), filters, insurer_id=user.organisation_id)
+
+
+def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyList:
+    tab = filters.get("tab") or ""
+    if tab not in ServiceStatus.values:
+        tab = ""
+    qs = _filtered(request.user, filters)  # type: ignore[arg-type]
+    counts = status_counts(qs)
+    if tab:
+        qs = qs.filter(service_status=tab)
+    total = counts[tab] if tab else sum(counts.values())
+    number, size = page_params(request)
+    number = min(number, max(1, -(-total // size)))
+    offset = (number - 1) * size
+    ids = qs.order_by(*ORDERING).values("pk")[offset : offset + size]
+    rows: Sequence[Policy] = list(
+        Policy.objects.filter(pk__in=ids)
+        .select_related("order", "service_org", "service_declined_org")
+        .order_by(*ORDERING)
+    )
+    return PolicyList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
+
+
+def insurer_policies_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:
+    qs = _filtered(user, filters)
+    if filters.get("tab") in ServiceStatus.values:
+        qs = qs.filter(service_status=filters["tab"])
+    return qs.select_related("order", "service_org").order_by(*ORDERING)
+
+
+def insurer_service_counts(*, user: User) -> dict[str, int]:
+    return status_counts(policies_for(user=user))
+
+
+# --- choosing an organisation ---------------------------------------------------------------------------------
+def service_org_regions() -> QuerySet[Region]:
+    """The regions where an active service organisation is registered (the dialog's 地区 filter)."""
+    ids = Organisation.objects.active().of_kind(Side.SERVICE_ORG).values("region_id")
+    return Region.objects.filter(pk__in=ids).order_by("code")
+
+
+def service_org_choices(region: Region | None = None) -> QuerySet[Organisation]:
+    """Active service organisations (of ``region`` and the regions inside it), with how many policies each
+    serves now — what a clerk weighs when choosing."""
+    qs = Organisation.objects.active().of_kind(Side.SERVICE_ORG).select_related("region")
+    if region is not None:
+        qs = qs.filter(region__code__startswith=region.prefix)
+    return qs.annotate(
+        serving=Count("service_policies", filter=Q(service_policies__service_status=ServiceStatus.IN_SERVICE))
+    ).order_by("id")
+
+
+# --- one policy ----------------------------------------------------------------------------------------------
+ORDER_DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("policy_file", "保单文件"),
+    ("invoice_file", "发票文件"),
+    ("contract_file", "合同文件"),
+    ("business_licence", "营业执照"),
+    ("legal_id", "法人身份证"),
+    ("payment_notice", "付款通知书"),
+    ("payment_voucher", "付款凭证"),
+)
+
+
+def order_documents(policy: Policy) -> list[tuple[str, Document]]:
+    """[(label, document)] of the order behind the policy, in one query."""
+    order = policy.order
+    ids = {name: pk for name, _ in ORDER_DOCUMENTS if (pk := getattr(order, f"{name}_id"))}
+    documents = Document.objects.in_bulk(list(ids.values()))
+    return [
+        (label, documents[ids[name]])
+        for name, label in ORDER_DOCUMENTS
+        if name in ids and ids[name] in documents
+    ]
+
+
+def events_for(policy: Policy, *, user: User) -> list[ServiceEvent]:
+    """The service timeline; an organisation sees only its own part (not an earlier organisation's decline)."""
+    qs = policy.events.select_related("service_org").order_by("created_at", "id")
+    if user.side == Side.SERVICE_ORG:
+        qs = qs.filter(service_org_id=user.organisation_id)
+    return list(qs)

@@ -1,0 +1,145 @@
+"""保单管理 (seed 3.2) on the insurer side: the list, 导出, 查看电子保单文件, 申请第三方安全服务 and the detail."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from anze.accounts.access import requires
+from anze.core.errors import Refused
+from anze.core.exports import xlsx_response
+from anze.core.forms import apply_refusal
+from anze.core.views import INVALID, done, render_form, render_list
+from anze.documents.responses import document_among, document_response
+from anze.prevention import archive
+from anze.prevention import selectors as prevention
+
+from . import selectors, workflow
+from .forms import AssignServiceForm, PolicySearchForm
+from .models import ServiceStatus
+
+
+def _list_url() -> str:
+    return reverse("insurer:policies:list")
+
+
+@requires("policy.view")
+def policy_list(request: HttpRequest) -> HttpResponse:
+    search = PolicySearchForm(request.GET)
+    filters = {**search.values(), "tab": request.GET.get("tab", "")}
+    result = selectors.insurer_policy_list(request, filters=filters)
+    tabs = [("", "全部", result.total)] + [(s.value, s.label, result.counts[s.value]) for s in ServiceStatus]
+    return render_list(
+        request,
+        "policies/policy_list.html",
+        {"search": search, "page": result.page, "tab": result.tab, "tabs": tabs},
+    )
+
+
+@requires("policy.export")
+def policy_export(request: HttpRequest) -> HttpResponse:
+    search = PolicySearchForm(request.GET)
+    filters = {**search.values(), "tab": request.GET.get("tab", "")}
+    policies = selectors.insurer_policies_for_export(user=request.user, filters=filters)
+    rows = (
+        (
+            p.order.application_no,
+            p.policy_no,
+            p.order.project_name,
+            p.order.applicant_name,
+            p.order.premium,
+            timezone.localtime(p.issued_at).strftime("%Y-%m-%d %H:%M"),
+            f"{p.period_start:%Y-%m-%d} 至 {p.period_end:%Y-%m-%d}",
+            p.service_org.name if p.service_org_id else "",
+            p.get_service_status_display(),
+        )
+        for p in policies.iterator(chunk_size=500)
+    )
+    return xlsx_response(
+        "保单列表",
+        [
+            "申请编号",
+            "保单编号",
+            "项目名称",
+            "投保人",
+            "保费（元）",
+            "出函时间",
+            "保险期间",
+            "第三方安全服务机构",
+            "安全服务状态",
+        ],
+        rows,
+        widths=[22, 22, 30, 30, 14, 18, 26, 30, 14],
+    )
+
+
+@requires("policy.view")
+def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
+    policy = selectors.policy_for(user=request.user, application_no=application_no)
+    context = {
+        "policy": policy,
+        "order": policy.order,
+        "documents": selectors.order_documents(policy),
+        "can_assign": workflow.can(policy, "assign", request.user),
+        "extra_crumb": f"保单详情 {policy.policy_no}",
+        **archive.context(policy, request.user),
+    }
+    return render(request, "policies/policy_detail.html", context)
+
+
+@xframe_options_sameorigin
+@requires("policy.view")
+def policy_pdf(request: HttpRequest, application_no: str) -> HttpResponseBase:
+    """查看电子保单文件: the policy PDF inline in the browser's viewer (may be framed by our own pages)."""
+    policy = selectors.policy_for(user=request.user, application_no=application_no)
+    document = policy.order.policy_file
+    if document is None:
+        raise Http404("保单文件不存在")
+    return document_response(request, document, inline=True)
+
+
+@xframe_options_sameorigin
+@requires("policy.view")
+def policy_file(request: HttpRequest, application_no: str, document_uuid: str) -> HttpResponseBase:
+    """A file of the policy: the order's documents and the attachments of its service archive."""
+    policy = selectors.policy_for(user=request.user, application_no=application_no)
+    documents = [d for _, d in selectors.order_documents(policy)] + prevention.archive_documents(policy)
+    document = document_among(documents, document_uuid)
+    return document_response(request, document, inline=request.GET.get("inline") == "1")
+
+
+@requires("policy.view")
+def policy_record(request: HttpRequest, application_no: str, record_uuid: str) -> HttpResponse:
+    policy = selectors.policy_for(user=request.user, application_no=application_no)
+    record = prevention.record_for(user=request.user, record_uuid=record_uuid)
+    if record.policy_id != policy.pk:
+        raise Http404("服务记录不存在")
+    return render(request, "prevention/record_detail.html", archive.record_context(record, request.user))
+
+
+@requires("policy.assign_service")
+def policy_assign(request: HttpRequest, application_no: str) -> HttpResponse:
+    """申请第三方安全服务 (seed figure 3.2.2): the dialog lists the active organisations, 地区 narrows them."""
+    policy = selectors.policy_for(user=request.user, application_no=application_no)
+    form = AssignServiceForm(
+        request.POST if request.method == "POST" else None, region_id=request.GET.get("region")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.policy_assign_service(
+                policy=policy, actor=request.user, service_org=form.cleaned_data["service_org"]
+            )
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "已申请第三方安全服务", _list_url())
+    return render_form(
+        request,
+        "policies/assign_form.html",
+        {"form": form, "policy": policy, "title": "指定第三方安全服务机构", "cancel_url": _list_url()},
+        status=INVALID if form.is_bound else 200,
+    )

@@ -1,0 +1,122 @@
+"""The service archive of one policy as every side shows it (保单详情, 服务订单详情, the enterprise's 服务进度):
+progress per item, the plan, every record with its files, inspections with their hazards, complaints and the
+timeline. Links are built here per side, so that one set of templates serves the three sides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from anze.accounts.models import User
+from anze.core.sides import Side
+from anze.policies.models import Policy
+from anze.policies.selectors import events_for
+
+from . import selectors, workflow
+from .models import Attachment, Hazard, ServiceRecord, Staff
+
+
+@dataclass(frozen=True)
+class Links:
+    """The URL names of one side: a file of the policy, a record's page."""
+
+    file: str
+    record: str
+    record_with_policy: bool  # the insurer's record page sits under its policy
+
+    def file_url(self, policy: Policy, document_uuid: Any) -> str:
+        return reverse(self.file, args=[policy.order.application_no, document_uuid])
+
+    def record_url(self, record: ServiceRecord) -> str:
+        if self.record_with_policy:
+            return reverse(self.record, args=[record.policy.order.application_no, record.uuid])
+        return reverse(self.record, args=[record.uuid])
+
+
+LINKS: dict[str, Links] = {
+    Side.INSURER: Links("insurer:policies:file", "insurer:policies:record", True),
+    Side.SERVICE_ORG: Links("service:service_orders:file", "service:service_orders:record", False),
+    Side.ENTERPRISE: Links("enterprise:services:file", "enterprise:services:record", False),
+}
+
+
+def _link_attachments(policy: Policy, attachments: list[Attachment], links: Links) -> list[Attachment]:
+    for attachment in attachments:
+        attachment.url = links.file_url(policy, attachment.document.uuid)  # type: ignore[attr-defined]
+    return attachments
+
+
+def inspections_of(policy: Policy, links: Links) -> list[Any]:
+    attachments = Prefetch("attachments", queryset=Attachment.objects.select_related("document"))
+    hazards = Prefetch("hazards", queryset=Hazard.objects.prefetch_related(attachments).order_by("id"))
+    inspections = list(
+        policy.inspections.prefetch_related(
+            hazards, attachments, Prefetch("staff", queryset=Staff.objects.order_by("id"))
+        ).order_by("-inspected_on", "-id")
+    )
+    for inspection in inspections:
+        _link_attachments(policy, list(inspection.attachments.all()), links)
+        for hazard in inspection.hazards.all():
+            _link_attachments(policy, list(hazard.attachments.all()), links)
+    return inspections
+
+
+def context(policy: Policy, user: User) -> dict[str, Any]:
+    """Everything the archive partials need, in a constant number of queries."""
+    links = LINKS[user.side]
+    records = selectors.policy_records(policy)
+    for record in records:
+        record.url = links.record_url(record)  # type: ignore[attr-defined]
+        _link_attachments(policy, list(record.attachments.all()), links)
+    progress = selectors.service_progress(policy)
+    done, contracted = selectors.totals(progress)
+    complaints = (
+        list(selectors.complaints_for(user=user).filter(policy=policy).order_by("-filed_at"))
+        if user.side in (Side.INSURER, Side.SERVICE_ORG, Side.ENTERPRISE)
+        else []
+    )
+    return {
+        "progress": progress,
+        "progress_done": done,
+        "progress_contracted": contracted,
+        "plan": selectors.plan_for(policy),
+        "records": records,
+        "inspections": inspections_of(policy, links),
+        "complaints": complaints,
+        "events": events_for(policy, user=user),
+    }
+
+
+def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
+    """A record's page on any side: its data, files, the record it corrects and its corrections."""
+    links = LINKS[user.side]
+    policy = record.policy
+    attachments = _link_attachments(policy, list(record.attachments.select_related("document")), links)
+    corrections = list(record.corrections.select_related("item").order_by("created_at"))
+    for correction in corrections:
+        correction.url = links.record_url(correction)  # type: ignore[attr-defined]
+    corrects_url = links.record_url(record.corrects) if record.corrects_id else ""
+    events = [e for e in events_for(policy, user=user) if e.subject_uuid == record.uuid]
+    return {
+        "record": record,
+        "policy": policy,
+        "attachments": attachments,
+        "corrections": corrections,
+        "corrects_url": corrects_url,
+        "events": events,
+        "can_edit": workflow.can(record, "edit", user),
+        "can_confirm": workflow.can(record, "confirm", user),
+        "can_dispute": workflow.can(record, "dispute", user),
+        "can_correct": (
+            user.side == Side.SERVICE_ORG
+            and record.status == "confirmed"
+            and record.corrects_id is None
+            and user.has_perm_code("service.record.manage")
+            and policy.service_org_id == user.organisation_id
+            and policy.service_status in ("in_service", "completed")
+        ),
+        "extra_crumb": f"服务记录 {record.item.name} {record.served_on:%Y-%m-%d}",
+    }

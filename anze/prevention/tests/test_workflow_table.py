@@ -1,0 +1,119 @@
+"""The record, hazard and complaint tables as data: every state × every action × every side (insurer,
+service organisation, enterprise) — allowed exactly when the table has it, refused with nothing changed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from anze.core.errors import Refused
+from anze.core.sides import Side
+from anze.policies.models import ServiceEvent
+from anze.prevention import scenarios, services, workflow
+from anze.prevention.models import Complaint, Hazard, HazardLevel, ServiceRecord
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def _actors(svc: Any) -> dict[str, Any]:
+    return {Side.INSURER: svc.clerk, Side.SERVICE_ORG: svc.org_admin, Side.ENTERPRISE: svc.applicant}
+
+
+def _record(svc: Any, status: str) -> ServiceRecord:
+    record = scenarios.record(svc.in_service(counts={"training": 3}), svc.org_admin, "training", [svc.staff])
+    if status == "confirmed":
+        workflow.record_confirm(record=scenarios.fresh_record(record), actor=svc.applicant)
+    elif status == "disputed":
+        workflow.record_dispute(record=scenarios.fresh_record(record), actor=svc.applicant, reason="不符")
+    return scenarios.fresh_record(record)
+
+
+def _hazard(svc: Any, status: str) -> Hazard:
+    policy = svc.in_service()
+    inspection = services.inspection_create(
+        policy=scenarios.fresh(policy),
+        actor=svc.org_admin,
+        data=services.InspectionData(TODAY(), "车间", [svc.staff], "检查", workflow.Uploads()),
+    )
+    hazard = workflow.hazard_create(
+        inspection=inspection,
+        actor=svc.org_admin,
+        level=HazardLevel.GENERAL,
+        description="灭火器过期",
+        location="",
+        deadline=TODAY() + timedelta(days=5),
+    )
+    if status in ("rectified", "verified"):
+        workflow.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已更换")
+    if status == "verified":
+        workflow.hazard_verify(hazard=hazard, actor=svc.org_admin, verification="合格")
+    return Hazard.objects.select_related("inspection__policy", "inspection__service_org").get(pk=hazard.pk)
+
+
+def _complaint(svc: Any, status: str) -> Complaint:
+    complaint = workflow.complaint_file(
+        policy=scenarios.fresh(svc.in_service()), actor=svc.applicant, content="迟到"
+    )
+    if status == "answered":
+        workflow.complaint_answer(complaint=complaint, actor=svc.org_admin, answer="已处理")
+    return Complaint.objects.select_related("policy__order", "policy__insurer").get(pk=complaint.pk)
+
+
+def _data(svc: Any, record: ServiceRecord) -> workflow.RecordData:
+    return scenarios.record_data(record.policy, "training", [svc.staff], content="修改后的内容")
+
+
+CALLS = {
+    "record": {
+        "edit": lambda svc, o, u: workflow.record_update(record=o, actor=u, data=_data(svc, o)),
+        "confirm": lambda svc, o, u: workflow.record_confirm(record=o, actor=u),
+        "dispute": lambda svc, o, u: workflow.record_dispute(record=o, actor=u, reason="有误"),
+    },
+    "hazard": {
+        "rectify": lambda svc, o, u: workflow.hazard_rectify(hazard=o, actor=u, rectification="已整改"),
+        "verify": lambda svc, o, u: workflow.hazard_verify(hazard=o, actor=u, verification="合格"),
+        "reopen": lambda svc, o, u: workflow.hazard_reopen(hazard=o, actor=u, reason="不合格"),
+    },
+    "complaint": {
+        "extend": lambda svc, o, u: workflow.complaint_extend(complaint=o, actor=u, reason="需核实"),
+        "answer": lambda svc, o, u: workflow.complaint_answer(complaint=o, actor=u, answer="已答复"),
+    },
+}
+BUILD = {"record": _record, "hazard": _hazard, "complaint": _complaint}
+MODELS = {"record": ServiceRecord, "hazard": Hazard, "complaint": Complaint}
+CASES = (
+    [("record", s) for s in ("pending", "confirmed", "disputed")]
+    + [("hazard", s) for s in ("open", "rectified", "verified")]
+    + [("complaint", s) for s in ("open", "answered")]
+)
+
+
+def test_it_has_a_caller_for_every_state_changing_action():
+    for entity, table in workflow.TABLES.items():
+        assert {t.action for t in table if t.sources} == set(CALLS[entity])
+
+
+@pytest.mark.parametrize(("entity", "status"), CASES)
+def test_it_allows_exactly_the_transitions_of_the_table(svc, entity, status):
+    outcomes, expected = {}, {}
+    for action, call in CALLS[entity].items():
+        for side, actor in _actors(svc).items():
+            obj = BUILD[entity](svc, status)
+            events = ServiceEvent.objects.count()
+            t = workflow.transition(entity, action, side)
+            expected[(action, side)] = t is not None and status in t.sources
+            try:
+                call(svc, obj, actor)
+            except Refused:
+                outcomes[(action, side)] = False
+                assert MODELS[entity].objects.get(pk=obj.pk).status == status
+                assert ServiceEvent.objects.count() == events
+            else:
+                outcomes[(action, side)] = True
+                assert MODELS[entity].objects.get(pk=obj.pk).status == t.target
+                assert ServiceEvent.objects.count() == events + 1
+    assert outcomes == expected

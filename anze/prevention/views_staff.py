@@ -1,0 +1,87 @@
+"""服务机构端 · 综合人事管理: the staff roster with certificates (expired ones flagged, their holders not
+selectable for plans, records and inspections)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from anze.accounts.access import requires
+from anze.core.errors import Refused
+from anze.core.forms import apply_refusal
+from anze.core.pagination import paginate
+from anze.core.views import INVALID, done, refused, render_form, render_list
+
+from . import selectors, services
+from .forms import CertificateFormSet, StaffForm, StaffSearchForm, staff_data
+from .models import Staff
+
+PERMISSION = "service.staff.manage"
+
+
+def _list_url() -> str:
+    return reverse("service:staff:list")
+
+
+@requires(PERMISSION)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    search = StaffSearchForm(request.GET)
+    page = paginate(request, selectors.staff_for(user=request.user, filters=search.values()))
+    return render_list(request, "prevention/staff_list.html", {"search": search, "page": page})
+
+
+def _staff_form(request: HttpRequest, staff: Staff | None) -> HttpResponse:
+    initial = {"name": staff.name, "mobile": staff.mobile, "title": staff.title} if staff else None
+    form = StaffForm(request.POST if request.method == "POST" else None, initial=initial)
+    cert_initial = (
+        [{"name": c.name, "number": c.number, "expires_on": c.expires_on} for c in staff.certificates.all()]
+        if staff
+        else []
+    )
+    certificates = CertificateFormSet(
+        request.POST if request.method == "POST" else None, initial=cert_initial, prefix="cert"
+    )
+    if request.method == "POST" and form.is_valid() and certificates.is_valid():
+        try:
+            if staff is None:
+                services.staff_create(actor=request.user, data=staff_data(form, certificates))
+            else:
+                services.staff_update(actor=request.user, staff=staff, data=staff_data(form, certificates))
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return done(request, "保存成功", _list_url())
+    return render_form(
+        request,
+        "prevention/staff_form.html",
+        {
+            "form": form,
+            "certificates": certificates,
+            "title": "编辑人员" if staff else "新增人员",
+            "cancel_url": _list_url(),
+        },
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@requires(PERMISSION)
+def staff_add(request: HttpRequest) -> HttpResponse:
+    return _staff_form(request, None)
+
+
+@requires(PERMISSION)
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_form(request, selectors.staff_member(user=request.user, pk=pk))
+
+
+@require_POST
+@requires(PERMISSION)
+def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = selectors.staff_member(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.staff_set_active(actor=request.user, staff=staff, active=active)
+    except Refused as exc:
+        return refused(request, exc.message, _list_url())
+    return done(request, "已设为在职" if active else "已设为离职", _list_url())
