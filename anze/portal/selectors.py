@@ -1,0 +1,299 @@
+"""Reads of the enterprise portal, from the signed-in user: 我的订单, 我的保单, the home cards and the 续保 reminder.
+
+Orders are reached through ``anze.orders.selectors.orders_for`` (an enterprise sees its own orders only),
+policies through ``anze.prevention.selectors.enterprise_policies``; so tenant scoping stays where it is.
+An enterprise has tens of orders, not millions: its lists read the (enterprise, status, -created_at) index
+and run a constant number of queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from anze.accounts.models import User
+from anze.audit.selectors import day_range
+from anze.core.pagination import Page, page_params
+from anze.documents.models import Document
+from anze.notifications.models import Notification
+from anze.orders.models import Order, OrderStatus
+from anze.orders.selectors import orders_for
+from anze.policies.models import Policy
+from anze.prevention.selectors import ItemProgress, enterprise_policies, progress_for, totals
+
+S = OrderStatus
+ORDER_ORDERING = ("-created_at", "-id")
+POLICY_ORDERING = ("-issued_at", "-id")
+RENEWAL_NOTICE_DAYS = 30  # DOMAIN.md §6: remind 30 days before a compulsory enterprise's policy expires
+# The tabs of 我的订单: every state, drafts included (an enterprise's own drafts are its to finish).
+ENTERPRISE_STATUSES: tuple[str, ...] = tuple(OrderStatus.values)
+
+
+# --- 我的订单 -------------------------------------------------------------------------------------------------------
+def search_orders(qs: QuerySet[Order], filters: Mapping[str, Any]) -> QuerySet[Order]:
+    """申请编号 exact when complete, else by prefix; 项目名称 by substring; 保险公司; 申请时间 as a day range."""
+    application_no = (filters.get("application_no") or "").strip()
+    if application_no:
+        qs = (
+            qs.filter(application_no=application_no)
+            if len(application_no) == 18
+            else qs.filter(application_no__startswith=application_no)
+        )
+    project = (filters.get("project") or "").strip()
+    if project:
+        qs = qs.filter(project_name__icontains=project)
+    if filters.get("insurer"):
+        qs = qs.filter(insurer=filters["insurer"])
+    return day_range(qs, "submitted_at", filters.get("start"), filters.get("end"))
+
+
+def status_counts(qs: QuerySet[Order]) -> dict[str, int]:
+    """{status: n} of the enterprise's filtered orders, every state present, in one grouped COUNT."""
+    counts = dict.fromkeys(ENTERPRISE_STATUSES, 0)
+    counts.update(dict(qs.order_by().values_list("status").annotate(n=Count("pk"))))
+    return counts
+
+
+@dataclass
+class OrderList:
+    page: Page
+    counts: dict[str, int]
+    tab: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
+    """我的订单: the counts of every tab (which also give the total), then one page — two queries."""
+    tab = filters.get("tab") or ""
+    if tab not in ENTERPRISE_STATUSES:
+        tab = ""
+    qs = search_orders(orders_for(user=request.user), filters)  # type: ignore[arg-type]
+    counts = status_counts(qs)
+    if tab:
+        qs = qs.filter(status=tab)
+    total = counts[tab] if tab else sum(counts.values())
+    number, size = page_params(request)
+    number = min(number, max(1, -(-total // size)))
+    offset = (number - 1) * size
+    rows = list(qs.select_related("insurer", "policy_file").order_by(*ORDER_ORDERING)[offset : offset + size])
+    return OrderList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
+
+
+def action_counts(*, user: User) -> dict[str, int]:
+    """The home cards: the enterprise's orders in each state (one grouped COUNT)."""
+    return status_counts(orders_for(user=user))
+
+
+# --- 我的保单 -------------------------------------------------------------------------------------------------------
+class Validity:
+    """Where a policy's period stands today. The tabs of 我的保单 are 保障中 | 未起保 | 已到期 (they partition
+    the list); a policy in force that ends within RENEWAL_NOTICE_DAYS is tagged 即将到期 in its row."""
+
+    IN_FORCE = "in_force"
+    EXPIRING = "expiring"
+    NOT_STARTED = "not_started"
+    EXPIRED = "expired"
+    TABS: dict[str, str] = {IN_FORCE: "保障中", NOT_STARTED: "未起保", EXPIRED: "已到期"}
+    LABELS: dict[str, str] = {**TABS, EXPIRING: f"{RENEWAL_NOTICE_DAYS}天内到期"}
+    TONES: dict[str, str] = {
+        IN_FORCE: "success",
+        EXPIRING: "warning",
+        NOT_STARTED: "primary",
+        EXPIRED: "info",
+    }
+
+    @classmethod
+    def filters(cls, today: date) -> dict[str, Q]:
+        """The tabs as filters on the (indexed) period."""
+        return {
+            cls.IN_FORCE: Q(period_start__lte=today, period_end__gte=today),
+            cls.NOT_STARTED: Q(period_start__gt=today),
+            cls.EXPIRED: Q(period_end__lt=today),
+        }
+
+    @classmethod
+    def of(cls, policy: Policy, today: date) -> str:
+        if policy.period_start > today:
+            return cls.NOT_STARTED
+        if policy.period_end < today:
+            return cls.EXPIRED
+        if policy.period_end <= today + timedelta(days=RENEWAL_NOTICE_DAYS):
+            return cls.EXPIRING
+        return cls.IN_FORCE
+
+
+def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any]) -> QuerySet[Policy]:
+    policy_no = (filters.get("policy_no") or "").strip()
+    if policy_no:
+        qs = qs.filter(policy_no__startswith=policy_no)
+    project = (filters.get("project") or "").strip()
+    if project:
+        qs = qs.filter(order__project_name__icontains=project)
+    return qs
+
+
+@dataclass
+class PolicyRow:
+    policy: Policy
+    validity: str
+    files: list[tuple[str, Document]]  # (label, document) of the order: 保单, 发票, 合同
+    progress: list[ItemProgress] = field(default_factory=list)
+    done: int = 0
+    contracted: int = 0
+
+    @property
+    def validity_label(self) -> str:
+        return Validity.LABELS[self.validity]
+
+    @property
+    def validity_tone(self) -> str:
+        return Validity.TONES[self.validity]
+
+
+@dataclass
+class PolicyList:
+    page: Page
+    rows: list[PolicyRow]
+    counts: dict[str, int]
+    tab: str
+
+
+POLICY_FILES: tuple[tuple[str, str], ...] = (
+    ("policy_file", "保单"),
+    ("invoice_file", "发票"),
+    ("contract_file", "合同"),
+)
+
+
+def policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyList:
+    """我的保单: the counts of the tabs in one aggregate, one page of policies with their orders, insurers and
+    service organisations, their files in one query and the service progress in three."""
+    today = timezone.localdate()
+    tab = filters.get("tab") or ""
+    by_tab = Validity.filters(today)
+    if tab not in by_tab:
+        tab = ""
+    qs = search_policies(enterprise_policies(user=request.user), filters)  # type: ignore[arg-type]
+    counts = qs.aggregate(all=Count("pk"), **{name: Count("pk", filter=q) for name, q in by_tab.items()})
+    if tab:
+        qs = qs.filter(by_tab[tab])
+    total = counts[tab or "all"]
+    number, size = page_params(request)
+    number = min(number, max(1, -(-total // size)))
+    offset = (number - 1) * size
+    policies: Sequence[Policy] = list(
+        qs.select_related("order", "insurer", "service_org").order_by(*POLICY_ORDERING)[
+            offset : offset + size
+        ]
+    )
+    progress = progress_for(policies)
+    wanted = [pk for p in policies for name, _ in POLICY_FILES if (pk := getattr(p.order, f"{name}_id"))]
+    documents = Document.objects.in_bulk(wanted) if wanted else {}
+    rows = []
+    for policy in policies:
+        items = progress.get(policy.pk, [])
+        done, contracted = totals(items)
+        files = [
+            (label, documents[pk])
+            for name, label in POLICY_FILES
+            if (pk := getattr(policy.order, f"{name}_id")) and pk in documents
+        ]
+        rows.append(
+            PolicyRow(
+                policy=policy,
+                validity=Validity.of(policy, today),
+                files=files,
+                progress=[p for p in items if p.contracted],
+                done=done,
+                contracted=contracted,
+            )
+        )
+    return PolicyList(
+        page=Page(rows=policies, number=number, size=size, total=total),
+        rows=rows,
+        counts={name: counts[name] for name in ("all", *by_tab)},
+        tab=tab,
+    )
+
+
+def policies_in_force(*, user: User) -> int:
+    today = timezone.localdate()
+    return enterprise_policies(user=user).filter(Validity.filters(today)[Validity.IN_FORCE]).count()
+
+
+def unread_messages(*, user: User) -> int:
+    return Notification.objects.visible_to(user).unread().count()
+
+
+# --- 续保 -----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Renewal:
+    """A policy of a compulsory-sector enterprise that ends within RENEWAL_NOTICE_DAYS, and its renewal so far."""
+
+    policy: Policy
+    days_left: int
+    draft: Order | None  # a renewal application saved as a draft, to go on with
+
+
+def renewals_due(*, user: User) -> list[Renewal]:
+    """The 续保 reminders of the home page. Only for an enterprise in a compulsory sector (应保尽保, DOMAIN.md §6:
+    it may not renew late). A policy counts as being renewed once the enterprise has a later application for
+    the same project (created after the policy was issued) that is submitted and not cancelled; a later
+    draft keeps the reminder, pointing at the draft."""
+    enterprise = user.organisation
+    if enterprise.industry_id is None or not enterprise.industry.is_compulsory:
+        return []
+    today = timezone.localdate()
+    policies = list(
+        enterprise_policies(user=user)
+        .filter(period_start__lte=today, period_end__gte=today)
+        .filter(period_end__lte=today + timedelta(days=RENEWAL_NOTICE_DAYS))
+        .select_related("order", "insurer")
+        .order_by("period_end", "id")
+    )
+    if not policies:
+        return []
+    later = list(
+        orders_for(user=user)
+        .exclude(status=S.CANCELLED)
+        .filter(project_name__in={p.order.project_name for p in policies})
+        .filter(created_at__gt=min(p.issued_at for p in policies))
+        .only("pk", "application_no", "status", "project_name", "created_at")
+        .order_by("-created_at", "-id")
+    )
+    reminders = []
+    for policy in policies:
+        mine = [
+            o
+            for o in later
+            if o.pk != policy.order_id
+            and o.project_name == policy.order.project_name
+            and o.created_at > policy.issued_at
+        ]
+        if any(o.status != S.DRAFT for o in mine):
+            continue
+        reminders.append(
+            Renewal(
+                policy=policy, days_left=(policy.period_end - today).days, draft=mine[0] if mine else None
+            )
+        )
+    return reminders
+
+
+def renewal_source(*, user: User, application_no: str) -> Order:
+    """The order a 续保 application starts from: one of the enterprise's issued orders (404 otherwise)."""
+    return get_object_or_404(
+        orders_for(user=user).select_related("insurer", "policy"),
+        application_no=application_no,
+        status=S.ISSUED,
+    )

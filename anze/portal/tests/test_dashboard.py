@@ -1,0 +1,99 @@
+"""The enterprise's home page: cards (待确认报价, 待支付, 保障中保单, 未读消息) and the 续保 reminder of a
+compulsory-sector enterprise whose policy ends within 30 days."""
+
+from __future__ import annotations
+
+import pytest
+
+from anze.basedata.models import Industry
+from anze.core.testing import factories
+from anze.orders.models import OrderStatus
+from anze.portal.tests.support import html
+from anze.prevention import scenarios
+
+S = OrderStatus
+pytestmark = pytest.mark.django_db
+HOME = "/enterprise/"
+
+
+def card(page: str, label: str) -> str:
+    end = page.index(f'<div class="label">{label}</div>')
+    start = page.rfind('<a class="stat-card', 0, end)
+    return page[start:end]
+
+
+def expiring(world, days_left: int = 14, **kwargs):  # type: ignore[no-untyped-def]
+    return scenarios.issued_policy(
+        insurer_user=world.clerk, enterprise_user=world.applicant, started_days_ago=364 - days_left, **kwargs
+    )
+
+
+def test_the_cards_count_what_waits_for_the_enterprise(world, me, online):
+    online(S.AWAITING_CONFIRMATION)
+    online(S.AWAITING_CONFIRMATION)
+    online(S.AWAITING_PAYMENT)
+    online(S.AWAITING_QUOTE)
+    page = html(me.get(HOME))
+    assert '<div class="value">2</div>' in card(page, "待确认报价")
+    assert "/enterprise/orders/?tab=awaiting_confirmation" in card(page, "待确认报价")
+    assert '<div class="value">1</div>' in card(page, "待支付")
+    assert '<div class="value">0</div>' in card(page, "保障中保单")
+    unread = card(page, "未读消息")
+    # three quotes ready, one payment notice uploaded
+    assert '<div class="value">4</div>' in unread and "/enterprise/messages/" in unread
+
+
+def test_the_policy_card_counts_policies_in_force(world, me):
+    scenarios.issued_policy(insurer_user=world.clerk, enterprise_user=world.applicant)
+    scenarios.issued_policy(insurer_user=world.clerk, enterprise_user=world.applicant, started_days_ago=400)
+    assert '<div class="value">1</div>' in card(html(me.get(HOME)), "保障中保单")
+
+
+def test_a_user_without_order_permissions_sees_only_the_message_card(world):
+    viewer = factories.user(world.enterprise, roles=[factories.role(world.enterprise, ["system.user.view"])])
+    page = html(world.client(viewer).get(HOME))
+    assert "未读消息" in page and "待确认报价" not in page and "保障中保单" not in page
+
+
+def test_a_compulsory_enterprise_is_reminded_to_renew_within_30_days(world, me):
+    policy = expiring(world, days_left=14)
+    page = html(me.get(HOME))
+    assert f"保单 {policy.policy_no}" in page and "将于14天后" in page and "建筑施工行业" in page
+    assert f'href="/enterprise/apply/?renew={policy.order.application_no}"' in page and ">续保</a>" in page
+
+
+def test_no_reminder_for_a_policy_ending_later_or_a_non_compulsory_sector(world, me):
+    expiring(world, days_left=40)
+    assert "data-notice" not in html(me.get(HOME))
+    world.enterprise.industry = Industry.objects.get(code="footwear")
+    world.enterprise.save()
+    expiring(world, days_left=10)
+    assert "data-notice" not in html(me.get(HOME))
+
+
+def test_the_reminder_points_to_a_saved_draft_and_ends_once_the_renewal_is_submitted(world, me):
+    policy = expiring(world, days_left=5)
+    apply = f"/enterprise/apply/?renew={policy.order.application_no}"
+    form = html(me.get(apply))
+    assert "续保申请" in form
+    from anze.orders import scenarios as order_scenarios
+    from anze.orders import workflow
+
+    draft = workflow.order_apply(
+        actor=world.applicant,
+        application=order_scenarios.application(
+            world.insurer, world.enterprise, project_name=policy.order.project_name
+        ),
+        submit=False,
+    )
+    page = html(me.get(HOME))
+    assert "续保申请草稿尚未提交" in page and f"/enterprise/orders/{draft.application_no}/edit/" in page
+    assert "alert-danger" in page  # a week or less left
+    workflow.order_submit(order=draft, actor=world.applicant)
+    assert "data-notice" not in html(me.get(HOME))
+
+
+def test_the_reminder_needs_the_apply_permission(world):
+    expiring(world)
+    viewer = factories.user(world.enterprise, roles=[factories.role(world.enterprise, ["portal.order.view"])])
+    assert "data-notice" not in html(world.client(viewer).get(HOME))
