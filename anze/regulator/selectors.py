@@ -1,0 +1,253 @@
+"""What a regulator sees: every insurer's orders and policies in its region (DOMAIN.md §6: a county account
+sees its county only), and the statistics of the 应急管理局's supervision.
+
+All reads start from the signed-in regulator; ``scope`` is the one place the region is applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from anze.accounts.models import Organisation, User
+from anze.basedata.models import Industry, Region
+from anze.core.sides import Side
+from anze.orders.models import Order, OrderStatus
+from anze.policies.models import Policy, ServiceStatus
+
+EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
+
+
+def regions_in_scope(user: User) -> QuerySet[Region]:
+    region = user.organisation.region
+    return Region.objects.filter(code__startswith=region.prefix) if region else Region.objects.all()
+
+
+def orders_for(*, user: User) -> QuerySet[Order]:
+    return Order.objects.exclude(status=OrderStatus.DRAFT).filter(region__in=regions_in_scope(user))
+
+
+def policies_for(*, user: User) -> QuerySet[Policy]:
+    return Policy.objects.filter(order__region__in=regions_in_scope(user))
+
+
+def enterprises_for(*, user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Side.ENTERPRISE, region__in=regions_in_scope(user))
+
+
+# --- policy standing ---------------------------------------------------------------------------------------------
+class Standing:
+    IN_FORCE = "in_force"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    NOT_STARTED = "not_started"
+
+    LABELS = {IN_FORCE: "保障中", EXPIRING: "即将到期", EXPIRED: "已到期", NOT_STARTED: "未起保"}
+    TONES = {IN_FORCE: "success", EXPIRING: "warning", EXPIRED: "info", NOT_STARTED: "primary"}
+
+
+def standing_of(policy: Policy, today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    if policy.period_start > today:
+        return Standing.NOT_STARTED
+    if policy.period_end < today:
+        return Standing.EXPIRED
+    if policy.period_end <= today + timedelta(days=EXPIRING_DAYS):
+        return Standing.EXPIRING
+    return Standing.IN_FORCE
+
+
+def filter_standing(qs: QuerySet[Policy], standing: str, today: date | None = None) -> QuerySet[Policy]:
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    if standing == Standing.IN_FORCE:
+        return qs.filter(period_start__lte=today, period_end__gt=soon)
+    if standing == Standing.EXPIRING:
+        return qs.filter(period_start__lte=today, period_end__gte=today, period_end__lte=soon)
+    if standing == Standing.EXPIRED:
+        return qs.filter(period_end__lt=today)
+    if standing == Standing.NOT_STARTED:
+        return qs.filter(period_start__gt=today)
+    return qs
+
+
+# --- 应保尽保: compulsory enterprises and their cover ----------------------------------------------------------------
+class Cover:
+    COVERED = "covered"
+    EXPIRING = "expiring"
+    LAPSED = "lapsed"
+    NEVER = "never"
+
+    LABELS = {COVERED: "已投保", EXPIRING: "即将到期", LAPSED: "已脱保", NEVER: "未投保"}
+    TONES = {COVERED: "success", EXPIRING: "warning", LAPSED: "danger", NEVER: "danger"}
+
+
+def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet[Organisation]:
+    """Enterprises of the 应保尽保 sectors in scope, annotated with ``cover_until`` (the latest end of any of
+    their policies, a renewal that starts later included) and ``covered_now``."""
+    today = today or timezone.localdate()
+    current = Policy.objects.filter(enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today)
+    return (
+        enterprises_for(user=user)
+        .filter(industry__is_compulsory=True)
+        .annotate(cover_until=Max("enterprise_policies__period_end"), covered_now=Exists(current))
+        .select_related("industry", "region")
+    )
+
+
+def cover_of(enterprise: Any, today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    if enterprise.cover_until is None:
+        return Cover.NEVER
+    if enterprise.cover_until < today:
+        return Cover.LAPSED
+    if enterprise.cover_until <= today + timedelta(days=EXPIRING_DAYS):
+        return Cover.EXPIRING
+    return Cover.COVERED
+
+
+def filter_cover(qs: QuerySet[Organisation], cover: str, today: date | None = None) -> QuerySet[Organisation]:
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    if cover == Cover.NEVER:
+        return qs.filter(cover_until__isnull=True)
+    if cover == Cover.LAPSED:
+        return qs.filter(cover_until__lt=today)
+    if cover == Cover.EXPIRING:
+        return qs.filter(cover_until__gte=today, cover_until__lte=soon)
+    if cover == Cover.COVERED:
+        return qs.filter(cover_until__gt=soon)
+    return qs
+
+
+# --- statistics ---------------------------------------------------------------------------------------------------
+@dataclass
+class Summary:
+    policies_in_force: int
+    premium_this_year: Decimal
+    insured_enterprises: int
+    compulsory_total: int
+    compulsory_covered: int
+    expiring: int
+    lapsed: int
+    orders_in_progress: int
+    services_in_progress: int
+
+    @property
+    def coverage_rate(self) -> str:
+        if not self.compulsory_total:
+            return "—"
+        return f"{self.compulsory_covered * 100 / self.compulsory_total:.1f}%"
+
+
+def summary(*, user: User, today: date | None = None) -> Summary:
+    today = today or timezone.localdate()
+    policies = policies_for(user=user)
+    in_force = policies.filter(period_start__lte=today, period_end__gte=today)
+    compulsory = compulsory_enterprises(user=user, today=today)
+    cover_counts = compulsory.aggregate(
+        total=Count("pk", distinct=True),
+        covered=Count("pk", filter=Q(covered_now=True), distinct=True),
+    )
+    lapsed = filter_cover(compulsory, Cover.LAPSED, today).count()
+    return Summary(
+        policies_in_force=in_force.count(),
+        premium_this_year=policies.filter(issued_at__year=today.year).aggregate(s=Sum("order__premium"))["s"]
+        or Decimal("0"),
+        insured_enterprises=in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
+        compulsory_total=cover_counts["total"],
+        compulsory_covered=cover_counts["covered"],
+        expiring=filter_standing(policies, Standing.EXPIRING, today).count(),
+        lapsed=lapsed,
+        orders_in_progress=orders_for(user=user)
+        .exclude(status__in=[OrderStatus.ISSUED, OrderStatus.CANCELLED])
+        .count(),
+        services_in_progress=policies.filter(service_status=ServiceStatus.IN_SERVICE).count(),
+    )
+
+
+def by_insurer(*, user: User) -> list[dict[str, Any]]:
+    rows = (
+        policies_for(user=user)
+        .values("insurer__short_name", "insurer__name")
+        .annotate(policies=Count("pk"), premium=Sum("order__premium"))
+        .order_by("-premium")
+    )
+    return [
+        {
+            "name": r["insurer__short_name"] or r["insurer__name"],
+            "policies": r["policies"],
+            "premium": float(r["premium"] or 0),
+        }
+        for r in rows
+    ]
+
+
+def by_county(*, user: User) -> list[dict[str, Any]]:
+    rows = (
+        policies_for(user=user)
+        .values("order__region__name")
+        .annotate(policies=Count("pk"), premium=Sum("order__premium"))
+        .order_by("order__region__name")
+    )
+    return [
+        {
+            "name": r["order__region__name"] or "未填写",
+            "policies": r["policies"],
+            "premium": float(r["premium"] or 0),
+        }
+        for r in rows
+    ]
+
+
+def by_industry(*, user: User) -> list[dict[str, Any]]:
+    counts = dict(policies_for(user=user).values_list("order__industry__name").annotate(n=Count("pk")))
+    compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
+    return [
+        {"name": name or "未填写", "policies": n, "compulsory": name in compulsory}
+        for name, n in sorted(counts.items(), key=lambda item: -item[1])
+    ]
+
+
+def by_month(*, user: User, months: int = 12, today: date | None = None) -> list[dict[str, Any]]:
+    today = today or timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        policies_for(user=user)
+        .filter(issued_at__date__gte=first)
+        .annotate(month=TruncMonth("issued_at"))
+        .values("month")
+        .annotate(policies=Count("pk"), premium=Sum("order__premium"))
+        .order_by("month")
+    )
+    found = {
+        timezone.localtime(r["month"]).strftime("%Y-%m")
+        if hasattr(r["month"], "hour")
+        else r["month"].strftime("%Y-%m"): r
+        for r in rows
+    }
+    result = []
+    cursor = first
+    while cursor <= today:
+        key = cursor.strftime("%Y-%m")
+        row = found.get(key)
+        result.append(
+            {
+                "month": key,
+                "policies": row["policies"] if row else 0,
+                "premium": float(row["premium"] or 0) if row else 0.0,
+            }
+        )
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return result
+
+
+def by_service_status(*, user: User) -> list[dict[str, Any]]:
+    counts = dict(policies_for(user=user).values_list("service_status").annotate(n=Count("pk")))
+    return [{"name": label, "value": counts.get(value, 0)} for value, label in ServiceStatus.choices]

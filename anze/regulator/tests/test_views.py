@@ -1,0 +1,134 @@
+"""监管端: read-only across insurers, scoped by region; statistics; 应保尽保."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anze.basedata.models import Industry, Region
+from anze.basedata.seed import ensure_base_data
+from anze.core.sides import Side
+from anze.core.testing import factories
+from anze.orders import scenarios
+from anze.orders.models import OrderStatus
+from anze.policies.models import Policy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    ensure_base_data()
+    city = Region.objects.get(code="350500")
+    jinjiang = Region.objects.get(code="350582")
+    fengze = Region.objects.get(code="350503")
+    construction = Industry.objects.get(code="construction")
+    insurer = factories.organisation(Side.INSURER, name="人保测试")
+    clerk = factories.user(insurer, admin=True)
+    other_insurer = factories.organisation(Side.INSURER, name="平安测试")
+    other_clerk = factories.user(other_insurer, admin=True)
+
+    def enterprise(name, region):
+        org = factories.organisation(Side.ENTERPRISE, name=name, region=region, industry=construction)
+        return org, factories.user(org, admin=True)
+
+    _, jj_user = enterprise("晋江建筑公司", jinjiang)
+    _, fz_user = enterprise("丰泽建筑公司", fengze)
+    never, _ = enterprise("从未投保建筑公司", fengze)
+    jj_order = scenarios.online_order(insurer_user=clerk, enterprise_user=jj_user, until=OrderStatus.ISSUED)
+    fz_order = scenarios.online_order(
+        insurer_user=other_clerk, enterprise_user=fz_user, until=OrderStatus.ISSUED
+    )
+    pending = scenarios.online_order(insurer_user=clerk, enterprise_user=fz_user)
+    city_reg = factories.organisation(Side.REGULATOR, name="泉州市应急管理局", region=city)
+    county_reg = factories.organisation(Side.REGULATOR, name="晋江市应急管理局", region=jinjiang)
+    return {
+        "city": factories.user(city_reg, admin=True),
+        "county": factories.user(county_reg, admin=True),
+        "city_limited": factories.user(city_reg),
+        "jj_order": jj_order,
+        "fz_order": fz_order,
+        "pending": pending,
+        "never": never,
+        "clerk": clerk,
+        "jj_user": jj_user,
+    }
+
+
+def test_it_shows_every_insurers_orders_in_the_city(world, client_for):
+    html = client_for(world["city"]).get("/regulator/orders/").content.decode()
+    for order in (world["jj_order"], world["fz_order"], world["pending"]):
+        assert order.application_no in html
+    assert "人保测试" in html and "平安测试" in html
+
+
+def test_it_scopes_a_county_regulator_to_its_county(world, client_for):
+    client = client_for(world["county"])
+    html = client.get("/regulator/orders/").content.decode()
+    assert world["jj_order"].application_no in html
+    assert world["fz_order"].application_no not in html
+    assert client.get(f"/regulator/orders/{world['fz_order'].application_no}/").status_code == 404
+    assert client.get(f"/regulator/orders/{world['jj_order'].application_no}/").status_code == 200
+    policies = client.get("/regulator/policies/").content.decode()
+    assert world["jj_order"].policy_no in policies and world["fz_order"].policy_no not in policies
+
+
+def test_it_filters_policies_by_standing(world, client_for):
+    today = timezone.localdate()
+    Policy.objects.filter(order=world["fz_order"]).update(
+        period_start=today - timedelta(days=355), period_end=today + timedelta(days=10)
+    )
+    html = client_for(world["city"]).get("/regulator/policies/?standing=expiring").content.decode()
+    assert world["fz_order"].policy_no in html and world["jj_order"].policy_no not in html
+
+
+def test_it_lists_compulsory_enterprises_without_cover(world, client_for):
+    Policy.objects.filter(order=world["fz_order"]).update(
+        period_start=timezone.localdate() - timedelta(days=400),
+        period_end=timezone.localdate() - timedelta(days=35),
+    )
+    client = client_for(world["city"])
+    never = client.get("/regulator/cover/?cover=never").content.decode()
+    assert "从未投保建筑公司" in never and "晋江建筑公司" not in never
+    lapsed = client.get("/regulator/cover/?cover=lapsed").content.decode()
+    assert "丰泽建筑公司" in lapsed and "已脱保" in lapsed
+
+
+def test_it_draws_the_statistics(world, client_for):
+    html = client_for(world["city"]).get("/regulator/statistics/").content.decode()
+    assert 'id="chart-data"' in html and "高危行业投保率" in html and "echarts" in html
+
+
+def test_it_shows_home_cards(world, client_for):
+    html = client_for(world["city"]).get("/regulator/").content.decode()
+    assert "30天内到期" in html and "高危行业已脱保" in html
+
+
+def test_it_exports_policies(world, client_for):
+    response = client_for(world["city"]).get("/regulator/policies/export/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/regulator/orders/", "/regulator/policies/", "/regulator/cover/", "/regulator/statistics/"]
+)
+def test_it_is_forbidden_without_permission_and_to_other_sides(world, client_for, url):
+    assert client_for(world["city_limited"]).get(url).status_code == 403
+    assert client_for(world["clerk"]).get(url).status_code == 403
+    response = client_for(None).get(url)
+    assert response.status_code == 302 and response.url.startswith("/regulator/login/")
+
+
+def test_it_keeps_list_queries_constant(world, client_for, django_assert_max_num_queries):
+    client = client_for(world["city"])
+    for url in ["/regulator/policies/?size=50", "/regulator/orders/?size=50", "/regulator/cover/?size=50"]:
+        with django_assert_max_num_queries(14) as few:
+            client.get(url)
+        for _ in range(3):
+            scenarios.online_order(
+                insurer_user=world["clerk"], enterprise_user=world["jj_user"], until=OrderStatus.ISSUED
+            )
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(url)
