@@ -28,6 +28,14 @@ def _private_file_storage(settings, tmp_path_factory: pytest.TempPathFactory) ->
     settings.STORAGES = testing.storages_in(tmp_path_factory.mktemp("files"), settings.STORAGES)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate limits and cached figures live in the cache: each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Personas:
     """Everyone a view test needs: the organisation's 管理员, a user lacking permissions, the admin of another
@@ -106,6 +114,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--lang=zh-CN",  # Chinese date inputs (yyyy/mm/dd), as the clerks' browsers show them
         ],
     }
 

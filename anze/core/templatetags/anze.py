@@ -51,6 +51,22 @@ def icon(name: str, extra: str = "") -> str:
     return format_html('<i class="ti ti-{} {}" aria-hidden="true"></i>', name, extra)
 
 
+@register.simple_tag(takes_context=True)
+def list_region(context: template.Context) -> str:
+    """The attributes of a list's refreshable region: ``<div {% list_region %}>``.
+
+    It reloads itself (only the ``list`` partial, see core.views.render_list) when an action says
+    ``anze:refresh``. ``hx-disinherit`` keeps its own hx-swap from leaking into the dialog links and row
+    buttons inside it (htmx attributes are inherited by default). Only hx-swap: "*" would also cut the
+    CSRF header that <body hx-headers> passes down.
+    """
+    return format_html(
+        'id="list-region" hx-get="{}" hx-trigger="anze:refresh from:body" hx-swap="outerHTML" '
+        'hx-disinherit="hx-swap"',
+        context["request"].get_full_path(),
+    )
+
+
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
