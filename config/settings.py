@@ -98,6 +98,12 @@ INSTALLED_APPS = [
     "anze.audit",
     "anze.documents",
     "anze.notifications",
+    "anze.orders",
+    "anze.policies",
+    "anze.regulator",
+    "anze.portal",  # before prevention: the enterprise's order cards come first on its home page
+    "anze.prevention",
+    "anze.platform_admin",
 ]
 
 MIDDLEWARE = [
@@ -225,14 +231,14 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-FILE_UPLOAD_PERMISSIONS = 0o600
-FILE_UPLOAD_TEMP_DIR = None
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # 只能上传pdf文件，且不超过10mb
 FILE_UPLOAD_HANDLERS = [
     "anze.documents.uploadhandlers.SizeLimitUploadHandler",  # first: stops storing a file past its limit
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_TEMP_DIR = None
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # 只能上传pdf文件，且不超过10mb
 VIDEO_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
@@ -271,12 +277,12 @@ SMS_TENCENT_SECRET_KEY = env_str("ANZE_SMS_TENCENT_SECRET_KEY")
 SMS_TENCENT_SDK_APP_ID = env_str("ANZE_SMS_TENCENT_SDK_APP_ID")
 SMS_TENCENT_TEMPLATE_ID = env_str("ANZE_SMS_TENCENT_TEMPLATE_ID")
 SMS_TENCENT_REGION = env_str("ANZE_SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env_str("ANZE_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
 
 # --- locale --------------------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
-SMS_TENCENT_ENDPOINT = env_str("ANZE_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
 USE_I18N = True
 USE_TZ = True
 

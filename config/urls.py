@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from anze.accounts import views_auth, views_profile
 from anze.core import views_home
 from anze.core.sides import SIDE_PREFIX, Side
+from anze.notifications.urls import urls_for_side as notification_urls
 
 
 def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
@@ -17,6 +18,7 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
         path("logout/", views_auth.sign_out, name="logout"),
         path("profile/", views_profile.profile, name="profile"),
         path("system/", include("anze.accounts.urls_system")),
+        *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
     ]
     if side == Side.INSURER:
         common += [
@@ -31,11 +33,24 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
 
 urlpatterns = [
     path("", views_auth.landing, name="landing"),
-    side_urls(Side.INSURER),
-    side_urls(Side.ENTERPRISE),
-    side_urls(Side.SERVICE_ORG),
-    side_urls(Side.REGULATOR),
-    side_urls(Side.PLATFORM),
+    side_urls(
+        Side.INSURER,
+        path("orders/", include("anze.orders.urls_insurer")),
+        path("policies/", include("anze.policies.urls")),
+        path("", include("anze.prevention.urls_insurer")),  # 投诉管理
+    ),
+    side_urls(
+        Side.ENTERPRISE,
+        path("", include("anze.portal.urls")),  # 注册, 忘记密码, 投保申请, 我的订单, 我的保单
+        path("services/", include("anze.prevention.urls_enterprise")),
+    ),
+    side_urls(Side.SERVICE_ORG, path("", include("anze.prevention.urls_service"))),
+    side_urls(Side.REGULATOR, path("", include("anze.regulator.urls"))),
+    side_urls(
+        Side.PLATFORM,
+        path("orgs/", include("anze.platform_admin.urls")),
+        path("basedata/", include("anze.basedata.urls")),
+    ),
 ]
 
 handler403 = "anze.core.views_home.forbidden"

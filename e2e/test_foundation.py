@@ -25,8 +25,12 @@ def sign_in(page: Page, username: str, password: str) -> None:
 
 def test_an_insurer_admin_gives_a_clerk_only_the_order_menu(live_server, page: Page, screenshot):
     ensure_base_data()
-    insurer = factories.organisation(Side.INSURER, name="中国人民财产保险股份有限公司泉州市分公司",
-                                     short_name="人保财险泉州", code="picc-qz")
+    insurer = factories.organisation(
+        Side.INSURER,
+        name="中国人民财产保险股份有限公司泉州市分公司",
+        short_name="人保财险泉州",
+        code="picc-qz",
+    )
     factories.organisation(Side.INSURER, name="中国平安财产保险股份有限公司泉州中心支公司", code="pingan-qz")
     factories.user(insurer, admin=True, username="picc_admin", name="林志强")
 
@@ -71,11 +75,20 @@ def test_an_insurer_admin_gives_a_clerk_only_the_order_menu(live_server, page: P
     expect(page.locator("#user-table")).to_contain_text("picc_order")
     screenshot("06-account-list")
 
+    # 编辑 → the pencil beside 密码 sets a new one (seed 3.3.2).
+    page.locator("#user-table tr", has_text="picc_order").get_by_role("link", name="编辑").click()
+    expect(dialog.locator(".modal-title")).to_have_text("编辑账号")
+    dialog.get_by_test_id("edit-password").click()
+    dialog.get_by_placeholder("请输入密码").fill("Order2026new")
+    screenshot("06b-edit-password")
+    dialog.get_by_role("button", name="确定").click()
+    expect(page.locator("#anze-toasts")).to_contain_text("修改成功")
+
     # Sign out (back to this insurer's page) and in as the new account.
     page.locator(".user-menu").click()
     page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_test_id("login-org")).to_have_text("中国人民财产保险股份有限公司泉州市分公司")
-    sign_in(page, "picc_order", "Order2026pw")
+    sign_in(page, "picc_order", "Order2026new")
     expect(menu).to_contain_text("订单管理")
     expect(menu).not_to_contain_text("系统管理")
     expect(menu).not_to_contain_text("账号管理")
@@ -84,3 +97,26 @@ def test_an_insurer_admin_gives_a_clerk_only_the_order_menu(live_server, page: P
     page.goto(f"{live_server.url}/insurer/system/users/")
     expect(page.get_by_text("无权访问")).to_be_visible()
     screenshot("08-forbidden")
+
+
+def test_a_delete_asks_first_and_the_row_leaves_the_list(live_server, page: Page, screenshot):
+    insurer = factories.organisation(
+        Side.INSURER, name="中国太平洋财产保险股份有限公司泉州中心支公司", code="cpic-qz"
+    )
+    factories.user(insurer, admin=True, username="cpic_admin", name="吴建华")
+    factories.user(insurer, username="leaving", name="离职员工")
+    page.goto(f"{live_server.url}/insurer/login/cpic-qz/")
+    sign_in(page, "cpic_admin", PASSWORD)
+    page.goto(f"{live_server.url}/insurer/system/users/")
+    row = page.locator("#user-table tr", has_text="leaving")
+    row.get_by_role("link", name="删除").click()
+    confirm = page.locator("#anze-confirm")
+    expect(confirm).to_contain_text("是否确认删除账号“leaving”？")
+    screenshot("01-confirm")
+    confirm.get_by_role("button", name="确定").click()
+    expect(page.locator("#anze-toasts")).to_contain_text("删除成功")
+    expect(page.locator("#user-table")).not_to_contain_text("leaving")
+    # One cannot delete oneself: no 删除 on one's own row.
+    expect(
+        page.locator("#user-table tr", has_text="cpic_admin").get_by_role("link", name="删除")
+    ).to_have_count(0)

@@ -51,6 +51,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("portal.policy.view", "查看我的保单", "保单与服务", Side.ENTERPRISE),
     _p("portal.service.confirm", "确认服务记录", "保单与服务", Side.ENTERPRISE),
     _p("portal.complaint", "服务投诉", "保单与服务", Side.ENTERPRISE),
+    _p("portal.hazard.rectify", "隐患整改", "保单与服务", Side.ENTERPRISE),
     # --- 服务机构端 -------------------------------------------------------------------------------------------
     _p("service.order.view", "查看服务订单", "服务订单", Side.SERVICE_ORG),
     _p("service.order.respond", "接受 / 拒绝服务", "服务订单", Side.SERVICE_ORG),
@@ -64,6 +65,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("regulator.stats", "统计分析", "统计分析", Side.REGULATOR),
     # --- 平台管理 -----------------------------------------------------------------------------------------------
     _p("platform.org.manage", "机构管理", "机构管理", Side.PLATFORM),
+    # Separate from 机构管理: resetting another organisation's 管理员 password is an account takeover power.
+    _p("platform.org.reset_password", "重置机构管理员密码", "机构管理", Side.PLATFORM),
     _p("platform.basedata.manage", "基础数据", "基础数据", Side.PLATFORM),
     # --- every side: 系统管理 -----------------------------------------------------------------------------------
     _p("system.user.view", "查看账号", "账号管理"),
@@ -142,12 +145,83 @@ _SYSTEM = MenuGroup(
     ),
 )
 
+# 系统管理 of the sides that keep an SMS log (insurer, platform): the shared group plus 短信记录.
+_SYSTEM_WITH_SMS = MenuGroup(
+    _SYSTEM.label, _SYSTEM.icon, (*_SYSTEM.items, MenuItem("短信记录", "sms:list", "sms.view"))
+)
+
 _HOME = MenuItem("首页", "home", SIGNED_IN, "home")
 
 MENUS: dict[str, tuple[MenuEntry, ...]] = {
-    Side.INSURER: (_HOME, _SYSTEM),
-    Side.ENTERPRISE: (_HOME, _SYSTEM),
-    Side.SERVICE_ORG: (_HOME, _SYSTEM),
-    Side.REGULATOR: (_HOME, _SYSTEM),
-    Side.PLATFORM: (_HOME, _SYSTEM),
+    Side.INSURER: (
+        _HOME,
+        MenuItem("订单管理", "orders:list", "order.view", "file-text"),
+        MenuItem("保单管理", "policies:list", "policy.view", "file-certificate"),
+        MenuItem("投诉管理", "complaints:list", "complaint.handle", "message-report"),
+        _SYSTEM_WITH_SMS,
+    ),
+    Side.ENTERPRISE: (
+        _HOME,
+        MenuItem("投保申请", "apply", "portal.apply", "file-plus"),
+        MenuItem("我的订单", "orders:list", "portal.order.view", "file-text"),
+        MenuItem("我的保单", "policies:list", "portal.policy.view", "file-certificate"),
+        MenuGroup(
+            "安全服务",
+            "shield-check",
+            (
+                MenuItem("服务记录确认", "services:records", "portal.service.confirm"),
+                MenuItem("隐患整改", "services:hazards", "portal.hazard.rectify"),
+                MenuItem("服务投诉", "services:complaints", "portal.complaint"),
+            ),
+        ),
+        _SYSTEM,
+    ),
+    Side.SERVICE_ORG: (
+        _HOME,
+        MenuItem("服务订单", "service_orders:list", "service.order.view", "clipboard-list"),
+        MenuItem("服务记录", "service_records:list", "service.record.manage", "notes"),
+        MenuItem("检查管理", "inspections:list", "service.inspection.manage", "zoom-check"),
+        MenuItem("现场视频", "videos:list", "service.video.manage", "video"),
+        MenuItem("综合人事管理", "staff:list", "service.staff.manage", "users"),
+        MenuItem("投诉管理", "complaints:list", "complaint.handle", "message-report"),
+        _SYSTEM,
+    ),
+    Side.REGULATOR: (
+        _HOME,
+        MenuItem("统计分析", "supervision:statistics", "regulator.stats", "chart-bar"),
+        MenuGroup(
+            "监管查询",
+            "search",
+            (
+                MenuItem("订单查询", "supervision:order_list", "regulator.view"),
+                MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
+                MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+            ),
+        ),
+        _SYSTEM,
+    ),
+    Side.PLATFORM: (
+        _HOME,
+        MenuGroup(
+            "机构管理",
+            "building",
+            (
+                MenuItem("保险公司", "orgs:insurer_list", "platform.org.manage"),
+                MenuItem("投保企业", "orgs:enterprise_list", "platform.org.manage"),
+                MenuItem("服务机构", "orgs:service_org_list", "platform.org.manage"),
+                MenuItem("监管部门", "orgs:regulator_list", "platform.org.manage"),
+            ),
+        ),
+        MenuGroup(
+            "基础数据",
+            "database",
+            (
+                MenuItem("服务项目", "basedata:service_item_list", "platform.basedata.manage"),
+                MenuItem("行业", "basedata:industry_list", "platform.basedata.manage"),
+                MenuItem("行政区划", "basedata:region_list", "platform.basedata.manage"),
+                MenuItem("地区投保规则", "basedata:rule_list", "platform.basedata.manage"),
+            ),
+        ),
+        _SYSTEM_WITH_SMS,
+    ),
 }

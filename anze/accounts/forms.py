@@ -137,8 +137,11 @@ class RoleForm(StyledFormMixin, forms.Form):
                 {
                     "name": instance.name,
                     "remark": instance.remark,
-                    "permissions": [p.code for p in catalogue.grantable_for_side(organisation.kind)
-                                if p.code in instance.effective_permissions(organisation.kind)],
+                    "permissions": [
+                        p.code
+                        for p in catalogue.grantable_for_side(organisation.kind)
+                        if p.code in instance.effective_permissions(organisation.kind)
+                    ],
                 },
             )
         super().__init__(*args, **kwargs)

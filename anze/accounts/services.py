@@ -75,7 +75,9 @@ def log_password_change(user: User, how: str) -> None:
     """The User registration excludes the password hash, so auditlog records nothing when only the password
     changes: write the 操作日志 row explicitly (the actor comes from auditlog's request context; the row
     carries the account's organisation_id, so that organisation's 管理员 sees it)."""
-    LogEntry.objects.log_create(user, action=LogEntry.Action.UPDATE, changes={"密码": [None, how]}, force_log=True)
+    LogEntry.objects.log_create(
+        user, action=LogEntry.Action.UPDATE, changes={"密码": [None, how]}, force_log=True
+    )
 
 
 # --- accounts ---------------------------------------------------------------------------------------------------
@@ -437,5 +439,20 @@ def organisation_admin_password_reset(*, organisation: Organisation, user: User,
     user.save(update_fields=["password"])
     log_password_change(user, "由平台重置")
     # django-axes counts failures per lower-cased login name (AXES_USERNAME_CALLABLE).
+    axes_reset(username=user.username.lower())
+    return user
+
+
+@transaction.atomic
+def password_reset_forgotten(*, user: User, new_password: str) -> User:
+    """忘记密码: the account's owner sets a new password after proving who they are — a code sent to the
+    account's own mobile, checked by the caller (the enterprise portal). Lifts a sign-in lock-out, like the
+    platform's reset, so that the new password works at once."""
+    if not user.can_sign_in:
+        raise Refused("该账号已停用，请联系本单位管理员")
+    _check_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    log_password_change(user, "短信验证后本人重置")
     axes_reset(username=user.username.lower())
     return user

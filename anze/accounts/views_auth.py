@@ -16,6 +16,7 @@ from anze.audit.services import record_login
 from anze.core.sides import SIDE_PREFIX, SIDE_TITLE, Side
 
 from .access import home_url_for, login_url_for_side, public
+from .backends import lockout_key
 from .forms import LoginForm
 from .models import Organisation, User
 
@@ -28,9 +29,11 @@ def _locked_message() -> str:
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """Lock-outs count per login name case-insensitively (AXES_USERNAME_CALLABLE)."""
+    """Lock-outs count per account, case-insensitively (AXES_USERNAME_CALLABLE): an enterprise's credit code
+    and its login name are one key (``backends.lockout_key``)."""
     source = credentials if credentials and "username" in credentials else request.POST
-    return (source.get("username") or "").strip().lower()
+    side = (credentials or {}).get("side") or getattr(request, "side", None)
+    return lockout_key(source.get("username") or "", side)
 
 
 def lockout_response(

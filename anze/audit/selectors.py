@@ -59,8 +59,15 @@ ACTION_LABELS = {
     LogEntry.Action.UPDATE: "修改",
     LogEntry.Action.DELETE: "删除",
 }
-TARGET_LABELS = {"user": "账号", "role": "角色", "organisation": "机构", "serviceitem": "服务项目",
-                 "industry": "行业", "region": "行政区划", "regionalrule": "地区投保规则"}
+TARGET_LABELS = {
+    "user": "账号",
+    "role": "角色",
+    "organisation": "机构",
+    "serviceitem": "服务项目",
+    "industry": "行业",
+    "region": "行政区划",
+    "regionalrule": "地区投保规则",
+}
 FIELD_LABELS = {
     "username": "登录账号",
     "name": "名称",

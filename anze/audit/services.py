@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from anze.accounts.backends import account_for_login
 from anze.accounts.models import Organisation, User
 
 from .models import LoginLog
@@ -30,7 +31,7 @@ def record_login(
     so that the organisation's 管理员 sees attempts on its accounts; otherwise under the page's insurer."""
     organisation: Any = None
     if user is None:
-        user = User.objects.filter(username__iexact=username).select_related("organisation").first()
+        user = account_for_login(username, side)  # a login name, or an enterprise's credit code
     if user is not None:
         organisation = user.organisation
     elif page_organisation is not None:

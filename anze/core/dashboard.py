@@ -1,7 +1,8 @@
 """Home-page cards: each side's apps register a function giving the counts that need action.
 
 ``register(side)`` decorates ``fn(request) -> list[Card]``; the home page shows the cards of the user's side
-whose permission the user holds.
+whose permission the user holds. ``register_notices(side)`` does the same for the reminders shown above the
+cards (``Notice``: a sentence and one button, e.g. the enterprise's 续保 reminder).
 """
 
 from __future__ import annotations
@@ -22,8 +23,19 @@ class Card:
     permission: str = "signed_in"
 
 
+@dataclass
+class Notice:
+    message: str
+    url: str
+    action: str  # the button's label
+    tone: str = "warning"  # primary | warning | danger | info
+    permission: str = "signed_in"
+
+
 Provider = Callable[[HttpRequest], list[Card]]
+NoticeProvider = Callable[[HttpRequest], list[Notice]]
 _PROVIDERS: dict[str, list[Provider]] = {}
+_NOTICE_PROVIDERS: dict[str, list[NoticeProvider]] = {}
 
 
 def register(side: str) -> Callable[[Provider], Provider]:
@@ -39,3 +51,18 @@ def cards_for(request: HttpRequest) -> list[Card]:
     for provider in _PROVIDERS.get(request.side, []):
         cards.extend(card for card in provider(request) if request.user.has_perm_code(card.permission))
     return cards
+
+
+def register_notices(side: str) -> Callable[[NoticeProvider], NoticeProvider]:
+    def decorator(fn: NoticeProvider) -> NoticeProvider:
+        _NOTICE_PROVIDERS.setdefault(side, []).append(fn)
+        return fn
+
+    return decorator
+
+
+def notices_for(request: HttpRequest) -> list[Notice]:
+    notices: list[Notice] = []
+    for provider in _NOTICE_PROVIDERS.get(request.side, []):
+        notices.extend(n for n in provider(request) if request.user.has_perm_code(n.permission))
+    return notices

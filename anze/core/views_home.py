@@ -13,7 +13,8 @@ from . import dashboard
 
 @requires(catalogue.SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"cards": dashboard.cards_for(request)})
+    context = {"cards": dashboard.cards_for(request), "notices": dashboard.notices_for(request)}
+    return render(request, "core/home.html", context)
 
 
 def _error(request: HttpRequest, code: int, title: str, message: str) -> HttpResponse:

@@ -26,9 +26,13 @@ def login(client: Client, url: str, username: str, password: str = PASSWORD, ip:
 def test_it_offers_one_entry_per_side_on_the_landing_page(client):
     html = client.get("/").content.decode()
     assert "安全生产责任保险监管平台" in html
-    for label, url in [("保险端", "/insurer/login/"), ("企业端", "/enterprise/login/"),
-                       ("服务机构端", "/service/login/"), ("监管端", "/regulator/login/"),
-                       ("平台管理", "/platform/login/")]:
+    for label, url in [
+        ("保险端", "/insurer/login/"),
+        ("企业端", "/enterprise/login/"),
+        ("服务机构端", "/service/login/"),
+        ("监管端", "/regulator/login/"),
+        ("平台管理", "/platform/login/"),
+    ]:
         assert label in html and f'href="{url}"' in html
 
 
@@ -69,24 +73,32 @@ def test_it_gives_a_user_of_another_insurer_the_same_error_as_a_wrong_password(c
 
 
 def test_it_refuses_an_account_of_another_side_on_each_login_page(client, insurer, enterprise):
-    for url, user in [("/enterprise/login/", insurer.admin), (f"/insurer/login/{insurer.org.code}/", enterprise.admin),
-                      ("/platform/login/", enterprise.admin)]:
+    for url, user in [
+        ("/enterprise/login/", insurer.admin),
+        (f"/insurer/login/{insurer.org.code}/", enterprise.admin),
+        ("/platform/login/", enterprise.admin),
+    ]:
         assert "账号或密码错误" in login(client, url, user.username).content.decode()
 
 
 def test_it_signs_in_on_the_other_sides_own_login_pages(enterprise, service_org):
-    for url, user, home in [("/enterprise/login/", enterprise.admin, "/enterprise/"),
-                            ("/service/login/", service_org.admin, "/service/")]:
+    for url, user, home in [
+        ("/enterprise/login/", enterprise.admin, "/enterprise/"),
+        ("/service/login/", service_org.admin, "/service/"),
+    ]:
         response = login(Client(), url, user.username)
         assert response.status_code == 302 and response.url == home
 
 
 def test_it_follows_next_only_within_the_side(client, insurer):
     url = f"/insurer/login/{insurer.org.code}/"
-    ok = client.post(url + "?next=/insurer/system/users/", {"username": insurer.admin.username, "password": PASSWORD})
+    ok = client.post(
+        url + "?next=/insurer/system/users/", {"username": insurer.admin.username, "password": PASSWORD}
+    )
     assert ok.url == "/insurer/system/users/"
-    evil = Client().post(url + "?next=https://evil.example/", {"username": insurer.admin.username,
-                                                                 "password": PASSWORD})
+    evil = Client().post(
+        url + "?next=https://evil.example/", {"username": insurer.admin.username, "password": PASSWORD}
+    )
     assert evil.url == "/insurer/"
 
 
@@ -161,22 +173,31 @@ def test_it_signs_out_to_the_insurers_own_page(client, insurer):
 
 
 def test_it_hashes_passwords_with_argon2(insurer):
-    user = services.user_create(organisation=insurer.org, username="hash_check", name="哈希", mobile="13800001111",
-                                password="Strong1234x")
+    user = services.user_create(
+        organisation=insurer.org,
+        username="hash_check",
+        name="哈希",
+        mobile="13800001111",
+        password="Strong1234x",
+    )
     assert identify_hasher(user.password).algorithm == "argon2"
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("abc123", "密码长度太短"),
-    ("abcdefghij", "密码必须同时包含字母和数字"),
-    ("1234567890", "密码必须同时包含字母和数字"),
-    ("password1", "这个密码太常见了"),
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("abc123", "密码长度太短"),
+        ("abcdefghij", "密码必须同时包含字母和数字"),
+        ("1234567890", "密码必须同时包含字母和数字"),
+        ("password1", "这个密码太常见了"),
+    ],
+)
 def test_it_refuses_weak_passwords(insurer, password, message):
     from anze.core.errors import Refused
 
     with pytest.raises(Refused) as exc:
-        services.user_create(organisation=insurer.org, username="weak_pw", name="弱", mobile="13800001111",
-                             password=password)
+        services.user_create(
+            organisation=insurer.org, username="weak_pw", name="弱", mobile="13800001111", password=password
+        )
     assert message in exc.value.message and exc.value.field == "password"
     assert not User.objects.filter(username="weak_pw").exists()

@@ -29,19 +29,35 @@ def test_it_refuses_a_bad_mobile(insurer):
 
 def test_it_changes_the_password_with_the_old_one_and_stays_signed_in(insurer):
     client = insurer.client(insurer.limited)
-    response = client.post(URL, {"form": "password", "old_password": PASSWORD, "new_password": "Fresh2026pw",
-                                 "confirm_password": "Fresh2026pw"})
+    response = client.post(
+        URL,
+        {
+            "form": "password",
+            "old_password": PASSWORD,
+            "new_password": "Fresh2026pw",
+            "confirm_password": "Fresh2026pw",
+        },
+    )
     assert response.status_code == 302
     insurer.limited.refresh_from_db()
     assert insurer.limited.check_password("Fresh2026pw")
     assert client.get(URL).status_code == 200
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"old_password": "wrong", "new_password": "Fresh2026pw", "confirm_password": "Fresh2026pw"}, "原密码不正确"),
-    ({"old_password": PASSWORD, "new_password": "Fresh2026pw", "confirm_password": "Other2026pw"}, "两次输入的密码不一致"),
-    ({"old_password": PASSWORD, "new_password": "short1", "confirm_password": "short1"}, "密码长度太短"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"old_password": "wrong", "new_password": "Fresh2026pw", "confirm_password": "Fresh2026pw"},
+            "原密码不正确",
+        ),
+        (
+            {"old_password": PASSWORD, "new_password": "Fresh2026pw", "confirm_password": "Other2026pw"},
+            "两次输入的密码不一致",
+        ),
+        ({"old_password": PASSWORD, "new_password": "short1", "confirm_password": "short1"}, "密码长度太短"),
+    ],
+)
 def test_it_refuses_bad_password_changes(insurer, data, message):
     response = insurer.client(insurer.limited).post(URL, {"form": "password", **data})
     assert response.status_code == 422 and message in response.content.decode()

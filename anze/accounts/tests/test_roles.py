@@ -33,19 +33,25 @@ def test_it_shows_the_permission_tree_grouped_by_menu_with_select_all(insurer):
 
 
 def test_it_creates_a_role(insurer):
-    response = insurer.client(insurer.admin).post("/insurer/system/roles/add/", {
-        "name": "订单专员", "permissions": ["order.view", "order.quote"]}, HTTP_HX_REQUEST="true")
+    response = insurer.client(insurer.admin).post(
+        "/insurer/system/roles/add/",
+        {"name": "订单专员", "permissions": ["order.view", "order.quote"]},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 204 and hx_message(response) == "新增成功"
     role = Role.objects.get(organisation=insurer.org, name="订单专员")
     assert role.permissions == ["order.view", "order.quote"]
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"name": "", "permissions": ["order.view"]}, "name", "这个字段是必填项"),
-    ({"name": "空角色", "permissions": []}, "permissions", "请至少选择一项权限"),
-    ({"name": "越权", "permissions": ["portal.apply"]}, "permissions", "不在可用的选项中"),
-    ({"name": "管理员", "permissions": ["order.view"]}, "name", "角色名称已存在"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "", "permissions": ["order.view"]}, "name", "这个字段是必填项"),
+        ({"name": "空角色", "permissions": []}, "permissions", "请至少选择一项权限"),
+        ({"name": "越权", "permissions": ["portal.apply"]}, "permissions", "不在可用的选项中"),
+        ({"name": "管理员", "permissions": ["order.view"]}, "name", "角色名称已存在"),
+    ],
+)
 def test_it_refuses_bad_roles(insurer, data, field, message):
     before = Role.objects.count()
     response = insurer.client(insurer.admin).post("/insurer/system/roles/add/", data)
@@ -57,8 +63,10 @@ def test_it_refuses_bad_roles(insurer, data, field, message):
 def test_it_keeps_the_admin_role_whole(insurer):
     admin_role = services.admin_role_of(insurer.org)
     client = insurer.client(insurer.admin)
-    response = client.post(f"/insurer/system/roles/{admin_role.pk}/edit/", {"name": "管理员", "permissions": [],
-                                                                             "remark": "改备注"})
+    response = client.post(
+        f"/insurer/system/roles/{admin_role.pk}/edit/",
+        {"name": "管理员", "permissions": [], "remark": "改备注"},
+    )
     assert response.status_code == 302
     admin_role.refresh_from_db()
     assert admin_role.remark == "改备注"
@@ -71,7 +79,9 @@ def test_it_keeps_the_admin_role_whole(insurer):
 def test_it_refuses_to_delete_a_role_users_hold(insurer):
     role = factories.role(insurer.org, ["order.view"], name="在用角色")
     factories.user(insurer.org, roles=[role])
-    response = insurer.client(insurer.admin).post(f"/insurer/system/roles/{role.pk}/delete/", HTTP_HX_REQUEST="true")
+    response = insurer.client(insurer.admin).post(
+        f"/insurer/system/roles/{role.pk}/delete/", HTTP_HX_REQUEST="true"
+    )
     assert hx_message(response) == "角色“在用角色”已分配给1个账号，请先取消分配后再删除"
     assert Role.objects.filter(pk=role.pk).exists()
 
@@ -79,7 +89,10 @@ def test_it_refuses_to_delete_a_role_users_hold(insurer):
 def test_it_deletes_an_unused_role_after_asking(insurer):
     role = factories.role(insurer.org, ["order.view"], name="闲置角色")
     client = insurer.client(insurer.admin)
-    assert "是否确认删除角色“闲置角色”" in client.get(f"/insurer/system/roles/{role.pk}/delete/").content.decode()
+    assert (
+        "是否确认删除角色“闲置角色”"
+        in client.get(f"/insurer/system/roles/{role.pk}/delete/").content.decode()
+    )
     assert client.post(f"/insurer/system/roles/{role.pk}/delete/").status_code == 302
     assert not Role.objects.filter(pk=role.pk).exists()
 
@@ -90,8 +103,9 @@ def test_it_applies_a_role_change_at_the_next_request(insurer, client_for):
     client = client_for(clerk)
     assert client.get("/insurer/system/users/").status_code == 200
     assert client.get("/insurer/system/roles/").status_code == 403
-    insurer.client(insurer.admin).post(f"/insurer/system/roles/{role.pk}/edit/",
-                                       {"name": role.name, "permissions": ["system.role.view"]})
+    insurer.client(insurer.admin).post(
+        f"/insurer/system/roles/{role.pk}/edit/", {"name": role.name, "permissions": ["system.role.view"]}
+    )
     assert client.get("/insurer/system/users/").status_code == 403
     assert client.get("/insurer/system/roles/").status_code == 200
 

@@ -18,8 +18,14 @@ LIST = "/insurer/system/users/"
 
 
 def new_user_data(**overrides):
-    data = {"username": "zhangsan", "name": "张三", "mobile": "13697770764", "password": "Zhang2026x",
-            "is_active": "on", "remark": ""}
+    data = {
+        "username": "zhangsan",
+        "name": "张三",
+        "mobile": "13697770764",
+        "password": "Zhang2026x",
+        "is_active": "on",
+        "remark": "",
+    }
     data.update(overrides)
     return data
 
@@ -103,8 +109,9 @@ def test_it_exports_the_filtered_list_to_excel(insurer):
 # --- 新增 -------------------------------------------------------------------------------------------------------
 def test_it_creates_an_account_with_roles(insurer):
     role = factories.role(insurer.org, ["order.view"])
-    response = insurer.client(insurer.admin).post("/insurer/system/users/add/", new_user_data(roles=[role.pk]),
-                                                  HTTP_HX_REQUEST="true")
+    response = insurer.client(insurer.admin).post(
+        "/insurer/system/users/add/", new_user_data(roles=[role.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 204 and "新增成功" in hx_message(response)
     user = User.objects.get(username="zhangsan")
     assert user.organisation == insurer.org and list(user.roles.all()) == [role]
@@ -113,22 +120,28 @@ def test_it_creates_an_account_with_roles(insurer):
 
 def test_it_refuses_a_role_of_another_organisation(insurer):
     foreign_role = factories.role(insurer.other_org, ["order.view"])
-    response = insurer.client(insurer.admin).post("/insurer/system/users/add/", new_user_data(roles=[foreign_role.pk]))
+    response = insurer.client(insurer.admin).post(
+        "/insurer/system/users/add/", new_user_data(roles=[foreign_role.pk])
+    )
     assert response.status_code == 422 and not User.objects.filter(username="zhangsan").exists()
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("username", "", "这个字段是必填项"),
-    ("username", "张三", "登录账号为3-30位字母、数字或 _ . @ -"),
-    ("mobile", "1369777076", "请输入正确的11位手机号码"),
-    ("mobile", "23697770764", "请输入正确的11位手机号码"),
-    ("password", "short1", "密码长度太短"),
-    ("password", "onlyletters", "密码必须同时包含字母和数字"),
-    ("name", "", "这个字段是必填项"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("username", "", "这个字段是必填项"),
+        ("username", "张三", "登录账号为3-30位字母、数字或 _ . @ -"),
+        ("mobile", "1369777076", "请输入正确的11位手机号码"),
+        ("mobile", "23697770764", "请输入正确的11位手机号码"),
+        ("password", "short1", "密码长度太短"),
+        ("password", "onlyletters", "密码必须同时包含字母和数字"),
+        ("name", "", "这个字段是必填项"),
+    ],
+)
 def test_it_shows_a_chinese_error_at_the_field_and_saves_nothing(insurer, field, value, message):
-    response = insurer.client(insurer.admin).post("/insurer/system/users/add/", new_user_data(**{field: value}),
-                                                  HTTP_HX_REQUEST="true")
+    response = insurer.client(insurer.admin).post(
+        "/insurer/system/users/add/", new_user_data(**{field: value}), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert message in response.context["form"].errors[field][0]
     assert User.objects.count() == 4  # the personas only
@@ -136,7 +149,9 @@ def test_it_shows_a_chinese_error_at_the_field_and_saves_nothing(insurer, field,
 
 def test_it_refuses_a_duplicate_login_name_case_insensitively(insurer):
     factories.user(insurer.other_org, username="Taken")
-    response = insurer.client(insurer.admin).post("/insurer/system/users/add/", new_user_data(username="taken"))
+    response = insurer.client(insurer.admin).post(
+        "/insurer/system/users/add/", new_user_data(username="taken")
+    )
     assert response.status_code == 422
     assert response.context["form"].errors["username"] == ["登录账号已存在"]
 
@@ -153,13 +168,17 @@ def test_it_renders_the_form_as_a_dialog_or_a_page(insurer):
 def test_it_edits_an_account_and_leaves_the_password_unless_given(insurer):
     target = factories.user(insurer.org)
     client = insurer.client(insurer.admin)
-    response = client.post(f"/insurer/system/users/{target.pk}/edit/",
-                           {"name": "新名字", "mobile": "13611112222", "password": "", "is_active": "on"})
+    response = client.post(
+        f"/insurer/system/users/{target.pk}/edit/",
+        {"name": "新名字", "mobile": "13611112222", "password": "", "is_active": "on"},
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.name == "新名字" and target.mobile == "13611112222" and target.check_password(PASSWORD)
-    client.post(f"/insurer/system/users/{target.pk}/edit/",
-                {"name": "新名字", "mobile": "13611112222", "password": "NewPass2026", "is_active": "on"})
+    client.post(
+        f"/insurer/system/users/{target.pk}/edit/",
+        {"name": "新名字", "mobile": "13611112222", "password": "NewPass2026", "is_active": "on"},
+    )
     target.refresh_from_db()
     assert target.check_password("NewPass2026")
 
@@ -173,10 +192,15 @@ def test_it_shows_the_pencil_beside_the_password_when_editing(insurer):
 
 def test_it_404s_for_another_organisations_account(insurer):
     client = insurer.client(insurer.admin)
-    for url in [f"/insurer/system/users/{insurer.other_admin.pk}/edit/",
-                f"/insurer/system/users/{insurer.other_admin.pk}/delete/"]:
+    for url in [
+        f"/insurer/system/users/{insurer.other_admin.pk}/edit/",
+        f"/insurer/system/users/{insurer.other_admin.pk}/delete/",
+    ]:
         assert client.get(url).status_code == 404
-    assert client.post(f"/insurer/system/users/{insurer.other_admin.pk}/active/", {"active": "0"}).status_code == 404
+    assert (
+        client.post(f"/insurer/system/users/{insurer.other_admin.pk}/active/", {"active": "0"}).status_code
+        == 404
+    )
     insurer.other_admin.refresh_from_db()
     assert insurer.other_admin.is_active
 
@@ -184,7 +208,8 @@ def test_it_404s_for_another_organisations_account(insurer):
 def test_it_cannot_remove_the_last_admins_admin_role(insurer):
     response = insurer.client(insurer.admin).post(
         f"/insurer/system/users/{insurer.admin.pk}/edit/",
-        {"name": "x", "mobile": "13611112222", "roles": [], "is_active": "on"})
+        {"name": "x", "mobile": "13611112222", "roles": [], "is_active": "on"},
+    )
     assert response.status_code == 422
     assert "不能取消自己的管理员角色" in response.content.decode()
     assert insurer.admin.roles.filter(is_admin=True).exists()
@@ -206,8 +231,9 @@ def test_it_deletes_an_account_keeping_its_name_in_history(insurer):
     assert target.is_deleted and not target.is_active and target.name == "李四"
     assert "lisi" not in client.get(LIST).content.decode()
     # The login name can be given to someone new.
-    services.user_create(organisation=insurer.org, username="lisi", name="新李四", mobile="13800000001",
-                         password="Lisi2026xx")
+    services.user_create(
+        organisation=insurer.org, username="lisi", name="新李四", mobile="13800000001", password="Lisi2026xx"
+    )
     # History: the operation log keeps who it was.
     assert LogEntry.objects.filter(object_pk=str(target.pk), object_repr="李四").exists()
 
@@ -216,8 +242,9 @@ def test_it_refuses_to_delete_or_disable_oneself(insurer):
     client = insurer.client(insurer.admin)
     response = client.post(f"/insurer/system/users/{insurer.admin.pk}/delete/", HTTP_HX_REQUEST="true")
     assert "不能删除自己的账号" in hx_message(response)
-    response = client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}, HTTP_HX_REQUEST="true"
+    )
     assert "不能停用自己的账号" in hx_message(response)
     insurer.admin.refresh_from_db()
     assert insurer.admin.is_active and not insurer.admin.is_deleted
@@ -225,17 +252,21 @@ def test_it_refuses_to_delete_or_disable_oneself(insurer):
 
 def test_it_keeps_one_active_admin(insurer, client_for):
     # A second admin may remove the first; then the last one cannot be removed by a non-admin user manager.
-    manager = factories.user(insurer.org, roles=[factories.role(insurer.org, ["system.user.view",
-                                                                              "system.user.edit",
-                                                                              "system.user.delete"])])
+    manager = factories.user(
+        insurer.org,
+        roles=[factories.role(insurer.org, ["system.user.view", "system.user.edit", "system.user.delete"])],
+    )
     client = client_for(manager)
-    response = client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}, HTTP_HX_REQUEST="true"
+    )
     assert "最后一个启用的管理员" in hx_message(response)
     response = client.post(f"/insurer/system/users/{insurer.admin.pk}/delete/", HTTP_HX_REQUEST="true")
     assert "最后一个启用的管理员，不能删除" in hx_message(response)
     second = factories.user(insurer.org, admin=True)
-    assert client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}).status_code == 302
+    assert (
+        client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}).status_code == 302
+    )
     insurer.admin.refresh_from_db()
     assert not insurer.admin.is_active
     response = client.post(f"/insurer/system/users/{second.pk}/delete/", HTTP_HX_REQUEST="true")

@@ -26,17 +26,28 @@ def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
         "ANZE_TESTING": "0",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path):
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("ANZE_", "DJANGO_"))},
-           "ANZE_VAR_DIR": str(tmp_path), "ANZE_DEBUG": "0", "ANZE_ALLOWED_HOSTS": "x"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ANZE_", "DJANGO_"))},
+        "ANZE_VAR_DIR": str(tmp_path),
+        "ANZE_DEBUG": "0",
+        "ANZE_ALLOWED_HOSTS": "x",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0 and "ANZE_SECRET_KEY" in result.stderr
 
 

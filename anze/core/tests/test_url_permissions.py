@@ -23,6 +23,10 @@ PUBLIC = {
     "service:logout",
     "regulator:logout",
     "platform:logout",
+    "enterprise:register",
+    "enterprise:register_code",
+    "enterprise:password_reset",
+    "enterprise:password_reset_code",
 }
 # Django's and packages' own views that are not ours.
 IGNORED_MODULES = ("django.", "debug_toolbar")

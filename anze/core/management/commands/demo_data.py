@@ -16,6 +16,9 @@ from django.db import transaction
 DEMO_MODULES = [
     "anze.basedata.demo",
     "anze.accounts.demo",
+    "anze.orders.demo",
+    "anze.portal.demo",  # a policy about to expire (the 续保 reminder) and a draft application
+    "anze.prevention.demo",  # staff, service assignments, records, inspections, complaints
 ]
 
 
