@@ -229,6 +229,8 @@ class Application:
     business_licence: UploadedFile | None = None
     legal_id: UploadedFile | None = None
     remark: str = ""
+    # 续保: the enterprise's earlier order whose 投保资料 stand where no new file is given.
+    documents_of: Order | None = None
 
 
 def _check_application(app: Application) -> None:
@@ -259,6 +261,9 @@ def order_apply(
     order = draft
     if order is not None and order.status != S.DRAFT:
         raise Refused(f"订单当前状态为“{order.get_status_display()}”，不能修改")
+    source = application.documents_of
+    if source is not None and source.enterprise_id != enterprise.pk:
+        raise Refused("订单不存在或无权操作")
     fields: dict[str, Any] = {
         "insurer": application.insurer,
         "applicant_name": enterprise.name,
@@ -280,6 +285,10 @@ def order_apply(
     ):
         upload = getattr(application, name)
         existing = getattr(order, f"{name}_id", None) if order is not None else None
+        earlier = getattr(source, name) if source is not None and upload is None else None
+        if earlier is not None:
+            fields[name] = earlier
+            continue
         document = _document(actor, kind, upload, label, name, required=submit and existing is None)
         if document is not None:
             fields[name] = document

@@ -224,10 +224,16 @@ class ApplicationForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, draft: Order | None = None, submitting: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        draft: Order | None = None,
+        renewal: Order | None = None,
+        submitting: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.draft = draft
+        self.renewal = renewal
         self.submitting = submitting
         self.fields["insurer"].queryset = Organisation.objects.active().of_kind(Side.INSURER).order_by("id")
         self.fields["intended_items"].queryset = ServiceItem.objects.active().order_by("sort", "id")
@@ -241,6 +247,10 @@ class ApplicationForm(StyledFormMixin, forms.Form):
             if current is not None:
                 self.initial.setdefault(name, current)
                 field.help_text = "已上传，如需更换请重新选择文件"
+            elif renewal is not None and getattr(renewal, name) is not None:
+                # 续保 keeps the renewed order's file unless a new one is chosen (Application.documents_of).
+                field.required = False
+                field.help_text = "沿用原保单的投保资料，如需更换请重新选择文件"
 
     def clean_expected_start(self) -> date:
         start: date = self.cleaned_data["expected_start"]

@@ -127,7 +127,7 @@ def _initial_of_draft(draft: Order) -> dict[str, Any]:
     }
 
 
-def _application(form: ApplicationForm) -> workflow.Application:
+def _application(form: ApplicationForm, renewal: Order | None = None) -> workflow.Application:
     data = form.cleaned_data
     return workflow.Application(
         insurer=data["insurer"],
@@ -142,6 +142,7 @@ def _application(form: ApplicationForm) -> workflow.Application:
         business_licence=form.upload("business_licence"),
         legal_id=form.upload("legal_id"),
         remark=data["remark"],
+        documents_of=renewal,
     )
 
 
@@ -156,12 +157,12 @@ def _application_page(
     """The 投保申请 form, new or a draft: 保存草稿 keeps it for later, 提交 sends it to the insurer (待报价)."""
     submitting = "submit" in request.POST
     form = ApplicationForm(
-        *_submitted(request, files=True), draft=draft, submitting=submitting, initial=initial
+        *_submitted(request, files=True), draft=draft, renewal=renewal, submitting=submitting, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
             order = workflow.order_apply(
-                actor=request.user, application=_application(form), submit=submitting, draft=draft
+                actor=request.user, application=_application(form, renewal), submit=submitting, draft=draft
             )
         except Refused as exc:
             apply_refusal(form, exc)

@@ -10,12 +10,13 @@ import pytest
 from django.utils import timezone
 
 from anze.basedata.models import ServiceItem
+from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.documents.tests import samples
 from anze.notifications.models import Notification
-from anze.orders import workflow
+from anze.orders import scenarios, workflow
 from anze.orders.models import Order, OrderStatus
 from anze.orders.rules import add_years
 from anze.portal.tests.support import field_row, flash, html, url
@@ -186,6 +187,32 @@ def test_it_prefills_a_renewal_from_the_last_order(world, me, online):
     assert f'value="{(add_years(start, 1) - timedelta(days=1)).isoformat()}"' in page
     for item in last.intended_items.all():
         assert f'value="{item.pk}"' in page and "checked" in field_row(page, "intended_items")
+
+
+def test_a_renewal_keeps_the_renewed_orders_documents_unless_new_ones_are_given(world, me, online):
+    last = online(S.ISSUED)
+    page = html(me.get(f"{APPLY}?renew={last.application_no}"))
+    assert "沿用原保单的投保资料" in field_row(page, "business_licence")
+    new_id = files.upload("新法人身份证.png", files.png_bytes())
+    response = me.post(
+        f"{APPLY}?renew={last.application_no}",
+        {**data(world, business_licence=None, legal_id=new_id), "submit": "1"},
+    )
+    assert response.status_code in (200, 204, 302)
+    renewal = Order.objects.exclude(pk=last.pk).get()
+    assert renewal.status == S.AWAITING_QUOTE
+    assert renewal.business_licence_id == last.business_licence_id
+    assert renewal.legal_id_id != last.legal_id_id and renewal.legal_id.original_name == "新法人身份证.png"
+
+
+def test_the_workflow_refuses_another_enterprises_documents(world, online):
+    other_org = factories.organisation(Side.ENTERPRISE)
+    other_user = factories.user(other_org, admin=True)
+    app = scenarios.application(
+        world.insurer, other_org, business_licence=None, legal_id=None, documents_of=online(S.ISSUED)
+    )
+    with pytest.raises(Refused):
+        workflow.order_apply(actor=other_user, application=app)
 
 
 def test_a_renewal_starts_only_from_an_own_issued_order(world, me, them, online):
