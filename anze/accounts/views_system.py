@@ -11,7 +11,7 @@ from anze.core.exports import xlsx_response
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
-from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.core.views import done, refused, render_form, render_list
 
 from . import selectors, services
 from .access import requires
@@ -75,8 +75,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "新增成功", _url(request, "user_list"))
-    status = INVALID if form.is_bound else 200
-    return render_form(request, "accounts/user_form.html", {"form": form, "title": "新增账号"}, status=status)
+    return render_form(request, "accounts/user_form.html", {"form": form, "title": "新增账号"})
 
 
 @requires("system.user.edit")
@@ -100,12 +99,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "修改成功", _url(request, "user_list"))
-    status = INVALID if form.is_bound else 200
     return render_form(
         request,
         "accounts/user_form.html",
         {"form": form, "title": "编辑账号", "target": target},
-        status=status,
     )
 
 
@@ -168,8 +165,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "新增成功", _url(request, "role_list"))
-    status = INVALID if form.is_bound else 200
-    return render_form(request, "accounts/role_form.html", {"form": form, "title": "新增角色"}, status=status)
+    return render_form(request, "accounts/role_form.html", {"form": form, "title": "新增角色"})
 
 
 @requires("system.role.edit")
@@ -186,10 +182,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "修改成功", _url(request, "role_list"))
-    status = INVALID if form.is_bound else 200
-    return render_form(
-        request, "accounts/role_form.html", {"form": form, "title": "编辑角色", "role": role}, status=status
-    )
+    return render_form(request, "accounts/role_form.html", {"form": form, "title": "编辑角色", "role": role})
 
 
 @requires("system.role.delete")

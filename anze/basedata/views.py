@@ -10,7 +10,7 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.core.views import done, refused, render_form, render_list
 
 from . import selectors, services
 from .forms import (
@@ -55,7 +55,6 @@ def service_item_create(request: HttpRequest) -> HttpResponse:
         request,
         "basedata/simple_form.html",
         {"form": form, "title": "新增服务项目", "cancel_url": _url("service_item_list")},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -79,7 +78,6 @@ def service_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": _url("service_item_list"),
             "hint": "改名后，已选择该项目的订单和保单显示新名称。",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -130,7 +128,6 @@ def industry_create(request: HttpRequest) -> HttpResponse:
         request,
         "basedata/simple_form.html",
         {"form": form, "title": "新增行业", "cancel_url": _url("industry_list")},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -152,7 +149,6 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "basedata/simple_form.html",
         {"form": form, "title": "编辑行业", "cancel_url": _url("industry_list")},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -186,7 +182,6 @@ def region_create(request: HttpRequest) -> HttpResponse:
         request,
         "basedata/simple_form.html",
         {"form": form, "title": "新增区县", "cancel_url": _url("region_list")},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -214,7 +209,6 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         request,
         "basedata/rule_form.html",
         {"form": form, "title": "新增地区投保规则", "cancel_url": _url("rule_list")},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -234,7 +228,6 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "basedata/rule_form.html",
         {"form": form, "title": title, "rule": rule, "cancel_url": _url("rule_list")},
-        status=INVALID if form.is_bound else 200,
     )
 
 

@@ -15,16 +15,31 @@ INVALID = 422
 
 
 def render_form(
-    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int | None = None
 ) -> HttpResponse:
-    """A form as a dialog (htmx) or a full page: the template extends ``base_template``."""
+    """A form as a dialog (htmx) or a full page: the template extends ``base_template``.
+
+    A bound ``form`` in the context is one being shown again with its errors (a successful POST redirects
+    or answers ``done``), so it answers 422 unless ``status`` says otherwise.
+    """
     is_dialog = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    if status is None:
+        form = context.get("form")
+        status = INVALID if form is not None and getattr(form, "is_bound", False) else 200
     context = {
         **context,
         "base_template": "core/dialog.html" if is_dialog else "core/form_page.html",
         "is_dialog": is_dialog,
     }
     return render(request, template, context, status=status)
+
+
+def submitted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
+    """A form's data when it was submitted, else nothing: ``Form(*submitted(request))``. An empty POST is still a
+    submission (``request.POST or None`` would show an empty form instead of "请上传…")."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
 
 
 def done(request: HttpRequest, message: str, redirect_to: str, *, refresh: bool = True) -> HttpResponse:

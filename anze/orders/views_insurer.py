@@ -19,7 +19,7 @@ from anze.core.errors import Refused
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.formatting import money, wan
 from anze.core.forms import apply_refusal
-from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.core.views import done, refused, render_form, render_list, submitted
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
 
@@ -47,20 +47,6 @@ def _url(name: str, *args: Any) -> str:
 
 def _list_url() -> str:
     return _url("list")
-
-
-def _render_dialog(request: HttpRequest, template: str, form: Any, context: dict[str, Any]) -> HttpResponse:
-    """The dialog (or page) of an action: 422 when a submitted form is shown again with its errors."""
-    status = INVALID if form.is_bound else 200
-    return render_form(request, template, {"form": form, **context}, status=status)
-
-
-def _submitted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
-    """The form's data when it was submitted, else nothing: an empty POST is still a submission (``request.POST
-    or None`` would show an empty form instead of "请上传…")."""
-    if request.method != "POST":
-        return (None, None) if files else (None,)
-    return (request.POST, request.FILES) if files else (request.POST,)
 
 
 def _moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
@@ -212,7 +198,7 @@ def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "quote")):
         return moved
-    form = QuoteForm(*_submitted(request), order=order)
+    form = QuoteForm(*submitted(request), order=order)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.order_quote(order=order, actor=request.user, scheme=form.scheme())
@@ -220,11 +206,10 @@ def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "报价成功，已通知投保企业确认报价", _list_url())
-    return _render_dialog(
+    return render_form(
         request,
         "orders/quote_form.html",
-        form,
-        {"order": order, "title": f"报价（申请编号 {order.application_no}）"},
+        {"form": form, "order": order, "title": f"报价（申请编号 {order.application_no}）"},
     )
 
 
@@ -234,7 +219,7 @@ def order_payment_notice(request: HttpRequest, application_no: str) -> HttpRespo
     order = selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "upload_payment_notice")):
         return moved
-    form = PaymentNoticeForm(*_submitted(request, files=True))
+    form = PaymentNoticeForm(*submitted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.order_upload_payment_notice(
@@ -247,7 +232,7 @@ def order_payment_notice(request: HttpRequest, application_no: str) -> HttpRespo
         else:
             return done(request, "付款通知书已上传，已通知投保企业付款", _list_url())
     context = {"order": order, "title": f"上传付款通知书（申请编号 {order.application_no}）"}
-    return _render_dialog(request, "orders/payment_notice_form.html", form, context)
+    return render_form(request, "orders/payment_notice_form.html", {"form": form, **context})
 
 
 @requires("order.payment_review")
@@ -255,7 +240,7 @@ def order_payment_review(request: HttpRequest, application_no: str) -> HttpRespo
     order = selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "approve_payment")):
         return moved
-    form = PaymentReviewForm(*_submitted(request))
+    form = PaymentReviewForm(*submitted(request))
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == PaymentReviewForm.APPROVE
         try:
@@ -277,7 +262,7 @@ def order_payment_review(request: HttpRequest, application_no: str) -> HttpRespo
         "title": f"支付审核（申请编号 {order.application_no}）",
         "voucher": order.payment_voucher,
     }
-    return _render_dialog(request, "orders/payment_review_form.html", form, context)
+    return render_form(request, "orders/payment_review_form.html", {"form": form, **context})
 
 
 @document_upload_limit
@@ -292,9 +277,9 @@ def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
         return moved
     form: IssueForm
     if offline:
-        form = OfflineIssueForm(*_submitted(request, files=True), order=order)
+        form = OfflineIssueForm(*submitted(request, files=True), order=order)
     else:
-        form = IssueForm(*_submitted(request, files=True))
+        form = IssueForm(*submitted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             _issue(order, request, form)
@@ -304,9 +289,9 @@ def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
             return done(request, "出函成功，已短信通知投保联系人", _list_url())
     if offline:
         context = {"order": order, "title": f"出函 · 保单信息补录（申请编号 {order.application_no}）"}
-        return _render_dialog(request, "orders/offline_issue_form.html", form, context)
+        return render_form(request, "orders/offline_issue_form.html", {"form": form, **context})
     context = {"order": order, "title": f"出函（申请编号 {order.application_no}）"}
-    return _render_dialog(request, "orders/issue_form.html", form, context)
+    return render_form(request, "orders/issue_form.html", {"form": form, **context})
 
 
 def _issue(order: Order, request: HttpRequest, form: IssueForm) -> None:
@@ -323,7 +308,7 @@ def order_cancel(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "cancel")):
         return moved
-    form = CancelForm(*_submitted(request))
+    form = CancelForm(*submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.order_cancel(
@@ -335,12 +320,14 @@ def order_cancel(request: HttpRequest, application_no: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "订单已取消", _list_url())
-    return _render_dialog(request, "orders/cancel_form.html", form, {"order": order, "title": "取消订单"})
+    return render_form(
+        request, "orders/cancel_form.html", {"form": form, **{"order": order, "title": "取消订单"}}
+    )
 
 
 @requires("order.offline_create")
 def order_create_offline(request: HttpRequest) -> HttpResponse:
-    form = OfflineOrderForm(*_submitted(request))
+    form = OfflineOrderForm(*submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -365,4 +352,4 @@ def order_create_offline(request: HttpRequest) -> HttpResponse:
             return done(
                 request, f"新增成功，申请编号 {order.application_no}，请进行保单信息补录", _list_url()
             )
-    return _render_dialog(request, "orders/offline_order_form.html", form, {"title": "新增线下订单"})
+    return render_form(request, "orders/offline_order_form.html", {"form": form, **{"title": "新增线下订单"}})

@@ -14,7 +14,7 @@ from anze.core.errors import Refused
 from anze.core.exports import xlsx_response
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.core.views import done, refused, render_form, render_list
 
 from . import exports, selectors
 from .forms import OrganisationForm, OrganisationSearchForm, PasswordResetForm
@@ -84,9 +84,7 @@ def org_create(request: HttpRequest, kind: str) -> HttpResponse:
         "title": f"新增{KIND_LABELS[kind]}",
         "cancel_url": _url(kind, "list"),
     }
-    return render_form(
-        request, "platform_admin/org_form.html", context, status=INVALID if form.is_bound else 200
-    )
+    return render_form(request, "platform_admin/org_form.html", context)
 
 
 @requires(PERMISSION)
@@ -107,9 +105,7 @@ def org_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "organisation": organisation,
         "cancel_url": _url(kind, "detail", organisation.pk),
     }
-    return render_form(
-        request, "platform_admin/org_form.html", context, status=INVALID if form.is_bound else 200
-    )
+    return render_form(request, "platform_admin/org_form.html", context)
 
 
 @requires(PERMISSION)
@@ -160,6 +156,4 @@ def admin_password_reset(request: HttpRequest, kind: str, pk: int, user_pk: int)
         "target": target,
         "cancel_url": _url(kind, "detail", organisation.pk),
     }
-    return render_form(
-        request, "platform_admin/password_reset_form.html", context, status=INVALID if form.is_bound else 200
-    )
+    return render_form(request, "platform_admin/password_reset_form.html", context)

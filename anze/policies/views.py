@@ -13,7 +13,7 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.exports import xlsx_response
 from anze.core.forms import apply_refusal
-from anze.core.views import INVALID, done, render_form, render_list
+from anze.core.views import done, render_form, render_list
 from anze.documents.responses import document_among, document_response
 from anze.prevention import archive
 from anze.prevention import selectors as prevention
@@ -141,5 +141,4 @@ def policy_assign(request: HttpRequest, application_no: str) -> HttpResponse:
         request,
         "policies/assign_form.html",
         {"form": form, "policy": policy, "title": "指定第三方安全服务机构", "cancel_url": _list_url()},
-        status=INVALID if form.is_bound else 200,
     )

@@ -22,7 +22,7 @@ from anze.accounts.access import requires
 from anze.accounts.models import User
 from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
-from anze.core.views import INVALID, render_form, render_list
+from anze.core.views import INVALID, render_form, render_list, submitted
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
 from anze.orders import selectors as order_selectors
@@ -42,13 +42,6 @@ def _url(name: str, *args: Any) -> str:
 
 def _detail_url(order: Order) -> str:
     return _url("detail", order.application_no)
-
-
-def _submitted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
-    """The form's data when it was submitted, else nothing (an empty POST is still a submission)."""
-    if request.method != "POST":
-        return (None, None) if files else (None,)
-    return (request.POST, request.FILES) if files else (request.POST,)
 
 
 def _finished(
@@ -74,10 +67,6 @@ def _moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse |
     if message is None:
         return None
     return _finished(request, message, _detail_url(order), error=True)
-
-
-def _dialog(request: HttpRequest, template: str, form: Any, context: dict[str, Any]) -> HttpResponse:
-    return render_form(request, template, {"form": form, **context}, status=INVALID if form.is_bound else 200)
 
 
 # --- 投保申请 -------------------------------------------------------------------------------------------------------
@@ -157,7 +146,7 @@ def _application_page(
     """The 投保申请 form, new or a draft: 保存草稿 keeps it for later, 提交 sends it to the insurer (待报价)."""
     submitting = "submit" in request.POST
     form = ApplicationForm(
-        *_submitted(request, files=True), draft=draft, renewal=renewal, submitting=submitting, initial=initial
+        *submitted(request, files=True), draft=draft, renewal=renewal, submitting=submitting, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,7 +276,7 @@ def confirm_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "confirm_quote")):
         return moved
-    form = ConfirmForm(*_submitted(request))
+    form = ConfirmForm(*submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.order_confirm_quote(order=order, actor=request.user)
@@ -300,7 +289,7 @@ def confirm_quote(request: HttpRequest, application_no: str) -> HttpResponse:
         "service_counts": list(order.service_counts.select_related("item")),
         "title": f"确认报价（申请编号 {order.application_no}）",
     }
-    return _dialog(request, "portal/confirm_quote.html", form, context)
+    return render_form(request, "portal/confirm_quote.html", {"form": form, **context})
 
 
 @requires("portal.order.act")
@@ -309,7 +298,7 @@ def reject_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     if request.method != "POST" and (moved := _moved_on(request, order, "reject_quote")):
         return moved
     form = ReasonForm(
-        *_submitted(request), label="拒绝原因", placeholder="请说明拒绝的原因，如保费超出预算，将通知保险公司"
+        *submitted(request), label="拒绝原因", placeholder="请说明拒绝的原因，如保费超出预算，将通知保险公司"
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,8 +308,10 @@ def reject_quote(request: HttpRequest, application_no: str) -> HttpResponse:
         else:
             return _finished(request, "已拒绝报价，保险公司可重新报价", _detail_url(order))
     context = {"order": order, "title": f"拒绝报价（申请编号 {order.application_no}）"}
-    return _dialog(
-        request, "portal/reason_form.html", form, {**context, "danger": True, "submit_label": "确定拒绝"}
+    return render_form(
+        request,
+        "portal/reason_form.html",
+        {"form": form, **context, "danger": True, "submit_label": "确定拒绝"},
     )
 
 
@@ -331,7 +322,7 @@ def payment_voucher(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "upload_payment_voucher")):
         return moved
-    form = VoucherForm(*_submitted(request, files=True))
+    form = VoucherForm(*submitted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.order_upload_payment_voucher(
@@ -346,7 +337,7 @@ def payment_voucher(request: HttpRequest, application_no: str) -> HttpResponse:
         "notice": order.payment_notice,
         "title": f"上传付款凭证（申请编号 {order.application_no}）",
     }
-    return _dialog(request, "portal/voucher_form.html", form, context)
+    return render_form(request, "portal/voucher_form.html", {"form": form, **context})
 
 
 @requires("portal.order.act")
@@ -354,7 +345,7 @@ def cancel(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
     if request.method != "POST" and (moved := _moved_on(request, order, "cancel")):
         return moved
-    form = ReasonForm(*_submitted(request), label="取消原因", placeholder="请输入取消原因，将通知保险公司")
+    form = ReasonForm(*submitted(request), label="取消原因", placeholder="请输入取消原因，将通知保险公司")
     if request.method == "POST" and form.is_valid():
         try:
             workflow.order_cancel(order=order, actor=request.user, reason=form.cleaned_data["reason"])
@@ -369,4 +360,4 @@ def cancel(request: HttpRequest, application_no: str) -> HttpResponse:
         "danger": True,
         "submit_label": "确定取消订单",
     }
-    return _dialog(request, "portal/reason_form.html", form, context)
+    return render_form(request, "portal/reason_form.html", {"form": form, **context})

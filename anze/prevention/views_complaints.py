@@ -12,7 +12,7 @@ from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
-from anze.core.views import INVALID, done, render_form, render_list
+from anze.core.views import done, render_form, render_list
 
 from . import selectors, workflow
 from .forms import AnswerForm, ComplaintSearchForm, ReasonForm
@@ -82,7 +82,6 @@ def complaint_answer(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
             "cancel_url": _detail_url(request, complaint),
             "hint": f"答复期限：{complaint.due_on:%Y-%m-%d}",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -111,5 +110,4 @@ def complaint_extend(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
             "cancel_url": _detail_url(request, complaint),
             "hint": "需要进一步核实的投诉，答复期限可延长一次，自投诉之日起不超过30个工作日。",
         },
-        status=INVALID if form.is_bound else 200,
     )

@@ -14,7 +14,7 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.core.views import done, refused, render_form, render_list
 from anze.documents.responses import document_among, document_response
 from anze.policies.models import Policy
 
@@ -117,7 +117,6 @@ def record_dispute(request: HttpRequest, record_uuid: str) -> HttpResponse:
             "cancel_url": _record_url(record),
             "hint": f"{record.item.name} · {record.served_on:%Y-%m-%d} · {record.place}",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -169,7 +168,6 @@ def hazard_rectify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
             "multipart": True,
             "hint": f"隐患：{hazard.description}（整改期限 {hazard.deadline:%Y-%m-%d}）",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -220,7 +218,6 @@ def complaint_add(request: HttpRequest, application_no: str) -> HttpResponse:
             "cancel_url": url,
             "hint": f"被投诉机构：{policy.service_org.name if policy.service_org_id else '—'}。服务机构和保险公司将在10个工作日内答复。",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 

@@ -129,7 +129,6 @@ def inspection_attach(request: HttpRequest, inspection_uuid: str) -> HttpRespons
         request,
         "prevention/upload_form.html",
         {"form": form, "title": "上传检查附件", "cancel_url": _detail_url(inspection)},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -160,7 +159,6 @@ def hazard_add(request: HttpRequest, inspection_uuid: str) -> HttpResponse:
         request,
         "prevention/simple_form.html",
         {"form": form, "title": "登记隐患", "cancel_url": _detail_url(inspection), "multipart": True},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -193,7 +191,6 @@ def hazard_rectify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
             "multipart": True,
             "hint": f"隐患：{hazard.description}",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -224,7 +221,6 @@ def hazard_verify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
             "cancel_url": _detail_url(hazard.inspection),
             "hint": f"隐患：{hazard.description}；整改情况：{hazard.rectification}",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 

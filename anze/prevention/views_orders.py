@@ -121,7 +121,6 @@ def order_decline(request: HttpRequest, application_no: str) -> HttpResponse:
             "cancel_url": _detail_url(policy),
             "hint": "拒绝后该保单将退回保险公司重新指定服务机构，本机构不再能查看。",
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -140,7 +139,6 @@ def _plan_form(request: HttpRequest, policy: Policy, form: PlanForm, title: str)
         request,
         "prevention/plan_form.html",
         {"form": form, "title": title, "policy": policy, "cancel_url": _detail_url(policy)},
-        status=INVALID if form.is_bound else 200,
     )
 
 
@@ -340,5 +338,4 @@ def record_attach(request: HttpRequest, record_uuid: str) -> HttpResponse:
         request,
         "prevention/upload_form.html",
         {"form": form, "title": "上传附件", "cancel_url": _record_url(record)},
-        status=INVALID if form.is_bound else 200,
     )

@@ -11,7 +11,7 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import INVALID, done, refused, render_form, render_list
+from anze.core.views import done, refused, render_form, render_list
 
 from . import selectors, services
 from .forms import CertificateFormSet, StaffForm, StaffSearchForm, staff_data
@@ -61,7 +61,6 @@ def _staff_form(request: HttpRequest, staff: Staff | None) -> HttpResponse:
             "title": "编辑人员" if staff else "新增人员",
             "cancel_url": _list_url(),
         },
-        status=INVALID if form.is_bound else 200,
     )
 
 
