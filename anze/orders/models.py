@@ -252,20 +252,18 @@ class Order(models.Model):
 
 
 class InsurerOrderCounts(models.Model):
-    """How many submitted orders an insurer has in each state: the 订单管理 tabs and home cards, read from one
-    row instead of counting hundreds of thousands of index entries per request.
+    """How many submitted orders an insurer has in each state, per order type: the 订单管理 tabs (with or
+    without the 订单类型 filter) and the home cards, read from one or two rows instead of counting hundreds of
+    thousands of index entries per request.
 
     Kept exact by database triggers on the orders table, in the transaction of every insert, update and
     delete (``orders/counts.py``) — so also for rows written outside the workflow. Never written from Python.
     """
 
-    insurer = models.OneToOneField(
-        "accounts.Organisation",
-        verbose_name="保险公司",
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="+",
+    insurer = models.ForeignKey(
+        "accounts.Organisation", verbose_name="保险公司", on_delete=models.CASCADE, related_name="+"
     )
+    order_type = models.CharField("订单类型", max_length=10, choices=OrderType.choices)
     # One column per insurer state, named as the state: the triggers are generated from INSURER_STATUSES.
     awaiting_quote = models.IntegerField(db_default=0)
     awaiting_confirmation = models.IntegerField(db_default=0)
@@ -278,9 +276,13 @@ class InsurerOrderCounts(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "订单状态计数"
+        constraints = [
+            # The triggers' INSERT … ON CONFLICT DO NOTHING / INSERT OR IGNORE rely on it.
+            models.UniqueConstraint(fields=["insurer", "order_type"], name="order_counts_unique_row"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.insurer_id}"
+        return f"{self.insurer_id} {self.order_type}"
 
 
 class OrderServiceItem(models.Model):

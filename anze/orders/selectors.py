@@ -74,7 +74,8 @@ def _exact_or_prefix(qs: QuerySet[Order], field: str, value: str, full_length: i
     return _prefix(qs, field, value)
 
 
-# The search form's fields; without any of them the tab counts come from InsurerOrderCounts (counts.py).
+# The search form's fields; without any of them (订单类型 aside) the tab counts come from InsurerOrderCounts
+# (counts.py).
 SEARCH_FIELDS: tuple[str, ...] = (
     "application_no",
     "name",
@@ -165,10 +166,11 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
         tab = ""
     sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
     qs = search_orders(orders_for(user=request.user), filters)  # type: ignore[arg-type]
-    if any(filters.get(name) for name in SEARCH_FIELDS):
-        counts = status_counts(qs, grouped=filters.get("order_type") not in OrderType.values)
-    else:
-        counts = insurer_counts.counts_of(request.user.organisation_id)  # type: ignore[union-attr]
+    order_type = filters.get("order_type") if filters.get("order_type") in OrderType.values else None
+    if any(filters.get(name) for name in SEARCH_FIELDS if name != "order_type"):
+        counts = status_counts(qs, grouped=order_type is None)
+    else:  # no filter, or only 订单类型: the trigger-kept counts
+        counts = insurer_counts.counts_of(request.user.organisation_id, order_type)  # type: ignore[union-attr]
     if tab:
         qs = qs.filter(status=tab)
     total = counts[tab] if tab else sum(counts.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from anze.orders import counts, scenarios, synthetic, workflow
 from anze.orders.apps import _restore_triggers
@@ -77,3 +78,26 @@ def test_it_recounts_when_lost_triggers_are_put_back(parties, online):
     assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
     online()
     assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+
+
+def test_it_counts_each_order_type_on_its_own(parties, online, offline):
+    online(S.AWAITING_QUOTE)
+    online(S.ISSUED)
+    offline()
+    offline(issued=True)
+    for order_type in ("online", "offline"):
+        mine = orders_for(user=parties.clerk).filter(order_type=order_type)
+        assert counts.counts_of(parties.insurer.pk, order_type) == status_counts(mine)
+    assert counts.counts_of(parties.insurer.pk, "offline")[S.ISSUED] == 1
+    assert counts.counts_of(parties.insurer.pk)[S.ISSUED] == 2
+
+
+def test_the_order_type_filter_reads_its_tabs_from_the_counts(parties, online, offline, client_for):
+    online(S.AWAITING_QUOTE)
+    offline()
+    client = client_for(parties.clerk)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/insurer/orders/?order_type=offline").content.decode()
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "orders_order" in q["sql"]]
+    assert counting == []  # no count over the orders: the tabs come from orders_insurerordercounts
+    assert "待出函" in html
