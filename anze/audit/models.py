@@ -1,6 +1,8 @@
-"""登录日志. (操作日志 is django-auditlog's LogEntry; domain timelines live with their entities.)"""
+"""登录日志, and the common shape of the domain timelines (操作日志 is django-auditlog's LogEntry)."""
 
 from __future__ import annotations
+
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -39,3 +41,58 @@ class LoginLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {'成功' if self.success else '失败'}"
+
+
+class TimelineEvent(models.Model):
+    """One step of an entity's timeline (时间线): who did what, when, from which state to which, and why.
+    Concrete timelines (orders.OrderEvent, policies.ServiceEvent) add the entity they belong to."""
+
+    action = models.CharField("操作", max_length=40)
+    action_label = models.CharField("操作名称", max_length=40)
+    from_status = models.CharField("原状态", max_length=30, blank=True)
+    to_status = models.CharField("新状态", max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Snapshots: the timeline reads the same after the account is renamed or deleted.
+    actor_name = models.CharField("操作人姓名", max_length=30, blank=True)
+    actor_organisation = models.CharField("操作人机构", max_length=100, blank=True)
+    reason = models.CharField("原因", max_length=500, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    @classmethod
+    def record(
+        cls,
+        actor: Any,
+        *,
+        action: str,
+        label: str,
+        from_status: str,
+        to_status: str,
+        reason: str = "",
+        changes: dict[str, Any] | None = None,
+        **entity: Any,
+    ) -> Self:
+        """Write one step, with the actor's name and organisation as they are now."""
+        return cls.objects.create(
+            action=action,
+            action_label=label,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            actor_name=actor.name,
+            actor_organisation=actor.organisation.name,
+            reason=reason,
+            changes=changes or {},
+            **entity,
+        )

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from anze.audit.models import TimelineEvent
+
 
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -305,28 +307,12 @@ class OrderServiceItem(models.Model):
         return f"{self.item} × {self.count}"
 
 
-class OrderEvent(models.Model):
-    """One step of the order's timeline (时间线): who did what, when, from which state to which, and why."""
+class OrderEvent(TimelineEvent):
+    """One step of the order's timeline (时间线), written by orders.workflow in the step's transaction."""
 
     order = models.ForeignKey(Order, verbose_name="订单", on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=40)
-    action_label = models.CharField("操作名称", max_length=40)
     from_status = models.CharField("原状态", max_length=30, blank=True, choices=OrderStatus.choices)
     to_status = models.CharField("新状态", max_length=30, choices=OrderStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Snapshots: the timeline reads the same after the account is renamed or deleted.
-    actor_name = models.CharField("操作人姓名", max_length=30, blank=True)
-    actor_organisation = models.CharField("操作人机构", max_length=100, blank=True)
-    reason = models.CharField("原因", max_length=500, blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "订单时间线"

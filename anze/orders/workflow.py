@@ -102,17 +102,15 @@ def _event(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
+    return OrderEvent.record(
+        actor,
         action=t.action,
-        action_label=t.label,
+        label=t.label,
         from_status=from_status,
         to_status=order.status,
-        actor=actor,
-        actor_name=actor.name,
-        actor_organisation=actor.organisation.name,
         reason=reason,
-        changes=changes or {},
+        changes=changes,
+        order=order,
     )
 
 

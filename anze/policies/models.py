@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from anze.audit.models import TimelineEvent
 
 
 class ServiceStatus(models.TextChoices):
@@ -119,7 +120,7 @@ class Policy(models.Model):
         return f"【{self.service_org.display_short_name}】{SERVICE_CAPTION[self.service_status]}"
 
 
-class ServiceEvent(models.Model):
+class ServiceEvent(TimelineEvent):
     """One step of the policy's service timeline: the assignment (申请 / 接受 / 拒绝 / 完成) and the steps of its
     records, hazards and complaints. Written only by the workflows, in the transaction of the step."""
 
@@ -141,24 +142,6 @@ class ServiceEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField("操作", max_length=40)
-    action_label = models.CharField("操作名称", max_length=40)
-    from_status = models.CharField("原状态", max_length=30, blank=True)
-    to_status = models.CharField("新状态", max_length=30, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Snapshots: the timeline reads the same after the account is renamed or deleted.
-    actor_name = models.CharField("操作人姓名", max_length=30, blank=True)
-    actor_organisation = models.CharField("操作人机构", max_length=100, blank=True)
-    reason = models.CharField("原因", max_length=500, blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "安全服务时间线"

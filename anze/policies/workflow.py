@@ -151,20 +151,18 @@ def write_event(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> ServiceEvent:
-    return ServiceEvent.objects.create(
+    return ServiceEvent.record(
+        actor,
+        action=t.action,
+        label=t.label,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        changes=changes,
         policy=policy,
         subject=subject,
         subject_uuid=subject_uuid,
         service_org=service_org,
-        action=t.action,
-        action_label=t.label,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_name=actor.name,
-        actor_organisation=actor.organisation.name,
-        reason=reason,
-        changes=changes or {},
     )
 
 
