@@ -25,13 +25,14 @@ from anze.documents.models import Document
 from anze.notifications.models import Notification
 from anze.orders.models import Order, OrderStatus
 from anze.orders.selectors import orders_for
+from anze.policies import renewals
 from anze.policies.models import Policy
 from anze.prevention.selectors import ItemProgress, enterprise_policies, progress_for, totals
 
 S = OrderStatus
 ORDER_ORDERING = ("-created_at", "-id")
 POLICY_ORDERING = ("-issued_at", "-id")
-RENEWAL_NOTICE_DAYS = 30  # DOMAIN.md §6: remind 30 days before a compulsory enterprise's policy expires
+RENEWAL_NOTICE_DAYS = renewals.NOTICE_DAYS
 # The tabs of 我的订单: every state, drafts included (an enterprise's own drafts are its to finish).
 ENTERPRISE_STATUSES: tuple[str, ...] = tuple(OrderStatus.values)
 
@@ -236,58 +237,11 @@ def unread_messages(*, user: User) -> int:
 
 
 # --- 续保 -----------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Renewal:
-    """A policy of a compulsory-sector enterprise that ends within RENEWAL_NOTICE_DAYS, and its renewal so far."""
-
-    policy: Policy
-    days_left: int
-    draft: Order | None  # a renewal application saved as a draft, to go on with
-
-
-def renewals_due(*, user: User) -> list[Renewal]:
-    """The 续保 reminders of the home page. Only for an enterprise in a compulsory sector (应保尽保, DOMAIN.md §6:
-    it may not renew late). A policy counts as being renewed once the enterprise has a later application for
-    the same project (created after the policy was issued) that is submitted and not cancelled; a later
-    draft keeps the reminder, pointing at the draft."""
-    enterprise = user.organisation
-    if enterprise.industry_id is None or not enterprise.industry.is_compulsory:
-        return []
-    today = timezone.localdate()
-    policies = list(
-        enterprise_policies(user=user)
-        .filter(period_start__lte=today, period_end__gte=today)
-        .filter(period_end__lte=today + timedelta(days=RENEWAL_NOTICE_DAYS))
-        .select_related("order", "insurer")
-        .order_by("period_end", "id")
-    )
-    if not policies:
-        return []
-    later = list(
-        orders_for(user=user)
-        .exclude(status=S.CANCELLED)
-        .filter(project_name__in={p.order.project_name for p in policies})
-        .filter(created_at__gt=min(p.issued_at for p in policies))
-        .only("pk", "application_no", "status", "project_name", "created_at")
-        .order_by("-created_at", "-id")
-    )
-    reminders = []
-    for policy in policies:
-        mine = [
-            o
-            for o in later
-            if o.pk != policy.order_id
-            and o.project_name == policy.order.project_name
-            and o.created_at > policy.issued_at
-        ]
-        if any(o.status != S.DRAFT for o in mine):
-            continue
-        reminders.append(
-            Renewal(
-                policy=policy, days_left=(policy.period_end - today).days, draft=mine[0] if mine else None
-            )
-        )
-    return reminders
+def renewals_due(*, user: User) -> list[renewals.Renewal]:
+    """The 续保 reminders of the home page: the enterprise's policies ending within 30 days whose renewal has not
+    started (the rule is in policies.renewals, shared with the scheduled SMS reminders)."""
+    policies = renewals.expiring().filter(enterprise_id=user.organisation_id)
+    return renewals.due(policies.select_related("order", "insurer").order_by("period_end", "id"))
 
 
 def renewal_source(*, user: User, application_no: str) -> Order:
