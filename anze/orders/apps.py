@@ -15,8 +15,12 @@ class OrdersConfig(AppConfig):
     verbose_name = "订单管理"
 
     def ready(self) -> None:
-        from . import dashboard  # noqa: F401 - registers the insurer's home cards
+        from django.db.backends.signals import connection_created
 
+        from . import dashboard  # noqa: F401 - registers the insurer's home cards
+        from .search import register_functions
+
+        connection_created.connect(register_functions)
         post_migrate.connect(_restore_triggers, sender=self)
 
 
