@@ -159,7 +159,11 @@ else:
                 # queue instead of failing with "database is locked" (PERFORMANCE-NOTES.md).
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                # mmap: reads come from the operating system's page cache without a copy per page; a
+                # two-character search that looks up 8,000 scattered rows of a 1 GB file took 24 ms instead
+                # of 44 ms (the file beyond ANZE_SQLITE_MMAP_MB is read as usual).
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                f"PRAGMA mmap_size={env_int('ANZE_SQLITE_MMAP_MB', 1024) * 1024 * 1024};",
             },
             # A file, not :memory:, so that threads in the concurrency tests share one database; one per
             # test process, so that two test runs on one machine do not share it.

@@ -7,11 +7,12 @@
 - PostgreSQL: ``pg_trgm`` GIN indexes on ``UPPER(column)``, the expression Django's ``icontains`` compares, so
   the ordinary ``icontains`` lookup is index-backed.
 - A trigram index cannot answer a query shorter than 3 characters (FTS5 trigram even returns no row for one,
-  wrongly). Those go to an index of the names' single characters and character pairs ("grams"): on SQLite a
-  contentless FTS5 table fed by the triggers through the SQL function ``anze_grams`` (registered on every
-  connection, see ``register_functions``); on PostgreSQL a GIN index over the immutable function
-  ``anze_grams(text) → text[]``. Without it, "蓬壶" scanned all 333,000 orders of an insurer (~1 s at 1M orders).
-  A 1–2 character query with punctuation or spaces is still answered by ``LIKE`` within the insurer.
+  wrongly). Those go to an index of the names' single characters and character pairs ("grams") with a token of
+  the order's insurer: on SQLite a contentless FTS5 table fed by the triggers through the SQL function
+  ``anze_grams`` (registered on every connection, see ``register_functions``); on PostgreSQL a GIN index over
+  the immutable function ``anze_grams(text, bigint) → text[]``. Without it, "蓬壶" scanned all 333,000 orders
+  of an insurer (~1 s at 1M orders). A 1–2 character query with punctuation or spaces, or one over an
+  enterprise's own orders, is answered by ``LIKE`` within what the caller has narrowed.
 
 ``install`` is run by migration 0002 and again after every ``migrate`` (apps.py): on SQLite, a later
 migration that rebuilds the orders table (Django copies it into a new one for most ALTERs) drops its
@@ -30,12 +31,22 @@ GRAMS_TABLE = "order_grams"
 _NAMES = "{row}.applicant_name || ' ' || {row}.project_name"
 
 
-def grams(text: str | None) -> str:
-    """The distinct single characters and character pairs of ``text``, lower-cased, space-separated: what the
-    short-query index holds for an order's two names (pairs across a space or punctuation are useless)."""
+def insurer_token(insurer_id: int) -> str:
+    """The token that puts an order's grams under its insurer: four characters or more, so never a gram."""
+    return f"ins{insurer_id}"
+
+
+def grams(text: str | None, insurer_id: int | None = None) -> str:
+    """The distinct single characters and character pairs of ``text``, lower-cased, space-separated, and the
+    insurer's token: what the short-query index holds for an order's two names (pairs across a space or
+    punctuation are useless). A query for a pair asks for the pair *and* the insurer's token, so it reads
+    only that insurer's matches: a common pair such as a town's name is in thousands of orders of every
+    insurer, and each match costs a row lookup."""
     text = (text or "").lower()
     found = {ch for ch in text if ch.isalnum()}
     found.update(text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum())
+    if insurer_id is not None:
+        found.add(insurer_token(insurer_id))
     return " ".join(sorted(found))
 
 
@@ -43,11 +54,11 @@ def register_functions(sender: object, connection: BaseDatabaseWrapper, **kwargs
     """``connection_created``: SQLite's triggers call ``anze_grams``, so every connection that may write orders
     needs it (a write through the sqlite3 shell fails instead of leaving the index behind)."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function("anze_grams", 1, grams, deterministic=True)
+        connection.connection.create_function("anze_grams", 2, grams, deterministic=True)
 
 
 def _grams_sql(row: str) -> str:
-    return "anze_grams(" + _NAMES.format(row=row) + ")"
+    return "anze_grams(" + _NAMES.format(row=row) + f", {row}.insurer_id)"
 
 
 FTS_TABLE = "order_fts"
@@ -82,19 +93,19 @@ _SQLITE_GRAM_TRIGGERS: dict[str, str] = {
             INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) VALUES ('delete', old.id, {_grams_sql("old")});
         END""",
     "order_grams_au": f"""
-        CREATE TRIGGER order_grams_au AFTER UPDATE OF applicant_name, project_name ON orders_order BEGIN
+        CREATE TRIGGER order_grams_au AFTER UPDATE OF applicant_name, project_name, insurer_id ON orders_order BEGIN
             INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) VALUES ('delete', old.id, {_grams_sql("old")});
             INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, {_grams_sql("new")});
         END""",
 }
 _PG_GRAMS_FUNCTION = """
-CREATE OR REPLACE FUNCTION anze_grams(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+CREATE OR REPLACE FUNCTION anze_grams(text, bigint) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT array_append(coalesce(array_agg(DISTINCT g), '{}'), 'ins' || $2::text) FROM (
         SELECT lower(substr($1, i, 1)) AS g FROM generate_series(1, length($1)) AS i
         UNION SELECT lower(substr($1, i, 2)) FROM generate_series(1, length($1) - 1) AS i
     ) AS grams
 $$"""
-_PG_GRAMS_EXPRESSION = "anze_grams(applicant_name || ' ' || project_name)"
+_PG_GRAMS_EXPRESSION = "anze_grams(applicant_name || ' ' || project_name, insurer_id)"
 _PG_INDEXES: dict[str, str] = {
     "order_applicant_trgm": "CREATE INDEX IF NOT EXISTS order_applicant_trgm ON orders_order "
     "USING gin (UPPER(applicant_name) gin_trgm_ops)",
@@ -177,7 +188,7 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
         with connection.cursor() as cursor:
             for name in _PG_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
-            cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text)")
+            cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text, bigint)")
 
 
 def _fts_phrase(term: str) -> str:
@@ -186,8 +197,12 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def name_matches(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type-arg]
-    """Orders whose 投保人 or 项目名称 contains ``term`` (case-insensitive for Latin letters)."""
+def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None) -> QuerySet:  # type: ignore[type-arg]
+    """Orders whose 投保人 or 项目名称 contains ``term`` (case-insensitive for Latin letters).
+
+    ``insurer_id``: the insurer whose orders ``queryset`` holds, for a 1–2 character term to be read from the
+    grams under that insurer. Without it (an enterprise's own few orders), such a term is a ``LIKE`` over
+    ``queryset``."""
     term = term.strip()
     if not term:
         return queryset
@@ -199,18 +214,19 @@ def name_matches(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[typ
                 [_fts_phrase(term)],
             )
         )
-    if len(term) < TRIGRAM and term.isalnum():  # one character or a pair: the grams index
+    if len(term) < TRIGRAM and term.isalnum() and insurer_id is not None:  # one character or a pair
         if connection.vendor == "sqlite":
             return queryset.filter(
                 pk__in=RawSQL(
-                    f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [_fts_phrase(term)]
+                    f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s",
+                    [f"{_fts_phrase(term.lower())} {insurer_token(insurer_id)}"],
                 )
             )
         if connection.vendor == "postgresql":
             return queryset.filter(
                 pk__in=RawSQL(
-                    f"SELECT id FROM orders_order WHERE {_PG_GRAMS_EXPRESSION} @> ARRAY[%s]::text[]",
-                    [term.lower()],
+                    f"SELECT id FROM orders_order WHERE {_PG_GRAMS_EXPRESSION} @> ARRAY[%s, %s]::text[]",
+                    [term.lower(), insurer_token(insurer_id)],
                 )
             )
     return queryset.filter(Q(applicant_name__icontains=term) | Q(project_name__icontains=term))

@@ -87,15 +87,18 @@ SEARCH_FIELDS: tuple[str, ...] = (
 )
 
 
-def search_orders(qs: QuerySet[Order], filters: Mapping[str, Any]) -> QuerySet[Order]:
+def search_orders(
+    qs: QuerySet[Order], filters: Mapping[str, Any], *, insurer_id: int | None = None
+) -> QuerySet[Order]:
     """The search form's filters (not the status tab): 申请编号, 投保人/项目名称, 信用代码, 联系电话, 订单类型 and
-    申请时间. Numbers match exactly when complete, else by prefix; names by substring."""
+    申请时间. Numbers match exactly when complete, else by prefix; names by substring (``insurer_id``: the
+    insurer whose orders ``qs`` holds, see ``search.name_matches``)."""
     application_no = (filters.get("application_no") or "").strip()
     if application_no:
         qs = _exact_or_prefix(qs, "application_no", application_no, 18)
     name = (filters.get("name") or "").strip()
     if name:
-        qs = search.name_matches(qs, name)
+        qs = search.name_matches(qs, name, insurer_id=insurer_id)
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
         qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
@@ -165,12 +168,13 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     if tab not in INSURER_STATUSES:
         tab = ""
     sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
-    qs = search_orders(orders_for(user=request.user), filters)  # type: ignore[arg-type]
+    insurer_id = request.user.organisation_id  # type: ignore[union-attr]
+    qs = search_orders(orders_for(user=request.user), filters, insurer_id=insurer_id)  # type: ignore[arg-type]
     order_type = filters.get("order_type") if filters.get("order_type") in OrderType.values else None
     if any(filters.get(name) for name in SEARCH_FIELDS if name != "order_type"):
         counts = status_counts(qs, grouped=order_type is None)
     else:  # no filter, or only 订单类型: the trigger-kept counts
-        counts = insurer_counts.counts_of(request.user.organisation_id, order_type)  # type: ignore[union-attr]
+        counts = insurer_counts.counts_of(insurer_id, order_type)
     if tab:
         qs = qs.filter(status=tab)
     total = counts[tab] if tab else sum(counts.values())
@@ -180,7 +184,7 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
 
 def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Order]:
     """The rows of the 导出: the list's filters, tab and order, every page."""
-    qs = search_orders(orders_for(user=user), filters)
+    qs = search_orders(orders_for(user=user), filters, insurer_id=user.organisation_id)
     if filters.get("tab") in INSURER_STATUSES:
         qs = qs.filter(status=filters["tab"])
     sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT

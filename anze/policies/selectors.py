@@ -72,7 +72,7 @@ def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, insurer
         )
     name = (filters.get("applicant") or "").strip()
     if name:
-        orders = search.name_matches(Order.objects.filter(insurer_id=insurer_id), name)
+        orders = search.name_matches(Order.objects.filter(insurer_id=insurer_id), name, insurer_id=insurer_id)
         qs = qs.filter(order__in=orders.values("pk"))
     return day_range(qs, "issued_at", filters.get("start"), filters.get("end"))
 

@@ -19,7 +19,8 @@ SQLITE = connection.vendor == "sqlite"
 
 
 def found(user, term: str) -> set[str]:
-    return set(search_orders(orders_for(user=user), {"name": term}).values_list("project_name", flat=True))
+    orders = search_orders(orders_for(user=user), {"name": term}, insurer_id=user.organisation_id)
+    return set(orders.values_list("project_name", flat=True))
 
 
 def test_it_finds_substrings_of_both_names_at_every_length(parties, online, offline):
@@ -56,7 +57,7 @@ def test_it_finds_what_a_scan_finds_in_bulk_inserted_orders(parties):
     sample = orders.order_by("id").values_list("applicant_name", "project_name")[7]
     for term in (sample[0][2:7], sample[0][2:4], sample[1][:3], "有限公司"):
         scanned = orders.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
-        searched = search_orders(orders, {"name": term})
+        searched = search_orders(orders, {"name": term}, insurer_id=parties.insurer.pk)
         assert set(searched.values_list("pk", flat=True)) == set(scanned.values_list("pk", flat=True)), term
         assert searched.exists(), term
 
@@ -77,7 +78,8 @@ def test_it_puts_back_triggers_a_table_rebuild_dropped(parties, online):
 
 def test_it_answers_every_length_from_an_index(parties):
     def sql(term: str) -> str:
-        return search.name_matches(orders_for(user=parties.clerk), term).query.sql_with_params()[0]
+        orders = search.name_matches(orders_for(user=parties.clerk), term, insurer_id=parties.insurer.pk)
+        return orders.query.sql_with_params()[0]
 
     if SQLITE:
         assert "order_fts MATCH" in sql("陈埭镇") and "LIKE" not in sql("陈埭镇")
@@ -87,6 +89,25 @@ def test_it_answers_every_length_from_an_index(parties):
         assert "order_grams" in sql(short) or "anze_grams" in sql(short)
         assert "LIKE" not in sql(short)
     assert "LIKE" in sql("陈、") and "grams" not in sql("陈、")  # punctuation: no gram holds it
+    # An enterprise's own few orders: a LIKE over them, not the grams of every insurer.
+    assert "LIKE" in str(search.name_matches(orders_for(user=parties.applicant), "陈埭").query)
+
+
+def test_it_reads_a_short_term_only_from_the_insurers_own_grams(parties, online):
+    mine = online(project_name="蓬壶镇茶厂")
+    theirs = scenarios.online_order(
+        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, project_name="蓬壶镇果园"
+    )
+
+    def matched(insurer) -> set[int]:  # type: ignore[no-untyped-def]
+        orders = search.name_matches(Order.objects.all(), "蓬壶", insurer_id=insurer.pk)
+        return set(orders.values_list("pk", flat=True))
+
+    assert matched(parties.insurer) == {mine.pk}
+    assert matched(parties.other_insurer) == {theirs.pk}
+    Order.objects.filter(pk=theirs.pk).update(insurer=parties.insurer)  # the token follows the insurer
+    assert matched(parties.insurer) == {mine.pk, theirs.pk}
+    assert matched(parties.other_insurer) == set()
 
 
 def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
@@ -95,7 +116,7 @@ def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
         submit=False,
         application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇茶厂"),
     )
-    searched = search.name_matches(Order.objects.all(), "蓬壶")
+    searched = search.name_matches(Order.objects.all(), "蓬壶", insurer_id=parties.insurer.pk)
     assert list(searched.values_list("pk", flat=True)) == [draft.pk]
     workflow.order_apply(
         actor=parties.applicant,
@@ -103,10 +124,10 @@ def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
         draft=draft,
         application=scenarios.application(parties.insurer, parties.enterprise, project_name="湖洋镇茶厂"),
     )
-    assert not search.name_matches(Order.objects.all(), "蓬壶").exists()
-    assert search.name_matches(Order.objects.all(), "湖洋").exists()
+    assert not search.name_matches(Order.objects.all(), "蓬壶", insurer_id=parties.insurer.pk).exists()
+    assert search.name_matches(Order.objects.all(), "湖洋", insurer_id=parties.insurer.pk).exists()
     workflow.order_discard_draft(order=Order.objects.get(pk=draft.pk), actor=parties.applicant)
-    assert not search.name_matches(Order.objects.all(), "湖洋").exists()
+    assert not search.name_matches(Order.objects.all(), "湖洋", insurer_id=parties.insurer.pk).exists()
 
 
 def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
@@ -126,7 +147,7 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
             .values("pk")
         )
         named = search.name_matches(Order.objects.all(), "泉州晋江").values("pk")
-        short = search.name_matches(Order.objects.all(), "晋江").values("pk")
+        short = search.name_matches(Order.objects.all(), "晋江", insurer_id=parties.insurer.pk).values("pk")
         plans = [explain(listing), explain(tab[:10])]
         if not SQLITE:  # a GIN index is read by a bitmap scan
             with connection.cursor() as cursor:
