@@ -21,6 +21,8 @@ triggers, and the index would silently stop following the orders. ``install`` pu
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Func, Q, QuerySet, TextField
@@ -129,7 +131,6 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Create the search index of this database if it is missing (idempotent; cheap when present)."""
     if connection.vendor == "sqlite":
         _install_sqlite(connection)
-        _install_sqlite_grams(connection)
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'")
@@ -150,41 +151,42 @@ def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
         present = {row[0] for row in cursor.fetchall()}
         if "orders_order" not in present:
             return  # before migration 0001 (or after rolling it back): nothing to index yet
-        missing = [name for name in _SQLITE_TRIGGERS if name not in present]
-        if FTS_TABLE in present and not missing:
-            return
-        if FTS_TABLE not in present:
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(applicant_name, project_name, "
-                "content='orders_order', content_rowid='id', tokenize='trigram')"
-            )
-        for name in missing:
-            cursor.execute(_SQLITE_TRIGGERS[name])
-        # Orders written while the triggers were missing are indexed now.
-        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-
-
-def _install_sqlite_grams(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-        present = {row[0] for row in cursor.fetchall()}
-        if "orders_order" not in present:
-            return
-        missing = [name for name in _SQLITE_GRAM_TRIGGERS if name not in present]
-        if GRAMS_TABLE in present and not missing:
-            return
-        if GRAMS_TABLE not in present:
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE {GRAMS_TABLE} USING fts5(grams, content='', "
-                "tokenize='unicode61 remove_diacritics 0')"
-            )
-        for name in missing:
-            cursor.execute(_SQLITE_GRAM_TRIGGERS[name])
-        # A contentless table cannot 'rebuild': empty it and index every order again.
-        cursor.execute(f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')")
-        cursor.execute(
-            f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT id, {_grams_sql('orders_order')} FROM orders_order"
+        _install_sqlite_index(
+            cursor,
+            present,
+            FTS_TABLE,
+            "fts5(applicant_name, project_name, content='orders_order', content_rowid='id', tokenize='trigram')",
+            _SQLITE_TRIGGERS,
+            [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"],
         )
+        _install_sqlite_index(
+            cursor,
+            present,
+            GRAMS_TABLE,
+            "fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
+            _SQLITE_GRAM_TRIGGERS,
+            # A contentless table cannot 'rebuild': empty it and index every order again.
+            [
+                f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')",
+                f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT id, {_grams_sql('orders_order')} FROM orders_order",
+            ],
+        )
+
+
+def _install_sqlite_index(
+    cursor: Any, present: set[str], table: str, module: str, triggers: dict[str, str], reindex: list[str]
+) -> None:
+    """Create the FTS5 ``table`` and its ``triggers`` where missing; then index every order again, since
+    orders written while the triggers were missing are not in it."""
+    missing = [name for name in triggers if name not in present]
+    if table in present and not missing:
+        return
+    if table not in present:
+        cursor.execute(f"CREATE VIRTUAL TABLE {table} USING {module}")
+    for name in missing:
+        cursor.execute(triggers[name])
+    for sql in reindex:
+        cursor.execute(sql)
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
