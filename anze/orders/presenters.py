@@ -19,7 +19,7 @@ from anze.notifications.models import SmsMessage
 
 from . import notices, workflow
 from .models import STATUS_TONE, Order, OrderEvent, OrderStatus
-from .rules import AMOUNT_LABELS
+from .rules import AMOUNT_LABELS, LIMIT_LABELS
 
 # What an event's "变更内容" names, in the timeline.
 CHANGE_LABELS: dict[str, str] = {
@@ -88,13 +88,6 @@ class OrderUrls:
         return pattern.replace(self.PLACEHOLDER, order.application_no)
 
 
-# The 方案(部分内容) cell: the four limits, in 万元.
-LIST_LIMITS: tuple[tuple[str, str], ...] = (
-    ("aggregate_limit", "累积赔偿限额"),
-    ("per_accident_limit", "每次事故赔偿限额"),
-    ("per_person_injury_limit", "每人伤亡责任限额"),
-    ("per_person_medical_limit", "每人医疗责任限额"),
-)
 REASON_PREVIEW = 40  # characters of the last reason shown in the 状态 cell (the whole of it in its title)
 
 
@@ -112,8 +105,8 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
     """The rows of the 订单管理 list as plain dicts of display strings, with everything their cells link to.
 
     Formatting happens here, once, rather than in the template: Django resolves a dict key in one step, while
-    an attribute of a model instance costs a failed item lookup first and every filter a call. With 50 rows a
-    page, that halved the time the rows took to render.
+    an attribute of a model instance costs a failed item lookup first and every filter a call. That took about
+    a fifth off a 50-row page (docs/BENCH.md).
     """
     urls = OrderUrls()
     rows: list[dict[str, Any]] = []
@@ -131,7 +124,7 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
                 "project_name": order.project_name,
                 "project_address": order.project_address or "—",
                 "premium": money(order.premium) if order.is_quoted else "",
-                "limits": [(label, wan(getattr(order, name))) for name, label in LIST_LIMITS]
+                "limits": [(label, wan(getattr(order, name))) for name, label in LIMIT_LABELS.items()]
                 if order.is_quoted
                 else [],
                 "applicant_name": order.applicant_name,
