@@ -6,38 +6,14 @@ messages is a separate process (``manage.py db_worker``; ``make run`` starts one
 
 from __future__ import annotations
 
-import time
-from argparse import ArgumentParser
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
-
+from anze.core.management.periodic import PeriodicCommand
 from anze.notifications.tasks import sweep
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "补发扫描：重新排队丢失了发送任务的短信，收回中断的发送。"
+    every_help = "keep running, sweeping every SECONDS (default: sweep once and exit)"
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--every",
-            type=int,
-            default=0,
-            metavar="SECONDS",
-            help="keep running, sweeping every SECONDS (default: sweep once and exit)",
-        )
-
-    def handle(self, *args: Any, every: int = 0, **options: Any) -> None:
-        if every < 0:
-            raise CommandError("--every must be a positive number of seconds")
-        while True:
-            result = sweep()
-            if options["verbosity"] > 0:
-                self.stdout.write(
-                    f"重新排队 {result.requeued} 条，收回中断 {result.released} 条，标记失败 {result.failed} 条"
-                )
-            if not every:
-                return
-            close_old_connections()  # a long-running process must not keep a dead connection
-            time.sleep(every)
+    def run_once(self) -> str:
+        result = sweep()
+        return f"重新排队 {result.requeued} 条，收回中断 {result.released} 条，标记失败 {result.failed} 条"
