@@ -69,6 +69,19 @@ class Page:
         return PAGE_SIZES
 
 
+@dataclass
+class TabbedList:
+    """A list screen with status tabs: one page of rows and the count of every tab under the same filters."""
+
+    page: Page
+    counts: dict[str, int]
+    tab: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
 def page_params(request: HttpRequest, default_size: int = DEFAULT_PAGE_SIZE) -> tuple[int, int]:
     size = _positive_int(request.GET.get("size"), default_size)
     if size not in PAGE_SIZES:

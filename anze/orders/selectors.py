@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from anze.accounts.models import User
 from anze.audit.selectors import day_range
-from anze.core.pagination import Page, page_params
+from anze.core.pagination import Page, TabbedList, page_params
 from anze.core.sides import Side
 from anze.documents.models import Document
 
@@ -128,17 +128,10 @@ def status_counts(qs: QuerySet[Order], *, grouped: bool = True) -> dict[str, int
 
 
 @dataclass
-class OrderList:
-    """What the 订单管理 screen shows: the page of rows and the count of every tab under the same filters."""
+class OrderList(TabbedList):
+    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort."""
 
-    page: Page
-    counts: dict[str, int]
-    tab: str
     sort: str
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 def order_page(request: HttpRequest, qs: QuerySet[Order], *, total: int, sort: str) -> Page:

@@ -8,7 +8,6 @@ only those rows are fetched, with their order and organisations joined.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -18,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from anze.accounts.models import Organisation, User
 from anze.audit.selectors import day_range
 from anze.basedata.models import Region
-from anze.core.pagination import Page, page_params
+from anze.core.pagination import Page, TabbedList, page_params
 from anze.core.sides import Side
 from anze.documents.models import Document
 from anze.orders import search
@@ -84,22 +83,11 @@ def status_counts(qs: QuerySet[Policy]) -> dict[str, int]:
     return counts
 
 
-@dataclass
-class PolicyList:
-    page: Page
-    counts: dict[str, int]
-    tab: str
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
 def _filtered(user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:
     return search_policies(policies_for(user=user), filters, insurer_id=user.organisation_id)
 
 
-def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyList:
+def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedList:
     tab = filters.get("tab") or ""
     if tab not in ServiceStatus.values:
         tab = ""
@@ -117,7 +105,7 @@ def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> 
         .select_related("order", "service_org", "service_declined_org")
         .order_by(*ORDERING)
     )
-    return PolicyList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
+    return TabbedList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
 
 
 def insurer_policies_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:

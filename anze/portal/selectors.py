@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from anze.accounts.models import User
 from anze.audit.selectors import day_range
-from anze.core.pagination import Page, page_params
+from anze.core.pagination import Page, TabbedList, page_params
 from anze.documents.models import Document
 from anze.notifications.models import Notification
 from anze.orders.models import Order, OrderStatus
@@ -62,18 +62,7 @@ def status_counts(qs: QuerySet[Order]) -> dict[str, int]:
     return counts
 
 
-@dataclass
-class OrderList:
-    page: Page
-    counts: dict[str, int]
-    tab: str
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
+def order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedList:
     """我的订单: the counts of every tab (which also give the total), then one page — two queries."""
     tab = filters.get("tab") or ""
     if tab not in ENTERPRISE_STATUSES:
@@ -87,7 +76,7 @@ def order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList
     number = min(number, max(1, -(-total // size)))
     offset = (number - 1) * size
     rows = list(qs.select_related("insurer", "policy_file").order_by(*ORDER_ORDERING)[offset : offset + size])
-    return OrderList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
+    return TabbedList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
 
 
 def action_counts(*, user: User) -> dict[str, int]:
