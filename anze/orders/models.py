@@ -253,7 +253,24 @@ class Order(models.Model):
         return STATUS_TONE.get(self.status, "info")
 
 
-class InsurerOrderCounts(models.Model):
+class StateCounts(models.Model):
+    """How many orders are in each insurer state: one column per state, named as the state (the triggers of
+    ``orders/counts.py`` are generated from INSURER_STATUSES)."""
+
+    awaiting_quote = models.IntegerField(db_default=0)
+    awaiting_confirmation = models.IntegerField(db_default=0)
+    awaiting_payment_notice = models.IntegerField(db_default=0)
+    awaiting_payment = models.IntegerField(db_default=0)
+    awaiting_payment_review = models.IntegerField(db_default=0)
+    awaiting_issue = models.IntegerField(db_default=0)
+    issued = models.IntegerField(db_default=0)
+    cancelled = models.IntegerField(db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class InsurerOrderCounts(StateCounts):
     """How many submitted orders an insurer has in each state, per order type: the 订单管理 tabs (with or
     without the 订单类型 filter) and the home cards, read from one or two rows instead of counting hundreds of
     thousands of index entries per request.
@@ -266,15 +283,6 @@ class InsurerOrderCounts(models.Model):
         "accounts.Organisation", verbose_name="保险公司", on_delete=models.CASCADE, related_name="+"
     )
     order_type = models.CharField("订单类型", max_length=10, choices=OrderType.choices)
-    # One column per insurer state, named as the state: the triggers are generated from INSURER_STATUSES.
-    awaiting_quote = models.IntegerField(db_default=0)
-    awaiting_confirmation = models.IntegerField(db_default=0)
-    awaiting_payment_notice = models.IntegerField(db_default=0)
-    awaiting_payment = models.IntegerField(db_default=0)
-    awaiting_payment_review = models.IntegerField(db_default=0)
-    awaiting_issue = models.IntegerField(db_default=0)
-    issued = models.IntegerField(db_default=0)
-    cancelled = models.IntegerField(db_default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "订单状态计数"
@@ -285,6 +293,32 @@ class InsurerOrderCounts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.insurer_id} {self.order_type}"
+
+
+class InsurerGramCounts(StateCounts):
+    """``InsurerOrderCounts`` of the orders whose 投保人 or 项目名称 contains one gram — a character or a pair
+    of characters (``search.name_grams``): the tabs of a 1–2 character name search. "蓬壶" is in thousands of
+    an insurer's orders; counting them per state reads each of those rows, while this reads one or two.
+
+    Kept exact by the same triggers as ``InsurerOrderCounts`` (``orders/counts.py``). Never written from Python.
+    """
+
+    insurer = models.ForeignKey(
+        "accounts.Organisation", verbose_name="保险公司", on_delete=models.CASCADE, related_name="+"
+    )
+    order_type = models.CharField("订单类型", max_length=10, choices=OrderType.choices)
+    gram = models.CharField("字或词", max_length=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名称字词计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["insurer", "gram", "order_type"], name="order_gram_counts_unique_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer_id} {self.order_type} {self.gram}"
 
 
 class OrderServiceItem(models.Model):

@@ -110,8 +110,13 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
     """
     urls = OrderUrls()
     rows: list[dict[str, Any]] = []
+    # What ``workflow.can`` looks at of an order: rows alike in it have the same buttons, decided once.
+    decided: dict[tuple[Any, ...], RowActions] = {}
     for order in orders:
-        actions = row_actions(order, user)
+        alike = (order.status, order.order_type, order.insurer_id, order.enterprise_id)
+        if alike not in decided:
+            decided[alike] = row_actions(order, user)
+        actions = decided[alike]
         submitted = timezone.localtime(order.submitted_at) if order.submitted_at else None
         reason = order.last_reason if order.status in REASON_LABELS else ""
         rows.append(

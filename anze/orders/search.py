@@ -21,6 +21,7 @@ triggers, and the index would silently stop following the orders. ``install`` pu
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connections
@@ -37,20 +38,37 @@ def insurer_token(insurer_id: int) -> str:
     return f"ins{insurer_id}"
 
 
-def grams(applicant_name: str | None, project_name: str | None, insurer_id: int | None) -> str:
-    """The distinct single characters and character pairs of the two names, lower-cased, space-separated, and
-    the insurer's token: what the short-query index holds for an order (pairs across a space or punctuation
-    are useless). A query for a pair asks for the pair *and* the insurer's token, so it reads only that
-    insurer's matches: a common pair such as a town's name is in thousands of orders of every insurer, and
-    each match costs a row lookup."""
+def is_gram(term: str) -> bool:
+    """A term the grams answer: one character or a pair, letters and digits only (a trigram index cannot)."""
+    return 0 < len(term) < TRIGRAM and term.isalnum()
+
+
+def name_grams(applicant_name: str | None, project_name: str | None) -> set[str]:
+    """The distinct single characters and character pairs of the two names, lower-cased (pairs across a space
+    or punctuation are useless: such a term never reaches the grams, see ``is_gram``)."""
     found: set[str] = set()
     for name in (applicant_name, project_name):
         text = (name or "").lower()
         found.update(ch for ch in text if ch.isalnum())
         found.update(text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum())
+    return found
+
+
+def grams(applicant_name: str | None, project_name: str | None, insurer_id: int | None) -> str:
+    """What the short-query index holds for an order: its ``name_grams``, space-separated, and the insurer's
+    token. A query for a pair asks for the pair *and* the insurer's token, so it reads only that insurer's
+    matches: a common pair such as a town's name is in thousands of orders of every insurer, and each match
+    costs a row lookup."""
+    found = name_grams(applicant_name, project_name)
     if insurer_id is not None:
         found.add(insurer_token(insurer_id))
     return " ".join(sorted(found))
+
+
+def name_grams_json(applicant_name: str | None, project_name: str | None) -> str:
+    """``name_grams`` as a JSON array: SQLite's ``anze_name_grams``, read with ``json_each`` by the triggers
+    that keep the per-gram counts (counts.py)."""
+    return json.dumps(sorted(name_grams(applicant_name, project_name)), ensure_ascii=False)
 
 
 class Grams(Func):
@@ -66,6 +84,12 @@ def register_functions(sender: object, connection: BaseDatabaseWrapper, **kwargs
     needs it (a write through the sqlite3 shell fails instead of leaving the index behind)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("anze_grams", 3, grams, deterministic=True)
+        connection.connection.create_function("anze_name_grams", 2, name_grams_json, deterministic=True)
+        connection.connection.create_function("anze_lower", 1, _lower, deterministic=True)
+
+
+def _lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
 
 
 def _grams_sql(row: str) -> str:
@@ -109,14 +133,19 @@ _SQLITE_GRAM_TRIGGERS: dict[str, str] = {
             INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, {_grams_sql("new")});
         END""",
 }
-_PG_GRAMS_FUNCTION = """
-CREATE OR REPLACE FUNCTION anze_grams(text, text, bigint) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+_PG_GRAMS_FUNCTIONS = (
+    """
+CREATE OR REPLACE FUNCTION anze_name_grams(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT array_append(coalesce(array_agg(DISTINCT g), '{}'), 'ins' || $3::text) FROM (
+    SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
         SELECT lower(substr(t, i, n)) AS g
         FROM unnest(ARRAY[$1, $2]) AS t, generate_series(1, 2) AS n, generate_series(1, length(t) - n + 1) AS i
     ) AS grams
-$$"""
+$$""",
+    """
+CREATE OR REPLACE FUNCTION anze_grams(text, text, bigint) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT array_append(anze_name_grams($1, $2), 'ins' || $3::text) $$""",
+)
 _PG_GRAMS_EXPRESSION = "anze_grams(applicant_name, project_name, insurer_id)"
 _PG_INDEXES: dict[str, str] = {
     "order_applicant_trgm": "CREATE INDEX IF NOT EXISTS order_applicant_trgm ON orders_order "
@@ -125,6 +154,15 @@ _PG_INDEXES: dict[str, str] = {
     "USING gin (UPPER(project_name) gin_trgm_ops)",
     "order_grams": f"CREATE INDEX IF NOT EXISTS order_grams ON orders_order USING gin (({_PG_GRAMS_EXPRESSION}))",
 }
+# How many values ANALYZE keeps of each indexed name (default 100). The planner estimates how many orders a
+# LIKE '%…%' matches from them: with 100, one sampled name that contains a rare four-character term makes it 1%
+# of the table, and the planner then walks the insurer's orders by time testing each row (33,000 rows, 45 ms,
+# for a term in 125 of them) instead of reading the 125 from the trigram index (bench_orders, 1M orders).
+PG_NAME_STATISTICS = 1000
+_PG_STATISTICS = [
+    f"ALTER INDEX {name} ALTER COLUMN 1 SET STATISTICS {PG_NAME_STATISTICS}"
+    for name in ("order_applicant_trgm", "order_project_trgm")
+]
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
@@ -132,17 +170,31 @@ def install(connection: BaseDatabaseWrapper) -> None:
     if connection.vendor == "sqlite":
         _install_sqlite(connection)
     elif connection.vendor == "postgresql":
+        install_functions(connection)
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'")
             present = {row[0] for row in cursor.fetchall()}
-            missing = [sql for name, sql in _PG_INDEXES.items() if name not in present]
-            if (
-                missing
-            ):  # (even IF NOT EXISTS refuses to run inside a transaction with pending trigger events)
-                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-                cursor.execute(_PG_GRAMS_FUNCTION)
-            for sql in missing:
+            for name, sql in _PG_INDEXES.items():
+                if name not in present:
+                    cursor.execute(sql)
+            for sql in _PG_STATISTICS:  # (idempotent; takes effect at the next ANALYZE)
                 cursor.execute(sql)
+
+
+def install_functions(connection: BaseDatabaseWrapper) -> None:
+    """PostgreSQL: ``pg_trgm`` and the grams functions, which the index and the counts' trigger call (on
+    SQLite they are registered on every connection instead)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT proname) FROM pg_proc WHERE proname IN ('anze_grams', 'anze_name_grams')"
+        )
+        if cursor.fetchone()[0] == len(_PG_GRAMS_FUNCTIONS):
+            return
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for sql in _PG_GRAMS_FUNCTIONS:
+            cursor.execute(sql)
 
 
 def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
@@ -200,6 +252,7 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
         with connection.cursor() as cursor:
             for name in _PG_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            # (``anze_name_grams`` stays: the counts' trigger calls it too, see counts.py.)
             cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text, text, bigint)")
 
 
@@ -226,7 +279,7 @@ def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None
                 [_fts_phrase(term)],
             )
         )
-    if len(term) < TRIGRAM and term.isalnum() and insurer_id is not None:  # one character or a pair
+    if is_gram(term) and insurer_id is not None:
         if connection.vendor == "sqlite":
             return queryset.filter(
                 pk__in=RawSQL(
@@ -244,3 +297,25 @@ def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None
                 name_grams__contains=[term.lower(), insurer_token(insurer_id)]
             )
     return queryset.filter(Q(applicant_name__icontains=term) | Q(project_name__icontains=term))
+
+
+class NameLower(Func):
+    """A name lower-cased as the grams are (``str.lower`` on SQLite, whose own ``lower`` knows only ASCII)."""
+
+    function = "lower"
+    arity = 1
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="anze_lower", **extra)
+
+
+def gram_in_names(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type-arg]
+    """Orders whose names contain the gram ``term`` (``is_gram``), tested row by row: exactly the orders the
+    grams index gives for it, for reading a page along an ordered index when matches are common — the first
+    page of a pair in one order in 40 reads ~400 rows, where the index gives all of its thousands of matches
+    to sort (see ``selectors.order_page``)."""
+    term = term.strip().lower()
+    return queryset.alias(
+        _applicant_lower=NameLower("applicant_name"), _project_lower=NameLower("project_name")
+    ).filter(Q(_applicant_lower__contains=term) | Q(_project_lower__contains=term))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from anze.orders import counts, scenarios, synthetic, workflow
@@ -101,3 +102,74 @@ def test_the_order_type_filter_reads_its_tabs_from_the_counts(parties, online, o
     counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "orders_order" in q["sql"]]
     assert counting == []  # no count over the orders: the tabs come from orders_insurerordercounts
     assert "待出函" in html
+
+
+# --- the counts of each character and pair of the names (InsurerGramCounts) --------------------------------
+def gram_counted(user, gram: str, order_type: str | None = None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """What a full count of the insurer's orders containing ``gram`` gives."""
+    orders = orders_for(user=user).filter(Q(applicant_name__icontains=gram) | Q(project_name__icontains=gram))
+    if order_type:
+        orders = orders.filter(order_type=order_type)
+    return status_counts(orders)
+
+
+def gram_counts(insurer, gram: str, order_type: str | None = None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return counts.counts_with_gram(insurer.pk, gram, order_type)[0]
+
+
+GRAMS = ("蓬", "蓬壶", "茶厂", "壶镇", "厂", "a1", "A", "公司")
+
+
+def test_gram_counts_follow_the_workflow_and_name_changes(parties, online, offline):
+    quoted = online(S.AWAITING_CONFIRMATION, project_name="蓬壶镇茶厂")
+    online(S.ISSUED, project_name="蓬壶镇A1茶厂")
+    offline(project_name="湖头镇茶厂")
+    draft = workflow.order_apply(
+        actor=parties.applicant,
+        application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇草稿"),
+        submit=False,
+    )
+    for gram in GRAMS:
+        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
+    assert gram_counts(parties.insurer, "蓬壶")[S.ISSUED] == 1  # the draft does not count
+    workflow.order_reject_quote(order=quoted, actor=parties.applicant, reason="太贵")
+    workflow.order_submit(order=draft, actor=parties.applicant)
+    Order.objects.filter(pk=quoted.pk).update(
+        project_name="湖头镇果园"
+    )  # a name changed outside the workflow
+    for gram in (*GRAMS, "果园", "湖头"):
+        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
+        for order_type in ("online", "offline"):
+            assert gram_counts(parties.insurer, gram, order_type) == gram_counted(
+                parties.clerk, gram, order_type
+            )
+    assert gram_counts(parties.insurer, "蓬壶")[S.AWAITING_QUOTE] == 1
+    assert gram_counts(parties.insurer, "a1") == gram_counts(parties.insurer, "A1")  # any case
+    assert sum(gram_counts(parties.other_insurer, "蓬壶").values()) == 0  # each insurer apart
+
+
+def test_gram_counts_follow_bulk_writes_rollbacks_and_lost_triggers(parties, online):
+    synthetic.top_up([parties.insurer, parties.other_insurer], 300)
+    sample = orders_for(user=parties.clerk).values_list("applicant_name", flat=True).first()
+    grams = (sample[2:4], sample[2], sample[4:6], "公司")
+    for gram in grams:
+        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
+        assert gram_counts(parties.other_insurer, gram) == gram_counted(parties.other_clerk, gram), gram
+    Order.objects.filter(insurer=parties.insurer, status=S.ISSUED).delete()
+    order = online(project_name="蓬壶镇茶厂")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.order_quote(order=order, actor=parties.clerk, scheme=scenarios.scheme())
+        raise RuntimeError("the request failed after the transition")
+    counts.uninstall(connection)
+    online(S.ISSUED, project_name="蓬壶镇果园")  # written while the counts were not kept
+    _restore_triggers(None, using="default")  # what every `migrate` does: put back, recount
+    for gram in (*grams, "蓬壶", "果园"):
+        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
+    assert gram_counts(parties.insurer, "蓬壶")[S.ISSUED] == 1
+
+
+def test_gram_counts_come_with_the_insurers_counts_in_one_query(parties, online, django_assert_num_queries):
+    online(project_name="蓬壶镇茶厂")
+    with django_assert_num_queries(1):
+        matching, everything = counts.counts_with_gram(parties.insurer.pk, "蓬壶")
+    assert matching == gram_counted(parties.clerk, "蓬壶") and everything == counted(parties.clerk)

@@ -6,11 +6,12 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import Q
+from django.test import RequestFactory
 
 from anze.orders import scenarios, search, synthetic, workflow
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import Order
-from anze.orders.selectors import orders_for, search_orders
+from anze.orders.selectors import Scan, order_page, orders_for, search_orders
 
 pytestmark = pytest.mark.django_db
 # Each index test checks the index of the database it runs on: SQLite's FTS5 trigram table or PostgreSQL's
@@ -176,6 +177,65 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
         assert "order_grams" in plans[3]
 
 
+def short_term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[int]:  # type: ignore[no-untyped-def]
+    """Every page of a short name search, read through the grams index or row by row along the list's index."""
+    filters = {"name": term}
+    mine = orders_for(user=user)
+    qs = search_orders(mine, filters, insurer_id=user.organisation_id)
+    scan = Scan(search_orders(mine, filters, by_row=True), population=0 if by_row else 10**9)
+    if tab:
+        qs, scan.queryset = qs.filter(status=tab), scan.queryset.filter(status=tab)
+    total = qs.count()
+    ids = []
+    for number in range(1, total // 7 + 2):
+        request = RequestFactory().get("/", {"page": number, "size": 7})
+        ids += [order.pk for order in order_page(request, qs, total=total, sort=sort, scan=scan).rows]
+    return ids
+
+
+def test_a_short_term_reads_the_same_pages_row_by_row_as_from_the_grams(parties, online):
+    synthetic.top_up([parties.insurer, parties.other_insurer], 240)
+    online(project_name="ＡＢ车间A1号")  # full-width letters: lower-cased as the grams are, not as ASCII
+    sample = orders_for(user=parties.clerk).order_by("id").values_list("applicant_name", flat=True)[3]
+    for term in (sample[2:4], sample[4], "ａｂ", "Ab", "a1"):
+        for tab in ("", "issued"):
+            for sort in ("-submitted", "submitted"):
+                from_grams = short_term_pages(parties.clerk, term, tab, sort, by_row=False)
+                by_row = short_term_pages(parties.clerk, term, tab, sort, by_row=True)
+                assert by_row == from_grams, (term, tab, sort)
+                assert len(set(by_row)) == len(by_row)
+                if tab == "" and term != "Ab":
+                    assert by_row, term
+    assert short_term_pages(parties.clerk, "ａｂ", "", "-submitted", by_row=True) == [
+        order.pk for order in Order.objects.filter(project_name="ＡＢ车间A1号")
+    ]
+
+
+def test_a_short_term_read_row_by_row_walks_the_lists_index(parties):
+    synthetic.top_up([parties.insurer], 200)
+    mine = orders_for(user=parties.clerk)
+    listing = search.gram_in_names(mine, "晋江").order_by("-submitted_at", "-id").values("pk")[:10]
+    tab = search.gram_in_names(mine.filter(status="issued"), "晋江").order_by("-submitted_at", "-id")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if not SQLITE:
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET {setting} = off")
+    try:
+        plans = [explain(listing), explain(tab.values("pk")[:10])]
+    finally:
+        if not SQLITE:
+            with connection.cursor() as cursor:
+                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                    cursor.execute(f"RESET {setting}")
+    if SQLITE:
+        assert "USING INDEX order_insurer_time_idx" in plans[0] and "TEMP B-TREE" not in plans[0]
+        assert "USING INDEX order_insurer_status_idx" in plans[1] and "TEMP B-TREE" not in plans[1]
+    else:
+        assert "order_insurer_time_idx" in plans[0] and "Sort" not in plans[0]
+        assert "order_insurer_status_idx" in plans[1] and "Sort" not in plans[1]
+
+
 def test_it_sees_chinese_trigrams_where_it_has_them(parties):
     with connection.cursor() as cursor:
         if SQLITE:
@@ -186,8 +246,14 @@ def test_it_sees_chinese_trigrams_where_it_has_them(parties):
         names = {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT show_trgm('陈埭镇')")
         trigrams = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid IN "
+            "('order_applicant_trgm'::regclass, 'order_project_trgm'::regclass)"
+        )
+        statistics = {row[0] for row in cursor.fetchall()}
     assert {"order_applicant_trgm", "order_project_trgm"} <= names
     assert trigrams, "pg_trgm ignores Chinese: the database's LC_CTYPE must be UTF-8, not C"
+    assert statistics == {search.PG_NAME_STATISTICS}  # the planner's estimate of a LIKE's matches
 
 
 def explain(queryset) -> str:  # type: ignore[no-untyped-def]

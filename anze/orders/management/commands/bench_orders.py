@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from anze.accounts import demo as accounts_demo
 from anze.accounts.models import Organisation, User
 from anze.basedata import demo as basedata_demo
+from anze.core.runtime import freeze_startup_objects
 from anze.core.sides import Side
 from anze.orders import selectors, synthetic
 from anze.orders.models import Order, OrderStatus
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(admin)
         scenarios = self._scenarios(admin.organisation)
+        freeze_startup_objects()  # as config/wsgi.py does in the server
         self.stdout.write(
             f"\n{connection.vendor}，合成订单 {synthetic.existing():,} 个"
             f"（{len(insurers)} 家保险公司，本公司 {synthetic.existing([admin.organisation]):,} 个），"
@@ -115,6 +117,7 @@ class Command(BaseCommand):
         word = sample["applicant_name"][2:6]  # "泉州" + town + word + …: a town and a word, 4 characters
         word_rows = mine.filter(applicant_name__contains=word).count() + 1
         town = sample["applicant_name"][2:4]
+        town_rows = mine.filter(applicant_name__contains=town).count() + 1
         return [
             Scenario("列表 第1页", ""),
             Scenario("列表 最后一页（深翻页）", f"page={max(1, total // 10)}"),
@@ -123,7 +126,14 @@ class Command(BaseCommand):
             Scenario("状态页签 已出函 深翻页", f"tab=issued&page={max(1, issued // 10)}"),
             Scenario(f"搜索“{word}” 第1页", f"name={word}"),
             Scenario(f"搜索“{word}” 最后一页", f"name={word}&page={max(1, word_rows // 10)}"),
+            # A common longer term ("泉州" and a town): thousands of matches, each counted per state.
+            Scenario(f"搜索常见4字“{sample['applicant_name'][:4]}”", f"name={sample['applicant_name'][:4]}"),
             Scenario(f"搜索2字“{town}” 第1页", f"name={town}"),
+            Scenario(f"搜索2字“{town}” 已出函 第1页", f"name={town}&tab=issued"),
+            # The middle page is the deepest either end reaches; past a few dozen pages reading every match
+            # from the grams index and sorting them is cheaper than walking the list (selectors.order_page).
+            Scenario(f"搜索2字“{town}” 中间页", f"name={town}&page={max(1, town_rows // 20)}"),
+            Scenario(f"搜索1字“{town[0]}” 第1页", f"name={town[0]}"),
             Scenario("搜索 联系电话", f"contact_phone={sample['contact_phone']}"),
             Scenario("搜索 订单类型 线下", "order_type=offline"),
         ]
