@@ -310,11 +310,13 @@ class NameLower(Func):
         return self.as_sql(compiler, connection, function="anze_lower", **extra)
 
 
-def gram_in_names(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type-arg]
-    """Orders whose names contain the gram ``term`` (``is_gram``), tested row by row: exactly the orders the
-    grams index gives for it, for reading a page along an ordered index when matches are common — the first
-    page of a pair in one order in 40 reads ~400 rows, where the index gives all of its thousands of matches
-    to sort (see ``selectors.order_page``)."""
+def names_contain(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type-arg]
+    """Orders whose names contain ``term``, tested row by row on the names lower-cased (no index can serve it):
+    for reading a page along the list's ordered index when the matches are common — the first page of a
+    term in one order in 40 reads ~400 rows, where ``name_matches`` gives all of its thousands of matches to
+    sort (see ``selectors.Scan``). For a gram exactly the orders the grams give; for a longer term those the
+    trigram index gives, but for letters whose case the trigram index folds otherwise (none in Chinese, Latin
+    or digits)."""
     term = term.strip().lower()
     return queryset.alias(
         _applicant_lower=NameLower("applicant_name"), _project_lower=NameLower("project_name")

@@ -10,11 +10,13 @@ The insurer's 订单管理 list is built to stay fast at a million orders (PERFO
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -26,7 +28,7 @@ from anze.documents.models import Document
 
 from . import counts as insurer_counts
 from . import search
-from .models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
+from .models import INSURER_STATUSES, InsurerOrderCounts, Order, OrderEvent, OrderStatus, OrderType
 
 # The list's orderings (``sort=`` in the query string); both are an index read forwards or backwards.
 SORTS: dict[str, tuple[str, str]] = {
@@ -92,14 +94,14 @@ def search_orders(
 ) -> QuerySet[Order]:
     """The search form's filters (not the status tab): 申请编号, 投保人/项目名称, 信用代码, 联系电话, 订单类型 and
     申请时间. Numbers match exactly when complete, else by prefix; names by substring (``insurer_id``: the
-    insurer whose orders ``qs`` holds, see ``search.name_matches``; ``by_row``: a 1–2 character name tested
-    on each row read, see ``search.gram_in_names``)."""
+    insurer whose orders ``qs`` holds, see ``search.name_matches``; ``by_row``: the name tested on each row
+    read instead, see ``search.names_contain``)."""
     application_no = (filters.get("application_no") or "").strip()
     if application_no:
         qs = _exact_or_prefix(qs, "application_no", application_no, 18)
     name = (filters.get("name") or "").strip()
-    if name and by_row and search.is_gram(name):
-        qs = search.gram_in_names(qs, name)
+    if name and by_row:
+        qs = search.names_contain(qs, name)
     elif name:
         qs = search.name_matches(qs, name, insurer_id=insurer_id)
     credit_code = (filters.get("credit_code") or "").strip().upper()
@@ -188,9 +190,12 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     name = (filters.get("name") or "").strip()
     searching = [field for field in SEARCH_FIELDS if field != "order_type" and filters.get(field)]
     scan = None
-    if searching == ["name"] and search.is_gram(name):  # a character or a pair, alone: its gram's counts
-        counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
-        population = everything[tab] if tab else sum(everything.values())
+    if searching == ["name"]:  # the name alone: the matches can also be read row by row along the list
+        if search.is_gram(name):  # a character or a pair: its counts are kept, like the insurer's
+            counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
+            population = everything[tab] if tab else sum(everything.values())
+        else:
+            counts, population = _counts_and_population(qs, insurer_id, order_type, tab)
         scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
     elif searching:
         counts = status_counts(qs, grouped=order_type is None)
@@ -203,6 +208,24 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     total = counts[tab] if tab else sum(counts.values())
     page = order_page(request, qs, total=total, sort=str(sort), scan=scan)
     return OrderList(page=page, counts=counts, tab=tab, sort=str(sort))
+
+
+def _counts_and_population(
+    qs: QuerySet[Order], insurer_id: int, order_type: str | None, tab: str
+) -> tuple[dict[str, int], int]:
+    """``status_counts`` of ``qs``, and how many orders the tab holds unfiltered (the ``Scan``'s population,
+    from the trigger-kept counts), in one query: the population as a scalar subquery, evaluated once."""
+    kept = InsurerOrderCounts.objects.filter(insurer_id=insurer_id)
+    if order_type is not None:
+        kept = kept.filter(order_type=order_type)
+    held = F(tab) if tab else reduce(operator.add, (F(state) for state in INSURER_STATUSES))
+    population = kept.values("insurer_id").annotate(n=Sum(held)).values("n")
+    row = qs.aggregate(
+        **{state: Count("pk", filter=Q(status=state)) for state in INSURER_STATUSES},
+        # (an aggregate of the one value: ``aggregate`` takes aggregates only)
+        population=Max(Subquery(population)),
+    )
+    return {state: row[state] for state in INSURER_STATUSES}, row["population"] or 0
 
 
 def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Order]:

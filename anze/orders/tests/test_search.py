@@ -177,8 +177,8 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
         assert "order_grams" in plans[3]
 
 
-def short_term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[int]:  # type: ignore[no-untyped-def]
-    """Every page of a short name search, read through the grams index or row by row along the list's index."""
+def term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[int]:  # type: ignore[no-untyped-def]
+    """Every page of a name search, read from its index (grams or trigrams) or row by row along the list's."""
     filters = {"name": term}
     mine = orders_for(user=user)
     qs = search_orders(mine, filters, insurer_id=user.organisation_id)
@@ -187,26 +187,27 @@ def short_term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> l
         qs, scan.queryset = qs.filter(status=tab), scan.queryset.filter(status=tab)
     total = qs.count()
     ids = []
-    for number in range(1, total // 7 + 2):
-        request = RequestFactory().get("/", {"page": number, "size": 7})
+    for number in range(1, -(-total // 10) + 1):  # (10 a page: the smallest size the list offers)
+        request = RequestFactory().get("/", {"page": number, "size": 10})
         ids += [order.pk for order in order_page(request, qs, total=total, sort=sort, scan=scan).rows]
+    assert len(ids) == total
     return ids
 
 
-def test_a_short_term_reads_the_same_pages_row_by_row_as_from_the_grams(parties, online):
+def test_a_name_search_reads_the_same_pages_row_by_row_as_from_its_index(parties, online):
     synthetic.top_up([parties.insurer, parties.other_insurer], 240)
     online(project_name="ＡＢ车间A1号")  # full-width letters: lower-cased as the grams are, not as ASCII
     sample = orders_for(user=parties.clerk).order_by("id").values_list("applicant_name", flat=True)[3]
-    for term in (sample[2:4], sample[4], "ａｂ", "Ab", "a1"):
+    for term in (sample[2:4], sample[4], "ａｂ", "Ab", "a1", sample[2:6], "ａｂ车间", "有限公司"):
         for tab in ("", "issued"):
             for sort in ("-submitted", "submitted"):
-                from_grams = short_term_pages(parties.clerk, term, tab, sort, by_row=False)
-                by_row = short_term_pages(parties.clerk, term, tab, sort, by_row=True)
+                from_grams = term_pages(parties.clerk, term, tab, sort, by_row=False)
+                by_row = term_pages(parties.clerk, term, tab, sort, by_row=True)
                 assert by_row == from_grams, (term, tab, sort)
                 assert len(set(by_row)) == len(by_row)
                 if tab == "" and term != "Ab":
                     assert by_row, term
-    assert short_term_pages(parties.clerk, "ａｂ", "", "-submitted", by_row=True) == [
+    assert term_pages(parties.clerk, "ａｂ", "", "-submitted", by_row=True) == [
         order.pk for order in Order.objects.filter(project_name="ＡＢ车间A1号")
     ]
 
@@ -214,8 +215,8 @@ def test_a_short_term_reads_the_same_pages_row_by_row_as_from_the_grams(parties,
 def test_a_short_term_read_row_by_row_walks_the_lists_index(parties):
     synthetic.top_up([parties.insurer], 200)
     mine = orders_for(user=parties.clerk)
-    listing = search.gram_in_names(mine, "晋江").order_by("-submitted_at", "-id").values("pk")[:10]
-    tab = search.gram_in_names(mine.filter(status="issued"), "晋江").order_by("-submitted_at", "-id")
+    listing = search.names_contain(mine, "晋江").order_by("-submitted_at", "-id").values("pk")[:10]
+    tab = search.names_contain(mine.filter(status="issued"), "晋江").order_by("-submitted_at", "-id")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         if not SQLITE:

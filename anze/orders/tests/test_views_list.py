@@ -6,10 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
+from django.test import RequestFactory
 from django.utils import timezone
 
-from anze.orders import scenarios, synthetic, workflow
+from anze.orders import scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
+from anze.orders.selectors import orders_for
 from anze.orders.tests.support import LIST, html
 
 S = OrderStatus
@@ -266,6 +269,22 @@ def test_it_runs_a_constant_number_of_queries(parties, clerk, django_assert_max_
     with django_assert_max_num_queries(6):
         response = clerk.get(f"{LIST}?size={size}&{query}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("term", ["泉州", "泉", "泉州晋江", "有限公司"])
+@pytest.mark.parametrize("tab", ["", "issued"])
+def test_a_name_search_counts_exactly_and_lists_the_tabs_orders_newest_first(parties, clerk, term, tab):
+    """A name alone: counts from the per-gram counts (1–2 characters) or one count of the matches with the
+    tab's population, and a page read from the index or row by row (selectors.Scan) — the same list."""
+    synthetic.top_up([parties.insurer, parties.other_insurer], 150)
+    mine = orders_for(user=parties.clerk)
+    matching = mine.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
+    request = RequestFactory().get(LIST, {"name": term, "tab": tab, "size": 50})
+    request.user = parties.clerk
+    listing = selectors.insurer_order_list(request, filters={"name": term, "tab": tab})
+    assert listing.counts == selectors.status_counts(matching)
+    expected = (matching.filter(status=tab) if tab else matching).order_by("-submitted_at", "-id")
+    assert [order.pk for order in listing.page.rows] == list(expected.values_list("pk", flat=True)[:50])
 
 
 def test_it_refreshes_only_the_list_region_for_htmx(online, clerk):
