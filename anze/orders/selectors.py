@@ -3,9 +3,12 @@
 The insurer's 订单管理 list is built to stay fast at a million orders (PERFORMANCE-NOTES.md):
 - every filter is answered by an index that starts with the insurer (see ``Order.Meta.indexes``), the name
   search by a trigram index (``search.py``);
-- the counts of all status tabs come from one row kept by triggers (``counts.py``), or under a search from
-  one grouped COUNT of the filtered orders; they also give the list's total;
-- a page first finds its ids on the covering index (``order_page``), then reads those rows only.
+- the counts of all status tabs come from one row kept by triggers (``counts.py``) — for a 1–2 character
+  name, the row of that character or pair — or under another search from one COUNT of the filtered orders;
+  they also give the list's total;
+- a page first finds its ids on the covering index (``order_page``), then reads those rows only; under a name
+  search, knowing the exact number of matches, it either sorts the matches from the name's index or tests
+  rows in list order, whichever reads fewer rows (``Scan``).
 """
 
 from __future__ import annotations
