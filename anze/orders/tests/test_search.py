@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -133,13 +136,7 @@ def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
 
 def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
     synthetic.top_up([parties.insurer], 200)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        if not SQLITE:
-            # A 200-row table would be scanned and sorted otherwise: ask whether the indexes CAN serve it.
-            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-                cursor.execute(f"SET {setting} = off")
-    try:
+    with indexes_preferred():
         listing = orders_for(user=parties.clerk).order_by("-submitted_at", "-id").values("pk")[100:110]
         tab = (
             orders_for(user=parties.clerk)
@@ -160,11 +157,6 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
             with connection.cursor() as cursor:
                 cursor.execute("SET enable_indexscan = off")
         plans.append(explain(short))
-    finally:
-        if not SQLITE:
-            with connection.cursor() as cursor:
-                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_indexscan"):
-                    cursor.execute(f"RESET {setting}")
     if SQLITE:
         assert "USING COVERING INDEX order_insurer_time_idx" in plans[0] and "TEMP B-TREE" not in plans[0]
         assert "USING COVERING INDEX order_insurer_status_idx" in plans[1]
@@ -217,18 +209,8 @@ def test_a_short_term_read_row_by_row_walks_the_lists_index(parties):
     mine = orders_for(user=parties.clerk)
     listing = search.names_contain(mine, "晋江").order_by("-submitted_at", "-id").values("pk")[:10]
     tab = search.names_contain(mine.filter(status="issued"), "晋江").order_by("-submitted_at", "-id")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        if not SQLITE:
-            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-                cursor.execute(f"SET {setting} = off")
-    try:
+    with indexes_preferred():
         plans = [explain(listing), explain(tab.values("pk")[:10])]
-    finally:
-        if not SQLITE:
-            with connection.cursor() as cursor:
-                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-                    cursor.execute(f"RESET {setting}")
     if SQLITE:
         assert "USING INDEX order_insurer_time_idx" in plans[0] and "TEMP B-TREE" not in plans[0]
         assert "USING INDEX order_insurer_status_idx" in plans[1] and "TEMP B-TREE" not in plans[1]
@@ -255,6 +237,24 @@ def test_it_sees_chinese_trigrams_where_it_has_them(parties):
     assert {"order_applicant_trgm", "order_project_trgm"} <= names
     assert trigrams, "pg_trgm ignores Chinese: the database's LC_CTYPE must be UTF-8, not C"
     assert statistics == {search.PG_NAME_STATISTICS}  # the planner's estimate of a LIKE's matches
+
+
+@contextmanager
+def indexes_preferred() -> Iterator[None]:
+    """Fresh statistics; on PostgreSQL, a table of a few hundred rows would be scanned and sorted: ask
+    whether the indexes CAN serve the query (a test may turn more off; all is reset after)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if not SQLITE:
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET {setting} = off")
+    try:
+        yield
+    finally:
+        if not SQLITE:
+            with connection.cursor() as cursor:
+                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_indexscan"):
+                    cursor.execute(f"RESET {setting}")
 
 
 def explain(queryset) -> str:  # type: ignore[no-untyped-def]
