@@ -21,11 +21,13 @@ puts back triggers that a table rebuild on SQLite dropped, recounting from the o
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
+from functools import reduce
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Value
+from django.db.models import F, QuerySet, Sum, Value
 
 from . import search
 from .models import INSURER_STATUSES, InsurerGramCounts, InsurerOrderCounts, OrderStatus
@@ -190,6 +192,16 @@ def counts_of(insurer_id: int, order_type: str | None = None) -> dict[str, int]:
     if order_type is not None:
         rows = rows.filter(order_type=order_type)
     return _totals(rows.values(*STATES))
+
+
+def held(insurer_id: int, order_type: str | None, state: str) -> QuerySet[Any]:
+    """How many of the insurer's orders (of one type, or of both) are in ``state`` (in any state when empty),
+    as a one-value query to embed as a subquery."""
+    rows = InsurerOrderCounts.objects.filter(insurer_id=insurer_id)
+    if order_type is not None:
+        rows = rows.filter(order_type=order_type)
+    number = F(state) if state else reduce(operator.add, (F(each) for each in STATES))
+    return rows.values("insurer_id").annotate(n=Sum(number)).values("n")
 
 
 def counts_with_gram(

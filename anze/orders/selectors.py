@@ -13,13 +13,11 @@ The insurer's 订单管理 list is built to stay fast at a million orders (PERFO
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -31,7 +29,7 @@ from anze.documents.models import Document
 
 from . import counts as insurer_counts
 from . import search
-from .models import INSURER_STATUSES, InsurerOrderCounts, Order, OrderEvent, OrderStatus, OrderType
+from .models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
 
 # The list's orderings (``sort=`` in the query string); both are an index read forwards or backwards.
 SORTS: dict[str, tuple[str, str]] = {
@@ -218,15 +216,10 @@ def _counts_and_population(
 ) -> tuple[dict[str, int], int]:
     """``status_counts`` of ``qs``, and how many orders the tab holds unfiltered (the ``Scan``'s population,
     from the trigger-kept counts), in one query: the population as a scalar subquery, evaluated once."""
-    kept = InsurerOrderCounts.objects.filter(insurer_id=insurer_id)
-    if order_type is not None:
-        kept = kept.filter(order_type=order_type)
-    held = F(tab) if tab else reduce(operator.add, (F(state) for state in INSURER_STATUSES))
-    population = kept.values("insurer_id").annotate(n=Sum(held)).values("n")
     row = qs.aggregate(
         **{state: Count("pk", filter=Q(status=state)) for state in INSURER_STATUSES},
         # (an aggregate of the one value: ``aggregate`` takes aggregates only)
-        population=Max(Subquery(population)),
+        population=Max(Subquery(insurer_counts.held(insurer_id, order_type, tab))),
     )
     return {state: row[state] for state in INSURER_STATUSES}, row["population"] or 0
 
