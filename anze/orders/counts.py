@@ -30,7 +30,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, QuerySet, Sum, Value
 
 from . import search
-from .models import INSURER_STATUSES, InsurerGramCounts, InsurerOrderCounts, OrderStatus
+from .models import INSURER_STATUSES, InsurerGramCounts, InsurerOrderCounts, OrderStatus, StateCounts
 
 TABLE = InsurerOrderCounts._meta.db_table
 GRAMS = InsurerGramCounts._meta.db_table
@@ -188,18 +188,13 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
 def counts_of(insurer_id: int, order_type: str | None = None) -> dict[str, int]:
     """{state: number of the insurer's submitted orders in it} (of one order type, or of both), every insurer
     state present."""
-    rows = InsurerOrderCounts.objects.filter(insurer_id=insurer_id)
-    if order_type is not None:
-        rows = rows.filter(order_type=order_type)
-    return _totals(rows.values(*STATES))
+    return _totals(_rows(InsurerOrderCounts, insurer_id, order_type).values(*STATES))
 
 
 def held(insurer_id: int, order_type: str | None, state: str) -> QuerySet[Any]:
     """How many of the insurer's orders (of one type, or of both) are in ``state`` (in any state when empty),
     as a one-value query to embed as a subquery."""
-    rows = InsurerOrderCounts.objects.filter(insurer_id=insurer_id)
-    if order_type is not None:
-        rows = rows.filter(order_type=order_type)
+    rows = _rows(InsurerOrderCounts, insurer_id, order_type)
     number = F(state) if state else reduce(operator.add, (F(each) for each in STATES))
     return rows.values("insurer_id").annotate(n=Sum(number)).values("n")
 
@@ -209,13 +204,8 @@ def counts_with_gram(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """``counts_of`` the orders whose names contain ``gram`` (``search.is_gram``, any case), and ``counts_of``
     all the insurer's orders, in one query."""
-    matching = InsurerGramCounts.objects.filter(insurer_id=insurer_id, gram=gram.lower())
-    everything = InsurerOrderCounts.objects.filter(insurer_id=insurer_id)
-    if order_type is not None:
-        matching, everything = (
-            matching.filter(order_type=order_type),
-            everything.filter(order_type=order_type),
-        )
+    matching = _rows(InsurerGramCounts, insurer_id, order_type).filter(gram=gram.lower())
+    everything = _rows(InsurerOrderCounts, insurer_id, order_type)
     rows = list(
         matching.annotate(gram_row=Value(True))
         .values("gram_row", *STATES)
@@ -224,6 +214,12 @@ def counts_with_gram(
     return _totals([row for row in rows if row["gram_row"]]), _totals(
         [row for row in rows if not row["gram_row"]]
     )
+
+
+def _rows(model: type[StateCounts], insurer_id: int, order_type: str | None) -> QuerySet[Any]:
+    """The insurer's rows of a counts table: of one order type, or of both (to be summed)."""
+    rows = model.objects.filter(insurer_id=insurer_id)  # type: ignore[attr-defined]
+    return rows if order_type is None else rows.filter(order_type=order_type)
 
 
 def _totals(rows: Iterable[dict[str, Any]]) -> dict[str, int]:

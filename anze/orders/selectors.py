@@ -129,8 +129,13 @@ def status_counts(qs: QuerySet[Order], *, grouped: bool = True) -> dict[str, int
         rows = qs.order_by().values_list("status").annotate(n=Count("pk"))
         counts.update({status: n for status, n in rows if status in counts})
     else:
-        counts.update(qs.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in counts}))
+        counts.update(qs.aggregate(**_count_each_state()))
     return counts
+
+
+def _count_each_state() -> dict[str, Count]:
+    """``COUNT(CASE …)`` of each insurer state, for one ``aggregate`` row (see ``status_counts``)."""
+    return {state: Count("pk", filter=Q(status=state)) for state in INSURER_STATUSES}
 
 
 @dataclass
@@ -217,7 +222,7 @@ def _counts_and_population(
     """``status_counts`` of ``qs``, and how many orders the tab holds unfiltered (the ``Scan``'s population,
     from the trigger-kept counts), in one query: the population as a scalar subquery, evaluated once."""
     row = qs.aggregate(
-        **{state: Count("pk", filter=Q(status=state)) for state in INSURER_STATUSES},
+        **_count_each_state(),
         # (an aggregate of the one value: ``aggregate`` takes aggregates only)
         population=Max(Subquery(insurer_counts.held(insurer_id, order_type, tab))),
     )
