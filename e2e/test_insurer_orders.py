@@ -124,6 +124,8 @@ def test_the_clerk_takes_an_order_to_已出函_and_backfills_an_offline_one(
     page.locator("#anze-modal-content button[type=submit].btn-primary").click()
     injury_row = page.locator(".form-row", has=page.locator("input[name=per_person_injury_limit]"))
     expect(injury_row.locator(".invalid-feedback")).to_contain_text("每人伤亡责任限额不得低于400,000.00元")
+    # The field in error takes the focus (not the first field of the form), and typing there stays there.
+    expect(page.locator("#anze-modal-content input[name=per_person_injury_limit]")).to_be_focused()
     screenshot("02-quote-dialog")
     expect(page.locator("input[name=premium]")).to_have_value("26000")  # what was typed stays
     page.fill("input[name=per_person_injury_limit]", "500000")

@@ -47,8 +47,15 @@
     if (target && target.id === "anze-modal-content") {
       var m = getModal();
       if (!modalEl.classList.contains("show")) m.show();
-      var first = target.querySelector("[autofocus], .is-invalid, input:not([type=hidden]):not([disabled]), select, textarea");
-      if (first) setTimeout(function () { first.focus(); }, 150);
+      // The first field in error, else the one marked autofocus, else the first field; after the dialog's
+      // fade-in and htmx's settling (which puts the new classes, .is-invalid among them, on), and not if the
+      // user has already gone to a field of it (focus taken from under typing moves what is typed elsewhere).
+      setTimeout(function () {
+        if (target.contains(document.activeElement)) return;
+        var first = target.querySelector(".is-invalid") || target.querySelector("[autofocus]") ||
+          target.querySelector("input:not([type=hidden]):not([disabled]), select, textarea");
+        if (first) first.focus();
+      }, 150);
     }
   });
 
