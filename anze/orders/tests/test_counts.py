@@ -60,6 +60,16 @@ def test_it_follows_bulk_inserts_and_deletes(parties):
     assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
 
 
+def test_a_bulk_load_is_counted_afresh_and_the_triggers_come_back(parties, online):
+    synthetic.top_up([parties.insurer, parties.other_insurer], 300, recount=True)
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
+    assert gram_counts(parties.insurer, "公司") == gram_counted(parties.clerk, "公司")
+    online(project_name="蓬壶镇茶厂")  # kept by the triggers again
+    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    assert gram_counts(parties.insurer, "蓬壶") == gram_counted(parties.clerk, "蓬壶")
+
+
 def test_it_rolls_back_with_the_transition(parties, online):
     order = online()
     before = counts.counts_of(parties.insurer.pk)

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             if done % 50_000 == 0 or done == missing:
                 self.stdout.write(f"  已生成 {done:,}/{missing:,}（{time.perf_counter() - started:.0f} 秒）")
 
-        created = synthetic.top_up(insurers, total, progress=progress)
+        created = synthetic.top_up(insurers, total, progress=progress, recount=True)
         if created:
             self.stdout.write(f"生成 {created:,} 个合成订单，用时 {time.perf_counter() - started:.1f} 秒")
 
