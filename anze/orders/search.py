@@ -7,12 +7,16 @@
 - PostgreSQL: ``pg_trgm`` GIN indexes on ``UPPER(column)``, the expression Django's ``icontains`` compares, so
   the ordinary ``icontains`` lookup is index-backed.
 - A trigram index cannot answer a query shorter than 3 characters (FTS5 trigram even returns no row for one,
-  wrongly). Those go to an index of the names' single characters and character pairs ("grams") with a token of
-  the order's insurer: on SQLite a contentless FTS5 table fed by the triggers through the SQL function
-  ``anze_grams`` (registered on every connection, see ``register_functions``); on PostgreSQL a GIN index over
-  the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, "蓬壶" scanned all 333,000 orders
-  of an insurer (~1 s at 1M orders). A 1–2 character query with punctuation or spaces, or one over an
-  enterprise's own orders, is answered by ``LIKE`` within what the caller has narrowed.
+  wrongly). Those go to an index of the names' single characters, character pairs and trigrams ("grams") with
+  a token of the order's insurer: on SQLite a contentless FTS5 table fed by the triggers through the SQL
+  function ``anze_grams`` (registered on every connection, see ``register_functions``); on PostgreSQL a GIN
+  index over the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, "蓬壶" scanned all
+  333,000 orders of an insurer (~1 s at 1M orders). A 1–2 character query with punctuation or spaces, or one
+  over an enterprise's own orders, is answered by ``LIKE`` within what the caller has narrowed.
+- The insurer's search for a longer term reads the same grams: the orders holding each of the term's trigrams
+  under the insurer's token, each then tested for the term itself. The trigram index gives the matches of
+  every insurer: "泉州蓬壶" is in 25,000 orders at 1M, 8,300 of them one insurer's, and counting the insurer's
+  per state looked each of the 25,000 up (45–50 ms).
 
 ``install`` is run by migration 0002 and again after every ``migrate`` (apps.py): on SQLite, a later
 migration that rebuilds the orders table (Django copies it into a new one for most ALTERs) drops its
@@ -46,20 +50,31 @@ def is_gram(term: str) -> bool:
 def name_grams(applicant_name: str | None, project_name: str | None) -> set[str]:
     """The distinct single characters and character pairs of the two names, lower-cased (pairs across a space
     or punctuation are useless: such a term never reaches the grams, see ``is_gram``)."""
+    return _substrings((applicant_name, project_name), (1, 2))
+
+
+def term_trigrams(term: str) -> list[str]:
+    """The lower-cased trigrams of letters and digits in ``term`` (those the grams index holds): every order
+    whose names contain ``term`` holds each of them. Empty for a term with none (``"(A)"``, ``"陈 埭"``)."""
+    return sorted(_substrings((term.strip(),), (TRIGRAM,)))
+
+
+def _substrings(names: tuple[str | None, ...], lengths: tuple[int, ...]) -> set[str]:
+    """The distinct lower-cased substrings of ``names`` of each of ``lengths``, letters and digits only."""
     found: set[str] = set()
-    for name in (applicant_name, project_name):
+    for name in names:
         text = (name or "").lower()
-        found.update(ch for ch in text if ch.isalnum())
-        found.update(text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum())
+        for n in lengths:
+            found.update(text[i : i + n] for i in range(len(text) - n + 1) if text[i : i + n].isalnum())
     return found
 
 
 def grams(applicant_name: str | None, project_name: str | None, insurer_id: int | None) -> str:
-    """What the short-query index holds for an order: its ``name_grams``, space-separated, and the insurer's
-    token. A query for a pair asks for the pair *and* the insurer's token, so it reads only that insurer's
-    matches: a common pair such as a town's name is in thousands of orders of every insurer, and each match
-    costs a row lookup."""
-    found = name_grams(applicant_name, project_name)
+    """What the grams index holds for an order: its ``name_grams``, its names' trigrams (``term_trigrams``),
+    space-separated, and the insurer's token. A query asks for the term's grams *and* the insurer's token, so it
+    reads only that insurer's matches: a common term such as a town's name is in thousands of orders of every
+    insurer, and each match costs a row lookup (25,000 for "泉州蓬壶" in all, 8,300 of them one insurer's)."""
+    found = _substrings((applicant_name, project_name), (1, 2, TRIGRAM))
     if insurer_id is not None:
         found.add(insurer_token(insurer_id))
     return " ".join(sorted(found))
@@ -133,18 +148,26 @@ _SQLITE_GRAM_TRIGGERS: dict[str, str] = {
             INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, {_grams_sql("new")});
         END""",
 }
-_PG_GRAMS_FUNCTIONS = (
-    """
-CREATE OR REPLACE FUNCTION anze_name_grams(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+
+
+def _pg_substrings(longest: int) -> str:
+    """SQL of the distinct lower-cased substrings of $1 and $2 of 1 to ``longest`` characters (``_substrings``
+    without its test for letters and digits: a superset of what a query asks for)."""
+    return f"""
+    SELECT coalesce(array_agg(DISTINCT g), '{{}}') FROM (
         SELECT lower(substr(t, i, n)) AS g
-        FROM unnest(ARRAY[$1, $2]) AS t, generate_series(1, 2) AS n, generate_series(1, length(t) - n + 1) AS i
-    ) AS grams
-$$""",
-    """
-CREATE OR REPLACE FUNCTION anze_grams(text, text, bigint) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT array_append(anze_name_grams($1, $2), 'ins' || $3::text) $$""",
+        FROM unnest(ARRAY[$1, $2]) AS t, generate_series(1, {longest}) AS n,
+            generate_series(1, length(t) - n + 1) AS i
+    ) AS grams"""
+
+
+# ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: the
+# expression of the grams index, with the trigrams and the insurer's token.
+_PG_GRAMS_FUNCTIONS = (
+    "CREATE OR REPLACE FUNCTION anze_name_grams(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    f"AS $${_pg_substrings(2)} $$",
+    "CREATE OR REPLACE FUNCTION anze_grams(text, text, bigint) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    f"AS $$ SELECT array_append(({_pg_substrings(TRIGRAM)}), 'ins' || $3::text) $$",
 )
 _PG_GRAMS_EXPRESSION = "anze_grams(applicant_name, project_name, insurer_id)"
 _PG_INDEXES: dict[str, str] = {
@@ -242,16 +265,29 @@ def _install_sqlite_index(
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
+    uninstall_grams(connection)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for name in (*_SQLITE_TRIGGERS, *_SQLITE_GRAM_TRIGGERS):
+            for name in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-            cursor.execute(f"DROP TABLE IF EXISTS {GRAMS_TABLE}")
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for name in _PG_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def uninstall_grams(connection: BaseDatabaseWrapper) -> None:
+    """Drop the grams index and what feeds it; ``install`` builds it again from the orders, with what the code
+    now puts in it (migration 0006 added the trigrams: a contentless index must be given back, token for
+    token, what it holds to forget a row, so it cannot be changed in place)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in _SQLITE_GRAM_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {GRAMS_TABLE}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {GRAMS_TABLE}")
             # (``anze_name_grams`` stays: the counts' trigger calls it too, see counts.py.)
             cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text, text, bigint)")
 
@@ -265,38 +301,41 @@ def _fts_phrase(term: str) -> str:
 def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None) -> QuerySet:  # type: ignore[type-arg]
     """Orders whose 投保人 or 项目名称 contains ``term`` (case-insensitive for Latin letters).
 
-    ``insurer_id``: the insurer whose orders ``queryset`` holds, for a 1–2 character term to be read from the
-    grams under that insurer. Without it (an enterprise's own few orders), such a term is a ``LIKE`` over
+    ``insurer_id``: the insurer whose orders ``queryset`` holds, for the term to be read from the grams under
+    that insurer: a 1–2 character term exactly, a longer one as the orders holding each of its trigrams, then
+    tested on each row (``names_contain``). Without it (an enterprise's own few orders, the regulator's
+    region), a longer term is read from the trigram index of all orders, a shorter one is a ``LIKE`` over
     ``queryset``."""
     term = term.strip()
     if not term:
         return queryset
-    connection = connections[queryset.db]
-    if connection.vendor == "sqlite" and len(term) >= TRIGRAM:
+    if insurer_id is not None and (is_gram(term) or term_trigrams(term)):
+        tokens = [term.lower()] if is_gram(term) else term_trigrams(term)
+        matches = _holding_grams(queryset, tokens, insurer_id)
+        return matches if is_gram(term) else names_contain(matches, term)
+    if connections[queryset.db].vendor == "sqlite" and len(term) >= TRIGRAM:
         return queryset.filter(
             pk__in=RawSQL(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
                 [_fts_phrase(term)],
             )
         )
-    if is_gram(term) and insurer_id is not None:
-        if connection.vendor == "sqlite":
-            return queryset.filter(
-                pk__in=RawSQL(
-                    f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s",
-                    [f"{_fts_phrase(term.lower())} {insurer_token(insurer_id)}"],
-                )
-            )
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
-
-            grams_of = Grams(
-                "applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField())
-            )
-            return queryset.alias(name_grams=grams_of).filter(
-                name_grams__contains=[term.lower(), insurer_token(insurer_id)]
-            )
     return queryset.filter(Q(applicant_name__icontains=term) | Q(project_name__icontains=term))
+
+
+def _holding_grams(queryset: QuerySet, tokens: list[str], insurer_id: int) -> QuerySet:  # type: ignore[type-arg]
+    """The orders of ``queryset`` whose grams hold every one of ``tokens`` under the insurer's token."""
+    if connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
+
+        grams_of = Grams("applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField()))
+        return queryset.alias(name_grams=grams_of).filter(
+            name_grams__contains=[*tokens, insurer_token(insurer_id)]
+        )
+    query = " ".join([*(_fts_phrase(token) for token in tokens), insurer_token(insurer_id)])
+    return queryset.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
+    )
 
 
 class NameLower(Func):

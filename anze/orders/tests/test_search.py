@@ -72,6 +72,7 @@ def test_it_puts_back_triggers_a_table_rebuild_dropped(parties, online):
     if SQLITE:
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER order_fts_ai")
+            cursor.execute("DROP TRIGGER order_grams_ai")
     online(project_name="触发器丢失期间的订单")
     assert found(parties.clerk, "触发器丢失") == (set() if SQLITE else {"触发器丢失期间的订单"})
     _restore_triggers(apps.get_app_config("orders"), using="default")
@@ -80,21 +81,50 @@ def test_it_puts_back_triggers_a_table_rebuild_dropped(parties, online):
     assert found(parties.clerk, "触发器恢复") == {"触发器恢复之后的订单"}
 
 
+def test_the_grams_index_is_built_again_from_the_orders(parties, offline):
+    """Migration 0006 drops the grams index and builds it again, with the trigrams, from the orders."""
+    offline(applicant_name="南安市官桥镇石材有限公司", project_name="官桥石材厂")
+    if not SQLITE:  # (as in a migration: no foreign key left to check before the index is built)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    search.uninstall_grams(connection)
+    search.install(connection)
+    assert found(parties.clerk, "官桥镇石材") == {"官桥石材厂"}
+    assert found(parties.clerk, "官桥") == {"官桥石材厂"}
+    offline(applicant_name="南安市官桥镇板材有限公司", project_name="官桥板材厂")  # kept by the new triggers
+    assert found(parties.clerk, "官桥镇") == {"官桥石材厂", "官桥板材厂"}
+
+
 def test_it_answers_every_length_from_an_index(parties):
     def sql(term: str) -> str:
         orders = search.name_matches(orders_for(user=parties.clerk), term, insurer_id=parties.insurer.pk)
         return orders.query.sql_with_params()[0]
 
-    if SQLITE:
-        assert "order_fts MATCH" in sql("陈埭镇") and "LIKE" not in sql("陈埭镇")
-    else:  # pg_trgm answers LIKE '%…%' from its GIN indexes
-        assert "LIKE" in sql("陈埭镇")
-    for short in ("陈埭", "陈", "A1"):  # one character or a pair: the grams index
-        assert "order_grams" in sql(short) or "anze_grams" in sql(short)
+    for term in ("陈埭镇", "陈埭镇鞋业基地", "（陈埭）鞋业基", "陈埭", "陈", "A1"):  # the insurer's grams
+        assert "order_grams" in sql(term) or "anze_grams" in sql(term), term
+    for short in ("陈埭", "陈", "A1"):  # one character or a pair: exactly the grams
         assert "LIKE" not in sql(short)
     assert "LIKE" in sql("陈、") and "grams" not in sql("陈、")  # punctuation: no gram holds it
+    # No trigram of letters and digits: the trigram index of all orders (pg_trgm answers LIKE '%…%').
+    assert "grams" not in sql("陈、埭") and (
+        "order_fts MATCH" in sql("陈、埭") if SQLITE else "LIKE" in sql("陈、埭")
+    )
     # An enterprise's own few orders: a LIKE over them, not the grams of every insurer.
     assert "LIKE" in str(search.name_matches(orders_for(user=parties.applicant), "陈埭").query)
+
+
+def test_a_longer_term_is_every_one_of_its_trigrams_and_then_the_substring(parties, offline):
+    """The grams give the orders holding each trigram of the term, anywhere in either name; the rows read are
+    then tested for the term itself."""
+    offline(applicant_name="泉州蓬山州蓬壶贸易有限公司", project_name="仓库")  # both trigrams, not the term
+    offline(applicant_name="ABC鞋业（泉州）有限公司", project_name="鞋业基地（一期）")
+    offline(applicant_name="泉州蓬壶茶业有限公司", project_name="茶厂")
+    assert found(parties.clerk, "泉州蓬壶") == {"茶厂"}
+    assert found(parties.clerk, "abc鞋业") == {"鞋业基地（一期）"}  # any case
+    assert found(parties.clerk, "基地（一期）") == {"鞋业基地（一期）"}  # a trigram and punctuation
+    assert found(parties.clerk, "（泉州）") == {"鞋业基地（一期）"}  # no gram holds it: the trigram index
+    assert found(parties.clerk, "有限公司") == {"仓库", "鞋业基地（一期）", "茶厂"}
+    assert found(parties.other_clerk, "泉州蓬壶") == set()  # another insurer's candidates are not read
 
 
 def test_it_reads_a_short_term_only_from_the_insurers_own_grams(parties, online):
@@ -146,6 +176,9 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
         )
         named = search.name_matches(Order.objects.all(), "泉州晋江").values("pk")
         short = search.name_matches(Order.objects.all(), "晋江", insurer_id=parties.insurer.pk).values("pk")
+        longer = search.name_matches(Order.objects.all(), "泉州晋江", insurer_id=parties.insurer.pk).values(
+            "pk"
+        )
         plans = [explain(listing), explain(tab[:10])]
         if not SQLITE:  # a GIN index is read by a bitmap scan
             with connection.cursor() as cursor:
@@ -157,16 +190,19 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
             with connection.cursor() as cursor:
                 cursor.execute("SET enable_indexscan = off")
         plans.append(explain(short))
+        plans.append(explain(longer))
     if SQLITE:
         assert "USING COVERING INDEX order_insurer_time_idx" in plans[0] and "TEMP B-TREE" not in plans[0]
         assert "USING COVERING INDEX order_insurer_status_idx" in plans[1]
         assert "VIRTUAL TABLE INDEX" in plans[2]  # the FTS table, not a scan of the orders
         assert "VIRTUAL TABLE INDEX" in plans[3] and "order_grams" in plans[3]
+        assert "VIRTUAL TABLE INDEX" in plans[4] and "order_grams" in plans[4]
     else:
         assert "order_insurer_time_idx" in plans[0] and "Sort" not in plans[0]
         assert "Index" in plans[1] and "Seq Scan" not in plans[1]  # either b-tree serves a tab at 200 rows
         assert "order_applicant_trgm" in plans[2] and "order_project_trgm" in plans[2]
         assert "order_grams" in plans[3]
+        assert "order_grams" in plans[4] and "Seq Scan" not in plans[4]
 
 
 def term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[int]:  # type: ignore[no-untyped-def]
