@@ -27,14 +27,20 @@ def _positive_int(value: str | None, default: int) -> int:
 
 @dataclass
 class Page:
+    """``estimated``: ``total`` is an estimate (shown as 约 N 条), and the pages go only as far as ``reachable``
+    rows."""
+
     rows: Sequence[Any]
     number: int
     size: int
     total: int
+    reachable: int | None = None
+    estimated: bool = False
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        shown = self.total if self.reachable is None else min(self.total, self.reachable)
+        return max(1, -(-shown // self.size))
 
     @property
     def has_previous(self) -> bool:

@@ -24,9 +24,11 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, QuerySet, Sum, Value
 
@@ -228,6 +230,65 @@ def counts_with_gram(
     return _totals([row for row in rows if row["gram_row"]]), _totals(
         [row for row in rows if not row["gram_row"]]
     )
+
+
+# A name search of 3 characters or more is counted match by match (a row read each, ~2 µs): exactly as long
+# as the counts of the term's pairs of characters bound its matches to this many, or else estimated by those
+# bounds. "有限公司" is in every order: counting its 333,000 matches took 0.4–0.9 s.
+EXACT_LIMIT = 10_000
+
+
+@dataclass
+class NameCounts:
+    """The tabs of a longer name search: ``counts`` per state, exact or (``estimated``) the bound that the
+    term's pairs give; and ``everything``, the insurer's counts (of the order type)."""
+
+    counts: dict[str, int]
+    everything: dict[str, int]
+    estimated: bool
+
+
+def counts_with_pairs(
+    insurer_id: int, pairs: list[str], order_type: str | None, matches: QuerySet[Any]
+) -> NameCounts:
+    """The counts of a term whose pairs of characters are ``pairs`` (``search.term_grams``) and whose
+    matches are ``matches``, in one statement: the insurer's rows, each pair's rows, and the matches counted
+    per state — read only when the pairs bound them to ``EXACT_LIMIT`` (every match holds every pair, so
+    the least of the pairs' totals is at least their number). Otherwise their ``LIMIT`` is 0 and no order
+    is read; each state's count is then the least of its pairs' counts there: at least the true count and,
+    for the words of Chinese names, close to it."""
+    lowered = sorted({pair.lower() for pair in pairs})
+    by_type, type_params = ("AND order_type = %s", [order_type]) if order_type else ("", [])
+    marks = ", ".join(["%s"] * len(lowered))
+    columns = ", ".join(STATES)
+    of_pairs = f"FROM {GRAMS} WHERE insurer_id = %s AND gram IN ({marks}) {by_type}"
+    pair_params = [insurer_id, *lowered, *type_params]
+    least = (
+        f"SELECT CASE WHEN COUNT(*) < {len(lowered)} THEN 0 ELSE MIN(n) END "
+        f"FROM (SELECT SUM({' + '.join(STATES)}) AS n {of_pairs} GROUP BY gram) AS pair_totals"
+    )
+    matched, matched_params = matches.order_by().values("status").query.sql_with_params()
+    per_state = ", ".join(f"SUM(CASE WHEN status = '{state}' THEN 1 ELSE 0 END)" for state in STATES)
+    sql = (
+        f"SELECT 'all', '', {columns} FROM {TABLE} WHERE insurer_id = %s {by_type} "
+        f"UNION ALL SELECT 'pair', gram, {columns} {of_pairs} "
+        f"UNION ALL SELECT 'match', '', {per_state} FROM ({matched} LIMIT "
+        f"(CASE WHEN ({least}) <= {EXACT_LIMIT} THEN {EXACT_LIMIT + 1} ELSE 0 END)) AS bounded"
+    )
+    with connections[matches.db].cursor() as cursor:
+        cursor.execute(sql, [insurer_id, *type_params, *pair_params, *matched_params, *pair_params])
+        rows = cursor.fetchall()
+    everything = _totals(dict(zip(STATES, row[2:], strict=True)) for row in rows if row[0] == "all")
+    per_pair: dict[str, dict[str, int]] = {pair: dict.fromkeys(STATES, 0) for pair in lowered}
+    for row in rows:
+        if row[0] == "pair":
+            for state, n in zip(STATES, row[2:], strict=True):
+                per_pair[row[1]][state] += n
+    if min(sum(counts.values()) for counts in per_pair.values()) <= EXACT_LIMIT:  # (the statement's test)
+        match = next(row for row in rows if row[0] == "match")
+        return NameCounts({s: n or 0 for s, n in zip(STATES, match[2:], strict=True)}, everything, False)
+    bounds = {state: min(counts[state] for counts in per_pair.values()) for state in STATES}
+    return NameCounts(bounds, everything, True)
 
 
 def _rows(model: type[StateCounts], insurer_id: int, order_type: str | None) -> QuerySet[Any]:

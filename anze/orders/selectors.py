@@ -140,9 +140,11 @@ def _count_each_state() -> dict[str, Count]:
 
 @dataclass
 class OrderList(TabbedList):
-    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort."""
+    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort; ``estimated``:
+    the counts are upper bounds, not counted (``counts.counts_with_pairs``)."""
 
     sort: str
+    estimated: bool = False
 
 
 @dataclass
@@ -156,23 +158,41 @@ class Scan:
     population: int
 
 
+# How many rows a page of estimated matches may walk (~1 µs each): the pages reach as far as that many rows of
+# the list hold matches, by the estimate (all 1,000 pages of 10 for a term in every order).
+WALK_LIMIT = 10_000
+
+
 def order_page(
-    request: HttpRequest, qs: QuerySet[Order], *, total: int, sort: str, scan: Scan | None = None
+    request: HttpRequest,
+    qs: QuerySet[Order],
+    *,
+    total: int,
+    sort: str,
+    scan: Scan | None = None,
+    estimated: bool = False,
 ) -> Page:
     """One page of ``qs``: its ids from the index first, then those rows (a "deferred join").
 
     An OFFSET walks that many index entries, which is cheap on a covering index but not free at 300,000.
     Past the middle of the list the page is read from the other end instead (the total is known and the
     order unique), so the last page costs what the first does and the worst is the middle one.
+
+    ``estimated``: ``total`` is an upper bound of the matches (``OrderList.estimated``), which are many. The
+    pages are read forwards along the list (``scan``), as deep as ``WALK_LIMIT`` rows hold matches; a page
+    that comes back short is the last.
     """
     number, size = page_params(request)
-    last = max(1, -(-total // size))
+    reachable = total
+    if estimated and scan is not None:
+        reachable = min(total, max(size, WALK_LIMIT * total // max(1, scan.population)))
+    last = max(1, -(-reachable // size))
     number = min(number, last)  # a page past the end shows the last page, not an error
     offset = (number - 1) * size
     sort = sort if sort in SORTS else DEFAULT_SORT
-    reverse = offset > total // 2
+    reverse = not estimated and offset > total // 2
     reach = total - offset if reverse else offset + size  # the matches read, up to the page's last
-    if scan is not None and reach * scan.population < total * total:
+    if scan is not None and (estimated or reach * scan.population < total * total):
         qs = scan.queryset
     if reverse:
         from_end = max(0, total - offset - size)
@@ -180,7 +200,9 @@ def order_page(
     else:
         ids = qs.order_by(*SORTS[sort]).values("pk")[offset : offset + size]
     rows: Sequence[Order] = list(Order.objects.filter(pk__in=ids).order_by(*SORTS[sort]))
-    return Page(rows=rows, number=number, size=size, total=total)
+    if estimated and len(rows) < size:
+        reachable = offset + len(rows)
+    return Page(rows=rows, number=number, size=size, total=total, reachable=reachable, estimated=estimated)
 
 
 def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
@@ -196,10 +218,16 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     name = (filters.get("name") or "").strip()
     searching = [field for field in SEARCH_FIELDS if field != "order_type" and filters.get(field)]
     scan = None
+    estimated = False
     if searching == ["name"]:  # the name alone: the matches can also be read row by row along the list
+        pairs = search.term_grams(name, 2)
         if search.is_gram(name):  # a character or a pair: its counts are kept, like the insurer's
             counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
             population = everything[tab] if tab else sum(everything.values())
+        elif pairs:  # counted, or estimated when its pairs say it is in too many orders to count
+            found = insurer_counts.counts_with_pairs(insurer_id, pairs, order_type, qs)
+            counts, estimated = found.counts, found.estimated
+            population = found.everything[tab] if tab else sum(found.everything.values())
         else:
             counts, population = _counts_and_population(qs, insurer_id, order_type, tab)
         scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
@@ -212,8 +240,8 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
         if scan is not None:
             scan.queryset = scan.queryset.filter(status=tab)
     total = counts[tab] if tab else sum(counts.values())
-    page = order_page(request, qs, total=total, sort=str(sort), scan=scan)
-    return OrderList(page=page, counts=counts, tab=tab, sort=str(sort))
+    page = order_page(request, qs, total=total, sort=str(sort), scan=scan, estimated=estimated)
+    return OrderList(page=page, counts=counts, tab=tab, sort=str(sort), estimated=estimated)
 
 
 def _counts_and_population(

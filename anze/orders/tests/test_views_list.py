@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from anze.orders import scenarios, selectors, synthetic, workflow
+from anze.orders import counts, scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
 from anze.orders.selectors import orders_for
 from anze.orders.tests.support import LIST, html
@@ -285,6 +285,68 @@ def test_a_name_search_counts_exactly_and_lists_the_tabs_orders_newest_first(par
     assert listing.counts == selectors.status_counts(matching)
     expected = (matching.filter(status=tab) if tab else matching).order_by("-submitted_at", "-id")
     assert [order.pk for order in listing.page.rows] == list(expected.values_list("pk", flat=True)[:50])
+
+
+# --- a term in too many orders to count them ------------------------------------------------------------------
+def listing_of(user, **query: str) -> selectors.OrderList:  # type: ignore[no-untyped-def]
+    request = RequestFactory().get(LIST, query)
+    request.user = user
+    return selectors.insurer_order_list(request, filters={"tab": "", **query})
+
+
+@pytest.fixture
+def bound_above(offline):  # type: ignore[no-untyped-def]
+    """Three orders hold both pairs of "泉州蓬" (泉州, 州蓬); two of them hold the term."""
+    return [
+        offline(applicant_name="泉州蓬壶茶业有限公司", project_name="茶厂"),
+        offline(applicant_name="泉州蓬华石材有限公司", project_name="石材厂"),
+        offline(applicant_name="福州蓬莱贸易有限公司", project_name="泉州仓库"),
+    ]
+
+
+def test_a_longer_term_is_counted_while_its_pairs_bound_it_to_the_limit(parties, bound_above, monkeypatch):
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 3)
+    listing = listing_of(parties.clerk, name="泉州蓬")
+    assert not listing.estimated and listing.total == 2 and listing.page.total == 2
+    assert listing_of(parties.clerk, name="泉州蓬", order_type="offline").total == 2
+    assert listing_of(parties.clerk, name="泉州蓬", order_type="online").total == 0
+    assert {order.pk for order in listing.page.rows} == {bound_above[0].pk, bound_above[1].pk}
+
+
+def test_past_the_limit_the_counts_are_the_pairs_bounds_and_the_rows_still_the_matches(
+    parties, bound_above, clerk, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 2)
+    listing = listing_of(parties.clerk, name="泉州蓬")
+    assert listing.estimated and listing.total == 3  # the bound: the matches were not read to count them
+    assert listing.counts[S.AWAITING_ISSUE] == 3 and listing.counts[S.ISSUED] == 0
+    assert [order.pk for order in listing.page.rows] == [bound_above[1].pk, bound_above[0].pk]
+    assert listing.page.num_pages == 1 and not listing.page.has_next  # a short page is the last
+    clerk.get(LIST)
+    with django_assert_max_num_queries(6):
+        page = html(clerk.get(f"{LIST}?name=泉州蓬"))
+    assert "约 3 条" in page and "(约3)" in page and "data-estimated" in page
+    assert "茶厂" in page and "石材厂" in page and "泉州仓库" not in page
+    assert "约" not in html(clerk.get(f"{LIST}?name=泉州蓬壶"))  # bound by its pairs to 1: counted
+
+
+def test_estimated_pages_go_as_deep_as_the_walk_limit_allows_in_order(parties, clerk, monkeypatch):
+    synthetic.top_up([parties.insurer, parties.other_insurer], 200)
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 30)
+    mine = orders_for(user=parties.clerk)
+    matching = mine.filter(Q(applicant_name__contains="有限公司") | Q(project_name__contains="有限公司"))
+    assert matching.count() > 30
+    for sort, order_by in (("", ("-submitted_at", "-id")), ("submitted", ("submitted_at", "id"))):
+        pages = [
+            listing_of(parties.clerk, name="有限公司", sort=sort, page=str(n)).page for n in (1, 2, 3, 9)
+        ]
+        assert all(page.estimated and page.num_pages == 3 for page in pages)
+        assert pages[3].number == 3  # past the last reachable page: the last one
+        read = [order.pk for page in pages[:3] for order in page.rows]
+        assert read == list(matching.order_by(*order_by).values_list("pk", flat=True)[:30])
+    issued = listing_of(parties.clerk, name="有限公司", tab=S.ISSUED).page
+    assert all(order.status == S.ISSUED for order in issued.rows) and len(issued.rows) == 10
 
 
 def test_it_refreshes_only_the_list_region_for_htmx(online, clerk):

@@ -118,6 +118,7 @@ class Command(BaseCommand):
         word_rows = mine.filter(applicant_name__contains=word).count() + 1
         town = sample["applicant_name"][2:4]
         town_rows = mine.filter(applicant_name__contains=town).count() + 1
+        suffix = sample["applicant_name"][-4:]  # "有限公司"
         return [
             Scenario("列表 第1页", ""),
             Scenario("列表 最后一页（深翻页）", f"page={max(1, total // 10)}"),
@@ -134,6 +135,9 @@ class Command(BaseCommand):
             # from the grams index and sorting them is cheaper than walking the list (selectors.order_page).
             Scenario(f"搜索2字“{town}” 中间页", f"name={town}&page={max(1, town_rows // 20)}"),
             Scenario(f"搜索1字“{town[0]}” 第1页", f"name={town[0]}"),
+            # A term in (nearly) every order: too many to count, its counts are estimated (counts.py).
+            Scenario(f"搜索极常见“{suffix}” 第1页", f"name={suffix}"),
+            Scenario(f"搜索极常见“{suffix}” 深翻页", f"name={suffix}&page=900"),
             Scenario("搜索 联系电话", f"contact_phone={sample['contact_phone']}"),
             Scenario("搜索 订单类型 线下", "order_type=offline"),
         ]
