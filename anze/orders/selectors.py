@@ -4,8 +4,10 @@ The insurer's 订单管理 list is built to stay fast at a million orders (PERFO
 - every filter is answered by an index that starts with the insurer (see ``Order.Meta.indexes``), the name
   search by a trigram index (``search.py``);
 - the counts of all status tabs come from one row kept by triggers (``counts.py``) — for a 1–2 character
-  name, the row of that character or pair — or under another search from one COUNT of the filtered orders;
-  they also give the list's total;
+  name, the row of that character or pair; for a longer one, its matches counted, or estimated from the
+  rows of its pairs when those say it is in more than ``counts.EXACT_LIMIT`` orders — or under another
+  search from one COUNT of the filtered orders that stops past ``counts.EXACT_LIMIT`` (then the list says
+  "10000+" and pages forwards); they also give the list's total;
 - a page first finds its ids on the covering index (``order_page``), then reads those rows only; under a name
   search, knowing the exact number of matches, it either sorts the matches from the name's index or tests
   rows in list order, whichever reads fewer rows (``Scan``).
@@ -17,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Subquery
+from django.db.models import Count, Func, Max, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -71,10 +73,26 @@ def _prefix(qs: QuerySet[Order], field: str, value: str) -> QuerySet[Order]:
     return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
 
 
-def _exact_or_prefix(qs: QuerySet[Order], field: str, value: str, full_length: int) -> QuerySet[Order]:
+def _exact_or_prefix(
+    qs: QuerySet[Order], field: str, value: str, full_length: int, walk: bool = False
+) -> QuerySet[Order]:
+    if walk:  # (see ``search_orders``)
+        qs = qs.alias(**{f"{field}_unindexed": Unindexed(field)})
+        field = f"{field}_unindexed"
     if len(value) == full_length:
         return qs.filter(**{field: value})
     return _prefix(qs, field, value)
+
+
+class Unindexed(Func):
+    """A column as a value that SQLite's planner serves from no index (unary ``+``); PostgreSQL's planner,
+    which estimates how many rows a range holds from its statistics, is given the column itself."""
+
+    template = "%(expressions)s"
+    arity = 1
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
 # The search form's fields; without any of them (订单类型 aside) the tab counts come from InsurerOrderCounts
@@ -91,15 +109,21 @@ SEARCH_FIELDS: tuple[str, ...] = (
 
 
 def search_orders(
-    qs: QuerySet[Order], filters: Mapping[str, Any], *, insurer_id: int | None = None, by_row: bool = False
+    qs: QuerySet[Order],
+    filters: Mapping[str, Any],
+    *,
+    insurer_id: int | None = None,
+    by_row: bool = False,
+    walk: bool = False,
 ) -> QuerySet[Order]:
     """The search form's filters (not the status tab): 申请编号, 投保人/项目名称, 信用代码, 联系电话, 订单类型 and
     申请时间. Numbers match exactly when complete, else by prefix; names by substring (``insurer_id``: the
     insurer whose orders ``qs`` holds, see ``search.name_matches``; ``by_row``: the name tested on each row
-    read instead, see ``search.names_contain``)."""
+    read instead, see ``search.names_contain``; ``walk``: the numbers too, on each row read along the list's
+    own index, none of their indexes offered to SQLite's planner)."""
     application_no = (filters.get("application_no") or "").strip()
     if application_no:
-        qs = _exact_or_prefix(qs, "application_no", application_no, 18)
+        qs = _exact_or_prefix(qs, "application_no", application_no, 18, walk)
     name = (filters.get("name") or "").strip()
     if name and by_row:
         qs = search.names_contain(qs, name)
@@ -107,44 +131,46 @@ def search_orders(
         qs = search.name_matches(qs, name, insurer_id=insurer_id)
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
-        qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
+        qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18, walk)
     phone = (filters.get("contact_phone") or "").strip()
     if phone:
-        qs = _exact_or_prefix(qs, "contact_phone", phone, 11)
+        qs = _exact_or_prefix(qs, "contact_phone", phone, 11, walk)
     if filters.get("order_type") in OrderType.values:
         qs = qs.filter(order_type=filters["order_type"])
     return day_range(qs, "submitted_at", filters.get("start"), filters.get("end"))
 
 
-def status_counts(qs: QuerySet[Order], *, grouped: bool = True) -> dict[str, int]:
-    """{status: number of orders} of a filtered list, every insurer state present (0 when none), in one query.
-
-    ``grouped``: one ``GROUP BY status``, read in status order from the (insurer, status, …) index. With a
-    filter that another index serves better (订单类型), SQLite still picks the status index for its order and
-    reads every row of the insurer; counting each status with ``COUNT(CASE …)`` instead lets it read only the
-    filtered range of that index (``status`` is its last column).
-    """
-    counts = dict.fromkeys(INSURER_STATUSES, 0)
-    if grouped:
-        rows = qs.order_by().values_list("status").annotate(n=Count("pk"))
-        counts.update({status: n for status, n in rows if status in counts})
-    else:
-        counts.update(qs.aggregate(**_count_each_state()))
-    return counts
-
-
 def _count_each_state() -> dict[str, Count]:
-    """``COUNT(CASE …)`` of each insurer state, for one ``aggregate`` row (see ``status_counts``)."""
+    """``COUNT(CASE …)`` of each insurer state, for one ``aggregate`` row."""
     return {state: Count("pk", filter=Q(status=state)) for state in INSURER_STATUSES}
 
 
 @dataclass
 class OrderList(TabbedList):
-    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort; ``estimated``:
-    the counts are upper bounds, not counted (``counts.counts_with_pairs``)."""
+    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort. ``estimated``:
+    the counts are upper bounds, not counted (``counts.counts_with_pairs``); ``more``: the matches were
+    counted up to ``counts.EXACT_LIMIT`` only, the tab's own up to ``tab_total`` (``counts.tally``)."""
 
     sort: str
     estimated: bool = False
+    more: bool = False
+    tab_total: int | None = None
+
+    @property
+    def counted_up_to(self) -> int:
+        return insurer_counts.EXACT_LIMIT
+
+    def shown(self, tab: str) -> str | None:
+        """How a tab's count reads: "12", "约12" (estimated), "10000+" (more than were counted) or nothing
+        (not counted)."""
+        if not self.more:
+            number = self.counts[tab] if tab else self.total
+            return f"约{number}" if self.estimated else str(number)
+        if tab and tab != self.tab:
+            return None
+        if tab and self.tab_total is not None and self.tab_total <= insurer_counts.EXACT_LIMIT:
+            return str(self.tab_total)
+        return f"{insurer_counts.EXACT_LIMIT}+"
 
 
 @dataclass
@@ -171,6 +197,8 @@ def order_page(
     sort: str,
     scan: Scan | None = None,
     estimated: bool = False,
+    more: bool = False,
+    walked: int | None = None,
 ) -> Page:
     """One page of ``qs``: its ids from the index first, then those rows (a "deferred join").
 
@@ -178,19 +206,24 @@ def order_page(
     Past the middle of the list the page is read from the other end instead (the total is known and the
     order unique), so the last page costs what the first does and the worst is the middle one.
 
-    ``estimated``: ``total`` is an upper bound of the matches (``OrderList.estimated``), which are many. The
-    pages are read forwards along the list (``scan``), as deep as ``WALK_LIMIT`` rows hold matches; a page
+    ``estimated``: ``total`` is an upper bound of the matches (``OrderList.estimated``), which are many;
+    ``more``: there are more than ``total``. Either way the pages are read forwards along the list (``scan``'s,
+    or the planner's choice), as deep as ``WALK_LIMIT`` rows hold matches: ``total`` of them in ``walked``
+    rows (``scan``'s population for an estimate; none for filters the list's index itself serves). A page
     that comes back short is the last.
     """
     number, size = page_params(request)
-    reachable = total
     if estimated and scan is not None:
-        reachable = min(total, max(size, WALK_LIMIT * total // max(1, scan.population)))
+        walked = scan.population
+    reachable = total
+    if (estimated or more) and walked:
+        reachable = min(total, max(size, WALK_LIMIT * total // walked))
     last = max(1, -(-reachable // size))
     number = min(number, last)  # a page past the end shows the last page, not an error
     offset = (number - 1) * size
     sort = sort if sort in SORTS else DEFAULT_SORT
-    reverse = not estimated and offset > total // 2
+    inexact = estimated or more
+    reverse = not inexact and offset > total // 2
     reach = total - offset if reverse else offset + size  # the matches read, up to the page's last
     if scan is not None and (estimated or reach * scan.population < total * total):
         qs = scan.queryset
@@ -200,9 +233,11 @@ def order_page(
     else:
         ids = qs.order_by(*SORTS[sort]).values("pk")[offset : offset + size]
     rows: Sequence[Order] = list(Order.objects.filter(pk__in=ids).order_by(*SORTS[sort]))
-    if estimated and len(rows) < size:
+    if inexact and len(rows) < size:
         reachable = offset + len(rows)
-    return Page(rows=rows, number=number, size=size, total=total, reachable=reachable, estimated=estimated)
+    return Page(
+        rows=rows, number=number, size=size, total=total, reachable=reachable, estimated=estimated, more=more
+    )
 
 
 def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
@@ -231,23 +266,56 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
         else:
             counts, population = _counts_and_population(qs, insurer_id, order_type, tab)
         scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
-    elif searching:
-        counts = status_counts(qs, grouped=order_type is None)
-    else:  # no filter, or only 订单类型: the trigger-kept counts
+    more, tab_total, by_row_name = False, None, False
+    if searching and scan is None:  # other fields: counted up to EXACT_LIMIT matches, in one statement
+        grams = ([name.lower()] if search.is_gram(name) else search.term_grams(name, 2)) if name else []
+        by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True) if grams else None
+        found = insurer_counts.tally(
+            qs,
+            tab=tab,
+            insurer_id=insurer_id,
+            order_type=order_type,
+            grams=grams,
+            alternative=by_row,
+            walk=search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True),
+        )
+        counts, more, tab_total, population = found.counts, found.more, found.tab_total, found.population
+        by_row_name = found.by_row
+        if found.by_row and by_row is not None:  # the name is in too many orders: test it on each row
+            qs = by_row
+    elif not searching:  # no filter, or only 订单类型: the trigger-kept counts
         counts = insurer_counts.counts_of(insurer_id, order_type)
     if tab:
         qs = qs.filter(status=tab)
         if scan is not None:
             scan.queryset = scan.queryset.filter(status=tab)
     total = counts[tab] if tab else sum(counts.values())
+    if more and tab_total is not None and tab_total <= insurer_counts.EXACT_LIMIT:
+        total = tab_total  # the tab's own number, counted within the limit: an exact page
+    elif more:
+        # The filters most rows pass, tested on each row read along the list's index (the planner, not
+        # knowing how many pass, sorted all 333,000 of a telephone prefix "1" for the first page).
+        walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=by_row_name, walk=True)
+        unindexed = [field for field in searching if field not in ("start", "end")]
+        page = order_page(
+            request,
+            walk.filter(status=tab) if tab else walk,
+            total=insurer_counts.EXACT_LIMIT,
+            sort=str(sort),
+            more=True,
+            walked=population if unindexed else None,
+        )
+        return OrderList(page=page, counts=counts, tab=tab, sort=str(sort), more=True, tab_total=tab_total)
     page = order_page(request, qs, total=total, sort=str(sort), scan=scan, estimated=estimated)
-    return OrderList(page=page, counts=counts, tab=tab, sort=str(sort), estimated=estimated)
+    return OrderList(
+        page=page, counts=counts, tab=tab, sort=str(sort), estimated=estimated, more=more, tab_total=tab_total
+    )
 
 
 def _counts_and_population(
     qs: QuerySet[Order], insurer_id: int, order_type: str | None, tab: str
 ) -> tuple[dict[str, int], int]:
-    """``status_counts`` of ``qs``, and how many orders the tab holds unfiltered (the ``Scan``'s population,
+    """The count of ``qs`` in each state, and how many orders the tab holds unfiltered (the ``Scan``'s population,
     from the trigger-kept counts), in one query: the population as a scalar subquery, evaluated once."""
     row = qs.aggregate(
         **_count_each_state(),

@@ -70,8 +70,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
     search, filters = search_filters(request)
     listing = selectors.insurer_order_list(request, filters=filters)
     rows = presenters.list_rows(listing.page.rows, request.user)
-    tabs = [("", "全部", listing.total)] + [
-        (status, OrderStatus(status).label, listing.counts[status]) for status in INSURER_STATUSES
+    tabs = [("", "全部", listing.shown(""))] + [
+        (status, OrderStatus(status).label, listing.shown(status)) for status in INSURER_STATUSES
     ]
     context = {
         "search": search,

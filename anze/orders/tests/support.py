@@ -6,16 +6,26 @@ import io
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from anze.basedata.models import ServiceItem
-from anze.orders.models import Order
+from anze.orders.models import INSURER_STATUSES, Order
 from anze.orders.rules import add_years
 
 # What htmx sends when a dialog is opened or submitted.
 HX: dict[str, str] = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "anze-modal-content"}
 LIST = "/insurer/orders/"
+
+
+def status_counts(orders: QuerySet[Order]) -> dict[str, int]:
+    """{state: number of ``orders`` in it}, every insurer state present: the plain count that the list's
+    counts (kept, estimated or bounded) are checked against."""
+    counts = dict.fromkeys(INSURER_STATUSES, 0)
+    rows = orders.order_by().values_list("status").annotate(n=Count("pk"))
+    counts.update({status: n for status, n in rows if status in counts})
+    return counts
 
 
 def url(order: Order, action: str = "") -> str:

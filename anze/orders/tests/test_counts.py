@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from anze.orders import counts, scenarios, synthetic, workflow
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import InsurerOrderCounts, Order, OrderStatus
-from anze.orders.selectors import orders_for, status_counts
+from anze.orders.selectors import orders_for
+from anze.orders.tests.support import status_counts
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db

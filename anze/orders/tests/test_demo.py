@@ -46,7 +46,7 @@ def test_it_measures_the_list_and_prints_p50_p95_and_queries(demo_accounts, sett
     report = out.getvalue()
     assert "合成订单 60 个" in report and "p95 ms" in report
     lines = [line for line in report.splitlines() if "/insurer/orders/?" in line]
-    assert len(lines) == 16
+    assert len(lines) == 19
     assert all(int(line.split()[-2]) <= 6 for line in lines), report  # the query count column
     assert Order.objects.filter(remark=synthetic.MARK).count() == 60
 

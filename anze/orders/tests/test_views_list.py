@@ -13,7 +13,7 @@ from django.utils import timezone
 from anze.orders import counts, scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
 from anze.orders.selectors import orders_for
-from anze.orders.tests.support import LIST, html
+from anze.orders.tests.support import LIST, html, status_counts
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -282,7 +282,7 @@ def test_a_name_search_counts_exactly_and_lists_the_tabs_orders_newest_first(par
     request = RequestFactory().get(LIST, {"name": term, "tab": tab, "size": 50})
     request.user = parties.clerk
     listing = selectors.insurer_order_list(request, filters={"name": term, "tab": tab})
-    assert listing.counts == selectors.status_counts(matching)
+    assert listing.counts == status_counts(matching)
     expected = (matching.filter(status=tab) if tab else matching).order_by("-submitted_at", "-id")
     assert [order.pk for order in listing.page.rows] == list(expected.values_list("pk", flat=True)[:50])
 
@@ -347,6 +347,65 @@ def test_estimated_pages_go_as_deep_as_the_walk_limit_allows_in_order(parties, c
         assert read == list(matching.order_by(*order_by).values_list("pk", flat=True)[:30])
     issued = listing_of(parties.clerk, name="有限公司", tab=S.ISSUED).page
     assert all(order.status == S.ISSUED for order in issued.rows) and len(issued.rows) == 10
+
+
+# --- a filter most orders pass: counted up to a limit -----------------------------------------------------------
+@pytest.fixture
+def hundred(parties, monkeypatch):  # type: ignore[no-untyped-def]
+    """100 orders of the insurer (every telephone starts with 1), counted up to 20 only."""
+    synthetic.top_up([parties.insurer, parties.other_insurer], 200)
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 20)
+    return orders_for(user=parties.clerk)
+
+
+@pytest.mark.parametrize("sort", ["-submitted", "submitted"])
+def test_a_filter_past_the_limit_is_counted_that_far_and_paged_in_order(parties, hundred, sort):
+    listing = listing_of(parties.clerk, contact_phone="1", sort=sort)
+    assert listing.more and listing.shown("") == "20+" and listing.shown(S.ISSUED) is None
+    pages = [listing_of(parties.clerk, contact_phone="1", sort=sort, page=str(n)).page for n in (1, 2, 5)]
+    assert [page.num_pages for page in pages] == [2, 2, 2] and pages[2].number == 2
+    read = [order.pk for page in pages[:2] for order in page.rows]
+    assert read == list(hundred.order_by(*selectors.SORTS[sort]).values_list("pk", flat=True)[:20])
+
+
+@pytest.mark.parametrize("tab", [S.ISSUED, S.CANCELLED, S.AWAITING_QUOTE])
+def test_past_the_limit_the_tab_is_counted_on_its_own_up_to_the_limit(parties, hundred, tab):
+    """A big tab is counted through the filter's index, a small one along its own: the same number."""
+    listing = listing_of(parties.clerk, contact_phone="1", tab=tab)
+    actual = hundred.filter(status=tab).count()
+    assert listing.more and listing.tab_total == min(actual, 21)
+    assert listing.shown(tab) == (str(actual) if actual <= 20 else "20+")
+    assert listing.page.total == min(actual, 20) and all(order.status == tab for order in listing.page.rows)
+    expected = hundred.filter(status=tab).order_by("-submitted_at", "-id").values_list("pk", flat=True)[:10]
+    assert [order.pk for order in listing.page.rows] == list(expected)
+
+
+def test_a_name_in_too_many_orders_with_another_filter_is_tested_on_each_row(parties, hundred):
+    listing = listing_of(parties.clerk, name="有限公司", contact_phone="1", size="50")
+    matching = hundred.filter(Q(applicant_name__contains="有限公司") | Q(project_name__contains="有限公司"))
+    assert listing.more and matching.count() > 20
+    expected = matching.order_by("-submitted_at", "-id").values_list("pk", flat=True)[:50]
+    assert [order.pk for order in listing.page.rows] == list(expected)  # (20+: a page of 50 is one page)
+    sample = hundred.values_list("applicant_name", flat=True).first()
+    rare = listing_of(parties.clerk, name=sample, contact_phone="1")  # bound by its pairs: counted exactly
+    assert not rare.more and rare.total == hundred.filter(applicant_name__contains=sample).count()
+
+
+def test_a_date_range_past_the_limit_pages_as_far_as_the_limit(parties, hundred):
+    start = timezone.localdate(hundred.order_by("submitted_at").first().submitted_at)  # type: ignore[union-attr]
+    listing = listing_of(parties.clerk, start=start, page="9")  # type: ignore[arg-type]
+    assert listing.more and listing.page.number == 2 and listing.page.num_pages == 2
+
+
+def test_past_the_limit_the_screen_says_so_in_six_queries(
+    parties, hundred, clerk, django_assert_max_num_queries
+):
+    clerk.get(LIST)
+    with django_assert_max_num_queries(6):
+        page = html(clerk.get(f"{LIST}?contact_phone=1&tab={S.ISSUED}"))
+    assert "共 20+ 条" in page and "data-more" in page and "超过 20 条" in page
+    assert 'data-tab="all">全部<span class="count">(20+)</span>' in page
+    assert f'data-tab="{S.CANCELLED}">{S.CANCELLED.label}</a>' in page  # not counted: no number
 
 
 def test_it_refreshes_only_the_list_region_for_htmx(online, clerk):

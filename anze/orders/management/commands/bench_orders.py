@@ -119,6 +119,7 @@ class Command(BaseCommand):
         town = sample["applicant_name"][2:4]
         town_rows = mine.filter(applicant_name__contains=town).count() + 1
         suffix = sample["applicant_name"][-4:]  # "有限公司"
+        year = synthetic.ANCHOR.year
         return [
             Scenario("列表 第1页", ""),
             Scenario("列表 最后一页（深翻页）", f"page={max(1, total // 10)}"),
@@ -139,6 +140,10 @@ class Command(BaseCommand):
             Scenario(f"搜索极常见“{suffix}” 第1页", f"name={suffix}"),
             Scenario(f"搜索极常见“{suffix}” 深翻页", f"name={suffix}&page=900"),
             Scenario("搜索 联系电话", f"contact_phone={sample['contact_phone']}"),
+            # Filters (nearly) every order passes: counted up to counts.EXACT_LIMIT, paged forwards.
+            Scenario("搜索 联系电话前缀“1”（几乎全部）", "contact_phone=1"),
+            Scenario("联系电话前缀“1” 已取消 页签", "contact_phone=1&tab=cancelled"),
+            Scenario("申请时间 整年 深翻页", f"start={year}-01-01&end={year}-12-31&page=999"),
             Scenario("搜索 订单类型 线下", "order_type=offline"),
         ]
 
