@@ -7,16 +7,17 @@
 - PostgreSQL: ``pg_trgm`` GIN indexes on ``UPPER(column)``, the expression Django's ``icontains`` compares, so
   the ordinary ``icontains`` lookup is index-backed.
 - A trigram index cannot answer a query shorter than 3 characters (FTS5 trigram even returns no row for one,
-  wrongly). Those go to an index of the names' single characters, character pairs and trigrams ("grams") with
-  a token of the order's insurer: on SQLite a contentless FTS5 table fed by the triggers through the SQL
-  function ``anze_grams`` (registered on every connection, see ``register_functions``); on PostgreSQL a GIN
-  index over the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, "蓬壶" scanned all
-  333,000 orders of an insurer (~1 s at 1M orders). A 1–2 character query with punctuation or spaces, or one
-  over an enterprise's own orders, is answered by ``LIKE`` within what the caller has narrowed.
-- The insurer's search for a longer term reads the same grams: the orders holding each of the term's trigrams
-  under the insurer's token, each then tested for the term itself. The trigram index gives the matches of
-  every insurer: "泉州蓬壶" is in 25,000 orders at 1M, 8,300 of them one insurer's, and counting the insurer's
-  per state looked each of the 25,000 up (45–50 ms).
+  wrongly). The insurer's search goes to an index of the names' substrings of 1 to 3 characters, punctuation
+  and spaces included ("grams"), with a token of the order's insurer: on SQLite a contentless FTS5 table fed
+  by the triggers through the SQL function ``anze_grams`` (registered on every connection, see
+  ``register_functions``; each gram spelt out as one token, ``gram_token``); on PostgreSQL a GIN index over
+  the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, "蓬壶" scanned all 333,000
+  orders of an insurer (~1 s at 1M orders). A 1–2 character term is exactly its gram; a longer one is read
+  as the orders holding each of its trigrams under the insurer's token, each then tested for the term
+  itself: the trigram index gives the matches of every insurer ("泉州蓬壶" is in 25,000 orders at 1M, 8,300
+  of them one insurer's, and counting the insurer's per state looked each of the 25,000 up), and pg_trgm
+  indexes no punctuation ("有限公司（" was all 333,000 orders of "有限公司", 1.2 s). A search over an
+  enterprise's own orders, or the regulator's region, uses the trigram index or ``LIKE``.
 
 ``install`` is run by migration 0002 and again after every ``migrate`` (apps.py): on SQLite, a later
 migration that rebuilds the orders table (Django copies it into a new one for most ALTERs) drops its
@@ -43,43 +44,46 @@ def insurer_token(insurer_id: int) -> str:
 
 
 def is_gram(term: str) -> bool:
-    """A term the grams answer: one character or a pair, letters and digits only (a trigram index cannot)."""
-    return 0 < len(term) < TRIGRAM and term.isalnum()
+    """A term the grams answer exactly: one character or a pair (a trigram index cannot)."""
+    return 0 < len(term) < TRIGRAM
 
 
 def name_grams(applicant_name: str | None, project_name: str | None) -> set[str]:
-    """The distinct single characters and character pairs of the two names, lower-cased (pairs across a space
-    or punctuation are useless: such a term never reaches the grams, see ``is_gram``)."""
+    """The distinct single characters and character pairs of the two names, lower-cased, punctuation and
+    spaces included (as PostgreSQL's ``anze_name_grams``): what the per-gram counts count."""
     return _substrings((applicant_name, project_name), (1, 2))
 
 
 def term_grams(term: str, length: int) -> list[str]:
-    """The lower-cased substrings of ``length`` letters and digits in ``term``: every order whose names contain
-    ``term`` holds each of them. Empty for a term with none (trigrams of ``"(A)"`` or ``"陈 埭"``)."""
+    """The lower-cased substrings of ``length`` characters of ``term``: every order whose names contain
+    ``term`` holds each of them."""
     return sorted(_substrings((term.strip(),), (length,)))
 
 
-def term_trigrams(term: str) -> list[str]:
-    """``term_grams`` of three characters: those the grams index holds for a longer term."""
-    return term_grams(term, TRIGRAM)
-
-
 def _substrings(names: tuple[str | None, ...], lengths: tuple[int, ...]) -> set[str]:
-    """The distinct lower-cased substrings of ``names`` of each of ``lengths``, letters and digits only."""
+    """The distinct lower-cased substrings of ``names`` of each of ``lengths``."""
     found: set[str] = set()
     for name in names:
         text = (name or "").lower()
         for n in lengths:
-            found.update(text[i : i + n] for i in range(len(text) - n + 1) if text[i : i + n].isalnum())
+            found.update(text[i : i + n] for i in range(len(text) - n + 1))
     return found
 
 
+def gram_token(gram: str) -> str:
+    """A gram as one token of SQLite's grams index: "x" and six hex digits per character. The ``unicode61``
+    tokenizer splits text at punctuation and spaces, which names hold ("有限公司（泉州）"): spelt out, every
+    gram is one token, and none can be taken for the insurer's."""
+    return "x" + "".join(f"{ord(character):06x}" for character in gram)
+
+
 def grams(applicant_name: str | None, project_name: str | None, insurer_id: int | None) -> str:
-    """What the grams index holds for an order: its ``name_grams``, its names' trigrams (``term_trigrams``),
-    space-separated, and the insurer's token. A query asks for the term's grams *and* the insurer's token, so it
-    reads only that insurer's matches: a common term such as a town's name is in thousands of orders of every
-    insurer, and each match costs a row lookup (25,000 for "泉州蓬壶" in all, 8,300 of them one insurer's)."""
-    found = _substrings((applicant_name, project_name), (1, 2, TRIGRAM))
+    """What SQLite's grams index holds for an order: its names' substrings of 1 to 3 characters as
+    ``gram_token``s, and the insurer's token. A query asks for the term's grams *and* the insurer's token, so
+    it reads only that insurer's matches: a common term such as a town's name is in thousands of orders of
+    every insurer, and each match costs a row lookup (25,000 for "泉州蓬壶" in all, 8,300 of them one
+    insurer's)."""
+    found = {gram_token(gram) for gram in _substrings((applicant_name, project_name), (1, 2, TRIGRAM))}
     if insurer_id is not None:
         found.add(insurer_token(insurer_id))
     return " ".join(sorted(found))
@@ -314,8 +318,8 @@ def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None
     term = term.strip()
     if not term:
         return queryset
-    if insurer_id is not None and (is_gram(term) or term_trigrams(term)):
-        tokens = [term.lower()] if is_gram(term) else term_trigrams(term)
+    if insurer_id is not None:
+        tokens = [term.lower()] if is_gram(term) else term_grams(term, TRIGRAM)
         matches = _holding_grams(queryset, tokens, insurer_id)
         return matches if is_gram(term) else _names_hold(matches, term)
     if connections[queryset.db].vendor == "sqlite" and len(term) >= TRIGRAM:
@@ -337,7 +341,7 @@ def _holding_grams(queryset: QuerySet, tokens: list[str], insurer_id: int) -> Qu
         return queryset.alias(name_grams=grams_of).filter(
             name_grams__contains=[*tokens, insurer_token(insurer_id)]
         )
-    query = " ".join([*(_fts_phrase(token) for token in tokens), insurer_token(insurer_id)])
+    query = " ".join([*(gram_token(token) for token in tokens), insurer_token(insurer_id)])
     return queryset.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
     )

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Func, Max, Q, QuerySet, Subquery
+from django.db.models import Func, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -140,11 +140,6 @@ def search_orders(
     return day_range(qs, "submitted_at", filters.get("start"), filters.get("end"))
 
 
-def _count_each_state() -> dict[str, Count]:
-    """``COUNT(CASE …)`` of each insurer state, for one ``aggregate`` row."""
-    return {state: Count("pk", filter=Q(status=state)) for state in INSURER_STATUSES}
-
-
 @dataclass
 class OrderList(TabbedList):
     """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort. ``estimated``:
@@ -254,17 +249,14 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     searching = [field for field in SEARCH_FIELDS if field != "order_type" and filters.get(field)]
     scan = None
     estimated = False
-    if searching == ["name"]:  # the name alone: the matches can also be read row by row along the list
-        pairs = search.term_grams(name, 2)
+    if searching == ["name"]:  # the name alone: its matches can also be read row by row along the list
         if search.is_gram(name):  # a character or a pair: its counts are kept, like the insurer's
             counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
             population = everything[tab] if tab else sum(everything.values())
-        elif pairs:  # counted, or estimated when its pairs say it is in too many orders to count
-            found = insurer_counts.counts_with_pairs(insurer_id, pairs, order_type, qs)
+        else:  # counted, or estimated when its pairs say it is in too many orders to count
+            found = insurer_counts.counts_with_pairs(insurer_id, search.term_grams(name, 2), order_type, qs)
             counts, estimated = found.counts, found.estimated
             population = found.everything[tab] if tab else sum(found.everything.values())
-        else:
-            counts, population = _counts_and_population(qs, insurer_id, order_type, tab)
         scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
     more, tab_total, by_row_name = False, None, False
     if searching and scan is None:  # other fields: counted up to EXACT_LIMIT matches, in one statement
@@ -310,19 +302,6 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     return OrderList(
         page=page, counts=counts, tab=tab, sort=str(sort), estimated=estimated, more=more, tab_total=tab_total
     )
-
-
-def _counts_and_population(
-    qs: QuerySet[Order], insurer_id: int, order_type: str | None, tab: str
-) -> tuple[dict[str, int], int]:
-    """The count of ``qs`` in each state, and how many orders the tab holds unfiltered (the ``Scan``'s population,
-    from the trigger-kept counts), in one query: the population as a scalar subquery, evaluated once."""
-    row = qs.aggregate(
-        **_count_each_state(),
-        # (an aggregate of the one value: ``aggregate`` takes aggregates only)
-        population=Max(Subquery(insurer_counts.held(insurer_id, order_type, tab))),
-    )
-    return {state: row[state] for state in INSURER_STATUSES}, row["population"] or 0
 
 
 def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Order]:

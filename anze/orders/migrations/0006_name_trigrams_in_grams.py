@@ -1,14 +1,17 @@
-"""The grams index also holds the names' trigrams under the insurer's token (search.py): a longer name search
-reads only the insurer's candidates. The index is dropped and built again from the orders."""
+"""The grams index also holds the names' trigrams under the insurer's token, and the grams hold punctuation and
+spaces (search.py): a longer name search reads only the insurer's candidates, and every term has grams. The
+index is dropped and built again from the orders, and the per-gram counts counted again (counts.py)."""
 
 from django.db import migrations
 
 
 def rebuild_grams(apps, schema_editor):
-    from anze.orders import search
+    from anze.orders import counts, search
 
     search.uninstall_grams(schema_editor.connection)
     search.install(schema_editor.connection)
+    counts.uninstall(schema_editor.connection)
+    counts.install(schema_editor.connection)  # (triggers missing: counted again)
 
 
 class Migration(migrations.Migration):

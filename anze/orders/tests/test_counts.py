@@ -128,13 +128,13 @@ def gram_counts(insurer, gram: str, order_type: str | None = None) -> dict[str, 
     return counts.counts_with_gram(insurer.pk, gram, order_type)[0]
 
 
-GRAMS = ("蓬", "蓬壶", "茶厂", "壶镇", "厂", "a1", "A", "公司")
+GRAMS = ("蓬", "蓬壶", "茶厂", "壶镇", "厂", "a1", "A", "公司", "（", "）茶", " A")
 
 
 def test_gram_counts_follow_the_workflow_and_name_changes(parties, online, offline):
     quoted = online(S.AWAITING_CONFIRMATION, project_name="蓬壶镇茶厂")
     online(S.ISSUED, project_name="蓬壶镇A1茶厂")
-    offline(project_name="湖头镇茶厂")
+    offline(project_name="湖头镇（一期） A1茶厂")
     draft = workflow.order_apply(
         actor=parties.applicant,
         application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇草稿"),
