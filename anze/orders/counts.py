@@ -14,6 +14,10 @@ insurer's orders at 1,000,000; counting them per state read each of those rows (
 pair answers at once. An order's grams move with it: its ~40 gram rows are updated by each transition, in
 the same statement per row as its insurer's row (after it, so under its lock on PostgreSQL).
 
+Searches that no kept row answers are counted in one statement each, never past ``EXACT_LIMIT`` matches:
+a longer name by ``counts_with_pairs`` (exactly, or estimated from its pairs' rows when those say it is in
+too many orders), every other search by ``tally`` (exactly, or "more than ``EXACT_LIMIT``").
+
 An order counts when it is submitted (``submitted_at`` set: not a draft, see the constraints on Order).
 Like the search index (search.py), ``install`` runs from migration 0003 and after every ``migrate``, and
 puts back triggers that a table rebuild on SQLite dropped, recounting from the orders.
@@ -327,8 +331,7 @@ def tally(
 
     def limited(candidates: QuerySet[Any], by_row: QuerySet[Any] | None) -> tuple[str, list[Any]]:
         if by_row is None:
-            sql, params = candidates.order_by().values("status").query.sql_with_params()
-            return f"{sql} LIMIT {EXACT_LIMIT + 1}", list(params)
+            return _at_most(candidates)
         first, first_params = _at_most(candidates, least, least_params, counted=True)
         second, second_params = _at_most(by_row, least, least_params, counted=False)
         return (
@@ -402,15 +405,17 @@ def _least(insurer_id: int, grams: list[str], order_type: str | None) -> tuple[s
 
 
 def _at_most(
-    rows: QuerySet[Any], least: str, least_params: list[Any], *, counted: bool
+    rows: QuerySet[Any], least: str = "", least_params: list[Any] | None = None, *, counted: bool = True
 ) -> tuple[str, list[Any]]:
-    """The states of ``rows``, at most ``EXACT_LIMIT + 1`` of them — and none unless the least of the grams'
-    totals is within ``EXACT_LIMIT`` (``counted``) or past it (not ``counted``). A ``LIMIT`` of 0: both
-    databases then skip reading them (a ``WHERE`` on the subquery would not stop SQLite)."""
+    """The states of ``rows``, at most ``EXACT_LIMIT + 1`` of them — and, given the ``least`` of the grams'
+    totals, none unless it is within ``EXACT_LIMIT`` (``counted``) or past it (not ``counted``). A ``LIMIT``
+    of 0: both databases then skip reading them (a ``WHERE`` on the subquery would not stop SQLite)."""
     sql, params = rows.order_by().values("status").query.sql_with_params()
+    if not least:
+        return f"{sql} LIMIT {EXACT_LIMIT + 1}", list(params)
     within, past = (EXACT_LIMIT + 1, 0) if counted else (0, EXACT_LIMIT + 1)
     gate = f"CASE WHEN ({least}) <= {EXACT_LIMIT} THEN {within} ELSE {past} END"
-    return f"{sql} LIMIT ({gate})", [*params, *least_params]
+    return f"{sql} LIMIT ({gate})", [*params, *(least_params or [])]
 
 
 def _fetch(queryset: QuerySet[Any], sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

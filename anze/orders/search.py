@@ -160,8 +160,8 @@ _SQLITE_GRAM_TRIGGERS: dict[str, str] = {
 
 
 def _pg_substrings(longest: int) -> str:
-    """SQL of the distinct lower-cased substrings of $1 and $2 of 1 to ``longest`` characters (``_substrings``
-    without its test for letters and digits: a superset of what a query asks for)."""
+    """SQL of the distinct lower-cased substrings of $1 and $2 of 1 to ``longest`` characters (as
+    ``_substrings``)."""
     return f"""
     SELECT coalesce(array_agg(DISTINCT g), '{{}}') FROM (
         SELECT lower(substr(t, i, n)) AS g
@@ -288,8 +288,8 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
 
 def uninstall_grams(connection: BaseDatabaseWrapper) -> None:
     """Drop the grams index and what feeds it; ``install`` builds it again from the orders, with what the code
-    now puts in it (migration 0006 added the trigrams: a contentless index must be given back, token for
-    token, what it holds to forget a row, so it cannot be changed in place)."""
+    now puts in it (migration 0006 added the trigrams and punctuation: a contentless index must be given back,
+    token for token, what it holds to forget a row, so it cannot be changed in place)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for name in _SQLITE_GRAM_TRIGGERS:
