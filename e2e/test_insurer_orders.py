@@ -20,7 +20,7 @@ from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.notifications.models import SmsMessage
-from anze.orders import scenarios, workflow
+from anze.orders import counts, scenarios, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -90,12 +90,8 @@ def row_status(page: Page, order: Order):  # type: ignore[no-untyped-def]
     return page.locator(f'tr[data-application-no="{order.application_no}"] .tag').first
 
 
-def test_the_clerk_takes_an_order_to_已出函_and_backfills_an_offline_one(
-    page: Page, live_server, world, pdfs, screenshot
-):
-    order = world["order"]
-
-    # Sign in as the seed describes: 综合页面 → 保险端 → 保险公司选择 → that company's login page.
+def sign_in(page: Page, live_server, world) -> None:  # type: ignore[no-untyped-def]
+    """As the seed describes: 综合页面 → 保险端 → 保险公司选择 → that company's login page → 订单管理."""
     page.goto(live_server.url + "/")
     page.locator("a.entry-card", has_text="保险端").click()
     page.locator("a.insurer-tile", has_text=world["insurer"].name).click()
@@ -104,6 +100,14 @@ def test_the_clerk_takes_an_order_to_已出函_and_backfills_an_offline_one(
     page.fill("input[name=password]", factories.PASSWORD)
     page.locator("button[type=submit]").click()
     page.locator("#menu a", has_text="订单管理").click()
+
+
+def test_the_clerk_takes_an_order_to_已出函_and_backfills_an_offline_one(
+    page: Page, live_server, world, pdfs, screenshot
+):
+    order = world["order"]
+
+    sign_in(page, live_server, world)
     expect(page.locator("#order-table")).to_contain_text(order.application_no)
     expect(row_status(page, order)).to_have_text("待报价")
     screenshot("01-list")
@@ -212,3 +216,27 @@ def test_the_clerk_takes_an_order_to_已出函_and_backfills_an_offline_one(
     expect(page.locator("#section-issue")).to_contain_text("PZAA202635050001")
     assert re.search(r"已出函", page.locator("#order-status").inner_text())
     screenshot("05-detail")
+
+
+def test_a_search_too_broad_to_count_says_so_and_still_lists_in_order(
+    page: Page, live_server, world, screenshot, monkeypatch
+):
+    """At 1M orders a telephone prefix "1" or a name in every order is not counted to the end: here the limit
+    is 20 of 80 orders. The clerk sees how far it counted and pages on; a tab is counted on its own."""
+    synthetic.top_up([world["insurer"]], 80)
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 20)
+    sign_in(page, live_server, world)
+    page.fill("#sf_contact_phone", "1")
+    page.locator("button", has_text="搜索").click()
+    expect(page.locator("[data-more]")).to_contain_text("超过 20 条")
+    expect(page.locator('.status-tabs a[data-tab="all"]')).to_contain_text("(20+)")
+    expect(page.locator(".pager")).to_contain_text("共 20+ 条")
+    expect(page.locator("#order-table tbody tr")).to_have_count(10)
+    screenshot("06-search-past-the-limit")
+    page.locator('.pager a[aria-label="下一页"]').click()
+    expect(page.locator('.pager [aria-current="page"]')).to_have_text("2")
+    expect(page.locator("#order-table tbody tr")).to_have_count(10)
+    cancelled = Order.objects.filter(insurer=world["insurer"], status=S.CANCELLED).count()
+    page.locator(f'.status-tabs a[data-tab="{S.CANCELLED}"]').click()
+    expect(page.locator(f'.status-tabs a[data-tab="{S.CANCELLED}"]')).to_contain_text(f"({cancelled})")
+    expect(page.locator("#order-table tbody tr")).to_have_count(min(cancelled, 10))
