@@ -255,7 +255,7 @@ class NameCounts:
 def counts_with_pairs(
     insurer_id: int, pairs: list[str], order_type: str | None, matches: QuerySet[Any]
 ) -> NameCounts:
-    """The counts of a term whose pairs of characters are ``pairs`` (``search.term_grams``) and whose
+    """The counts of a term whose pairs of characters are ``pairs`` (``search.bounding_grams``) and whose
     matches are ``matches``, in one statement: the insurer's rows, each pair's rows, and the matches counted
     per state — read only when the pairs bound them to ``EXACT_LIMIT`` (``_least``). Otherwise their
     ``LIMIT`` is 0 and no order is read; each state's count is then the least of its pairs' counts there: at
@@ -272,12 +272,10 @@ def counts_with_pairs(
         f"UNION ALL SELECT 'match', '', {_PER_STATE} FROM ({matched}) AS bounded"
     )
     rows = _fetch(matches, sql, [insurer_id, *type_params, *pairs_params, *matched_params])
-    everything = _totals(dict(zip(STATES, row[2:], strict=True)) for row in rows if row[0] == "all")
-    per_pair: dict[str, dict[str, int]] = {pair: dict.fromkeys(STATES, 0) for pair in lowered}
-    for row in rows:
-        if row[0] == "pair":
-            for state, n in zip(STATES, row[2:], strict=True):
-                per_pair[row[1]][state] += n
+    everything = _totals(_states(row[2:]) for row in rows if row[0] == "all")
+    per_pair = {
+        pair: _totals(_states(row[2:]) for row in rows if row[:2] == ("pair", pair)) for pair in lowered
+    }
     if min(sum(counts.values()) for counts in per_pair.values()) <= EXACT_LIMIT:  # (the statement's test)
         match = next(row for row in rows if row[0] == "match")
         return NameCounts(_states(match[2:]), everything, False)

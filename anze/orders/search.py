@@ -60,6 +60,13 @@ def term_grams(term: str, length: int) -> list[str]:
     return sorted(_substrings((term.strip(),), (length,)))
 
 
+def bounding_grams(term: str) -> list[str]:
+    """The grams whose kept counts (counts.py) bound a term's matches: the term itself when it is a gram, else
+    its pairs (every match holds each of them)."""
+    term = term.strip()
+    return [term.lower()] if is_gram(term) else term_grams(term, 2)
+
+
 def _substrings(names: tuple[str | None, ...], lengths: tuple[int, ...]) -> set[str]:
     """The distinct lower-cased substrings of ``names`` of each of ``lengths``."""
     found: set[str] = set()

@@ -254,13 +254,13 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
             counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
             population = everything[tab] if tab else sum(everything.values())
         else:  # counted, or estimated when its pairs say it is in too many orders to count
-            found = insurer_counts.counts_with_pairs(insurer_id, search.term_grams(name, 2), order_type, qs)
+            found = insurer_counts.counts_with_pairs(insurer_id, search.bounding_grams(name), order_type, qs)
             counts, estimated = found.counts, found.estimated
             population = found.everything[tab] if tab else sum(found.everything.values())
         scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
     more, tab_total, by_row_name = False, None, False
     if searching and scan is None:  # other fields: counted up to EXACT_LIMIT matches, in one statement
-        grams = ([name.lower()] if search.is_gram(name) else search.term_grams(name, 2)) if name else []
+        grams = search.bounding_grams(name) if name else []
         by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True) if grams else None
         found = insurer_counts.tally(
             qs,
