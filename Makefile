@@ -12,6 +12,9 @@ run: setup migrate ## serve the system with demo data at http://127.0.0.1:$(PORT
 	$(PY) manage.py demo_data --if-empty
 	PORT=$(PORT) bin/run-dev
 
+# Tests run in parallel, one process per core (pytest-xdist), and print the 15 slowest.
+PYTEST_ARGS ?= -n auto --durations=15
+
 test: setup browser ## ruff + the whole pytest suite (browser tests included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -101,6 +101,16 @@ def client_for() -> Callable[[User | None], Client]:
 
 
 # --- browser tests -----------------------------------------------------------------------------------------
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under e2e/ is a browser test (``-m "not e2e"`` leaves them out)."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {

@@ -197,6 +197,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if TESTING:
+    # Argon2 is slow by design (~60 ms a hash): tests hash with MD5 and still read Argon2 hashes. The tests of
+    # hashing itself put Argon2 first again (accounts/tests/test_auth.py).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "anze.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "anze.accounts.passwords.LettersAndDigitsValidator"},

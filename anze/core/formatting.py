@@ -1,10 +1,8 @@
-"""Money and amounts as the users read them: 1,200.00 元; limits in 万元; 大写 on printed documents."""
+"""Money and amounts as the users read them: 1,200.00 元; limits in 万元."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-
-import cn2an
 
 NOT_QUOTED = "待报价"
 TWO_PLACES = Decimal("0.01")
@@ -22,8 +20,3 @@ def wan(value: Decimal | None, empty: str = NOT_QUOTED) -> str:
         return empty
     amount = (Decimal(value) / TEN_THOUSAND).quantize(TWO_PLACES, ROUND_HALF_UP)
     return f"{amount:,.2f}万元"
-
-
-def capital(value: Decimal) -> str:
-    """壹仟贰佰元整 — the amount in Chinese capital numerals, as on receipts and policies."""
-    return cn2an.an2cn(str(Decimal(value).quantize(TWO_PLACES, ROUND_HALF_UP)), "rmb")

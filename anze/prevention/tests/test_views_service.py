@@ -18,10 +18,6 @@ from anze.prevention.models import Attachment, Hazard, Inspection, RecordStatus,
 pytestmark = pytest.mark.django_db
 
 
-def client(client_for, user):
-    return client_for(user)
-
-
 def _record_post(svc, policy, **overrides):
     data = {
         "item": str(scenarios.record_data(policy, "training", [svc.staff]).item.pk),
