@@ -108,6 +108,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anze.core.middleware.ForwardedForMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,7 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anze.core.middleware.SideMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "anze.core.middleware.AuditlogMiddleware",  # reads the address with anze.core.clientip
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -217,11 +218,20 @@ AXES_DISABLE_ACCESS_LOG = True  # the tenant-scoped 登录日志 is anze.audit.L
 AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "anze.accounts.views_auth.lockout_response"
 AXES_USERNAME_CALLABLE = "anze.accounts.views_auth.axes_username"
-# Behind N reverse proxies (ANZE_PROXY_COUNT), the client address is read from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("ANZE_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("ANZE_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "anze.core.clientip.client_ip"  # the one reader of the client's address
+
+# --- reverse proxy ----------------------------------------------------------------------------------------
+# ANZE_PROXY_COUNT=N: the site runs behind N reverse proxies. The client's address is then read from
+# X-Forwarded-For (anze/core/clientip.py: lock-out, SMS quota, login and audit logs), and the proxy's
+# X-Forwarded-Proto says whether the request came over HTTPS. ANZE_BEHIND_PROXY=1 is the old, deprecated
+# spelling of ANZE_PROXY_COUNT=1 (a system check says so). Unset in production: a warning (anze.W010).
+BEHIND_PROXY_ALIAS = env_bool("ANZE_BEHIND_PROXY", False)
+PROXY_COUNT = env_int("ANZE_PROXY_COUNT", 1 if BEHIND_PROXY_ALIAS else 0)
+PROXY_COUNT_SET = bool(os.environ.get("ANZE_PROXY_COUNT")) or BEHIND_PROXY_ALIAS
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ANZE_PROXY_COUNT must be 0 or more")
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- files and uploads ---------------------------------------------------------------------------------------
 STORAGES = {
@@ -302,8 +312,6 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env_int("ANZE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANZE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("ANZE_HSTS_PRELOAD", True)
-    if env_bool("ANZE_BEHIND_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("生产环境必须设置 ANZE_ALLOWED_HOSTS (comma-separated host names)")
 
