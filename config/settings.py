@@ -240,7 +240,7 @@ STORAGES = {
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/nonexistent/", "file_permissions_mode": 0o600},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "anze.core.staticfiles.StaticFilesStorage"
         if not (DEBUG or TESTING)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -260,12 +260,23 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"  # collectstatic output (production)
 STATIC_ROOT.mkdir(exist_ok=True)
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
-    ("vendor/tabler-icons", NODE_MODULES / "@tabler" / "icons-webfont" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-    ("vendor/alpinejs", NODE_MODULES / "alpinejs" / "dist"),
+NODE_MODULES = BASE_DIR / "node_modules"  # npm ci (package.json); only the files listed here are published
+VENDOR_STATIC_FILES = {
+    "vendor/tabler": (
+        NODE_MODULES / "@tabler" / "core" / "dist",
+        ["css/tabler.min.css", "css/tabler.min.css.map", "js/tabler.min.js", "js/tabler.min.js.map"],
+    ),
+    "vendor/tabler-icons": (
+        NODE_MODULES / "@tabler" / "icons-webfont" / "dist",
+        ["tabler-icons.min.css", *(f"fonts/tabler-icons.{ext}" for ext in ("woff2", "woff", "ttf"))],
+    ),
+    "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+    # Alpine's CSP build: no eval, so the Content-Security-Policy needs no 'unsafe-eval'.
+    "vendor/alpinejs": (NODE_MODULES / "@alpinejs" / "csp" / "dist", ["cdn.min.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "anze.core.staticfiles.VendorFinder",
 ]
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
