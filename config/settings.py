@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "anze.core.middleware.ForwardedForMiddleware",
+    "anze.core.middleware.ContentSecurityPolicyMiddleware",  # before XFrameOptionsMiddleware: reads its header
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -316,6 +317,20 @@ X_FRAME_OPTIONS = "DENY"  # inline PDF previews opt in with @xframe_options_same
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+# Content-Security-Policy of every HTML page (anze.core.middleware.ContentSecurityPolicyMiddleware; Django 6
+# reads the same setting): scripts only from our own static files — no inline script or handler, no eval
+# (Alpine's CSP build, htmx's allowEval off). Styles keep 'unsafe-inline' for style="" attributes and the
+# inline styles Tabler, Alpine's x-show and ECharts set.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],  # 'self' on the views marked @xframe_options_sameorigin
+    "form-action": ["'self'"],
+}
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("ANZE_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
