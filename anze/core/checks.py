@@ -31,3 +31,12 @@ def check_proxy_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.
             )
         )
     return messages
+
+
+def log_start_warnings() -> None:
+    """The checks above, in the log of a process that runs none (gunicorn: config/wsgi.py calls this)."""
+    import logging
+
+    logger = logging.getLogger("anze.core.checks")
+    for message in check_proxy_settings():
+        logger.warning("%s: %s %s", message.id, message.msg, message.hint)

@@ -53,3 +53,28 @@ def test_the_deployment_recipe_checks_and_collects_static_files(tmp_path):
     # Only what the pages use is published: not the whole of node_modules' dist folders.
     published = [p for p in (tmp_path / "static" / "vendor").rglob("*") if p.is_file()]
     assert len(published) < 100, len(published)
+
+
+def test_a_gunicorn_start_without_the_proxy_setting_logs_the_warning(tmp_path):
+    """gunicorn runs no system checks: config/wsgi.py logs the proxy warning (anze.W010) itself."""
+    env = production_env(tmp_path)
+    del env["ANZE_PROXY_COUNT"]
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "anze.W010" in result.stderr and "ANZE_PROXY_COUNT" in result.stderr
+    quiet = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert quiet.returncode == 0 and "anze.W010" not in quiet.stderr, quiet.stderr
