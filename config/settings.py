@@ -108,6 +108,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anze.core.middleware.ForwardedForMiddleware",
+    "anze.core.middleware.ContentSecurityPolicyMiddleware",  # before XFrameOptionsMiddleware: reads its header
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,7 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anze.core.middleware.SideMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "anze.core.middleware.AuditlogMiddleware",  # reads the address with anze.core.clientip
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -221,11 +223,20 @@ AXES_DISABLE_ACCESS_LOG = True  # the tenant-scoped 登录日志 is anze.audit.L
 AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "anze.accounts.views_auth.lockout_response"
 AXES_USERNAME_CALLABLE = "anze.accounts.views_auth.axes_username"
-# Behind N reverse proxies (ANZE_PROXY_COUNT), the client address is read from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("ANZE_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("ANZE_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "anze.core.clientip.client_ip"  # the one reader of the client's address
+
+# --- reverse proxy ----------------------------------------------------------------------------------------
+# ANZE_PROXY_COUNT=N: the site runs behind N reverse proxies. The client's address is then read from
+# X-Forwarded-For (anze/core/clientip.py: lock-out, SMS quota, login and audit logs), and the proxy's
+# X-Forwarded-Proto says whether the request came over HTTPS. ANZE_BEHIND_PROXY=1 is the old, deprecated
+# spelling of ANZE_PROXY_COUNT=1 (a system check says so). Unset in production: a warning (anze.W010).
+BEHIND_PROXY_ALIAS = env_bool("ANZE_BEHIND_PROXY", False)
+PROXY_COUNT = env_int("ANZE_PROXY_COUNT", 1 if BEHIND_PROXY_ALIAS else 0)
+PROXY_COUNT_SET = bool(os.environ.get("ANZE_PROXY_COUNT")) or BEHIND_PROXY_ALIAS
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ANZE_PROXY_COUNT must be 0 or more")
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- files and uploads ---------------------------------------------------------------------------------------
 STORAGES = {
@@ -234,7 +245,7 @@ STORAGES = {
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/nonexistent/", "file_permissions_mode": 0o600},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "anze.core.staticfiles.StaticFilesStorage"
         if not (DEBUG or TESTING)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -254,12 +265,23 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"  # collectstatic output (production)
 STATIC_ROOT.mkdir(exist_ok=True)
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
-    ("vendor/tabler-icons", NODE_MODULES / "@tabler" / "icons-webfont" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-    ("vendor/alpinejs", NODE_MODULES / "alpinejs" / "dist"),
+NODE_MODULES = BASE_DIR / "node_modules"  # npm ci (package.json); only the files listed here are published
+VENDOR_STATIC_FILES = {
+    "vendor/tabler": (
+        NODE_MODULES / "@tabler" / "core" / "dist",
+        ["css/tabler.min.css", "css/tabler.min.css.map", "js/tabler.min.js", "js/tabler.min.js.map"],
+    ),
+    "vendor/tabler-icons": (
+        NODE_MODULES / "@tabler" / "icons-webfont" / "dist",
+        ["tabler-icons.min.css", *(f"fonts/tabler-icons.{ext}" for ext in ("woff2", "woff", "ttf"))],
+    ),
+    "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+    # Alpine's CSP build: no eval, so the Content-Security-Policy needs no 'unsafe-eval'.
+    "vendor/alpinejs": (NODE_MODULES / "@alpinejs" / "csp" / "dist", ["cdn.min.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "anze.core.staticfiles.VendorFinder",
 ]
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
@@ -299,6 +321,20 @@ X_FRAME_OPTIONS = "DENY"  # inline PDF previews opt in with @xframe_options_same
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+# Content-Security-Policy of every HTML page (anze.core.middleware.ContentSecurityPolicyMiddleware; Django 6
+# reads the same setting): scripts only from our own static files — no inline script or handler, no eval
+# (Alpine's CSP build, htmx's allowEval off). Styles keep 'unsafe-inline' for style="" attributes and the
+# inline styles Tabler, Alpine's x-show and ECharts set.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],  # 'self' on the views marked @xframe_options_sameorigin
+    "form-action": ["'self'"],
+}
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("ANZE_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -306,8 +342,6 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env_int("ANZE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANZE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("ANZE_HSTS_PRELOAD", True)
-    if env_bool("ANZE_BEHIND_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("生产环境必须设置 ANZE_ALLOWED_HOSTS (comma-separated host names)")
 

@@ -6,15 +6,9 @@ from django.http import HttpRequest
 
 from anze.accounts.backends import account_for_login
 from anze.accounts.models import Organisation, User
+from anze.core.clientip import client_ip
 
 from .models import LoginLog
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address axes uses too (it honours ANZE_PROXY_COUNT behind a reverse proxy)."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
 
 
 def record_login(

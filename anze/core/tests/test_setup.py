@@ -24,6 +24,7 @@ def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
         "ANZE_VAR_DIR": str(tmp_path),
         "ANZE_DEBUG": "0",
         "ANZE_TESTING": "0",
+        "ANZE_PROXY_COUNT": "1",  # the README's recipe: behind one reverse proxy
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run(

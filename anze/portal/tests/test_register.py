@@ -79,7 +79,7 @@ def test_it_sends_a_code_and_answers_with_the_masked_phone(base, client):
     response = client.post(CODE_URL, {"phone": PHONE}, **HTMX)
     assert response.status_code == 200
     assert "验证码已发送至 138****9001，5分钟内有效" in html(response)
-    assert "$dispatch('code-wait', 60)" in html(response)  # the button counts down
+    assert 'x-data="codeWait" data-wait="60"' in html(response)  # the button counts down
     assert SmsMessage.objects.filter(phone=PHONE).count() == 1
 
 

@@ -182,6 +182,19 @@
   }
   document.addEventListener("htmx:load", function (evt) { init(evt.detail.elt); });
 
+  // Page size: the select submits its form (an inline onchange would need 'unsafe-inline').
+  document.addEventListener("change", function (evt) {
+    if (evt.target.matches && evt.target.matches("select[data-autosubmit]")) evt.target.form.submit();
+  });
+
+  // 取消 on a full-page form with no cancel_url goes back (instead of a javascript: link).
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest("[data-history-back]");
+    if (!link) return;
+    evt.preventDefault();
+    history.back();
+  });
+
   // Show server messages (after a redirect) as toasts.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-flash]").forEach(function (el) {
