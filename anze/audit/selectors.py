@@ -18,11 +18,20 @@ def day_start(value: date) -> datetime:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
+# Beyond these days a bound is no bound: nothing is older than 1900, and the day after 9999-12-30 (or the UTC
+# form of 0001-01-01 00:00 in Asia/Shanghai) does not fit a datetime — OverflowError, a 500. The search forms
+# refuse such dates already (core.forms.validate_filter_date); this keeps every other caller safe too.
+_NO_LOWER_BOUND_BEFORE = date(1900, 1, 1)
+_NO_UPPER_BOUND_FROM = date(9999, 12, 30)
+
+
 def day_range(qs: QuerySet[Any], field: str, start: date | None, end: date | None) -> QuerySet[Any]:
     """Filter ``field`` to [start 00:00, end+1 00:00) in Asia/Shanghai — an index-friendly range."""
-    if start:
+    if start and start >= _NO_LOWER_BOUND_BEFORE:
         qs = qs.filter(**{f"{field}__gte": day_start(start)})
-    if end:
+    if end and end < _NO_UPPER_BOUND_FROM:
+        if end < _NO_LOWER_BOUND_BEFORE:
+            return qs.none()
         qs = qs.filter(**{f"{field}__lt": day_start(end + timedelta(days=1))})
     return qs
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .errors import Refused
 
@@ -43,10 +45,28 @@ class StyledFormMixin:
         style_widgets(self, errors=True)  # type: ignore[arg-type]
 
 
-class SearchForm(StyledFormMixin, forms.Form):
-    """A GET search form above a list: every field optional, bad values ignored rather than shown as errors.
+# The dates a filter accepts. Beyond them a day's bounds no longer fit a datetime once moved to UTC (9999-12-31
+# + 1 day overflows), and no record of the platform is that old or that far ahead.
+FILTER_DATE_MIN = date(1900, 1, 1)
+FILTER_DATE_MAX = date(2099, 12, 31)
+DATE_OUT_OF_RANGE = f"日期超出范围（{FILTER_DATE_MIN:%Y-%m-%d} 至 {FILTER_DATE_MAX:%Y-%m-%d}）"
+DATE_INVALID = "请输入正确的日期（年-月-日）"
+DATE_REVERSED = "结束日期不能早于开始日期"
 
-    ``date_ranges`` pairs two date fields under one label (申请时间 开始日期 – 结束日期).
+
+def validate_filter_date(value: date) -> None:
+    """A filter's date inside [FILTER_DATE_MIN, FILTER_DATE_MAX]; else an error beside the field."""
+    if not FILTER_DATE_MIN <= value <= FILTER_DATE_MAX:
+        raise ValidationError(DATE_OUT_OF_RANGE, code="out_of_range")
+
+
+class SearchForm(StyledFormMixin, forms.Form):
+    """A GET search form above a list: every field optional; a bad value is shown beside its field and that
+    filter is left out (``values()``), so the list still shows — never a 500.
+
+    ``date_ranges`` pairs two date fields under one label (申请时间 开始日期 – 结束日期); a pair whose end is
+    before its start is an error on the end. Every date field of a search form gets the shared range check
+    (``validate_filter_date``) here, so no list can forget it.
     """
 
     date_ranges: tuple[tuple[str, str, str], ...] = ()
@@ -60,6 +80,26 @@ class SearchForm(StyledFormMixin, forms.Form):
         for field in self.fields.values():
             field.required = False
             field.widget.attrs.pop("required", None)
+            if isinstance(field, forms.DateField):
+                if validate_filter_date not in field.validators:
+                    field.validators.append(validate_filter_date)
+                field.error_messages["invalid"] = DATE_INVALID
+                field.widget.attrs.setdefault("min", f"{FILTER_DATE_MIN:%Y-%m-%d}")
+                field.widget.attrs.setdefault("max", f"{FILTER_DATE_MAX:%Y-%m-%d}")
+
+    def _date_pairs(self) -> list[tuple[str, str]]:
+        pairs = [(start, end) for _, start, end in self.date_ranges]
+        if not pairs and {"start", "end"} <= set(self.fields):
+            pairs.append(("start", "end"))
+        return pairs
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for start, end in self._date_pairs():
+            low, high = cleaned.get(start), cleaned.get(end)
+            if low and high and high < low:
+                self.add_error(end, DATE_REVERSED)
+        return cleaned
 
     def layout(self) -> list[dict[str, Any]]:
         in_range = {name for _, start, end in self.date_ranges for name in (start, end)}

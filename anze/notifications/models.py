@@ -31,6 +31,13 @@ SMS_STATUS_TONE: dict[str, str] = {
 }
 
 
+# A verification code never sits in clear in the outbox: the caller writes SECRET_PLACEHOLDER where the code
+# goes, the row stores SECRET_MASK there (what 短信记录 shows) and the code encrypted in ``secret`` until it is
+# sent (see anze.notifications.secrets).
+SECRET_PLACEHOLDER = "{code}"
+SECRET_MASK = "******"
+
+
 class SmsMessage(models.Model):
     """One text message to one phone: the outbox row written in the transition's transaction, then its log.
 
@@ -55,6 +62,11 @@ class SmsMessage(models.Model):
     # empty: the backend's default template carries ``text`` as its single variable.
     template_code = models.CharField("模板编号", max_length=50, blank=True)
     params = models.JSONField("模板参数", default=dict, blank=True)
+    # A code message: its code, encrypted, wiped once sent, failed for good, or past ``secret_expires_at``
+    # (the code's own end: sending it later is pointless). ``secret_expires_at`` stays, marking the row as a
+    # code message (never resent: the user asks for a new code).
+    secret = models.TextField("验证码（加密）", blank=True, editable=False)
+    secret_expires_at = models.DateTimeField("验证码有效期至", null=True, blank=True, editable=False)
     # "order-event:123:enterprise": a second notify() with the same key writes nothing, so one transition
     # never sends twice. NULL for messages that need no such guard (several NULLs are allowed).
     dedupe_key = models.CharField("去重键", max_length=120, unique=True, null=True, blank=True)
@@ -80,10 +92,19 @@ class SmsMessage(models.Model):
             # The sweep: due pending messages and expired sending claims.
             models.Index(fields=["status", "next_attempt_at"], name="sms_due_idx"),
             models.Index(fields=["phone", "-created_at"], name="sms_phone_idx"),
+            # The sweep: secrets that outlived their code (few rows: only unsent codes keep one).
+            models.Index(
+                fields=["secret_expires_at"], condition=~models.Q(secret=""), name="sms_secret_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.masked_phone} {self.text[:20]}"
+
+    @property
+    def is_code(self) -> bool:
+        """A verification code's message: never resent, its code never shown."""
+        return self.secret_expires_at is not None
 
     @property
     def masked_phone(self) -> str:
@@ -95,7 +116,7 @@ class SmsMessage(models.Model):
 
     @property
     def can_resend(self) -> bool:
-        return self.status in (SmsStatus.FAILED, SmsStatus.PENDING)
+        return self.status in (SmsStatus.FAILED, SmsStatus.PENDING) and not self.is_code
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

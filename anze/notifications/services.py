@@ -16,6 +16,7 @@ Example (inside an order transition, after its conditional UPDATE)::
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
@@ -26,13 +27,16 @@ from anze.accounts.models import Organisation, User
 from anze.core.errors import STALE, Refused
 from anze.core.validators import MOBILE_RE, mask_mobile
 
-from .models import Notification, SmsMessage, SmsStatus
+from . import codes
+from .models import SECRET_MASK, SECRET_PLACEHOLDER, Notification, SmsMessage, SmsStatus
 from .sms import sign_name
 from .tasks import enqueue_send
 
 logger = logging.getLogger("anze.notifications")
 
 INVALID_PHONE = "手机号码格式不正确，未发送"
+CODE_NOT_RESENT = "验证码短信不能重发，请用户重新获取验证码"
+DEFAULT_SECRET_TTL = timedelta(minutes=5)
 KEY_MAX_LENGTH = 120
 TITLE_MAX_LENGTH = 100
 
@@ -93,10 +97,15 @@ def sms_enqueue(
     template_code: str = "",
     params: dict[str, str] | None = None,
     key: str | None = None,
+    secret: str = "",
+    secret_ttl: timedelta = DEFAULT_SECRET_TTL,
 ) -> SmsMessage:
     """Put one SMS in the outbox and send it after the current transaction commits (or at once, in its own
     transaction, when called outside one). The lower level of ``notify``; used as is for verification
-    codes: ``sms_enqueue(mobile, f"您的验证码为{code}，5分钟内有效。", template_code=…, params={"code": code})``.
+    codes, the code passed as ``secret`` and written as ``SECRET_PLACEHOLDER`` in the text (and in a template
+    parameter): ``sms_enqueue(mobile, "您的验证码为{code}，5分钟内有效。", secret=code, secret_ttl=…)``.
+    The row stores the text with the code masked and the code encrypted until it is sent (or ``secret_ttl``
+    has passed): 短信记录 and the database never show it.
 
     With ``key``, a message already written under that key is returned instead of a new one. A number that
     is not a mainland mobile is kept in the log as failed ("手机号码格式不正确") rather than raising: the
@@ -106,13 +115,17 @@ def sms_enqueue(
         _check_key(key)
     phone = (phone or "").strip()
     valid = bool(MOBILE_RE.fullmatch(phone))
-    fields: dict[str, Any] = {
-        "organisation": owner,
-        "phone": phone[:20],
-        "text": _without_sign(text),
-        "template_code": template_code,
-        "params": params or {},
-    }
+    text, params = _without_sign(text), dict(params or {})
+    fields: dict[str, Any] = {"organisation": owner, "phone": phone[:20], "template_code": template_code}
+    if not secret and codes.has_clear_code(" ".join([text, *map(str, params.values())])):
+        raise ValueError("a verification code must be passed as secret=…, never in the text (it is stored)")
+    if secret:
+        _check_secret_template(text, params)
+        text, params = codes.mask(text), {k: codes.mask(str(v)) for k, v in params.items()}
+        fields["secret_expires_at"] = timezone.now() + secret_ttl
+        if valid:
+            fields["secret"] = codes.seal(secret)
+    fields.update(text=text, params=params)
     if valid:
         fields.update(status=SmsStatus.PENDING, next_attempt_at=timezone.now())
     else:
@@ -130,6 +143,8 @@ def sms_resend(*, message: SmsMessage, actor: User) -> None:
     The attempt count is kept, so 发送次数 stays the true total and a failed message that fails again is
     shown as failed at once instead of being retried for hours behind the clerk's back.
     """
+    if message.is_code:
+        raise Refused(CODE_NOT_RESENT)
     if message.status == SmsStatus.SENT:
         raise Refused("该短信已发送成功，不能重发")
     if message.status == SmsStatus.SENDING:
@@ -187,6 +202,16 @@ def _check_link(link: str) -> None:
     """Only a path on this site: the 消息中心 redirects to it, so anything else would be an open redirect."""
     if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
         raise ValueError(f"notify link must be a relative URL starting with '/', got {link!r}")
+
+
+def _check_secret_template(text: str, params: dict[str, Any]) -> None:
+    """A secret goes where its placeholder is, and only there: the mask must not be in the text already (the
+    sending replaces the mask by the code)."""
+    values = [text, *map(str, params.values())]
+    if not any(SECRET_PLACEHOLDER in value for value in values):
+        raise ValueError(f"an SMS with a secret must hold the placeholder {SECRET_PLACEHOLDER!r}")
+    if any(SECRET_MASK in value for value in values):
+        raise ValueError(f"an SMS with a secret must not contain the mask {SECRET_MASK!r}")
 
 
 def _without_sign(text: str) -> str:

@@ -42,6 +42,7 @@ from django_tasks_db.backend import DatabaseBackend
 
 from anze.core.validators import mask_mobile
 
+from . import codes
 from .models import SmsMessage, SmsStatus
 from .sms import Sms, SmsError, get_backend
 
@@ -63,6 +64,8 @@ SWEEP_GRACE = timedelta(minutes=2)
 SWEEP_BATCH = 500
 INTERRUPTED = "发送中断（发送进程退出或超时），已重新排队"
 INTERRUPTED_FINAL = "发送中断（发送进程退出或超时），已达最大发送次数"
+CODE_EXPIRED = "验证码已过期，未再发送（用户可重新获取）"
+CODE_UNREADABLE = "验证码无法解密（密钥已更换），未发送（用户可重新获取）"
 
 
 # --- enqueueing ----------------------------------------------------------------------------------------------
@@ -118,13 +121,34 @@ def deliver(message_id: int) -> str:
 
 
 def _as_sms(message: SmsMessage) -> Sms:
+    """What the provider gets: for a code message, the stored text with the code decrypted into it (the only
+    place the code exists in clear after ``code_send``); ``shown_text`` stays masked for logs."""
+    text = message.text
+    params = {str(k): str(v) for k, v in (message.params or {}).items()}
+    if message.is_code:
+        code = _code_of(message)
+        params = {k: codes.unmask(v, code) for k, v in params.items()}
+        text = codes.unmask(text, code)
     return Sms(
         phone=message.phone,
-        text=message.text,
+        text=text,
         template_code=message.template_code,
-        params={str(k): str(v) for k, v in (message.params or {}).items()},
+        params=params,
         reference=str(message.uuid),
+        shown_text=message.text,
     )
+
+
+def _code_of(message: SmsMessage) -> str:
+    """The message's code, or a permanent failure: a code past its lifetime is useless to the user (who asks
+    for a new one), and one sealed with a key no longer known cannot be read."""
+    assert message.secret_expires_at is not None
+    if not message.secret or message.secret_expires_at <= timezone.now():
+        raise SmsError(CODE_EXPIRED, permanent=True)
+    try:
+        return codes.reveal(message.secret)
+    except codes.InvalidToken:
+        raise SmsError(CODE_UNREADABLE, permanent=True) from None
 
 
 def _own_claim(message: SmsMessage) -> Any:
@@ -139,6 +163,7 @@ def _record_success(message: SmsMessage, provider: str, provider_id: str) -> str
         next_attempt_at=None,
         provider=provider,
         provider_message_id=(provider_id or "")[:100],
+        secret="",  # a code is sent once: nothing keeps it after
     )
     if not updated:
         logger.warning("短信 %s 已发送，但其发送租约已过期并被收回", message.uuid)
@@ -155,12 +180,14 @@ def _record_failure(message: SmsMessage, exc: Exception, provider: str) -> str:
         logger.exception("短信发送出错 %s（第%d次）", mask_mobile(message.phone), message.attempts)
     final = permanent or message.attempts >= MAX_ATTEMPTS
     retry_at = None if final else timezone.now() + BACKOFF[message.attempts - 1]
+    wipe = {"secret": ""} if final else {}  # a retry needs the code; a final failure does not
     with transaction.atomic():
         updated = _own_claim(message).update(
             status=SmsStatus.FAILED if final else SmsStatus.PENDING,
             next_attempt_at=retry_at,
             last_error=error[:500],
             provider=provider,
+            **wipe,
         )
         if updated and retry_at is not None:
             enqueue_send(message.pk, run_after=retry_at)
@@ -173,6 +200,7 @@ class SweepResult:
     requeued: int = 0  # overdue pending messages enqueued again
     released: int = 0  # expired claims taken back and enqueued again
     failed: int = 0  # expired claims that had no attempt left
+    wiped: int = 0  # codes past their lifetime whose encrypted copy was erased
 
 
 def sweep(*, limit: int = SWEEP_BATCH) -> SweepResult:
@@ -188,6 +216,7 @@ def sweep(*, limit: int = SWEEP_BATCH) -> SweepResult:
                 status=SmsStatus.FAILED if final else SmsStatus.PENDING,
                 next_attempt_at=None if final else now,
                 last_error=INTERRUPTED_FINAL if final else INTERRUPTED,
+                **({"secret": ""} if final else {}),
             )
             if updated and not final:
                 enqueue_send(pk)
@@ -204,7 +233,9 @@ def sweep(*, limit: int = SWEEP_BATCH) -> SweepResult:
             ):
                 enqueue_send(pk)
                 result.requeued += 1
-    if result.requeued or result.released or result.failed:
+    # Codes that outlived their lifetime unsent (a provider down for longer): nothing may keep them.
+    result.wiped = SmsMessage.objects.filter(secret_expires_at__lte=now).exclude(secret="").update(secret="")
+    if result.requeued or result.released or result.failed or result.wiped:
         logger.info("短信补发扫描：%s", result)
     return result
 

@@ -4,6 +4,7 @@ calls the ``workflow`` function of the action, which decides; nothing here chang
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
-from anze.core.formatting import money, wan
+from anze.core.formatting import NOT_QUOTED
 from anze.core.forms import apply_refusal
 from anze.core.views import done, refused, render_form, render_list, submitted
 from anze.documents.responses import document_among, document_response
@@ -89,7 +90,7 @@ EXPORT_HEADERS = [
     "项目名称",
     "项目地址",
     "保费（元）",
-    *LIMIT_LABELS.values(),
+    *(f"{label}（万元）" for label in LIMIT_LABELS.values()),
     "投保人",
     "信用代码",
     "联系人",
@@ -100,23 +101,31 @@ EXPORT_HEADERS = [
 ]
 
 
-def _export_row(order: Order) -> list[str]:
-    """A row as the list shows it: 保费 in 元, the limits in 万元, 待报价 before the quote."""
+def _export_row(order: Order) -> list[object]:
+    """A row as the list shows it, with numbers a clerk can add up: 保费 in 元, the limits in 万元 (numbers, the
+    unit in the header), 待报价 before the quote; 申请时间 a date and time (core.exports formats them)."""
+    quoted = order.is_quoted
     return [
         order.application_no,
         order.get_order_type_display(),
         order.project_name,
         order.project_address,
-        money(order.premium) if order.is_quoted else "待报价",
-        *(wan(getattr(order, name)) for name in LIMIT_LABELS),
+        order.premium if quoted and order.premium is not None else NOT_QUOTED,
+        *(_in_wan(getattr(order, name)) if quoted else NOT_QUOTED for name in LIMIT_LABELS),
         order.applicant_name,
         order.applicant_credit_code,
         order.contact_name,
         order.contact_phone,
         order.get_status_display(),
-        order.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if order.submitted_at else "",
+        order.submitted_at,
         order.policy_no,
     ]
+
+
+def _in_wan(value: Decimal | None) -> Decimal | str:
+    if value is None:
+        return NOT_QUOTED
+    return (Decimal(value) / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 @requires("order.export")

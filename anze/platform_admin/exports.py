@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from anze.accounts.models import Organisation
 from anze.core.sides import Side
@@ -27,8 +27,8 @@ def _region(org: Organisation) -> str:
     return f"{region.parent.name}{region.name}" if region.parent_id else region.name
 
 
-def _created(org: Organisation) -> str:
-    return timezone.localtime(org.created_at).strftime("%Y-%m-%d %H:%M:%S")
+def _created(org: Organisation) -> datetime:
+    return org.created_at  # a date and time cell in Beijing time (core.exports)
 
 
 def _status(org: Organisation) -> str:

@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.accounts.access import requires
@@ -52,8 +51,9 @@ def policy_export(request: HttpRequest) -> HttpResponse:
             p.order.project_name,
             p.order.applicant_name,
             p.order.premium,
-            timezone.localtime(p.issued_at).strftime("%Y-%m-%d %H:%M"),
-            f"{p.period_start:%Y-%m-%d} 至 {p.period_end:%Y-%m-%d}",
+            p.issued_at,  # dates and amounts stay typed: core.exports formats them
+            p.period_start,
+            p.period_end,
             p.service_org.name if p.service_org_id else "",
             p.get_service_status_display(),
         )
@@ -68,12 +68,13 @@ def policy_export(request: HttpRequest) -> HttpResponse:
             "投保人",
             "保费（元）",
             "出函时间",
-            "保险期间",
+            "保险起期",
+            "保险止期",
             "第三方安全服务机构",
             "安全服务状态",
         ],
         rows,
-        widths=[22, 22, 30, 30, 14, 18, 26, 30, 14],
+        widths=[22, 22, 30, 30, 14, 20, 12, 12, 30, 14],
     )
 
 

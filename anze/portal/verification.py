@@ -6,6 +6,8 @@
   bomb a number with messages.
 - Five wrong codes end a code: a 6-digit code cannot be guessed within its five minutes.
 - Only an HMAC of the code (keyed with SECRET_KEY) is stored: the table alone does not give a usable code.
+  Its SMS is stored with the code masked (短信记录 shows 您的验证码为******); the code itself travels to the
+  provider encrypted in the outbox row, wiped once sent (anze.notifications.codes).
 
 ``code_check`` is deliberately not atomic and must be called before the caller's transaction: the failure it
 counts has to stay counted when the caller's form is refused and its transaction rolled back.
@@ -27,6 +29,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from anze.accounts.models import User
 from anze.core.errors import Refused
 from anze.core.validators import mask_mobile, validate_mobile
+from anze.notifications.models import SECRET_PLACEHOLDER
 from anze.notifications.services import sms_enqueue
 
 from .models import CodePurpose, SmsCodeQuota, VerificationCode
@@ -127,9 +130,12 @@ def code_send(*, phone: str, purpose: str, user: User | None = None, deliver: bo
     if deliver:
         minutes = int(CODE_TTL.total_seconds() // 60)
         label = CodePurpose(purpose).label
+        # The code goes to the outbox encrypted, only until it is sent: the stored text (短信记录) masks it.
         sms = sms_enqueue(
             phone,
-            f"您的验证码为{code}，用于{label}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+            f"您的验证码为{SECRET_PLACEHOLDER}，用于{label}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+            secret=code,
+            secret_ttl=CODE_TTL,
         )
     VerificationCode.objects.create(
         phone=phone,

@@ -174,7 +174,8 @@ def policy_export(request: HttpRequest) -> HttpResponse:
             p.insurer.name,
             p.order.applicant_name,
             p.order.region.name if p.order.region else "",
-            f"{p.period_start:%Y-%m-%d} 至 {p.period_end:%Y-%m-%d}",
+            p.period_start,  # dates and amounts stay typed: core.exports formats them
+            p.period_end,
             p.order.premium,
             Standing.LABELS[selectors.standing_of(p)],
             p.get_service_status_display(),
@@ -190,14 +191,15 @@ def policy_export(request: HttpRequest) -> HttpResponse:
             "保险公司",
             "投保人",
             "区县",
-            "保险期间",
+            "保险起期",
+            "保险止期",
             "保费（元）",
             "保障状态",
             "安全服务",
             "服务机构",
         ],
         rows,
-        widths=[20, 22, 36, 34, 10, 26, 14, 10, 10, 30],
+        widths=[20, 22, 36, 34, 10, 12, 12, 14, 10, 10, 30],
     )
 
 

@@ -38,6 +38,8 @@ class Sms:
     template_code: str = ""  # empty: the backend's default template carries ``text``
     params: Mapping[str, str] = field(default_factory=dict)
     reference: str = ""  # our message's UUID, passed to the provider so a message can be traced there
+    # The text as logs may show it: a verification code masked (empty: ``text`` has nothing to hide).
+    shown_text: str = ""
 
 
 class SmsError(Exception):

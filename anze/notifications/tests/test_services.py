@@ -143,10 +143,16 @@ def test_it_enqueues_the_task_inside_the_transaction_with_the_database_backend(s
 def test_it_enqueues_a_verification_code_with_its_template(sms, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = services.sms_enqueue(
-            PHONE, "您的验证码为246810，5分钟内有效。", template_code="SMS_CODE", params={"code": "246810"}
+            PHONE,
+            "您的验证码为{code}，5分钟内有效。",
+            template_code="SMS_CODE",
+            params={"code": "{code}"},
+            secret="246810",
         )
     assert message.organisation is None
     assert sms.sent[0].template_code == "SMS_CODE" and sms.sent[0].params == {"code": "246810"}
+    message.refresh_from_db()
+    assert message.params == {"code": "******"} and "246810" not in message.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,11 +19,20 @@ def test_it_exports_the_filtered_list_as_displayed(online, offline, clerk):
     response = clerk.get(f"{EXPORT}?name=鞋业")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     header, *rows = sheet_rows(response)
-    assert header[:6] == ("申请编号", "订单类型", "项目名称", "项目地址", "保费（元）", "累积赔偿限额")
+    assert header[:6] == (
+        "申请编号",
+        "订单类型",
+        "项目名称",
+        "项目地址",
+        "保费（元）",
+        "累积赔偿限额（万元）",
+    )
     assert [row[0] for row in rows] == [quoted.application_no]
     row = dict(zip(header, rows[0], strict=True))
-    assert row["保费（元）"] == "12,000.00" and row["累积赔偿限额"] == "500.00万元"
-    assert row["每人医疗责任限额"] == "5.00万元" and row["状态"] == "待上传付款通知书"
+    assert (
+        row["保费（元）"] == 12000 and row["累积赔偿限额（万元）"] == 500
+    )  # numbers, formatted by the sheet
+    assert row["每人医疗责任限额（万元）"] == 5 and row["状态"] == "待上传付款通知书"
     assert row["订单类型"] == "线上订单" and row["信用代码"] == quoted.applicant_credit_code
 
 
@@ -33,7 +42,7 @@ def test_it_exports_待报价_and_follows_the_tab(online, offline, clerk):
     header, *rows = sheet_rows(clerk.get(f"{EXPORT}?tab=awaiting_issue"))
     assert [row[0] for row in rows] == [waiting.application_no]
     row = dict(zip(header, rows[0], strict=True))
-    assert row["保费（元）"] == "待报价" and row["累积赔偿限额"] == "待报价"
+    assert row["保费（元）"] == "待报价" and row["累积赔偿限额（万元）"] == "待报价"
 
 
 def test_it_refuses_an_export_too_large_for_one_sheet(online, clerk, monkeypatch):

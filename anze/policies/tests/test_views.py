@@ -80,7 +80,16 @@ def test_it_exports_the_filtered_list(svc, client_for):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:7] == ("申请编号", "保单编号", "项目名称", "投保人", "保费（元）", "出函时间", "保险期间")
+    assert rows[0][:8] == (
+        "申请编号",
+        "保单编号",
+        "项目名称",
+        "投保人",
+        "保费（元）",
+        "出函时间",
+        "保险起期",
+        "保险止期",
+    )
     assert [r[1] for r in rows[1:]] == ["PSERV001"]
 
 

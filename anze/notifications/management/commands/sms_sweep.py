@@ -16,4 +16,7 @@ class Command(PeriodicCommand):
 
     def run_once(self) -> str:
         result = sweep()
-        return f"重新排队 {result.requeued} 条，收回中断 {result.released} 条，标记失败 {result.failed} 条"
+        return (
+            f"重新排队 {result.requeued} 条，收回中断 {result.released} 条，标记失败 {result.failed} 条，"
+            f"清除过期验证码 {result.wiped} 条"
+        )
