@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anze.core.middleware.SideMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "anze.audit.middleware.AuditlogMiddleware",  # auditlog's, with the trusted client address
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from anze.accounts.backends import account_for_login
 from anze.accounts.models import Organisation, User
+from anze.core.sides import Side
 
 from .models import LoginLog
 
@@ -36,6 +37,10 @@ def record_login(
         organisation = user.organisation
     elif page_organisation is not None:
         organisation = page_organisation
+    if success and user is not None:
+        from .oplog import log_sign_in
+
+        log_sign_in(user, ip=client_ip(request), side_label=dict(Side.choices).get(side, ""))
     return LoginLog.objects.create(
         organisation=organisation,
         user=user,
