@@ -379,3 +379,14 @@ def test_a_forged_forwarded_for_header_does_not_become_the_logged_address(insure
     )
     [row] = [r for r in rows(client) if r.target == "角色 伪造来源"]
     assert row.ip == "10.4.4.4"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_the_organisations_log_reads_through_its_index(insurer):
+    from anze.audit import selectors
+
+    qs = selectors.operation_logs_for(user=insurer.admin, filters={})[:20]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+    assert "auditlog_logentry_org_time_idx" in plan
