@@ -9,6 +9,7 @@ from anze.accounts.models import Organisation, User
 from anze.core.sides import Side
 
 from .models import LoginLog
+from .oplog import log_sign_in
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -37,9 +38,7 @@ def record_login(
         organisation = user.organisation
     elif page_organisation is not None:
         organisation = page_organisation
-    if success and user is not None:
-        from .oplog import log_sign_in
-
+    if success and user is not None:  # the 操作日志 shows the session's start beside what was done in it
         log_sign_in(user, ip=client_ip(request), side_label=dict(Side.choices).get(side, ""))
     return LoginLog.objects.create(
         organisation=organisation,
