@@ -20,5 +20,6 @@ urlpatterns = [
     path("roles/<int:pk>/edit/", views.role_edit, name="role_edit"),
     path("roles/<int:pk>/delete/", views.role_delete, name="role_delete"),
     path("logs/operations/", audit_views.operation_log, name="operation_log"),
+    path("logs/operations/export/", audit_views.operation_log_export, name="operation_log_export"),
     path("logs/logins/", audit_views.login_log, name="login_log"),
 ]

@@ -1,11 +1,13 @@
-"""登录日志, and the common shape of the domain timelines (操作日志 is django-auditlog's LogEntry)."""
+"""登录日志, and the common shape of the domain timelines (操作日志 is django-auditlog's LogEntry: model changes
+recorded by auditlog, and every timeline step written into it by ``TimelineEvent.record``)."""
 
 from __future__ import annotations
 
 from typing import Any, Self
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 
@@ -66,9 +68,34 @@ class TimelineEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now)
 
+    # What the keys of ``changes`` mean, for the 操作日志 (a concrete timeline adds its own).
+    CHANGE_LABELS: dict[str, str] = {}
+
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
+
+    # --- what the 操作日志 shows of the step (overridden by the concrete timelines) ------------------------------
+    def log_object(self) -> tuple[Model, str]:
+        """The object the step acted on, and how the log names it ("订单 2026…")."""
+        raise NotImplementedError
+
+    def status_label(self, status: str) -> str:
+        field = self._meta.get_field("to_status")
+        return str(dict(field.flatchoices).get(status, status)) if field.choices else status  # type: ignore[union-attr]
+
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """``changes`` as (label, before, after) — values as displayed; internal keys (file ids) left out."""
+        lines: list[tuple[str, str, str]] = []
+        for key, value in (self.changes or {}).items():
+            if key not in self.CHANGE_LABELS and not _is_label(key):
+                continue
+            label = self.CHANGE_LABELS.get(key, key)
+            if isinstance(value, list | tuple) and len(value) == 2:
+                lines.append((label, str(value[0] or ""), str(value[1] or "")))
+            else:
+                lines.append((label, "", str(value)))
+        return lines
 
     @classmethod
     def record(
@@ -83,16 +110,27 @@ class TimelineEvent(models.Model):
         changes: dict[str, Any] | None = None,
         **entity: Any,
     ) -> Self:
-        """Write one step, with the actor's name and organisation as they are now."""
-        return cls.objects.create(
-            action=action,
-            action_label=label,
-            from_status=from_status,
-            to_status=to_status,
-            actor=actor,
-            actor_name=actor.name,
-            actor_organisation=actor.organisation.name,
-            reason=reason,
-            changes=changes or {},
-            **entity,
-        )
+        """Write one step, with the actor's name and organisation as they are now — and its 操作日志 entry, in
+        the same transaction (every workflow action of every timeline passes here)."""
+        from .oplog import log_business_action
+
+        with transaction.atomic():
+            event = cls.objects.create(
+                action=action,
+                action_label=label,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                actor_name=actor.name,
+                actor_organisation=actor.organisation.name,
+                reason=reason,
+                changes=changes or {},
+                **entity,
+            )
+            log_business_action(event)
+        return event
+
+
+def _is_label(key: str) -> bool:
+    """A key already written as its Chinese label (the service records' edits: {"服务人员": [before, after]})."""
+    return any("\u4e00" <= char <= "\u9fff" for char in key)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -8,10 +7,11 @@ from auditlog.models import LogEntry
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anze.accounts import catalogue
 from anze.accounts.models import User
+from anze.core.sides import Side
 
 from .models import LoginLog
+from .oplog import BUSINESS, LOGIN
 
 
 def day_start(value: date) -> datetime:
@@ -49,112 +49,51 @@ def login_logs_for(*, user: User, filters: dict[str, Any]) -> QuerySet[LoginLog]
 
 
 def operation_logs_for(*, user: User, filters: dict[str, Any]) -> QuerySet[LogEntry]:
-    """Changes to the organisation's own accounts, roles and record, and every change its people made
-    (the platform's people change other organisations and base data)."""
-    org = user.organisation_id
-    qs = LogEntry.objects.filter(Q(additional_data__organisation_id=org) | Q(actor__organisation_id=org))
-    target = filters.get("target")
-    if target:
-        qs = qs.filter(content_type__model=target)
+    """The organisation's 操作日志: the entries filed under it (``additional_data["organisation_id"]``, indexed
+    with the time by migration 0002): changes to its own accounts, roles and record, whoever made them, and its
+    people's workflow steps and sign-ins. The platform sees every organisation's, and base data (which only it
+    changes, filed under no organisation)."""
+    qs = LogEntry.objects.all()
+    if user.side != Side.PLATFORM:
+        qs = qs.filter(additional_data__organisation_id=user.organisation_id)
     if filters.get("actor"):
-        qs = qs.filter(actor__name__icontains=filters["actor"].strip())
+        text = filters["actor"].strip()
+        qs = qs.filter(Q(actor__name__icontains=text) | Q(actor__username__icontains=text))
+    if filters.get("kind"):
+        qs = qs.filter(KIND_FILTERS[filters["kind"]])
+    if filters.get("target"):
+        qs = qs.filter(
+            content_type__app_label=TARGETS[filters["target"]][0], content_type__model=filters["target"]
+        )
+    if filters.get("object"):
+        text = filters["object"].strip()
+        accounts = User.objects.filter(username__icontains=text).values("pk")
+        qs = qs.filter(
+            Q(object_repr__icontains=text)
+            | Q(content_type__app_label="accounts", content_type__model="user", object_id__in=accounts)
+        )
     qs = day_range(qs, "timestamp", filters.get("start"), filters.get("end"))
     return qs.select_related("actor", "content_type").order_by("-timestamp", "-id")
 
 
-# --- display ----------------------------------------------------------------------------------------------------
-ACTION_LABELS = {
-    LogEntry.Action.CREATE: "新增",
-    LogEntry.Action.UPDATE: "修改",
-    LogEntry.Action.DELETE: "删除",
+_SOFT_DELETE = Q(action=LogEntry.Action.UPDATE, changes__has_key="deleted_at")
+KIND_FILTERS: dict[str, Q] = {
+    "create": Q(action=LogEntry.Action.CREATE),
+    "update": Q(action=LogEntry.Action.UPDATE) & ~_SOFT_DELETE,
+    "delete": Q(action=LogEntry.Action.DELETE) | _SOFT_DELETE,
+    "login": Q(action=LogEntry.Action.ACCESS, additional_data__kind=LOGIN),
+    "business": Q(action=LogEntry.Action.ACCESS, additional_data__kind=BUSINESS),
 }
-TARGET_LABELS = {
-    "user": "账号",
-    "role": "角色",
-    "organisation": "机构",
-    "serviceitem": "服务项目",
-    "industry": "行业",
-    "region": "行政区划",
-    "regionalrule": "地区投保规则",
+
+# 对象类型 of the filter: {model: (app label, label)} — what the log holds entries about.
+TARGETS: dict[str, tuple[str, str]] = {
+    "user": ("accounts", "账号"),
+    "role": ("accounts", "角色"),
+    "organisation": ("accounts", "机构"),
+    "order": ("orders", "订单"),
+    "policy": ("policies", "保单"),
+    "serviceitem": ("basedata", "服务项目"),
+    "industry": ("basedata", "行业"),
+    "region": ("basedata", "行政区划"),
+    "regionalrule": ("basedata", "地区投保规则"),
 }
-FIELD_LABELS = {
-    "username": "登录账号",
-    "name": "名称",
-    "mobile": "手机号码",
-    "is_active": "启用",
-    "deleted_at": "删除时间",
-    "remark": "备注",
-    "roles": "角色",
-    "permissions": "权限",
-    "organisation": "所属机构",
-    "is_admin": "管理员角色",
-    "created_at": "创建时间",
-    "updated_at": "更新时间",
-    "id": "ID",
-}
-HIDDEN_FIELDS = {"password", "last_login", "updated_at", "id", "organisation", "created_at", "is_admin"}
-
-
-@dataclass
-class Change:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass
-class EntryView:
-    entry: LogEntry
-    action: str
-    target: str
-    changes: list[Change]
-
-
-def _permission_labels(value: Any) -> str:
-    codes = value if isinstance(value, list) else []
-    if isinstance(value, str):
-        import json
-
-        try:
-            codes = json.loads(value.replace("'", '"'))
-        except ValueError:
-            return value
-    return "、".join(catalogue.get(code).label for code in codes if catalogue.exists(code)) or "无"
-
-
-def _bool_label(value: Any) -> str:
-    return {"True": "是", "False": "否", "true": "是", "false": "否"}.get(str(value), str(value))
-
-
-def _display(field: str, value: Any) -> str:
-    if value in (None, "None", ""):
-        return "—"
-    if field == "permissions":
-        return _permission_labels(value)
-    if field == "is_active":
-        return _bool_label(value)
-    return str(value)
-
-
-def describe_entry(entry: LogEntry) -> EntryView:
-    changes: list[Change] = []
-    action = ACTION_LABELS.get(entry.action, "操作")
-    raw = entry.changes_dict or {}
-    for field, values in raw.items():
-        if field in HIDDEN_FIELDS:
-            continue
-        if isinstance(values, dict):  # m2m: {"type": "add", "objects": [...]}
-            verb = {"add": "添加", "remove": "移除", "clear": "清空"}.get(values.get("type", ""), "变更")
-            changes.append(
-                Change(FIELD_LABELS.get(field, field), "", f"{verb}：{'、'.join(values.get('objects', []))}")
-            )
-            continue
-        before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
-        changes.append(
-            Change(FIELD_LABELS.get(field, field), _display(field, before), _display(field, after))
-        )
-    if "deleted_at" in raw and raw["deleted_at"][0] in (None, "None"):
-        action = "删除"
-    return EntryView(
-        entry, action, TARGET_LABELS.get(entry.content_type.model, entry.content_type.model), changes
-    )

@@ -7,8 +7,10 @@ from django.http import HttpRequest
 from anze.accounts.backends import account_for_login
 from anze.accounts.models import Organisation, User
 from anze.core.clientip import client_ip
+from anze.core.sides import Side
 
 from .models import LoginLog
+from .oplog import log_sign_in
 
 
 def record_login(
@@ -30,6 +32,8 @@ def record_login(
         organisation = user.organisation
     elif page_organisation is not None:
         organisation = page_organisation
+    if success and user is not None:  # the 操作日志 shows the session's start beside what was done in it
+        log_sign_in(user, ip=client_ip(request), side_label=dict(Side.choices).get(side, ""))
     return LoginLog.objects.create(
         organisation=organisation,
         user=user,

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from auditlog.models import LogEntry
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
 
 from anze.accounts.access import requires
+from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.forms import SearchForm
 from anze.core.pagination import paginate
-from anze.core.views import render_list
+from anze.core.sides import side_namespace
+from anze.core.views import refused, render_list
 
-from . import selectors
+from . import presenters, selectors
 
 
 class DateRangeSearch(SearchForm):
@@ -33,12 +42,49 @@ class LoginLogSearch(DateRangeSearch):
 
 class OperationLogSearch(DateRangeSearch):
     actor = forms.CharField(
-        label="操作人", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入操作人"})
+        label="操作人",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "姓名或登录账号"}),
+    )
+    kind = forms.ChoiceField(
+        label="操作类型",
+        required=False,
+        choices=[("", "全部"), *presenters.KINDS],
+        error_messages={"invalid_choice": "请选择有效的操作类型"},
     )
     target = forms.ChoiceField(
-        label="对象类型", required=False, choices=[("", "全部"), ("user", "账号"), ("role", "角色")]
+        label="对象类型",
+        required=False,
+        choices=[("", "全部"), *((model, label) for model, (_, label) in selectors.TARGETS.items())],
+        error_messages={"invalid_choice": "请选择有效的对象类型"},
     )
-    field_order = ["actor", "target", "start", "end"]
+    object = forms.CharField(
+        label="对象",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "订单号、保单号、账号或名称"}),
+    )
+    date_ranges = (("操作时间", "start", "end"),)
+    field_order = ["actor", "kind", "target", "object", "start", "end"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].error_messages["invalid"] = "请输入正确的日期，如 2026-12-01"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return data
+
+
+def _operation_search(request: HttpRequest) -> tuple[OperationLogSearch, dict[str, Any]]:
+    """The search form and the filters it allows: a bad value is shown beside the form and not applied."""
+    search = OperationLogSearch(request.GET)
+    return search, search.values()
 
 
 @requires("system.log.login")
@@ -52,9 +98,42 @@ def login_log(request: HttpRequest) -> HttpResponse:
 
 @requires("system.log.operation")
 def operation_log(request: HttpRequest) -> HttpResponse:
-    search = OperationLogSearch(request.GET)
+    search, filters = _operation_search(request)
     page = paginate(
-        request, selectors.operation_logs_for(user=request.user, filters=search.values()), default_size=20
+        request, selectors.operation_logs_for(user=request.user, filters=filters), default_size=20
     )
-    page.rows = [selectors.describe_entry(entry) for entry in page.rows]
+    page.rows = presenters.present(page.rows)
     return render_list(request, "audit/operation_log.html", {"search": search, "page": page})
+
+
+EXPORT_HEADERS = ["操作时间", "操作人", "操作类型", "对象", "变更内容", "IP地址"]
+
+
+@requires("system.log.operation")
+def operation_log_export(request: HttpRequest) -> HttpResponseBase:
+    _, filters = _operation_search(request)
+    entries = selectors.operation_logs_for(user=request.user, filters=filters)
+    if entries.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
+        message = f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
+        list_url = reverse(f"{side_namespace(request.side)}:system:operation_log")
+        return refused(request, message, f"{list_url}?{request.GET.urlencode()}")
+    return xlsx_response("操作日志", EXPORT_HEADERS, _export_rows(entries), widths=[20, 24, 22, 34, 80, 16])
+
+
+def _export_rows(entries: QuerySet[LogEntry]) -> Iterator[list[str]]:
+    """The rows as the page shows them, presented a chunk at a time (one lookup per model per chunk)."""
+    chunk: list[LogEntry] = []
+    for entry in entries.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(entry)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _export_chunk(chunk)
+            chunk = []
+    yield from _export_chunk(chunk)
+
+
+def _export_chunk(chunk: list[LogEntry]) -> Iterator[list[str]]:
+    for row in presenters.present(chunk):
+        yield [row.time, row.actor, row.type_display, row.target, row.changes_text, row.ip]
+
+
+EXPORT_CHUNK = 500

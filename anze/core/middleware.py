@@ -63,6 +63,10 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
             return None
         return client_ip(request)
 
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        return None  # X-Forwarded-Port is as forgeable, and the log does not show it
+
 
 class ContentSecurityPolicyMiddleware:
     """Sends settings.SECURE_CSP (Django 6's name and shape for it) on every HTML response: only our own

@@ -355,3 +355,11 @@ class OrderEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action_label}"
+
+    def log_object(self) -> tuple[models.Model, str]:
+        return self.order, f"订单 {self.order.application_no}"
+
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        from .presenters import readable_changes
+
+        return [(label, "", value) for label, value in readable_changes(self.changes)]

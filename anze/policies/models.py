@@ -143,6 +143,8 @@ class ServiceEvent(TimelineEvent):
         related_name="+",
     )
 
+    CHANGE_LABELS = {"service_org": "服务机构", "level": "隐患等级", "due_on": "答复期限"}  # for the 操作日志
+
     class Meta:
         verbose_name = verbose_name_plural = "安全服务时间线"
         ordering = ["created_at", "id"]
@@ -150,3 +152,19 @@ class ServiceEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.policy_id} {self.action_label}"
+
+    def log_object(self) -> tuple[models.Model, str]:
+        if self.subject == self.Subject.ASSIGNMENT:
+            return self.policy, f"保单 {self.policy.policy_no}"
+        return self.policy, f"{self.get_subject_display()}（保单 {self.policy.policy_no}）"
+
+    def status_label(self, status: str) -> str:
+        from anze.prevention.models import ComplaintStatus, HazardStatus, RecordStatus
+
+        choices = {
+            self.Subject.ASSIGNMENT: ServiceStatus,
+            self.Subject.RECORD: RecordStatus,
+            self.Subject.HAZARD: HazardStatus,
+            self.Subject.COMPLAINT: ComplaintStatus,
+        }[self.subject]
+        return str(dict(choices.choices).get(status, status))

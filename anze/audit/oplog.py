@@ -1,0 +1,68 @@
+"""Writing the 操作日志 entries that are not model changes: workflow steps (业务操作) and sign-ins (登录).
+
+They go into django-auditlog's ``LogEntry`` beside its model changes, so that one log, one query and one
+presenter serve all of them. Both kinds use the ``ACCESS`` action (auditlog writes it for nothing here) and
+say which they are in ``additional_data["kind"]``; ``additional_data["organisation_id"]`` is the organisation
+whose log shows the entry — the acting one (the insurer sees its clerks' steps, the enterprise its own).
+The IP address comes from auditlog's request context (``anze.core.middleware.AuditlogMiddleware``), like the model changes'.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from auditlog.models import LogEntry
+
+if TYPE_CHECKING:
+    from anze.accounts.models import User
+
+    from .models import TimelineEvent
+
+BUSINESS = "business"
+LOGIN = "login"
+STATUS = "状态"
+REASON = "原因"
+
+
+def log_business_action(event: TimelineEvent) -> LogEntry:
+    """The 业务操作 entry of one timeline step (called by ``TimelineEvent.record``, in its transaction).
+    ``changes`` are stored as displayed, {label: [before, after]}: the log reads the same after renames."""
+    target, label = event.log_object()
+    changes: dict[str, list[str]] = {}
+    if event.to_status and event.from_status != event.to_status:
+        before = event.status_label(event.from_status) if event.from_status else ""
+        changes[STATUS] = [before, event.status_label(event.to_status)]
+    for name, before, after in event.change_lines():
+        changes[name] = [before, after]
+    if event.reason:
+        changes[REASON] = ["", event.reason]
+    actor = event.actor
+    return LogEntry.objects.log_create(
+        target,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        object_repr=label,
+        changes=changes,
+        additional_data={
+            "kind": BUSINESS,
+            "organisation_id": actor.organisation_id if actor else None,
+            "action": event.action,
+            "label": event.action_label,
+        },
+    )
+
+
+def log_sign_in(user: User, *, ip: str | None, side_label: str = "") -> LogEntry:
+    """The 登录 entry of a successful sign-in (the 登录日志 keeps every attempt; this puts the session's start
+    beside what was done in it)."""
+    changes: dict[str, Any] = {"登录入口": ["", side_label]} if side_label else {}
+    return LogEntry.objects.log_create(
+        user,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        remote_addr=ip,
+        changes=changes,
+        additional_data={"kind": LOGIN, "organisation_id": user.organisation_id},
+    )
