@@ -108,6 +108,8 @@ def test_it_locks_out_guessing_the_old_password_like_sign_in(insurer, settings):
 
 
 def test_the_old_password_lock_shows_the_minutes_left(insurer, settings):
+    from datetime import timedelta
+
     from axes.models import AccessAttempt
     from django.utils import timezone
 
@@ -115,7 +117,7 @@ def test_the_old_password_lock_shows_the_minutes_left(insurer, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         change_password(client, "Guess12345")
     AccessAttempt.objects.update(
-        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME + timezone.timedelta(seconds=150)
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME + timedelta(seconds=150)
     )
     page = change_password(client, PASSWORD).content.decode()
     assert "请3分钟后再试" in field_errors(page, "old_password")
