@@ -125,3 +125,34 @@ def test_wrong_passwords_sent_with_the_right_one_sign_in_only_if_it_came_within_
         assert len(seen) - before - 1 <= limit  # a success starts the count afresh (AXES_RESET_ON_SUCCESS)
     else:
         assert not right_signed_in and len(seen) <= limit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_old_passwords_in_the_profile_compare_no_more_than_the_limit(insurer, monkeypatch):
+    """Security review, finding 10: 个人中心's 原密码 goes through the same lock-out, parallel requests included."""
+    limit = settings.AXES_FAILURE_LIMIT
+    seen = compared_passwords(monkeypatch)
+    data = {
+        "form": "password",
+        "old_password": WRONG,
+        "new_password": "Fresh2026pw",
+        "confirm_password": "Fresh2026pw",
+    }
+
+    def guess(old: str) -> Callable[[], int]:
+        def post() -> int:
+            client = Client()
+            client.force_login(insurer.admin)
+            return client.post(
+                "/insurer/profile/", {**data, "old_password": old}, REMOTE_ADDR="10.9.9.9"
+            ).status_code
+
+        return post
+
+    results = at_once([guess(WRONG) for _ in range(PARALLEL - 1)])
+
+    assert results == [422] * (PARALLEL - 1)
+    assert len(seen) <= limit
+    assert guess(PASSWORD)() == 422
+    insurer.admin.refresh_from_db()
+    assert insurer.admin.check_password(PASSWORD)
