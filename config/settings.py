@@ -219,6 +219,9 @@ AXES_FAILURE_LIMIT = env_int("ANZE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ANZE_LOGIN_LOCK_MINUTES", 10))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A try during the lock-out is refused without a comparison and does not restart the minutes, so the message
+# can say how many are left (anze.accounts.throttle).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # the tenant-scoped 登录日志 is anze.audit.LoginLog
 AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "anze.accounts.views_auth.lockout_response"

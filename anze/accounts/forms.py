@@ -171,7 +171,30 @@ class RoleSearchForm(SearchForm):
 
 
 class ProfileForm(_UserFields):
-    pass
+    """个人中心 › 基本资料. A new mobile needs the current password: the mobile receives the 忘记密码 codes, so
+    a session left open must not be enough to move the account to another phone."""
+
+    password = forms.CharField(
+        label="当前密码",
+        strip=False,
+        required=False,
+        help_text="修改手机号码时须填写",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    @property
+    def mobile_changes(self) -> bool:
+        return (self.cleaned_data.get("mobile") or "").strip() != self.user.mobile
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mobile") and self.mobile_changes and not data.get("password"):
+            self.add_error("password", "修改手机号码须输入当前登录密码")
+        return data
 
 
 class PasswordChangeForm(StyledFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,13 +19,13 @@ from .access import home_url_for, login_url_for_side, public
 from .backends import lockout_key
 from .forms import LoginForm
 from .models import Organisation, User
+from .throttle import authenticate_in_turn, lock_minutes_left, locked_message
 
 GENERIC_ERROR = "账号或密码错误"
 
 
 def _locked_message() -> str:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return f"登录失败次数过多，账号已被锁定，请{minutes}分钟后再试"
+    return locked_message(int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -113,7 +113,8 @@ def _login(request: HttpRequest, *, side: str, organisation: Organisation | None
             credentials["organisation"] = organisation
         else:
             credentials["side"] = side
-        user = authenticate(request, **credentials)
+        # One attempt at a time per account: the lock-out bounds parallel requests too (throttle.py).
+        user = authenticate_in_turn(request, **credentials)
         if user is not None:
             login(request, user)
             record_login(request, username=username, side=side, user=user, success=True)
@@ -121,7 +122,7 @@ def _login(request: HttpRequest, *, side: str, organisation: Organisation | None
             prefix = f"/{SIDE_PREFIX[side]}/"
             return redirect(next_url if next_url.startswith(prefix) else home_url_for(user))
         locked = bool(getattr(request, "axes_locked_out", False))
-        error = _locked_message() if locked else GENERIC_ERROR
+        error = locked_message(lock_minutes_left(request, username, side)) if locked else GENERIC_ERROR
         record_login(
             request,
             username=username,

@@ -16,13 +16,14 @@ from anze.core.views import INVALID
 from . import catalogue, services
 from .access import requires
 from .forms import PasswordChangeForm, ProfileForm
+from .throttle import password_confirm
 
 
 @requires(catalogue.SIGNED_IN)
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     here = reverse(f"{side_namespace(request.side)}:profile")
-    profile_form = ProfileForm(initial={"name": user.name, "mobile": user.mobile})
+    profile_form = ProfileForm(initial={"name": user.name, "mobile": user.mobile}, user=user)
     password_form = PasswordChangeForm()
     status = 200
     if request.method == "POST":
@@ -31,6 +32,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             if password_form.is_valid():
                 data = password_form.cleaned_data
                 try:
+                    # Counted like a sign-in, before the comparison: 原密码 cannot be guessed without limit.
+                    password_confirm(request, user=user, password=data["old_password"], field="old_password")
                     services.password_change(
                         user=user, old_password=data["old_password"], new_password=data["new_password"]
                     )
@@ -41,15 +44,20 @@ def profile(request: HttpRequest) -> HttpResponse:
                     messages.success(request, "密码修改成功")
                     return redirect(here)
         else:
-            profile_form = ProfileForm(request.POST)
+            profile_form = ProfileForm(request.POST, user=user)
             if profile_form.is_valid():
-                services.profile_update(
-                    user=user,
-                    name=profile_form.cleaned_data["name"],
-                    mobile=profile_form.cleaned_data["mobile"],
-                )
-                messages.success(request, "个人信息已保存")
-                return redirect(here)
+                data = profile_form.cleaned_data
+                try:
+                    if profile_form.mobile_changes:
+                        password_confirm(request, user=user, password=data["password"], field="password")
+                    services.profile_update(
+                        user=user, name=data["name"], mobile=data["mobile"], password=data["password"]
+                    )
+                except Refused as exc:
+                    apply_refusal(profile_form, exc)
+                else:
+                    messages.success(request, "个人信息已保存")
+                    return redirect(here)
         status = INVALID
     roles = [role.name for role in user.roles.all()]
     return render(

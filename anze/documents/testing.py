@@ -118,16 +118,44 @@ def _mvhd() -> bytes:
     return _box(b"mvhd", payload)
 
 
+def _full_box(kind: bytes, payload: bytes, version: int = 0) -> bytes:
+    return _box(kind, bytes([version, 0, 0, 0]) + payload)
+
+
+def _video_trak() -> bytes:
+    """One H.264 video track of 1 s (timescale 1000): media header, handler 'vide', an avc1 sample entry and
+    empty sample tables — the structure the upload check reads, not a decodable stream."""
+    mdhd = _full_box(b"mdhd", bytes(8) + (1000).to_bytes(4, "big") + (1000).to_bytes(4, "big") + bytes(4))
+    hdlr = _full_box(b"hdlr", bytes(4) + b"vide" + bytes(12) + b"VideoHandler\x00")
+    visual = bytes(6) + (1).to_bytes(2, "big") + bytes(16) + (64).to_bytes(2, "big") + (48).to_bytes(2, "big")
+    visual += (0x480000).to_bytes(4, "big") * 2 + bytes(4) + (1).to_bytes(2, "big") + bytes(32)
+    visual += (0x18).to_bytes(2, "big") + b"\xff\xff"
+    stsd = _full_box(b"stsd", (1).to_bytes(4, "big") + _box(b"avc1", visual))
+    empty_table = (0).to_bytes(4, "big")
+    stbl = _box(
+        b"stbl",
+        stsd
+        + _full_box(b"stts", empty_table)
+        + _full_box(b"stsc", empty_table)
+        + _full_box(b"stsz", bytes(4) + empty_table)
+        + _full_box(b"stco", empty_table),
+    )
+    minf = _box(b"minf", _full_box(b"vmhd", bytes(8)) + stbl)
+    return _box(b"trak", _box(b"mdia", mdhd + hdlr + minf))
+
+
 def mp4_bytes(size: int | None = None) -> bytes:
-    """A minimal ISO base media file: ftyp (isom, mp41), moov with a movie header, mdat. ``size``: pad the
-    media data to make exactly that many bytes."""
+    """A small ISO base media file as the upload check wants it: ftyp (isom, mp41), moov with a movie header
+    and one H.264 video track of 1 s, mdat with non-zero bytes. ``size``: pad the media data to make exactly
+    that many bytes. For a real, decodable video see documents/tests/fixtures/."""
     ftyp = _box(b"ftyp", b"isom" + (512).to_bytes(4, "big") + b"isomiso2avc1mp41")
-    moov = _box(b"moov", _mvhd())
+    moov = _box(b"moov", _mvhd() + _video_trak())
     head = ftyp + moov
     media = 16 if size is None else size - len(head) - 8
     if media < 0:
         raise ValueError(f"an MP4 needs at least {len(head) + 8} bytes")
-    return head + _box(b"mdat", b"\x00" * media)
+    pattern = bytes(range(1, 256))
+    return head + _box(b"mdat", (pattern * (media // len(pattern) + 1))[:media])
 
 
 def upload(name: str, data: bytes, content_type: str | None = None) -> SimpleUploadedFile:

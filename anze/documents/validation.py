@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from . import mp4
 from .uploadhandlers import OversizedUpload
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ IMAGE_DAMAGED = "图片文件已损坏或不完整，请重新上传"
 IMAGE_TOO_LARGE = "图片尺寸过大，请压缩后上传"
 NOT_MP4 = "文件内容不是有效的MP4视频"
 MP4_DAMAGED = "MP4视频文件已损坏或不完整，请重新上传"
+MP4_NO_VIDEO = "MP4文件中没有可播放的视频画面，请上传拍摄的现场视频"
+MP4_CODEC = "视频编码格式不受支持，请上传H.264、H.265、AV1或VP9编码的MP4视频"
 
 # Pixels an image may have. Decoding allocates width × height × 4 bytes (a 64-megapixel PNG is 256 MB), and
 # a 10 MB PNG can declare far more pixels than that; 64 megapixels still admits a 48-megapixel phone photo.
@@ -333,8 +336,6 @@ _MP4_BRANDS = frozenset(
     | {b"mp41", b"mp42", b"avc1", b"dash", b"M4V ", b"mmp4", b"MSNV"}
 )
 _MAX_FTYP = 4096
-_MAX_BOXES = 100_000
-_BOX_TYPE = re.compile(rb"[\x20-\x7e]{4}")
 
 
 def _check_mp4(upload: File, size: int) -> str:
@@ -350,36 +351,23 @@ def _check_mp4(upload: File, size: int) -> str:
     brands = {ftyp[8:12]} | {ftyp[i : i + 4] for i in range(16, ftyp_size, 4)}
     if not brands & _MP4_BRANDS:
         raise ValidationError(NOT_MP4, code="invalid_content")
-    top_level = _mp4_boxes(upload, size)
-    if b"moov" not in top_level:
+    try:
+        movie = mp4.read_movie(upload, size)
+    except mp4.Damaged:
+        raise ValidationError(MP4_DAMAGED, code="damaged") from None
+    if b"moov" not in movie.kinds():
         raise ValidationError(MP4_DAMAGED, code="damaged")
+    # A video track with a duration, in a codec browsers play, over media data that is not all zeros: the box
+    # structure alone admits an empty movie, a web page in a "free" box, or megabytes of zeros.
+    tracks = movie.video_tracks
+    if not tracks:
+        raise ValidationError(MP4_NO_VIDEO, code="no_video")
+    playable = [track for track in tracks if track.codec in mp4.PLAYABLE_CODECS]
+    if not playable:
+        raise ValidationError(MP4_CODEC, code="codec")
+    if not any(movie.has_duration(track) for track in playable) or not mp4.media_holds_data(upload, movie):
+        raise ValidationError(MP4_NO_VIDEO, code="no_video")
     return CONTENT_TYPE_MP4
-
-
-def _mp4_boxes(upload: File, size: int) -> set[bytes]:
-    """The types of the top-level boxes, read header by header with seeks; the boxes must tile the file."""
-    types: set[bytes] = set()
-    position = 0
-    for _ in range(_MAX_BOXES):
-        if position == size:
-            return types
-        upload.seek(position)
-        header = upload.read(8)
-        if len(header) < 8 or not _BOX_TYPE.fullmatch(header[4:8]):
-            break
-        box_size, header_size = int.from_bytes(header[0:4], "big"), 8
-        if box_size == 1:  # 64-bit size follows the type
-            large = upload.read(8)
-            if len(large) < 8:
-                break
-            box_size, header_size = int.from_bytes(large, "big"), 16
-        elif box_size == 0:  # the box runs to the end of the file
-            box_size = size - position
-        if box_size < header_size or position + box_size > size:
-            break  # a box that claims bytes the file does not have: truncated upload
-        types.add(header[4:8])
-        position += box_size
-    raise ValidationError(MP4_DAMAGED, code="damaged")
 
 
 _CHECKS: dict[str, Callable[[File, int], str]] = {PDF: _check_pdf, IMAGE: _check_image, VIDEO: _check_mp4}

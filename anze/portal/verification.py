@@ -152,7 +152,7 @@ def code_send(*, phone: str, purpose: str, user: User | None = None, deliver: bo
 def code_check(*, phone: str, purpose: str, code: str) -> VerificationCode:
     """The phone's latest code for ``purpose`` if ``code`` is it and it is still valid; else a refusal at the
     ``code`` field saying why (wrong, used, expired, too many failures, none sent). A wrong code is counted
-    at once (see the module's docstring). Does not use the code: ``code_use`` does, in the caller's
+    before the comparison (see the module's docstring). Does not use the code: ``code_use`` does, in the caller's
     transaction."""
     phone = (phone or "").strip()
     code = (code or "").strip()
@@ -167,11 +167,17 @@ def code_check(*, phone: str, purpose: str, code: str) -> VerificationCode:
         raise Refused(USED, field="code")
     if latest.expires_at <= timezone.now():
         raise Refused(EXPIRED, field="code")
-    if latest.failures >= MAX_FAILURES:
+    # Count the attempt before comparing: one conditional UPDATE claims one of the MAX_FAILURES tries, so
+    # guesses sent at once cannot all pass a "fewer than five failures" check made before any was counted.
+    claimed = VerificationCode.objects.filter(pk=latest.pk, failures__lt=MAX_FAILURES).update(
+        failures=F("failures") + 1
+    )
+    if not claimed:
         raise Refused(TOO_MANY_FAILURES, field="code")
     if not constant_time_compare(latest.code_hash, _digest(phone, purpose, code)):
-        VerificationCode.objects.filter(pk=latest.pk).update(failures=F("failures") + 1)
         raise Refused(WRONG, field="code")
+    # The right code gives its try back: a form refused for another field may be sent again with it.
+    VerificationCode.objects.filter(pk=latest.pk).update(failures=F("failures") - 1)
     return latest
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
@@ -131,6 +132,21 @@ def test_it_unlocks_after_ten_minutes(client, insurer, settings):
         login(client, url, insurer.admin.username, "Wrong12345")
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME)
     assert login(client, url, insurer.admin.username).status_code == 302
+
+
+def test_the_lock_out_message_says_the_minutes_left_and_a_try_does_not_restart_them(
+    client, insurer, settings
+):
+    from axes.models import AccessAttempt
+
+    url = f"/insurer/login/{insurer.org.code}/"
+    for _ in range(5):
+        login(client, url, insurer.admin.username, "Wrong12345")
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME + timedelta(seconds=150)
+    )
+    assert "请3分钟后再试" in login(client, url, insurer.admin.username, "Wrong12345").content.decode()
+    assert "请3分钟后再试" in login(client, url, insurer.admin.username).content.decode()
 
 
 def test_it_refuses_disabled_deleted_and_organisation_disabled_accounts(insurer):

@@ -320,3 +320,30 @@ def test_it_lists_service_orders_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = c.get(reverse("service:service_orders:list"), {"size": 50})
     assert response.content.decode().count('data-action="accept"') == 30
+
+
+@pytest.mark.parametrize(
+    "fake",
+    [
+        b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp41\x00\x00\x00\x08moov",
+        b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp41\x00\x00\x00\x08moov"
+        + (8 + len(b"<html><script></script>")).to_bytes(4, "big")
+        + b"free<html><script></script>",
+        files.mp4_bytes()[: files.mp4_bytes().index(b"mdat") - 4]
+        + (8 + 4096).to_bytes(4, "big")
+        + b"mdat"
+        + bytes(4096),
+    ],
+    ids=["ftyp-and-empty-moov", "html-in-free-box", "zeros-in-mdat"],
+)
+def test_it_refuses_a_fake_video_in_chinese_without_keeping_it(svc, client_for, fake):
+    """Security review, finding 11: files with MP4 boxes but no video were stored and served as video/mp4."""
+    policy = svc.in_service()
+    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
+    url = reverse("service:service_orders:record_attach", args=[record.uuid])
+    response = client_for(svc.org_admin).post(
+        url, {"file": files.upload("演练.mp4", fake)}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert "MP4文件中没有可播放的视频画面" in response.content.decode()
+    assert not Attachment.objects.exists()
