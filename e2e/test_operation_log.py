@@ -21,7 +21,9 @@ def test_the_admin_reads_accounts_and_business_actions_in_the_operation_log(
     live_server, page: Page, screenshot
 ):
     ensure_base_data()
-    insurer = factories.organisation(Side.INSURER, name="中国人民财产保险股份有限公司泉州市分公司", code="picc-qz")
+    insurer = factories.organisation(
+        Side.INSURER, name="中国人民财产保险股份有限公司泉州市分公司", code="picc-qz"
+    )
     admin = factories.user(insurer, admin=True, username="picc_admin", name="林志强")
     clerk = factories.user(
         insurer,
