@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anze.core.middleware.SideMiddleware",
+    "anze.portal.middleware.EnterpriseVerificationMiddleware",  # 企业认证: a 待认证 account sees only that page
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
