@@ -358,3 +358,15 @@ def test_the_insurer_offline_form_offers_only_verified_enterprises(insurers, cli
     insurer.force_login(insurers[0])
     page = html(insurer.get("/insurer/orders/offline/add/"))
     assert verified.name in page and "待认证化工有限公司" not in page
+
+
+def test_the_insurer_order_page_says_verified_only_once_the_enterprise_is(on_file, insurers, client):
+    insurer = Client()
+    insurer.force_login(insurers[0])
+    url = f"/insurer/orders/{on_file[1].application_no}/"
+    register(client)
+    page = html(insurer.get(url))
+    assert "未关联已认证的企业账号" in page and "已认证（" not in page
+    client.post(CLAIM_CODE, {}, **HTMX)
+    client.post(CLAIM_PHONE, {"code": sms_code(CONTACT)})
+    assert "已认证（晋江市恒安化工有限公司）" in html(insurer.get(url))
