@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anze.core.middleware.SideMiddleware",
+    "anze.portal.middleware.EnterpriseVerificationMiddleware",  # 企业认证: a 待认证 account sees only that page
     "anze.core.middleware.AuditlogMiddleware",  # reads the address with anze.core.clientip
     "axes.middleware.AxesMiddleware",
 ]

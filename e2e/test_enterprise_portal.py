@@ -1,7 +1,8 @@
 """Issue 4's browser test: an enterprise and an insurer clerk, each in their own browser context, through the
 real screens only.
 
-注册 (the SMS code read from the outbox, as the enterprise would read its phone) → 投保申请 → the insurer 报价 →
+注册 (the SMS code read from the outbox, as the enterprise would read its phone) → 企业认证 (待认证: 营业执照 +
+授权书 uploaded, 平台管理 通过) → 投保申请 → the insurer 报价 →
 拒绝报价 → 报价 again → 确认报价 → 上传付款通知书 → 上传付款凭证 → 支付审核 驳回 → 上传付款凭证 again → 通过 →
 出函 → the enterprise downloads the policy and finds the message in its 消息中心. Screenshots of both screens at
 every step are kept under var/test-artifacts/<test>/.
@@ -33,8 +34,8 @@ PASSWORD = "Hongsheng2026"
 
 @pytest.fixture
 def pages(browser: Browser, browser_context_args: dict, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """Two people at two computers: the enterprise and the insurer's clerk, each in a browser context."""
-    contexts = [browser.new_context(**browser_context_args) for _ in range(2)]
+    """Three people at three computers: the enterprise, the insurer's clerk and the platform's reviewer."""
+    contexts = [browser.new_context(**browser_context_args) for _ in range(3)]
     yield [context.new_page() for context in contexts]
     for context in contexts:
         context.close()
@@ -55,6 +56,7 @@ def shoot(request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
 def uploads(tmp_path: Path) -> dict[str, Path]:
     made = {
         "营业执照.pdf": files.pdf_bytes("营业执照", ["泉州鸿盛建筑工程有限公司"]),
+        "授权书.pdf": files.pdf_bytes("授权书", ["兹授权蔡明辉代表本企业办理投保业务"]),
         "法人身份证.jpg": files.jpeg_bytes(320, 200),
         "付款通知书.pdf": files.pdf_bytes("付款通知书", ["请于7日内付款"]),
         "转账回单.png": files.png_bytes(320, 200),
@@ -128,7 +130,9 @@ def test_an_enterprise_registers_applies_and_gets_its_policy(pages, live_server,
         code="picc-qz",
     )
     factories.user(insurer, admin=True, username="picc_admin", name="林志强")
-    enterprise, clerk = pages
+    platform = factories.organisation(Side.PLATFORM, name="安责险平台运营中心")
+    factories.user(platform, admin=True, username="platform", name="平台管理员")
+    enterprise, clerk, reviewer = pages
 
     # --- 注册 ------------------------------------------------------------------------------------------------------
     enterprise.goto(live_server.url + "/")
@@ -154,8 +158,36 @@ def test_an_enterprise_registers_applies_and_gets_its_policy(pages, live_server,
     shoot(enterprise, "01-enterprise-register")
     enterprise.get_by_role("button", name="注 册").click()
     toast(enterprise, "注册成功")
+    # 待认证: only the 企业认证 page until the enterprise proves it is who the credit code says.
+    expect(enterprise.locator("#verification [data-claim-status]")).to_have_text("待认证")
+    expect(enterprise.locator("#menu")).not_to_contain_text("投保申请")
+    shoot(enterprise, "02-enterprise-verification-pending")
+    enterprise.goto(live_server.url + "/enterprise/orders/")
+    expect(enterprise).to_have_url(re.compile(r"/enterprise/verification/$"))
+    enterprise.set_input_files("input[name=business_licence]", uploads["营业执照.pdf"])
+    enterprise.set_input_files("input[name=authorisation]", uploads["授权书.pdf"])
+    enterprise.get_by_role("button", name="提交审核").click()
+    toast(enterprise, "认证资料已提交")
+    expect(enterprise.locator("#pending-review")).to_contain_text("平台正在审核")
+
+    # --- 平台管理 › 企业认证: 通过 ---------------------------------------------------------------------------------
+    reviewer.goto(live_server.url + "/platform/login/")
+    reviewer.fill("input[name=username]", "platform")
+    reviewer.fill("input[name=password]", factories.PASSWORD)
+    reviewer.locator("button[type=submit]").click()
+    reviewer.goto(live_server.url + "/platform/orgs/claims/")
+    row = reviewer.locator(f'tr[data-claim="{CREDIT_CODE}"]')
+    expect(row).to_contain_text("待审核")
+    row.locator("a", has_text="审核").click()
+    expect(reviewer.locator("#claim")).to_contain_text("授权书.pdf")
+    shoot(reviewer, "02-platform-claim")
+    reviewer.locator("#approve").click()
+    reviewer.locator("#anze-confirm [data-ok]").click()
+    toast(reviewer, "已通过")
+
+    enterprise.goto(live_server.url + "/enterprise/")
     expect(enterprise.locator(".anze-brand")).to_contain_text("泉州鸿盛建筑工程有限公司")
-    shoot(enterprise, "02-enterprise-home")
+    shoot(enterprise, "03-enterprise-home")
 
     # --- 投保申请 -------------------------------------------------------------------------------------------------
     enterprise.locator("#menu a", has_text="投保申请").click()

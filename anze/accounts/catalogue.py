@@ -67,6 +67,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("platform.org.manage", "机构管理", "机构管理", Side.PLATFORM),
     # Separate from 机构管理: resetting another organisation's 管理员 password is an account takeover power.
     _p("platform.org.reset_password", "重置机构管理员密码", "机构管理", Side.PLATFORM),
+    # Approving a claim links an enterprise's orders and policies to an account: its own power.
+    _p("platform.enterprise.verify", "企业认证审核", "机构管理", Side.PLATFORM),
     _p("platform.basedata.manage", "基础数据", "基础数据", Side.PLATFORM),
     # --- every side: 系统管理 -----------------------------------------------------------------------------------
     _p("system.user.view", "查看账号", "账号管理"),
@@ -210,6 +212,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("投保企业", "orgs:enterprise_list", "platform.org.manage"),
                 MenuItem("服务机构", "orgs:service_org_list", "platform.org.manage"),
                 MenuItem("监管部门", "orgs:regulator_list", "platform.org.manage"),
+                MenuItem("企业认证", "orgs:claim_list", "platform.enterprise.verify"),
             ),
         ),
         MenuGroup(

@@ -26,6 +26,17 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def of_kind(self, kind: str) -> OrganisationQuerySet:
         return self.filter(kind=kind)
 
+    def verified(self) -> OrganisationQuerySet:
+        return self.filter(verification=Verification.VERIFIED)
+
+
+class Verification(models.TextChoices):
+    """Whether an enterprise proved it is who its 统一社会信用代码 says (``anze.portal.claims``). Only a verified
+    enterprise has the orders keyed in under its code linked to it."""
+
+    PENDING = "pending", "待认证"
+    VERIFIED = "verified", "已认证"
+
 
 class Organisation(models.Model):
     """A tenant: the platform operator, an insurer, an enterprise, a service organisation or a regulator."""
@@ -62,6 +73,11 @@ class Organisation(models.Model):
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=11, blank=True, validators=[validate_mobile])
     is_active = models.BooleanField("启用", default=True)
+    # An organisation the platform creates is verified; an enterprise that registers itself is pending until
+    # a claim of one of its accounts is approved (anze.portal.claims).
+    verification = models.CharField(
+        "认证状态", max_length=10, choices=Verification.choices, default=Verification.VERIFIED
+    )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     objects = OrganisationQuerySet.as_manager()
@@ -93,6 +109,10 @@ class Organisation(models.Model):
     def get_additional_data(self) -> dict[str, int]:
         """Stored with each auditlog entry: the organisation's own 操作日志 shows changes made to it."""
         return {"organisation_id": self.pk}
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == Verification.VERIFIED
 
     @property
     def display_short_name(self) -> str:

@@ -284,11 +284,11 @@ class OfflineOrderForm(StyledFormMixin, forms.Form):
     """新增线下订单: the enterprise (a registered one prefills the fields), the project and the contact."""
 
     enterprise = EnterpriseChoiceField(
-        label="已注册企业",
+        label="已认证企业",
         required=False,
         queryset=Organisation.objects.none(),
         empty_label="不选择（手动填写投保人信息）",
-        help_text="选择已在平台注册的企业可自动填写下列信息；未注册的企业请直接填写",
+        help_text="选择已在平台认证的企业可自动填写下列信息；其他企业请直接填写",
     )
     applicant_name = forms.CharField(
         label="投保人",
@@ -364,7 +364,11 @@ class OfflineOrderForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.active().of_kind(Side.ENTERPRISE).select_related("region").order_by("name")
+            Organisation.objects.active()
+            .verified()  # a 待认证 enterprise's data are only what someone typed at 注册
+            .of_kind(Side.ENTERPRISE)
+            .select_related("region")
+            .order_by("name")
         )
         self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
             level=RegionLevel.COUNTY

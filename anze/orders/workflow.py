@@ -361,7 +361,7 @@ class OfflineApplication:
 
 @transaction.atomic
 def order_create_offline(*, actor: User, application: OfflineApplication) -> Order:
-    """新增线下订单 → 待出函 (its 出函 is 保单信息补录). Linked to the enterprise's account when it has one."""
+    """新增线下订单 → 待出函 (its 出函 is 保单信息补录). Linked to the enterprise when it is verified."""
     t = _begin("create_offline", Side.INSURER, actor)
     if not application.applicant_name.strip():
         raise Refused("请输入投保人名称", field="applicant_name")
@@ -379,7 +379,9 @@ def order_create_offline(*, actor: User, application: OfflineApplication) -> Ord
         raise Refused("请输入项目名称", field="project_name")
     if application.headcount is not None and application.headcount < 1:
         raise Refused("参保人数须为大于0的整数", field="headcount")
-    enterprise = Organisation.objects.filter(kind=Side.ENTERPRISE, credit_code=credit_code).first()
+    # Linked only to a verified enterprise: an account that registered the code without proving it speaks for
+    # the enterprise (企业认证, anze.portal.claims) never receives the insurer's order.
+    enterprise = Organisation.objects.verified().filter(kind=Side.ENTERPRISE, credit_code=credit_code).first()
     now = timezone.now()
     order = _create_order(
         order_type=OrderType.OFFLINE,

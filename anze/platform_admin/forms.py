@@ -286,3 +286,24 @@ class PasswordResetForm(StyledFormMixin, forms.Form):
         if data.get("new_password") and data.get("confirm_password") != data.get("new_password"):
             self.add_error("confirm_password", "两次输入的密码不一致")
         return data
+
+
+# --- 企业认证 -------------------------------------------------------------------------------------------------------
+class ClaimSearchForm(SearchForm):
+    name = forms.CharField(
+        label="企业名称", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入企业名称"})
+    )
+    credit_code = forms.CharField(
+        label="信用代码",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "请输入统一社会信用代码"}),
+    )
+
+
+class ClaimRejectForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="驳回原因",
+        max_length=500,
+        error_messages={"required": "请填写驳回原因", "max_length": "驳回原因不能超过500个字"},
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "将以短信告知申请人，如：授权书未加盖公章"}),
+    )

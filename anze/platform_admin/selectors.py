@@ -1,4 +1,4 @@
-"""Reads of 机构管理. The platform sees every organisation of the four managed kinds; its own organisation and
+"""Reads of 机构管理 and 企业认证. The platform sees every organisation of the four managed kinds; its own organisation and
 other platform organisations are not reachable here (a 404), they are managed through 系统管理."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from anze.accounts.models import Organisation, Role, User
 from anze.accounts.services import MANAGED_KINDS
+from anze.orders.models import Order
+from anze.portal.models import ClaimStatus, EnterpriseClaim
 
 # Status tabs of the list: query-string value → filter.
 TABS: dict[str, Q] = {"": Q(), "active": Q(is_active=True), "disabled": Q(is_active=False)}
@@ -88,3 +90,63 @@ def kind_counts() -> dict[str, int]:
     counts = dict.fromkeys(MANAGED_KINDS, 0)
     counts.update({row["kind"]: row["n"] for row in rows})
     return counts
+
+
+# --- 企业认证 -------------------------------------------------------------------------------------------------------
+# Status tabs of 企业认证: query-string value → filter; the default shows what waits for a reviewer.
+CLAIM_TABS: dict[str, Q] = {
+    "": Q(status=ClaimStatus.PENDING),
+    "approved": Q(status=ClaimStatus.APPROVED),
+    "rejected": Q(status=ClaimStatus.REJECTED),
+    "awaiting": Q(status=ClaimStatus.AWAITING),
+    "all": Q(),
+}
+
+
+def _claims_filtered(filters: Mapping[str, Any]) -> QuerySet[EnterpriseClaim]:
+    qs = EnterpriseClaim.objects.all()
+    if filters.get("name"):
+        qs = qs.filter(name__icontains=filters["name"].strip())
+    if filters.get("credit_code"):
+        qs = qs.filter(credit_code__icontains=filters["credit_code"].strip())
+    return qs
+
+
+def claims_for(*, filters: Mapping[str, Any], tab: str = "") -> QuerySet[EnterpriseClaim]:
+    """企业认证申请, newest first, with the account and the enterprise loaded in the same query."""
+    return (
+        _claims_filtered(filters)
+        .filter(CLAIM_TABS.get(tab, CLAIM_TABS[""]))
+        .select_related("user", "organisation", "region", "industry")
+        .order_by("-id")
+    )
+
+
+def claim_counts(*, filters: Mapping[str, Any]) -> dict[str, int]:
+    """The counts on the status tabs for the current search, in one query."""
+    return _claims_filtered(filters).aggregate(
+        **{
+            tab or "pending": Count("id", filter=condition) if condition else Count("id")
+            for tab, condition in CLAIM_TABS.items()
+        }
+    )
+
+
+def claim_for(*, pk: int) -> EnterpriseClaim:
+    return get_object_or_404(
+        EnterpriseClaim.objects.select_related(
+            "user",
+            "organisation",
+            "region__parent",
+            "industry",
+            "business_licence",
+            "authorisation",
+            "reviewed_by",
+        ),
+        pk=pk,
+    )
+
+
+def orders_on_file(claim: EnterpriseClaim) -> int:
+    """How many orders the platform holds under the claim's credit code (what an approval would link)."""
+    return Order.objects.filter(applicant_credit_code=claim.credit_code).count()

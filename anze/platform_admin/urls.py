@@ -6,7 +6,7 @@ the sidebar can link and highlight each list, and an organisation is only reacha
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import views, views_claims
 from .kinds import KIND_SLUGS
 
 app_name = "orgs"
@@ -28,3 +28,12 @@ for kind, slug in KIND_SLUGS.items():
             name=f"{kind}_password_reset",
         ),
     ]
+
+# 企业认证 (/platform/orgs/claims/): the claims of enterprises that registered themselves.
+urlpatterns += [
+    path("claims/", views_claims.claim_list, name="claim_list"),
+    path("claims/<int:pk>/", views_claims.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/approve/", views_claims.claim_approve, name="claim_approve"),
+    path("claims/<int:pk>/reject/", views_claims.claim_reject, name="claim_reject"),
+    path("claims/<int:pk>/files/<uuid:document_uuid>/", views_claims.claim_file, name="claim_file"),
+]

@@ -103,7 +103,7 @@ class RegisterForm(NewPasswordMixin, StyledFormMixin, forms.Form):
         max_length=30,
         error_messages={"required": "请输入统一社会信用代码"},
         widget=forms.TextInput(attrs={"placeholder": "请输入18位统一社会信用代码", "autofocus": True}),
-        help_text="注册后可使用统一社会信用代码登录",
+        help_text="注册后须完成企业认证（投保联系人手机验证或资料审核）方可使用企业端功能",
     )
     name = _text("企业名称", 100, "请输入营业执照上的企业名称")
     industry = IndustryChoiceField(
@@ -330,3 +330,22 @@ class PolicySearchForm(SearchForm):
     project = forms.CharField(
         label="项目名称", max_length=100, widget=forms.TextInput(attrs={"placeholder": "请输入项目名称"})
     )
+
+
+# --- 企业认证 -------------------------------------------------------------------------------------------------------
+class ClaimCodeForm(StyledFormMixin, forms.Form):
+    """联系人手机验证: the code sent to the contact phone on file (the number is never typed here)."""
+
+    code = _code()
+
+
+class ClaimDocumentsForm(StyledFormMixin, forms.Form):
+    """资料认证: 营业执照 and an 授权书 (the enterprise authorises this account), each a PDF or a picture."""
+
+    business_licence = DocumentField(label="营业执照", accept={PDF, IMAGE})
+    authorisation = DocumentField(label="授权书", accept={PDF, IMAGE})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["business_licence"].help_text = "加盖企业公章的营业执照复印件或扫描件"
+        self.fields["authorisation"].help_text = "企业授权本账号代表企业办理投保业务的授权书（加盖公章）"

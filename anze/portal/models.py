@@ -1,4 +1,5 @@
-"""SMS verification codes of the enterprise portal (注册, 忘记密码) and the per-phone sending quota.
+"""SMS verification codes of the enterprise portal (注册, 忘记密码, 企业认证), the per-phone sending quota, and the
+claims (企业认证申请) of the accounts that registered under a credit code.
 
 Only a keyed hash of each code is stored (see ``verification.py``): whoever reads the database cannot use a
 code that is still valid. The SMS itself, with the code in its text, lives in the notifications outbox.
@@ -14,6 +15,8 @@ from django.utils import timezone
 class CodePurpose(models.TextChoices):
     REGISTER = "register", "企业注册"
     RESET_PASSWORD = "reset_password", "找回密码"
+    # Sent to the 投保联系人 phone on file for a credit code, never to a number the registrant chooses.
+    ENTERPRISE_CLAIM = "enterprise_claim", "企业认证"
 
 
 class VerificationCode(models.Model):
@@ -73,3 +76,96 @@ class SmsCodeQuota(models.Model):
 
     def __str__(self) -> str:
         return self.phone
+
+
+class ClaimMethod(models.TextChoices):
+    CONTACT_PHONE = "contact_phone", "联系人手机验证"
+    DOCUMENTS = "documents", "资料认证"
+
+
+class ClaimStatus(models.TextChoices):
+    AWAITING = "awaiting", "待提交"
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "已驳回"
+
+
+class EnterpriseClaim(models.Model):
+    """企业认证申请: an account that registered under a credit code asks to speak for that enterprise.
+
+    Until it is approved the account sees only its 企业认证 page (``middleware``), and nothing of the
+    enterprise's orders is linked to it. What the registrant typed is kept here: it becomes the enterprise's
+    registration data only when this claim is the one that verifies the enterprise (``claims``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        on_delete=models.PROTECT,
+        related_name="enterprise_claim",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="企业", on_delete=models.PROTECT, related_name="claims"
+    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    name = models.CharField("企业名称", max_length=100)
+    industry = models.ForeignKey(
+        "basedata.Industry", verbose_name="行业", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "basedata.Region", verbose_name="所在区县", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact_name = models.CharField("联系人", max_length=30)
+    phone = models.CharField("手机号码", max_length=11)
+    method = models.CharField("认证方式", max_length=20, choices=ClaimMethod.choices, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.AWAITING
+    )
+    business_licence = models.ForeignKey(
+        "documents.Document",
+        verbose_name="营业执照",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authorisation = models.ForeignKey(
+        "documents.Document",
+        verbose_name="授权书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reason = models.CharField("驳回原因", max_length=500, blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业认证申请"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="claim_status_idx"),
+            models.Index(fields=["credit_code"], name="claim_credit_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.credit_code}）"
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with each auditlog entry: the enterprise's 操作日志 shows who claimed to speak for it."""
+        return {"organisation_id": self.organisation_id}
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ClaimStatus.APPROVED

@@ -1,5 +1,5 @@
 """Writes of the enterprise portal that are not order transitions: 注册, 忘记密码, and linking the offline orders
-an insurer keyed in under a credit code to the enterprise that registers with it.
+an insurer keyed in under a credit code to the enterprise once it is verified (企业认证, ``claims``).
 
 Orders themselves change only through ``anze.orders.workflow``; accounts through ``anze.accounts.services``.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from anze.accounts import services as accounts
 from anze.accounts.backends import account_for_login
-from anze.accounts.models import Organisation, User
+from anze.accounts.models import Organisation, User, Verification
 from anze.basedata.models import Industry, Region
 from anze.core.errors import Refused
 from anze.core.sides import Side
@@ -21,17 +21,17 @@ from anze.core.validators import clean_credit_code
 from anze.orders.models import Order, OrderType
 from anze.policies.models import Policy
 
-from . import verification
-from .models import CodePurpose
+from . import claims, verification
+from .models import CodePurpose, EnterpriseClaim
 
-ALREADY_REGISTERED = "该统一社会信用代码已注册，请直接登录；如非本企业注册，请联系平台运营中心"
-# organisation_register names the 管理员 account's fields ``admin_<field>``; the registration form has them
-# under its own names (the login name is the credit code).
+OTHER_KIND = "该统一社会信用代码已被其他类型的机构使用，请联系平台运营中心"
+PHONE_TAKEN = "该手机号已是其他账号的登录名，请直接登录或使用其他手机号注册"
+# user_create names the account's fields; the registration form has them under its own names.
 _ACCOUNT_FIELDS: dict[str, str] = {
-    "admin_username": "credit_code",
-    "admin_name": "contact_name",
-    "admin_mobile": "phone",
-    "admin_password": "password",
+    "username": "phone",
+    "name": "contact_name",
+    "mobile": "phone",
+    "password": "password",
 }
 
 
@@ -61,46 +61,91 @@ def registration_code_send(*, phone: str) -> verification.CodeSent:
     return verification.code_send(phone=phone, purpose=CodePurpose.REGISTER)
 
 
-def enterprise_register(*, registration: Registration) -> User:
-    """注册: the enterprise and its 管理员 account (login name = the credit code), in one transaction, after
-    the SMS code proved the phone; then the offline orders already keyed in under the code become its own."""
+@dataclass(frozen=True)
+class Registered:
+    user: User
+    claim: EnterpriseClaim
+    enterprise_is_new: bool
+
+
+def enterprise_register(*, registration: Registration) -> Registered:
+    """注册: an account under the credit code, after the SMS code proved the phone — and nothing more.
+
+    The account does not yet speak for the enterprise: it gets a claim (企业认证申请) and no role, and sees
+    only its 企业认证 page until the claim is approved (``claims``). A new credit code creates its enterprise
+    as 待认证 with what was typed; a known one (待认证 or 已认证) is not touched, and its orders stay unlinked.
+    The answer is the same for a known and an unknown code until the SMS code is right."""
     credit_code = _credit_code(registration.credit_code)
-    if Organisation.objects.filter(credit_code=credit_code).exists():
-        raise Refused(ALREADY_REGISTERED, field="credit_code")
     # Before the transaction: a wrong code stays counted when the registration is refused (verification.py).
     code = verification.code_check(
         phone=registration.phone, purpose=CodePurpose.REGISTER, code=registration.code
     )
     with transaction.atomic():
         verification.code_use(code)
+        enterprise, is_new = _enterprise_for(credit_code, registration)
         try:
-            enterprise, user = accounts.organisation_register(
-                kind=Side.ENTERPRISE,
-                fields={
-                    "name": registration.name,
-                    "credit_code": credit_code,
-                    "region": registration.region,
-                    "industry": registration.industry,
-                    "address": registration.address,
-                    "contact_name": registration.contact_name,
-                    "contact_phone": registration.phone,
-                },
-                admin=accounts.AdminAccount(
-                    username=credit_code,
-                    name=registration.contact_name,
-                    mobile=registration.phone,
-                    password=registration.password,
-                ),
+            user = accounts.user_create(
+                organisation=enterprise,
+                username=_login_name(credit_code if is_new else "", registration.phone),
+                name=registration.contact_name,
+                mobile=registration.phone,
+                password=registration.password,
             )
         except Refused as exc:
-            if exc.field == "admin_username":
-                raise Refused(
-                    "该统一社会信用代码已被用作其他账号的登录名，请联系平台运营中心", field="credit_code"
-                ) from None
-            field = _ACCOUNT_FIELDS.get(exc.field or "", exc.field)
-            raise Refused(exc.message, field=field) from None
-        offline_orders_link(enterprise=enterprise)
-    return user
+            raise Refused(exc.message, field=_ACCOUNT_FIELDS.get(exc.field or "", exc.field)) from None
+        claim = claims.claim_create(
+            user=user,
+            enterprise=enterprise,
+            name=registration.name,
+            industry=registration.industry,
+            region=registration.region,
+            address=registration.address,
+            contact_name=registration.contact_name,
+            phone=registration.phone,
+        )
+        if claims.claim_approve_by_own_phone(claim=claim):
+            claim.refresh_from_db()
+    return Registered(user=user, claim=claim, enterprise_is_new=is_new)
+
+
+def _enterprise_for(credit_code: str, registration: Registration) -> tuple[Organisation, bool]:
+    """The one enterprise of the credit code, created 待认证 from the form when there is none yet."""
+    existing = Organisation.objects.filter(credit_code=credit_code).first()
+    if existing is not None:
+        if existing.kind != Side.ENTERPRISE:
+            raise Refused(OTHER_KIND, field="credit_code")
+        return existing, False
+    name = registration.name.strip()
+    if Organisation.objects.filter(kind=Side.ENTERPRISE, name=name).exists():
+        raise Refused("已存在同名的投保企业", field="name")
+    try:
+        with transaction.atomic():  # a savepoint: a registration of the same code may commit meanwhile
+            enterprise = accounts.organisation_create(
+                kind=Side.ENTERPRISE,
+                verification=Verification.PENDING,
+                name=name,
+                credit_code=credit_code,
+                region=registration.region,
+                industry=registration.industry,
+                address=registration.address.strip(),
+                contact_name=registration.contact_name.strip(),
+                contact_phone=registration.phone.strip(),
+            )
+    except (IntegrityError, ValidationError):
+        again = Organisation.objects.filter(kind=Side.ENTERPRISE, credit_code=credit_code).first()
+        if again is None:
+            raise Refused("已存在同名的投保企业", field="name") from None
+        return again, False
+    return enterprise, True
+
+
+def _login_name(credit_code: str, phone: str) -> str:
+    """The first registrant of a new credit code signs in with the code (and later every verified 管理员 may,
+    see ``accounts.backends``); any other registrant with its phone."""
+    for candidate in (credit_code, phone.strip()):
+        if candidate and not User.objects.filter(username__iexact=candidate).exists():
+            return candidate
+    raise Refused(PHONE_TAKEN, field="phone")
 
 
 @transaction.atomic
@@ -111,6 +156,8 @@ def offline_orders_link(*, enterprise: Organisation) -> int:
     Returns how many orders were linked."""
     if enterprise.kind != Side.ENTERPRISE or not enterprise.credit_code:
         raise ValueError("only an enterprise with a credit code has offline orders to link")
+    if not enterprise.is_verified:
+        raise ValueError("only a verified enterprise has orders linked to it (anze.portal.claims)")
     ids = list(
         Order.objects.filter(
             order_type=OrderType.OFFLINE,

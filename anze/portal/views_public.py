@@ -79,7 +79,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.enterprise_register(
+            registered = services.enterprise_register(
                 registration=services.Registration(
                     credit_code=data["credit_code"],
                     name=data["name"],
@@ -95,6 +95,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
+            user = registered.user
             login(request, user, backend=BACKEND)
             record_login(
                 request,
@@ -104,8 +105,15 @@ def register(request: HttpRequest) -> HttpResponse:
                 success=True,
                 message="注册成功并登录",
             )
-            messages.success(request, f"注册成功，登录账号为统一社会信用代码 {user.username}")
-            return redirect(home_url_for(user))
+            if registered.claim.is_approved:
+                messages.success(
+                    request, f"注册成功，已通过投保联系人手机完成企业认证，登录账号为 {user.username}"
+                )
+                return redirect(home_url_for(user))
+            messages.success(
+                request, f"注册成功，登录账号为 {user.username}。请完成企业认证后使用企业端各项功能"
+            )
+            return redirect(reverse("enterprise:verification"))
     return _page(request, "portal/register.html", form, phone=request.POST.get("phone", ""))
 
 

@@ -78,7 +78,9 @@ def test_it_loads_the_demo_data_idempotently():
     call_command("demo_data", stdout=StringIO())
     assert (Organisation.objects.count(), User.objects.count(), Role.objects.count()) == counts
     assert Organisation.objects.filter(kind="insurer").count() == 3
-    assert Organisation.objects.filter(kind="enterprise").count() == 5
+    assert Organisation.objects.filter(kind="enterprise", verification="verified").count() == 5
+    # 万安建材: self-registered, 待认证, its claim 待审核 in 平台管理 › 企业认证 (anze.portal.demo)
+    assert Organisation.objects.filter(kind="enterprise", verification="pending").count() == 1
     assert User.objects.get(username="picc_clerk").check_password("Anze@2026")
     clerk = User.objects.get(username="picc_clerk")
     assert not clerk.has_perm_code("system.user.view") and not clerk.has_perm_code("system.role.view")

@@ -36,6 +36,7 @@ def test_it_declares_a_permission_on_every_platform_screen():
             "platform.org.manage",
             "platform.org.reset_password",
             "platform.basedata.manage",
+            "platform.enterprise.verify",  # 企业认证 (/platform/orgs/claims/)
         ), route
 
 

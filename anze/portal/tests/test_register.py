@@ -1,5 +1,6 @@
-"""注册 (public): the form, 获取验证码, each field's Chinese error, an existing credit code, the SMS code's
-refusals, the enterprise + 管理员 created together and signed in, and offline orders linked to it."""
+"""注册 (public): the form, 获取验证码, each field's Chinese error, a credit code registered already, the SMS
+code's refusals, the enterprise (待认证) and its account created together and signed in, and offline orders
+linked only when the registrant's phone is their 投保联系人 phone (the rest of 企业认证: test_claims.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from anze.accounts.models import Organisation, User
+from anze.accounts.models import Organisation, User, Verification
 from anze.basedata.models import Industry, Region
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
@@ -18,7 +19,7 @@ from anze.core.testing import factories
 from anze.notifications.models import SmsMessage
 from anze.orders import scenarios
 from anze.orders.models import Order, OrderStatus
-from anze.portal.models import SmsCodeQuota, VerificationCode
+from anze.portal.models import ClaimStatus, EnterpriseClaim, SmsCodeQuota, VerificationCode
 from anze.portal.tests.support import field_row, flash, html, sms_code
 
 pytestmark = pytest.mark.django_db
@@ -113,31 +114,45 @@ def test_without_javascript_the_code_button_shows_the_page_again_with_what_was_t
     assert PASSWORD not in page  # passwords are never sent back
 
 
-def test_it_registers_the_enterprise_and_its_admin_and_signs_in(base, client):
+def test_it_registers_the_enterprise_and_an_account_awaiting_verification_and_signs_in(base, client):
+    """The registration proves the phone only: the enterprise is 待认证 and the account holds no role until
+    its claim (企业认证) is approved (test_claims.py)."""
     values = with_code(client)
     response = client.post(URL, values)
-    assert response.status_code == 302 and response.url == "/enterprise/"
+    assert response.status_code == 302 and response.url == "/enterprise/verification/"
     enterprise = Organisation.objects.get(kind=Side.ENTERPRISE, credit_code=values["credit_code"])
     assert enterprise.name == "晋江市恒安化工有限公司" and enterprise.industry.code == "hazardous_chemicals"
     assert enterprise.region.code == "350582" and enterprise.contact_phone == PHONE
+    assert enterprise.verification == Verification.PENDING
     admin = User.objects.get(organisation=enterprise)
     assert admin.username == values["credit_code"] and admin.mobile == PHONE and admin.name == "施志明"
-    assert admin.is_org_admin and admin.check_password(PASSWORD)
+    assert not admin.roles.exists() and admin.check_password(PASSWORD)
     assert int(client.session["_auth_user_id"]) == admin.pk
-    assert flash(response) == f"注册成功，登录账号为统一社会信用代码 {values['credit_code']}"
+    assert flash(response) == (
+        f"注册成功，登录账号为 {values['credit_code']}。请完成企业认证后使用企业端各项功能"
+    )
     assert VerificationCode.objects.get().used_at is not None
-    assert client.get("/enterprise/").status_code == 200
+    claim = EnterpriseClaim.objects.get(user=admin)
+    assert claim.status == ClaimStatus.AWAITING and claim.credit_code == values["credit_code"]
+    assert client.get("/enterprise/verification/").status_code == 200
+    assert client.get("/enterprise/").url == "/enterprise/verification/"
 
 
-def test_it_links_the_offline_orders_keyed_in_under_the_credit_code(base, client):
+def test_it_links_the_offline_orders_when_the_registrant_is_their_contact_phone(base, client):
+    """The SMS code to the 投保联系人 phone on file proves control of the enterprise: linked at once."""
     insurer = factories.organisation(Side.INSURER)
     clerk = factories.user(insurer, admin=True)
     credit_code = factories.credit_code(880002, "350582")
-    issued = scenarios.offline_order(insurer_user=clerk, applicant_credit_code=credit_code, issued=True)
-    waiting = scenarios.offline_order(insurer_user=clerk, applicant_credit_code=credit_code)
+    issued = scenarios.offline_order(
+        insurer_user=clerk, applicant_credit_code=credit_code, issued=True, contact_phone=PHONE
+    )
+    waiting = scenarios.offline_order(
+        insurer_user=clerk, applicant_credit_code=credit_code, contact_phone=PHONE
+    )
     someone_else = scenarios.offline_order(insurer_user=clerk)
     client.post(URL, with_code(client, credit_code=credit_code))
     enterprise = Organisation.objects.get(credit_code=credit_code)
+    assert enterprise.is_verified
     assert set(Order.objects.filter(enterprise=enterprise)) == {issued, waiting}
     issued.refresh_from_db()
     assert issued.status == OrderStatus.ISSUED and issued.policy.enterprise == enterprise
@@ -146,15 +161,33 @@ def test_it_links_the_offline_orders_keyed_in_under_the_credit_code(base, client
     assert "（2）" in html(client.get("/enterprise/orders/")).replace("(", "（").replace(")", "）")
 
 
-def test_it_refuses_a_credit_code_already_registered(base, client):
+def test_it_links_nothing_when_the_registrant_is_not_the_contact_phone(base, client):
+    clerk = factories.user(factories.organisation(Side.INSURER), admin=True)
+    credit_code = factories.credit_code(880004, "350582")
+    order = scenarios.offline_order(insurer_user=clerk, applicant_credit_code=credit_code)
+    assert client.post(URL, with_code(client, credit_code=credit_code)).url == "/enterprise/verification/"
+    order.refresh_from_db()
+    assert order.enterprise is None
+
+
+def test_a_second_registration_of_a_credit_code_goes_to_verification_under_its_phone(base, client):
+    """Neither refused nor linked (it used to answer "已注册"): its own account, waiting for 企业认证."""
     existing = factories.organisation(Side.ENTERPRISE)
     response = client.post(URL, with_code(client, credit_code=existing.credit_code))
-    assert response.status_code == 422
-    assert "该统一社会信用代码已注册，请直接登录；如非本企业注册，请联系平台运营中心" in field_row(
-        html(response), "credit_code"
-    )
+    assert response.status_code == 302 and response.url == "/enterprise/verification/"
     assert Organisation.objects.filter(credit_code=existing.credit_code).count() == 1
-    assert VerificationCode.objects.get().used_at is None  # still good after the fix
+    newcomer = User.objects.get(username=PHONE)
+    assert newcomer.organisation == existing and not newcomer.roles.exists()
+    assert flash(response).startswith(f"注册成功，登录账号为 {PHONE}。")
+
+
+def test_a_third_registration_with_a_phone_already_a_login_name_is_refused_beside_the_phone(base, client):
+    existing = factories.organisation(Side.ENTERPRISE)
+    factories.user(existing, username=PHONE)
+    response = client.post(URL, with_code(client, credit_code=existing.credit_code))
+    assert response.status_code == 422
+    assert "该手机号已是其他账号的登录名" in field_row(html(response), "phone")
+    assert VerificationCode.objects.get().used_at is None  # rolled back with the registration
 
 
 def test_it_refuses_a_name_already_registered_without_using_the_code(base, client):
