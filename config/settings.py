@@ -107,6 +107,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anze.core.logging.RequestLogMiddleware",  # first: the request id and log context cover everything
     "django.middleware.security.SecurityMiddleware",
     "anze.core.middleware.ForwardedForMiddleware",
     "anze.core.middleware.ContentSecurityPolicyMiddleware",  # before XFrameOptionsMiddleware: reads its header
@@ -299,6 +300,12 @@ TASKS = {
     }
 }
 
+# Operations: the worker's heartbeat and the thresholds of /readyz (anze/core/health.py), in seconds.
+WORKER_HEARTBEAT_SECONDS = env_int("ANZE_WORKER_HEARTBEAT_SECONDS", 15)
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("ANZE_HEALTH_HEARTBEAT_MAX_AGE", 90)
+HEALTH_TASK_LAG_MAX_SECONDS = env_int("ANZE_HEALTH_TASK_LAG_MAX", 300)
+HEALTH_SMS_PENDING_MAX_SECONDS = env_int("ANZE_HEALTH_SMS_PENDING_MAX", 900)
+
 # --- SMS ----------------------------------------------------------------------------------------------------------
 SMS_BACKEND = env_str("ANZE_SMS_BACKEND", "console")  # console | aliyun | tencent
 SMS_SIGN_NAME = env_str("ANZE_SMS_SIGN_NAME", "安责险平台")
@@ -341,6 +348,7 @@ SECURE_CSP = {
 }
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("ANZE_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the load balancer probes over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("ANZE_HSTS_SECONDS", 31536000)
@@ -350,18 +358,26 @@ if not DEBUG and not TESTING:
         raise ImproperlyConfigured("生产环境必须设置 ANZE_ALLOWED_HOSTS (comma-separated host names)")
 
 # --- logging -------------------------------------------------------------------------------------------------------
+# ANZE_LOG_FORMAT=json: one JSON object a line, with the request id, user, organisation, path, status and
+# duration (anze/core/logging.py); plain (the default) for a developer's terminal.
+LOG_FORMAT = env_str("ANZE_LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("ANZE_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "anze.core.logging.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
         "file": {
             "class": "logging.handlers.RotatingFileHandler",
             "filename": str(LOG_DIR / "anze.log"),
             "maxBytes": 10 * 1024 * 1024,
             "backupCount": 5,
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "encoding": "utf-8",
         },
     },

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from anze.accounts import views_auth, views_profile
-from anze.core import views_home
+from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
 from anze.notifications.urls import urls_for_side as notification_urls
 
@@ -33,6 +33,8 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
 
 urlpatterns = [
     path("", views_auth.landing, name="landing"),
+    path("healthz", health.healthz, name="healthz"),  # public: the process answers
+    path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
     side_urls(
         Side.INSURER,
         path("orders/", include("anze.orders.urls_insurer")),

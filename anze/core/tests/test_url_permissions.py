@@ -27,6 +27,8 @@ PUBLIC = {
     "enterprise:register_code",
     "enterprise:password_reset",
     "enterprise:password_reset_code",
+    "healthz",  # process up (load balancer)
+    "readyz",  # dependencies reachable: numbers only, no data
 }
 # Django's and packages' own views that are not ours.
 IGNORED_MODULES = ("django.", "debug_toolbar")
