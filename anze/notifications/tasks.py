@@ -17,8 +17,8 @@ How a message travels:
    between commit and an after-commit enqueue, a task backend without ``run_after``, a purged queue) and
    takes back claims whose lease expired (the worker died mid-send).
 
-The db_worker that runs the tasks is started by ``make run`` (bin/run-dev: ``manage.py db_worker``); in
-production run ``manage.py db_worker`` as a service and ``manage.py sms_sweep`` every few minutes (cron), or
+The worker that runs the tasks is started by ``make run`` (bin/run-dev: ``manage.py worker``); in
+production run ``manage.py worker`` as a service and ``manage.py sms_sweep`` every few minutes (cron), or
 ``manage.py sms_sweep --every 60`` as a second service.
 
 Delivery is at least once: the single case where a message can go out twice is a worker that dies after the

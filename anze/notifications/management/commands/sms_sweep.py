@@ -1,7 +1,7 @@
 """``manage.py sms_sweep``: re-enqueue SMS whose task was lost, take back claims of dead workers.
 
-Run it from cron every few minutes, or as a service with ``--every 60``. The db_worker that sends the
-messages is a separate process (``manage.py db_worker``; ``make run`` starts one through bin/run-dev).
+Run it from cron every few minutes, or as a service with ``--every 60``. The worker that sends the
+messages is a separate process (``manage.py worker``; ``make run`` starts one through bin/run-dev).
 """
 
 from __future__ import annotations
