@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from anze.accounts.models import Organisation
@@ -51,6 +52,53 @@ class OrderSearchForm(SearchForm):
 
     date_ranges = (("申请时间", "start", "end"),)
     keep_params = ("tab", "sort")
+
+
+# --- 投保资料 and 意向服务项目 (新增线下订单, 保单信息补录) ------------------------------------------------------------
+class ApplicationMaterialsForm(forms.Form):
+    """投保资料 (营业执照, 法人身份证: PDF or image, the checks of the portal's 投保申请) and 意向服务项目 (the
+    active service items) of an offline order, as the manual's 保单信息补录 shows them. Optional: an order's
+    current file is shown by name and kept unless another one is chosen."""
+
+    intended_items = forms.ModelMultipleChoiceField(
+        label="意向服务项目",
+        queryset=ServiceItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "包含已停用或不存在的服务项目",
+            "invalid_pk_value": "服务项目不正确",
+        },
+    )
+    business_licence = DocumentField(label="营业执照", accept={PDF, IMAGE}, required=False)
+    legal_id = DocumentField(label="法人身份证", accept={PDF, IMAGE}, required=False)
+
+    MATERIALS: tuple[str, ...] = ("business_licence", "legal_id")
+
+    def setup_materials(self, order: Order | None = None) -> None:
+        items = ServiceItem.objects.active()
+        if order is not None and order.pk:
+            current = list(order.intended_items.all())
+            items = ServiceItem.objects.filter(Q(is_active=True) | Q(pk__in=[item.pk for item in current]))
+            self.initial.setdefault("intended_items", current)
+            for name in self.MATERIALS:
+                document = getattr(order, name)
+                if document is not None:
+                    self.initial.setdefault(name, document)
+                    self.fields[name].help_text = "已上传，如需更换请重新选择文件"
+        self.fields["intended_items"].queryset = items.order_by("sort", "id")  # type: ignore[attr-defined]
+
+    def upload(self, name: str) -> Any:
+        """The newly chosen file, or None (an order's current file, a ``Document``, stays)."""
+        value = self.cleaned_data.get(name)
+        return None if value is None or value == self.initial.get(name) else value
+
+    def materials_for_workflow(self) -> dict[str, Any]:
+        return {
+            "intended_items": list(self.cleaned_data.get("intended_items") or []),
+            "business_licence": self.upload("business_licence"),
+            "legal_id": self.upload("legal_id"),
+        }
 
 
 # --- the scheme (报价, 保单信息补录) -----------------------------------------------------------------------------
@@ -129,6 +177,8 @@ class SchemeForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.order = order
         self.items = list(ServiceItem.objects.active())
+        # The 意向服务项目 the enterprise chose: a 意向 tag beside their service counts.
+        self.intended_ids = set(order.intended_items.values_list("pk", flat=True)) if order.pk else set()
         for item in self.items:
             self.fields[f"service_{item.pk}"] = forms.IntegerField(
                 label=item.name,
@@ -165,6 +215,10 @@ class SchemeForm(StyledFormMixin, forms.Form):
 
     def service_fields(self) -> list[forms.BoundField]:
         return [self[f"service_{item.pk}"] for item in self.items]
+
+    def service_rows(self) -> list[tuple[forms.BoundField, bool]]:
+        """(the count's field, whether the enterprise asked for the item) per active service item."""
+        return [(self[f"service_{item.pk}"], item.pk in self.intended_ids) for item in self.items]
 
     def limit_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.LIMITS]
@@ -231,13 +285,15 @@ class IssueForm(StyledFormMixin, forms.Form):
         }
 
 
-class OfflineIssueForm(SchemeForm, IssueForm):
-    """保单信息补录 (seed figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form."""
+class OfflineIssueForm(SchemeForm, IssueForm, ApplicationMaterialsForm):
+    """保单信息补录 (seed figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form,
+    and the 投保资料 / 意向服务项目 the clerk completes."""
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
         self.fields["contract_file"].required = True
         self.fields["contract_file"].widget.attrs["required"] = True
+        self.setup_materials(order)
 
 
 # --- 付款 ----------------------------------------------------------------------------------------------------
@@ -280,8 +336,9 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.credit_code}）"
 
 
-class OfflineOrderForm(StyledFormMixin, forms.Form):
-    """新增线下订单: the enterprise (a registered one prefills the fields), the project and the contact."""
+class OfflineOrderForm(StyledFormMixin, ApplicationMaterialsForm):
+    """新增线下订单: the enterprise (a registered one prefills the fields), the project and the contact, the
+    投保资料 and the 意向服务项目."""
 
     enterprise = EnterpriseChoiceField(
         label="已认证企业",
@@ -374,6 +431,7 @@ class OfflineOrderForm(StyledFormMixin, forms.Form):
             level=RegionLevel.COUNTY
         ).order_by("code")
         self.fields["industry"].queryset = Industry.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.setup_materials()
 
     def clean_applicant_credit_code(self) -> str:
         return self.cleaned_data["applicant_credit_code"].strip().upper()

@@ -21,6 +21,7 @@ from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.formatting import NOT_QUOTED
 from anze.core.forms import apply_refusal
 from anze.core.views import done, refused, render_form, render_list, submitted
+from anze.documents.models import Document
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
 
@@ -218,7 +219,12 @@ def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     return render_form(
         request,
         "orders/quote_form.html",
-        {"form": form, "order": order, "title": f"报价（申请编号 {order.application_no}）"},
+        {
+            "form": form,
+            "order": order,
+            "title": f"报价（申请编号 {order.application_no}）",
+            **_materials(order),
+        },
     )
 
 
@@ -296,17 +302,35 @@ def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "出函成功，已短信通知投保联系人", _list_url())
+    context = {"order": order, **_materials(order)}
     if offline:
-        context = {"order": order, "title": f"出函 · 保单信息补录（申请编号 {order.application_no}）"}
+        context["title"] = f"出函 · 保单信息补录（申请编号 {order.application_no}）"
         return render_form(request, "orders/offline_issue_form.html", {"form": form, **context})
-    context = {"order": order, "title": f"出函（申请编号 {order.application_no}）"}
+    context["title"] = f"出函（申请编号 {order.application_no}）"
     return render_form(request, "orders/issue_form.html", {"form": form, **context})
+
+
+def _materials(order: Order) -> dict[str, Any]:
+    """投保资料 (linked through the order's own file views) and 意向服务项目, as the 出函 dialogs show them."""
+    ids = [pk for pk in (order.business_licence_id, order.legal_id_id) if pk]
+    by_pk = {document.pk: document for document in Document.objects.filter(pk__in=ids)}
+    return {
+        "materials": [
+            ("营业执照", by_pk.get(order.business_licence_id)),
+            ("法人身份证", by_pk.get(order.legal_id_id)),
+        ],
+        "intended_items": list(order.intended_items.order_by("sort", "id")),
+    }
 
 
 def _issue(order: Order, request: HttpRequest, form: IssueForm) -> None:
     if isinstance(form, OfflineIssueForm):
         workflow.order_issue_offline(
-            order=order, actor=request.user, scheme=form.scheme(), **form.files_for_workflow()
+            order=order,
+            actor=request.user,
+            scheme=form.scheme(),
+            **form.files_for_workflow(),
+            **form.materials_for_workflow(),
         )
     else:
         workflow.order_issue(order=order, actor=request.user, **form.files_for_workflow())
@@ -334,9 +358,10 @@ def order_cancel(request: HttpRequest, application_no: str) -> HttpResponse:
     )
 
 
+@document_upload_limit
 @requires("order.offline_create")
 def order_create_offline(request: HttpRequest) -> HttpResponse:
-    form = OfflineOrderForm(*submitted(request))
+    form = OfflineOrderForm(*submitted(request, files=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -353,6 +378,7 @@ def order_create_offline(request: HttpRequest) -> HttpResponse:
                     industry=data["industry"],
                     headcount=data["headcount"],
                     remark=data["remark"],
+                    **form.materials_for_workflow(),
                 ),
             )
         except Refused as exc:

@@ -357,6 +357,37 @@ class OfflineApplication:
     industry: Industry | None = None
     headcount: int | None = None
     remark: str = ""
+    # 投保资料 and 意向服务项目 as the manual's 保单信息补录 shows them; optional here, completed at 补录.
+    intended_items: list[ServiceItem] = field(default_factory=list)
+    business_licence: UploadedFile | None = None
+    legal_id: UploadedFile | None = None
+
+
+def _offline_documents(
+    actor: User, business_licence: UploadedFile | None, legal_id: UploadedFile | None
+) -> dict[str, Document]:
+    """投保资料 chosen on an offline order (新增线下订单, 保单信息补录): stored as the clerk's organisation's
+    documents with the same checks as the enterprise's 投保申请; a bad file refuses beside its field."""
+    documents: dict[str, Document] = {}
+    for name, kind, label, upload in (
+        ("business_licence", DocumentKind.BUSINESS_LICENCE, "营业执照", business_licence),
+        ("legal_id", DocumentKind.LEGAL_ID, "法人身份证", legal_id),
+    ):
+        document = _document(actor, kind, upload, label, name, required=False)
+        if document is not None:
+            documents[name] = document
+    return documents
+
+
+def _check_intended_items(items: list[ServiceItem], order: Order | None = None) -> list[ServiceItem]:
+    """Active service items only (an item the order already has stays allowed after it is retired)."""
+    chosen = {item.pk for item in items}
+    allowed = set(ServiceItem.objects.active().filter(pk__in=chosen).values_list("pk", flat=True))
+    if order is not None:
+        allowed |= set(order.intended_items.filter(pk__in=chosen).values_list("pk", flat=True))
+    if chosen - allowed:
+        raise Refused("包含已停用或不存在的服务项目", field="intended_items")
+    return list(items)
 
 
 @transaction.atomic
@@ -379,6 +410,8 @@ def order_create_offline(*, actor: User, application: OfflineApplication) -> Ord
         raise Refused("请输入项目名称", field="project_name")
     if application.headcount is not None and application.headcount < 1:
         raise Refused("参保人数须为大于0的整数", field="headcount")
+    intended_items = _check_intended_items(application.intended_items)
+    documents = _offline_documents(actor, application.business_licence, application.legal_id)
     # Linked only to a verified enterprise: an account that registered the code without proving it speaks for
     # the enterprise (企业认证, anze.portal.claims) never receives the insurer's order.
     enterprise = Organisation.objects.verified().filter(kind=Side.ENTERPRISE, credit_code=credit_code).first()
@@ -402,7 +435,9 @@ def order_create_offline(*, actor: User, application: OfflineApplication) -> Ord
         submitted_at=now,
         created_at=now,
         updated_at=now,
+        **documents,
     )
+    order.intended_items.set(intended_items)
     _event(order, t, actor, "")
     return order
 
@@ -561,10 +596,17 @@ def order_issue_offline(
     policy_file: UploadedFile | None,
     invoice_file: UploadedFile | None,
     contract_file: UploadedFile | None,
+    intended_items: list[ServiceItem] | None = None,
+    business_licence: UploadedFile | None = None,
+    legal_id: UploadedFile | None = None,
 ) -> Order:
-    """保单信息补录 (offline order's 出函): the whole scheme, service counts and the three PDFs in one step."""
+    """保单信息补录 (offline order's 出函): the whole scheme, service counts and the three PDFs in one step;
+    the 投保资料 chosen here replace the order's, ``intended_items`` (when given) become its 意向服务项目."""
     t = _begin("issue_offline", Side.INSURER, actor, order)
     _check_scheme(scheme, order.region)
+    if intended_items is not None:
+        order.intended_items.set(_check_intended_items(intended_items, order))
+    documents = _offline_documents(actor, business_licence, legal_id)
     counts = _save_service_counts(order, dict(scheme.service_counts))
     for name, value in _scheme_fields(scheme).items():
         setattr(order, name, value)
@@ -577,7 +619,7 @@ def order_issue_offline(
         invoice_file=invoice_file,
         contract_file=contract_file,
         contract_required=True,
-        extra={"quoted_at": timezone.now(), **_scheme_fields(scheme)},
+        extra={"quoted_at": timezone.now(), **_scheme_fields(scheme), **documents},
         changes=_scheme_changes(scheme, counts),
     )
 

@@ -135,10 +135,12 @@ def test_it_lays_out_the_backfill_form_as_the_seed(offline, clerk):
     order_of = [
         "投保信息",
         order.applicant_name,
+        "投保资料",
+        "意向服务项目",
         "保险方案",
         "累积赔偿限额（元）",
         "实际服务项目",
-        "安全生产宣传教育培训",
+        'name="service_',
         "保险期间",
         "保费（元）",
         "事故预防服务费（元）",
