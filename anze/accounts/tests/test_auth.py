@@ -174,6 +174,7 @@ def test_it_signs_out_to_the_insurers_own_page(client, insurer):
 
 def test_it_hashes_passwords_with_argon2(insurer):
     user = services.user_create(
+        actor=insurer.admin,
         organisation=insurer.org,
         username="hash_check",
         name="哈希",
@@ -197,7 +198,12 @@ def test_it_refuses_weak_passwords(insurer, password, message):
 
     with pytest.raises(Refused) as exc:
         services.user_create(
-            organisation=insurer.org, username="weak_pw", name="弱", mobile="13800001111", password=password
+            actor=insurer.admin,
+            organisation=insurer.org,
+            username="weak_pw",
+            name="弱",
+            mobile="13800001111",
+            password=password,
         )
     assert message in exc.value.message and exc.value.field == "password"
     assert not User.objects.filter(username="weak_pw").exists()
