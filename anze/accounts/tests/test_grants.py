@@ -334,3 +334,26 @@ def test_attack_a_platform_role_manager_cannot_give_itself_the_admin_password_re
     )
     target.refresh_from_db()
     assert target.check_password(PASSWORD)
+
+
+def test_the_platform_reset_service_checks_its_own_permission_and_the_kind(make_personas):
+    """Defence in depth behind the view's @requires: the service itself refuses a platform account without
+    platform.org.reset_password, and never resets a password of the platform's own organisation."""
+    from anze.core.errors import Refused
+
+    platform = make_personas(Side.PLATFORM)
+    manager = factories.user(platform.org, roles=[factories.role(platform.org, ["platform.org.manage"])])
+    insurer = factories.organisation(Side.INSURER)
+    target = factories.user(insurer, admin=True)
+    with pytest.raises(Refused, match="没有重置机构管理员密码的权限"):
+        services.organisation_admin_password_reset(
+            actor=manager, organisation=insurer, user=target, new_password="Taken2026x"
+        )
+    second = factories.user(platform.org, admin=True)
+    with pytest.raises(Refused, match="平台运营机构"):
+        services.organisation_admin_password_reset(
+            actor=platform.admin, organisation=platform.org, user=second, new_password="Taken2026x"
+        )
+    target.refresh_from_db()
+    second.refresh_from_db()
+    assert target.check_password(PASSWORD) and second.check_password(PASSWORD)
