@@ -143,7 +143,13 @@ def _user(org: Organisation, username: str, name: str, mobile: str, roles: list[
     if existing:
         return existing
     return services.user_create(
-        organisation=org, username=username, name=name, mobile=mobile, password=DEMO_PASSWORD, roles=roles
+        actor=None,  # the demo loader, not a person
+        organisation=org,
+        username=username,
+        name=name,
+        mobile=mobile,
+        password=DEMO_PASSWORD,
+        roles=roles,
     )
 
 

@@ -7,7 +7,7 @@ from django import forms
 from anze.core.forms import SearchForm, StyledFormMixin
 from anze.core.validators import validate_mobile
 
-from . import catalogue
+from . import catalogue, grants
 from .models import Organisation, Role, User
 
 
@@ -39,7 +39,12 @@ class _UserFields(StyledFormMixin, forms.Form):
 
 
 class UserForm(_UserFields):
-    """新增 / 编辑账号. On edit the login name is shown read-only and the password is optional (the pencil)."""
+    """新增 / 编辑账号. On edit the login name is shown read-only and the password is optional (the pencil).
+
+    The roles offered are those the actor may assign (``grants``); on one's own account the roles and the
+    password are read-only (个人中心 changes one's password). The services refuse a forged POST anyway; the form
+    answers one beside its field.
+    """
 
     username = forms.RegexField(
         label="登录账号",
@@ -49,7 +54,11 @@ class UserForm(_UserFields):
         widget=forms.TextInput(attrs={"placeholder": "请输入登录账号", "autocomplete": "off"}),
     )
     roles = forms.ModelMultipleChoiceField(
-        label="角色", queryset=Role.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+        label="角色",
+        queryset=Role.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "请选择本机构的角色", "invalid_pk_value": "请选择本机构的角色"},
     )
     password = forms.CharField(
         label="密码",
@@ -65,10 +74,9 @@ class UserForm(_UserFields):
 
     field_order = ["username", "name", "mobile", "password", "roles", "is_active", "remark"]
 
-    def __init__(
-        self, *args: Any, organisation: Organisation, instance: User | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, actor: User, instance: User | None = None, **kwargs: Any) -> None:
         self.instance = instance
+        self.actor_pk = actor.pk
         if instance is not None:
             kwargs.setdefault(
                 "initial",
@@ -82,17 +90,42 @@ class UserForm(_UserFields):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["roles"].queryset = Role.objects.filter(organisation=organisation)
+        roles = self.fields["roles"]
+        # Any role of the organisation passes the field (the service explains a refusal beside it); only the
+        # assignable ones are offered.
+        roles.queryset = Role.objects.filter(organisation_id=actor.organisation_id)
+        roles.widget.choices = [(role.pk, role.name) for role in grants.assignable_roles(actor)]
         if instance is not None:
             self.fields["username"].disabled = True
             self.fields["password"].label = "新密码"
             self.fields["password"].help_text = "不修改请留空；至少8位，须同时包含字母和数字"
         else:
             self.fields["password"].required = True
+        if self.is_self:
+            roles.disabled = True
+            roles.help_text = grants.SELF_ROLES
+            roles.widget.choices = [(role.pk, role.name) for role in self.initial["roles"]]
+            self.fields["password"].disabled = True
+            self.fields["password"].help_text = grants.SELF_PASSWORD
 
     @property
     def is_edit(self) -> bool:
         return self.instance is not None
+
+    @property
+    def is_self(self) -> bool:
+        return self.instance is not None and self.instance.pk == self.actor_pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.is_self and hasattr(self.data, "getlist"):
+            # The inputs are disabled, so a browser sends neither; anything sent was typed by hand.
+            posted = set(self.data.getlist("roles"))
+            if "roles" in self.data and posted != {str(role.pk) for role in self.initial["roles"]}:
+                self.add_error("roles", grants.SELF_ROLES)
+            if self.data.get("password"):
+                self.add_error("password", grants.SELF_PASSWORD)
+        return data
 
 
 class UserSearchForm(SearchForm):
@@ -118,6 +151,9 @@ class UserSearchForm(SearchForm):
 
 
 class RoleForm(StyledFormMixin, forms.Form):
+    """新增 / 编辑角色: the permission tree of the actor's side; the permissions the actor does not hold are shown
+    greyed out (``grants``: nobody grants what they lack), and the service refuses them if forged."""
+
     name = forms.CharField(
         label="角色名称", max_length=30, widget=forms.TextInput(attrs={"placeholder": "请输入角色名称"})
     )
@@ -126,11 +162,10 @@ class RoleForm(StyledFormMixin, forms.Form):
         label="备注", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(
-        self, *args: Any, organisation: Organisation, instance: Role | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, actor: User, instance: Role | None = None, **kwargs: Any) -> None:
         self.instance = instance
-        self.side = organisation.kind
+        self.side = actor.side
+        self.grantable = grants.authority_read(actor).codes
         if instance is not None:
             kwargs.setdefault(
                 "initial",
@@ -139,8 +174,8 @@ class RoleForm(StyledFormMixin, forms.Form):
                     "remark": instance.remark,
                     "permissions": [
                         p.code
-                        for p in catalogue.grantable_for_side(organisation.kind)
-                        if p.code in instance.effective_permissions(organisation.kind)
+                        for p in catalogue.grantable_for_side(self.side)
+                        if p.code in instance.effective_permissions(self.side)
                     ],
                 },
             )
@@ -152,16 +187,27 @@ class RoleForm(StyledFormMixin, forms.Form):
             self.fields["name"].disabled = True
             self.fields["permissions"].disabled = True
 
+    @property
+    def limited(self) -> bool:
+        """Some permissions of the side are not the actor's to grant (it is not a 管理员)."""
+        return any(p.code not in self.grantable for p in catalogue.grantable_for_side(self.side))
+
     def tree(self) -> list[dict[str, Any]]:
-        """The permission tree for the template: groups with their check boxes and checked state."""
+        """The permission tree for the template: groups with their check boxes, checked and greyed-out state."""
         selected = set(self["permissions"].value() or [])
-        return [
-            {
-                "label": group,
-                "perms": [{"code": p.code, "label": p.label, "checked": p.code in selected} for p in perms],
-            }
-            for group, perms in catalogue.tree_for_side(self.side)
-        ]
+        tree = []
+        for group, perms in catalogue.tree_for_side(self.side):
+            items = [
+                {
+                    "code": p.code,
+                    "label": p.label,
+                    "checked": p.code in selected,
+                    "grantable": p.code in self.grantable,
+                }
+                for p in perms
+            ]
+            tree.append({"label": group, "perms": items, "grantable": any(i["grantable"] for i in items)})
+        return tree
 
 
 class RoleSearchForm(SearchForm):

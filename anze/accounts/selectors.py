@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from . import grants
 from .models import Role, User
 
 
@@ -35,9 +37,16 @@ def user_for(*, user: User, pk: int) -> User:
     )
 
 
-def roles_for(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Role]:
-    from django.db.models import Count
+def user_to_manage(*, user: User, pk: int) -> User:
+    """An account to edit, enable/disable or delete: 404 as ``user_for``; 403 when it can do more than the editor
+    (``grants``: only a 管理员 touches such an account)."""
+    target = user_for(user=user, pk=pk)
+    if message := grants.account_refusal(grants.authority_read(user), target):
+        raise PermissionDenied(message)
+    return target
 
+
+def roles_for(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Role]:
     qs = Role.objects.filter(organisation_id=user.organisation_id)
     name = (filters or {}).get("name")
     if name:
@@ -51,3 +60,12 @@ def role_for(*, user: User, pk: int) -> Role:
     return get_object_or_404(
         Role.objects.select_related("organisation"), pk=pk, organisation_id=user.organisation_id
     )
+
+
+def role_to_manage(*, user: User, pk: int) -> Role:
+    """A role to edit or delete: 404 as ``role_for``; 403 when the editor holds it, or it (or one of its holders)
+    can do more than the editor (``grants``). A 管理员 reaches every role."""
+    role = role_for(user=user, pk=pk)
+    if message := grants.role_refusal(grants.authority_read(user), role):
+        raise PermissionDenied(message)
+    return role

@@ -21,7 +21,7 @@ from anze.basedata.models import RegionLevel
 from anze.core.errors import Refused
 from anze.core.sides import Side
 
-from . import catalogue
+from . import catalogue, grants
 from .models import ADMIN_ROLE_NAME, Organisation, Role, User
 
 
@@ -84,6 +84,7 @@ def log_password_change(user: User, how: str) -> None:
 @transaction.atomic
 def user_create(
     *,
+    actor: User | None,
     organisation: Organisation,
     username: str,
     name: str,
@@ -93,6 +94,14 @@ def user_create(
     is_active: bool = True,
     remark: str = "",
 ) -> User:
+    """``actor`` is the account adding a colleague (系统管理 › 账号管理): it may give only roles it could hold
+    itself (``grants``). ``None`` is the platform itself — registering an organisation with its first 管理员,
+    loading the demo — and never comes from a request."""
+    roles = _roles_of(organisation, roles)
+    if actor is not None:
+        if actor.organisation_id != organisation.pk:
+            raise Refused("只能在本机构新增账号")
+        grants.check_roles_assignable(grants.authority_of(actor), roles)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise Refused("登录账号已存在", field="username")
@@ -112,7 +121,7 @@ def user_create(
         field, messages = next(iter(exc.message_dict.items()))
         raise Refused(messages[0], field=field) from None
     user.save()
-    user.roles.set(_roles_of(organisation, roles))
+    user.roles.set(roles)
     return user
 
 
@@ -128,11 +137,21 @@ def user_update(
     is_active: bool | None = None,
     new_password: str = "",
 ) -> User:
+    """编辑账号. The actor must reach the account (``grants``: a 管理员, or holding every permission it holds),
+    may give only roles it could hold itself, and changes neither its own roles nor its own password here."""
+    authority = grants.authority_of(actor)
+    grants.check_account_manageable(authority, user)
     roles = _roles_of(user.organisation, roles)
+    current = set(user.roles.values_list("pk", flat=True))
+    if {role.pk for role in roles} != current:
+        if user.pk == actor.pk:
+            removes_admin = user.roles.filter(is_admin=True).exists() and not any(r.is_admin for r in roles)
+            raise Refused("不能取消自己的管理员角色" if removes_admin else grants.SELF_ROLES, field="roles")
+        grants.check_roles_assignable(authority, roles)
+    if new_password and user.pk == actor.pk:
+        raise Refused(grants.SELF_PASSWORD, field="new_password")
     was_admin = user.roles.filter(is_admin=True).exists()
     if was_admin and not any(role.is_admin for role in roles):
-        if user.pk == actor.pk:
-            raise Refused("不能取消自己的管理员角色", field="roles")
         _ensure_admin_remains(user, action="取消管理员角色")
     if is_active is not None and is_active != user.is_active:
         _set_active_guard(actor=actor, user=user, active=is_active)
@@ -153,6 +172,7 @@ def user_update(
 
 
 def _set_active_guard(*, actor: User, user: User, active: bool) -> None:
+    grants.check_account_manageable(grants.authority_of(actor), user)
     if not active:
         if user.pk == actor.pk:
             raise Refused("不能停用自己的账号")
@@ -176,6 +196,7 @@ def user_delete(*, actor: User, user: User) -> None:
     """
     if user.pk == actor.pk:
         raise Refused("不能删除自己的账号")
+    grants.check_account_manageable(grants.authority_of(actor), user)
     if user.is_active:
         _ensure_admin_remains(user, action="删除")
     user.deleted_at = timezone.now()
@@ -225,20 +246,25 @@ def _clean_permissions(organisation: Organisation, codes: Iterable[str]) -> list
 
 
 @transaction.atomic
-def role_create(
-    *, organisation: Organisation, name: str, permissions: Iterable[str], remark: str = ""
-) -> Role:
+def role_create(*, actor: User, name: str, permissions: Iterable[str], remark: str = "") -> Role:
+    """新增角色 in the actor's organisation, with permissions the actor holds itself (``grants``)."""
+    organisation = actor.organisation
     name = name.strip()
     if Role.objects.filter(organisation=organisation, name=name).exists():
         raise Refused("角色名称已存在", field="name")
     codes = _clean_permissions(organisation, permissions)
     if not codes:
         raise Refused("请至少选择一项权限", field="permissions")
+    grants.check_permissions_grantable(grants.authority_of(actor), codes)
     return Role.objects.create(organisation=organisation, name=name, permissions=codes, remark=remark)
 
 
 @transaction.atomic
-def role_update(*, role: Role, name: str, permissions: Iterable[str], remark: str = "") -> Role:
+def role_update(*, actor: User, role: Role, name: str, permissions: Iterable[str], remark: str = "") -> Role:
+    """编辑角色: the actor must reach the role (``grants``: not one it holds, nothing beyond it, no holder above
+    it — a 管理员 reaches every role) and grants only permissions it holds."""
+    authority = grants.authority_of(actor)
+    grants.check_role_editable(authority, role)
     name = name.strip()
     if Role.objects.filter(organisation=role.organisation, name=name).exclude(pk=role.pk).exists():
         raise Refused("角色名称已存在", field="name")
@@ -252,6 +278,7 @@ def role_update(*, role: Role, name: str, permissions: Iterable[str], remark: st
     codes = _clean_permissions(role.organisation, permissions)
     if not codes:
         raise Refused("请至少选择一项权限", field="permissions")
+    grants.check_permissions_grantable(authority, codes)
     role.name = name
     role.permissions = codes
     role.remark = remark
@@ -260,9 +287,10 @@ def role_update(*, role: Role, name: str, permissions: Iterable[str], remark: st
 
 
 @transaction.atomic
-def role_delete(*, role: Role) -> None:
+def role_delete(*, actor: User, role: Role) -> None:
     if role.is_admin:
         raise Refused("管理员角色为系统内置，不能删除")
+    grants.check_role_editable(grants.authority_of(actor), role)
     holders = User.objects.alive().filter(roles=role).count()
     if holders:
         raise Refused(f"角色“{role.name}”已分配给{holders}个账号，请先取消分配后再删除")
@@ -392,6 +420,7 @@ def organisation_register(
         raise Refused(_DUPLICATE) from None
     try:
         user = user_create(
+            actor=None,
             organisation=organisation,
             username=admin.username,
             name=admin.name,
@@ -435,10 +464,19 @@ def organisation_set_active(*, actor: User, organisation: Organisation, active: 
 
 
 @transaction.atomic
-def organisation_admin_password_reset(*, organisation: Organisation, user: User, new_password: str) -> User:
+def organisation_admin_password_reset(
+    *, actor: User, organisation: Organisation, user: User, new_password: str
+) -> User:
     """The platform sets a new password for one of an organisation's 管理员 accounts (who forgot theirs), and
     lifts a sign-in lock-out of that account so the new password works at once. Other accounts' passwords
-    are their own organisation's 管理员's business (系统管理 › 账号管理)."""
+    are their own organisation's 管理员's business (系统管理 › 账号管理).
+
+    An account takeover power: only a platform account holding ``platform.org.reset_password`` (granted only by
+    someone who holds it, ``grants``), only for the four managed kinds — never the platform's own accounts."""
+    if actor.side != Side.PLATFORM or not actor.has_perm_code("platform.org.reset_password"):
+        raise Refused("没有重置机构管理员密码的权限")
+    if organisation.kind not in MANAGED_KINDS:
+        raise Refused("平台运营机构的账号请在系统管理中维护")
     if user.organisation_id != organisation.pk or user.is_deleted:
         raise Refused("该账号不属于此机构")
     if not user.roles.filter(is_admin=True).exists():

@@ -13,7 +13,7 @@ from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
 from anze.core.views import done, refused, render_form, render_list
 
-from . import selectors, services
+from . import grants, selectors, services
 from .access import requires
 from .forms import RoleForm, RoleSearchForm, UserForm, UserSearchForm
 
@@ -28,7 +28,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     organisation = request.user.organisation
     search = UserSearchForm(request.GET, organisation=organisation)
     page = paginate(request, selectors.users_for(user=request.user, filters=search.values()))
-    return render_list(request, "accounts/user_list.html", {"search": search, "page": page})
+    # Rows the user may not touch (an account that can do more) get no 编辑 / 删除 / 启用停用 (``grants``).
+    beyond = grants.reach_of(grants.authority_read(request.user)).users_beyond
+    return render_list(request, "accounts/user_list.html", {"search": search, "page": page, "beyond": beyond})
 
 
 @requires("system.user.export")
@@ -57,11 +59,12 @@ def user_export(request: HttpRequest) -> HttpResponse:
 @requires("system.user.add")
 def user_create(request: HttpRequest) -> HttpResponse:
     organisation = request.user.organisation
-    form = UserForm(request.POST or None, organisation=organisation)
+    form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.user_create(
+                actor=request.user,
                 organisation=organisation,
                 username=data["username"],
                 name=data["name"],
@@ -80,8 +83,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @requires("system.user.edit")
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.user_for(user=request.user, pk=pk)
-    form = UserForm(request.POST or None, organisation=request.user.organisation, instance=target)
+    target = selectors.user_to_manage(user=request.user, pk=pk)
+    form = UserForm(request.POST or None, actor=request.user, instance=target)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,6 +99,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 new_password=data["password"],
             )
         except Refused as exc:
+            if exc.field == "new_password":
+                exc.field = "password"  # the form's name for it
             apply_refusal(form, exc)
         else:
             return done(request, "修改成功", _url(request, "user_list"))
@@ -108,7 +113,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("system.user.delete")
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.user_for(user=request.user, pk=pk)
+    target = selectors.user_to_manage(user=request.user, pk=pk)
     if request.method != "POST":
         return render_form(
             request,
@@ -131,7 +136,7 @@ def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires("system.user.edit")
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.user_for(user=request.user, pk=pk)
+    target = selectors.user_to_manage(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
     try:
         services.user_set_active(actor=request.user, user=target, active=active)
@@ -145,18 +150,20 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 def role_list(request: HttpRequest) -> HttpResponse:
     search = RoleSearchForm(request.GET)
     page = paginate(request, selectors.roles_for(user=request.user, filters=search.values()))
-    return render_list(request, "accounts/role_list.html", {"search": search, "page": page})
+    # Roles the user may not edit or delete get no buttons (``grants``); a 管理员 reaches every role.
+    reach = grants.reach_of(grants.authority_read(request.user))
+    beyond = set() if request.user.is_org_admin else reach.roles_beyond | reach.roles_held
+    return render_list(request, "accounts/role_list.html", {"search": search, "page": page, "beyond": beyond})
 
 
 @requires("system.role.add")
 def role_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation
-    form = RoleForm(request.POST or None, organisation=organisation)
+    form = RoleForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.role_create(
-                organisation=organisation,
+                actor=request.user,
                 name=data["name"],
                 permissions=data["permissions"],
                 remark=data["remark"],
@@ -170,13 +177,17 @@ def role_create(request: HttpRequest) -> HttpResponse:
 
 @requires("system.role.edit")
 def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    role = selectors.role_for(user=request.user, pk=pk)
-    form = RoleForm(request.POST or None, organisation=request.user.organisation, instance=role)
+    role = selectors.role_to_manage(user=request.user, pk=pk)
+    form = RoleForm(request.POST or None, actor=request.user, instance=role)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.role_update(
-                role=role, name=data["name"], permissions=data["permissions"], remark=data["remark"]
+                actor=request.user,
+                role=role,
+                name=data["name"],
+                permissions=data["permissions"],
+                remark=data["remark"],
             )
         except Refused as exc:
             apply_refusal(form, exc)
@@ -187,7 +198,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("system.role.delete")
 def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    role = selectors.role_for(user=request.user, pk=pk)
+    role = selectors.role_to_manage(user=request.user, pk=pk)
     if request.method != "POST":
         return render_form(
             request,
@@ -201,7 +212,7 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     try:
-        services.role_delete(role=role)
+        services.role_delete(actor=request.user, role=role)
     except Refused as exc:
         return refused(request, exc.message, _url(request, "role_list"))
     return done(request, "删除成功", _url(request, "role_list"))

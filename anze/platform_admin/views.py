@@ -142,7 +142,10 @@ def admin_password_reset(request: HttpRequest, kind: str, pk: int, user_pk: int)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_admin_password_reset(
-                organisation=organisation, user=target, new_password=form.cleaned_data["new_password"]
+                actor=request.user,
+                organisation=organisation,
+                user=target,
+                new_password=form.cleaned_data["new_password"],
             )
         except Refused as exc:
             apply_refusal(form, exc)

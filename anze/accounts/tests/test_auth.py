@@ -192,6 +192,7 @@ def test_it_hashes_passwords_with_argon2(insurer, settings):
     """The production hashers (the test settings put MD5 first for speed)."""
     settings.PASSWORD_HASHERS = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
     user = services.user_create(
+        actor=insurer.admin,
         organisation=insurer.org,
         username="hash_check",
         name="哈希",
@@ -215,7 +216,12 @@ def test_it_refuses_weak_passwords(insurer, password, message):
 
     with pytest.raises(Refused) as exc:
         services.user_create(
-            organisation=insurer.org, username="weak_pw", name="弱", mobile="13800001111", password=password
+            actor=insurer.admin,
+            organisation=insurer.org,
+            username="weak_pw",
+            name="弱",
+            mobile="13800001111",
+            password=password,
         )
     assert message in exc.value.message and exc.value.field == "password"
     assert not User.objects.filter(username="weak_pw").exists()

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from anze.accounts import services
 from anze.accounts.models import Role, User
+from anze.core.errors import Refused
 from anze.core.testing import factories, hx_message
 from anze.core.testing.factories import PASSWORD
 
@@ -206,13 +207,19 @@ def test_it_404s_for_another_organisations_account(insurer):
 
 
 def test_it_cannot_remove_the_last_admins_admin_role(insurer):
+    """One's own roles are read-only: a forged removal of one's 管理员 role is refused, nothing changes."""
+    other = factories.role(insurer.org, ["order.view"])
     response = insurer.client(insurer.admin).post(
         f"/insurer/system/users/{insurer.admin.pk}/edit/",
-        {"name": "x", "mobile": "13611112222", "roles": [], "is_active": "on"},
+        {"name": "x", "mobile": "13611112222", "roles": [other.pk], "is_active": "on"},
     )
     assert response.status_code == 422
-    assert "不能取消自己的管理员角色" in response.content.decode()
+    assert "不能修改自己的角色" in response.content.decode()
     assert insurer.admin.roles.filter(is_admin=True).exists()
+    with pytest.raises(Refused, match="不能取消自己的管理员角色"):
+        services.user_update(
+            actor=insurer.admin, user=insurer.admin, name="x", mobile="13611112222", roles=[other]
+        )
 
 
 # --- 删除 / 启用停用 --------------------------------------------------------------------------------------------
@@ -232,7 +239,12 @@ def test_it_deletes_an_account_keeping_its_name_in_history(insurer):
     assert "lisi" not in client.get(LIST).content.decode()
     # The login name can be given to someone new.
     services.user_create(
-        organisation=insurer.org, username="lisi", name="新李四", mobile="13800000001", password="Lisi2026xx"
+        actor=insurer.admin,
+        organisation=insurer.org,
+        username="lisi",
+        name="新李四",
+        mobile="13800000001",
+        password="Lisi2026xx",
     )
     # History: the operation log keeps who it was.
     assert LogEntry.objects.filter(object_pk=str(target.pk), object_repr="李四").exists()
@@ -251,26 +263,29 @@ def test_it_refuses_to_delete_or_disable_oneself(insurer):
 
 
 def test_it_keeps_one_active_admin(insurer, client_for):
-    # A second admin may remove the first; then the last one cannot be removed by a non-admin user manager.
+    # A user manager who is not a 管理员 cannot touch a 管理员 at all (grants); a second 管理员 may disable the
+    # first, and the one left is the last and cannot go (nor remove itself).
     manager = factories.user(
         insurer.org,
         roles=[factories.role(insurer.org, ["system.user.view", "system.user.edit", "system.user.delete"])],
     )
     client = client_for(manager)
-    response = client.post(
-        f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}, HTTP_HX_REQUEST="true"
-    )
-    assert "最后一个启用的管理员" in hx_message(response)
-    response = client.post(f"/insurer/system/users/{insurer.admin.pk}/delete/", HTTP_HX_REQUEST="true")
-    assert "最后一个启用的管理员，不能删除" in hx_message(response)
-    second = factories.user(insurer.org, admin=True)
     assert (
-        client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}).status_code == 302
+        client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}).status_code == 403
+    )
+    assert client.post(f"/insurer/system/users/{insurer.admin.pk}/delete/").status_code == 403
+    second = factories.user(insurer.org, admin=True)
+    second_client = client_for(second)
+    assert (
+        second_client.post(f"/insurer/system/users/{insurer.admin.pk}/active/", {"active": "0"}).status_code
+        == 302
     )
     insurer.admin.refresh_from_db()
     assert not insurer.admin.is_active
-    response = client.post(f"/insurer/system/users/{second.pk}/delete/", HTTP_HX_REQUEST="true")
-    assert "最后一个启用的管理员" in hx_message(response)
+    with pytest.raises(Refused, match="最后一个启用的管理员"):
+        services.user_delete(actor=insurer.admin, user=second)
+    with pytest.raises(Refused, match="最后一个启用的管理员"):
+        services.user_set_active(actor=insurer.admin, user=second, active=False)
 
 
 def test_it_enables_and_disables_an_account(insurer):

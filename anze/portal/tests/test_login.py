@@ -65,6 +65,7 @@ def test_a_credit_code_always_names_its_enterprise_not_an_account_given_that_log
     admin = factories.user(target, admin=True, username="hengan")
     # Someone of another enterprise names an account after this enterprise's credit code …
     squatter = services.user_create(
+        actor=enterprise.admin,
         organisation=enterprise.org,
         username=target.credit_code.lower(),
         name="冒名",
