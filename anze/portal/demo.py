@@ -103,6 +103,7 @@ def _pending_claim(stdout: Any) -> None:
         contact_phone=CLAIMANT_PHONE,
     )
     user = accounts.user_create(
+        actor=None,  # the registrant signs up: no colleague grants anything
         organisation=enterprise,
         username=CLAIMANT_LOGIN,
         name="郭小新",

@@ -85,6 +85,7 @@ def enterprise_register(*, registration: Registration) -> Registered:
         enterprise, is_new = _enterprise_for(credit_code, registration)
         try:
             user = accounts.user_create(
+                actor=None,  # the registrant signs up: no colleague grants anything
                 organisation=enterprise,
                 username=_login_name(credit_code if is_new else "", registration.phone),
                 name=registration.contact_name,
