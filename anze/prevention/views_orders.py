@@ -111,7 +111,8 @@ def order_decline(request: HttpRequest, application_no: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            return done(request, "已拒绝，保单已退回保险公司", _list_url())
+            # The policy goes back to the insurer: its detail page is no longer this organisation's to see.
+            return done(request, "已拒绝，保单已退回保险公司", _list_url(), gone=True)
     return render_form(
         request,
         "prevention/reason_form.html",
