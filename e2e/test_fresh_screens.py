@@ -159,6 +159,28 @@ def test_accepting_in_the_list_updates_the_tab_counts(live_server, page: Page, s
     screenshot("01-list-after-accept")
 
 
+def test_confirming_a_record_shows_the_new_status_and_keeps_the_toast(
+    live_server, page: Page, screenshot, world
+):
+    """The record page used to reload itself after 确认, which took the toast away with it."""
+    policy = scenarios.in_service(policies(world, 1)[0], world["clerk"], world["org_user"])
+    member = scenarios.staff(world["anxin"], "陈志明")
+    record = scenarios.record(policy, world["org_user"], "training", [member])
+
+    sign_in(page, f"{live_server.url}/enterprise/login/", "hongsheng")
+    page.goto(f"{live_server.url}/enterprise/services/records/{record.uuid}/")
+    status = page.get_by_test_id("record-status")
+    expect(status).to_have_text("待确认")
+    mark_page(page)
+    page.locator("[data-action=confirm]").click()
+    confirm_box(page)
+    expect(status).to_have_text("已确认")
+    expect(page.locator("[data-action=confirm]")).to_have_count(0)
+    expect(page.locator(".anze-toast", has_text="已确认")).to_be_visible()
+    expect_not_reloaded(page)
+    screenshot("01-record-confirmed")
+
+
 # --- (b) the insurer's 申请第三方安全服务 -------------------------------------------------------------------------
 def test_assigning_a_service_updates_the_tab_counts_and_the_detail(
     live_server, page: Page, screenshot, world

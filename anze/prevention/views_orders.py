@@ -331,10 +331,7 @@ def record_attach(request: HttpRequest, record_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            response = done(request, "附件已上传", _record_url(record))
-            if response.status_code == 204:
-                response["HX-Refresh"] = "true"  # the record page lists its files: show the new one
-            return response
+            return done(request, "附件已上传", _record_url(record))
     return render_form(
         request,
         "prevention/upload_form.html",

@@ -5,16 +5,19 @@ an action that takes the object out of the user's sight leaves its page. The bro
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from anze.core.testing import hx_message, hx_trigger
 from anze.core.views import done
-from anze.prevention import scenarios
+from anze.prevention import scenarios, services, workflow
 from anze.prevention.tests.conftest import Service
 
 pytestmark = pytest.mark.django_db
@@ -57,15 +60,50 @@ def test_every_detail_page_with_actions_refreshes_its_region(svc: Service, clien
     pending = svc.policy()
     scenarios.assign(pending, svc.clerk, svc.org)
     no = pending.order.application_no
+    served = svc.in_service()
+    record = scenarios.record(served, svc.org_admin, "training", [svc.staff])
+    inspection = _inspection(svc, served)
+    complaint = workflow.complaint_file(
+        policy=scenarios.fresh(served), actor=svc.applicant, content="未按约定上门"
+    )
     pages = [
         (svc.org_admin, reverse("service:service_orders:detail", args=[no])),
         (svc.clerk, reverse("insurer:policies:detail", args=[no])),
         (svc.clerk, reverse("insurer:orders:detail", args=[no])),
         (svc.applicant, reverse("enterprise:services:policy", args=[no])),
+        (svc.org_admin, reverse("service:service_orders:record", args=[record.uuid])),
+        (svc.applicant, reverse("enterprise:services:record", args=[record.uuid])),
+        (svc.org_admin, reverse("service:inspections:detail", args=[inspection.uuid])),
+        (svc.org_admin, reverse("service:complaints:detail", args=[complaint.uuid])),
+        (svc.clerk, reverse("insurer:complaints:detail", args=[complaint.uuid])),
     ]
     for user, url in pages:
         html = client_for(user).get(url).content.decode()
         assert f'id="detail-region" hx-get="{url}" {REGION} hx-select="#detail-region"' in html, url
+
+
+def test_a_detail_pages_action_keeps_its_toast_instead_of_reloading_the_page(svc: Service, client_for):
+    """HX-Refresh reloaded the page right after the toast appeared, which took the toast away."""
+    record = scenarios.record(svc.in_service(), svc.org_admin, "training", [svc.staff])
+    url = reverse("enterprise:services:record", args=[record.uuid])
+    response = client_for(svc.applicant).post(
+        reverse("enterprise:services:record_confirm", args=[record.uuid]), **hx(url)
+    )
+    assert "HX-Refresh" not in response and hx_message(response) == "已确认"
+
+
+def _inspection(svc: Service, policy):  # type: ignore[no-untyped-def]
+    return services.inspection_create(
+        policy=scenarios.fresh(policy),
+        actor=svc.org_admin,
+        data=services.InspectionData(
+            inspected_on=timezone.localdate() - timedelta(days=1),
+            place="仓库",
+            staff=[svc.staff],
+            summary="消防设施、用电安全检查",
+            uploads=workflow.Uploads(),
+        ),
+    )
 
 
 def test_accepting_on_the_detail_page_changes_what_its_region_shows(svc: Service, client_for):
