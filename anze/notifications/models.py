@@ -204,8 +204,13 @@ class Notification(models.Model):
 class NotificationRead(models.Model):
     """One user opened (or marked read) one message after their watermark."""
 
+    # No index of its own: the unique (user, notification) one starts with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="阅读人", on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="阅读人",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     notification = models.ForeignKey(
         Notification, verbose_name="消息", on_delete=models.CASCADE, related_name="reads"

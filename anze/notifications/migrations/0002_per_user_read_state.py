@@ -75,6 +75,7 @@ class Migration(migrations.Migration):
             model_name="notificationread",
             name="user",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
