@@ -121,6 +121,7 @@ def test_accepting_on_the_detail_page_shows_the_new_status_and_buttons(
     expect(page.locator("[data-action=decline]")).to_have_count(0)
     expect(page.locator("[data-action=add-record]")).to_have_count(1)  # the archive's buttons came with it
     expect_not_reloaded(page)
+    expect(page.locator("#anze-confirm")).to_be_hidden()  # the 系统提示 has faded, for the screenshot
     screenshot("02-detail-in-service")
 
 
@@ -156,6 +157,7 @@ def test_accepting_in_the_list_updates_the_tab_counts(live_server, page: Page, s
     expect(page.locator('.status-tabs a[data-tab="pending"] .count')).to_have_text("(1)")
     expect(page.locator('.status-tabs a[data-tab="in_service"] .count')).to_have_text("(1)")
     expect_not_reloaded(page)
+    expect(page.locator("#anze-confirm")).to_be_hidden()
     screenshot("01-list-after-accept")
 
 
@@ -178,6 +180,7 @@ def test_confirming_a_record_shows_the_new_status_and_keeps_the_toast(
     expect(page.locator("[data-action=confirm]")).to_have_count(0)
     expect(page.locator(".anze-toast", has_text="已确认")).to_be_visible()
     expect_not_reloaded(page)
+    expect(page.locator("#anze-confirm")).to_be_hidden()
     screenshot("01-record-confirmed")
 
 
