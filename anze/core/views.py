@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -42,14 +43,37 @@ def submitted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def done(request: HttpRequest, message: str, redirect_to: str, *, refresh: bool = True) -> HttpResponse:
-    """After a successful action: close the dialog, toast, refresh the list (htmx) — or redirect with a message."""
+def done(
+    request: HttpRequest, message: str, redirect_to: str, *, refresh: bool = True, gone: bool = False
+) -> HttpResponse:
+    """After a successful action: close the dialog, toast, and say ``anze:refresh`` (htmx) — or redirect with
+    a message.
+
+    ``anze:refresh`` is what keeps every screen true: each region of the page that shows state — the list
+    region with its tabs (``{% list_region %}``), a detail page's region (``{% detail_region %}``), the
+    bell — fetches itself again.
+
+    ``gone``: the action took the object out of the user's sight (拒绝 hands the policy back to the
+    insurer). A page other than ``redirect_to`` — its detail page — is left for ``redirect_to``, the message
+    shown there; on ``redirect_to`` itself (the list) the regions refresh as usual.
+    """
     if getattr(request, "htmx", False) and not request.htmx.boosted:
+        if gone and not _is_on(request, redirect_to):
+            messages.success(request, message)
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = redirect_to
+            return response
         response = HttpResponse(status=204)
         response["HX-Trigger"] = json.dumps({"anze:done": {"message": message, "refresh": refresh}})
         return response
     messages.success(request, message)
     return redirect(redirect_to)
+
+
+def _is_on(request: HttpRequest, url: str) -> bool:
+    """Whether the page that sent the htmx request is ``url`` (whatever its query string)."""
+    current = request.htmx.current_url or ""
+    return urlsplit(current).path == urlsplit(url).path
 
 
 def refused(request: HttpRequest, message: str, redirect_to: str, *, refresh: bool = False) -> HttpResponse:

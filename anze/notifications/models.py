@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from anze.core.validators import mask_mobile
@@ -121,23 +122,63 @@ class SmsMessage(models.Model):
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def visible_to(self, user: User) -> NotificationQuerySet:
-        """The user's organisation's messages to everyone, plus those addressed to this user."""
-        return self.filter(organisation_id=user.organisation_id).filter(
-            models.Q(user__isnull=True) | models.Q(user_id=user.pk)
+        """What the user's 消息中心 shows: the organisation's messages to everyone and those addressed to this
+        user, whose subject the user may open (``permission`` empty, or one the user holds)."""
+        return self.filter(
+            models.Q(user__isnull=True) | models.Q(user_id=user.pk),
+            organisation_id=user.organisation_id,
+            permission__in=["", *held_codes(user)],
         )
 
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
+    def unread_for(self, user: User) -> NotificationQuerySet:
+        """Newer than the user's watermark and not opened by the user: one index range over the
+        organisation's messages since the watermark, each probed once in the user's read rows."""
+        return self.exclude(read_by(user))
+
+    def with_read_state(self, user: User) -> NotificationQuerySet:
+        """``is_read`` on each row, in the list's own query (no query per row)."""
+        return self.annotate(
+            is_read=models.Case(
+                models.When(read_by(user), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+def held_codes(user: User) -> list[str]:
+    """The permission codes the user holds (the admin-only ones only for an organisation's 管理员)."""
+    return sorted(code for code in user.permission_codes if user.has_perm_code(code))
+
+
+def read_watermark(user: User) -> models.Expression:
+    """The time up to which every message counts as read for the user: their 全部已读, else the creation of
+    the account (what came before it is not news to a new colleague)."""
+    mark = NotificationReadMark.objects.filter(user_id=user.pk).values("read_up_to")[:1]
+    return Coalesce(
+        models.Subquery(mark, output_field=models.DateTimeField()),
+        models.Value(user.created_at, output_field=models.DateTimeField()),
+    )
+
+
+def read_by(user: User) -> models.Q:
+    """A message is read by ``user`` when it is older than their watermark or they opened it."""
+    opened = NotificationRead.objects.filter(user_id=user.pk, notification_id=models.OuterRef("pk"))
+    return models.Q(created_at__lte=read_watermark(user)) | models.Q(models.Exists(opened))
 
 
 class Notification(models.Model):
     """A message in the 消息中心 (站内消息) of an organisation, or of one of its users.
 
-    Read state is kept on the message itself, not per user: a message to an organisation is a work item of
-    that organisation ("企业已确认报价，请上传付款通知书"), and once a colleague has opened it, it is no
-    longer news for the team — a shared inbox. That keeps the bell's unread count one indexed COUNT over
-    the unread rows only (a per-user read table would need an anti-join over the organisation's whole
-    history on every page). A message addressed to one user is seen, and read, by that user alone.
+    Read state is each user's own (issue 12): a colleague opening a message does not make it read for you.
+    It is kept as a watermark per user (``NotificationReadMark``: everything up to it is read — set by
+    全部已读, and the account's creation before that) plus one row per message opened after it
+    (``NotificationRead``). So the bell is one COUNT over the organisation's messages since the watermark
+    (the list index), each probed in the unique index of the user's read rows; nothing is written for the
+    users who have not read a message, and a new message writes one row whatever the organisation's size.
+
+    ``permission`` is the code needed to open the message's subject (its link's page): a user without it
+    does not see the message (a 业务员 without 保单管理 gets no 保单 messages). Empty: everyone.
     """
 
     uuid = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
@@ -153,21 +194,18 @@ class Notification(models.Model):
         related_name="+",
         help_text="为空时发给该机构的全部账号",
     )
+    permission = models.CharField(
+        "所需权限",
+        max_length=60,
+        blank=True,
+        help_text="为空时该机构的全部账号可见；否则仅具有该权限的账号可见",
+    )
     title = models.CharField("标题", max_length=100)
     body = models.TextField("内容", blank=True)
     link = models.CharField(
         "链接", max_length=300, blank=True, help_text="站内相对地址，如 /insurer/orders/…"
     )
     dedupe_key = models.CharField("去重键", max_length=120, unique=True, null=True, blank=True)
-    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="阅读人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     objects = NotificationQuerySet.as_manager()
@@ -176,19 +214,56 @@ class Notification(models.Model):
         verbose_name = verbose_name_plural = "站内消息"
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The bell: counts unread rows only, so it stays cheap however long the history grows.
-            models.Index(
-                fields=["organisation", "user"],
-                condition=models.Q(read_at__isnull=True),
-                name="notification_unread_idx",
-            ),
-            # The 消息中心 list, newest first.
+            # The 消息中心 list, newest first, and the bell's range since the user's watermark.
             models.Index(fields=["organisation", "-created_at", "-id"], name="notification_list_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
+
+class NotificationRead(models.Model):
+    """One user opened (or marked read) one message after their watermark."""
+
+    # No index of its own: the unique (user, notification) one starts with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="阅读人",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    notification = models.ForeignKey(
+        Notification, verbose_name="消息", on_delete=models.CASCADE, related_name="reads"
+    )
+    read_at = models.DateTimeField("阅读时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消息阅读记录"
+        constraints = [
+            # Also the index of the bell's probe (user, message).
+            models.UniqueConstraint(fields=["user", "notification"], name="notification_read_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.notification_id}"
+
+
+class NotificationReadMark(models.Model):
+    """全部已读 of one user: every message created up to ``read_up_to`` is read for them. Only that user's
+    own action writes the row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    read_up_to = models.DateTimeField("已读至")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消息已读位置"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.read_up_to:%Y-%m-%d %H:%M:%S}"

@@ -1,7 +1,8 @@
 """Reads of SMS messages and notifications, always starting from the signed-in user: scoping lives here only.
 
 短信记录: an insurer sees the messages it owns, the platform sees all; any other side sees none.
-消息中心: a user sees the organisation's messages to everyone plus those addressed to them.
+消息中心: a user sees the organisation's messages to everyone plus those addressed to them, whose subject they
+may open; read state is each user's own.
 Another organisation's object and a missing one are both 404.
 """
 
@@ -18,7 +19,7 @@ from anze.accounts.models import User
 from anze.audit.selectors import day_range
 from anze.core.sides import Side
 
-from .models import Notification, SmsMessage, SmsStatus
+from .models import Notification, SmsMessage, SmsStatus, read_by
 
 
 # --- 短信记录 --------------------------------------------------------------------------------------------------
@@ -52,12 +53,12 @@ def notifications_for(*, user: User, filters: dict[str, Any] | None = None) -> Q
     f = filters or {}
     qs = Notification.objects.visible_to(user)
     if f.get("tab") == TAB_UNREAD:
-        qs = qs.unread()
+        qs = qs.unread_for(user)
     elif f.get("tab") == TAB_READ:
-        qs = qs.filter(read_at__isnull=False)
+        qs = qs.filter(read_by(user))
     if f.get("title"):
         qs = qs.filter(title__icontains=f["title"].strip())
-    return qs.order_by("-created_at", "-id")
+    return qs.with_read_state(user).order_by("-created_at", "-id")
 
 
 def notification_for(*, user: User, notification_uuid: uuid.UUID) -> Notification:
@@ -65,8 +66,8 @@ def notification_for(*, user: User, notification_uuid: uuid.UUID) -> Notificatio
 
 
 def unread_count(*, user: User) -> int:
-    """The bell: one COUNT over the partial index of unread rows (models.Notification)."""
-    return Notification.objects.visible_to(user).unread().count()
+    """The bell: one COUNT since the user's watermark, without the messages they opened (models.Notification)."""
+    return Notification.objects.visible_to(user).unread_for(user).count()
 
 
 def unread_count_for_request(request: HttpRequest) -> int:

@@ -18,17 +18,28 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, models, transaction
 from django.db.transaction import TransactionManagementError
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from anze.accounts import catalogue
 from anze.accounts.models import Organisation, User
 from anze.core.errors import STALE, Refused
 from anze.core.validators import MOBILE_RE, mask_mobile
 
 from . import codes
-from .models import SECRET_MASK, SECRET_PLACEHOLDER, Notification, SmsMessage, SmsStatus
+from .models import (
+    SECRET_MASK,
+    SECRET_PLACEHOLDER,
+    Notification,
+    NotificationRead,
+    NotificationReadMark,
+    SmsMessage,
+    SmsStatus,
+)
 from .sms import sign_name
 from .tasks import enqueue_send
 
@@ -53,6 +64,7 @@ def notify(
     text: str,
     link: str = "",
     recipient_user: User | None = None,
+    permission: str | None = None,
 ) -> None:
     """Tell someone about a step of the workflow: an SMS to ``phone`` (if given) and a message in the
     消息中心 of ``recipient`` (if given; only ``recipient_user`` sees it when that is given too).
@@ -66,6 +78,8 @@ def notify(
       log only.
     - ``text``: the SMS and the message body, without the 【签名】 (the provider adds SMS_SIGN_NAME).
     - ``link``: a relative URL on the recipient's side, opened from the 消息中心.
+    - ``permission``: the code a user of ``recipient`` needs to see the message; by default the one the
+      link's page requires (a 保单 message reaches those who may open 保单管理), none without a link.
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(
@@ -73,6 +87,10 @@ def notify(
         )
     _check_key(key)
     _check_link(link)
+    if permission is None:
+        permission = permission_of_link(link)
+    elif permission and not catalogue.exists(permission):
+        raise ValueError(f"notify permission must be a catalogue code, got {permission!r}")
     if phone:
         sms_enqueue(phone, text, owner=owner, key=key)
     if recipient is not None:
@@ -86,7 +104,21 @@ def notify(
             title=title[:TITLE_MAX_LENGTH],
             body=text,
             link=link,
+            permission=permission,
         )
+
+
+def permission_of_link(link: str) -> str:
+    """The permission the page at ``link`` declares (``@requires``); empty for a page every signed-in user
+    may open, for no link, and for a link to no page of this site."""
+    if not link:
+        return ""
+    try:
+        match = resolve(urlsplit(link).path)
+    except Resolver404:
+        return ""
+    code = getattr(match.func, "required_permission", None)
+    return "" if code in (None, catalogue.SIGNED_IN) else code
 
 
 def sms_enqueue(
@@ -162,14 +194,42 @@ def sms_resend(*, message: SmsMessage, actor: User) -> None:
 
 
 def notification_read(*, notification: Notification, user: User) -> None:
-    """Mark one message read (the first reader is kept)."""
-    now = timezone.now()
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now, read_by=user)
+    """The user opened one message: it is read for them, not for their colleagues. Twice is harmless."""
+    NotificationRead.objects.bulk_create(
+        [NotificationRead(user=user, notification=notification)], ignore_conflicts=True
+    )
 
 
 def notifications_read_all(*, user: User) -> int:
-    """全部已读: every unread message the user can see. Returns how many were marked."""
-    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now(), read_by=user)
+    """全部已读: every unread message the user can see. Returns how many were marked.
+
+    The user's watermark moves up to the newest of them (not to "now": a message committed a moment later
+    with an earlier time stays unread), and their read rows below it, now redundant, go.
+    """
+    unread = Notification.objects.visible_to(user).unread_for(user)
+    found = unread.aggregate(count=models.Count("id"), newest=models.Max("created_at"))
+    if not found["count"]:
+        return 0
+    newest = found["newest"]
+    with transaction.atomic():
+        moved = NotificationReadMark.objects.filter(user=user, read_up_to__lt=newest).update(
+            read_up_to=newest
+        )
+        if not moved and not NotificationReadMark.objects.filter(user=user).exists():
+            _insert_mark(user, newest)
+        NotificationRead.objects.filter(user=user, notification__created_at__lte=newest).delete()
+    return found["count"]
+
+
+def _insert_mark(user: User, read_up_to: Any) -> None:
+    """The user's first 全部已读; a concurrent one that wrote the row first is moved up instead."""
+    try:
+        with transaction.atomic():
+            NotificationReadMark.objects.create(user=user, read_up_to=read_up_to)
+    except IntegrityError:
+        NotificationReadMark.objects.filter(user=user, read_up_to__lt=read_up_to).update(
+            read_up_to=read_up_to
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------------------------

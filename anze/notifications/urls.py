@@ -15,6 +15,7 @@ from . import views
 message_patterns = [
     path("", views.message_list, name="list"),
     path("read-all/", views.message_read_all, name="read_all"),
+    path("bell/", views.message_bell, name="bell"),
     path("<uuid:notification_uuid>/open/", views.message_open, name="open"),
     path("<uuid:notification_uuid>/read/", views.message_read, name="read"),
 ]

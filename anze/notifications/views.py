@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -69,6 +69,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "unread": selectors.unread_count_for_request(request),
     }
     return render_list(request, "notifications/message_list.html", context)
+
+
+@requires(catalogue.SIGNED_IN)
+def message_bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone: the top bar re-fetches it after an action (``anze:refresh``), without a reload."""
+    return render(request, "core/partials/bell.html")
 
 
 @require_POST

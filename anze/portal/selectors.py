@@ -222,7 +222,7 @@ def policies_in_force(*, user: User) -> int:
 
 
 def unread_messages(*, user: User) -> int:
-    return Notification.objects.visible_to(user).unread().count()
+    return Notification.objects.visible_to(user).unread_for(user).count()
 
 
 # --- 续保 -----------------------------------------------------------------------------------------------------------

@@ -69,10 +69,7 @@ def complaint_answer(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            response = done(request, "已答复", _detail_url(request, complaint))
-            if response.status_code == 204:
-                response["HX-Refresh"] = "true"
-            return response
+            return done(request, "已答复", _detail_url(request, complaint))
     return render_form(
         request,
         "prevention/simple_form.html",
@@ -97,10 +94,7 @@ def complaint_extend(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            response = done(request, "答复期限已延长", _detail_url(request, complaint))
-            if response.status_code == 204:
-                response["HX-Refresh"] = "true"
-            return response
+            return done(request, "答复期限已延长", _detail_url(request, complaint))
     return render_form(
         request,
         "prevention/reason_form.html",

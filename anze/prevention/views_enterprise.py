@@ -31,12 +31,6 @@ def _policy_url(policy: Policy) -> str:
     return reverse("enterprise:services:policy", args=[policy.order.application_no])
 
 
-def _refresh(response: HttpResponse) -> HttpResponse:
-    if response.status_code == 204:
-        response["HX-Refresh"] = "true"
-    return response
-
-
 # --- 服务进度 -----------------------------------------------------------------------------------------------------
 @requires("portal.policy.view")
 def policy_services(request: HttpRequest, application_no: str) -> HttpResponse:
@@ -94,7 +88,7 @@ def record_confirm(request: HttpRequest, record_uuid: str) -> HttpResponse:
         workflow.record_confirm(record=record, actor=request.user)
     except Refused as exc:
         return refused(request, exc.message, _record_url(record))
-    return _refresh(done(request, "已确认", _record_url(record)))
+    return done(request, "已确认", _record_url(record))
 
 
 @requires("portal.service.confirm")
@@ -107,7 +101,7 @@ def record_dispute(request: HttpRequest, record_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            return _refresh(done(request, "异议已提交，服务机构将核实修改", _record_url(record)))
+            return done(request, "异议已提交，服务机构将核实修改", _record_url(record))
     return render_form(
         request,
         "prevention/reason_form.html",

@@ -34,13 +34,6 @@ def _detail_url(inspection: Inspection) -> str:
     return reverse("service:inspections:detail", args=[inspection.uuid])
 
 
-def _refresh(response: HttpResponse) -> HttpResponse:
-    """After a dialog on the detail page: reload it (the hazards table and its files change together)."""
-    if response.status_code == 204:
-        response["HX-Refresh"] = "true"
-    return response
-
-
 @requires(PERMISSION)
 def inspection_list(request: HttpRequest) -> HttpResponse:
     search = InspectionSearchForm(request.GET)
@@ -124,7 +117,7 @@ def inspection_attach(request: HttpRequest, inspection_uuid: str) -> HttpRespons
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            return _refresh(done(request, "附件已上传", _detail_url(inspection)))
+            return done(request, "附件已上传", _detail_url(inspection))
     return render_form(
         request,
         "prevention/upload_form.html",
@@ -154,7 +147,7 @@ def hazard_add(request: HttpRequest, inspection_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            return _refresh(done(request, "隐患已登记", _detail_url(inspection)))
+            return done(request, "隐患已登记", _detail_url(inspection))
     return render_form(
         request,
         "prevention/simple_form.html",
@@ -180,7 +173,7 @@ def hazard_rectify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            return _refresh(done(request, "整改情况已登记，待复查", _detail_url(hazard.inspection)))
+            return done(request, "整改情况已登记，待复查", _detail_url(hazard.inspection))
     return render_form(
         request,
         "prevention/simple_form.html",
@@ -211,7 +204,7 @@ def hazard_verify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
                 exc.field = "opinion"
             apply_refusal(form, exc)
         else:
-            return _refresh(done(request, "复查结果已保存", _detail_url(hazard.inspection)))
+            return done(request, "复查结果已保存", _detail_url(hazard.inspection))
     return render_form(
         request,
         "prevention/simple_form.html",

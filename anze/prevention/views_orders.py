@@ -111,7 +111,8 @@ def order_decline(request: HttpRequest, application_no: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            return done(request, "已拒绝，保单已退回保险公司", _list_url())
+            # The policy goes back to the insurer: its detail page is no longer this organisation's to see.
+            return done(request, "已拒绝，保单已退回保险公司", _list_url(), gone=True)
     return render_form(
         request,
         "prevention/reason_form.html",
@@ -330,10 +331,7 @@ def record_attach(request: HttpRequest, record_uuid: str) -> HttpResponse:
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            response = done(request, "附件已上传", _record_url(record))
-            if response.status_code == 204:
-                response["HX-Refresh"] = "true"  # the record page lists its files: show the new one
-            return response
+            return done(request, "附件已上传", _record_url(record))
     return render_form(
         request,
         "prevention/upload_form.html",

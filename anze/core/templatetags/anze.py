@@ -53,7 +53,8 @@ def icon(name: str, extra: str = "") -> str:
 
 @register.simple_tag(takes_context=True)
 def list_region(context: template.Context) -> str:
-    """The attributes of a list's refreshable region: ``<div {% list_region %}>``.
+    """The attributes of a list's refreshable region: ``<div {% list_region %}>``, around the table and
+    whatever an action in it changes besides the rows (the status tabs and their counts).
 
     It reloads itself (only the ``list`` partial, see core.views.render_list) when an action says
     ``anze:refresh``. ``hx-disinherit`` keeps its own hx-swap from leaking into the dialog links and row
@@ -63,6 +64,22 @@ def list_region(context: template.Context) -> str:
     return format_html(
         'id="list-region" hx-get="{}" hx-trigger="anze:refresh from:body" hx-swap="outerHTML" '
         'hx-disinherit="hx-swap"',
+        context["request"].get_full_path(),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def detail_region(context: template.Context) -> str:
+    """The attributes of a detail page's refreshable region: ``<div {% detail_region %}>`` around all the
+    page shows of its object (state, buttons, timeline, archive).
+
+    Like the list region, it re-fetches itself when an action says ``anze:refresh`` — the page again, of
+    which it keeps only itself (``hx-select``), so no view needs a partial for it. Its hx-swap and hx-select
+    are not inherited by the dialog links and buttons inside it.
+    """
+    return format_html(
+        'id="detail-region" hx-get="{}" hx-trigger="anze:refresh from:body" hx-select="#detail-region" '
+        'hx-swap="outerHTML" hx-disinherit="hx-swap hx-select"',
         context["request"].get_full_path(),
     )
 

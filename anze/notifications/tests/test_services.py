@@ -87,7 +87,32 @@ def test_it_writes_the_notification_with_title_body_and_link(notify_issued, ente
     assert notification.title.startswith("保单已出函") and len(notification.title) == 100
     assert notification.body == ISSUED
     assert notification.link == "/enterprise/"
-    assert notification.read_at is None
+    assert notification.permission == ""  # the home page: every account of the enterprise
+
+
+@pytest.mark.parametrize(
+    ("link", "permission"),
+    [
+        ("/insurer/policies/202612020001234567/", "policy.view"),
+        ("/insurer/orders/202612020001234567/", "order.view"),
+        ("/service/orders/202612020001234567/", "service.order.view"),
+        ("/enterprise/orders/202612020001234567/", "portal.order.view"),
+        ("/enterprise/", ""),
+        ("/enterprise/no-such-page/", ""),
+        ("", ""),
+    ],
+)
+def test_it_gives_the_message_the_permission_of_its_links_page(notify_issued, sms, link, permission):
+    """A message reaches the users who may open its subject: a 保单 message needs 保单管理."""
+    notify_issued(link=link)
+    assert Notification.objects.get().permission == permission
+
+
+def test_it_takes_an_explicit_permission_and_refuses_an_unknown_one(notify_issued, sms):
+    notify_issued(key="a", link="/enterprise/", permission="portal.policy.view")
+    assert Notification.objects.get().permission == "portal.policy.view"
+    with pytest.raises(ValueError):
+        notify_issued(key="b", permission="policy.veiw")
 
 
 def test_it_writes_only_the_sms_without_a_recipient_and_only_the_notification_without_a_phone(

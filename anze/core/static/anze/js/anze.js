@@ -90,9 +90,18 @@
     box.querySelector("[data-question]").textContent = question;
     var ok = box.querySelector("[data-ok]");
     var confirmModal = Modal.getOrCreateInstance(box);
+    // Bootstrap ignores hide() while the box is still fading in: a quick 确定 would leave it open over the
+    // updated page. Then it is hidden as soon as it is shown.
+    var shown = false;
+    var confirmed = false;
+    box.addEventListener("shown.bs.modal", function () {
+      shown = true;
+      if (confirmed) confirmModal.hide();
+    }, { once: true });
     var handler = function () {
       ok.removeEventListener("click", handler);
-      confirmModal.hide();
+      confirmed = true;
+      if (shown) confirmModal.hide();
       evt.detail.issueRequest(true);
     };
     ok.addEventListener("click", handler);
