@@ -68,18 +68,6 @@ class OperationLogSearch(DateRangeSearch):
     date_ranges = (("操作时间", "start", "end"),)
     field_order = ["actor", "kind", "target", "object", "start", "end"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("start", "end"):
-            self.fields[name].error_messages["invalid"] = "请输入正确的日期，如 2026-12-01"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", "结束日期不能早于开始日期")
-        return data
-
 
 def _operation_search(request: HttpRequest) -> tuple[OperationLogSearch, dict[str, Any]]:
     """The search form and the filters it allows: a bad value is shown beside the form and not applied."""
