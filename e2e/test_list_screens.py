@@ -111,3 +111,34 @@ def test_the_more_dropdown_is_fully_visible_and_the_policy_actions_leave_room(pa
     more.click()
     expect(policy_row.locator(".dropdown-menu.show")).to_contain_text("查看电子保单文件")
     screenshot("03-policy-more")
+
+
+def test_the_date_picker_shows_年月日_and_the_range_shortcuts(page: Page, live_server, world, screenshot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sign_in(page, live_server, "/insurer/login/picc-e2e/", "picc_clerk")
+    page.goto(f"{live_server.url}/insurer/orders/")
+    range_item = page.locator(".search-form [data-date-range]").first
+    start, end = range_item.locator("input[type=hidden]").nth(0), range_item.locator("input[type=hidden]").nth(1)
+    shown = range_item.locator("input.anze-date")
+    expect(shown).to_have_count(2)
+    shown.first.click()
+    calendar = page.locator(".flatpickr-calendar.open")
+    expect(calendar.locator(".anze-date-shortcuts")).to_contain_text("最近一周")
+    expect(calendar.locator(".anze-date-shortcuts")).to_contain_text("最近三个月")
+    expect(calendar).to_contain_text("一")  # the Chinese weekdays
+    screenshot("01-date-picker-open")
+    calendar.locator(".anze-date-shortcuts button", has_text="最近一周").click()
+    today = timezone.localdate()
+    week_ago = today - timedelta(days=7)
+    expect(start).to_have_value(week_ago.isoformat())
+    expect(end).to_have_value(today.isoformat())
+    expect(shown.first).to_have_value(week_ago.strftime("%Y年%m月%d日"))
+    page.locator(".search-form button[type=submit]").first.click()
+    page.wait_for_url(f"**{week_ago.isoformat()}**")
+    expect(page.locator(".search-form [data-date-range] input.anze-date").first).to_have_value(
+        week_ago.strftime("%Y年%m月%d日")
+    )
+    screenshot("02-date-range-filtered")
