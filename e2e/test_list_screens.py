@@ -24,8 +24,15 @@ S = OrderStatus
 @pytest.fixture
 def world(db: None) -> dict:
     ensure_base_data()
-    insurer = factories.organisation(Side.INSURER, name="中国人民财产保险股份有限公司泉州市分公司", short_name="人保财险泉州", code="picc-e2e")
-    other = factories.organisation(Side.INSURER, name="中国平安财产保险股份有限公司泉州中心支公司", short_name="平安财险泉州")
+    insurer = factories.organisation(
+        Side.INSURER,
+        name="中国人民财产保险股份有限公司泉州市分公司",
+        short_name="人保财险泉州",
+        code="picc-e2e",
+    )
+    other = factories.organisation(
+        Side.INSURER, name="中国平安财产保险股份有限公司泉州中心支公司", short_name="平安财险泉州"
+    )
     clerk = factories.user(insurer, admin=True, username="picc_clerk", name="陈雅琴")
     other_clerk = factories.user(other, admin=True, username="pa_clerk", name="林晓")
     construction = Industry.objects.get(code="construction")
@@ -57,10 +64,18 @@ def world(db: None) -> dict:
         for user, name in ((fengze, "鸿盛广场"), (jinjiang, "恒达新城"))
     ]
     scenarios.online_order(insurer_user=other_clerk, enterprise_user=jinjiang, until=S.ISSUED)
-    city = factories.organisation(Side.REGULATOR, name="泉州市应急管理局", region=Region.objects.get(code="350500"))
+    city = factories.organisation(
+        Side.REGULATOR, name="泉州市应急管理局", region=Region.objects.get(code="350500")
+    )
     regulator = factories.user(city, admin=True, username="qz_yjj", name="王建国")
-    return {"insurer": insurer, "other": other, "clerk": clerk, "pending": pending, "issued": issued,
-            "regulator": regulator}
+    return {
+        "insurer": insurer,
+        "other": other,
+        "clerk": clerk,
+        "pending": pending,
+        "issued": issued,
+        "regulator": regulator,
+    }
 
 
 def sign_in(page: Page, live_server, login: str, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +98,9 @@ def fully_visible(page: Page, selector: str) -> bool:
     )
 
 
-def test_the_more_dropdown_is_fully_visible_and_the_policy_actions_leave_room(page: Page, live_server, world, screenshot):
+def test_the_more_dropdown_is_fully_visible_and_the_policy_actions_leave_room(
+    page: Page, live_server, world, screenshot
+):
     sign_in(page, live_server, "/insurer/login/picc-e2e/", "picc_clerk")
     page.goto(f"{live_server.url}/insurer/orders/")
     last = world["pending"][0]  # the oldest: the last row, next to the table's bottom edge
@@ -121,7 +138,10 @@ def test_the_date_picker_shows_年月日_and_the_range_shortcuts(page: Page, liv
     sign_in(page, live_server, "/insurer/login/picc-e2e/", "picc_clerk")
     page.goto(f"{live_server.url}/insurer/orders/")
     range_item = page.locator(".search-form [data-date-range]").first
-    start, end = range_item.locator("input[type=hidden]").nth(0), range_item.locator("input[type=hidden]").nth(1)
+    start, end = (
+        range_item.locator("input[type=hidden]").nth(0),
+        range_item.locator("input[type=hidden]").nth(1),
+    )
     shown = range_item.locator("input.anze-date")
     expect(shown).to_have_count(2)
     shown.first.click()

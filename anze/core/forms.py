@@ -30,7 +30,9 @@ def style_widgets(form: forms.BaseForm, *, errors: bool = False) -> None:
             classes.append("is-invalid")
         widget.attrs["class"] = " ".join(classes)
         if isinstance(widget, forms.DateInput):
-            widget.attrs.setdefault("data-datepicker", "date")  # anze/js/datepicker.js: 年/月/日 in any browser
+            widget.attrs.setdefault(
+                "data-datepicker", "date"
+            )  # anze/js/datepicker.js: 年/月/日 in any browser
         if field.required and not isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("required", True)
 
