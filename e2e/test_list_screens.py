@@ -162,3 +162,29 @@ def test_the_date_picker_shows_年月日_and_the_range_shortcuts(page: Page, liv
         week_ago.strftime("%Y年%m月%d日")
     )
     screenshot("02-date-range-filtered")
+
+
+def test_the_statistics_follow_their_filters(page: Page, live_server, world, screenshot):
+    sign_in(page, live_server, "/regulator/login/", "qz_yjj")
+    page.goto(f"{live_server.url}/regulator/statistics/")
+    county_bars = "JSON.parse(document.getElementById('chart-data').textContent).county.map(r => r.name).join()"
+    assert "晋江市" in page.evaluate(county_bars) and "丰泽区" in page.evaluate(county_bars)
+    page.select_option("#sf_insurer", value=str(world["other"].pk))
+    page.locator(".search-form button[type=submit]").first.click()
+    page.wait_for_url(f"**insurer={world['other'].pk}**")
+    data = page.evaluate(county_bars)
+    assert "晋江市" in data and "丰泽区" not in data
+    expect(page.locator("#chart-county canvas")).to_have_count(1)
+    screenshot("01-statistics-filtered")
+    page.goto(f"{live_server.url}/regulator/statistics/?start=2026-06-01&end=2026-01-01")
+    expect(page.locator("[data-filter-errors]")).to_contain_text("结束日期不能早于开始日期")
+    screenshot("02-statistics-bad-range")
+
+
+def test_the_insurer_home_shows_this_months_figures_and_a_chart(page: Page, live_server, world, screenshot):
+    sign_in(page, live_server, "/insurer/login/picc-e2e/", "picc_clerk")
+    page.goto(f"{live_server.url}/insurer/")
+    expect(page.locator('[data-figure="issued"] .value')).to_have_text("2")  # not the other insurer's
+    expect(page.locator('[data-figure="quotes"] .value')).to_have_text("2")
+    expect(page.locator("#chart-insurer-months canvas")).to_have_count(1)
+    screenshot("01-insurer-home")
