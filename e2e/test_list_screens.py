@@ -7,6 +7,8 @@ var/test-artifacts/<test>/.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -167,7 +169,9 @@ def test_the_date_picker_shows_年月日_and_the_range_shortcuts(page: Page, liv
 def test_the_statistics_follow_their_filters(page: Page, live_server, world, screenshot):
     sign_in(page, live_server, "/regulator/login/", "qz_yjj")
     page.goto(f"{live_server.url}/regulator/statistics/")
-    county_bars = "JSON.parse(document.getElementById('chart-data').textContent).county.map(r => r.name).join()"
+    county_bars = (
+        "JSON.parse(document.getElementById('chart-data').textContent).county.map(r => r.name).join()"
+    )
     assert "晋江市" in page.evaluate(county_bars) and "丰泽区" in page.evaluate(county_bars)
     page.select_option("#sf_insurer", value=str(world["other"].pk))
     page.locator(".search-form button[type=submit]").first.click()
@@ -188,3 +192,22 @@ def test_the_insurer_home_shows_this_months_figures_and_a_chart(page: Page, live
     expect(page.locator('[data-figure="quotes"] .value')).to_have_text("2")
     expect(page.locator("#chart-insurer-months canvas")).to_have_count(1)
     screenshot("01-insurer-home")
+
+
+def test_a_dialogs_date_field_uses_the_picker_inside_the_modal(page: Page, live_server, world, screenshot):
+    sign_in(page, live_server, "/insurer/login/picc-e2e/", "picc_clerk")
+    page.goto(f"{live_server.url}/insurer/orders/")
+    order = world["pending"][0]
+    page.locator(f'tr[data-application-no="{order.application_no}"] a[data-action="quote"]').click()
+    dialog = page.locator("#anze-modal.show")
+    start = dialog.locator("input[name=period_start]")
+    expect(start).to_have_attribute("type", "hidden")
+    shown = dialog.locator(".flatpickr-wrapper input.anze-date").first
+    expect(shown).to_have_value(re.compile(r"^\d{4}年\d{2}月\d{2}日$"))
+    shown.click()
+    calendar = dialog.locator(".flatpickr-calendar.open")
+    expect(calendar).to_be_visible()
+    day = calendar.locator(".flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)", has_text="28").first
+    day.click()
+    expect(start).to_have_value(re.compile(r"^\d{4}-\d{2}-28$"))
+    screenshot("01-quote-dialog-date")

@@ -51,6 +51,9 @@
       altFormat: "Y年m月d日",
       allowInput: false,
       disableMobile: true,
+      // In a dialog the calendar sits beside its field, inside the modal: Bootstrap's focus trap would pull
+      // the focus back from a calendar appended to <body>.
+      static: !!input.closest(".modal"),
       onReady: function (dates, value, picker) {
         picker.altInput.setAttribute("placeholder", placeholder);
         picker.altInput.setAttribute("aria-label", input.getAttribute("aria-label") || placeholder);
