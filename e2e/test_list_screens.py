@@ -131,6 +131,14 @@ def test_the_more_dropdown_is_fully_visible_and_the_policy_actions_leave_room(
     expect(policy_row.locator(".dropdown-menu.show")).to_contain_text("查看电子保单文件")
     screenshot("03-policy-more")
 
+    # An empty list: one centred row across the whole table, not squeezed into the first column.
+    page.goto(f"{live_server.url}/insurer/policies/?policy_no=NONE")
+    empty = page.locator("#policy-table td.table-empty")
+    expect(empty).to_have_text("暂无数据")
+    table_width = page.locator("#policy-table").evaluate("t => t.getBoundingClientRect().width")
+    assert empty.evaluate("td => td.getBoundingClientRect().width") > table_width - 4
+    screenshot("04-empty-list")
+
 
 def test_the_date_picker_shows_年月日_and_the_range_shortcuts(page: Page, live_server, world, screenshot):
     from datetime import timedelta
