@@ -41,6 +41,14 @@
     });
   }
 
+  // Typed dates: 2026-03-01, 2026/3/1 or 2026年03月01日, whichever the user (or a test) types.
+  function parseTyped(text) {
+    var m = /^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\s*$/.exec(String(text));
+    if (!m) return undefined;
+    var d = new Date(+m[1], +m[2] - 1, +m[3]);
+    return d.getMonth() === +m[2] - 1 ? d : undefined;
+  }
+
   function attach(input) {
     if (input._flatpickr || !window.flatpickr) return input._flatpickr;
     var placeholder = input.getAttribute("placeholder") || "选择日期";
@@ -49,16 +57,23 @@
       dateFormat: "Y-m-d",
       altInput: true,
       altFormat: "Y年m月d日",
-      allowInput: false,
+      allowInput: true,
+      parseDate: function (value) {
+        return value instanceof Date ? value : parseTyped(value);
+      },
       disableMobile: true,
       // In a dialog the calendar sits beside its field, inside the modal: Bootstrap's focus trap would pull
       // the focus back from a calendar appended to <body>.
       static: !!input.closest(".modal"),
       onReady: function (dates, value, picker) {
         picker.altInput.setAttribute("placeholder", placeholder);
-        picker.altInput.setAttribute("aria-label", input.getAttribute("aria-label") || placeholder);
+        if (input.getAttribute("aria-label")) picker.altInput.setAttribute("aria-label", input.getAttribute("aria-label"));
         picker.altInput.classList.add("anze-date");
-        if (input.id) picker.altInput.dataset.for = input.id;
+        // The label names the field the user sees and types into.
+        if (input.id) {
+          picker.altInput.id = input.id;
+          input.id = input.id + "_value";
+        }
       },
     });
   }
