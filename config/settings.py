@@ -283,6 +283,11 @@ VENDOR_STATIC_FILES = {
     "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
     # Alpine's CSP build: no eval, so the Content-Security-Policy needs no 'unsafe-eval'.
     "vendor/alpinejs": (NODE_MODULES / "@alpinejs" / "csp" / "dist", ["cdn.min.js"]),
+    # The one date picker (anze/js/datepicker.js), with its Chinese locale.
+    "vendor/flatpickr": (
+        NODE_MODULES / "flatpickr" / "dist",
+        ["flatpickr.min.css", "flatpickr.min.js", "l10n/zh.js"],
+    ),
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

@@ -31,6 +31,10 @@ def style_widgets(form: forms.BaseForm, *, errors: bool = False) -> None:
         if errors and name in form.errors:
             classes.append("is-invalid")
         widget.attrs["class"] = " ".join(classes)
+        if isinstance(widget, forms.DateInput):
+            widget.attrs.setdefault(
+                "data-datepicker", "date"
+            )  # anze/js/datepicker.js: 年/月/日 in any browser
         if field.required and not isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("required", True)
 

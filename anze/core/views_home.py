@@ -13,7 +13,11 @@ from . import dashboard
 
 @requires(catalogue.SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"cards": dashboard.cards_for(request), "notices": dashboard.notices_for(request)}
+    context = {
+        "cards": dashboard.cards_for(request),
+        "notices": dashboard.notices_for(request),
+        "panels": dashboard.panels_for(request),
+    }
     return render(request, "core/home.html", context)
 
 

@@ -7,7 +7,7 @@ All reads start from the signed-in regulator; ``scope`` is the one place the reg
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -127,6 +127,60 @@ def filter_cover(qs: QuerySet[Organisation], cover: str, today: date | None = No
 
 
 # --- statistics ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatsFilters:
+    """统计分析's filters (all optional): 出函 date range, insurer, 区县, 行业. Policies follow all four (the
+    range on their 出函 date); the 应保尽保 figures follow 区县 and 行业 (an enterprise has no insurer or date)."""
+
+    start: date | None = None
+    end: date | None = None
+    insurer: Organisation | None = None
+    region: Region | None = None
+    industry: Industry | None = None
+
+    @property
+    def has_range(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+NO_FILTERS = StatsFilters()
+
+
+def _day_start(day: date) -> datetime:
+    """Local midnight of ``day``: ranges compare the timestamp itself, so its index serves them."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
+    qs = policies_for(user=user)
+    if filters.start:
+        qs = qs.filter(issued_at__gte=_day_start(filters.start))
+    if filters.end:
+        qs = qs.filter(issued_at__lt=_day_start(filters.end + timedelta(days=1)))
+    if filters.insurer:
+        qs = qs.filter(insurer=filters.insurer)
+    if filters.region:
+        qs = qs.filter(order__region=filters.region)
+    if filters.industry:
+        qs = qs.filter(order__industry=filters.industry)
+    return qs
+
+
+def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
+    qs = orders_for(user=user)
+    if filters.start:
+        qs = qs.filter(submitted_at__gte=_day_start(filters.start))
+    if filters.end:
+        qs = qs.filter(submitted_at__lt=_day_start(filters.end + timedelta(days=1)))
+    if filters.insurer:
+        qs = qs.filter(insurer=filters.insurer)
+    if filters.region:
+        qs = qs.filter(region=filters.region)
+    if filters.industry:
+        qs = qs.filter(industry=filters.industry)
+    return qs
+
+
 @dataclass
 class Summary:
     policies_in_force: int
@@ -146,11 +200,18 @@ class Summary:
         return f"{self.compulsory_covered * 100 / self.compulsory_total:.1f}%"
 
 
-def summary(*, user: User, today: date | None = None) -> Summary:
+def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> Summary:
+    """The figures on top of 统计分析. ``premium_this_year`` is the 出函 premium of this year, or of the chosen
+    range when there is one."""
     today = today or timezone.localdate()
-    policies = policies_for(user=user)
+    policies = stats_policies(user=user, filters=filters)
     in_force = policies.filter(period_start__lte=today, period_end__gte=today)
     compulsory = compulsory_enterprises(user=user, today=today)
+    if filters.region:
+        compulsory = compulsory.filter(region=filters.region)
+    if filters.industry:
+        compulsory = compulsory.filter(industry=filters.industry)
+    premium_policies = policies if filters.has_range else policies.filter(issued_at__year=today.year)
     cover_counts = compulsory.aggregate(
         total=Count("pk", distinct=True),
         covered=Count("pk", filter=Q(covered_now=True), distinct=True),
@@ -158,23 +219,22 @@ def summary(*, user: User, today: date | None = None) -> Summary:
     lapsed = filter_cover(compulsory, Cover.LAPSED, today).count()
     return Summary(
         policies_in_force=in_force.count(),
-        premium_this_year=policies.filter(issued_at__year=today.year).aggregate(s=Sum("order__premium"))["s"]
-        or Decimal("0"),
+        premium_this_year=premium_policies.aggregate(s=Sum("order__premium"))["s"] or Decimal("0"),
         insured_enterprises=in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
         compulsory_total=cover_counts["total"],
         compulsory_covered=cover_counts["covered"],
         expiring=filter_standing(policies, Standing.EXPIRING, today).count(),
         lapsed=lapsed,
-        orders_in_progress=orders_for(user=user)
+        orders_in_progress=_stats_orders(user=user, filters=filters)
         .exclude(status__in=[OrderStatus.ISSUED, OrderStatus.CANCELLED])
         .count(),
         services_in_progress=policies.filter(service_status=ServiceStatus.IN_SERVICE).count(),
     )
 
 
-def by_insurer(*, user: User) -> list[dict[str, Any]]:
+def by_insurer(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
     rows = (
-        policies_for(user=user)
+        stats_policies(user=user, filters=filters)
         .values("insurer__short_name", "insurer__name")
         .annotate(policies=Count("pk"), premium=Sum("order__premium"))
         .order_by("-premium")
@@ -189,9 +249,9 @@ def by_insurer(*, user: User) -> list[dict[str, Any]]:
     ]
 
 
-def by_county(*, user: User) -> list[dict[str, Any]]:
+def by_county(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
     rows = (
-        policies_for(user=user)
+        stats_policies(user=user, filters=filters)
         .values("order__region__name")
         .annotate(policies=Count("pk"), premium=Sum("order__premium"))
         .order_by("order__region__name")
@@ -206,8 +266,12 @@ def by_county(*, user: User) -> list[dict[str, Any]]:
     ]
 
 
-def by_industry(*, user: User) -> list[dict[str, Any]]:
-    counts = dict(policies_for(user=user).values_list("order__industry__name").annotate(n=Count("pk")))
+def by_industry(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
+    counts = dict(
+        stats_policies(user=user, filters=filters)
+        .values_list("order__industry__name")
+        .annotate(n=Count("pk"))
+    )
     compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
     return [
         {"name": name or "未填写", "policies": n, "compulsory": name in compulsory}
@@ -215,11 +279,20 @@ def by_industry(*, user: User) -> list[dict[str, Any]]:
     ]
 
 
-def by_month(*, user: User, months: int = 12, today: date | None = None) -> list[dict[str, Any]]:
-    today = today or timezone.localdate()
+MAX_MONTHS = 60  # a longer range is drawn from its last 60 months
+
+
+def by_month(
+    *, user: User, filters: StatsFilters = NO_FILTERS, months: int = 12, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
+    today = filters.end or today or timezone.localdate()
     first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    if filters.start:
+        earliest = (today.replace(day=1) - timedelta(days=31 * (MAX_MONTHS - 1))).replace(day=1)
+        first = max(filters.start.replace(day=1), earliest)
     rows = (
-        policies_for(user=user)
+        stats_policies(user=user, filters=filters)
         .filter(issued_at__date__gte=first)
         .annotate(month=TruncMonth("issued_at"))
         .values("month")
@@ -248,6 +321,8 @@ def by_month(*, user: User, months: int = 12, today: date | None = None) -> list
     return result
 
 
-def by_service_status(*, user: User) -> list[dict[str, Any]]:
-    counts = dict(policies_for(user=user).values_list("service_status").annotate(n=Count("pk")))
+def by_service_status(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
+    counts = dict(
+        stats_policies(user=user, filters=filters).values_list("service_status").annotate(n=Count("pk"))
+    )
     return [{"name": label, "value": counts.get(value, 0)} for value, label in ServiceStatus.choices]

@@ -224,20 +224,77 @@ def cover_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class StatsFilterForm(_ScopedSearch):
+    """统计分析's filters. Unlike a list's search, a bad value is shown as an error (the figures then stay
+    unfiltered) rather than silently dropped, since the figures would not say what they count."""
+
+    insurer = forms.ModelChoiceField(
+        label="保险公司",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="全部",
+        error_messages={"invalid_choice": "请选择列表中的保险公司"},
+    )
+    region = forms.ModelChoiceField(
+        label="区县",
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label="全部",
+        error_messages={"invalid_choice": "请选择您辖区内的区县"},
+    )
+    industry = forms.ModelChoiceField(
+        label="行业",
+        queryset=Industry.objects.none(),
+        required=False,
+        empty_label="全部",
+        error_messages={"invalid_choice": "请选择列表中的行业"},
+    )
+    start = forms.DateField(
+        label="开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "placeholder": "开始日期"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请输入正确的开始日期"},
+    )
+    end = forms.DateField(
+        label="结束日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "placeholder": "结束日期"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请输入正确的结束日期"},
+    )
+    date_ranges = (("出函时间", "start", "end"),)
+    keep_params = ()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return data
+
+    def filters(self) -> selectors.StatsFilters:
+        if not self.is_bound or not self.is_valid():
+            return selectors.NO_FILTERS
+        return selectors.StatsFilters(**{k: v for k, v in self.cleaned_data.items() if v})
+
+
 @requires("regulator.stats")
 def statistics(request: HttpRequest) -> HttpResponse:
     user = request.user
+    form = StatsFilterForm(request.GET or None, user=user)
+    filters = form.filters()
     return render(
         request,
         "regulator/statistics.html",
         {
-            "summary": selectors.summary(user=user),
+            "search": form,
+            "filters": filters,
+            "summary": selectors.summary(user=user, filters=filters),
             "charts": {
-                "month": selectors.by_month(user=user),
-                "insurer": selectors.by_insurer(user=user),
-                "county": selectors.by_county(user=user),
-                "industry": selectors.by_industry(user=user),
-                "service": selectors.by_service_status(user=user),
+                "month": selectors.by_month(user=user, filters=filters),
+                "insurer": selectors.by_insurer(user=user, filters=filters),
+                "county": selectors.by_county(user=user, filters=filters),
+                "industry": selectors.by_industry(user=user, filters=filters),
+                "service": selectors.by_service_status(user=user, filters=filters),
             },
         },
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
+from anze.orders import scenarios
 from anze.orders.models import OrderStatus
 
 S = OrderStatus
@@ -38,3 +40,41 @@ def test_it_counts_what_waits_for_the_insurer(online, offline, clerk):
 def test_it_shows_no_order_cards_without_order_view(insurer):
     page = insurer.client(insurer.limited).get("/insurer/").content.decode()
     assert "待报价" not in cards(page)
+
+
+# --- this month's figures and the 12-month chart (issue 12, point 7) -----------------------------------------
+def figures(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="(\w+)">.*?<div class="value">([^<]+)</div>', page, re.S))
+
+
+def test_the_home_shows_this_months_quotes_issues_and_premium_of_its_own_insurer(online, clerk, parties):
+    online(S.AWAITING_CONFIRMATION)  # quoted this month
+    online(S.ISSUED)  # quoted and issued this month
+    online()  # not quoted yet
+    scenarios.online_order(  # another insurer's: never counted here
+        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
+    )
+    page = clerk.get("/insurer/").content.decode()
+    found = figures(page)
+    assert found["quotes"] == "2" and found["issued"] == "1"
+    assert found["premium"] == "12,000.00"
+    chart = json.loads(
+        re.search(r'id="insurer-chart-data" type="application/json">(.*?)</script>', page, re.S)[1]
+    )
+    assert len(chart["month"]) == 12 and chart["issued"][-1] == 1 and chart["quotes"][-1] == 2
+    assert sum(chart["issued"]) == 1 and "echarts" in page
+
+
+def test_the_home_figures_take_a_constant_number_of_queries(online, clerk, django_assert_max_num_queries):
+    online(S.ISSUED)
+    clerk.get("/insurer/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        clerk.get("/insurer/")
+    for _ in range(3):
+        online(S.ISSUED)
+        online(S.AWAITING_CONFIRMATION)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        clerk.get("/insurer/")

@@ -132,3 +132,65 @@ def test_it_keeps_list_queries_constant(world, client_for, django_assert_max_num
             )
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(url)
+
+
+# --- 统计分析's filters (issue 12, point 7) ---------------------------------------------------------------------
+def chart_data(html: str) -> dict:
+    import json
+    import re
+
+    return json.loads(
+        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+
+
+def test_the_statistics_follow_the_insurer_county_and_industry_filters(world, client_for):
+    client = client_for(world["city"])
+    everything = chart_data(client.get("/regulator/statistics/").content.decode())
+    assert {row["name"] for row in everything["county"]} == {"晋江市", "丰泽区"}
+    insurer = world["jj_order"].insurer
+    html = client.get(f"/regulator/statistics/?insurer={insurer.pk}").content.decode()
+    charts = chart_data(html)
+    assert [row["name"] for row in charts["county"]] == ["晋江市"]
+    assert sum(row["policies"] for row in charts["insurer"]) == 1
+    fengze = Region.objects.get(code="350503")
+    charts = chart_data(client.get(f"/regulator/statistics/?region={fengze.pk}").content.decode())
+    assert [row["name"] for row in charts["county"]] == ["丰泽区"]
+    other = Industry.objects.exclude(code="construction").first()
+    charts = chart_data(client.get(f"/regulator/statistics/?industry={other.pk}").content.decode())
+    assert charts["county"] == [] and charts["industry"] == []
+
+
+def test_the_statistics_follow_the_date_range(world, client_for):
+    client = client_for(world["city"])
+    today = timezone.localdate()
+    Policy.objects.filter(order=world["fz_order"]).update(issued_at=timezone.now() - timedelta(days=100))
+    html = client.get(
+        f"/regulator/statistics/?start={(today - timedelta(days=7)).isoformat()}&end={today.isoformat()}"
+    ).content.decode()
+    charts = chart_data(html)
+    assert [row["name"] for row in charts["county"]] == ["晋江市"]
+    assert "所选期间保费" in html
+    assert sum(m["policies"] for m in charts["month"]) == 1
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("start=2026-13-45", "请输入正确的开始日期"),
+        ("start=2026-06-01&end=2026-01-01", "结束日期不能早于开始日期"),
+        ("insurer=999999", "请选择列表中的保险公司"),
+        ("region=abc", "请选择您辖区内的区县"),
+    ],
+)
+def test_bad_statistics_filters_are_form_errors_not_500(world, client_for, query, message):
+    response = client_for(world["city"]).get(f"/regulator/statistics/?{query}")
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html and "data-filter-errors" in html
+    assert len(chart_data(html)["county"]) == 2  # unfiltered figures
+
+
+def test_a_county_regulator_cannot_filter_on_another_county(world, client_for):
+    fengze = Region.objects.get(code="350503")
+    html = client_for(world["county"]).get(f"/regulator/statistics/?region={fengze.pk}").content.decode()
+    assert "请选择您辖区内的区县" in html
