@@ -17,7 +17,7 @@ class LoginLog(models.Model):
         verbose_name="机构",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     user = models.ForeignKey(
@@ -25,7 +25,7 @@ class LoginLog(models.Model):
         verbose_name="账号",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     side = models.CharField("登录入口", max_length=20, blank=True)
@@ -58,7 +58,7 @@ class TimelineEvent(models.Model):
         verbose_name="操作人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # Snapshots: the timeline reads the same after the account is renamed or deleted.

@@ -72,7 +72,7 @@ class Document(models.Model):
         verbose_name="上传人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     kind = models.CharField("文件类型", max_length=30, choices=DocumentKind.choices)

@@ -187,7 +187,7 @@ class Order(models.Model):
         verbose_name="创建人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", default=timezone.now)

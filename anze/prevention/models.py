@@ -99,7 +99,7 @@ class PlannedVisit(models.Model):
     staff = models.ManyToManyField(Staff, verbose_name="服务人员", related_name="+")
     content = models.CharField("服务内容", max_length=500)
     created_by = models.ForeignKey(
-        USER, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="创建人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
@@ -156,11 +156,11 @@ class ServiceRecord(Archived):
     )
     dispute_reason = models.CharField("异议原因", max_length=500, blank=True)
     confirmed_by = models.ForeignKey(
-        USER, verbose_name="确认人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        USER, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("记录时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
@@ -207,7 +207,7 @@ class Inspection(Archived):
     staff = models.ManyToManyField(Staff, verbose_name="检查人员", related_name="+")
     summary = models.TextField("检查内容", max_length=2000)
     created_by = models.ForeignKey(
-        USER, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("记录时间", default=timezone.now)
 
@@ -253,12 +253,12 @@ class Hazard(Archived):
     status = models.CharField("状态", max_length=20, choices=HazardStatus.choices)
     rectification = models.CharField("整改情况", max_length=500, blank=True)
     rectified_by = models.ForeignKey(
-        USER, verbose_name="整改登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="整改登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rectified_at = models.DateTimeField("整改登记时间", null=True, blank=True)
     verification = models.CharField("复查意见", max_length=500, blank=True)
     verified_by = models.ForeignKey(
-        USER, verbose_name="复查人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="复查人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     verified_at = models.DateTimeField("复查时间", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
@@ -370,7 +370,7 @@ class Complaint(Archived):
     content = models.TextField("投诉内容", max_length=1000)
     status = models.CharField("状态", max_length=20, choices=ComplaintStatus.choices)
     filed_by = models.ForeignKey(
-        USER, verbose_name="投诉人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="投诉人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     filed_at = models.DateTimeField("投诉时间", default=timezone.now)
     due_on = models.DateField("答复期限")
@@ -378,7 +378,7 @@ class Complaint(Archived):
     extension_reason = models.CharField("延期原因", max_length=500, blank=True)
     answer = models.TextField("答复内容", max_length=2000, blank=True)
     answered_by = models.ForeignKey(
-        USER, verbose_name="答复人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER, verbose_name="答复人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_org = models.ForeignKey(
         "accounts.Organisation",
