@@ -17,6 +17,9 @@ from anze.core.testing import factories
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Opt-in fixtures: `seaweedfs` (a real S3 server for the session) and `s3_storage` (a bucket as the default storage).
+pytest_plugins = ["anze.documents.tests.seaweedfs"]
+
 ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
 
 

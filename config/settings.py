@@ -255,6 +255,30 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# ANZE_STORAGE=s3: every stored file in an S3-compatible bucket (SeaweedFS, MinIO, 阿里云 OSS, …), still private
+# and served only through the permission-checked views (anze/documents/storage.py says how and why).
+STORAGE_KIND = env_str("ANZE_STORAGE", "local")
+if STORAGE_KIND == "s3":
+    _s3_missing = [
+        name
+        for name in ("ANZE_S3_BUCKET", "ANZE_S3_ACCESS_KEY_ID", "ANZE_S3_SECRET_ACCESS_KEY")
+        if not env_str(name)
+    ]
+    if _s3_missing:
+        raise ImproperlyConfigured(f"ANZE_STORAGE=s3 needs {', '.join(_s3_missing)}")
+    STORAGES["default"] = {
+        "BACKEND": "anze.documents.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ANZE_S3_BUCKET"),
+            "endpoint_url": env_str("ANZE_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("ANZE_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("ANZE_S3_SECRET_ACCESS_KEY"),
+            "region_name": env_str("ANZE_S3_REGION") or None,
+            "addressing_style": env_str("ANZE_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
+elif STORAGE_KIND != "local":
+    raise ImproperlyConfigured("ANZE_STORAGE must be local or s3")
 FILE_UPLOAD_HANDLERS = [
     "anze.documents.uploadhandlers.SizeLimitUploadHandler",  # first: stops storing a file past its limit
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
