@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
@@ -76,7 +76,10 @@ def kept_token(kept: KeptUpload, field_name: str) -> str:
 
 def kept_store(*, owner: User, upload: File, accept: frozenset[str], content_type: str) -> KeptUpload:
     """Store a validated ``upload`` for ``owner`` under the temporary prefix and record it."""
+    now = timezone.now()
     kept = KeptUpload(
+        created_at=now,
+        expires_at=now + timedelta(hours=KEPT_FOR_HOURS),
         owner=owner,
         organisation_id=owner.organisation_id,
         accept=",".join(sorted(accept)),

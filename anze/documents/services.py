@@ -119,9 +119,11 @@ def document_create(
     logger.info("document %s stored: %s, %d bytes", document.uuid, document.file.name, document.size)
     if (kept := getattr(upload, "kept", None)) is not None:
         # The file kept for its user after a refused submission is now a document: the copy is no longer needed.
-        from .kept import kept_release
+        from .kept import KeptFile, kept_release
 
         kept_release(kept)
+        if isinstance(upload, KeptFile):
+            upload.close()  # opened from the storage by the field: nothing else reads it now
     return document
 
 
