@@ -24,6 +24,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 from anze.core.logging import current_request
@@ -167,7 +168,13 @@ class DocumentField(forms.FileField):
             )
         content_type = validate_upload(upload, accept=self.accept)
         if self.keep_uploads and (user := _signed_in_user()) is not None:
-            upload.kept = kept_store(owner=user, upload=upload, accept=self.accept, content_type=content_type)
+            try:
+                with transaction.atomic():  # a failed save must not break the request's transaction
+                    upload.kept = kept_store(
+                        owner=user, upload=upload, accept=self.accept, content_type=content_type
+                    )
+            except Exception:  # keeping is a convenience: the submission goes on with the file in hand
+                logger.exception("could not keep upload %r for user %s", upload.name, user.pk)
         return upload
 
     def _kept_file(self, token: KeptToken) -> KeptFile:

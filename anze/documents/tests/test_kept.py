@@ -179,3 +179,15 @@ def test_the_sweep_deletes_expired_rows_and_files_and_leaves_fresh_ones(
     assert list(KeptUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
     names = [path.name for path in stored_files(storage_dir)]
     assert names == [Path(fresh.file.name).name] and Path(old.file.name).name not in names
+
+
+def test_a_storage_failure_while_keeping_does_not_fail_the_submission(uploader, monkeypatch, caplog):
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("django.core.files.storage.FileSystemStorage.save", broken)
+    with signed_in(uploader):
+        form = PolicyForm({}, {"policy": testing.upload("保单.pdf", testing.pdf_bytes())})
+        assert form.is_valid()
+    assert form.cleaned_data["policy"].name == "保单.pdf" and not KeptUpload.objects.exists()
+    assert "could not keep upload" in caplog.text
