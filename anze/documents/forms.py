@@ -10,6 +10,10 @@
 The cleaned value is the validated ``UploadedFile`` (pass it to ``document_create``), None when an optional
 field is left empty, or the initial ``Document`` when an edit form keeps the current file. The form's
 ``<form>`` needs ``enctype="multipart/form-data"`` (htmx sends it as multipart then).
+
+A file that passes its checks while a user is signed in is kept for that user (:mod:`anze.documents.kept`):
+when the form is refused for another reason, it is shown as "已上传：name（size） 移除" and the next submission
+without a new file gets it back (a ``KeptFile``, which ``document_create`` takes like an upload).
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 
+from anze.core.logging import current_request
+
+from .kept import KeptFile, KeptToken, kept_resolve, kept_store, kept_token, token_field
+from .models import KeptUpload
 from .uploadhandlers import OversizedUpload
 from .validation import (
     EMPTY,
@@ -50,6 +61,31 @@ class DropzoneInput(forms.FileInput):
     def __init__(self, attrs: dict[str, Any] | None = None, *, accept: Iterable[str] = (PDF,)) -> None:
         super().__init__(attrs)
         self.accept = normalise_accept(accept)
+        # Kept uploads the field resolved from a submitted token, by token: rendering shows them again.
+        self.kept_by_token: dict[str, KeptUpload] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> DropzoneInput:
+        copied = super().__deepcopy__(memo)
+        copied.kept_by_token = {}
+        return copied
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        """A newly chosen file wins; otherwise the token of the file kept from a refused submission."""
+        upload = super().value_from_datadict(data, files, name)
+        if upload:
+            return upload
+        token = data.get(token_field(name)) if hasattr(data, "get") else None
+        return KeptToken(token, name) if token else None
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return super().value_omitted_from_data(data, files, name) and token_field(name) not in data
+
+    def kept_for(self, value: Any) -> KeptUpload | None:
+        """The kept upload to show for the bound value: a new file the field kept, or a token it resolved."""
+        if isinstance(value, KeptToken):
+            return self.kept_by_token.get(str(value))
+        kept = getattr(value, "kept", None)
+        return kept if isinstance(kept, KeptUpload) else None
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -58,6 +94,15 @@ class DropzoneInput(forms.FileInput):
         current = getattr(value, "original_name", None)
         if current:
             widget_attrs.pop("required", None)
+        kept = self.kept_for(value)
+        if kept is not None:
+            widget_attrs.pop("required", None)
+            context["kept"] = {
+                "name": kept.original_name,
+                "size": filesizeformat(kept.size),
+                "token": kept_token(kept, name),
+                "token_field": token_field(name),
+            }
         extensions = ",".join(accept_extensions(self.accept))
         widget_attrs.setdefault("accept", extensions)
         if widget_attrs.get("id"):
@@ -86,6 +131,8 @@ class DocumentField(forms.FileField):
         "empty": EMPTY,
         "contradiction": "请上传新文件或清除当前文件，不能同时进行",
     }
+    # The signed-in user a valid file is kept for; None (no request, anonymous) keeps nothing.
+    keep_uploads = True
 
     def __init__(self, *, accept: Iterable[str] = (PDF,), **kwargs: Any) -> None:
         self.accept = normalise_accept(accept)
@@ -97,7 +144,15 @@ class DocumentField(forms.FileField):
         if isinstance(self.widget, DropzoneInput):
             self.widget.accept = self.accept
 
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        """A re-rendered form shows a kept file (a new one the field kept, or a submitted token) as uploaded."""
+        if isinstance(data, KeptToken) or isinstance(getattr(data, "kept", None), KeptUpload):
+            return data
+        return super().bound_data(data, initial)
+
     def to_python(self, data: Any) -> Any:
+        if isinstance(data, KeptToken):
+            return self._kept_file(data)
         upload = super().to_python(data)
         if upload is None:
             return None
@@ -111,5 +166,34 @@ class DocumentField(forms.FileField):
                 upload.limit,
                 max_bytes_for(self.accept),
             )
-        validate_upload(upload, accept=self.accept)
+        content_type = validate_upload(upload, accept=self.accept)
+        if self.keep_uploads and (user := _signed_in_user()) is not None:
+            try:
+                with transaction.atomic():  # a failed save must not break the request's transaction
+                    upload.kept = kept_store(
+                        owner=user, upload=upload, accept=self.accept, content_type=content_type
+                    )
+            except Exception:  # keeping is a convenience: the submission goes on with the file in hand
+                logger.exception("could not keep upload %r for user %s", upload.name, user.pk)
         return upload
+
+    def _kept_file(self, token: KeptToken) -> KeptFile:
+        kept = kept_resolve(token=str(token), user=_signed_in_user(), field_name=token.field_name)
+        kept_file = KeptFile(kept)
+        if frozenset(kept.accept.split(",")) != self.accept:
+            # Kept by a field that accepts other formats (a token moved to another form): check it again.
+            try:
+                validate_upload(kept_file, accept=self.accept)
+            except ValidationError:
+                kept_file.close()
+                raise
+        if isinstance(self.widget, DropzoneInput):
+            self.widget.kept_by_token[str(token)] = kept
+        return kept_file
+
+
+def _signed_in_user() -> Any:
+    """The user of the request being handled (set by anze.core.logging's middleware), when signed in."""
+    context = current_request.get()
+    user = getattr(context.request, "user", None) if context is not None else None
+    return user if user is not None and user.is_authenticated else None

@@ -5,6 +5,7 @@ through :mod:`anze.documents.services`, serve one only through :func:`anze.docum
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -106,3 +107,54 @@ class Document(models.Model):
     @property
     def is_video(self) -> bool:
         return self.content_type == CONTENT_TYPE_MP4
+
+
+# A file that passed its checks in a form refused for another reason is kept this long for its user.
+KEPT_FOR_HOURS = 24
+KEPT_PREFIX = "tmp/uploads"
+
+
+def kept_upload_to(instance: KeptUpload, filename: str) -> str:
+    """tmp/uploads/<uuid hex>.pdf: apart from the documents, so a sweep (or a bucket's lifecycle rule) can
+    clean the prefix; the user's file name never reaches the storage."""
+    extension = EXTENSION_FOR_CONTENT_TYPE.get(instance.content_type, "")
+    return f"{KEPT_PREFIX}/{instance.uuid.hex}{extension}"
+
+
+def _kept_until() -> Any:
+    return timezone.now() + timedelta(hours=KEPT_FOR_HOURS)
+
+
+class KeptUpload(models.Model):
+    """A temporary upload: a file that passed its field's checks, kept for its user while the form is refused
+    for another reason (保单编号已存在, …), so it need not be picked again. It becomes a :class:`Document` when
+    the form succeeds (:func:`anze.documents.services.document_create` deletes the row then) and is removed by
+    ``manage.py sweep_uploads`` once expired. Only its owner can use it, through a signed token
+    (:mod:`anze.documents.kept`)."""
+
+    uuid = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="上传机构", on_delete=models.CASCADE, related_name="+"
+    )
+    accept = models.CharField("允许格式", max_length=30)
+    original_name = models.CharField("文件名", max_length=ORIGINAL_NAME_MAX)
+    content_type = models.CharField("内容类型", max_length=100)
+    size = models.PositiveBigIntegerField("文件大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    file = models.FileField("文件", upload_to=kept_upload_to, max_length=255)
+    created_at = models.DateTimeField("上传时间", default=timezone.now, editable=False)
+    expires_at = models.DateTimeField("过期时间", default=_kept_until, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "暂存文件"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

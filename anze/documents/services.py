@@ -91,7 +91,8 @@ def document_create(
     """Validate ``upload`` by content (again: a form may have been bypassed), store it under a generated name
     and record it. Raises ``ValidationError`` (Chinese message) for a file the kind does not allow.
 
-    ``organisation`` is the tenant uploading it: the uploader's own organisation.
+    ``organisation`` is the tenant uploading it: the uploader's own organisation. An upload kept after a
+    refused submission (``upload.kept``, see :mod:`anze.documents.kept`) is released once stored.
     """
     kind = DocumentKind(kind)
     if uploaded_by is not None and uploaded_by.organisation_id != organisation.pk:
@@ -116,6 +117,13 @@ def document_create(
         document.file.storage.delete(document.file.name)
         raise
     logger.info("document %s stored: %s, %d bytes", document.uuid, document.file.name, document.size)
+    if (kept := getattr(upload, "kept", None)) is not None:
+        # The file kept for its user after a refused submission is now a document: the copy is no longer needed.
+        from .kept import KeptFile, kept_release
+
+        kept_release(kept)
+        if isinstance(upload, KeptFile):
+            upload.close()  # opened from the storage by the field: nothing else reads it now
     return document
 
 

@@ -1,12 +1,14 @@
 """``manage.py sms_sweep``: re-enqueue SMS whose task was lost, take back claims of dead workers.
 
 Run it from cron every few minutes, or as a service with ``--every 60``. The worker that sends the
-messages is a separate process (``manage.py worker``; ``make run`` starts one through bin/run-dev).
+messages is a separate process (``manage.py worker``; ``make run`` starts one through bin/run-dev). Each round
+also deletes the expired temporary uploads (``manage.py sweep_uploads`` does only that).
 """
 
 from __future__ import annotations
 
 from anze.core.management.periodic import PeriodicCommand
+from anze.documents.kept import kept_sweep
 from anze.notifications.tasks import sweep
 
 
@@ -16,7 +18,8 @@ class Command(PeriodicCommand):
 
     def run_once(self) -> str:
         result = sweep()
+        kept = kept_sweep()
         return (
             f"重新排队 {result.requeued} 条，收回中断 {result.released} 条，标记失败 {result.failed} 条，"
-            f"清除过期验证码 {result.wiped} 条"
+            f"清除过期验证码 {result.wiped} 条，清除过期暂存文件 {kept.deleted} 个"
         )

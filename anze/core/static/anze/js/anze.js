@@ -143,6 +143,14 @@
   document.addEventListener("change", function (evt) {
     if (evt.target.matches("[data-dropzone] input[type=file]")) describe(evt.target);
   });
+  // A file kept from a refused submission: 移除 drops its token and shows the drop zone again.
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("[data-kept-remove]");
+    if (!button) return;
+    var upload = button.closest(".dz-upload");
+    button.closest("[data-kept]").remove();
+    upload.querySelectorAll("[data-kept-picker]").forEach(function (el) { el.hidden = false; });
+  });
   ["dragenter", "dragover"].forEach(function (name) {
     document.addEventListener(name, function (evt) {
       var zone = evt.target.closest && evt.target.closest("[data-dropzone]");
