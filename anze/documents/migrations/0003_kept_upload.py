@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_organisation_verification"),
-        ("documents", "0001_initial"),
+        ("documents", "0002_protect_history_from_deletion"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
