@@ -11,8 +11,8 @@ The cleaned value is the validated ``UploadedFile`` (pass it to ``document_creat
 field is left empty, or the initial ``Document`` when an edit form keeps the current file. The form's
 ``<form>`` needs ``enctype="multipart/form-data"`` (htmx sends it as multipart then).
 
-A file that passes its checks while a user is signed in is kept for that user (:mod:`anze.documents.kept`):
-when the form is refused for another reason, it is shown as "已上传：name（size） 移除" and the next submission
+A file that passes its checks while a user is signed in is kept for that user (:mod:`anze.documents.kept`)
+when its form is shown again — refused for another reason: it is stored then, shown as "已上传：name（size） 移除" and the next submission
 without a new file gets it back (a ``KeptFile``, which ``document_create`` takes like an upload).
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -45,6 +46,15 @@ from .validation import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KeepFor:
+    """A valid upload's owner and checks: what keeping it needs once its form is shown again."""
+
+    owner: Any
+    accept: frozenset[str]
+    content_type: str
 
 
 class DropzoneInput(forms.FileInput):
@@ -85,7 +95,23 @@ class DropzoneInput(forms.FileInput):
         if isinstance(value, KeptToken):
             return self.kept_by_token.get(str(value))
         kept = getattr(value, "kept", None)
-        return kept if isinstance(kept, KeptUpload) else None
+        if isinstance(kept, KeptUpload):
+            return kept
+        keep_for = getattr(value, "keep_for", None)
+        if not isinstance(keep_for, KeepFor):
+            return None
+        try:
+            with transaction.atomic():  # a failed save must not break the request's transaction
+                value.kept = kept_store(
+                    owner=keep_for.owner,
+                    upload=value,
+                    accept=keep_for.accept,
+                    content_type=keep_for.content_type,
+                )
+        except Exception:  # keeping is a convenience: the form is shown with the file to pick again
+            logger.exception("could not keep upload %r for user %s", value.name, keep_for.owner.pk)
+            return None
+        return value.kept
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -146,7 +172,7 @@ class DocumentField(forms.FileField):
 
     def bound_data(self, data: Any, initial: Any) -> Any:
         """A re-rendered form shows a kept file (a new one the field kept, or a submitted token) as uploaded."""
-        if isinstance(data, KeptToken) or isinstance(getattr(data, "kept", None), KeptUpload):
+        if isinstance(data, KeptToken) or isinstance(getattr(data, "keep_for", None), KeepFor):
             return data
         return super().bound_data(data, initial)
 
@@ -168,13 +194,9 @@ class DocumentField(forms.FileField):
             )
         content_type = validate_upload(upload, accept=self.accept)
         if self.keep_uploads and (user := _signed_in_user()) is not None:
-            try:
-                with transaction.atomic():  # a failed save must not break the request's transaction
-                    upload.kept = kept_store(
-                        owner=user, upload=upload, accept=self.accept, content_type=content_type
-                    )
-            except Exception:  # keeping is a convenience: the submission goes on with the file in hand
-                logger.exception("could not keep upload %r for user %s", upload.name, user.pk)
+            # Kept only if the form is shown again (a refused submission): a submission that succeeds stores
+            # each file once, as its document, and a 200 MB video is not copied twice.
+            upload.keep_for = KeepFor(owner=user, accept=self.accept, content_type=content_type)
         return upload
 
     def _kept_file(self, token: KeptToken) -> KeptFile:

@@ -189,5 +189,18 @@ def test_a_storage_failure_while_keeping_does_not_fail_the_submission(uploader, 
     with signed_in(uploader):
         form = PolicyForm({}, {"policy": testing.upload("保单.pdf", testing.pdf_bytes())})
         assert form.is_valid()
+        assert not KeptUpload.objects.exists()  # kept only when the form is shown again
+        html = str(
+            form["policy"]
+        )  # shown again (as after a refusal): keeping fails, the file is to pick again
     assert form.cleaned_data["policy"].name == "保单.pdf" and not KeptUpload.objects.exists()
+    assert "已上传" not in html
     assert "could not keep upload" in caplog.text
+
+
+def test_a_submission_that_succeeds_stores_each_file_once(uploader):
+    """Keeping waits for the form to be shown again: a valid submission copies nothing to the kept uploads."""
+    with signed_in(uploader):
+        form = PolicyForm({}, {"policy": testing.upload("保单.pdf", testing.pdf_bytes())})
+        assert form.is_valid()
+    assert not KeptUpload.objects.exists()
