@@ -606,14 +606,18 @@ def hazard_create(
     t = _required("hazard", "create", Side.SERVICE_ORG)
     policy = inspection.policy
     _check(t, actor, policy, inspection.service_org_id, "", "检查")
+    problems = Problems()
     if level not in HazardLevel.values:
-        raise Refused("请选择隐患等级", field="level")
-    description = clean_text(description, "description", "隐患描述", 500)
-    location = clean_text(location, "location", "隐患部位", 100, required=False)
+        problems.add("level", "请选择隐患等级")
+    with problems.collect():
+        description = clean_text(description, "description", "隐患描述", 500)
+    with problems.collect():
+        location = clean_text(location, "location", "隐患部位", 100, required=False)
     if deadline is None:
-        raise Refused("请选择整改期限", field="deadline")
-    if deadline < inspection.inspected_on:
-        raise Refused("整改期限不能早于检查日期", field="deadline")
+        problems.add("deadline", "请选择整改期限")
+    elif deadline < inspection.inspected_on:
+        problems.add("deadline", "整改期限不能早于检查日期")
+    problems.raise_if_any()
     lock_assigned_policy(policy, (ServiceStatus.IN_SERVICE,), actor.organisation_id)
     hazard = Hazard.objects.create(
         inspection=inspection,
