@@ -291,7 +291,7 @@ def test_it_refuses_complaints_about_policies_without_a_service_or_of_others(svc
     assert scenarios.fresh(served).service_status == ServiceStatus.IN_SERVICE
 
 
-def test_a_hazard_and_a_record_are_refused_with_every_problem_at_once(svc):
+def test_a_hazard_is_refused_with_every_problem_at_once(svc):
     """One-pass validation (issue 12 §4): the workflow names every bad field, not only the first."""
     policy = svc.in_service()
     inspection = _inspection(svc, policy)
