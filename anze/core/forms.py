@@ -36,9 +36,6 @@ def style_widgets(form: forms.BaseForm, *, errors: bool = False) -> None:
             widget.attrs.setdefault("required", True)
 
 
-_GENERIC_REQUIRED = str(forms.Field.default_error_messages["required"])
-
-
 CHOSEN_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.DateField, forms.BooleanField)
 CHOSEN_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -57,8 +54,9 @@ def required_message(field: forms.Field, name: str) -> str:
 
 def chinese_required(form: forms.BaseForm) -> None:
     """Every field still carrying Django's generic "这个字段是必填项。" says what is missing instead."""
+    generic = str(forms.Field.default_error_messages["required"])  # in the active language, at call time
     for name, field in form.fields.items():
-        if str(field.error_messages.get("required", "")) == _GENERIC_REQUIRED:
+        if str(field.error_messages.get("required", "")) == generic:
             field.error_messages = {**field.error_messages, "required": required_message(field, name)}
 
 
