@@ -142,6 +142,22 @@ def _plan_form(request: HttpRequest, policy: Policy, form: PlanForm, title: str)
     )
 
 
+def _check_readable_plan(form: PlanForm, request: HttpRequest, policy: Policy) -> None:
+    """Other fields are wrong: the 计划日期 and 服务人员 that could be read are checked too (one pass)."""
+    values = readable(form)
+    check_readable(
+        form,
+        workflow.check_day_and_staff,
+        policy=policy,
+        org_id=request.user.organisation_id,
+        day=values.get("planned_on"),
+        staff=list(values.get("staff") or []),
+        field="planned_on",
+        label="计划日期",
+        future=True,
+    )
+
+
 @requires("service.plan.manage")
 def plan_add(request: HttpRequest, application_no: str) -> HttpResponse:
     policy = selectors.assigned_policy(user=request.user, application_no=application_no)
@@ -153,6 +169,8 @@ def plan_add(request: HttpRequest, application_no: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "计划已新增", _detail_url(policy))
+    elif request.method == "POST":
+        _check_readable_plan(form, request, policy)
     return _plan_form(request, policy, form, "新增服务计划")
 
 
@@ -176,6 +194,8 @@ def plan_edit(request: HttpRequest, application_no: str, pk: int) -> HttpRespons
             apply_refusal(form, exc)
         else:
             return done(request, "计划已修改", _detail_url(policy))
+    elif request.method == "POST":
+        _check_readable_plan(form, request, policy)
     return _plan_form(request, policy, form, "编辑服务计划")
 
 

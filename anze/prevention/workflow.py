@@ -361,20 +361,34 @@ def _clean_record(policy: Policy, data: RecordData, org_id: int) -> dict[str, An
     return values
 
 
-def check_record(
-    *, policy: Policy, org_id: int, served_on: date | None = None, staff: list[Staff] | None = None
+def check_day_and_staff(
+    *,
+    policy: Policy,
+    org_id: int,
+    day: date | None = None,
+    staff: list[Staff] | None = None,
+    field: str = "served_on",
+    label: str = "服务日期",
+    future: bool = False,
 ) -> None:
-    """The rules of a service record on the values a form could read (the 服务日期 inside the policy period,
-    the 服务人员 of the roster with valid certificates), for a view to show when other fields are wrong.
+    """The rules of a record, plan or inspection on the values a form could read (the day inside the policy
+    period, the staff of the roster with valid certificates), for a view to show when other fields are wrong.
     Changes nothing."""
     problems = Problems()
-    if served_on is not None:
+    if day is not None:
         with problems.collect():
-            check_day(policy, served_on, "served_on", "服务日期")
+            check_day(policy, day, field, label, future=future)
     if staff:
         with problems.collect():
             check_staff(org_id, list(staff))
     problems.raise_if_any()
+
+
+def check_record(
+    *, policy: Policy, org_id: int, served_on: date | None = None, staff: list[Staff] | None = None
+) -> None:
+    """A service record's ``check_day_and_staff``."""
+    check_day_and_staff(policy=policy, org_id=org_id, day=served_on, staff=staff)
 
 
 def _record_event(
