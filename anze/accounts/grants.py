@@ -87,11 +87,15 @@ def role_assignable(authority: Authority, role: Role) -> bool:
 
 
 def check_roles_assignable(authority: Authority, roles: Iterable[Role]) -> None:
+    """Refuses with every role the authority may not give, each in its own message."""
+    messages: list[str] = []
     for role in roles:
         if role.is_admin and not authority.is_admin:
-            raise Refused(f"只有管理员可以分配“{role.name}”角色", field="roles")
-        if not role_assignable(authority, role):
-            raise Refused(f"不能分配超出您本人权限的角色“{role.name}”", field="roles")
+            messages.append(f"只有管理员可以分配“{role.name}”角色")
+        elif not role_assignable(authority, role):
+            messages.append(f"不能分配超出您本人权限的角色“{role.name}”")
+    if messages:
+        raise Refused(errors={"roles": messages})
 
 
 def check_permissions_grantable(authority: Authority, codes: Iterable[str]) -> None:

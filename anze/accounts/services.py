@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anze.basedata.models import RegionLevel
-from anze.core.errors import Refused
+from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 
 from . import catalogue, grants
@@ -81,6 +81,48 @@ def log_password_change(user: User, how: str) -> None:
 
 
 # --- accounts ---------------------------------------------------------------------------------------------------
+def _account_problems(
+    *, actor: User | None, account: User, roles: Iterable[Role] | None, password: str | None
+) -> Problems:
+    """Every rule of a new account's readable values (``None``: not readable — the form says why), found
+    together so that one submission shows every error."""
+    problems = Problems()
+    if roles is not None:
+        with problems.collect():
+            roles = _roles_of(account.organisation, roles)
+            if actor is not None:
+                grants.check_roles_assignable(grants.authority_of(actor), roles)
+    if account.username and User.objects.filter(username__iexact=account.username).exists():
+        problems.add("username", "登录账号已存在")
+    if password is not None:
+        with problems.collect():
+            _check_password(password, account)
+    return problems
+
+
+def check_user_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    username: str | None = None,
+    name: str | None = None,
+    mobile: str | None = None,
+    password: str | None = None,
+    roles: Iterable[Role] | None = None,
+) -> None:
+    """The rules of 新增账号 on the values a form could read, for the view to show beside their fields when
+    another field is wrong (a duplicate login or a weak password with a bad phone). Changes nothing."""
+    if actor.organisation_id != organisation.pk:
+        raise Refused("只能在本机构新增账号")
+    draft = User(
+        organisation=organisation,
+        username=(username or "").strip(),
+        name=(name or "").strip(),
+        mobile=(mobile or "").strip(),
+    )
+    _account_problems(actor=actor, account=draft, roles=roles, password=password or None).raise_if_any()
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -96,33 +138,63 @@ def user_create(
 ) -> User:
     """``actor`` is the account adding a colleague (系统管理 › 账号管理): it may give only roles it could hold
     itself (``grants``). ``None`` is the platform itself — registering an organisation with its first 管理员,
-    loading the demo — and never comes from a request."""
-    roles = _roles_of(organisation, roles)
-    if actor is not None:
-        if actor.organisation_id != organisation.pk:
-            raise Refused("只能在本机构新增账号")
-        grants.check_roles_assignable(grants.authority_of(actor), roles)
-    username = username.strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise Refused("登录账号已存在", field="username")
+    loading the demo — and never comes from a request. Every problem is refused at once."""
+    if actor is not None and actor.organisation_id != organisation.pk:
+        raise Refused("只能在本机构新增账号")
+    roles = list(roles)
     user = User(
         organisation=organisation,
-        username=username,
+        username=username.strip(),
         name=name.strip(),
         mobile=mobile.strip(),
         is_active=is_active,
         remark=remark,
     )
-    _check_password(password, user)
+    problems = _account_problems(actor=actor, account=user, roles=roles, password=password)
     user.set_password(password)
     try:
-        user.full_clean()
+        user.full_clean(exclude=["username"] if "username" in problems else None)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise Refused(messages[0], field=field) from None
+        for field, messages in exc.message_dict.items():
+            if field not in problems:
+                problems.add(None if field == "__all__" else field, messages[0])
+    problems.raise_if_any()
     user.save()
     user.roles.set(roles)
     return user
+
+
+def check_user_update(
+    *, actor: User, user: User, password: str | None = None, roles: Iterable[Role] | None = None
+) -> None:
+    """The rules of 编辑账号 on the values a form could read (see ``check_user_create``). Changes nothing."""
+    _update_problems(actor=actor, user=user, roles=roles, new_password=password or "").raise_if_any()
+
+
+def _update_problems(*, actor: User, user: User, roles: Iterable[Role] | None, new_password: str) -> Problems:
+    authority = grants.authority_of(actor)
+    grants.check_account_manageable(authority, user)  # not about a field: refused on its own
+    problems = Problems()
+    if roles is not None:
+        with problems.collect():
+            roles = _roles_of(user.organisation, roles)
+            current = set(user.roles.values_list("pk", flat=True))
+            if {role.pk for role in roles} != current:
+                if user.pk == actor.pk:
+                    removes_admin = user.roles.filter(is_admin=True).exists() and not any(
+                        r.is_admin for r in roles
+                    )
+                    raise Refused(
+                        "不能取消自己的管理员角色" if removes_admin else grants.SELF_ROLES, field="roles"
+                    )
+                grants.check_roles_assignable(authority, roles)
+    if new_password:
+        if user.pk == actor.pk:
+            problems.add("new_password", grants.SELF_PASSWORD)
+        else:
+            with problems.collect():
+                _check_password(new_password, user, field="new_password")
+    return problems
 
 
 @transaction.atomic
@@ -138,18 +210,11 @@ def user_update(
     new_password: str = "",
 ) -> User:
     """编辑账号. The actor must reach the account (``grants``: a 管理员, or holding every permission it holds),
-    may give only roles it could hold itself, and changes neither its own roles nor its own password here."""
-    authority = grants.authority_of(actor)
-    grants.check_account_manageable(authority, user)
-    roles = _roles_of(user.organisation, roles)
-    current = set(user.roles.values_list("pk", flat=True))
-    if {role.pk for role in roles} != current:
-        if user.pk == actor.pk:
-            removes_admin = user.roles.filter(is_admin=True).exists() and not any(r.is_admin for r in roles)
-            raise Refused("不能取消自己的管理员角色" if removes_admin else grants.SELF_ROLES, field="roles")
-        grants.check_roles_assignable(authority, roles)
-    if new_password and user.pk == actor.pk:
-        raise Refused(grants.SELF_PASSWORD, field="new_password")
+    may give only roles it could hold itself, and changes neither its own roles nor its own password here.
+    Every problem of the fields is refused at once."""
+    roles = list(roles)
+    problems = _update_problems(actor=actor, user=user, roles=roles, new_password=new_password)
+    problems.raise_if_any()
     was_admin = user.roles.filter(is_admin=True).exists()
     if was_admin and not any(role.is_admin for role in roles):
         _ensure_admin_remains(user, action="取消管理员角色")
@@ -161,7 +226,6 @@ def user_update(
     user.remark = remark
     fields = ["name", "mobile", "remark", "is_active"]
     if new_password:
-        _check_password(new_password, user, field="new_password")
         user.set_password(new_password)
         fields.append("password")
     user.save(update_fields=fields)
@@ -430,7 +494,7 @@ def organisation_register(
         )
     except Refused as exc:
         # Propagating rolls the whole registration back: never an organisation without its 管理员.
-        raise Refused(exc.message, field=f"admin_{exc.field}" if exc.field else None) from None
+        raise exc.renamed(prefix="admin_") from None
     return organisation, user
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.core.errors import Refused
 from anze.core.exports import xlsx_response
-from anze.core.forms import apply_refusal
+from anze.core.forms import apply_refusal, check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
 from anze.core.views import done, refused, render_form, render_list
@@ -78,7 +80,22 @@ def user_create(request: HttpRequest) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "新增成功", _url(request, "user_list"))
+    elif request.method == "POST":
+        # Another field is wrong: a duplicate login, a weak password, a role out of reach are shown as well.
+        check_readable(
+            form,
+            services.check_user_create,
+            actor=request.user,
+            organisation=organisation,
+            **_readable_account(form),
+        )
     return render_form(request, "accounts/user_form.html", {"form": form, "title": "新增账号"})
+
+
+def _readable_account(form: UserForm) -> dict[str, Any]:
+    """The account's values the form could read (``None`` for the others), for the services' checks."""
+    values = readable(form)
+    return {name: values.get(name) for name in ("username", "name", "mobile", "password", "roles")}
 
 
 @requires("system.user.edit")
@@ -99,11 +116,17 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 new_password=data["password"],
             )
         except Refused as exc:
-            if exc.field == "new_password":
-                exc.field = "password"  # the form's name for it
-            apply_refusal(form, exc)
+            apply_refusal(form, exc.renamed({"new_password": "password"}))  # the form's name for it
         else:
             return done(request, "修改成功", _url(request, "user_list"))
+    elif request.method == "POST" and not form.is_self:
+        values = _readable_account(form)
+        try:
+            services.check_user_update(
+                actor=request.user, user=target, password=values["password"], roles=values["roles"]
+            )
+        except Refused as exc:
+            apply_refusal(form, exc.renamed({"new_password": "password"}))
     return render_form(
         request,
         "accounts/user_form.html",

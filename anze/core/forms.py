@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .errors import Refused
 
@@ -39,12 +40,39 @@ def style_widgets(form: forms.BaseForm, *, errors: bool = False) -> None:
             widget.attrs.setdefault("required", True)
 
 
+CHOSEN_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.DateField, forms.BooleanField)
+CHOSEN_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def required_message(field: forms.Field, name: str) -> str:
+    """The house wording of a missing value: 请上传 a file, 请选择 a choice or a date, 请输入 the rest."""
+    label = str(field.label or name).strip().rstrip("：:").strip()
+    if isinstance(field, forms.FileField):
+        verb = "请上传"
+    elif isinstance(field, CHOSEN_FIELDS) or isinstance(field.widget, CHOSEN_WIDGETS):
+        verb = "请选择"
+    else:
+        verb = "请输入"
+    return f"{verb}{label}"
+
+
+def chinese_required(form: forms.BaseForm) -> None:
+    """Every field still carrying Django's generic "这个字段是必填项。" says what is missing instead."""
+    generic = str(forms.Field.default_error_messages["required"])  # in the active language, at call time
+    for name, field in form.fields.items():
+        if str(field.error_messages.get("required", "")) == generic:
+            field.error_messages = {**field.error_messages, "required": required_message(field, name)}
+
+
 class StyledFormMixin:
+    """The project's base for every form: Tabler classes, and required messages in the house wording."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         style_widgets(self)  # type: ignore[arg-type]
 
     def full_clean(self) -> None:
+        chinese_required(self)  # type: ignore[arg-type]  # here: fields added after __init__ are covered too
         super().full_clean()  # type: ignore[misc]
         style_widgets(self, errors=True)  # type: ignore[arg-type]
 
@@ -122,7 +150,28 @@ class SearchForm(StyledFormMixin, forms.Form):
 
 
 def apply_refusal(form: forms.BaseForm, exc: Refused) -> None:
-    """Show a refused action beside its field, or at the top of the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    """Show every error of a refused action beside its field, or at the top of the form (a field the form
+    does not have); a message the field already shows is not repeated."""
+    for name, texts in exc.errors.items():
+        field = name if name in form.fields else None
+        shown = form.errors.get(field or NON_FIELD_ERRORS, [])
+        for text in texts:
+            if text not in shown:
+                form.add_error(field, text)
     style_widgets(form, errors=True)
+
+
+def readable(form: forms.BaseForm) -> dict[str, Any]:
+    """The values of a submitted form that could be read (cleaned without an error of their own): what the
+    business rules can still check when another field is wrong, so that one submission shows every error."""
+    cleaned = getattr(form, "cleaned_data", {})
+    return {name: value for name, value in cleaned.items() if name not in form.errors}
+
+
+def check_readable(form: forms.BaseForm, check: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """After ``is_valid()`` said no: run a workflow's ``check_*`` on the readable values and show its
+    refusals beside their fields too (nothing is saved: a check changes nothing)."""
+    try:
+        check(*args, **kwargs)
+    except Refused as exc:
+        apply_refusal(form, exc)

@@ -55,7 +55,7 @@ class OrderSearchForm(SearchForm):
 
 
 # --- 投保资料 and 意向服务项目 (新增线下订单, 保单信息补录) ------------------------------------------------------------
-class ApplicationMaterialsForm(forms.Form):
+class ApplicationMaterialsForm(StyledFormMixin, forms.Form):
     """投保资料 (营业执照, 法人身份证: PDF or image, the checks of the portal's 投保申请) and 意向服务项目 (the
     active service items) of an offline order, as the manual's 保单信息补录 shows them. Optional: an order's
     current file is shown by name and kept unless another one is chosen."""
@@ -336,7 +336,7 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.credit_code}）"
 
 
-class OfflineOrderForm(StyledFormMixin, ApplicationMaterialsForm):
+class OfflineOrderForm(ApplicationMaterialsForm):
     """新增线下订单: the enterprise (a registered one prefills the fields), the project and the contact, the
     投保资料 and the 意向服务项目."""
 

@@ -1,5 +1,5 @@
 """Validation of a coverage scheme (保险方案): DOMAIN.md §2 "Validation of the scheme" and the regional rules
-of §6 (base data). Forms show every error beside its field; the workflow refuses with the first one."""
+of §6 (base data). Forms show every error beside its field; the workflow refuses with all of them."""
 
 from __future__ import annotations
 
@@ -48,8 +48,13 @@ def add_years(day: date, years: int) -> date:
 
 
 def scheme_errors(scheme: Scheme, *, region: Region | None) -> dict[str, str]:
-    """Every rule the scheme breaks, as {field: Chinese message}; empty when the scheme is acceptable."""
+    """Every rule the scheme breaks, as {field: Chinese message}; empty when the scheme is acceptable.
+
+    A value that is missing (or could not be read: the form reports why) is skipped by the rules that need
+    it, and every other rule is still checked, so that one submission shows every error.
+    """
     errors: dict[str, str] = {}
+    known: dict[str, Decimal] = {}
     for name, value in scheme.amounts().items():
         if value is None:
             errors[name] = f"请输入{AMOUNT_LABELS[name]}"
@@ -57,19 +62,19 @@ def scheme_errors(scheme: Scheme, *, region: Region | None) -> dict[str, str]:
             errors[name] = f"{AMOUNT_LABELS[name]}不能为负数"
         elif value.as_tuple().exponent < -2:  # type: ignore[operator]
             errors[name] = f"{AMOUNT_LABELS[name]}最多保留两位小数"
-    if errors:
-        return errors
+        else:
+            known[name] = value
 
-    if scheme.premium <= 0:
+    def exceeds(name: str, ceiling: str, message: str) -> None:
+        if name in known and ceiling in known and known[name] > known[ceiling]:
+            errors.setdefault(name, message)
+
+    if "premium" in known and known["premium"] <= 0:
         errors["premium"] = "保费必须大于0"
-    if scheme.per_accident_limit > scheme.aggregate_limit:
-        errors["per_accident_limit"] = "每次事故赔偿限额不能大于累积赔偿限额"
-    if scheme.per_person_injury_limit > scheme.per_accident_limit:
-        errors["per_person_injury_limit"] = "每人伤亡责任限额不能大于每次事故赔偿限额"
-    if scheme.per_person_medical_limit > scheme.per_person_injury_limit:
-        errors["per_person_medical_limit"] = "每人医疗责任限额不能大于每人伤亡责任限额"
-    if scheme.prevention_fee > scheme.premium:
-        errors.setdefault("prevention_fee", "事故预防服务费不能大于保费")
+    exceeds("per_accident_limit", "aggregate_limit", "每次事故赔偿限额不能大于累积赔偿限额")
+    exceeds("per_person_injury_limit", "per_accident_limit", "每人伤亡责任限额不能大于每次事故赔偿限额")
+    exceeds("per_person_medical_limit", "per_person_injury_limit", "每人医疗责任限额不能大于每人伤亡责任限额")
+    exceeds("prevention_fee", "premium", "事故预防服务费不能大于保费")
 
     if scheme.period_start is None:
         errors["period_start"] = "请选择保险期间起期"
@@ -83,14 +88,15 @@ def scheme_errors(scheme: Scheme, *, region: Region | None) -> dict[str, str]:
 
     errors.update({k: v for k, v in _service_count_errors(scheme).items() if k not in errors})
 
-    if "premium" not in errors:
-        rule = rule_for_region(region)
-        for violation in rule.violations(
-            per_person_injury_limit=scheme.per_person_injury_limit,
-            premium=scheme.premium,
-            prevention_fee=scheme.prevention_fee,
-        ):
-            errors.setdefault(violation.field, violation.message)
+    # The regional rule: its floor on 每人伤亡责任限额 whatever the premium; its fee ratios on a premium > 0.
+    rule = rule_for_region(region)
+    premium = known.get("premium") if "premium" not in errors else None
+    for violation in rule.violations(
+        per_person_injury_limit=known.get("per_person_injury_limit"),
+        premium=premium,
+        prevention_fee=known.get("prevention_fee"),
+    ):
+        errors.setdefault(violation.field, violation.message)
     return errors
 
 

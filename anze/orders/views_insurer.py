@@ -19,7 +19,7 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.formatting import NOT_QUOTED
-from anze.core.forms import apply_refusal
+from anze.core.forms import apply_refusal, check_readable, readable
 from anze.core.views import done, refused, render_form, render_list, submitted
 from anze.documents.models import Document
 from anze.documents.responses import document_among, document_response
@@ -302,6 +302,9 @@ def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "出函成功，已短信通知投保联系人", _list_url())
+    elif request.method == "POST":
+        # A file missing or refused: the 保单编号 is still checked, so that one submission shows every error.
+        check_readable(form, workflow.check_issue, order=order, policy_no=readable(form).get("policy_no"))
     context = {"order": order, **_materials(order)}
     if offline:
         context["title"] = f"出函 · 保单信息补录（申请编号 {order.application_no}）"

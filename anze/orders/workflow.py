@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region, ServiceItem
-from anze.core.errors import Refused
+from anze.core.errors import Problems, Refused
 from anze.core.formatting import money
 from anze.core.sides import Side
 from anze.core.validators import clean_credit_code, validate_mobile
@@ -131,8 +131,7 @@ def _document(
 def _check_scheme(scheme: Scheme, region: Region | None) -> None:
     errors = scheme_errors(scheme, region=region)
     if errors:
-        name, message = next(iter(errors.items()))
-        raise Refused(message, field=name)
+        raise Refused(errors=errors)
 
 
 def _scheme_fields(scheme: Scheme) -> dict[str, Any]:
@@ -173,6 +172,13 @@ def _check_policy_no(order: Order, policy_no: str) -> str:
     if Order.objects.filter(insurer_id=order.insurer_id, policy_no=policy_no).exclude(pk=order.pk).exists():
         raise Refused("保单编号已存在，请核对", field="policy_no")
     return policy_no
+
+
+def check_issue(*, order: Order, policy_no: str | None) -> None:
+    """The checks of 出函 / 保单信息补录 that need no file (the 保单编号 is not used yet), for a view to show
+    beside their fields when the form has other errors (a file missing or refused). Changes nothing."""
+    if policy_no is not None:
+        _check_policy_no(order, policy_no)
 
 
 def _atomic_unique(fn: Any) -> Any:
@@ -232,18 +238,21 @@ class Application:
 
 
 def _check_application(app: Application) -> None:
-    if app.insurer.kind != Side.INSURER or not app.insurer.is_active:
-        raise Refused("请选择保险公司", field="insurer")
-    if not app.project_name.strip():
-        raise Refused("请输入项目名称", field="project_name")
+    """Every problem of an 投保申请's fields, refused at once."""
+    problems = Problems()
+    if app.insurer is None or app.insurer.kind != Side.INSURER or not app.insurer.is_active:
+        problems.add("insurer", "请选择保险公司")
+    if not (app.project_name or "").strip():
+        problems.add("project_name", "请输入项目名称")
     if app.headcount is None or app.headcount < 1:
-        raise Refused("参保人数须为大于0的整数", field="headcount")
+        problems.add("headcount", "参保人数须为大于0的整数")
     try:
         validate_mobile(app.contact_phone)
     except ValidationError:
-        raise Refused("请输入正确的11位手机号码", field="contact_phone") from None
+        problems.add("contact_phone", "请输入正确的11位手机号码")
     if app.expected_start and app.expected_end and app.expected_end <= app.expected_start:
-        raise Refused("期望保险止期必须晚于起期", field="expected_end")
+        problems.add("expected_end", "期望保险止期必须晚于起期")
+    problems.raise_if_any()
 
 
 @transaction.atomic
@@ -369,13 +378,16 @@ def _offline_documents(
     """投保资料 chosen on an offline order (新增线下订单, 保单信息补录): stored as the clerk's organisation's
     documents with the same checks as the enterprise's 投保申请; a bad file refuses beside its field."""
     documents: dict[str, Document] = {}
+    problems = Problems()
     for name, kind, label, upload in (
         ("business_licence", DocumentKind.BUSINESS_LICENCE, "营业执照", business_licence),
         ("legal_id", DocumentKind.LEGAL_ID, "法人身份证", legal_id),
     ):
-        document = _document(actor, kind, upload, label, name, required=False)
-        if document is not None:
-            documents[name] = document
+        with problems.collect():
+            document = _document(actor, kind, upload, label, name, required=False)
+            if document is not None:
+                documents[name] = document
+    problems.raise_if_any()
     return documents
 
 
@@ -394,23 +406,28 @@ def _check_intended_items(items: list[ServiceItem], order: Order | None = None) 
 def order_create_offline(*, actor: User, application: OfflineApplication) -> Order:
     """新增线下订单 → 待出函 (its 出函 is 保单信息补录). Linked to the enterprise when it is verified."""
     t = _begin("create_offline", Side.INSURER, actor)
+    problems = Problems()
     if not application.applicant_name.strip():
-        raise Refused("请输入投保人名称", field="applicant_name")
+        problems.add("applicant_name", "请输入投保人名称")
+    credit_code = ""
     try:
         credit_code = clean_credit_code(application.applicant_credit_code)
     except ValidationError as exc:
-        raise Refused(exc.messages[0], field="applicant_credit_code") from None
+        problems.add("applicant_credit_code", exc.messages[0])
     if not application.contact_name.strip():
-        raise Refused("请输入投保联系人", field="contact_name")
+        problems.add("contact_name", "请输入投保联系人")
     try:
         validate_mobile(application.contact_phone)
     except ValidationError:
-        raise Refused("请输入正确的11位手机号码", field="contact_phone") from None
+        problems.add("contact_phone", "请输入正确的11位手机号码")
     if not application.project_name.strip():
-        raise Refused("请输入项目名称", field="project_name")
+        problems.add("project_name", "请输入项目名称")
     if application.headcount is not None and application.headcount < 1:
-        raise Refused("参保人数须为大于0的整数", field="headcount")
-    intended_items = _check_intended_items(application.intended_items)
+        problems.add("headcount", "参保人数须为大于0的整数")
+    intended_items: list[ServiceItem] = []
+    with problems.collect():
+        intended_items = _check_intended_items(application.intended_items)
+    problems.raise_if_any()  # before any file is stored
     documents = _offline_documents(actor, application.business_licence, application.legal_id)
     # Linked only to a verified enterprise: an account that registered the code without proving it speaks for
     # the enterprise (企业认证, anze.portal.claims) never receives the insurer's order.
@@ -509,6 +526,33 @@ def order_reject_payment(*, order: Order, actor: User, reason: str) -> Order:
     return order
 
 
+def _issue_files(
+    order: Order,
+    actor: User,
+    *,
+    policy_no: str,
+    policy_file: UploadedFile | None,
+    invoice_file: UploadedFile | None,
+    contract_file: UploadedFile | None,
+    contract_required: bool,
+    problems: Problems,
+) -> tuple[str, dict[str, Document | None]]:
+    """The 保单编号 and the three PDFs of 出函, checked together: refuses with every problem (``problems``:
+    those the caller found already), else the number and the stored documents."""
+    with problems.collect():
+        policy_no = _check_policy_no(order, policy_no)
+    stored: dict[str, Document | None] = {}
+    for name, kind, label, upload, required in (
+        ("policy_file", DocumentKind.POLICY, "保单文件", policy_file, True),
+        ("invoice_file", DocumentKind.INVOICE, "发票文件", invoice_file, True),
+        ("contract_file", DocumentKind.CONTRACT, "合同文件", contract_file, contract_required),
+    ):
+        with problems.collect():
+            stored[name] = _document(actor, kind, upload, label, name, required=required)
+    problems.raise_if_any()  # the documents stored so far go with the transaction
+    return policy_no, stored
+
+
 def _issue(
     order: Order,
     actor: User,
@@ -522,12 +566,21 @@ def _issue(
     extra: dict[str, Any],
     changes: dict[str, Any],
 ) -> Order:
-    policy_no = _check_policy_no(order, policy_no)
+    policy_no, stored = _issue_files(
+        order,
+        actor,
+        policy_no=policy_no,
+        policy_file=policy_file,
+        invoice_file=invoice_file,
+        contract_file=contract_file,
+        contract_required=contract_required,
+        problems=Problems(),
+    )
     insurer = order.insurer
-    policy_doc = _document(actor, DocumentKind.POLICY, policy_file, "保单文件", "policy_file")
-    invoice_doc = _document(actor, DocumentKind.INVOICE, invoice_file, "发票文件", "invoice_file")
-    contract_doc = _document(
-        actor, DocumentKind.CONTRACT, contract_file, "合同文件", "contract_file", required=contract_required
+    policy_doc, invoice_doc, contract_doc = (
+        stored["policy_file"],
+        stored["invoice_file"],
+        stored["contract_file"],
     )
     now = timezone.now()
     from_status = _claim(
@@ -603,10 +656,26 @@ def order_issue_offline(
     """保单信息补录 (offline order's 出函): the whole scheme, service counts and the three PDFs in one step;
     the 投保资料 chosen here replace the order's, ``intended_items`` (when given) become its 意向服务项目."""
     t = _begin("issue_offline", Side.INSURER, actor, order)
-    _check_scheme(scheme, order.region)
+    problems = Problems()
+    with problems.collect():
+        _check_scheme(scheme, order.region)
     if intended_items is not None:
-        order.intended_items.set(_check_intended_items(intended_items, order))
-    documents = _offline_documents(actor, business_licence, legal_id)
+        with problems.collect():
+            order.intended_items.set(_check_intended_items(intended_items, order))
+    documents: dict[str, Document] = {}
+    with problems.collect():
+        documents = _offline_documents(actor, business_licence, legal_id)
+    if problems:  # refused with the policy's own problems, all at once
+        _issue_files(
+            order,
+            actor,
+            policy_no=policy_no,
+            policy_file=policy_file,
+            invoice_file=invoice_file,
+            contract_file=contract_file,
+            contract_required=True,
+            problems=problems,
+        )
     counts = _save_service_counts(order, dict(scheme.service_counts))
     for name, value in _scheme_fields(scheme).items():
         setattr(order, name, value)

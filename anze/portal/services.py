@@ -93,7 +93,7 @@ def enterprise_register(*, registration: Registration) -> Registered:
                 password=registration.password,
             )
         except Refused as exc:
-            raise Refused(exc.message, field=_ACCOUNT_FIELDS.get(exc.field or "", exc.field)) from None
+            raise exc.renamed(_ACCOUNT_FIELDS) from None
         claim = claims.claim_create(
             user=user,
             enterprise=enterprise,

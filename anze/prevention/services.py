@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from anze.accounts.models import User
 from anze.basedata.models import ServiceItem
-from anze.core.errors import Refused
+from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 from anze.core.validators import validate_mobile
 from anze.policies.models import Policy, ServiceStatus
@@ -115,12 +115,20 @@ class PlanData:
 
 
 def _clean_plan(policy: Policy, actor: User, data: PlanData) -> tuple[dict[str, object], list[Staff]]:
-    values = {
-        "item": check_item(policy, data.item),
-        "planned_on": check_day(policy, data.planned_on, "planned_on", "计划日期", future=True),
-        "content": clean_text(data.content, "content", "服务内容", 500),
-    }
-    return values, check_staff(actor.organisation_id, data.staff)
+    """The plan's values, or a refusal with every problem of its fields at once."""
+    problems = Problems()
+    values: dict[str, object] = {}
+    staff: list[Staff] = []
+    with problems.collect():
+        values["item"] = check_item(policy, data.item)
+    with problems.collect():
+        values["planned_on"] = check_day(policy, data.planned_on, "planned_on", "计划日期", future=True)
+    with problems.collect():
+        values["content"] = clean_text(data.content, "content", "服务内容", 500)
+    with problems.collect():
+        staff = check_staff(actor.organisation_id, data.staff)
+    problems.raise_if_any()
+    return values, staff
 
 
 @transaction.atomic
@@ -172,10 +180,16 @@ def inspection_create(*, policy: Policy, actor: User, data: InspectionData) -> I
     """新增隐患排查 at an enterprise served under ``policy`` (in service); hazards are added to it after."""
     _require(actor, "service.inspection.manage")
     _own_policy(actor, policy)
-    inspected_on = check_day(policy, data.inspected_on, "inspected_on", "检查日期")
-    place = clean_text(data.place, "place", "检查地点", 200)
-    summary = clean_text(data.summary, "summary", "检查内容", 2000)
-    staff = check_staff(actor.organisation_id, data.staff)
+    problems = Problems()
+    with problems.collect():
+        inspected_on = check_day(policy, data.inspected_on, "inspected_on", "检查日期")
+    with problems.collect():
+        place = clean_text(data.place, "place", "检查地点", 200)
+    with problems.collect():
+        summary = clean_text(data.summary, "summary", "检查内容", 2000)
+    with problems.collect():
+        staff = check_staff(actor.organisation_id, data.staff)
+    problems.raise_if_any()  # every field's problem at once
     lock_assigned_policy(policy, (ServiceStatus.IN_SERVICE,), actor.organisation_id)
     inspection = Inspection.objects.create(
         policy=policy,

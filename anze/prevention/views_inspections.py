@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from anze.accounts.access import requires
 from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
+from anze.core.forms import apply_refusal, check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.views import INVALID, done, render_form, render_list
 from anze.documents.responses import document_response
@@ -62,6 +62,19 @@ def inspection_add(request: HttpRequest) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "检查已保存，请登记发现的隐患", _detail_url(inspection))
+    elif request.method == "POST" and readable(form).get("policy") is not None:
+        # Other fields are wrong: the 检查日期 and 检查人员 that could be read are checked too (one pass).
+        values = readable(form)
+        check_readable(
+            form,
+            workflow.check_day_and_staff,
+            policy=values["policy"],
+            org_id=request.user.organisation_id,
+            day=values.get("inspected_on"),
+            staff=list(values.get("staff") or []),
+            field="inspected_on",
+            label="检查日期",
+        )
     return render(
         request,
         "prevention/inspection_form.html",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from anze.accounts.access import requires
 from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
+from anze.core.forms import apply_refusal, check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.views import INVALID, done, refused, render_form, render_list
 from anze.documents.responses import document_among, document_response
@@ -143,6 +143,22 @@ def _plan_form(request: HttpRequest, policy: Policy, form: PlanForm, title: str)
     )
 
 
+def _check_readable_plan(form: PlanForm, request: HttpRequest, policy: Policy) -> None:
+    """Other fields are wrong: the 计划日期 and 服务人员 that could be read are checked too (one pass)."""
+    values = readable(form)
+    check_readable(
+        form,
+        workflow.check_day_and_staff,
+        policy=policy,
+        org_id=request.user.organisation_id,
+        day=values.get("planned_on"),
+        staff=list(values.get("staff") or []),
+        field="planned_on",
+        label="计划日期",
+        future=True,
+    )
+
+
 @requires("service.plan.manage")
 def plan_add(request: HttpRequest, application_no: str) -> HttpResponse:
     policy = selectors.assigned_policy(user=request.user, application_no=application_no)
@@ -154,6 +170,8 @@ def plan_add(request: HttpRequest, application_no: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "计划已新增", _detail_url(policy))
+    elif request.method == "POST":
+        _check_readable_plan(form, request, policy)
     return _plan_form(request, policy, form, "新增服务计划")
 
 
@@ -177,6 +195,8 @@ def plan_edit(request: HttpRequest, application_no: str, pk: int) -> HttpRespons
             apply_refusal(form, exc)
         else:
             return done(request, "计划已修改", _detail_url(policy))
+    elif request.method == "POST":
+        _check_readable_plan(form, request, policy)
     return _plan_form(request, policy, form, "编辑服务计划")
 
 
@@ -247,6 +267,8 @@ def record_add(request: HttpRequest, application_no: str) -> HttpResponse:
                 "服务记录已保存，等待企业确认",
                 reverse("service:service_orders:record", args=[record.uuid]),
             )
+    elif request.method == "POST":
+        _check_readable_record(form, request, policy)
     return _record_page(request, form, policy, "新增服务记录")
 
 
@@ -278,6 +300,8 @@ def record_edit(request: HttpRequest, record_uuid: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "服务记录已修改，等待企业重新确认", _record_url(record))
+    elif request.method == "POST":
+        _check_readable_record(form, request, record.policy)
     return _record_page(request, form, record.policy, "修改服务记录", record=record)
 
 
@@ -305,7 +329,22 @@ def record_correct(request: HttpRequest, record_uuid: str) -> HttpResponse:
             apply_refusal(form, exc)
         else:
             return done(request, "更正记录已保存，等待企业确认", _record_url(record))
+    elif request.method == "POST":
+        _check_readable_record(form, request, original.policy)
     return _record_page(request, form, original.policy, "新增更正记录", corrects=original)
+
+
+def _check_readable_record(form: RecordForm, request: HttpRequest, policy: Policy) -> None:
+    """Other fields are wrong: the 服务日期 and 服务人员 that could be read are checked too (one pass)."""
+    values = readable(form)
+    check_readable(
+        form,
+        workflow.check_record,
+        policy=policy,
+        org_id=request.user.organisation_id,
+        served_on=values.get("served_on"),
+        staff=list(values.get("staff") or []),
+    )
 
 
 def _record_url(record: ServiceRecord) -> str:

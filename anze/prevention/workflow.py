@@ -16,6 +16,7 @@ Each function runs in one transaction and moves its state with a conditional UPD
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
 from anze.basedata.models import ServiceItem
-from anze.core.errors import Refused
+from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 from anze.documents.models import DocumentKind
 from anze.documents.services import document_create
@@ -335,15 +336,59 @@ class RecordData:
 
 
 def _clean_record(policy: Policy, data: RecordData, org_id: int) -> dict[str, Any]:
-    return {
-        "item": check_item(policy, data.item),
-        "served_on": check_day(policy, data.served_on, "served_on", "服务日期"),
-        "place": clean_text(data.place, "place", "服务地点", 200),
-        "content": clean_text(data.content, "content", "服务内容", 2000),
-        "hazards_found": clean_text(data.hazards_found, "hazards_found", "发现的隐患", 2000, required=False),
-        "follow_up": clean_text(data.follow_up, "follow_up", "整改建议及跟踪", 2000, required=False),
-        "staff": check_staff(org_id, data.staff),
-    }
+    """The record's values, or a refusal with every problem of its fields at once."""
+    problems = Problems()
+    values: dict[str, Any] = {}
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        ("item", lambda: check_item(policy, data.item)),
+        ("served_on", lambda: check_day(policy, data.served_on, "served_on", "服务日期")),
+        ("place", lambda: clean_text(data.place, "place", "服务地点", 200)),
+        ("content", lambda: clean_text(data.content, "content", "服务内容", 2000)),
+        (
+            "hazards_found",
+            lambda: clean_text(data.hazards_found, "hazards_found", "发现的隐患", 2000, required=False),
+        ),
+        (
+            "follow_up",
+            lambda: clean_text(data.follow_up, "follow_up", "整改建议及跟踪", 2000, required=False),
+        ),
+        ("staff", lambda: check_staff(org_id, data.staff)),
+    ]
+    for name, check in checks:
+        with problems.collect():
+            values[name] = check()
+    problems.raise_if_any()
+    return values
+
+
+def check_day_and_staff(
+    *,
+    policy: Policy,
+    org_id: int,
+    day: date | None = None,
+    staff: list[Staff] | None = None,
+    field: str = "served_on",
+    label: str = "服务日期",
+    future: bool = False,
+) -> None:
+    """The rules of a record, plan or inspection on the values a form could read (the day inside the policy
+    period, the staff of the roster with valid certificates), for a view to show when other fields are wrong.
+    Changes nothing."""
+    problems = Problems()
+    if day is not None:
+        with problems.collect():
+            check_day(policy, day, field, label, future=future)
+    if staff:
+        with problems.collect():
+            check_staff(org_id, list(staff))
+    problems.raise_if_any()
+
+
+def check_record(
+    *, policy: Policy, org_id: int, served_on: date | None = None, staff: list[Staff] | None = None
+) -> None:
+    """A service record's ``check_day_and_staff``."""
+    check_day_and_staff(policy=policy, org_id=org_id, day=served_on, staff=staff)
 
 
 def _record_event(
@@ -575,14 +620,18 @@ def hazard_create(
     t = _required("hazard", "create", Side.SERVICE_ORG)
     policy = inspection.policy
     _check(t, actor, policy, inspection.service_org_id, "", "检查")
+    problems = Problems()
     if level not in HazardLevel.values:
-        raise Refused("请选择隐患等级", field="level")
-    description = clean_text(description, "description", "隐患描述", 500)
-    location = clean_text(location, "location", "隐患部位", 100, required=False)
+        problems.add("level", "请选择隐患等级")
+    with problems.collect():
+        description = clean_text(description, "description", "隐患描述", 500)
+    with problems.collect():
+        location = clean_text(location, "location", "隐患部位", 100, required=False)
     if deadline is None:
-        raise Refused("请选择整改期限", field="deadline")
-    if deadline < inspection.inspected_on:
-        raise Refused("整改期限不能早于检查日期", field="deadline")
+        problems.add("deadline", "请选择整改期限")
+    elif deadline < inspection.inspected_on:
+        problems.add("deadline", "整改期限不能早于检查日期")
+    problems.raise_if_any()
     lock_assigned_policy(policy, (ServiceStatus.IN_SERVICE,), actor.organisation_id)
     hazard = Hazard.objects.create(
         inspection=inspection,

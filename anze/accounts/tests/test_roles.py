@@ -46,7 +46,7 @@ def test_it_creates_a_role(insurer):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"name": "", "permissions": ["order.view"]}, "name", "这个字段是必填项"),
+        ({"name": "", "permissions": ["order.view"]}, "name", "请输入角色名称"),
         ({"name": "空角色", "permissions": []}, "permissions", "请至少选择一项权限"),
         ({"name": "越权", "permissions": ["portal.apply"]}, "permissions", "不在可用的选项中"),
         ({"name": "管理员", "permissions": ["order.view"]}, "name", "角色名称已存在"),

@@ -130,13 +130,13 @@ def test_it_refuses_a_role_of_another_organisation(insurer):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("username", "", "这个字段是必填项"),
+        ("username", "", "请输入登录账号"),
         ("username", "张三", "登录账号为3-30位字母、数字或 _ . @ -"),
         ("mobile", "1369777076", "请输入正确的11位手机号码"),
         ("mobile", "23697770764", "请输入正确的11位手机号码"),
         ("password", "short1", "密码长度太短"),
         ("password", "onlyletters", "密码必须同时包含字母和数字"),
-        ("name", "", "这个字段是必填项"),
+        ("name", "", "请输入姓名"),
     ],
 )
 def test_it_shows_a_chinese_error_at_the_field_and_saves_nothing(insurer, field, value, message):

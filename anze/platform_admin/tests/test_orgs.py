@@ -197,12 +197,12 @@ BAD_INPUT = [
         "region",
         "选择一个有效的选项",
     ),
-    ("enterprises", lambda e: enterprise_data(industry=""), "industry", "这个字段是必填项"),
+    ("enterprises", lambda e: enterprise_data(industry=""), "industry", "请选择行业"),
     (
         "regulators",
         lambda e: {**insurer_data(), "name": "某应急管理局", "region": ""},
         "region",
-        "这个字段是必填项",
+        "请选择管辖地区",
     ),
 ]
 

@@ -293,3 +293,58 @@ def test_the_workflow_refuses_a_draft_of_another_kind_of_user(world):
     )
     with pytest.raises(workflow.Refused):
         workflow.order_submit(order=draft, actor=world.other_admin)
+
+
+def test_it_reports_every_bad_field_of_an_application_at_once(world, me):
+    """One-pass validation (issue 12 §4): format errors, a rule on the dates and a refused file together."""
+    response = me.post(
+        APPLY,
+        {
+            **data(
+                world,
+                project_name="",
+                headcount="十个",
+                contact_phone="0595-2288",
+                expected_start="2020-01-01",
+                expected_end="2019-01-01",
+                business_licence=files.upload("营业执照.docx", samples.docx_bytes()),
+                legal_id=None,
+            ),
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 422
+    page = html(response)
+    for name, message in (
+        ("project_name", "请输入项目名称"),
+        ("headcount", "参保人数须为大于0的整数"),
+        ("contact_phone", "请输入正确的11位手机号码"),
+        ("expected_start", "期望保险起期不能早于今天"),
+        ("business_licence", "只能上传jpg/png/pdf文件"),
+        ("legal_id", "请上传法人身份证"),
+    ):
+        assert message in field_row(page, name), name
+    assert not Order.objects.exists()
+
+
+def test_the_workflow_refuses_every_bad_field_of_an_application_at_once(world):
+    application = workflow.Application(
+        insurer=world.enterprise,  # not an insurer
+        project_name=" ",
+        project_address="",
+        headcount=0,
+        contact_name="蔡明辉",
+        contact_phone="123",
+        expected_start=timezone.localdate() + timedelta(days=10),
+        expected_end=timezone.localdate() + timedelta(days=1),
+    )
+    with pytest.raises(Refused) as refused:
+        workflow.order_apply(actor=world.applicant, application=application)
+    assert set(refused.value.errors) == {
+        "insurer",
+        "project_name",
+        "headcount",
+        "contact_phone",
+        "expected_end",
+    }
+    assert not Order.objects.exists()

@@ -179,6 +179,66 @@ def test_it_refuses_bad_record_input_beside_the_field(svc, client_for):
     assert record.attachments.get().document.kind == "service_report"
 
 
+def test_it_reports_every_bad_record_field_in_one_submission(svc, client_for):
+    """One-pass validation (issue 12 §4): a missing 服务地点 and a bad photo no longer hide a 服务日期 outside
+    the policy period or a staff member whose certificate expired."""
+    policy = svc.in_service(started_days_ago=10)
+    c = client_for(svc.org_admin)
+    url = reverse("service:service_orders:record_add", args=[policy.order.application_no])
+    data = _record_post(
+        svc,
+        policy,
+        place="",
+        served_on=(policy.period_start - timedelta(days=1)).isoformat(),
+        staff=[str(svc.expired_staff.pk)],
+        photo=files.upload("照片.pdf", files.pdf_bytes()),
+    )
+    response = c.post(url, data)
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert "place" in errors and "只能上传jpg/png文件" in errors["photo"][0]
+    assert "须在保险期间内" in errors["served_on"][0]
+    assert "已于" in errors["staff"][0]
+    assert not ServiceRecord.objects.exists()
+
+
+def test_it_reports_every_bad_plan_and_inspection_field_in_one_submission(svc, client_for):
+    """One-pass validation: a missing 服务内容/检查地点 no longer hides a day outside the policy period or a staff
+    member whose certificate expired."""
+    from anze.prevention.models import PlannedVisit
+
+    policy = svc.in_service(started_days_ago=10)
+    c = client_for(svc.org_admin)
+    outside = (policy.period_start - timedelta(days=1)).isoformat()
+    plan = {
+        "item": str(scenarios.record_data(policy, "training", [svc.staff]).item.pk),
+        "planned_on": outside,
+        "staff": [str(svc.expired_staff.pk)],
+        "content": "",
+    }
+    response = c.post(reverse("service:service_orders:plan_add", args=[policy.order.application_no]), plan)
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert (
+        "content" in errors and "须在保险期间内" in errors["planned_on"][0] and "已于" in errors["staff"][0]
+    )
+    assert not PlannedVisit.objects.exists()
+    inspection = {
+        "policy": str(policy.pk),
+        "inspected_on": outside,
+        "place": "",
+        "staff": [str(svc.expired_staff.pk)],
+        "summary": "消防通道检查",
+    }
+    response = c.post(reverse("service:inspections:add"), inspection)
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert (
+        "place" in errors and "须在保险期间内" in errors["inspected_on"][0] and "已于" in errors["staff"][0]
+    )
+    assert not Inspection.objects.exists()
+
+
 def test_it_refuses_an_oversize_video_in_chinese_without_keeping_it(svc, client_for, settings):
     settings.VIDEO_UPLOAD_MAX_BYTES = 4096
     policy = svc.in_service()

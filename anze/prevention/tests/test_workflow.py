@@ -289,3 +289,20 @@ def test_it_refuses_complaints_about_policies_without_a_service_or_of_others(svc
         )
     )
     assert scenarios.fresh(served).service_status == ServiceStatus.IN_SERVICE
+
+
+def test_a_hazard_is_refused_with_every_problem_at_once(svc):
+    """One-pass validation (issue 12 §4): the workflow names every bad field, not only the first."""
+    policy = svc.in_service()
+    inspection = _inspection(svc, policy)
+    with pytest.raises(Refused) as refused:
+        workflow.hazard_create(
+            inspection=inspection,
+            actor=svc.org_admin,
+            level="unknown",
+            description="",
+            location="",
+            deadline=inspection.inspected_on - timedelta(days=1),
+        )
+    assert set(refused.value.errors) == {"level", "description", "deadline"}
+    assert not inspection.hazards.exists()
