@@ -253,13 +253,11 @@ class StatsFilterForm(_ScopedSearch):
         label="开始日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "placeholder": "开始日期"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "请输入正确的开始日期"},
     )
     end = forms.DateField(
         label="结束日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "placeholder": "结束日期"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "请输入正确的结束日期"},
     )
     date_ranges = (("出函时间", "start", "end"),)
     keep_params = ()
