@@ -17,7 +17,7 @@
     series: [
       { name: "报价（单）", type: "bar", data: data.quotes, itemStyle: { color: "#409eff" } },
       { name: "出函（单）", type: "bar", data: data.issued, itemStyle: { color: "#67c23a" } },
-      { name: "出函保费（元）", type: "line", yAxisIndex: 1, smooth: true, data: data.premium, itemStyle: { color: "#e6a23c" } }
+      { name: "出函保费（元）", type: "line", yAxisIndex: 1, data: data.premium, itemStyle: { color: "#e6a23c" } }
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
