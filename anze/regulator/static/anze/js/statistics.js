@@ -18,7 +18,7 @@
     yAxis: [{ type: "value", name: "保单数", minInterval: 1 }, { type: "value", name: "保费" }],
     series: [
       { name: "保单数", type: "bar", data: data.month.map(function (r) { return r.policies; }), itemStyle: { color: blue } },
-      { name: "保费（元）", type: "line", yAxisIndex: 1, smooth: true, data: data.month.map(function (r) { return r.premium; }), itemStyle: { color: orange } }
+      { name: "保费（元）", type: "line", yAxisIndex: 1, data: data.month.map(function (r) { return r.premium; }), itemStyle: { color: orange } }
     ]
   });
   draw("chart-service", {
