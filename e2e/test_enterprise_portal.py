@@ -123,12 +123,7 @@ def test_an_enterprise_registers_applies_and_gets_its_policy(pages, live_server,
     settings.SMS_BACKEND = RECORDING
     RecordingBackend.sent = []
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-qz",
-    )
+    insurer = factories.picc("picc-qz")
     factories.user(insurer, admin=True, username="picc_admin", name="林志强")
     platform = factories.organisation(Side.PLATFORM, name="安责险平台运营中心")
     factories.user(platform, admin=True, username="platform", name="平台管理员")

@@ -25,12 +25,7 @@ def sign_in(page: Page, username: str, password: str) -> None:
 
 def test_an_insurer_admin_gives_a_clerk_only_the_order_menu(live_server, page: Page, screenshot):
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-qz",
-    )
+    insurer = factories.picc("picc-qz")
     factories.organisation(Side.INSURER, name="中国平安财产保险股份有限公司泉州中心支公司", code="pingan-qz")
     factories.user(insurer, admin=True, username="picc_admin", name="林志强")
 

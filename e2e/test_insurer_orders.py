@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from anze.basedata.models import Industry, Region
 from anze.basedata.seed import ensure_base_data
-from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.notifications.models import SmsMessage
@@ -30,21 +28,9 @@ S = OrderStatus
 @pytest.fixture
 def world(db: None) -> dict:
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-e2e",
-    )
+    insurer = factories.picc("picc-e2e")
     clerk = factories.user(insurer, admin=True, username="picc_clerk", name="陈雅琴")
-    enterprise = factories.organisation(
-        Side.ENTERPRISE,
-        name="泉州鸿盛建筑工程有限公司",
-        contact_name="蔡明辉",
-        contact_phone="13860710001",
-        region=Region.objects.get(code="350503"),
-        industry=Industry.objects.get(code="construction"),
-    )
+    enterprise = factories.hongsheng()
     applicant = factories.user(enterprise, admin=True, name="蔡明辉")
     order = scenarios.online_order(
         insurer_user=clerk,

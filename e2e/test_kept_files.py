@@ -26,12 +26,7 @@ NAMES = {"policy_file": "电子保单", "invoice_file": "电子发票", "contrac
 @pytest.fixture
 def world(db: None) -> dict:
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-kept",
-    )
+    insurer = factories.picc("picc-kept")
     clerk = factories.user(insurer, admin=True, username="picc_kept", name="陈雅琴")
     enterprise = factories.organisation(
         Side.ENTERPRISE,

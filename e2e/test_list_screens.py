@@ -26,12 +26,7 @@ S = OrderStatus
 @pytest.fixture
 def world(db: None) -> dict:
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-e2e",
-    )
+    insurer = factories.picc("picc-e2e")
     other = factories.organisation(
         Side.INSURER, name="中国平安财产保险股份有限公司泉州中心支公司", short_name="平安财险泉州"
     )

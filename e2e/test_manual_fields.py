@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from anze.basedata.models import Industry, Region, ServiceItem
 from anze.basedata.seed import ensure_base_data
-from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.orders import scenarios
@@ -23,21 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(db: None) -> dict:
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-mf",
-    )
+    insurer = factories.picc("picc-mf")
     clerk = factories.user(insurer, admin=True, username="picc_fields", name="陈雅琴")
-    enterprise = factories.organisation(
-        Side.ENTERPRISE,
-        name="泉州鸿盛建筑工程有限公司",
-        contact_name="蔡明辉",
-        contact_phone="13860710001",
-        region=Region.objects.get(code="350503"),
-        industry=Industry.objects.get(code="construction"),
-    )
+    enterprise = factories.hongsheng()
     applicant = factories.user(enterprise, admin=True, name="蔡明辉")
     items = list(ServiceItem.objects.active().order_by("sort", "id"))
     online = scenarios.online_order(

@@ -39,12 +39,7 @@ def confirm_box(page: Page) -> None:
 @pytest.fixture
 def world(db: None):  # type: ignore[no-untyped-def]
     ensure_base_data()
-    insurer = factories.organisation(
-        Side.INSURER,
-        name="中国人民财产保险股份有限公司泉州市分公司",
-        short_name="人保财险泉州",
-        code="picc-qz",
-    )
+    insurer = factories.picc("picc-qz")
     enterprise = factories.organisation(
         Side.ENTERPRISE, name="泉州鸿盛建筑工程有限公司", contact_phone="13860710001"
     )

@@ -81,3 +81,24 @@ def user(org: Organisation, *, roles: list[Role] | None = None, admin: bool = Fa
         chosen.append(services.admin_role_of(org))
     obj.roles.set(chosen)
     return obj
+
+
+def picc(code: str) -> Organisation:
+    """The demo's 人保财险泉州 as the browser tests show it, under its own login code (one per test file)."""
+    return organisation(
+        Side.INSURER, name="中国人民财产保险股份有限公司泉州市分公司", short_name="人保财险泉州", code=code
+    )
+
+
+def hongsheng(**fields: Any) -> Organisation:
+    """The demo's 泉州鸿盛建筑工程有限公司 (丰泽区, 建筑施工): the browser tests' enterprise."""
+    from anze.basedata.models import Industry
+
+    defaults: dict[str, Any] = {
+        "name": "泉州鸿盛建筑工程有限公司",
+        "contact_name": "蔡明辉",
+        "contact_phone": "13860710001",
+        "region": Region.objects.get(code="350503"),
+        "industry": Industry.objects.get(code="construction"),
+    }
+    return organisation(Side.ENTERPRISE, **{**defaults, **fields})
