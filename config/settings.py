@@ -160,7 +160,7 @@ else:
             "NAME": VAR_DIR / "db.sqlite3",
             "OPTIONS": {
                 # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent read-then-write transactions
-                # queue instead of failing with "database is locked" (PERFORMANCE-NOTES.md).
+                # queue instead of failing with "database is locked" (docs/spec/PERFORMANCE-NOTES.md).
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 # mmap: reads come from the operating system's page cache without a copy per page; a

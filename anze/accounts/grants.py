@@ -1,4 +1,4 @@
-"""Who may grant what (ARCHITECTURE.md, "Grants"). The services of 账号管理 and 角色管理 call these checks on every
+"""Who may grant what (docs/spec/ARCHITECTURE.md, "Grants"). The services of 账号管理 and 角色管理 call these checks on every
 write, the views and forms read them to offer only what may be granted.
 
 The rules, for an editor of the same organisation:

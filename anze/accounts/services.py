@@ -362,7 +362,7 @@ def role_delete(*, actor: User, role: Role) -> None:
 
 
 # --- 平台管理 › 机构管理: organisations of the other sides and their first 管理员 ---------------------------------
-# What each kind of organisation must have, beyond the model's own constraints (DOMAIN.md §1, §6): enterprises
+# What each kind of organisation must have, beyond the model's own constraints (docs/spec/DOMAIN.md §1, §6): enterprises
 # sit in a county and record their industry (the regulator's statistics group by both); enterprises and service
 # organisations are reachable by address and phone. The platform's organisation form reads this table too.
 REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {

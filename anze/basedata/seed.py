@@ -1,4 +1,4 @@
-"""The base data every installation starts with (DOMAIN.md §2, §6). Idempotent: existing rows are left as the
+"""The base data every installation starts with (docs/spec/DOMAIN.md §2, §6). Idempotent: existing rows are left as the
 platform operator edited them; only missing ones are added.
 
 Used by the data migration (with historical models) and by ``demo_data`` / tests (with the real ones).

@@ -1,7 +1,7 @@
 """Reads of base data: the lists of the 基础数据 screens, and the effective regional rule of a region.
 
 ``rule_for_region`` is what the order workflow calls when it validates a quote: the platform maintains the
-limits as data (DOMAIN.md §6), so no limit is written in code.
+limits as data (docs/spec/DOMAIN.md §6), so no limit is written in code.
 """
 
 from __future__ import annotations

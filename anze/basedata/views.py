@@ -1,4 +1,4 @@
-"""基础数据 on the platform side: 服务项目, 行业, 行政区划, 地区投保规则 (DOMAIN.md §2, §6)."""
+"""基础数据 on the platform side: 服务项目, 行业, 行政区划, 地区投保规则 (docs/spec/DOMAIN.md §2, §6)."""
 
 from __future__ import annotations
 

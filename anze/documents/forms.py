@@ -58,7 +58,7 @@ class KeepFor:
 
 
 class DropzoneInput(forms.FileInput):
-    """The drop zone of UI.md: dashed box, cloud icon, "将文件拖到此处，或点击上传", the hint under it.
+    """The drop zone of docs/spec/UI.md: dashed box, cloud icon, "将文件拖到此处，或点击上传", the hint under it.
 
     The transparent file input covers the box, so a click opens the file dialog and a dropped file lands on
     the input natively. anze.js reads the ``data-*`` attributes of ``[data-dropzone]`` and fills its siblings

@@ -23,7 +23,7 @@ class SmsStatus(models.TextChoices):
     FAILED = "failed", "发送失败"
 
 
-# Tag colour of each status on the SMS log (UI.md: done → success, waiting → warning, refused → danger).
+# Tag colour of each status on the SMS log (docs/spec/UI.md: done → success, waiting → warning, refused → danger).
 SMS_STATUS_TONE: dict[str, str] = {
     SmsStatus.PENDING: "warning",
     SmsStatus.SENDING: "warning",

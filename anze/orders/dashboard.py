@@ -13,7 +13,7 @@ from . import figures, selectors
 from .models import OrderStatus
 
 S = OrderStatus
-# (state, icon): the four states in which the next step is the insurer's (UI.md: warning tone).
+# (state, icon): the four states in which the next step is the insurer's (docs/spec/UI.md: warning tone).
 WAITING_FOR_INSURER: tuple[tuple[str, str], ...] = (
     (S.AWAITING_QUOTE, "file-dollar"),
     (S.AWAITING_PAYMENT_NOTICE, "file-upload"),

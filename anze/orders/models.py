@@ -25,7 +25,7 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-# Element tag colour of each state (UI.md): waiting for the insurer → warning, for the enterprise → primary.
+# Element tag colour of each state (docs/spec/UI.md): waiting for the insurer → warning, for the enterprise → primary.
 STATUS_TONE: dict[str, str] = {
     OrderStatus.DRAFT: "info",
     OrderStatus.AWAITING_QUOTE: "warning",

@@ -1,4 +1,4 @@
-"""Who hears of an order's step (DOMAIN.md §2): the party who must act next, by SMS and 站内消息.
+"""Who hears of an order's step (docs/spec/DOMAIN.md §2): the party who must act next, by SMS and 站内消息.
 
 Called by ``workflow`` inside the transition's transaction; ``notify`` makes the rows commit with it and the
 SMS leave after the commit.

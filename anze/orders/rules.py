@@ -1,4 +1,4 @@
-"""Validation of a coverage scheme (保险方案): DOMAIN.md §2 "Validation of the scheme" and the regional rules
+"""Validation of a coverage scheme (保险方案): docs/spec/DOMAIN.md §2 "Validation of the scheme" and the regional rules
 of §6 (base data). Forms show every error beside its field; the workflow refuses with all of them."""
 
 from __future__ import annotations

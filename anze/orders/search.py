@@ -1,4 +1,4 @@
-"""Chinese substring search on 投保人 / 项目名称 that does not scan the orders table (PERFORMANCE-NOTES.md).
+"""Chinese substring search on 投保人 / 项目名称 that does not scan the orders table (docs/spec/PERFORMANCE-NOTES.md).
 
 - SQLite: an FTS5 table with the ``trigram`` tokenizer over (applicant_name, project_name), external content
   (the orders table itself, so nothing is stored twice), kept in sync by triggers. Queried as

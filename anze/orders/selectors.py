@@ -1,6 +1,6 @@
 """Reads of orders, always from the signed-in user: this is where tenant scoping of orders lives.
 
-The insurer's 订单管理 list is built to stay fast at a million orders (PERFORMANCE-NOTES.md):
+The insurer's 订单管理 list is built to stay fast at a million orders (docs/spec/PERFORMANCE-NOTES.md):
 - every filter is answered by an index that starts with the insurer (see ``Order.Meta.indexes``), the name
   search by a trigram index (``search.py``);
 - the counts of all status tabs come from one row kept by triggers (``counts.py``) — for a 1–2 character

@@ -1,4 +1,4 @@
-"""The order workflow's transition table (DOMAIN.md §2): from-state, action, to-state, side and permission.
+"""The order workflow's transition table (docs/spec/DOMAIN.md §2): from-state, action, to-state, side and permission.
 
 Code and tests both read it: ``workflow`` refuses what the table does not allow, the lists show only the
 actions ``can`` allows, and the table tests drive every state × action × side from it.

@@ -1,4 +1,4 @@
-"""The order workflow (DOMAIN.md §2): one function per action of the table in ``transitions``.
+"""The order workflow (docs/spec/DOMAIN.md §2): one function per action of the table in ``transitions``.
 
 Every function here runs in one transaction and
 1. checks who acts: the side, the permission, and that the order belongs to the actor's organisation;

@@ -15,7 +15,7 @@ class ServiceStatus(models.TextChoices):
     COMPLETED = "completed", "已完成"
 
 
-# Element tag colour of each service state (UI.md): waiting for the organisation → warning, done → success.
+# Element tag colour of each service state (docs/spec/UI.md): waiting for the organisation → warning, done → success.
 SERVICE_TONE: dict[str, str] = {
     ServiceStatus.NONE: "info",
     ServiceStatus.PENDING: "warning",
@@ -55,7 +55,7 @@ class Policy(models.Model):
     period_start = models.DateField("保险期间起")
     period_end = models.DateField("保险期间止")
 
-    # 第三方安全服务 (DOMAIN.md §3): changed only by the policies workflow.
+    # 第三方安全服务 (docs/spec/DOMAIN.md §3): changed only by the policies workflow.
     service_org = models.ForeignKey(
         "accounts.Organisation",
         verbose_name="第三方安全服务机构",

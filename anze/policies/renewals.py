@@ -1,4 +1,4 @@
-"""续保 (DOMAIN.md §6): an enterprise of a compulsory sector may not renew late, so the platform reminds it and its
+"""续保 (docs/spec/DOMAIN.md §6): an enterprise of a compulsory sector may not renew late, so the platform reminds it and its
 insurer before the policy ends — 30 and 7 days before — until a renewal application is under way.
 
 One rule for the portal's 续保 banner and for the scheduled reminders (``manage.py remind_expiring``): a policy

@@ -1,4 +1,4 @@
-"""The third-party safety service of a policy (DOMAIN.md §3): the transition table and one function per action.
+"""The third-party safety service of a policy (docs/spec/DOMAIN.md §3): the transition table and one function per action.
 
     none ──assign (insurer)──▶ 待处理 ──accept (organisation)──▶ 服务中 ──(every contracted count confirmed)──▶ 已完成
       ▲                          │

@@ -13,7 +13,7 @@ from anze.orders.models import OrderStatus
 from . import selectors
 
 S = OrderStatus
-# (state, icon): the states in which the next step is the enterprise's (UI.md: primary tone).
+# (state, icon): the states in which the next step is the enterprise's (docs/spec/UI.md: primary tone).
 WAITING_FOR_ENTERPRISE: tuple[tuple[str, str], ...] = (
     (S.AWAITING_CONFIRMATION, "file-dollar"),
     (S.AWAITING_PAYMENT, "cash"),
@@ -56,7 +56,7 @@ def enterprise_cards(request: HttpRequest) -> list[Card]:
 
 @register_notices(Side.ENTERPRISE)
 def renewal_notices(request: HttpRequest) -> list[Notice]:
-    """续保: a compulsory-sector enterprise whose policy ends within 30 days (DOMAIN.md §6)."""
+    """续保: a compulsory-sector enterprise whose policy ends within 30 days (docs/spec/DOMAIN.md §6)."""
     if not request.user.has_perm_code("portal.apply"):
         return []
     notices = []

@@ -1,4 +1,4 @@
-"""The service organisations' side (DOMAIN.md §3, §6; AQ 9010-2019): staff roster, service plan, service
+"""The service organisations' side (docs/spec/DOMAIN.md §3, §6; AQ 9010-2019): staff roster, service plan, service
 records confirmed by the enterprise, hazard inspections, attachments (report, photos, video) and complaints.
 
 Statuses change only in ``workflow.py``. Records, inspections and complaints are archived with the policy

@@ -1,4 +1,4 @@
-"""Working days for complaint deadlines (DOMAIN.md §6: answered within 10 working days, 30 when more checking
+"""Working days for complaint deadlines (docs/spec/DOMAIN.md §6: answered within 10 working days, 30 when more checking
 is needed)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a regulator sees: every insurer's orders and policies in its region (DOMAIN.md §6: a county account
+"""What a regulator sees: every insurer's orders and policies in its region (docs/spec/DOMAIN.md §6: a county account
 sees its county only), and the statistics of the 应急管理局's supervision.
 
 All reads start from the signed-in regulator; ``scope`` is the one place the region is applied.

@@ -1,4 +1,4 @@
-"""Grants (ARCHITECTURE.md "Grants", issue 11 finding 2): nobody grants a role or a permission they do not hold,
+"""Grants (docs/spec/ARCHITECTURE.md "Grants", issue 11 finding 2): nobody grants a role or a permission they do not hold,
 nobody edits their own roles, and only a 管理员 (or someone holding every permission of the account) touches an
 account that can do more than they can. Each attack is a forged POST, as an attacker would send it."""
 
