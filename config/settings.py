@@ -220,7 +220,9 @@ LOGIN_URL = "landing"
 AXES_FAILURE_LIMIT = env_int("ANZE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ANZE_LOGIN_LOCK_MINUTES", 10))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A right password clears that account's failures from that address inside the sign-in's lock
+# (anze.accounts.throttle), not at login() as axes' AXES_RESET_ON_SUCCESS would, after the lock is released.
+AXES_RESET_ON_SUCCESS = False
 # A try during the lock-out is refused without a comparison and does not restart the minutes, so the message
 # can say how many are left (anze.accounts.throttle).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

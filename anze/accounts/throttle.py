@@ -9,6 +9,10 @@ compares the password and records the failure — committed before the next atte
 Never more than AXES_FAILURE_LIMIT wrong passwords are compared per account and address, and the lock-out is
 axes' own (same settings, same unlocking by the platform's password reset or 忘记密码).
 
+A right password clears the account's failures from that address in the same locked transaction
+(AXES_RESET_ON_SUCCESS is off): axes' own reset runs at ``login()``, after the lock is released, and wiped the
+failures counted in between — five more wrong passwords were compared after a sign-in than the limit allows.
+
 An identifier that names no account locks nothing: no password is compared for it.
 """
 
@@ -47,7 +51,19 @@ def authenticate_in_turn(request: HttpRequest, **credentials: Any) -> User | Non
     with transaction.atomic():
         _lock_account(account)
         user = authenticate(request, **credentials)
+        if user is not None:
+            _clear_failures(request, credentials.get("username") or "", side)
     return user  # type: ignore[return-value]
+
+
+def _clear_failures(request: HttpRequest, identifier: str, side: str | None) -> None:
+    """What axes' AXES_RESET_ON_SUCCESS does, for this account and address only, inside the caller's lock."""
+    from axes.helpers import get_client_ip_address
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(
+        username=lockout_key(identifier, side), ip_address=get_client_ip_address(request)
+    ).delete()
 
 
 def lock_minutes_left(request: HttpRequest, identifier: str, side: str | None) -> int:
@@ -80,6 +96,3 @@ def password_confirm(request: HttpRequest, *, user: User, password: str, field: 
         raise Refused(f"密码错误次数过多，已被锁定，请{minutes}分钟后再试", field=field)
     if confirmed is None or confirmed.pk != user.pk:
         raise Refused(WRONG_OLD_PASSWORD, field=field)
-    from axes.utils import reset
-
-    reset(username=lockout_key(user.username, None))  # like a sign-in (AXES_RESET_ON_SUCCESS)
