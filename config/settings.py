@@ -352,6 +352,9 @@ SMS_TENCENT_REGION = env_str("ANZE_SMS_TENCENT_REGION", "ap-guangzhou")
 SMS_TENCENT_ENDPOINT = env_str("ANZE_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
 
 # --- locale --------------------------------------------------------------------------------------------------------
+# Every workflow action's reason (取消、驳回、拒绝、异议、复查不通过、延期 …): one limit (anze.core.workflow).
+WORKFLOW_REASON_MAX_LENGTH = 500
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"

@@ -1,0 +1,106 @@
+"""The workflow kernel (anze.core.workflow) on a machine of its own: an organisation's 认证状态, with a table
+made up for the test. Each machine of the platform has its literal matrix in its app; this is the kernel's
+order of checks, its claim and its reason, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from anze.accounts.models import Organisation, Verification
+from anze.core.errors import Refused
+from anze.core.sides import Side
+from anze.core.testing import factories
+from anze.core.workflow import NO_PERMISSION, Machine, transition
+
+V = Verification
+
+
+def _not_named_x(org, t):
+    return "名称以X开头的企业不能认证" if org.name.startswith("X") else None
+
+
+MACHINE = Machine(
+    model=Organisation,
+    noun="企业",
+    state_field="verification",
+    owners=lambda org: {Side.ENTERPRISE: org.pk},
+    table=(
+        transition(
+            "verify", "认证", [V.PENDING], V.VERIFIED, Side.ENTERPRISE, "portal.apply", guard=_not_named_x
+        ),
+        transition(
+            "revoke", "撤销认证", [V.VERIFIED], V.PENDING, Side.ENTERPRISE, "portal.apply", needs_reason=True
+        ),
+        transition(
+            "auto", "自动认证", [V.PENDING], V.VERIFIED, Side.ENTERPRISE, "portal.apply", automatic=True
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def enterprise(db):
+    org = factories.organisation(Side.ENTERPRISE, verification=V.PENDING)
+    role = factories.role(org, ["portal.apply"])
+    return org, factories.user(org, roles=[role]), factories.user(org)
+
+
+def test_the_checks_run_side_permission_ownership_state_guard_in_that_order(enterprise):
+    org, member, bare = enterprise
+    other = factories.organisation(Side.ENTERPRISE, verification=V.PENDING)
+    insurer_user = factories.user(factories.organisation(Side.INSURER), admin=True)
+
+    assert MACHINE.why_not(org, "verify", insurer_user) == NO_PERMISSION  # side
+    assert MACHINE.why_not(org, "verify", bare) == NO_PERMISSION  # permission
+    assert MACHINE.why_not(other, "verify", member) == "企业不存在或无权操作"  # ownership
+    assert MACHINE.why_not(org, "revoke", member) == "企业当前状态为“待认证”，不能撤销认证"  # state
+    org.name = "X公司"
+    assert MACHINE.why_not(org, "verify", member) == "名称以X开头的企业不能认证"  # guard
+    org.name = "好公司"
+    assert MACHINE.why_not(org, "verify", member) is None
+    assert MACHINE.can(org, "verify", member)
+    assert MACHINE.why_not(org, "auto", member) == NO_PERMISSION  # taken by the workflow, never a button
+    assert MACHINE.available_actions(org, member) == ["verify"]
+    assert MACHINE.why_not(org, "unknown", member) == NO_PERMISSION
+
+
+def test_claim_moves_the_state_once_and_the_loser_is_told_to_refresh(enterprise):
+    org, member, _ = enterprise
+    seen_by_other = Organisation.objects.get(pk=org.pk)
+    t = MACHINE.begin("verify", member, org)
+
+    assert MACHINE.claim(org, t, contact_name="张三") == V.PENDING
+    assert org.verification == V.VERIFIED and org.contact_name == "张三"
+    org.refresh_from_db()
+    assert org.verification == V.VERIFIED and org.contact_name == "张三"
+    with pytest.raises(Refused) as refused:
+        MACHINE.claim(seen_by_other, t)
+    assert refused.value.message == "该企业状态已变化，请刷新后重试"
+
+
+def test_claim_refuses_when_its_extra_condition_no_longer_holds(enterprise):
+    org, member, _ = enterprise
+    t = MACHINE.begin("verify", member, org)
+    with pytest.raises(Refused, match="该企业状态已变化"):
+        MACHINE.claim(org, t, where={"name": "另一个名称"})
+    org.refresh_from_db()
+    assert org.verification == V.PENDING
+
+
+def test_one_reason_rule_for_every_machine(settings):
+    revoke = MACHINE.transition("revoke", Side.ENTERPRISE)
+    verify = MACHINE.transition("verify", Side.ENTERPRISE)
+    with pytest.raises(Refused) as refused:
+        MACHINE.reason("  ", revoke)
+    assert refused.value.errors == {"reason": ["请填写撤销认证的原因"]}
+    assert MACHINE.reason("  资料有误 ", revoke) == "资料有误"
+    assert MACHINE.reason("", verify) == ""
+    settings.WORKFLOW_REASON_MAX_LENGTH = 10
+    with pytest.raises(Refused, match="原因不能超过10个字"):
+        MACHINE.reason("一" * 11, revoke)
+
+
+def test_a_table_with_two_rows_for_one_action_and_side_is_refused():
+    row = transition("verify", "认证", [V.PENDING], V.VERIFIED, Side.ENTERPRISE, "portal.apply")
+    with pytest.raises(ValueError, match="two transitions"):
+        Machine(model=Organisation, noun="企业", owners=lambda org: {}, table=(row, row))
