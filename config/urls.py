@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from anze.accounts import views_auth, views_profile
+from anze.accounts import urls_system, views_auth, views_profile
+from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
 from anze.notifications.urls import urls_for_side as notification_urls
@@ -17,7 +18,8 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
         path("", views_home.home, name="home"),
         path("logout/", views_auth.sign_out, name="logout"),
         path("profile/", views_profile.profile, name="profile"),
-        path("system/", include("anze.accounts.urls_system")),
+        # 系统管理: accounts and roles (anze.accounts), the logs (anze.audit), one namespace.
+        path("system/", include((urls_system.urlpatterns + audit_urls.urlpatterns, "system"))),
         *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
     ]
     if side == Side.INSURER:

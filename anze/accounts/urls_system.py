@@ -1,12 +1,9 @@
-"""系统管理, mounted under every side: /insurer/system/users/, /service/system/roles/, …"""
+"""账号管理 and 角色管理 of 系统管理, mounted under every side (/insurer/system/users/, /service/system/roles/, …)
+in the ``system`` namespace, which ``config/urls.py`` shares with the logs of ``anze.audit.urls``."""
 
 from django.urls import path
 
-from anze.audit import views as audit_views
-
 from . import views_system as views
-
-app_name = "system"
 
 urlpatterns = [
     path("users/", views.user_list, name="user_list"),
@@ -19,7 +16,4 @@ urlpatterns = [
     path("roles/add/", views.role_create, name="role_create"),
     path("roles/<int:pk>/edit/", views.role_edit, name="role_edit"),
     path("roles/<int:pk>/delete/", views.role_delete, name="role_delete"),
-    path("logs/operations/", audit_views.operation_log, name="operation_log"),
-    path("logs/operations/export/", audit_views.operation_log_export, name="operation_log_export"),
-    path("logs/logins/", audit_views.login_log, name="login_log"),
 ]

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anze.audit.services import record_login
 from anze.core.sides import SIDE_PREFIX, SIDE_TITLE, Side
 
 from .access import home_url_for, login_url_for_side, public
 from .backends import lockout_key
 from .forms import LoginForm
 from .models import Organisation, User
+from .signals import sign_in_attempted
 from .throttle import authenticate_in_turn, lock_minutes_left, locked_message
 
 GENERIC_ERROR = "账号或密码错误"
@@ -117,14 +117,17 @@ def _login(request: HttpRequest, *, side: str, organisation: Organisation | None
         user = authenticate_in_turn(request, **credentials)
         if user is not None:
             login(request, user)
-            record_login(request, username=username, side=side, user=user, success=True)
+            sign_in_attempted.send(
+                None, request=request, username=username, side=side, user=user, success=True
+            )
             next_url = _next_url(request)
             prefix = f"/{SIDE_PREFIX[side]}/"
             return redirect(next_url if next_url.startswith(prefix) else home_url_for(user))
         locked = bool(getattr(request, "axes_locked_out", False))
         error = locked_message(lock_minutes_left(request, username, side)) if locked else GENERIC_ERROR
-        record_login(
-            request,
+        sign_in_attempted.send(
+            None,
+            request=request,
             username=username,
             side=side,
             success=False,

@@ -11,7 +11,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息"
 
     def ready(self) -> None:
+        from anze.core.health import register_check
+
+        from .health import check_sms
+
         checks.register(check_sms_backend, "anze")
+        register_check("sms", check_sms)
 
 
 def check_sms_backend(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

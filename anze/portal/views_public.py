@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.accounts.access import home_url_for, public
-from anze.audit.services import client_ip, record_login
+from anze.accounts.signals import sign_in_attempted
+from anze.audit.services import client_ip
 from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
 from anze.core.sides import Side
@@ -97,8 +98,9 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             user = registered.user
             login(request, user, backend=BACKEND)
-            record_login(
-                request,
+            sign_in_attempted.send(
+                None,
+                request=request,
                 username=user.username,
                 side=Side.ENTERPRISE,
                 user=user,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -29,9 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="仅在数据库中尚无账号时载入")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from anze.accounts.models import User
-
-        if options["if_empty"] and User.objects.exists():
+        if options["if_empty"] and get_user_model().objects.exists():
             self.stdout.write("数据库已有数据，跳过演示数据。")
             return
         for path in DEMO_MODULES:
