@@ -160,7 +160,7 @@ def policy_issue(
 ) -> Order:
     """出函 (online order): 保单编号 + 保单/发票 PDF, optional 合同 → 已出函; creates the policy; SMS to 投保联系电话."""
     t = ORDER.begin("issue", actor, order)
-    files = {
+    files: dict[str, Any] = {
         "policy_no": policy_no,
         "policy_file": policy_file,
         "invoice_file": invoice_file,
@@ -196,7 +196,7 @@ def policy_issue_offline(
     documents: dict[str, Document] = {}
     with problems.collect():
         documents = offline_documents(actor, business_licence, legal_id)
-    files = {
+    files: dict[str, Any] = {
         "policy_no": policy_no,
         "policy_file": policy_file,
         "invoice_file": invoice_file,
