@@ -10,6 +10,8 @@ from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
 from anze.notifications.urls import urls_for_side as notification_urls
+from anze.orders import urls_insurer as order_urls
+from anze.policies import urls_orders as policy_order_urls
 
 
 def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
@@ -39,7 +41,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
     side_urls(
         Side.INSURER,
-        path("orders/", include("anze.orders.urls_insurer")),
+        # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)
+        path("orders/", include((order_urls.urlpatterns + policy_order_urls.urlpatterns, "orders"))),
         path("policies/", include("anze.policies.urls")),
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
     ),

@@ -15,8 +15,8 @@ from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.documents.models import KeptUpload
-from anze.orders import scenarios
 from anze.orders.models import Order, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 S = OrderStatus
@@ -36,10 +36,10 @@ def world(db: None) -> dict:
         industry=Industry.objects.get(code="construction"),
     )
     applicant = factories.user(enterprise, admin=True, name="蔡明辉")
-    scenarios.online_order(
+    policy_scenarios.online_order(
         insurer_user=clerk, enterprise_user=applicant, until=S.ISSUED, policy_no="PZAA2026DUP"
     )
-    order = scenarios.online_order(
+    order = policy_scenarios.online_order(
         insurer_user=clerk,
         enterprise_user=applicant,
         until=S.AWAITING_ISSUE,

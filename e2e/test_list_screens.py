@@ -16,8 +16,8 @@ from anze.basedata.models import Industry, Region
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.orders import scenarios
 from anze.orders.models import OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 S = OrderStatus
@@ -43,7 +43,7 @@ def world(db: None) -> dict:
     fengze = enterprise("泉州鸿盛建筑工程有限公司", "350503")
     jinjiang = enterprise("晋江市恒达建设集团有限公司", "350582")
     pending = [
-        scenarios.online_order(
+        policy_scenarios.online_order(
             insurer_user=clerk,
             enterprise_user=fengze,
             project_name=f"丰泽区东海街道安置房{n}期工程",
@@ -52,7 +52,7 @@ def world(db: None) -> dict:
         for n in range(1, 4)
     ]
     issued = [
-        scenarios.online_order(
+        policy_scenarios.online_order(
             insurer_user=clerk,
             enterprise_user=user,
             until=S.ISSUED,
@@ -60,7 +60,7 @@ def world(db: None) -> dict:
         )
         for user, name in ((fengze, "鸿盛广场"), (jinjiang, "恒达新城"))
     ]
-    scenarios.online_order(insurer_user=other_clerk, enterprise_user=jinjiang, until=S.ISSUED)
+    policy_scenarios.online_order(insurer_user=other_clerk, enterprise_user=jinjiang, until=S.ISSUED)
     city = factories.organisation(
         Side.REGULATOR, name="泉州市应急管理局", region=Region.objects.get(code="350500")
     )

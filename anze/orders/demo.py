@@ -1,5 +1,7 @@
 """Demo orders: for every demo insurer, online orders of the demo enterprises in every state the insurer sees
-(with a rejected quote, a rejected payment and a cancelled one), and offline orders to back-fill and back-filled.
+up to 待出函 (with a rejected quote, a rejected payment and a cancelled one), and two offline orders to back-fill.
+The orders of ``TO_ISSUE`` are left in 待出函 for ``anze.policies.demo`` to issue (出函 is the policies app's):
+two online ones and one offline one, back-filled.
 
 Everything goes through ``scenarios`` and so through the workflow: the files are real small PDFs and images,
 and each order has its timeline, its 站内消息 and its SMS rows, exactly as clicking through would leave them.
@@ -8,7 +10,6 @@ Idempotent: an insurer that already has orders is left alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -63,17 +64,15 @@ OFFLINE_UNREGISTERED: dict[str, Any] = {
 }
 
 
+OFFLINE_TO_ISSUE = "南安市金磊石材英都采石场"
+# The projects whose orders the policies app's demo issues (in this order, for its policy numbers).
+TO_ISSUE: tuple[str, ...] = (PROJECTS[6].name, PROJECTS[7].name, OFFLINE_TO_ISSUE)
+
+
 def _scheme_for(project: Project) -> dict[str, Any]:
     """A plausible quote: 100 元 per insured person, 20% of it for accident prevention."""
     premium = Decimal(project.headcount * 100)
     return {"premium": premium, "prevention_fee": (premium * Decimal("0.2")).quantize(Decimal("0.01"))}
-
-
-def _policy_numbers(insurer: Organisation) -> Callable[[], str]:
-    prefix = (insurer.code or "PQZ").split("-")[0].upper()
-    year = timezone.localdate().year
-    counter = iter(range(1, 10**6))
-    return lambda: f"{prefix}{year}3505{next(counter):06d}"
 
 
 def load(stdout: Any) -> None:
@@ -91,7 +90,6 @@ def load(stdout: Any) -> None:
 
 
 def _load_insurer(insurer: Organisation, clerk: User, enterprises: dict[str, User]) -> int:
-    next_policy_no = _policy_numbers(insurer)
     start = timezone.localdate() + timedelta(days=7)
 
     def online(project: Project, until: str, **kwargs: Any) -> Order:
@@ -100,7 +98,6 @@ def _load_insurer(insurer: Organisation, clerk: User, enterprises: dict[str, Use
             enterprise_user=enterprises[project.enterprise],
             until=until,
             scheme_overrides=_scheme_for(project),
-            policy_no=next_policy_no() if until == S.ISSUED else None,
             project_name=project.name,
             project_address=project.address,
             headcount=project.headcount,
@@ -117,8 +114,8 @@ def _load_insurer(insurer: Organisation, clerk: User, enterprises: dict[str, Use
         online(p[3], S.AWAITING_PAYMENT),
         online(p[4], S.AWAITING_PAYMENT_REVIEW),
         online(p[5], S.AWAITING_ISSUE),
-        online(p[6], S.ISSUED),
-        online(p[7], S.ISSUED),
+        online(p[6], S.AWAITING_ISSUE),  # TO_ISSUE
+        online(p[7], S.AWAITING_ISSUE),  # TO_ISSUE
     ]
     # 拒绝报价: back to 待报价 with the enterprise's reason, waiting for a new quote.
     quoted = online(p[8], S.AWAITING_CONFIRMATION)
@@ -137,7 +134,7 @@ def _load_insurer(insurer: Organisation, clerk: User, enterprises: dict[str, Use
     # 取消: the enterprise insured elsewhere.
     confirmed = online(p[10], S.AWAITING_PAYMENT_NOTICE)
     orders.append(workflow.order_cancel(order=confirmed, actor=clerk, reason="企业已在其他保险公司投保"))
-    # 线下订单: one waiting for its 保单信息补录, one back-filled.
+    # 线下订单: one waiting for its 保单信息补录, one to back-fill (TO_ISSUE).
     orders.append(
         scenarios.offline_order(
             insurer_user=clerk,
@@ -151,9 +148,7 @@ def _load_insurer(insurer: Organisation, clerk: User, enterprises: dict[str, Use
         scenarios.offline_order(
             insurer_user=clerk,
             enterprise=registered,
-            issued=True,
-            policy_no=next_policy_no(),
-            project_name="南安市金磊石材英都采石场",
+            project_name=OFFLINE_TO_ISSUE,
             project_address="南安市英都镇采石场",
             contact_name=registered.contact_name,
             contact_phone=registered.contact_phone,

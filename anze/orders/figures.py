@@ -1,7 +1,8 @@
 """The insurer's home figures (issue 12): this month's 报价 / 出函 / 保费 and the last 12 months by month.
 
-Read from the insurer's own rows only (``Order.quoted_at``, ``Policy.issued_at`` and its order's premium), in
-two queries whatever the number of orders: one grouped by the month of the quote, one by the month of 出函.
+Read from the insurer's own orders only (``quoted_at``, ``issued_at`` — the moment of 出函, when its policy is
+created — and the premium), in two queries whatever the number of orders: one grouped by the month of the
+quote, one by the month of 出函.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-
-from anze.policies.models import Policy
 
 from .models import Order
 
@@ -83,10 +82,10 @@ def insurer_figures(*, insurer_id: int, today: date | None = None, months: int =
         if (figures := by_month.get(_key(row["month"]))) is not None:
             figures.quotes = row["n"]
     issued = (
-        Policy.objects.filter(insurer_id=insurer_id, issued_at__gte=since)
+        Order.objects.filter(insurer_id=insurer_id, issued_at__gte=since)
         .annotate(month=TruncMonth("issued_at"))
         .values("month")
-        .annotate(n=Count("pk"), premium=Sum("order__premium"))
+        .annotate(n=Count("pk"), premium=Sum("premium"))
         .order_by()
     )
     for row in issued:

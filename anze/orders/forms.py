@@ -261,41 +261,6 @@ class QuoteForm(SchemeForm):
     """报价 (seed 3.1.2): the scheme and the service counts; the files come later, at 出函."""
 
 
-# --- 出函 ----------------------------------------------------------------------------------------------------
-class IssueForm(StyledFormMixin, forms.Form):
-    """出函 of an online order: 保单编号, 保单文件 and 发票文件 (PDF), 合同文件 optional."""
-
-    policy_no = forms.CharField(
-        label="保单编号",
-        max_length=50,
-        error_messages={"required": "请输入保单编号", "max_length": "保单编号不能超过50个字符"},
-        widget=forms.TextInput(attrs={"placeholder": "请输入保单编号", "autocomplete": "off"}),
-    )
-    policy_file = DocumentField(label="保单文件", accept={PDF})
-    invoice_file = DocumentField(label="发票文件", accept={PDF})
-    contract_file = DocumentField(label="合同文件", accept={PDF}, required=False)
-
-    def files_for_workflow(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "policy_no": data["policy_no"],
-            "policy_file": data["policy_file"],
-            "invoice_file": data["invoice_file"],
-            "contract_file": data.get("contract_file"),
-        }
-
-
-class OfflineIssueForm(SchemeForm, IssueForm, ApplicationMaterialsForm):
-    """保单信息补录 (seed figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form,
-    and the 投保资料 / 意向服务项目 the clerk completes."""
-
-    def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
-        super().__init__(*args, order=order, **kwargs)
-        self.fields["contract_file"].required = True
-        self.fields["contract_file"].widget.attrs["required"] = True
-        self.setup_materials(order)
-
-
 # --- 付款 ----------------------------------------------------------------------------------------------------
 class PaymentNoticeForm(StyledFormMixin, forms.Form):
     file = DocumentField(label="付款通知书", accept={PDF, IMAGE})

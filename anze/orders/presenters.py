@@ -17,9 +17,10 @@ from anze.core.formatting import money, wan
 from anze.documents.models import Document
 from anze.notifications.models import SmsMessage
 
-from . import notices, workflow
+from . import notices
 from .models import STATUS_TONE, Order, OrderEvent, OrderStatus
 from .rules import AMOUNT_LABELS, LIMIT_LABELS
+from .transitions import ORDER
 
 # What an event's "变更内容" names, in the timeline.
 CHANGE_LABELS: dict[str, str] = {
@@ -62,10 +63,24 @@ class RowActions:
         return iter([*self.main, *self.more])
 
 
+def order_materials(order: Order) -> dict[str, Any]:
+    """投保资料 (linked through the order's own file views) and 意向服务项目, as the 报价 and 出函 dialogs show
+    them."""
+    ids = [pk for pk in (order.business_licence_id, order.legal_id_id) if pk]
+    by_pk = {document.pk: document for document in Document.objects.filter(pk__in=ids)}
+    return {
+        "materials": [
+            ("营业执照", by_pk.get(order.business_licence_id)),
+            ("法人身份证", by_pk.get(order.legal_id_id)),
+        ],
+        "intended_items": list(order.intended_items.order_by("sort", "id")),
+    }
+
+
 def row_actions(order: Order, user: User) -> RowActions:
-    """The buttons of one row: only what this state and this user's permissions allow (``workflow.can``)."""
+    """The buttons of one row: only what this state and this user's permissions allow (``ORDER.can``)."""
     actions: list[RowAction] = []
-    for action in workflow.available_actions(order, user):
+    for action in ORDER.available_actions(order, user):
         button = BUTTONS.get(action)
         if button is not None and button not in actions:
             actions.append(button)
@@ -110,7 +125,7 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
     """
     urls = OrderUrls()
     rows: list[dict[str, Any]] = []
-    # What ``workflow.can`` looks at of an order: rows alike in it have the same buttons, decided once.
+    # What ``ORDER.can`` looks at of an order: rows alike in it have the same buttons, decided once.
     decided: dict[tuple[Any, ...], RowActions] = {}
     for order in orders:
         alike = (order.status, order.order_type, order.insurer_id, order.enterprise_id)

@@ -1,7 +1,8 @@
 """Drive an order to any state through the real workflow functions — for tests and the demo data.
 
-Nothing here sets a status: each step calls ``workflow``, so an order "in 待支付审核" is exactly what a user
-would have produced by clicking through.
+Nothing here sets a status: each step calls the workflow, so an order "in 待支付审核" is exactly what a user
+would have produced by clicking through. 出函 is the policies app's: ``anze.policies.scenarios`` drives an
+order on to 已出函.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.models import ServiceItem
 from anze.documents import testing as files
 
-from . import workflow
+from . import applications, offline, workflow
 from .models import Order, OrderStatus
 from .rules import Scheme, add_years
 
 S = OrderStatus
 
-# The online path, step by step: the state each step leaves the order in.
+# The online path up to 出函, step by step: the state each step leaves the order in.
 ONLINE_PATH: tuple[str, ...] = (
     S.AWAITING_QUOTE,
     S.AWAITING_CONFIRMATION,
@@ -32,7 +33,6 @@ ONLINE_PATH: tuple[str, ...] = (
     S.AWAITING_PAYMENT,
     S.AWAITING_PAYMENT_REVIEW,
     S.AWAITING_ISSUE,
-    S.ISSUED,
 )
 
 
@@ -61,7 +61,9 @@ def scheme(**overrides: Any) -> Scheme:
     return Scheme(**values)
 
 
-def application(insurer: Organisation, enterprise: Organisation, **overrides: Any) -> workflow.Application:
+def application(
+    insurer: Organisation, enterprise: Organisation, **overrides: Any
+) -> applications.Application:
     values: dict[str, Any] = {
         "insurer": insurer,
         "project_name": enterprise.name,
@@ -74,22 +76,7 @@ def application(insurer: Organisation, enterprise: Organisation, **overrides: An
         "legal_id": files.upload("法人身份证.jpg", files.jpeg_bytes()),
     }
     values.update(overrides)
-    return workflow.Application(**values)
-
-
-def policy_files(policy_no: str = "PICC2026000001") -> dict[str, Any]:
-    return {
-        "policy_file": files.upload(
-            "电子保单.pdf", files.pdf_bytes("安全生产责任保险保单", [f"保单号：{policy_no}"])
-        ),
-        "invoice_file": files.upload(
-            "电子发票.pdf", files.pdf_bytes("增值税电子普通发票", [f"保单号：{policy_no}"])
-        ),
-        "contract_file": files.upload("保险合同.pdf", files.pdf_bytes("保险合同", [f"保单号：{policy_no}"])),
-    }
-
-
-_policy_seq = iter(range(1, 10**9))
+    return applications.Application(**values)
 
 
 def online_order(
@@ -98,12 +85,11 @@ def online_order(
     enterprise_user: User,
     until: str = S.AWAITING_QUOTE,
     scheme_overrides: Mapping[str, Any] | None = None,
-    policy_no: str | None = None,
     **application_overrides: Any,
 ) -> Order:
     """An online order driven through the workflow until it reaches ``until`` (a state on ONLINE_PATH,
     or 已取消 = cancelled by the insurer from 待报价)."""
-    order = workflow.order_apply(
+    order = applications.order_apply(
         actor=enterprise_user,
         application=application(
             insurer_user.organisation, enterprise_user.organisation, **application_overrides
@@ -123,12 +109,6 @@ def online_order(
             order=o, actor=enterprise_user, file=files.upload("付款凭证.png", files.png_bytes())
         ),
         S.AWAITING_ISSUE: lambda o: workflow.order_approve_payment(order=o, actor=insurer_user),
-        S.ISSUED: lambda o: workflow.order_issue(
-            order=o,
-            actor=insurer_user,
-            policy_no=policy_no or f"PQZ{next(_policy_seq):010d}",
-            **policy_files(),
-        ),
     }
     for state in ONLINE_PATH[1 : ONLINE_PATH.index(until) + 1]:
         order = steps[state](order)
@@ -139,10 +119,9 @@ def offline_order(
     *,
     insurer_user: User,
     enterprise: Organisation | None = None,
-    issued: bool = False,
-    policy_no: str | None = None,
     **overrides: Any,
 ) -> Order:
+    """An offline order in 待出函 (新增线下订单), of ``enterprise`` or of an unregistered one."""
     values: dict[str, Any] = {
         "applicant_name": enterprise.name if enterprise else "泉州市洛江区示范机械有限公司",
         "applicant_credit_code": enterprise.credit_code if enterprise else credit_code("91350504MA2YL8H37"),
@@ -153,15 +132,4 @@ def offline_order(
         "headcount": 50,
     }
     values.update(overrides)
-    order = workflow.order_create_offline(
-        actor=insurer_user, application=workflow.OfflineApplication(**values)
-    )
-    if issued:
-        order = workflow.order_issue_offline(
-            order=order,
-            actor=insurer_user,
-            scheme=scheme(),
-            policy_no=policy_no or f"PXX{next(_policy_seq):010d}",
-            **policy_files(),
-        )
-    return order
+    return offline.order_create_offline(actor=insurer_user, application=offline.OfflineApplication(**values))

@@ -1,22 +1,21 @@
-"""The order workflow's transition table (docs/spec/DOMAIN.md §2): from-state, action, to-state, side and permission.
+"""The order's state machine (docs/spec/DOMAIN.md §2) on the workflow kernel: ``ORDER`` and its table.
 
-Code and tests both read it: ``workflow`` refuses what the table does not allow, the lists show only the
-actions ``can`` allows, and the table tests drive every state × action × side from it.
+The action functions that take these transitions are in ``workflow`` (the online steps and 取消),
+``applications`` (投保申请, 草稿), ``offline`` (新增线下订单) and, for 出函 / 保单信息补录 — the issuing of a
+policy — ``anze.policies.services``. Pages show an action's button only when ``ORDER.can`` allows it.
+
+Which order type an action is for is a guard: the state check comes first (``anze.core.workflow``), so an
+offline order in 待出函 asked for 报价 is told its state, asked for 出函 it is told 线下订单不能出函.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from anze.accounts.models import User
-from anze.core.errors import Refused
 from anze.core.sides import Side
+from anze.core.workflow import Guard, Machine, Transition, transition
 
 from .models import Order, OrderStatus, OrderType
 
 S = OrderStatus
-NO_PERMISSION = "没有该操作的权限"
 BEFORE_ISSUE = frozenset(
     {
         S.AWAITING_QUOTE,
@@ -29,202 +28,117 @@ BEFORE_ISSUE = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[str]  # empty: the action creates the order
-    target: str
-    side: str
-    permission: str
-    order_types: frozenset[str] = frozenset(OrderType.values)
-    needs_reason: bool = False
+def _only(order_type: str) -> Guard:
+    """The guard of an action that only orders of ``order_type`` have (the action that creates an order is
+    never taken on an existing one: its type is the one its function creates)."""
+
+    def guard(order: Order, t: Transition) -> str | None:
+        if order.order_type != order_type:
+            return f"{order.get_order_type_display()}不能{t.label}"
+        return None
+
+    return guard
 
 
-def _t(
-    action: str,
-    label: str,
-    sources: Iterable[str],
-    target: str,
-    side: str,
-    permission: str,
-    *,
-    order_types: Iterable[str] = OrderType.values,
-    needs_reason: bool = False,
-) -> Transition:
-    return Transition(
-        action, label, frozenset(sources), target, side, permission, frozenset(order_types), needs_reason
-    )
+ONLINE = _only(OrderType.ONLINE)
+OFFLINE = _only(OrderType.OFFLINE)
+INSURER, ENTERPRISE = Side.INSURER, Side.ENTERPRISE
 
-
-ONLINE = (OrderType.ONLINE,)
-OFFLINE = (OrderType.OFFLINE,)
-
-# The whole graph. Tests drive it as data: every state × every action × every side.
+# The whole graph. The literal matrix test (tests/test_order_matrix.py) spells out what it allows.
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("apply", "提交投保申请", [], S.AWAITING_QUOTE, Side.ENTERPRISE, "portal.apply", order_types=ONLINE),
-    _t("save_draft", "保存草稿", [], S.DRAFT, Side.ENTERPRISE, "portal.apply", order_types=ONLINE),
-    _t(
-        "submit",
-        "提交投保申请",
-        [S.DRAFT],
-        S.AWAITING_QUOTE,
-        Side.ENTERPRISE,
-        "portal.apply",
-        order_types=ONLINE,
+    transition("apply", "提交投保申请", [], S.AWAITING_QUOTE, ENTERPRISE, "portal.apply"),
+    transition("save_draft", "保存草稿", [], S.DRAFT, ENTERPRISE, "portal.apply"),
+    transition(
+        "submit", "提交投保申请", [S.DRAFT], S.AWAITING_QUOTE, ENTERPRISE, "portal.apply", guard=ONLINE
     ),
-    _t(
-        "quote",
-        "报价",
-        [S.AWAITING_QUOTE],
-        S.AWAITING_CONFIRMATION,
-        Side.INSURER,
-        "order.quote",
-        order_types=ONLINE,
+    transition(
+        "quote", "报价", [S.AWAITING_QUOTE], S.AWAITING_CONFIRMATION, INSURER, "order.quote", guard=ONLINE
     ),
-    _t(
+    transition(
         "confirm_quote",
         "确认报价",
         [S.AWAITING_CONFIRMATION],
         S.AWAITING_PAYMENT_NOTICE,
-        Side.ENTERPRISE,
+        ENTERPRISE,
         "portal.order.act",
-        order_types=ONLINE,
+        guard=ONLINE,
     ),
-    _t(
+    transition(
         "reject_quote",
         "拒绝报价",
         [S.AWAITING_CONFIRMATION],
         S.AWAITING_QUOTE,
-        Side.ENTERPRISE,
+        ENTERPRISE,
         "portal.order.act",
-        order_types=ONLINE,
         needs_reason=True,
+        guard=ONLINE,
     ),
-    _t(
+    transition(
         "upload_payment_notice",
         "上传付款通知书",
         [S.AWAITING_PAYMENT_NOTICE],
         S.AWAITING_PAYMENT,
-        Side.INSURER,
+        INSURER,
         "order.payment_notice",
-        order_types=ONLINE,
+        guard=ONLINE,
     ),
-    _t(
+    transition(
         "upload_payment_voucher",
         "上传付款凭证",
         [S.AWAITING_PAYMENT],
         S.AWAITING_PAYMENT_REVIEW,
-        Side.ENTERPRISE,
+        ENTERPRISE,
         "portal.order.act",
-        order_types=ONLINE,
+        guard=ONLINE,
     ),
-    _t(
+    transition(
         "approve_payment",
         "支付审核通过",
         [S.AWAITING_PAYMENT_REVIEW],
         S.AWAITING_ISSUE,
-        Side.INSURER,
+        INSURER,
         "order.payment_review",
-        order_types=ONLINE,
+        guard=ONLINE,
     ),
-    _t(
+    transition(
         "reject_payment",
         "支付审核驳回",
         [S.AWAITING_PAYMENT_REVIEW],
         S.AWAITING_PAYMENT,
-        Side.INSURER,
+        INSURER,
         "order.payment_review",
-        order_types=ONLINE,
         needs_reason=True,
+        guard=ONLINE,
     ),
-    _t("issue", "出函", [S.AWAITING_ISSUE], S.ISSUED, Side.INSURER, "order.issue", order_types=ONLINE),
-    _t(
-        "create_offline",
-        "新增线下订单",
-        [],
-        S.AWAITING_ISSUE,
-        Side.INSURER,
-        "order.offline_create",
-        order_types=OFFLINE,
-    ),
-    _t(
+    transition("issue", "出函", [S.AWAITING_ISSUE], S.ISSUED, INSURER, "order.issue", guard=ONLINE),
+    transition("create_offline", "新增线下订单", [], S.AWAITING_ISSUE, INSURER, "order.offline_create"),
+    transition(
         "issue_offline",
         "出函（保单信息补录）",
         [S.AWAITING_ISSUE],
         S.ISSUED,
-        Side.INSURER,
+        INSURER,
         "order.issue",
-        order_types=OFFLINE,
+        guard=OFFLINE,
     ),
-    _t("cancel", "取消订单", BEFORE_ISSUE, S.CANCELLED, Side.INSURER, "order.cancel", needs_reason=True),
-    _t(
+    transition("cancel", "取消订单", BEFORE_ISSUE, S.CANCELLED, INSURER, "order.cancel", needs_reason=True),
+    transition(
         "cancel",
         "取消订单",
         BEFORE_ISSUE,
         S.CANCELLED,
-        Side.ENTERPRISE,
+        ENTERPRISE,
         "portal.order.act",
-        order_types=ONLINE,
         needs_reason=True,
+        guard=ONLINE,
     ),
 )
-_BY_KEY: dict[tuple[str, str], Transition] = {(t.action, t.side): t for t in TRANSITIONS}
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
-
-def transition(action: str, side: str) -> Transition | None:
-    return _BY_KEY.get((action, side))
-
-
-def can(order: Order, action: str, user: User) -> bool:
-    """Whether ``user`` may do ``action`` on ``order`` now (the list's 操作 column shows only these)."""
-    t = transition(action, user.side)
-    return bool(
-        t is not None
-        and order.status in t.sources
-        and order.order_type in t.order_types
-        and user.has_perm_code(t.permission)
-        and _owns(order, user, t.side)
-    )
-
-
-def why_not(order: Order, action: str, user: User) -> str | None:
-    """The message ``action`` would refuse with now (before looking at its data), or None when ``can``: a
-    dialog opened on an order that has moved on says so at once instead of after the user filled it in."""
-    t = transition(action, user.side)
-    if t is None:
-        return NO_PERMISSION
-    try:
-        _authorise(user, t, order)
-        _check_state(order, t)
-    except Refused as exc:
-        return exc.message
-    return None
-
-
-def available_actions(order: Order, user: User) -> list[str]:
-    return [action for action in ACTIONS if can(order, action, user)]
-
-
-# --- the mechanics every action shares ----------------------------------------------------------------------
-def _owns(order: Order, user: User, side: str) -> bool:
-    if side == Side.INSURER:
-        return order.insurer_id == user.organisation_id
-    if side == Side.ENTERPRISE:
-        return order.enterprise_id is not None and order.enterprise_id == user.organisation_id
-    return False
-
-
-def _authorise(actor: User, t: Transition, order: Order | None = None) -> None:
-    if actor.side != t.side or not actor.has_perm_code(t.permission):
-        raise Refused(NO_PERMISSION)
-    if order is not None and not _owns(order, actor, t.side):
-        raise Refused("订单不存在或无权操作")
-
-
-def _check_state(order: Order, t: Transition) -> None:
-    if order.order_type not in t.order_types:
-        raise Refused(f"{order.get_order_type_display()}不能{t.label}")
-    if order.status not in t.sources:
-        raise Refused(f"订单当前状态为“{order.get_status_display()}”，不能{t.label}")
+ORDER: Machine[Order] = Machine(
+    model=Order,
+    noun="订单",
+    owners=lambda o: {Side.INSURER: o.insurer_id, Side.ENTERPRISE: o.enterprise_id},
+    table=TRANSITIONS,
+    touched="updated_at",
+)
+ACTIONS = ORDER.actions

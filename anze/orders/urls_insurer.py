@@ -1,4 +1,7 @@
-"""订单管理 of the insurer back office, under /insurer/orders/ (namespace ``insurer:orders``)."""
+"""订单管理 of the insurer back office, under /insurer/orders/ (namespace ``insurer:orders``).
+
+出函 (``<申请编号>/issue/``, ``insurer:orders:issue``) is the policies app's (``anze.policies.urls_orders``);
+``config.urls`` mounts both lists in this namespace."""
 
 from __future__ import annotations
 
@@ -35,7 +38,6 @@ urlpatterns = [
     path(
         "<application_no:application_no>/payment-review/", views.order_payment_review, name="payment_review"
     ),
-    path("<application_no:application_no>/issue/", views.order_issue, name="issue"),
     path("<application_no:application_no>/cancel/", views.order_cancel, name="cancel"),
     path("<application_no:application_no>/policy/", views.order_policy, name="policy"),
     path(

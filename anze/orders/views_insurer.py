@@ -19,25 +19,23 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.formatting import NOT_QUOTED
-from anze.core.forms import apply_refusal, check_readable, readable
+from anze.core.forms import apply_refusal
 from anze.core.views import done, refused, render_form, render_list, submitted
-from anze.documents.models import Document
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
 
-from . import presenters, selectors, workflow
+from . import offline, presenters, selectors, workflow
 from .forms import (
     CancelForm,
-    IssueForm,
-    OfflineIssueForm,
     OfflineOrderForm,
     OrderSearchForm,
     PaymentNoticeForm,
     PaymentReviewForm,
     QuoteForm,
 )
-from .models import INSURER_STATUSES, Order, OrderStatus, OrderType
+from .models import INSURER_STATUSES, Order, OrderStatus
 from .rules import LIMIT_LABELS
+from .transitions import ORDER
 
 # Uploads stop being stored past the 10 MB limit; the form then says so beside the field (documents app).
 document_upload_limit = upload_limit(lambda: settings.UPLOAD_MAX_BYTES)
@@ -51,9 +49,9 @@ def _list_url() -> str:
     return _url("list")
 
 
-def _moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
+def moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
     """Opening an action the order no longer allows (another clerk was quicker): say why, refresh the list."""
-    message = workflow.why_not(order, action, request.user)
+    message = ORDER.why_not(order, action, request.user)
     if message is None:
         return None
     return refused(request, message, _url("detail", order.application_no), refresh=True)
@@ -206,7 +204,7 @@ def order_policy(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("order.quote")
 def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "quote")):
+    if request.method != "POST" and (moved := moved_on(request, order, "quote")):
         return moved
     form = QuoteForm(*submitted(request), order=order)
     if request.method == "POST" and form.is_valid():
@@ -223,7 +221,7 @@ def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
             "form": form,
             "order": order,
             "title": f"报价（申请编号 {order.application_no}）",
-            **_materials(order),
+            **presenters.order_materials(order),
         },
     )
 
@@ -232,7 +230,7 @@ def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("order.payment_notice")
 def order_payment_notice(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "upload_payment_notice")):
+    if request.method != "POST" and (moved := moved_on(request, order, "upload_payment_notice")):
         return moved
     form = PaymentNoticeForm(*submitted(request, files=True))
     if request.method == "POST" and form.is_valid():
@@ -253,7 +251,7 @@ def order_payment_notice(request: HttpRequest, application_no: str) -> HttpRespo
 @requires("order.payment_review")
 def order_payment_review(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "approve_payment")):
+    if request.method != "POST" and (moved := moved_on(request, order, "approve_payment")):
         return moved
     form = PaymentReviewForm(*submitted(request))
     if request.method == "POST" and form.is_valid():
@@ -280,69 +278,10 @@ def order_payment_review(request: HttpRequest, application_no: str) -> HttpRespo
     return render_form(request, "orders/payment_review_form.html", {"form": form, **context})
 
 
-@document_upload_limit
-@requires("order.issue")
-def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
-    """出函: of an online order (保单编号 + PDFs), or of an offline one = 保单信息补录 (the whole scheme too)."""
-    order = selectors.order_for(user=request.user, application_no=application_no)
-    offline = order.order_type == OrderType.OFFLINE
-    if request.method != "POST" and (
-        moved := _moved_on(request, order, "issue_offline" if offline else "issue")
-    ):
-        return moved
-    form: IssueForm
-    if offline:
-        form = OfflineIssueForm(*submitted(request, files=True), order=order)
-    else:
-        form = IssueForm(*submitted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            _issue(order, request, form)
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "出函成功，已短信通知投保联系人", _list_url())
-    elif request.method == "POST":
-        # A file missing or refused: the 保单编号 is still checked, so that one submission shows every error.
-        check_readable(form, workflow.check_issue, order=order, policy_no=readable(form).get("policy_no"))
-    context = {"order": order, **_materials(order)}
-    if offline:
-        context["title"] = f"出函 · 保单信息补录（申请编号 {order.application_no}）"
-        return render_form(request, "orders/offline_issue_form.html", {"form": form, **context})
-    context["title"] = f"出函（申请编号 {order.application_no}）"
-    return render_form(request, "orders/issue_form.html", {"form": form, **context})
-
-
-def _materials(order: Order) -> dict[str, Any]:
-    """投保资料 (linked through the order's own file views) and 意向服务项目, as the 出函 dialogs show them."""
-    ids = [pk for pk in (order.business_licence_id, order.legal_id_id) if pk]
-    by_pk = {document.pk: document for document in Document.objects.filter(pk__in=ids)}
-    return {
-        "materials": [
-            ("营业执照", by_pk.get(order.business_licence_id)),
-            ("法人身份证", by_pk.get(order.legal_id_id)),
-        ],
-        "intended_items": list(order.intended_items.order_by("sort", "id")),
-    }
-
-
-def _issue(order: Order, request: HttpRequest, form: IssueForm) -> None:
-    if isinstance(form, OfflineIssueForm):
-        workflow.order_issue_offline(
-            order=order,
-            actor=request.user,
-            scheme=form.scheme(),
-            **form.files_for_workflow(),
-            **form.materials_for_workflow(),
-        )
-    else:
-        workflow.order_issue(order=order, actor=request.user, **form.files_for_workflow())
-
-
 @requires("order.cancel")
 def order_cancel(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "cancel")):
+    if request.method != "POST" and (moved := moved_on(request, order, "cancel")):
         return moved
     form = CancelForm(*submitted(request))
     if request.method == "POST" and form.is_valid():
@@ -368,9 +307,9 @@ def order_create_offline(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            order = workflow.order_create_offline(
+            order = offline.order_create_offline(
                 actor=request.user,
-                application=workflow.OfflineApplication(
+                application=offline.OfflineApplication(
                     applicant_name=data["applicant_name"],
                     applicant_credit_code=data["applicant_credit_code"],
                     contact_name=data["contact_name"],

@@ -1,4 +1,4 @@
-"""Forms of 保单管理: the list's search and the 申请第三方安全服务 dialog."""
+"""Forms of 保单管理: the list's search, the 申请第三方安全服务 dialog, and 出函 / 保单信息补录 of an order."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from django import forms
 from anze.accounts.models import Organisation
 from anze.basedata.models import Region
 from anze.core.forms import SearchForm, StyledFormMixin
+from anze.documents.forms import DocumentField
+from anze.documents.validation import PDF
+from anze.orders.forms import ApplicationMaterialsForm, SchemeForm
+from anze.orders.models import Order
 
 from . import selectors
 
@@ -64,3 +68,38 @@ class AssignServiceForm(StyledFormMixin, forms.Form):
     @property
     def organisations(self) -> list[Organisation]:
         return list(self.fields["service_org"].queryset)
+
+
+# --- 出函 ----------------------------------------------------------------------------------------------------
+class IssueForm(StyledFormMixin, forms.Form):
+    """出函 of an online order: 保单编号, 保单文件 and 发票文件 (PDF), 合同文件 optional."""
+
+    policy_no = forms.CharField(
+        label="保单编号",
+        max_length=50,
+        error_messages={"required": "请输入保单编号", "max_length": "保单编号不能超过50个字符"},
+        widget=forms.TextInput(attrs={"placeholder": "请输入保单编号", "autocomplete": "off"}),
+    )
+    policy_file = DocumentField(label="保单文件", accept={PDF})
+    invoice_file = DocumentField(label="发票文件", accept={PDF})
+    contract_file = DocumentField(label="合同文件", accept={PDF}, required=False)
+
+    def files_for_workflow(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "policy_no": data["policy_no"],
+            "policy_file": data["policy_file"],
+            "invoice_file": data["invoice_file"],
+            "contract_file": data.get("contract_file"),
+        }
+
+
+class OfflineIssueForm(SchemeForm, IssueForm, ApplicationMaterialsForm):
+    """保单信息补录 (seed figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form,
+    and the 投保资料 / 意向服务项目 the clerk completes."""
+
+    def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["contract_file"].required = True
+        self.fields["contract_file"].widget.attrs["required"] = True
+        self.setup_materials(order)

@@ -20,9 +20,10 @@ from anze.accounts.models import Organisation, User, Verification
 from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.documents import testing as files
-from anze.orders import scenarios, workflow
+from anze.orders import applications, scenarios
 from anze.orders.demo import OFFLINE_UNREGISTERED
 from anze.orders.models import Order, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 from . import claims
 from .models import EnterpriseClaim
@@ -46,7 +47,7 @@ def load(stdout: Any) -> None:
     created = 0
     if not mine.filter(project_name=EXPIRING_PROJECT).exists():
         end = timezone.localdate() + timedelta(days=EXPIRES_IN_DAYS)
-        scenarios.online_order(
+        policy_scenarios.online_order(
             insurer_user=clerk,
             enterprise_user=applicant,
             until=OrderStatus.ISSUED,
@@ -58,7 +59,7 @@ def load(stdout: Any) -> None:
         created += 1
     if not mine.filter(project_name=DRAFT_PROJECT).exists():
         start = timezone.localdate() + timedelta(days=30)
-        workflow.order_apply(
+        applications.order_apply(
             actor=applicant,
             application=scenarios.application(
                 clerk.organisation,

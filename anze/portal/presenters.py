@@ -1,5 +1,5 @@
 """What the enterprise's order screens show, in the users' words: the buttons of each state (from
-``workflow.available_actions``, so a button is offered exactly when the action would be allowed), the quote
+``ORDER.available_actions``, so a button is offered exactly when the action would be allowed), the quote
 in 万元, and the 时间线 without the insurer's SMS log."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.urls import reverse
 from anze.accounts.models import User
 from anze.documents.models import Document
 from anze.orders import presenters as insurer_presenters
-from anze.orders import workflow
 from anze.orders.models import Order, OrderEvent, OrderStatus
+from anze.orders.transitions import ORDER
 
 S = OrderStatus
 
@@ -94,7 +94,7 @@ def actions(order: Order, user: User) -> Actions:
     buttons: list[Button] = []
     if order.status == S.DRAFT and user.has_perm_code("portal.apply"):
         buttons.append(EDIT)
-    buttons += [BUTTONS[a] for a in workflow.available_actions(order, user) if a in BUTTONS]
+    buttons += [BUTTONS[a] for a in ORDER.available_actions(order, user) if a in BUTTONS]
     if order.status == S.DRAFT and user.has_perm_code("portal.apply"):
         buttons.append(DISCARD)
     made = [Action(button, order_url(button.url_name, order)) for button in buttons]

@@ -25,9 +25,10 @@ from anze.core.forms import apply_refusal
 from anze.core.views import INVALID, render_form, render_list, submitted
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
+from anze.orders import applications, workflow
 from anze.orders import selectors as order_selectors
-from anze.orders import workflow
 from anze.orders.models import Order, OrderStatus
+from anze.orders.transitions import ORDER
 
 from . import presenters, selectors
 from .forms import ApplicationForm, ConfirmForm, OrderSearchForm, ReasonForm, VoucherForm
@@ -63,7 +64,7 @@ def _finished(
 
 def _moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
     """Opening an action the order no longer allows (its state changed meanwhile): say why, show it again."""
-    message = workflow.why_not(order, action, request.user)
+    message = ORDER.why_not(order, action, request.user)
     if message is None:
         return None
     return _finished(request, message, _detail_url(order), error=True)
@@ -116,9 +117,9 @@ def _initial_of_draft(draft: Order) -> dict[str, Any]:
     }
 
 
-def _application(form: ApplicationForm, renewal: Order | None = None) -> workflow.Application:
+def _application(form: ApplicationForm, renewal: Order | None = None) -> applications.Application:
     data = form.cleaned_data
-    return workflow.Application(
+    return applications.Application(
         insurer=data["insurer"],
         project_name=data["project_name"],
         project_address=data["project_address"],
@@ -150,7 +151,7 @@ def _application_page(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            order = workflow.order_apply(
+            order = applications.order_apply(
                 actor=request.user, application=_application(form, renewal), submit=submitting, draft=draft
             )
         except Refused as exc:
@@ -198,7 +199,7 @@ def application_edit(request: HttpRequest, application_no: str) -> HttpResponse:
 def draft_submit(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
     try:
-        workflow.order_submit(order=order, actor=request.user)
+        applications.order_submit(order=order, actor=request.user)
     except Refused as exc:
         return _finished(request, exc.message, _detail_url(order), error=True)
     return _finished(request, "投保申请已提交，等待保险公司报价", _detail_url(order))
@@ -209,7 +210,7 @@ def draft_submit(request: HttpRequest, application_no: str) -> HttpResponse:
 def draft_discard(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
     try:
-        workflow.order_discard_draft(order=order, actor=request.user)
+        applications.order_discard_draft(order=order, actor=request.user)
     except Refused as exc:
         return _finished(request, exc.message, _detail_url(order), error=True)
     return _finished(request, "草稿已删除", _url("list"), reload=False)

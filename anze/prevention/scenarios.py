@@ -13,6 +13,7 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.models import ServiceItem
 from anze.documents import testing as files
 from anze.orders import scenarios as order_scenarios
+from anze.policies import scenarios as policy_scenarios
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy
 
@@ -34,7 +35,7 @@ def issued_policy(
     dates inside the period). ``counts``: contracted services by item code (default training 2, hazard 1)."""
     start = timezone.localdate() - timedelta(days=started_days_ago)
     counts = counts if counts is not None else {"training": 2, "hazard_inspection": 1}
-    order = order_scenarios.online_order(
+    order = policy_scenarios.online_order(
         insurer_user=insurer_user,
         enterprise_user=enterprise_user,
         until="issued",

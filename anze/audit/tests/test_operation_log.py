@@ -27,6 +27,7 @@ from anze.core.testing import factories
 from anze.core.testing.factories import PASSWORD
 from anze.orders import scenarios, workflow
 from anze.orders.models import OrderEvent, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,7 @@ def test_times_are_beijing_time_to_the_second(insurer):
 
 # --- business actions ------------------------------------------------------------------------------------------
 def _quoted(insurer, enterprise) -> Any:
-    return scenarios.online_order(
+    return policy_scenarios.online_order(
         insurer_user=insurer.admin, enterprise_user=enterprise.admin, until=OrderStatus.AWAITING_CONFIRMATION
     )
 
@@ -189,7 +190,7 @@ def test_a_quote_is_logged_once_with_its_label_and_the_order_number(insurer, mak
         name="黄业务",
         roles=[factories.role(insurer.org, ["order.view", "order.quote"])],
     )
-    order = scenarios.online_order(insurer_user=insurer.admin, enterprise_user=enterprise.admin)
+    order = policy_scenarios.online_order(insurer_user=insurer.admin, enterprise_user=enterprise.admin)
     workflow.order_quote(order=order, actor=clerk, scheme=scenarios.scheme())
     business = [r for r in rows(insurer.client(insurer.admin)) if r.kind == "业务操作"]
     [row] = [r for r in business if r.label == "报价"]
@@ -217,7 +218,7 @@ def test_a_refused_action_leaves_no_entry(insurer, make_personas):
 
 def test_an_action_rolled_back_after_its_event_leaves_no_entry(insurer, make_personas):
     enterprise = make_personas(Side.ENTERPRISE)
-    order = scenarios.online_order(insurer_user=insurer.admin, enterprise_user=enterprise.admin)
+    order = policy_scenarios.online_order(insurer_user=insurer.admin, enterprise_user=enterprise.admin)
     before = LogEntry.objects.count()
     failing = mock.patch.object(workflow, "tell_enterprise", side_effect=RuntimeError("outbox down"))
     with failing, pytest.raises(RuntimeError):
@@ -228,10 +229,10 @@ def test_an_action_rolled_back_after_its_event_leaves_no_entry(insurer, make_per
 
 def test_every_workflow_event_writes_exactly_one_entry(insurer, make_personas):
     enterprise = make_personas(Side.ENTERPRISE)
-    order = scenarios.online_order(
+    order = policy_scenarios.online_order(
         insurer_user=insurer.admin, enterprise_user=enterprise.admin, until=OrderStatus.ISSUED
     )
-    offline = scenarios.offline_order(insurer_user=insurer.admin, issued=True)
+    offline = policy_scenarios.offline_order(insurer_user=insurer.admin, issued=True)
     events = OrderEvent.objects.filter(order__in=[order, offline])
     logged = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__kind="business")
     assert logged.count() == events.count()
@@ -354,7 +355,7 @@ def test_the_list_runs_a_bounded_number_of_queries_whatever_its_size(insurer, ma
         with set_actor(insurer.admin):
             services.user_delete(actor=insurer.admin, user=user)
     factories.organisation(Side.INSURER)  # an organisation and its 管理员 role (permissions by side)
-    scenarios.offline_order(insurer_user=insurer.admin, issued=True)
+    policy_scenarios.offline_order(insurer_user=insurer.admin, issued=True)
     assert count(20) <= 9
     assert count(50) <= 9
 

@@ -30,6 +30,7 @@ from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents.models import Document
+from anze.orders import applications
 from anze.orders import scenarios as order_scenarios
 from anze.orders import workflow as order_workflow
 from anze.orders.models import Order, OrderEvent
@@ -159,7 +160,7 @@ def _world() -> World:
 
 
 def _draft_discard(world: World) -> Attempt:
-    draft = order_workflow.order_apply(
+    draft = applications.order_apply(
         actor=world.applicant,
         application=order_scenarios.application(world.insurer, world.enterprise),
         submit=False,
@@ -277,7 +278,7 @@ def test_deleting_an_account_keeps_its_name_in_the_order_history_and_the_logs() 
     world = _world()
     colleague = factories.user(world.enterprise, admin=True, name="蔡离职")
     with set_actor(colleague):
-        order = order_workflow.order_apply(
+        order = applications.order_apply(
             actor=colleague, application=order_scenarios.application(world.insurer, world.enterprise)
         )
         accounts.role_create(actor=colleague, name="资料员", permissions=["system.user.view"])

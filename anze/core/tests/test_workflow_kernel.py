@@ -31,6 +31,7 @@ MACHINE = Machine(
         transition(
             "revoke", "撤销认证", [V.VERIFIED], V.PENDING, Side.ENTERPRISE, "portal.apply", needs_reason=True
         ),
+        transition("register", "注册", [], V.PENDING, Side.ENTERPRISE, "portal.apply"),
         transition(
             "auto", "自动认证", [V.PENDING], V.VERIFIED, Side.ENTERPRISE, "portal.apply", automatic=True
         ),
@@ -62,6 +63,22 @@ def test_the_checks_run_side_permission_ownership_state_guard_in_that_order(ente
     assert MACHINE.why_not(org, "auto", member) == NO_PERMISSION  # taken by the workflow, never a button
     assert MACHINE.available_actions(org, member) == ["verify"]
     assert MACHINE.why_not(org, "unknown", member) == NO_PERMISSION
+
+
+def test_an_action_that_creates_its_object_is_never_one_on_an_existing_object(enterprise):
+    org, member, _ = enterprise
+    assert MACHINE.begin("register", member).target == V.PENDING  # no object: the creation itself
+    assert MACHINE.why_not(org, "register", member) == "企业当前状态为“待认证”，不能注册"
+    assert "register" not in MACHINE.available_actions(org, member)
+
+
+def test_check_owner_is_the_ownership_check_of_begin_on_its_own(enterprise):
+    org, member, _ = enterprise
+    other = factories.organisation(Side.ENTERPRISE)
+    MACHINE.check_owner(org, member, Side.ENTERPRISE)
+    with pytest.raises(Refused) as refused:
+        MACHINE.check_owner(other, member, Side.ENTERPRISE)
+    assert refused.value.message == "企业不存在或无权操作"
 
 
 def test_claim_moves_the_state_once_and_the_loser_is_told_to_refresh(enterprise):

@@ -11,8 +11,8 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.orders import scenarios
 from anze.orders.models import Order, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 
 @dataclass
@@ -49,7 +49,7 @@ def online(parties: Parties) -> Callable[..., Order]:
     """``online(until=…, **overrides)``: an online order of the parties driven through the workflow."""
 
     def make(until: str = OrderStatus.AWAITING_QUOTE, **kwargs: Any) -> Order:
-        return scenarios.online_order(
+        return policy_scenarios.online_order(
             insurer_user=parties.clerk, enterprise_user=parties.applicant, until=until, **kwargs
         )
 
@@ -59,7 +59,7 @@ def online(parties: Parties) -> Callable[..., Order]:
 @pytest.fixture
 def offline(parties: Parties) -> Callable[..., Order]:
     def make(**kwargs: Any) -> Order:
-        return scenarios.offline_order(insurer_user=parties.clerk, **kwargs)
+        return policy_scenarios.offline_order(insurer_user=parties.clerk, **kwargs)
 
     return make
 

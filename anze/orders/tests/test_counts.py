@@ -7,11 +7,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from anze.orders import counts, scenarios, synthetic, workflow
+from anze.orders import applications, counts, scenarios, synthetic, workflow
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import InsurerOrderCounts, Order, OrderStatus
 from anze.orders.selectors import orders_for
 from anze.orders.tests.support import status_counts
+from anze.policies import scenarios as policy_scenarios
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_it_follows_every_step_of_the_workflow(parties, online, offline):
     online(S.AWAITING_PAYMENT_REVIEW)
     workflow.order_cancel(order=offline(), actor=parties.clerk, reason="录入重复")
     offline(issued=True)
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         application=scenarios.application(parties.insurer, parties.enterprise),
         submit=False,
@@ -38,13 +39,13 @@ def test_it_follows_every_step_of_the_workflow(parties, online, offline):
     expected = counted(parties.clerk)
     assert counts.counts_of(parties.insurer.pk) == expected
     assert expected[S.AWAITING_QUOTE] == 1 and expected[S.ISSUED] == 2 and expected[S.CANCELLED] == 1
-    workflow.order_submit(order=draft, actor=parties.applicant)  # a draft counts once submitted
+    applications.order_submit(order=draft, actor=parties.applicant)  # a draft counts once submitted
     assert counts.counts_of(parties.insurer.pk)[S.AWAITING_QUOTE] == 2
 
 
 def test_it_counts_each_insurer_apart(parties, online):
     online()
-    scenarios.online_order(
+    policy_scenarios.online_order(
         insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
     )
     assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
@@ -135,7 +136,7 @@ def test_gram_counts_follow_the_workflow_and_name_changes(parties, online, offli
     quoted = online(S.AWAITING_CONFIRMATION, project_name="蓬壶镇茶厂")
     online(S.ISSUED, project_name="蓬壶镇A1茶厂")
     offline(project_name="湖头镇（一期） A1茶厂")
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇草稿"),
         submit=False,
@@ -144,7 +145,7 @@ def test_gram_counts_follow_the_workflow_and_name_changes(parties, online, offli
         assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
     assert gram_counts(parties.insurer, "蓬壶")[S.ISSUED] == 1  # the draft does not count
     workflow.order_reject_quote(order=quoted, actor=parties.applicant, reason="太贵")
-    workflow.order_submit(order=draft, actor=parties.applicant)
+    applications.order_submit(order=draft, actor=parties.applicant)
     Order.objects.filter(pk=quoted.pk).update(
         project_name="湖头镇果园"
     )  # a name changed outside the workflow

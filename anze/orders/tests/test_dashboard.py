@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from anze.orders import scenarios
 from anze.orders.models import OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_the_home_shows_this_months_quotes_issues_and_premium_of_its_own_insurer
     online(S.AWAITING_CONFIRMATION)  # quoted this month
     online(S.ISSUED)  # quoted and issued this month
     online()  # not quoted yet
-    scenarios.online_order(  # another insurer's: never counted here
+    policy_scenarios.online_order(  # another insurer's: never counted here
         insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
     )
     page = clerk.get("/insurer/").content.decode()

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test import RequestFactory
 
-from anze.orders import scenarios, search, synthetic, workflow
+from anze.orders import applications, scenarios, search, synthetic
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import Order
 from anze.orders.selectors import Scan, order_page, orders_for, search_orders
@@ -156,14 +156,14 @@ def test_it_reads_a_short_term_only_from_the_insurers_own_grams(parties, online)
 
 
 def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         submit=False,
         application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇茶厂"),
     )
     searched = search.name_matches(Order.objects.all(), "蓬壶", insurer_id=parties.insurer.pk)
     assert list(searched.values_list("pk", flat=True)) == [draft.pk]
-    workflow.order_apply(
+    applications.order_apply(
         actor=parties.applicant,
         submit=False,
         draft=draft,
@@ -171,7 +171,7 @@ def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
     )
     assert not search.name_matches(Order.objects.all(), "蓬壶", insurer_id=parties.insurer.pk).exists()
     assert search.name_matches(Order.objects.all(), "湖洋", insurer_id=parties.insurer.pk).exists()
-    workflow.order_discard_draft(order=Order.objects.get(pk=draft.pk), actor=parties.applicant)
+    applications.order_discard_draft(order=Order.objects.get(pk=draft.pk), actor=parties.applicant)
     assert not search.name_matches(Order.objects.all(), "湖洋", insurer_id=parties.insurer.pk).exists()
 
 

@@ -7,9 +7,10 @@ from urllib.parse import quote
 import pytest
 
 from anze.documents import testing as files
-from anze.orders import scenarios, workflow
+from anze.orders import applications, scenarios, workflow
 from anze.orders.models import OrderStatus
 from anze.orders.tests.support import HX, html, url
+from anze.policies import scenarios as policy_scenarios
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_it_offers_the_actions_of_the_state(online, clerk, as_user):
 def test_it_hides_another_insurers_order_and_the_enterprises_drafts(parties, online, clerk, other_clerk):
     order = online()
     assert other_clerk.get(url(order)).status_code == 404
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         application=scenarios.application(parties.insurer, parties.enterprise),
         submit=False,
@@ -128,7 +129,7 @@ def test_it_downloads_a_file_as_an_attachment(online, clerk):
 def test_it_serves_only_the_orders_own_files(parties, online, clerk, other_clerk):
     order = online(S.ISSUED)
     sibling = online(S.ISSUED)  # same insurer, another order
-    theirs = scenarios.online_order(
+    theirs = policy_scenarios.online_order(
         insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
     )
     for document in (sibling.policy_file, theirs.policy_file):

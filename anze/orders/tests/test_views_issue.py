@@ -12,9 +12,9 @@ from anze.documents import testing as files
 from anze.documents.models import Document
 from anze.documents.tests import samples
 from anze.notifications.models import SmsMessage
-from anze.orders import scenarios
 from anze.orders.models import Order, OrderStatus
 from anze.orders.tests.support import HX, field_row, html, scheme_data, top_errors, url
+from anze.policies import scenarios as policy_scenarios
 from anze.policies.models import Policy
 
 S = OrderStatus
@@ -101,7 +101,7 @@ def test_it_refuses_a_policy_number_the_insurer_already_used(online, clerk):
 
 
 def test_it_allows_the_same_policy_number_at_another_insurer(parties, online, clerk):
-    scenarios.online_order(
+    policy_scenarios.online_order(
         insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED, policy_no="SAME1"
     )
     order = online(S.AWAITING_ISSUE)

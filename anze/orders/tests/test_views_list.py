@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from anze.orders import counts, scenarios, selectors, synthetic, workflow
+from anze.orders import applications, counts, scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
 from anze.orders.selectors import orders_for
 from anze.orders.tests.support import LIST, html, status_counts
@@ -39,7 +39,7 @@ def row(page: str, order: Order) -> str:
 # --- what it shows ---------------------------------------------------------------------------------------------
 def test_it_lists_the_insurers_submitted_orders_only(parties, online, clerk):
     mine = online()
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         application=scenarios.application(parties.insurer, parties.enterprise),
         submit=False,

@@ -174,8 +174,9 @@ def test_it_says_at_once_when_the_order_has_moved_on(online, clerk):
 
 
 def test_it_does_not_quote_an_offline_order(offline, clerk):
+    # The kernel checks the state before the guard (the order type): an offline order in 待出函 is told its state.
     response = clerk.get(url(offline(), "quote"), **HX)
-    assert hx_message(response) == "线下订单不能报价"
+    assert hx_message(response) == "订单当前状态为“待出函”，不能报价"
 
 
 def test_it_is_forbidden_without_the_permission(online, as_user):

@@ -1,4 +1,5 @@
-"""The workflow's rules beyond the table: who may act, guards, events, notifications, policies."""
+"""The workflow's rules beyond the table: who may act, guards, events, notifications (出函 and its policy:
+anze/policies/tests/test_services.py)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ from anze.core.errors import Refused
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.notifications.models import Notification, SmsMessage
-from anze.orders import scenarios, workflow
+from anze.orders import applications, scenarios, steps, workflow
 from anze.orders.models import Order, OrderEvent, OrderServiceItem, OrderStatus
-from anze.policies.models import Policy
+from anze.orders.transitions import ORDER
+from anze.policies import scenarios as policy_scenarios
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
 
 
 def online(parties, until=S.AWAITING_QUOTE, **kwargs):
-    return scenarios.online_order(
+    return policy_scenarios.online_order(
         insurer_user=parties.clerk, enterprise_user=parties.applicant, until=until, **kwargs
     )
 
@@ -37,7 +39,7 @@ def test_it_numbers_applications_by_time_and_four_random_digits(parties):
 def test_it_retries_an_application_number_collision(parties, monkeypatch):
     first = online(parties)
     numbers = iter([first.application_no, first.application_no, "20990101000000" + "0001"])
-    monkeypatch.setattr(workflow, "new_application_no", lambda: next(numbers))
+    monkeypatch.setattr(steps, "new_application_no", lambda: next(numbers))
     second = online(parties)
     assert second.application_no == "209901010000000001"
 
@@ -54,20 +56,20 @@ def test_it_takes_the_applicant_from_the_enterprises_account(parties):
 def test_it_requires_the_application_documents_to_submit(parties):
     app = scenarios.application(parties.insurer, parties.enterprise, legal_id=None)
     with pytest.raises(Refused) as exc:
-        workflow.order_apply(actor=parties.applicant, application=app)
+        applications.order_apply(actor=parties.applicant, application=app)
     assert exc.value.field == "legal_id" and "法人身份证" in exc.value.message
     assert not Order.objects.exists()
 
 
 def test_it_saves_a_draft_without_telling_the_insurer_then_submits_it(parties):
     app = scenarios.application(parties.insurer, parties.enterprise, legal_id=None)
-    draft = workflow.order_apply(actor=parties.applicant, application=app, submit=False)
+    draft = applications.order_apply(actor=parties.applicant, application=app, submit=False)
     assert draft.status == S.DRAFT and draft.submitted_at is None
     assert not Notification.objects.filter(organisation=parties.insurer).exists()
     with pytest.raises(Refused):
-        workflow.order_submit(order=draft, actor=parties.applicant)  # 法人身份证 still missing
+        applications.order_submit(order=draft, actor=parties.applicant)  # 法人身份证 still missing
     app = scenarios.application(parties.insurer, parties.enterprise, business_licence=None)
-    order = workflow.order_apply(actor=parties.applicant, application=app, draft=draft)
+    order = applications.order_apply(actor=parties.applicant, application=app, draft=draft)
     assert order.pk == draft.pk and order.status == S.AWAITING_QUOTE
     assert Notification.objects.filter(organisation=parties.insurer).count() == 1
 
@@ -75,7 +77,7 @@ def test_it_saves_a_draft_without_telling_the_insurer_then_submits_it(parties):
 def test_it_refuses_an_application_to_something_that_is_not_an_insurer(parties):
     app = scenarios.application(parties.enterprise, parties.enterprise)
     with pytest.raises(Refused) as exc:
-        workflow.order_apply(actor=parties.applicant, application=app)
+        applications.order_apply(actor=parties.applicant, application=app)
     assert exc.value.field == "insurer"
 
 
@@ -140,9 +142,9 @@ def test_it_says_the_order_moved_on_when_another_clerk_was_first(parties):
 
 def test_it_lists_the_actions_available_to_a_user(parties):
     order = online(parties)
-    assert workflow.available_actions(order, parties.clerk) == ["quote", "cancel"]
-    assert workflow.available_actions(order, parties.applicant) == ["cancel"]
-    assert workflow.available_actions(order, parties.other_clerk) == []
+    assert ORDER.available_actions(order, parties.clerk) == ["quote", "cancel"]
+    assert ORDER.available_actions(order, parties.applicant) == ["cancel"]
+    assert ORDER.available_actions(order, parties.other_clerk) == []
 
 
 # --- 报价 ------------------------------------------------------------------------------------------------------------
@@ -286,109 +288,12 @@ def test_it_returns_a_rejected_payment_to_the_enterprise_with_the_reason(parties
     assert str(first_voucher.uuid) in [e.changes.get("document") for e in order.events.all()]
 
 
-# --- 出函 ------------------------------------------------------------------------------------------------------------
-def test_it_issues_the_policy_and_texts_the_contact_phone(parties):
-    order = online(parties, until=S.ISSUED, policy_no="5457854121")
-    assert order.policy_no == "5457854121" and order.issued_at is not None
-    policy = Policy.objects.get(order=order)
-    assert (policy.insurer, policy.enterprise, policy.policy_no) == (
-        parties.insurer,
-        parties.enterprise,
-        "5457854121",
-    )
-    assert policy.period_start == order.period_start
-    sms = SmsMessage.objects.filter(phone=order.contact_phone, text__contains="已出函").get()
-    assert sms.text == (
-        f"您的投保申请{order.application_no}已出函，保单号5457854121，请登录企业端查看电子保单。"
-    )
-    assert order.contract_file is not None
-
-
-def test_it_issues_without_a_contract_for_online_orders(parties):
-    order = online(parties, until=S.AWAITING_ISSUE)
-    pdfs = scenarios.policy_files()
-    workflow.order_issue(
-        order=order,
-        actor=parties.clerk,
-        policy_no="NO-CONTRACT-1",
-        policy_file=pdfs["policy_file"],
-        invoice_file=pdfs["invoice_file"],
-    )
-    assert order.status == S.ISSUED and order.contract_file is None
-
-
-@pytest.mark.parametrize(
-    ("missing", "field"), [("policy_file", "policy_file"), ("invoice_file", "invoice_file")]
-)
-def test_it_requires_the_policy_and_invoice_pdfs(parties, missing, field):
-    order = online(parties, until=S.AWAITING_ISSUE)
-    pdfs = scenarios.policy_files()
-    pdfs[missing] = None
-    with pytest.raises(Refused) as exc:
-        workflow.order_issue(order=order, actor=parties.clerk, policy_no="X1", **pdfs)
-    assert exc.value.field == field
-    assert not Policy.objects.exists()
-
-
-def test_it_refuses_an_image_as_the_policy_file(parties):
-    order = online(parties, until=S.AWAITING_ISSUE)
-    pdfs = scenarios.policy_files()
-    pdfs["policy_file"] = files.upload("保单.png", files.png_bytes())
-    with pytest.raises(Refused) as exc:
-        workflow.order_issue(order=order, actor=parties.clerk, policy_no="X2", **pdfs)
-    assert exc.value.field == "policy_file"
-
-
-def test_it_keeps_policy_numbers_unique_within_the_insurer_only(parties):
-    online(parties, until=S.ISSUED, policy_no="DUP-001")
-    order = online(parties, until=S.AWAITING_ISSUE)
-    with pytest.raises(Refused) as exc:
-        workflow.order_issue(
-            order=order, actor=parties.clerk, policy_no="DUP-001", **scenarios.policy_files()
-        )
-    assert exc.value.field == "policy_no" and "已存在" in exc.value.message
-    assert Order.objects.get(pk=order.pk).status == S.AWAITING_ISSUE
-    other_applicant_org = factories.organisation("enterprise")
-    other_order = scenarios.online_order(
-        insurer_user=parties.other_clerk,
-        enterprise_user=factories.user(other_applicant_org, admin=True),
-        until=S.ISSUED,
-        policy_no="DUP-001",
-    )
-    assert other_order.status == S.ISSUED
-
-
-def test_it_backfills_an_offline_order_in_one_step(parties):
-    order = scenarios.offline_order(
-        insurer_user=parties.clerk, enterprise=parties.enterprise, issued=True, policy_no="OFF-2026-1"
-    )
-    assert (
-        order.status == S.ISSUED and order.premium == Decimal("12000.00") and order.contract_file is not None
-    )
-    assert OrderServiceItem.objects.filter(order=order).count() == 3
-    assert Policy.objects.filter(order=order, policy_no="OFF-2026-1").exists()
-    assert SmsMessage.objects.filter(text__contains="OFF-2026-1").count() == 1
-
-
-def test_it_requires_the_contract_for_an_offline_backfill(parties):
-    order = scenarios.offline_order(insurer_user=parties.clerk)
-    pdfs = scenarios.policy_files()
-    pdfs["contract_file"] = None
-    with pytest.raises(Refused) as exc:
-        workflow.order_issue_offline(
-            order=order, actor=parties.clerk, scheme=scenarios.scheme(), policy_no="C1", **pdfs
-        )
-    assert exc.value.field == "contract_file"
-    order.refresh_from_db()
-    assert order.status == S.AWAITING_ISSUE and order.premium is None
-
-
 # --- events and notifications ------------------------------------------------------------------------------------
 def test_it_records_every_step_in_the_timeline(parties):
     order = online(parties, until=S.ISSUED)
     events = list(order.events.order_by("created_at", "id"))
-    assert [e.to_status for e in events] == list(scenarios.ONLINE_PATH)
-    assert [e.from_status for e in events] == ["draft", *scenarios.ONLINE_PATH[:-1]]
+    assert [e.to_status for e in events] == [*scenarios.ONLINE_PATH, S.ISSUED]
+    assert [e.from_status for e in events] == ["draft", *scenarios.ONLINE_PATH]
     assert events[1].actor == parties.clerk and events[1].actor_name == "林出单"
     assert events[1].actor_organisation == parties.insurer.name
 
@@ -424,14 +329,14 @@ def test_it_cancels_with_a_reason_before_issue_only(parties):
 
 
 def test_it_discards_a_draft_and_nothing_else(parties):
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         submit=False,
         application=scenarios.application(parties.insurer, parties.enterprise),
     )
-    workflow.order_discard_draft(order=draft, actor=parties.applicant)
+    applications.order_discard_draft(order=draft, actor=parties.applicant)
     assert not Order.objects.filter(pk=draft.pk).exists()
     order = online(parties)
     with pytest.raises(Refused):
-        workflow.order_discard_draft(order=order, actor=parties.applicant)
+        applications.order_discard_draft(order=order, actor=parties.applicant)
     assert Order.objects.filter(pk=order.pk).exists()

@@ -23,9 +23,10 @@ from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.notifications.models import SmsMessage
-from anze.orders import scenarios, selectors, transitions, workflow
+from anze.orders import scenarios, selectors
 from anze.orders.models import Order, OrderEvent, OrderStatus
 from anze.orders.tests.test_workflow_table import CALLS, STATE_ACTIONS
+from anze.orders.transitions import ORDER
 
 REACHABLE = set(OrderStatus.values)
 
@@ -80,12 +81,12 @@ class OrderWorkflowMachine(RuleBasedStateMachine):
             "own_applicant": self.applicants[enterprise_index],
             "other_applicant": self.applicants[1 - enterprise_index],
         }[who]
-        t = workflow.transition(action, actor.side)
+        t = ORDER.transition(action, actor.side)
         expected = bool(
             t
             and order.status in t.sources
-            and order.order_type in t.order_types
-            and transitions._owns(order, actor, actor.side)
+            and (t.guard is None or t.guard(order, t) is None)
+            and ORDER.owns(order, actor, actor.side)
         )
         events, sms, status = order.events.count(), SmsMessage.objects.count(), order.status
         try:

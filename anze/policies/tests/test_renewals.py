@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from anze.basedata.models import Industry
 from anze.notifications.models import Notification, SmsMessage
-from anze.orders import scenarios, workflow
+from anze.orders import applications, scenarios
 from anze.orders.models import OrderStatus
 from anze.policies import renewals
+from anze.policies import scenarios as policy_scenarios
 from anze.policies.models import Policy
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def policy(parties):
     parties.enterprise.industry = Industry.objects.get(code="construction")  # 应保尽保
     parties.enterprise.save()
-    order = scenarios.online_order(
+    order = policy_scenarios.online_order(
         insurer_user=parties.clerk, enterprise_user=parties.applicant, until=OrderStatus.ISSUED
     )
     policy = Policy.objects.get(order=order)
@@ -50,7 +51,7 @@ def test_it_reminds_the_enterprise_and_the_insurer_once_per_threshold(parties, p
 
 
 def test_it_stops_once_a_renewal_is_submitted(parties, policy):
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=parties.applicant,
         submit=False,
         application=scenarios.application(
@@ -58,7 +59,7 @@ def test_it_stops_once_a_renewal_is_submitted(parties, policy):
         ),
     )
     assert renewals.send_reminders() == 1  # a draft does not count yet
-    workflow.order_submit(order=draft, actor=parties.applicant)
+    applications.order_submit(order=draft, actor=parties.applicant)
     Policy.objects.filter(pk=policy.pk).update(period_end=timezone.localdate() + timedelta(days=5))
     assert renewals.send_reminders() == 0
     assert reminders_sms(policy).count() == 1

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from anze.core.testing import factories
-from anze.orders import scenarios as order_scenarios
+from anze.policies import scenarios as policy_scenarios
 from anze.policies.models import Policy, ServiceStatus
 from anze.prevention import scenarios
 
@@ -162,7 +162,7 @@ def test_it_enforces_permissions_tenancy_and_sign_in(svc, client_for, name):
 
 def _issued_offline(svc, n):
     for _ in range(n):
-        order = order_scenarios.offline_order(insurer_user=svc.clerk, enterprise=svc.enterprise, issued=True)
+        order = policy_scenarios.offline_order(insurer_user=svc.clerk, enterprise=svc.enterprise, issued=True)
         policy = Policy.objects.get(order=order)
         scenarios.assign(policy, svc.clerk, svc.org)
 

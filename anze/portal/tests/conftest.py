@@ -15,8 +15,8 @@ from anze.basedata.models import Industry, Region
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.orders import scenarios
 from anze.orders.models import Order, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 
 
 @dataclass
@@ -65,7 +65,7 @@ def online(world: World) -> Callable[..., Order]:
     """``online(until=…, **overrides)``: an online order of the world's enterprise, through the workflow."""
 
     def make(until: str = OrderStatus.AWAITING_QUOTE, **kwargs: Any) -> Order:
-        return scenarios.online_order(
+        return policy_scenarios.online_order(
             insurer_user=world.clerk, enterprise_user=world.applicant, until=until, **kwargs
         )
 

@@ -16,7 +16,7 @@ from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.documents.tests import samples
 from anze.notifications.models import Notification
-from anze.orders import scenarios, workflow
+from anze.orders import applications, scenarios
 from anze.orders.models import Order, OrderStatus
 from anze.orders.rules import add_years
 from anze.portal.tests.support import field_row, flash, html, url
@@ -212,7 +212,7 @@ def test_the_workflow_refuses_another_enterprises_documents(world, online):
         world.insurer, other_org, business_licence=None, legal_id=None, documents_of=online(S.ISSUED)
     )
     with pytest.raises(Refused):
-        workflow.order_apply(actor=other_user, application=app)
+        applications.order_apply(actor=other_user, application=app)
 
 
 def test_a_renewal_starts_only_from_an_own_issued_order(world, me, them, online):
@@ -279,9 +279,9 @@ def test_submitting_a_draft_without_files_is_refused_and_changes_nothing(world, 
 
 def test_the_workflow_refuses_a_draft_of_another_kind_of_user(world):
     # The views call the workflow; it is the workflow that refuses another enterprise (belt and braces).
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=world.applicant,
-        application=workflow.Application(
+        application=applications.Application(
             insurer=world.insurer,
             project_name="项目",
             project_address="地址",
@@ -291,8 +291,8 @@ def test_the_workflow_refuses_a_draft_of_another_kind_of_user(world):
         ),
         submit=False,
     )
-    with pytest.raises(workflow.Refused):
-        workflow.order_submit(order=draft, actor=world.other_admin)
+    with pytest.raises(Refused):
+        applications.order_submit(order=draft, actor=world.other_admin)
 
 
 def test_it_reports_every_bad_field_of_an_application_at_once(world, me):
@@ -328,7 +328,7 @@ def test_it_reports_every_bad_field_of_an_application_at_once(world, me):
 
 
 def test_the_workflow_refuses_every_bad_field_of_an_application_at_once(world):
-    application = workflow.Application(
+    application = applications.Application(
         insurer=world.enterprise,  # not an insurer
         project_name=" ",
         project_address="",
@@ -339,7 +339,7 @@ def test_the_workflow_refuses_every_bad_field_of_an_application_at_once(world):
         expected_end=timezone.localdate() + timedelta(days=1),
     )
     with pytest.raises(Refused) as refused:
-        workflow.order_apply(actor=world.applicant, application=application)
+        applications.order_apply(actor=world.applicant, application=application)
     assert set(refused.value.errors) == {
         "insurer",
         "project_name",

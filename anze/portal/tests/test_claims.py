@@ -22,8 +22,8 @@ from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.documents.testing import pdf_bytes
 from anze.notifications.models import SmsMessage
-from anze.orders import scenarios
 from anze.orders.models import Order
+from anze.policies import scenarios as policy_scenarios
 from anze.policies.models import Policy
 from anze.portal.models import ClaimStatus, EnterpriseClaim
 from anze.portal.tests.support import field_row, flash, html, sms_code
@@ -57,13 +57,15 @@ def on_file(insurers: tuple[User, User]) -> list[Order]:
     """Three offline orders of two insurers under CODE (one issued, with its policy), contact phone CONTACT."""
     first, second = insurers
     return [
-        scenarios.offline_order(
+        policy_scenarios.offline_order(
             insurer_user=first, applicant_credit_code=CODE, project_name="晋江恒安一号厂房", issued=True
         ),
-        scenarios.offline_order(
+        policy_scenarios.offline_order(
             insurer_user=first, applicant_credit_code=CODE, project_name="晋江恒安二号厂房"
         ),
-        scenarios.offline_order(insurer_user=second, applicant_credit_code=CODE, project_name="晋江恒安仓库"),
+        policy_scenarios.offline_order(
+            insurer_user=second, applicant_credit_code=CODE, project_name="晋江恒安仓库"
+        ),
     ]
 
 
@@ -115,7 +117,7 @@ def test_registering_another_enterprises_credit_code_with_ones_own_phone_takes_o
     detail = client.get(f"/enterprise/orders/{on_file[0].application_no}/")
     assert detail.status_code == 302 and detail.url == PAGE
     # The insurers' later offline orders of the code are not linked either.
-    later = scenarios.offline_order(insurer_user=insurers[1], applicant_credit_code=CODE)
+    later = policy_scenarios.offline_order(insurer_user=insurers[1], applicant_credit_code=CODE)
     assert later.enterprise_id is None
     assert not attacker.roles.exists()
     assert Organisation.objects.get(credit_code=CODE).verification == Verification.PENDING
@@ -189,7 +191,7 @@ def test_a_new_credit_code_has_no_phone_path_and_gets_no_offline_orders_before_a
     refused = html(client.post(CLAIM_CODE, {}, **HTMX))
     assert "请上传营业执照和授权书进行资料认证" in refused
     assert not SmsMessage.objects.filter(text__contains="用于企业认证").exists()
-    order = scenarios.offline_order(insurer_user=insurers[0], applicant_credit_code=code)
+    order = policy_scenarios.offline_order(insurer_user=insurers[0], applicant_credit_code=code)
     assert order.enterprise_id is None
 
 

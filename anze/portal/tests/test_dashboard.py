@@ -7,6 +7,7 @@ import pytest
 
 from anze.basedata.models import Industry
 from anze.core.testing import factories
+from anze.orders import applications
 from anze.orders.models import OrderStatus
 from anze.portal.tests.support import html
 from anze.prevention import scenarios
@@ -77,9 +78,8 @@ def test_the_reminder_points_to_a_saved_draft_and_ends_once_the_renewal_is_submi
     form = html(me.get(apply))
     assert "续保申请" in form
     from anze.orders import scenarios as order_scenarios
-    from anze.orders import workflow
 
-    draft = workflow.order_apply(
+    draft = applications.order_apply(
         actor=world.applicant,
         application=order_scenarios.application(
             world.insurer, world.enterprise, project_name=policy.order.project_name
@@ -89,7 +89,7 @@ def test_the_reminder_points_to_a_saved_draft_and_ends_once_the_renewal_is_submi
     page = html(me.get(HOME))
     assert "续保申请草稿尚未提交" in page and f"/enterprise/orders/{draft.application_no}/edit/" in page
     assert "alert-danger" in page  # a week or less left
-    workflow.order_submit(order=draft, actor=world.applicant)
+    applications.order_submit(order=draft, actor=world.applicant)
     assert "data-notice" not in html(me.get(HOME))
 
 

@@ -17,8 +17,8 @@ from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.notifications.models import SmsMessage
-from anze.orders import scenarios
 from anze.orders.models import Order, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 from anze.portal.models import ClaimStatus, EnterpriseClaim, SmsCodeQuota, VerificationCode
 from anze.portal.tests.support import field_row, flash, html, sms_code
 
@@ -143,13 +143,13 @@ def test_it_links_the_offline_orders_when_the_registrant_is_their_contact_phone(
     insurer = factories.organisation(Side.INSURER)
     clerk = factories.user(insurer, admin=True)
     credit_code = factories.credit_code(880002, "350582")
-    issued = scenarios.offline_order(
+    issued = policy_scenarios.offline_order(
         insurer_user=clerk, applicant_credit_code=credit_code, issued=True, contact_phone=PHONE
     )
-    waiting = scenarios.offline_order(
+    waiting = policy_scenarios.offline_order(
         insurer_user=clerk, applicant_credit_code=credit_code, contact_phone=PHONE
     )
-    someone_else = scenarios.offline_order(insurer_user=clerk)
+    someone_else = policy_scenarios.offline_order(insurer_user=clerk)
     client.post(URL, with_code(client, credit_code=credit_code))
     enterprise = Organisation.objects.get(credit_code=credit_code)
     assert enterprise.is_verified
@@ -164,7 +164,7 @@ def test_it_links_the_offline_orders_when_the_registrant_is_their_contact_phone(
 def test_it_links_nothing_when_the_registrant_is_not_the_contact_phone(base, client):
     clerk = factories.user(factories.organisation(Side.INSURER), admin=True)
     credit_code = factories.credit_code(880004, "350582")
-    order = scenarios.offline_order(insurer_user=clerk, applicant_credit_code=credit_code)
+    order = policy_scenarios.offline_order(insurer_user=clerk, applicant_credit_code=credit_code)
     assert client.post(URL, with_code(client, credit_code=credit_code)).url == "/enterprise/verification/"
     order.refresh_from_db()
     assert order.enterprise is None

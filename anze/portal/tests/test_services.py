@@ -6,8 +6,8 @@ import pytest
 
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.orders import scenarios
 from anze.orders.models import OrderEvent, OrderStatus
+from anze.policies import scenarios as policy_scenarios
 from anze.portal.services import offline_orders_link
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_links_only_the_unlinked_offline_orders_of_the_credit_code(world):
     code = factories.credit_code(770001)
-    issued = scenarios.offline_order(insurer_user=world.clerk, applicant_credit_code=code, issued=True)
-    waiting = scenarios.offline_order(insurer_user=world.clerk, applicant_credit_code=code)
-    other = scenarios.offline_order(insurer_user=world.clerk)
+    issued = policy_scenarios.offline_order(insurer_user=world.clerk, applicant_credit_code=code, issued=True)
+    waiting = policy_scenarios.offline_order(insurer_user=world.clerk, applicant_credit_code=code)
+    other = policy_scenarios.offline_order(insurer_user=world.clerk)
     events = OrderEvent.objects.count()
     enterprise = factories.organisation(Side.ENTERPRISE, credit_code=code)
     assert offline_orders_link(enterprise=enterprise) == 2
@@ -31,7 +31,7 @@ def test_it_links_only_the_unlinked_offline_orders_of_the_credit_code(world):
 
 
 def test_it_never_moves_an_order_already_linked(world):
-    order = scenarios.offline_order(insurer_user=world.clerk, enterprise=world.enterprise)
+    order = policy_scenarios.offline_order(insurer_user=world.clerk, enterprise=world.enterprise)
     twin = factories.organisation(Side.ENTERPRISE)
     # Another enterprise with the same code cannot exist (unique); an order linked elsewhere stays there.
     order.applicant_credit_code = twin.credit_code

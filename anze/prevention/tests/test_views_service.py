@@ -361,12 +361,12 @@ def test_it_records_an_inspection_with_hazards(svc, client_for):
 def test_it_lists_service_orders_with_a_constant_number_of_queries(
     svc, client_for, django_assert_max_num_queries
 ):
-    from anze.orders import scenarios as order_scenarios
+    from anze.policies import scenarios as policy_scenarios
     from anze.policies.models import Policy
 
     def add(n):
         for _ in range(n):
-            order = order_scenarios.offline_order(
+            order = policy_scenarios.offline_order(
                 insurer_user=svc.clerk, enterprise=svc.enterprise, issued=True
             )
             scenarios.assign(Policy.objects.get(order=order), svc.clerk, svc.org)

@@ -12,8 +12,8 @@ from anze.basedata.seed import ensure_base_data
 from anze.core.forms import DATE_INVALID
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.orders import scenarios
 from anze.orders.models import OrderStatus
+from anze.policies import scenarios as policy_scenarios
 from anze.policies.models import Policy
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +38,13 @@ def world(db):
     _, jj_user = enterprise("晋江建筑公司", jinjiang)
     _, fz_user = enterprise("丰泽建筑公司", fengze)
     never, _ = enterprise("从未投保建筑公司", fengze)
-    jj_order = scenarios.online_order(insurer_user=clerk, enterprise_user=jj_user, until=OrderStatus.ISSUED)
-    fz_order = scenarios.online_order(
+    jj_order = policy_scenarios.online_order(
+        insurer_user=clerk, enterprise_user=jj_user, until=OrderStatus.ISSUED
+    )
+    fz_order = policy_scenarios.online_order(
         insurer_user=other_clerk, enterprise_user=fz_user, until=OrderStatus.ISSUED
     )
-    pending = scenarios.online_order(insurer_user=clerk, enterprise_user=fz_user)
+    pending = policy_scenarios.online_order(insurer_user=clerk, enterprise_user=fz_user)
     city_reg = factories.organisation(Side.REGULATOR, name="泉州市应急管理局", region=city)
     county_reg = factories.organisation(Side.REGULATOR, name="晋江市应急管理局", region=jinjiang)
     return {
@@ -128,7 +130,7 @@ def test_it_keeps_list_queries_constant(world, client_for, django_assert_max_num
         with django_assert_max_num_queries(14) as few:
             client.get(url)
         for _ in range(3):
-            scenarios.online_order(
+            policy_scenarios.online_order(
                 insurer_user=world["clerk"], enterprise_user=world["jj_user"], until=OrderStatus.ISSUED
             )
         with django_assert_max_num_queries(len(few.captured_queries)):

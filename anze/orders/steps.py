@@ -1,0 +1,118 @@
+"""What the order's action functions share: the timeline event of a step, an upload stored as a document, the
+quoted scheme saved on the order, and a new order with a fresh 申请编号.
+
+Used by ``workflow``, ``applications``, ``offline`` and by 出函 in ``anze.policies.services``; the checks of
+who may act and the state change itself are the machine's (``transitions.ORDER``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anze.accounts.models import User
+from anze.basedata.models import Region, ServiceItem
+from anze.core.errors import Refused
+from anze.core.workflow import Transition
+from anze.documents.models import Document
+from anze.documents.services import document_create
+
+from .models import Order, OrderEvent, OrderServiceItem
+from .rules import Scheme, scheme_errors
+
+
+def record_event(
+    order: Order,
+    t: Transition,
+    actor: User,
+    from_status: str,
+    *,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> OrderEvent:
+    """The step on the order's 时间线, written in the step's transaction."""
+    return OrderEvent.record(
+        actor,
+        action=t.action,
+        label=t.label,
+        from_status=from_status,
+        to_status=order.status,
+        reason=reason,
+        changes=changes,
+        order=order,
+    )
+
+
+def stored_document(
+    actor: User, kind: str, upload: UploadedFile | None, label: str, field_name: str, *, required: bool = True
+) -> Document | None:
+    """Store an upload as the actor's organisation's document; content problems refuse at the field."""
+    if upload is None:
+        if required:
+            raise Refused(f"请上传{label}", field=field_name)
+        return None
+    try:
+        return document_create(organisation=actor.organisation, uploaded_by=actor, kind=kind, upload=upload)
+    except ValidationError as exc:
+        raise Refused(exc.messages[0], field=field_name) from None
+
+
+# --- the scheme (报价, 保单信息补录) ---------------------------------------------------------------------------
+def check_scheme(scheme: Scheme, region: Region | None) -> None:
+    errors = scheme_errors(scheme, region=region)
+    if errors:
+        raise Refused(errors=errors)
+
+
+def scheme_fields(scheme: Scheme) -> dict[str, Any]:
+    return {
+        "aggregate_limit": scheme.aggregate_limit,
+        "per_accident_limit": scheme.per_accident_limit,
+        "per_person_injury_limit": scheme.per_person_injury_limit,
+        "per_person_medical_limit": scheme.per_person_medical_limit,
+        "premium": scheme.premium,
+        "prevention_fee": scheme.prevention_fee,
+        "period_start": scheme.period_start,
+        "period_end": scheme.period_end,
+    }
+
+
+def save_service_counts(order: Order, counts: dict[int, int]) -> dict[str, int]:
+    """The order's 服务次数 replaced by ``counts`` ({item id: count}); returns them by item name."""
+    OrderServiceItem.objects.filter(order=order).delete()
+    items = {item.pk: item for item in ServiceItem.objects.filter(pk__in=counts)}
+    OrderServiceItem.objects.bulk_create(
+        OrderServiceItem(order=order, item=items[item_id], count=count) for item_id, count in counts.items()
+    )
+    return {items[item_id].name: count for item_id, count in counts.items()}
+
+
+def scheme_changes(scheme: Scheme, counts: dict[str, int]) -> dict[str, Any]:
+    """What the timeline shows of a quoted scheme."""
+    changes: dict[str, Any] = {name: str(value) for name, value in scheme.amounts().items()}
+    changes["period"] = f"{scheme.period_start:%Y-%m-%d} 至 {scheme.period_end:%Y-%m-%d}"
+    changes["service_counts"] = counts
+    return changes
+
+
+# --- a new order ------------------------------------------------------------------------------------------------
+def new_application_no() -> str:
+    """申请编号: yyyyMMddHHmmss (Asia/Shanghai) + 4 random digits, e.g. 202502192340024959."""
+    return f"{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10000):04d}"
+
+
+def create_order(**fields: Any) -> Order:
+    """Insert with a fresh application number, retrying on the rare collision (same second, same digits)."""
+    for _ in range(10):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(application_no=new_application_no(), **fields)
+        except IntegrityError as exc:
+            if "application_no" not in str(exc):
+                raise
+    raise Refused("系统繁忙，请稍后重试")

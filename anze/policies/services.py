@@ -1,0 +1,218 @@
+"""出函 — the issuing of a policy (docs/spec/DOMAIN.md §2–3): an order in 待出函 becomes 已出函 with its
+保单编号 and files, and its ``Policy`` is created in the same transaction.
+
+``policy_issue`` is the 出函 of an online order (保单编号 + 保单/发票 PDF, 合同 optional); ``policy_issue_offline``
+is an offline order's 保单信息补录 (the whole scheme, the service counts and the three PDFs in one step). Both
+move the order with ``anze.orders.transitions.ORDER`` (``issue`` / ``issue_offline``), like every order action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anze.accounts.models import User
+from anze.basedata.models import ServiceItem
+from anze.core.errors import Problems, Refused
+from anze.core.workflow import Transition
+from anze.documents.models import Document, DocumentKind
+from anze.orders.models import Order
+from anze.orders.notices import tell_enterprise
+from anze.orders.offline import check_intended_items, offline_documents
+from anze.orders.rules import Scheme
+from anze.orders.steps import (
+    check_scheme,
+    record_event,
+    save_service_counts,
+    scheme_changes,
+    scheme_fields,
+    stored_document,
+)
+from anze.orders.transitions import ORDER
+
+from .models import Policy
+
+P = ParamSpec("P")
+R = TypeVar("R")
+POLICY_NO_TAKEN = "保单编号已存在，请核对"
+
+
+def _check_policy_no(order: Order, policy_no: str) -> str:
+    policy_no = (policy_no or "").strip()
+    if not policy_no:
+        raise Refused("请输入保单编号", field="policy_no")
+    if len(policy_no) > 50:
+        raise Refused("保单编号不能超过50个字符", field="policy_no")
+    if Order.objects.filter(insurer_id=order.insurer_id, policy_no=policy_no).exclude(pk=order.pk).exists():
+        raise Refused(POLICY_NO_TAKEN, field="policy_no")
+    return policy_no
+
+
+def check_issue(*, order: Order, policy_no: str | None) -> None:
+    """The checks of 出函 / 保单信息补录 that need no file (the 保单编号 is not used yet), for a view to show
+    beside their fields when the form has other errors (a file missing or refused). Changes nothing."""
+    if policy_no is not None:
+        _check_policy_no(order, policy_no)
+
+
+def _atomic_unique(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run an action in a transaction; a 保单编号 lost to a concurrent request becomes a Chinese refusal."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        except IntegrityError as exc:
+            if "policy_no" in str(exc):
+                raise Refused(POLICY_NO_TAKEN, field="policy_no") from None
+            raise
+
+    return wrapper
+
+
+def _issue_files(
+    order: Order,
+    actor: User,
+    *,
+    policy_no: str,
+    policy_file: UploadedFile | None,
+    invoice_file: UploadedFile | None,
+    contract_file: UploadedFile | None,
+    contract_required: bool,
+    problems: Problems,
+) -> tuple[str, dict[str, Document | None]]:
+    """The 保单编号 and the three PDFs of 出函, checked together: refuses with every problem (``problems``:
+    those the caller found already), else the number and the stored documents."""
+    with problems.collect():
+        policy_no = _check_policy_no(order, policy_no)
+    stored: dict[str, Document | None] = {}
+    for name, kind, label, upload, required in (
+        ("policy_file", DocumentKind.POLICY, "保单文件", policy_file, True),
+        ("invoice_file", DocumentKind.INVOICE, "发票文件", invoice_file, True),
+        ("contract_file", DocumentKind.CONTRACT, "合同文件", contract_file, contract_required),
+    ):
+        with problems.collect():
+            stored[name] = stored_document(actor, kind, upload, label, name, required=required)
+    problems.raise_if_any()  # the documents stored so far go with the transaction
+    return policy_no, stored
+
+
+def _issue(
+    order: Order,
+    actor: User,
+    t: Transition,
+    *,
+    files: dict[str, Any],
+    contract_required: bool,
+    extra: dict[str, Any],
+    changes: dict[str, Any],
+) -> Order:
+    """Store the files, move the order to 已出函 with them, create its policy and tell the enterprise."""
+    policy_no, stored = _issue_files(
+        order, actor, **files, contract_required=contract_required, problems=Problems()
+    )
+    now = timezone.now()
+    from_status = ORDER.claim(
+        order,
+        t,
+        policy_no=policy_no,
+        policy_file=stored["policy_file"],
+        invoice_file=stored["invoice_file"],
+        contract_file=stored["contract_file"],
+        issued_at=now,
+        last_reason="",
+        **extra,
+    )
+    Policy.objects.create(
+        order=order,
+        insurer=order.insurer,
+        enterprise=order.enterprise,
+        policy_no=policy_no,
+        issued_at=now,
+        period_start=order.period_start,
+        period_end=order.period_end,
+    )
+    event = record_event(order, t, actor, from_status, changes={"policy_no": policy_no, **changes})
+    tell_enterprise(
+        order,
+        event,
+        "保单已出函",
+        f"您的投保申请{order.application_no}已出函，保单号{policy_no}，请登录企业端查看电子保单。",
+    )
+    return order
+
+
+@_atomic_unique
+def policy_issue(
+    *,
+    order: Order,
+    actor: User,
+    policy_no: str,
+    policy_file: UploadedFile | None,
+    invoice_file: UploadedFile | None,
+    contract_file: UploadedFile | None = None,
+) -> Order:
+    """出函 (online order): 保单编号 + 保单/发票 PDF, optional 合同 → 已出函; creates the policy; SMS to 投保联系电话."""
+    t = ORDER.begin("issue", actor, order)
+    files: dict[str, Any] = {
+        "policy_no": policy_no,
+        "policy_file": policy_file,
+        "invoice_file": invoice_file,
+        "contract_file": contract_file,
+    }
+    return _issue(order, actor, t, files=files, contract_required=False, extra={}, changes={})
+
+
+@_atomic_unique
+def policy_issue_offline(
+    *,
+    order: Order,
+    actor: User,
+    scheme: Scheme,
+    policy_no: str,
+    policy_file: UploadedFile | None,
+    invoice_file: UploadedFile | None,
+    contract_file: UploadedFile | None,
+    intended_items: list[ServiceItem] | None = None,
+    business_licence: UploadedFile | None = None,
+    legal_id: UploadedFile | None = None,
+) -> Order:
+    """保单信息补录 (offline order's 出函): the whole scheme, service counts and the three PDFs in one step;
+    the 投保资料 chosen here replace the order's, ``intended_items`` (when given) become its 意向服务项目.
+    Every problem of the form is refused at once, the policy's own with the scheme's."""
+    t = ORDER.begin("issue_offline", actor, order)
+    problems = Problems()
+    with problems.collect():
+        check_scheme(scheme, order.region)
+    if intended_items is not None:
+        with problems.collect():
+            order.intended_items.set(check_intended_items(intended_items, order))
+    documents: dict[str, Document] = {}
+    with problems.collect():
+        documents = offline_documents(actor, business_licence, legal_id)
+    files: dict[str, Any] = {
+        "policy_no": policy_no,
+        "policy_file": policy_file,
+        "invoice_file": invoice_file,
+        "contract_file": contract_file,
+    }
+    if problems:  # nothing saved yet: the files are checked with them and everything is refused at once
+        _issue_files(order, actor, **files, contract_required=True, problems=problems)
+    counts = save_service_counts(order, dict(scheme.service_counts))
+    for name, value in scheme_fields(scheme).items():
+        setattr(order, name, value)
+    return _issue(
+        order,
+        actor,
+        t,
+        files=files,
+        contract_required=True,
+        extra={"quoted_at": timezone.now(), **scheme_fields(scheme), **documents},
+        changes=scheme_changes(scheme, counts),
+    )
