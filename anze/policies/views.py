@@ -85,7 +85,7 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "policy": policy,
         "order": policy.order,
         "documents": selectors.order_documents(policy),
-        "can_assign": workflow.can(policy, "assign", request.user),
+        "can_assign": workflow.SERVICE.can(policy, "assign", request.user),
         "extra_crumb": f"保单详情 {policy.policy_no}",
         **archive.context(policy, request.user),
     }

@@ -13,10 +13,12 @@ from django.urls import reverse
 from anze.accounts.models import User
 from anze.core.sides import Side
 from anze.policies.models import Policy
+from anze.policies.progress import service_progress, totals
 from anze.policies.selectors import events_for
 
-from . import selectors, workflow
+from . import selectors
 from .models import Attachment, Hazard, ServiceRecord, Staff
+from .records import RECORD
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,8 @@ def context(policy: Policy, user: User) -> dict[str, Any]:
     for record in records:
         record.url = links.record_url(record)  # type: ignore[attr-defined]
         _link_attachments(policy, list(record.attachments.all()), links)
-    progress = selectors.service_progress(policy)
-    done, contracted = selectors.totals(progress)
+    progress = service_progress(policy)
+    done, contracted = totals(progress)
     complaints = (
         list(selectors.complaints_for(user=user).filter(policy=policy).order_by("-filed_at"))
         if user.side in (Side.INSURER, Side.SERVICE_ORG, Side.ENTERPRISE)
@@ -107,9 +109,9 @@ def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
         "corrections": corrections,
         "corrects_url": corrects_url,
         "events": events,
-        "can_edit": workflow.can(record, "edit", user),
-        "can_confirm": workflow.can(record, "confirm", user),
-        "can_dispute": workflow.can(record, "dispute", user),
+        "can_edit": RECORD.can(record, "edit", user),
+        "can_confirm": RECORD.can(record, "confirm", user),
+        "can_dispute": RECORD.can(record, "dispute", user),
         "can_correct": (
             user.side == Side.SERVICE_ORG
             and record.status == "confirmed"
