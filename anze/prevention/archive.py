@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 
 from anze.accounts.models import User
@@ -122,3 +123,11 @@ def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
         ),
         "extra_crumb": f"服务记录 {record.item.name} {record.served_on:%Y-%m-%d}",
     }
+
+
+def policy_record_page(policy: Policy, user: User, record_uuid: Any) -> tuple[str, dict[str, Any]]:
+    """A record of ``policy`` on the insurer's policy pages (``policies.archive.Archive.record_page``)."""
+    record = selectors.record_for(user=user, record_uuid=record_uuid)
+    if record.policy_id != policy.pk:
+        raise Http404("服务记录不存在")
+    return "prevention/record_detail.html", record_context(record, user)
