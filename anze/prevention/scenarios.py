@@ -15,6 +15,7 @@ from anze.documents import testing as files
 from anze.orders import scenarios as order_scenarios
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy
+from anze.policies.progress import service_progress
 
 from . import records
 from .models import Certificate, ServiceRecord, Staff
@@ -111,8 +112,6 @@ def confirm(record: ServiceRecord, enterprise_user: User) -> ServiceRecord:
 
 def complete(policy: Policy, org_user: User, enterprise_user: User, members: list[Staff]) -> Policy:
     """Record and confirm every contracted service still missing: the policy becomes 已完成."""
-    from anze.policies.progress import service_progress
-
     for progress in service_progress(fresh(policy)):
         for _ in range(progress.contracted - progress.done - progress.waiting):
             confirm(record(policy, org_user, progress.item.code, members), enterprise_user)
