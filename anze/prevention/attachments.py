@@ -21,7 +21,7 @@ from .models import Attachment
 ATTACHMENTS = ("pdf", "image", "video")
 
 
-def kind_of(upload: UploadedFile, field: str) -> str:
+def _kind_of(upload: UploadedFile, field: str) -> str:
     """The document kind of an upload by its content: a PDF is a service report, an MP4 a video, else a photo."""
     try:
         content_type = validate_upload(upload, accept=ATTACHMENTS)
@@ -50,7 +50,7 @@ def attach(
         document = document_create(
             organisation=actor.organisation,
             uploaded_by=actor,
-            kind=kind or kind_of(upload, field),
+            kind=kind or _kind_of(upload, field),
             upload=upload,
         )
     except ValidationError as exc:
