@@ -19,7 +19,7 @@ from .models import Policy
 
 @dataclass(frozen=True)
 class Archive:
-    # The archive section of 保单详情 (template context).
+    # The archive section of 保单详情: its template context, with ``archive_template`` the partial showing it.
     context: Callable[[Policy, User], dict[str, Any]]
     # Every file of the archive, for 查看 / 下载 under the policy.
     documents: Callable[[Policy], list[Document]]

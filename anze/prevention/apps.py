@@ -16,7 +16,7 @@ class PreventionConfig(AppConfig):
         count_services_with(selectors.tally_services)  # the policies' 服务进度 counts our records and plans
         register_archive(  # the insurer's 保单详情 shows the service archive
             Archive(
-                context=archive.context,
+                context=archive.policy_page_context,
                 documents=selectors.archive_documents,
                 record_page=archive.policy_record_page,
             )

@@ -125,6 +125,12 @@ def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
     }
 
 
+def policy_page_context(policy: Policy, user: User) -> dict[str, Any]:
+    """The archive section of the insurer's 保单详情 (``policies.archive.Archive.context``): ``context`` and
+    the partial that shows it."""
+    return {**context(policy, user), "archive_template": "prevention/partials/archive.html"}
+
+
 def policy_record_page(policy: Policy, user: User, record_uuid: Any) -> tuple[str, dict[str, Any]]:
     """A record of ``policy`` on the insurer's policy pages (``policies.archive.Archive.record_page``)."""
     record = selectors.record_for(user=user, record_uuid=record_uuid)
