@@ -158,13 +158,12 @@ class ServiceEvent(TimelineEvent):
             return self.policy, f"保单 {self.policy.policy_no}"
         return self.policy, f"{self.get_subject_display()}（保单 {self.policy.policy_no}）"
 
-    def status_label(self, status: str) -> str:
-        from anze.prevention.models import ComplaintStatus, HazardStatus, RecordStatus
+    # The states of each subject, for the timeline's labels. The record, hazard and complaint states are
+    # anze.prevention's: it registers them at start-up (``PreventionConfig.ready``); this app never imports it.
+    STATUSES: dict[str, type[models.TextChoices]] = {}
 
-        choices = {
-            self.Subject.ASSIGNMENT: ServiceStatus,
-            self.Subject.RECORD: RecordStatus,
-            self.Subject.HAZARD: HazardStatus,
-            self.Subject.COMPLAINT: ComplaintStatus,
-        }[self.subject]
-        return str(dict(choices.choices).get(status, status))
+    def status_label(self, status: str) -> str:
+        choices = (
+            ServiceStatus if self.subject == self.Subject.ASSIGNMENT else self.STATUSES.get(self.subject)
+        )
+        return str(dict(choices.choices).get(status, status)) if choices else status

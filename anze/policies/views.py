@@ -14,10 +14,9 @@ from anze.core.exports import xlsx_response
 from anze.core.forms import apply_refusal
 from anze.core.views import done, render_form, render_list
 from anze.documents.responses import document_among, document_response
-from anze.prevention import archive
-from anze.prevention import selectors as prevention
 
 from . import selectors, workflow
+from .archive import service_archive
 from .forms import AssignServiceForm, PolicySearchForm
 from .models import ServiceStatus
 
@@ -85,9 +84,9 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "policy": policy,
         "order": policy.order,
         "documents": selectors.order_documents(policy),
-        "can_assign": workflow.can(policy, "assign", request.user),
+        "can_assign": workflow.SERVICE.can(policy, "assign", request.user),
         "extra_crumb": f"保单详情 {policy.policy_no}",
-        **archive.context(policy, request.user),
+        **service_archive().context(policy, request.user),
     }
     return render(request, "policies/policy_detail.html", context)
 
@@ -108,7 +107,7 @@ def policy_pdf(request: HttpRequest, application_no: str) -> HttpResponseBase:
 def policy_file(request: HttpRequest, application_no: str, document_uuid: str) -> HttpResponseBase:
     """A file of the policy: the order's documents and the attachments of its service archive."""
     policy = selectors.policy_for(user=request.user, application_no=application_no)
-    documents = [d for _, d in selectors.order_documents(policy)] + prevention.archive_documents(policy)
+    documents = [d for _, d in selectors.order_documents(policy)] + service_archive().documents(policy)
     document = document_among(documents, document_uuid)
     return document_response(request, document, inline=request.GET.get("inline") == "1")
 
@@ -116,10 +115,8 @@ def policy_file(request: HttpRequest, application_no: str, document_uuid: str) -
 @requires("policy.view")
 def policy_record(request: HttpRequest, application_no: str, record_uuid: str) -> HttpResponse:
     policy = selectors.policy_for(user=request.user, application_no=application_no)
-    record = prevention.record_for(user=request.user, record_uuid=record_uuid)
-    if record.policy_id != policy.pk:
-        raise Http404("服务记录不存在")
-    return render(request, "prevention/record_detail.html", archive.record_context(record, request.user))
+    template, context = service_archive().record_page(policy, request.user, record_uuid)
+    return render(request, template, context)
 
 
 @requires("policy.assign_service")

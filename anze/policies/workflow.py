@@ -1,24 +1,23 @@
-"""The third-party safety service of a policy (docs/spec/DOMAIN.md §3): the transition table and one function per action.
+"""The third-party safety service of a policy (docs/spec/DOMAIN.md §3): the machine and one function per action.
 
     none ──assign (insurer)──▶ 待处理 ──accept (organisation)──▶ 服务中 ──(every contracted count confirmed)──▶ 已完成
       ▲                          │
       └──decline with reason─────┘  (the insurer may assign again, to the same or another organisation)
 
-Same discipline as ``anze.orders.workflow``: each function runs in one transaction, checks the side, the
-permission and the tenant, checks its guard (raising ``Refused`` and changing nothing), moves the state with a
-conditional ``UPDATE … WHERE id = … AND service_status = <seen>`` (0 rows → "该保单安全服务状态已变化，请刷新后重试"),
-writes the ``ServiceEvent`` and the notifications in the same transaction. **No other code assigns
+``SERVICE`` is a ``anze.core.workflow.Machine`` over ``Policy.service_status``: each function runs in one
+transaction, starts with ``SERVICE.begin`` (side, permission, the policy's party, state), moves the state with
+``SERVICE.claim`` (a conditional UPDATE: 0 rows → "该保单安全服务状态已变化，请刷新后重试") and writes the
+``ServiceEvent`` and the notifications in the same transaction. **No other code assigns
 ``Policy.service_status``** (nor ``service_org``).
 
-``Transition``, ``authorise``, ``check_reason`` and ``write_event`` are also used by the prevention workflow
-(records, hazards, complaints), so that every step of a policy's services is checked and recorded one way.
+``write_event``, ``side_url``, ``lock_services`` and ``lock_assigned`` are also used by anze.prevention
+(records, hazards, complaints, plans, inspections), so that every step of a policy's services is recorded one way.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -28,114 +27,65 @@ from django.utils import timezone
 from anze.accounts.models import Organisation, User
 from anze.core.errors import Refused
 from anze.core.sides import Side
+from anze.core.workflow import Machine, Transition, transition
 from anze.notifications.services import notify
-from anze.prevention.selectors import service_progress
 
 from .models import Policy, ServiceEvent, ServiceStatus
+from .progress import service_completed, service_progress
 
 A = ServiceStatus
-STALE = "该保单安全服务状态已变化，请刷新后重试"
-NO_PERMISSION = "没有该操作的权限"
-NOT_FOUND = "保单不存在或无权操作"
-REASON_MAX = 500
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[str]  # empty: the action creates its object
-    target: str
-    side: str
-    permission: str
-    needs_reason: bool = False
-    # Taken by the workflow itself when its guard holds (no button): 已完成 after the last confirmation.
-    automatic: bool = False
+def _parties(policy: Policy) -> Mapping[str, int | None]:
+    """The insurer that issued it, the organisation assigned to it, the enterprise insured by it."""
+    return {
+        Side.INSURER: policy.insurer_id,
+        Side.SERVICE_ORG: policy.service_org_id,
+        Side.ENTERPRISE: policy.enterprise_id,
+    }
 
 
-def transition_of(
-    action: str,
-    label: str,
-    sources: Iterable[str],
-    target: str,
-    side: str,
-    permission: str,
-    *,
-    needs_reason: bool = False,
-    automatic: bool = False,
-) -> Transition:
-    return Transition(action, label, frozenset(sources), target, side, permission, needs_reason, automatic)
+def _all_confirmed(policy: Policy, t: Transition) -> str | None:
+    return None if service_completed(policy) else "约定的服务次数尚未全部完成并确认"
 
 
-# The whole graph. Tests drive it as data: every state × every action × every side.
-TRANSITIONS: tuple[Transition, ...] = (
-    transition_of("assign", "申请第三方安全服务", [A.NONE], A.PENDING, Side.INSURER, "policy.assign_service"),
-    transition_of("accept", "接受服务", [A.PENDING], A.IN_SERVICE, Side.SERVICE_ORG, "service.order.respond"),
-    transition_of(
-        "decline",
-        "拒绝服务",
-        [A.PENDING],
-        A.NONE,
-        Side.SERVICE_ORG,
-        "service.order.respond",
-        needs_reason=True,
-    ),
-    # Caused by the enterprise's confirmation of the last record that was still needed.
-    transition_of(
-        "complete",
-        "安全服务完成",
-        [A.IN_SERVICE],
-        A.COMPLETED,
-        Side.ENTERPRISE,
-        "portal.service.confirm",
-        automatic=True,
+# The whole graph; its literal matrix is tests/test_service_matrix.py.
+SERVICE: Machine[Policy] = Machine(
+    model=Policy,
+    noun="保单",
+    state_noun="保单安全服务",
+    state_field="service_status",
+    touched="service_updated_at",
+    owners=_parties,
+    table=(
+        transition(
+            "assign", "申请第三方安全服务", [A.NONE], A.PENDING, Side.INSURER, "policy.assign_service"
+        ),
+        transition(
+            "accept", "接受服务", [A.PENDING], A.IN_SERVICE, Side.SERVICE_ORG, "service.order.respond"
+        ),
+        transition(
+            "decline",
+            "拒绝服务",
+            [A.PENDING],
+            A.NONE,
+            Side.SERVICE_ORG,
+            "service.order.respond",
+            needs_reason=True,
+        ),
+        # Caused by the enterprise's confirmation of the last record that was still needed.
+        transition(
+            "complete",
+            "安全服务完成",
+            [A.IN_SERVICE],
+            A.COMPLETED,
+            Side.ENTERPRISE,
+            "portal.service.confirm",
+            automatic=True,
+            guard=_all_confirmed,
+        ),
     ),
 )
-_BY_KEY: dict[tuple[str, str], Transition] = {(t.action, t.side): t for t in TRANSITIONS}
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
-
-
-def transition(action: str, side: str) -> Transition | None:
-    return _BY_KEY.get((action, side))
-
-
-def _owns(policy: Policy, user: User, side: str) -> bool:
-    """The insurer that issued it, the organisation assigned to it, the enterprise insured by it."""
-    org_id = user.organisation_id
-    if side == Side.INSURER:
-        return policy.insurer_id == org_id
-    if side == Side.SERVICE_ORG:
-        return policy.service_org_id is not None and policy.service_org_id == org_id
-    if side == Side.ENTERPRISE:
-        return policy.enterprise_id is not None and policy.enterprise_id == org_id
-    return False
-
-
-def can(policy: Policy, action: str, user: User) -> bool:
-    """Whether ``user`` may do ``action`` on ``policy`` now (the 操作 column shows only these)."""
-    t = transition(action, user.side)
-    return bool(
-        t is not None
-        and not t.automatic
-        and policy.service_status in t.sources
-        and user.has_perm_code(t.permission)
-        and _owns(policy, user, t.side)
-    )
-
-
-# --- the mechanics every service action shares (also used by anze.prevention.workflow) -------------------------
-def authorise(actor: User, t: Transition) -> None:
-    if actor.side != t.side or not actor.has_perm_code(t.permission):
-        raise Refused(NO_PERMISSION)
-
-
-def check_reason(reason: str, t: Transition) -> str:
-    reason = (reason or "").strip()
-    if t.needs_reason and not reason:
-        raise Refused(f"请填写{t.label}的原因", field="reason")
-    if len(reason) > REASON_MAX:
-        raise Refused(f"原因不能超过{REASON_MAX}个字", field="reason")
-    return reason
 
 
 def write_event(
@@ -196,29 +146,16 @@ def lock_services(policy: Policy) -> None:
     policy.service_updated_at = now
 
 
-def _claim(policy: Policy, t: Transition, *, expect_org_id: int | None = None, **fields: Any) -> str:
-    """Move the service state if it is still what the caller saw (and still assigned to ``expect_org_id``:
-    an organisation's late click must not act on a policy that was declined and assigned elsewhere)."""
+def lock_assigned(policy: Policy, statuses: tuple[str, ...], org_id: int) -> None:
+    """Conditional UPDATE on the policy: it is still assigned to this organisation in one of ``statuses``
+    (a record cannot be added to a policy that was completed or reassigned a moment ago)."""
     now = timezone.now()
-    from_status = policy.service_status
-    qs = Policy.objects.filter(pk=policy.pk, service_status=from_status)
-    if expect_org_id is not None:
-        qs = qs.filter(service_org_id=expect_org_id)
-    if qs.update(service_status=t.target, service_updated_at=now, **fields) != 1:
-        raise Refused(STALE)
-    policy.service_status = t.target
+    updated = Policy.objects.filter(pk=policy.pk, service_status__in=statuses, service_org_id=org_id).update(
+        service_updated_at=now
+    )
+    if updated != 1:
+        raise Refused(SERVICE.stale_message())
     policy.service_updated_at = now
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    return from_status
-
-
-def _check(policy: Policy, actor: User, t: Transition) -> None:
-    authorise(actor, t)
-    if not _owns(policy, actor, t.side):
-        raise Refused(NOT_FOUND)
-    if policy.service_status not in t.sources:
-        raise Refused(f"保单安全服务状态为“{policy.get_service_status_display()}”，不能{t.label}")
 
 
 def _event(policy: Policy, t: Transition, actor: User, from_status: str, org: Organisation | None, **kw: Any):
@@ -266,15 +203,13 @@ def _tell_org(
 def policy_assign_service(*, policy: Policy, actor: User, service_org: Organisation) -> Policy:
     """申请第三方安全服务: the insurer picks an active organisation → 待处理; the organisation is told (SMS and
     消息中心) and sees the policy in its 服务订单 at once."""
-    t = transition("assign", Side.INSURER)
-    assert t is not None
-    _check(policy, actor, t)
+    t = SERVICE.begin("assign", actor, policy)
     if service_org is None or service_org.kind != Side.SERVICE_ORG or not service_org.is_active:
         raise Refused("请选择一家启用中的第三方安全服务机构", field="service_org")
     if not any(p.contracted for p in service_progress(policy)):
         raise Refused("该保单没有约定事故预防服务次数，无需申请第三方安全服务")
     now = timezone.now()
-    from_status = _claim(
+    from_status = SERVICE.claim(
         policy,
         t,
         service_org=service_org,
@@ -299,10 +234,8 @@ def policy_assign_service(*, policy: Policy, actor: User, service_org: Organisat
 @transaction.atomic
 def policy_accept_service(*, policy: Policy, actor: User) -> Policy:
     """接受 → 服务中; the insurer is told."""
-    t = transition("accept", Side.SERVICE_ORG)
-    assert t is not None
-    _check(policy, actor, t)
-    from_status = _claim(policy, t, expect_org_id=actor.organisation_id)
+    t = SERVICE.begin("accept", actor, policy)
+    from_status = SERVICE.claim(policy, t, where={"service_org_id": actor.organisation_id})
     org = actor.organisation
     event = _event(policy, t, actor, from_status, org)
     _tell_insurer(
@@ -319,15 +252,13 @@ def policy_accept_service(*, policy: Policy, actor: User) -> Policy:
 def policy_decline_service(*, policy: Policy, actor: User, reason: str) -> Policy:
     """拒绝 with a reason → back to none: the policy leaves the organisation's 服务订单, the insurer sees the
     reason beside 申请第三方安全服务 and may assign again."""
-    t = transition("decline", Side.SERVICE_ORG)
-    assert t is not None
-    _check(policy, actor, t)
-    reason = check_reason(reason, t)
+    t = SERVICE.begin("decline", actor, policy)
+    reason = SERVICE.reason(reason, t)
     org = actor.organisation
-    from_status = _claim(
+    from_status = SERVICE.claim(
         policy,
         t,
-        expect_org_id=org.pk,
+        where={"service_org_id": org.pk},
         service_org=None,
         service_assigned_at=None,
         service_decline_reason=reason,
@@ -346,16 +277,15 @@ def policy_decline_service(*, policy: Policy, actor: User, reason: str) -> Polic
 def policy_complete_service(*, policy: Policy, actor: User) -> Policy:
     """服务中 → 已完成, when every contracted count is met by confirmed records. Runs inside the enterprise's
     confirmation (``record_confirm``), after ``lock_services``; the insurer and the organisation are told."""
-    t = transition("complete", Side.ENTERPRISE)
-    assert t is not None
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError("policy_complete_service runs inside the confirmation")
-    _check(policy, actor, t)
-    if not service_completed(policy):
-        raise Refused("约定的服务次数尚未全部完成并确认")
+    t = SERVICE.begin("complete", actor, policy)
     org = policy.service_org
-    from_status = _claim(
-        policy, t, expect_org_id=org.pk if org else None, service_completed_at=timezone.now()
+    from_status = SERVICE.claim(
+        policy,
+        t,
+        where={"service_org_id": org.pk} if org else None,
+        service_completed_at=timezone.now(),
     )
     event = _event(policy, t, actor, from_status, org)
     _tell_insurer(
@@ -375,13 +305,6 @@ def policy_complete_service(*, policy: Policy, actor: User) -> Policy:
             sms=False,
         )
     return policy
-
-
-def service_completed(policy: Policy) -> bool:
-    """Every contracted item (count > 0) has at least that many confirmed records (corrections not counted
-    twice), and there is at least one such item."""
-    progress = [p for p in service_progress(policy) if p.contracted]
-    return bool(progress) and all(p.done >= p.contracted for p in progress)
 
 
 def complete_if_done(*, policy: Policy, actor: User) -> bool:

@@ -27,7 +27,8 @@ from anze.orders.models import Order, OrderStatus
 from anze.orders.selectors import orders_for
 from anze.policies import renewals
 from anze.policies.models import Policy
-from anze.prevention.selectors import ItemProgress, enterprise_policies, progress_for, totals
+from anze.policies.progress import ItemProgress, progress_for, totals
+from anze.prevention.selectors import enterprise_policies
 
 S = OrderStatus
 ORDER_ORDERING = ("-created_at", "-id")

@@ -6,4 +6,26 @@ class PreventionConfig(AppConfig):
     verbose_name = "事故预防服务"
 
     def ready(self) -> None:
-        from . import dashboard  # noqa: F401 - registers the service organisation's and enterprise's home cards
+        from anze.policies.archive import Archive, register_archive
+        from anze.policies.models import ServiceEvent
+        from anze.policies.progress import count_services_with
+
+        from . import archive, dashboard, selectors  # noqa: F401 - importing dashboard registers the home cards
+        from .models import ComplaintStatus, HazardStatus, RecordStatus
+
+        count_services_with(selectors.tally_services)  # the policies' 服务进度 counts our records and plans
+        register_archive(  # the insurer's 保单详情 shows the service archive
+            Archive(
+                context=archive.policy_page_context,
+                documents=selectors.archive_documents,
+                record_page=archive.policy_record_page,
+            )
+        )
+        subjects = ServiceEvent.Subject
+        ServiceEvent.STATUSES.update(
+            {
+                subjects.RECORD: RecordStatus,
+                subjects.HAZARD: HazardStatus,
+                subjects.COMPLAINT: ComplaintStatus,
+            }
+        )

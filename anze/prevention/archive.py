@@ -8,15 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 
 from anze.accounts.models import User
 from anze.core.sides import Side
 from anze.policies.models import Policy
+from anze.policies.progress import service_progress, totals
 from anze.policies.selectors import events_for
 
-from . import selectors, workflow
+from . import selectors
 from .models import Attachment, Hazard, ServiceRecord, Staff
+from .records import RECORD
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ def context(policy: Policy, user: User) -> dict[str, Any]:
     for record in records:
         record.url = links.record_url(record)  # type: ignore[attr-defined]
         _link_attachments(policy, list(record.attachments.all()), links)
-    progress = selectors.service_progress(policy)
-    done, contracted = selectors.totals(progress)
+    progress = service_progress(policy)
+    done, contracted = totals(progress)
     complaints = (
         list(selectors.complaints_for(user=user).filter(policy=policy).order_by("-filed_at"))
         if user.side in (Side.INSURER, Side.SERVICE_ORG, Side.ENTERPRISE)
@@ -107,9 +110,9 @@ def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
         "corrections": corrections,
         "corrects_url": corrects_url,
         "events": events,
-        "can_edit": workflow.can(record, "edit", user),
-        "can_confirm": workflow.can(record, "confirm", user),
-        "can_dispute": workflow.can(record, "dispute", user),
+        "can_edit": RECORD.can(record, "edit", user),
+        "can_confirm": RECORD.can(record, "confirm", user),
+        "can_dispute": RECORD.can(record, "dispute", user),
         "can_correct": (
             user.side == Side.SERVICE_ORG
             and record.status == "confirmed"
@@ -120,3 +123,17 @@ def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
         ),
         "extra_crumb": f"服务记录 {record.item.name} {record.served_on:%Y-%m-%d}",
     }
+
+
+def policy_page_context(policy: Policy, user: User) -> dict[str, Any]:
+    """The archive section of the insurer's 保单详情 (``policies.archive.Archive.context``): ``context`` and
+    the partial that shows it."""
+    return {**context(policy, user), "archive_template": "prevention/partials/archive.html"}
+
+
+def policy_record_page(policy: Policy, user: User, record_uuid: Any) -> tuple[str, dict[str, Any]]:
+    """A record of ``policy`` on the insurer's policy pages (``policies.archive.Archive.record_page``)."""
+    record = selectors.record_for(user=user, record_uuid=record_uuid)
+    if record.policy_id != policy.pk:
+        raise Http404("服务记录不存在")
+    return "prevention/record_detail.html", record_context(record, user)

@@ -21,7 +21,7 @@ from anze.documents import testing as files
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy
 
-from . import scenarios, services, workflow
+from . import attachments, complaints, hazards, records, scenarios, services
 from .models import Certificate, HazardLevel, Staff
 
 ROSTERS: dict[str, list[tuple[str, str, str, list[tuple[str, str, int]]]]] = {
@@ -109,7 +109,7 @@ def load(stdout: Any) -> None:
                 content=content,
             ),
         )
-    report = workflow.Uploads(
+    report = attachments.Uploads(
         report=files.upload(
             "安全培训服务报告.pdf", files.pdf_bytes("安全生产教育培训服务报告", ["培训人数：86人"])
         ),
@@ -146,7 +146,7 @@ def load(stdout: Any) -> None:
         served_on=today - timedelta(days=5),
         place="项目部会议室",
         content="特种作业人员安全技术交底。",
-        uploads=workflow.Uploads(video=files.upload("技术交底.mp4", files.mp4_bytes())),
+        uploads=attachments.Uploads(video=files.upload("技术交底.mp4", files.mp4_bytes())),
     )
     disputed = scenarios.record(
         serving,
@@ -157,7 +157,7 @@ def load(stdout: Any) -> None:
         place="生活区",
         content="消防安全知识培训。",
     )
-    workflow.record_dispute(
+    records.record_dispute(
         record=scenarios.fresh_record(disputed),
         actor=enterprise_users["hongsheng"],
         reason="当天未开展培训，实际培训日期为前一天，请核实",
@@ -170,11 +170,11 @@ def load(stdout: Any) -> None:
             place="3号楼及塔吊作业区",
             staff=anxin_staff,
             summary="脚手架、临边洞口、施工用电、起重机械专项检查",
-            uploads=workflow.Uploads(),
+            uploads=attachments.Uploads(),
         ),
     )
-    hazards = [
-        workflow.hazard_create(
+    found = [
+        hazards.hazard_create(
             inspection=inspection,
             actor=anxin_user,
             level=HazardLevel.MAJOR,
@@ -183,7 +183,7 @@ def load(stdout: Any) -> None:
             deadline=today - timedelta(days=33),
             photo=files.upload("临边防护.jpg", files.jpeg_bytes(320, 200, (245, 108, 108))),
         ),
-        workflow.hazard_create(
+        hazards.hazard_create(
             inspection=inspection,
             actor=anxin_user,
             level=HazardLevel.GENERAL,
@@ -191,7 +191,7 @@ def load(stdout: Any) -> None:
             location="塔吊旁",
             deadline=today + timedelta(days=5),
         ),
-        workflow.hazard_create(
+        hazards.hazard_create(
             inspection=inspection,
             actor=anxin_user,
             level=HazardLevel.GENERAL,
@@ -200,12 +200,12 @@ def load(stdout: Any) -> None:
             deadline=today - timedelta(days=20),
         ),
     ]
-    workflow.hazard_rectify(
-        hazard=hazards[1], actor=enterprise_users["hongsheng"], rectification="已加锁并指定专人管理"
+    hazards.hazard_rectify(
+        hazard=found[1], actor=enterprise_users["hongsheng"], rectification="已加锁并指定专人管理"
     )
-    workflow.hazard_rectify(hazard=hazards[2], actor=anxin_user, rectification="已补设安全通道标识")
-    workflow.hazard_verify(hazard=hazards[2], actor=anxin_user, verification="现场复查，标识齐全")
-    workflow.complaint_file(
+    hazards.hazard_rectify(hazard=found[2], actor=anxin_user, rectification="已补设安全通道标识")
+    hazards.hazard_verify(hazard=found[2], actor=anxin_user, verification="现场复查，标识齐全")
+    complaints.complaint_file(
         policy=scenarios.fresh(serving),
         actor=enterprise_users["hongsheng"],
         content="服务人员多次临时改期，未按服务计划到场。",

@@ -17,9 +17,10 @@ from anze.documents.forms import DocumentField
 from anze.policies.models import Policy, ServiceStatus
 
 from . import selectors
+from .attachments import Uploads
 from .models import HazardLevel, ServiceRecord, Staff
+from .records import RecordData
 from .services import CertificateData, InspectionData, PlanData, StaffData
-from .workflow import RecordData, Uploads
 
 DATE = {"type": "date"}
 

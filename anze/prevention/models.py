@@ -1,7 +1,7 @@
 """The service organisations' side (docs/spec/DOMAIN.md §3, §6; AQ 9010-2019): staff roster, service plan, service
 records confirmed by the enterprise, hazard inspections, attachments (report, photos, video) and complaints.
 
-Statuses change only in ``workflow.py``. Records, inspections and complaints are archived with the policy
+Statuses change only in their machines' modules (``records``, ``hazards``, ``complaints``). Records, inspections and complaints are archived with the policy
 and never deleted (kept ≥ 5 years): every foreign key to them is PROTECT and no view deletes one.
 """
 

@@ -16,8 +16,9 @@ from anze.orders import scenarios as order_scenarios
 from anze.policies import scenarios as policy_scenarios
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy
+from anze.policies.progress import service_progress
 
-from . import workflow
+from . import records
 from .models import Certificate, ServiceRecord, Staff
 
 
@@ -84,7 +85,7 @@ def in_service(policy: Policy, clerk: User, org_user: User) -> Policy:
 
 def record_data(
     policy: Policy, item_code: str, members: list[Staff], *, served_on: date | None = None, **overrides: Any
-) -> workflow.RecordData:
+) -> records.RecordData:
     values: dict[str, Any] = {
         "item": ServiceItem.objects.get(code=item_code),
         "served_on": served_on or timezone.localdate() - timedelta(days=1),
@@ -95,25 +96,23 @@ def record_data(
         "follow_up": "",
     }
     values.update(overrides)
-    return workflow.RecordData(**values)
+    return records.RecordData(**values)
 
 
 def record(
     policy: Policy, org_user: User, item_code: str, members: list[Staff], **overrides: Any
 ) -> ServiceRecord:
-    return workflow.record_create(
+    return records.record_create(
         policy=fresh(policy), actor=org_user, data=record_data(policy, item_code, members, **overrides)
     )
 
 
 def confirm(record: ServiceRecord, enterprise_user: User) -> ServiceRecord:
-    return workflow.record_confirm(record=fresh_record(record), actor=enterprise_user)
+    return records.record_confirm(record=fresh_record(record), actor=enterprise_user)
 
 
 def complete(policy: Policy, org_user: User, enterprise_user: User, members: list[Staff]) -> Policy:
     """Record and confirm every contracted service still missing: the policy becomes 已完成."""
-    from .selectors import service_progress
-
     for progress in service_progress(fresh(policy)):
         for _ in range(progress.contracted - progress.done - progress.waiting):
             confirm(record(policy, org_user, progress.item.code, members), enterprise_user)

@@ -9,8 +9,7 @@ Another organisation's object and a missing one are both 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -22,8 +21,8 @@ from anze.accounts.models import User
 from anze.basedata.models import ServiceItem
 from anze.core.sides import Side
 from anze.documents.models import Document
-from anze.orders.models import OrderServiceItem
 from anze.policies.models import Policy, ServiceStatus
+from anze.policies.progress import DONE, PLANNED, WAITING, Tally, service_progress
 
 from .models import (
     Attachment,
@@ -41,94 +40,34 @@ from .models import (
 ASSIGNED = (ServiceStatus.PENDING, ServiceStatus.IN_SERVICE, ServiceStatus.COMPLETED)
 
 
-# --- progress: done / contracted per service item ---------------------------------------------------------------
-@dataclass
-class ItemProgress:
-    item: ServiceItem
-    contracted: int  # 实际服务项目: the order's count
-    done: int = 0  # confirmed by the enterprise (a correction does not count twice)
-    waiting: int = 0  # recorded, waiting for the enterprise (待确认)
-    planned: int = 0  # in the 服务计划
-
-    @property
-    def is_met(self) -> bool:
-        return self.done >= self.contracted
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.contracted else min(100, round(100 * self.done / self.contracted))
-
-
-def progress_for(policies: Sequence[Policy]) -> dict[int, list[ItemProgress]]:
-    """{policy id: [ItemProgress…]} for many policies in three queries (lists stay constant in queries).
-
-    Items with a contracted count come first in base-data order; an item recorded or planned without a
-    contracted count (not possible through the forms, but kept honest) is listed with contracted 0.
-    """
-    if not policies:
-        return {}
-    by_order = {p.order_id: p.pk for p in policies}
-    result: dict[int, dict[int, ItemProgress]] = {p.pk: {} for p in policies}
-    rows = (
-        OrderServiceItem.objects.filter(order_id__in=by_order, count__gt=0)
-        .select_related("item")
-        .order_by("item__sort", "item_id")
-    )
-    for row in rows:
-        result[by_order[row.order_id]][row.item_id] = ItemProgress(row.item, row.count)
-    ids = [p.pk for p in policies]
+# --- progress: what the organisation did and planned, counted for anze.policies.progress ---------------------
+def tally_services(policy_ids: list[int]) -> list[Tally]:
+    """Confirmed (done) and 待确认 (waiting) records — a correction does not count twice — and planned visits
+    per policy and item: the counter ``apps.PreventionConfig`` registers with ``count_services_with``."""
     records = (
         ServiceRecord.objects.filter(
-            policy_id__in=ids, status__in=[RecordStatus.PENDING, RecordStatus.CONFIRMED]
+            policy_id__in=policy_ids,
+            status__in=[RecordStatus.PENDING, RecordStatus.CONFIRMED],
+            corrects__isnull=True,
         )
-        .filter(Q(corrects__isnull=True))
         .values_list("policy_id", "item_id", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
     plans = (
-        PlannedVisit.objects.filter(policy_id__in=ids)
+        PlannedVisit.objects.filter(policy_id__in=policy_ids)
         .values_list("policy_id", "item_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    missing: set[int] = set()
-    counted: list[tuple[int, int, str, int]] = [(p, i, s, n) for p, i, s, n in records]
-    counted += [(p, i, "planned", n) for p, i, n in plans]
-    for policy_id, item_id, _, _ in counted:
-        if item_id not in result[policy_id]:
-            missing.add(item_id)
-    extra = {item.pk: item for item in ServiceItem.objects.filter(pk__in=missing)} if missing else {}
-    for policy_id, item_id, kind, n in counted:
-        progress = result[policy_id].get(item_id)
-        if progress is None:
-            progress = result[policy_id][item_id] = ItemProgress(extra[item_id], 0)
-        if kind == RecordStatus.CONFIRMED:
-            progress.done += n
-        elif kind == RecordStatus.PENDING:
-            progress.waiting += n
-        else:
-            progress.planned += n
-    return {pk: list(items.values()) for pk, items in result.items()}
-
-
-def service_progress(policy: Policy) -> list[ItemProgress]:
-    return progress_for([policy])[policy.pk]
+    kinds = {RecordStatus.CONFIRMED: DONE, RecordStatus.PENDING: WAITING}
+    tallies: list[Tally] = [(p, i, kinds[s], n) for p, i, s, n in records]
+    return tallies + [(p, i, PLANNED, n) for p, i, n in plans]
 
 
 def contracted_items(policy: Policy) -> list[ServiceItem]:
     """The items a plan or record may be for: those with a contracted count."""
     return [p.item for p in service_progress(policy) if p.contracted]
-
-
-def totals(progress: Iterable[ItemProgress]) -> tuple[int, int]:
-    """(done, contracted) over the contracted items, for a list's 进度 column."""
-    done = contracted = 0
-    for p in progress:
-        if p.contracted:
-            done += min(p.done, p.contracted)
-            contracted += p.contracted
-    return done, contracted
 
 
 # --- policies as each side reaches them -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Writes of the prevention services that are not state transitions: 综合人事管理 (staff and certificates), the
-服务计划, inspections and their files. The guards they share with the records live in ``workflow``."""
+服务计划, inspections and their files. The guards they share with the records live in ``checks``."""
 
 from __future__ import annotations
 
@@ -16,22 +16,23 @@ from anze.basedata.models import ServiceItem
 from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 from anze.core.validators import validate_mobile
+from anze.core.workflow import NO_PERMISSION
 from anze.policies.models import Policy, ServiceStatus
+from anze.policies.workflow import SERVICE, lock_assigned
 
+from .attachments import Uploads, attach
+from .checks import check_day, check_item, check_owner, check_service_state, check_staff, clean_text, parties
 from .models import Attachment, Certificate, Inspection, PlannedVisit, Staff
-from .workflow import Uploads, attach, check_day, check_item, check_staff, clean_text, lock_assigned_policy
 
 
 def _require(actor: User, code: str) -> None:
     if actor.side != Side.SERVICE_ORG or not actor.has_perm_code(code):
-        raise Refused("没有该操作的权限")
+        raise Refused(NO_PERMISSION)
 
 
 def _own_policy(actor: User, policy: Policy) -> None:
-    if policy.service_org_id != actor.organisation_id:
-        raise Refused("保单不存在或无权操作")
-    if policy.service_status != ServiceStatus.IN_SERVICE:
-        raise Refused(f"保单安全服务状态为“{policy.get_service_status_display()}”，不能操作")
+    check_owner(SERVICE.owners(policy), actor, SERVICE.noun)
+    check_service_state(policy, (ServiceStatus.IN_SERVICE,), "操作")
 
 
 # --- 综合人事管理 -------------------------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def inspection_create(*, policy: Policy, actor: User, data: InspectionData) -> I
     with problems.collect():
         staff = check_staff(actor.organisation_id, data.staff)
     problems.raise_if_any()  # every field's problem at once
-    lock_assigned_policy(policy, (ServiceStatus.IN_SERVICE,), actor.organisation_id)
+    lock_assigned(policy, (ServiceStatus.IN_SERVICE,), actor.organisation_id)
     inspection = Inspection.objects.create(
         policy=policy,
         service_org=actor.organisation,
@@ -210,11 +211,7 @@ def inspection_add_attachment(
 ) -> Attachment:
     """Photos and videos of an inspection can be added later (a long video is uploaded from the office)."""
     _require(actor, "service.inspection.manage")
-    if (
-        inspection.service_org_id != actor.organisation_id
-        or inspection.policy.service_org_id != actor.organisation_id
-    ):
-        raise Refused("检查不存在或无权操作")
+    check_owner(parties(inspection.policy, inspection.service_org_id), actor, "检查")
     return attach(
         actor=actor, service_org=inspection.service_org, upload=upload, caption=caption, inspection=inspection
     )

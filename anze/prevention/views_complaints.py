@@ -14,7 +14,7 @@ from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
 from anze.core.views import done, render_form, render_list
 
-from . import selectors, workflow
+from . import complaints, selectors
 from .forms import AnswerForm, ComplaintSearchForm, ReasonForm
 from .models import Complaint
 
@@ -50,8 +50,8 @@ def complaint_detail(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
         "prevention/complaint_detail.html",
         {
             "complaint": complaint,
-            "can_answer": workflow.can(complaint, "answer", request.user),
-            "can_extend": workflow.can(complaint, "extend", request.user),
+            "can_answer": complaints.COMPLAINT.can(complaint, "answer", request.user),
+            "can_extend": complaints.COMPLAINT.can(complaint, "extend", request.user),
             "extra_crumb": f"投诉 {complaint.policy.policy_no}",
         },
     )
@@ -63,7 +63,7 @@ def complaint_answer(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
     form = AnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.complaint_answer(
+            complaints.complaint_answer(
                 complaint=complaint, actor=request.user, answer=form.cleaned_data["answer"]
             )
         except Refused as exc:
@@ -88,7 +88,7 @@ def complaint_extend(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
     form = ReasonForm(request.POST if request.method == "POST" else None, label="延期原因")
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.complaint_extend(
+            complaints.complaint_extend(
                 complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except Refused as exc:

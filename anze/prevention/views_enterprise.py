@@ -18,7 +18,7 @@ from anze.core.views import done, refused, render_form, render_list
 from anze.documents.responses import document_among, document_response
 from anze.policies.models import Policy
 
-from . import archive, selectors, workflow
+from . import archive, complaints, hazards, records, selectors
 from .forms import ComplaintForm, ReasonForm, RecordSearchForm, RectifyForm
 from .models import HazardStatus, RecordStatus, ServiceRecord
 
@@ -85,7 +85,7 @@ def record_detail(request: HttpRequest, record_uuid: str) -> HttpResponse:
 def record_confirm(request: HttpRequest, record_uuid: str) -> HttpResponse:
     record = selectors.record_for(user=request.user, record_uuid=record_uuid)
     try:
-        workflow.record_confirm(record=record, actor=request.user)
+        records.record_confirm(record=record, actor=request.user)
     except Refused as exc:
         return refused(request, exc.message, _record_url(record))
     return done(request, "已确认", _record_url(record))
@@ -97,7 +97,7 @@ def record_dispute(request: HttpRequest, record_uuid: str) -> HttpResponse:
     form = ReasonForm(request.POST if request.method == "POST" else None, label="异议原因")
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.record_dispute(record=record, actor=request.user, reason=form.cleaned_data["reason"])
+            records.record_dispute(record=record, actor=request.user, reason=form.cleaned_data["reason"])
         except Refused as exc:
             apply_refusal(form, exc)
         else:
@@ -142,7 +142,7 @@ def hazard_rectify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
     url = reverse("enterprise:services:hazards")
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.hazard_rectify(
+            hazards.hazard_rectify(
                 hazard=hazard,
                 actor=request.user,
                 rectification=form.cleaned_data["rectification"],
@@ -189,7 +189,7 @@ def complaint_add(request: HttpRequest, application_no: str) -> HttpResponse:
     url = reverse("enterprise:services:complaints")
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = workflow.complaint_file(
+            complaint = complaints.complaint_file(
                 policy=policy,
                 actor=request.user,
                 content=form.cleaned_data["content"],

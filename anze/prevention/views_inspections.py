@@ -15,7 +15,7 @@ from anze.core.views import INVALID, done, render_form, render_list
 from anze.documents.responses import document_response
 from anze.documents.uploadhandlers import video_upload_limit
 
-from . import archive, selectors, services, workflow
+from . import archive, checks, hazards, records, selectors, services
 from .forms import (
     AttachmentForm,
     HazardForm,
@@ -67,7 +67,7 @@ def inspection_add(request: HttpRequest) -> HttpResponse:
         values = readable(form)
         check_readable(
             form,
-            workflow.check_day_and_staff,
+            checks.check_day_and_staff,
             policy=values["policy"],
             org_id=request.user.organisation_id,
             day=values.get("inspected_on"),
@@ -148,7 +148,7 @@ def hazard_add(request: HttpRequest, inspection_uuid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            workflow.hazard_create(
+            hazards.hazard_create(
                 inspection=inspection,
                 actor=request.user,
                 level=d["level"],
@@ -177,7 +177,7 @@ def hazard_rectify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.hazard_rectify(
+            hazards.hazard_rectify(
                 hazard=hazard,
                 actor=request.user,
                 rectification=form.cleaned_data["rectification"],
@@ -209,9 +209,9 @@ def hazard_verify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
         opinion = form.cleaned_data["opinion"]
         try:
             if form.cleaned_data["result"] == "pass":
-                workflow.hazard_verify(hazard=hazard, actor=request.user, verification=opinion)
+                hazards.hazard_verify(hazard=hazard, actor=request.user, verification=opinion)
             else:
-                workflow.hazard_reopen(hazard=hazard, actor=request.user, reason=opinion)
+                hazards.hazard_reopen(hazard=hazard, actor=request.user, reason=opinion)
         except Refused as exc:
             if exc.field in ("reason", "verification"):
                 exc.field = "opinion"
@@ -252,7 +252,7 @@ def video_upload(request: HttpRequest) -> HttpResponse:
         try:
             if kind == "record":
                 record = selectors.record_for(user=request.user, record_uuid=uuid)
-                workflow.record_add_attachment(
+                records.record_add_attachment(
                     record=record, actor=request.user, upload=upload, caption=caption
                 )
             else:

@@ -18,8 +18,9 @@ from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import video_upload_limit
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy, ServiceStatus
+from anze.policies.progress import progress_for, totals
 
-from . import archive, selectors, services, workflow
+from . import archive, checks, records, selectors, services
 from .forms import AttachmentForm, PlanForm, ReasonForm, RecordForm, RecordSearchForm, ServiceOrderSearchForm
 from .models import RecordStatus, ServiceRecord
 
@@ -50,10 +51,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(service_status=tab)
     qs = qs.select_related("order", "insurer", "enterprise").order_by("-service_assigned_at", "-id")
     page = paginate(request, qs)
-    progress = selectors.progress_for(page.rows)
+    progress = progress_for(page.rows)
     for policy in page.rows:
         policy.progress = progress[policy.pk]
-        policy.done, policy.contracted = selectors.totals(policy.progress)
+        policy.done, policy.contracted = totals(policy.progress)
     tabs = [(value, label, sum(counts.values()) if not value else counts[value]) for value, label in TABS]
     return render_list(
         request,
@@ -71,8 +72,8 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
     context = {
         "policy": policy,
         "order": policy.order,
-        "can_accept": policy_workflow.can(policy, "accept", user),
-        "can_decline": policy_workflow.can(policy, "decline", user),
+        "can_accept": policy_workflow.SERVICE.can(policy, "accept", user),
+        "can_decline": policy_workflow.SERVICE.can(policy, "decline", user),
         "plan_add_url": reverse("service:service_orders:plan_add", args=[no])
         if in_service and user.has_perm_code("service.plan.manage")
         else "",
@@ -148,7 +149,7 @@ def _check_readable_plan(form: PlanForm, request: HttpRequest, policy: Policy) -
     values = readable(form)
     check_readable(
         form,
-        workflow.check_day_and_staff,
+        checks.check_day_and_staff,
         policy=policy,
         org_id=request.user.organisation_id,
         day=values.get("planned_on"),
@@ -258,7 +259,7 @@ def record_add(request: HttpRequest, application_no: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = workflow.record_create(policy=policy, actor=request.user, data=form.data_object())
+            record = records.record_create(policy=policy, actor=request.user, data=form.data_object())
         except Refused as exc:
             apply_refusal(form, exc)
         else:
@@ -295,7 +296,7 @@ def record_edit(request: HttpRequest, record_uuid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.record_update(record=record, actor=request.user, data=form.data_object())
+            records.record_update(record=record, actor=request.user, data=form.data_object())
         except Refused as exc:
             apply_refusal(form, exc)
         else:
@@ -322,7 +323,7 @@ def record_correct(request: HttpRequest, record_uuid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = workflow.record_create(
+            record = records.record_create(
                 policy=original.policy, actor=request.user, data=form.data_object(), corrects=original
             )
         except Refused as exc:
@@ -339,7 +340,7 @@ def _check_readable_record(form: RecordForm, request: HttpRequest, policy: Polic
     values = readable(form)
     check_readable(
         form,
-        workflow.check_record,
+        records.check_record,
         policy=policy,
         org_id=request.user.organisation_id,
         served_on=values.get("served_on"),
@@ -361,7 +362,7 @@ def record_attach(request: HttpRequest, record_uuid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.record_add_attachment(
+            records.record_add_attachment(
                 record=record,
                 actor=request.user,
                 upload=form.cleaned_data["file"],

@@ -17,7 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from anze.core.testing import hx_message, hx_trigger
 from anze.core.views import done
-from anze.prevention import scenarios, services, workflow
+from anze.prevention import attachments, complaints, scenarios, services
 from anze.prevention.tests.conftest import Service
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_every_detail_page_with_actions_refreshes_its_region(svc: Service, clien
     served = svc.in_service()
     record = scenarios.record(served, svc.org_admin, "training", [svc.staff])
     inspection = _inspection(svc, served)
-    complaint = workflow.complaint_file(
+    complaint = complaints.complaint_file(
         policy=scenarios.fresh(served), actor=svc.applicant, content="未按约定上门"
     )
     pages = [
@@ -101,7 +101,7 @@ def _inspection(svc: Service, policy):  # type: ignore[no-untyped-def]
             place="仓库",
             staff=[svc.staff],
             summary="消防设施、用电安全检查",
-            uploads=workflow.Uploads(),
+            uploads=attachments.Uploads(),
         ),
     )
 

@@ -36,8 +36,8 @@ from anze.orders import workflow as order_workflow
 from anze.orders.models import Order, OrderEvent
 from anze.policies.models import Policy
 from anze.prevention import scenarios, services
+from anze.prevention.attachments import Uploads
 from anze.prevention.models import PlannedVisit, ServiceRecord
-from anze.prevention.workflow import Uploads
 
 pytestmark = pytest.mark.django_db
 

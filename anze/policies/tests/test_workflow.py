@@ -12,7 +12,8 @@ from anze.core.errors import Refused
 from anze.notifications.models import Notification, SmsMessage
 from anze.policies import workflow
 from anze.policies.models import ServiceEvent, ServiceStatus
-from anze.prevention import scenarios, selectors
+from anze.policies.progress import service_progress
+from anze.prevention import records, scenarios, selectors
 from anze.prevention.models import RecordStatus
 
 A = ServiceStatus
@@ -58,7 +59,7 @@ def test_it_returns_a_declined_policy_to_the_insurer_with_the_reason_then_assign
     assert not selectors.assigned_policies(user=svc.org_admin).exists()
     told = Notification.objects.get(organisation=svc.insurer, title="服务机构拒绝了安全服务")
     assert "本月人手不足" in told.body
-    assert workflow.can(policy, "assign", svc.clerk)
+    assert workflow.SERVICE.can(policy, "assign", svc.clerk)
 
     scenarios.assign(policy, svc.clerk, svc.other_org)
     policy = scenarios.fresh(policy)
@@ -134,7 +135,7 @@ def test_it_completes_when_every_contracted_count_is_confirmed_and_not_before(sv
 def test_it_does_not_count_a_disputed_record_nor_a_correction_twice(svc):
     policy = svc.in_service(counts={"training": 2})
     first = scenarios.confirm(scenarios.record(policy, svc.org_admin, "training", [svc.staff]), svc.applicant)
-    correction = scenarios.workflow.record_create(
+    correction = records.record_create(
         policy=scenarios.fresh(policy),
         actor=svc.org_admin,
         data=scenarios.record_data(policy, "training", [svc.staff], place="更正后的地点"),
@@ -142,10 +143,8 @@ def test_it_does_not_count_a_disputed_record_nor_a_correction_twice(svc):
     )
     scenarios.confirm(correction, svc.applicant)
     disputed = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    scenarios.workflow.record_dispute(
-        record=scenarios.fresh_record(disputed), actor=svc.applicant, reason="日期不对"
-    )
-    progress = selectors.service_progress(scenarios.fresh(policy))
+    records.record_dispute(record=scenarios.fresh_record(disputed), actor=svc.applicant, reason="日期不对")
+    progress = service_progress(scenarios.fresh(policy))
     assert [(p.item.code, p.done, p.contracted) for p in progress] == [("training", 1, 2)]
     assert scenarios.fresh(policy).service_status == A.IN_SERVICE
     assert scenarios.fresh_record(disputed).status == RecordStatus.DISPUTED

@@ -13,8 +13,7 @@ from django.db import connection
 from anze.core.errors import Refused
 from anze.policies import workflow
 from anze.policies.models import Policy, ServiceEvent, ServiceStatus
-from anze.prevention import scenarios
-from anze.prevention import workflow as prevention_workflow
+from anze.prevention import records, scenarios
 from anze.prevention.models import ServiceRecord
 
 ATTEMPTS = 12
@@ -63,7 +62,7 @@ def test_it_lets_one_of_two_clerks_assigning_at_once_through(svc):
             for c, o in zip(copies, orgs, strict=True)
         ]
     )
-    assert outcomes == {"ok": 1, workflow.STALE: ATTEMPTS - 1}
+    assert outcomes == {"ok": 1, workflow.SERVICE.stale_message(): ATTEMPTS - 1}
     assert ServiceEvent.objects.filter(policy=policy, action="assign").count() == 1
     assert _fresh(policy.pk).service_status == ServiceStatus.PENDING
 
@@ -75,18 +74,16 @@ def test_it_accepts_once_on_a_double_click(svc):
     outcomes = _race(
         [(lambda c=c: workflow.policy_accept_service(policy=c, actor=svc.org_admin)) for c in copies]
     )
-    assert outcomes == {"ok": 1, workflow.STALE: ATTEMPTS - 1}
+    assert outcomes == {"ok": 1, workflow.SERVICE.stale_message(): ATTEMPTS - 1}
     assert ServiceEvent.objects.filter(policy=policy, action="accept").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_does_not_miss_the_completion_when_the_last_two_records_are_confirmed_at_once(svc):
     policy = svc.in_service(counts={"training": 2})
-    records = [scenarios.record(policy, svc.org_admin, "training", [svc.staff]) for _ in range(2)]
-    copies = [scenarios.fresh_record(r) for r in records]
-    outcomes = _race(
-        [(lambda r=r: prevention_workflow.record_confirm(record=r, actor=svc.applicant)) for r in copies]
-    )
+    made = [scenarios.record(policy, svc.org_admin, "training", [svc.staff]) for _ in range(2)]
+    copies = [scenarios.fresh_record(r) for r in made]
+    outcomes = _race([(lambda r=r: records.record_confirm(record=r, actor=svc.applicant)) for r in copies])
     assert outcomes == {"ok": 2}
     assert _fresh(policy.pk).service_status == ServiceStatus.COMPLETED
     assert ServiceEvent.objects.filter(policy=policy, action="complete").count() == 1
@@ -97,9 +94,7 @@ def test_it_confirms_a_record_once_on_a_double_click(svc):
     policy = svc.in_service(counts={"training": 2})
     record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
     copies = [scenarios.fresh_record(record) for _ in range(ATTEMPTS)]
-    outcomes = _race(
-        [(lambda r=r: prevention_workflow.record_confirm(record=r, actor=svc.applicant)) for r in copies]
-    )
+    outcomes = _race([(lambda r=r: records.record_confirm(record=r, actor=svc.applicant)) for r in copies])
     assert outcomes == {"ok": 1, "该服务记录状态已变化，请刷新后重试": ATTEMPTS - 1}
     assert ServiceEvent.objects.filter(subject_uuid=record.uuid, action="confirm").count() == 1
     assert ServiceRecord.objects.get(pk=record.pk).status == "confirmed"

@@ -37,7 +37,7 @@ def _complete(policy: Policy, user: User) -> Policy:
 
 
 def test_it_has_a_caller_for_every_action(svc):
-    assert set(_call(svc)) == set(workflow.ACTIONS)
+    assert set(_call(svc)) == set(workflow.SERVICE.actions)
 
 
 def _build(svc: Any, status: str) -> Policy:
@@ -69,7 +69,7 @@ def test_it_allows_exactly_the_transitions_of_the_table(svc, status):
     actors = {Side.INSURER: svc.clerk, Side.SERVICE_ORG: svc.org_admin, Side.ENTERPRISE: svc.applicant}
     calls = _call(svc)
     outcomes: dict[tuple[str, str], bool] = {}
-    for action in workflow.ACTIONS:
+    for action in workflow.SERVICE.actions:
         for side, actor in actors.items():
             policy = _build(svc, status)
             before = _snapshot(policy)
@@ -82,16 +82,18 @@ def test_it_allows_exactly_the_transitions_of_the_table(svc, status):
                 )
             else:
                 outcomes[(action, side)] = True
-                t = workflow.transition(action, side)
+                t = workflow.SERVICE.transition(action, side)
                 assert t is not None and Policy.objects.get(pk=policy.pk).service_status == t.target
                 assert ServiceEvent.objects.filter(policy=policy).count() == before[2] + 1
     # "complete" is automatic: its guard (every contracted count confirmed) never holds on a policy that
     # the workflow left in 服务中 — confirming the last record completes it at once (test_workflow.py).
     expected = {
         (action, side): (
-            (t := workflow.transition(action, side)) is not None and status in t.sources and not t.automatic
+            (t := workflow.SERVICE.transition(action, side)) is not None
+            and status in t.sources
+            and not t.automatic
         )
-        for action in workflow.ACTIONS
+        for action in workflow.SERVICE.actions
         for side in actors
     }
     assert outcomes == expected

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from anze.documents import testing as files
-from anze.prevention import scenarios
+from anze.prevention import attachments, scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ SIZE = 200_000
 def test_a_video_in_the_bucket_streams_with_range_requests(s3_storage, seaweedfs, svc, client_for):
     data = files.mp4_bytes(size=SIZE)
     policy = svc.in_service()
-    uploads = scenarios.workflow.Uploads(video=files.upload("演练.mp4", data))
+    uploads = attachments.Uploads(video=files.upload("演练.mp4", data))
     record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], uploads=uploads)
     document = record.attachments.get().document
     assert document.file.name in seaweedfs.keys(s3_storage)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from anze.core.testing import factories
 from anze.policies.models import ServiceStatus
-from anze.prevention import scenarios, services, workflow
+from anze.prevention import attachments, complaints, hazards, scenarios, services
 from anze.prevention.models import Complaint, ComplaintStatus, HazardLevel, HazardStatus, RecordStatus
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_it_hides_another_enterprises_records_policies_and_files(svc, client_for
     policy = svc.in_service()
     from anze.documents import testing as files
 
-    uploads = workflow.Uploads(report=files.upload("报告.pdf", files.pdf_bytes()))
+    uploads = attachments.Uploads(report=files.upload("报告.pdf", files.pdf_bytes()))
     record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], uploads=uploads)
     other = client_for(svc.other_applicant)
     no = policy.order.application_no
@@ -89,9 +89,11 @@ def test_it_lets_the_enterprise_rectify_a_hazard(svc, client_for):
     inspection = services.inspection_create(
         policy=scenarios.fresh(policy),
         actor=svc.org_admin,
-        data=services.InspectionData(timezone.localdate(), "车间", [svc.staff], "检查", workflow.Uploads()),
+        data=services.InspectionData(
+            timezone.localdate(), "车间", [svc.staff], "检查", attachments.Uploads()
+        ),
     )
-    hazard = workflow.hazard_create(
+    hazard = hazards.hazard_create(
         inspection=inspection,
         actor=svc.org_admin,
         level=HazardLevel.MAJOR,
@@ -148,7 +150,9 @@ def test_it_files_a_complaint_that_the_insurer_and_the_organisation_answer(svc, 
 
 def test_it_flags_overdue_complaints_in_red(svc, client_for):
     policy = svc.in_service()
-    complaint = workflow.complaint_file(policy=scenarios.fresh(policy), actor=svc.applicant, content="未到场")
+    complaint = complaints.complaint_file(
+        policy=scenarios.fresh(policy), actor=svc.applicant, content="未到场"
+    )
     Complaint.objects.filter(pk=complaint.pk).update(due_on=timezone.localdate() - timedelta(days=2))
     html = (
         client_for(svc.org_admin)

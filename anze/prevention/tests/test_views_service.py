@@ -12,7 +12,7 @@ from django.utils import timezone
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.policies.models import ServiceStatus
-from anze.prevention import scenarios
+from anze.prevention import attachments, scenarios
 from anze.prevention.models import Attachment, Hazard, Inspection, RecordStatus, ServiceRecord, Staff
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def scenarios_inspection(svc, policy):
             place="仓库",
             staff=[svc.staff],
             summary="消防设施、用电安全检查",
-            uploads=scenarios.workflow.Uploads(),
+            uploads=attachments.Uploads(),
         ),
     )
 
@@ -280,7 +280,7 @@ def test_it_refuses_to_edit_a_confirmed_record_and_offers_a_correction(svc, clie
 
 def test_it_plays_a_video_with_range_requests_for_its_organisation_only(svc, client_for):
     policy = svc.in_service()
-    uploads = scenarios.workflow.Uploads(video=files.upload("演练.mp4", files.mp4_bytes(size=5000)))
+    uploads = attachments.Uploads(video=files.upload("演练.mp4", files.mp4_bytes(size=5000)))
     record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], uploads=uploads)
     document = record.attachments.get().document
     c = client_for(svc.org_admin)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from anze.core.errors import Refused
 from anze.notifications.models import Notification, SmsMessage
 from anze.policies.models import ServiceEvent, ServiceStatus
-from anze.prevention import scenarios, services, workflow
+from anze.prevention import attachments, complaints, hazards, records, scenarios, services
 from anze.prevention.models import (
     ArchivedError,
     ComplaintStatus,
@@ -93,11 +93,11 @@ def test_it_never_changes_a_confirmed_record_and_corrects_it_with_a_linked_one(s
     )
     data = scenarios.record_data(policy, "training", [svc.staff], place="改过的地点")
     _refused(
-        lambda: workflow.record_update(record=scenarios.fresh_record(record), actor=svc.org_admin, data=data)
+        lambda: records.record_update(record=scenarios.fresh_record(record), actor=svc.org_admin, data=data)
     )
     upload = scenarios.report_pdf()
     _refused(
-        lambda: workflow.record_add_attachment(
+        lambda: records.record_add_attachment(
             record=scenarios.fresh_record(record), actor=svc.org_admin, upload=upload
         )
     )
@@ -106,7 +106,7 @@ def test_it_never_changes_a_confirmed_record_and_corrects_it_with_a_linked_one(s
         ServiceRecord.objects.get(pk=record.pk).delete()
     # The correction keeps the original's item even when another is asked for.
     data = scenarios.record_data(policy, "hazard_inspection", [svc.staff], place="改过的地点")
-    correction = workflow.record_create(
+    correction = records.record_create(
         policy=scenarios.fresh(policy), actor=svc.org_admin, data=data, corrects=record
     )
     assert correction.corrects == record and correction.item == record.item
@@ -116,15 +116,15 @@ def test_it_never_changes_a_confirmed_record_and_corrects_it_with_a_linked_one(s
 def test_it_lets_the_organisation_fix_a_disputed_record_which_then_waits_again(svc):
     policy = svc.in_service()
     record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    workflow.record_dispute(record=scenarios.fresh_record(record), actor=svc.applicant, reason="培训人数不符")
+    records.record_dispute(record=scenarios.fresh_record(record), actor=svc.applicant, reason="培训人数不符")
     assert Notification.objects.filter(organisation=svc.org, title="服务记录有异议").exists()
     _refused(
-        lambda: workflow.record_dispute(
+        lambda: records.record_dispute(
             record=scenarios.fresh_record(record), actor=svc.applicant, reason="再次"
         )
     )
     data = scenarios.record_data(policy, "training", [svc.staff], content="培训32人，附签到表")
-    workflow.record_update(record=scenarios.fresh_record(record), actor=svc.org_admin, data=data)
+    records.record_update(record=scenarios.fresh_record(record), actor=svc.org_admin, data=data)
     fresh = scenarios.fresh_record(record)
     assert fresh.status == RecordStatus.PENDING and fresh.dispute_reason == ""
     event = ServiceEvent.objects.get(subject_uuid=record.uuid, action="edit")
@@ -133,15 +133,13 @@ def test_it_lets_the_organisation_fix_a_disputed_record_which_then_waits_again(s
 
 def test_it_requires_a_reason_for_an_objection(svc):
     record = scenarios.record(svc.in_service(), svc.org_admin, "training", [svc.staff])
-    _refused(lambda: workflow.record_dispute(record=record, actor=svc.applicant, reason=""), "reason")
+    _refused(lambda: records.record_dispute(record=record, actor=svc.applicant, reason=""), "reason")
 
 
 def test_it_refuses_the_confirmation_of_another_enterprise(svc):
     record = scenarios.record(svc.in_service(), svc.org_admin, "training", [svc.staff])
-    _refused(
-        lambda: workflow.record_confirm(record=scenarios.fresh_record(record), actor=svc.other_applicant)
-    )
-    _refused(lambda: workflow.record_confirm(record=scenarios.fresh_record(record), actor=svc.org_admin))
+    _refused(lambda: records.record_confirm(record=scenarios.fresh_record(record), actor=svc.other_applicant))
+    _refused(lambda: records.record_confirm(record=scenarios.fresh_record(record), actor=svc.org_admin))
     assert scenarios.fresh_record(record).status == RecordStatus.PENDING
 
 
@@ -149,7 +147,7 @@ def test_it_stores_the_record_files_with_their_kinds(svc):
     policy = svc.in_service()
     from anze.documents import testing as files
 
-    uploads = workflow.Uploads(
+    uploads = attachments.Uploads(
         report=scenarios.report_pdf(),
         photo=files.upload("现场.jpg", files.jpeg_bytes()),
         video=files.upload("现场.mp4", files.mp4_bytes()),
@@ -187,7 +185,7 @@ def _inspection(svc, policy):
             place="仓库",
             staff=[svc.staff],
             summary="消防检查",
-            uploads=workflow.Uploads(),
+            uploads=attachments.Uploads(),
         ),
     )
 
@@ -195,7 +193,7 @@ def _inspection(svc, policy):
 def test_it_takes_a_hazard_through_rectification_and_verification(svc):
     policy = svc.in_service()
     inspection = _inspection(svc, policy)
-    hazard = workflow.hazard_create(
+    hazard = hazards.hazard_create(
         inspection=inspection,
         actor=svc.org_admin,
         level=HazardLevel.MAJOR,
@@ -205,20 +203,20 @@ def test_it_takes_a_hazard_through_rectification_and_verification(svc):
     )
     assert hazard.status == HazardStatus.OPEN
     assert Notification.objects.filter(organisation=svc.enterprise, title="隐患整改通知").exists()
-    workflow.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已加装接地线")
+    hazards.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已加装接地线")
     assert Notification.objects.filter(organisation=svc.org, title="隐患已整改，待复查").exists()
-    workflow.hazard_reopen(hazard=hazard, actor=svc.org_admin, reason="接地电阻仍超标")
+    hazards.hazard_reopen(hazard=hazard, actor=svc.org_admin, reason="接地电阻仍超标")
     assert hazard.status == HazardStatus.OPEN
-    workflow.hazard_rectify(hazard=hazard, actor=svc.org_admin, rectification="更换接地极，复测合格")
-    workflow.hazard_verify(hazard=hazard, actor=svc.org_admin, verification="复查合格")
+    hazards.hazard_rectify(hazard=hazard, actor=svc.org_admin, rectification="更换接地极，复测合格")
+    hazards.hazard_verify(hazard=hazard, actor=svc.org_admin, verification="复查合格")
     assert hazard.status == HazardStatus.VERIFIED and hazard.verified_by == svc.org_admin
-    _refused(lambda: workflow.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="再次"))
+    _refused(lambda: hazards.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="再次"))
 
 
 def test_it_refuses_a_deadline_before_the_inspection_and_strangers(svc):
     inspection = _inspection(svc, svc.in_service())
     _refused(
-        lambda: workflow.hazard_create(
+        lambda: hazards.hazard_create(
             inspection=inspection,
             actor=svc.org_admin,
             level=HazardLevel.GENERAL,
@@ -228,7 +226,7 @@ def test_it_refuses_a_deadline_before_the_inspection_and_strangers(svc):
         ),
         "deadline",
     )
-    hazard = workflow.hazard_create(
+    hazard = hazards.hazard_create(
         inspection=inspection,
         actor=svc.org_admin,
         level=HazardLevel.GENERAL,
@@ -236,8 +234,8 @@ def test_it_refuses_a_deadline_before_the_inspection_and_strangers(svc):
         location="",
         deadline=TODAY() + timedelta(days=3),
     )
-    _refused(lambda: workflow.hazard_rectify(hazard=hazard, actor=svc.other_applicant, rectification="x"))
-    _refused(lambda: workflow.hazard_verify(hazard=hazard, actor=svc.other_org_admin, verification="x"))
+    _refused(lambda: hazards.hazard_rectify(hazard=hazard, actor=svc.other_applicant, rectification="x"))
+    _refused(lambda: hazards.hazard_verify(hazard=hazard, actor=svc.other_org_admin, verification="x"))
 
 
 # --- complaints -------------------------------------------------------------------------------------------
@@ -251,27 +249,27 @@ def test_it_counts_ten_working_days_monday_to_friday():
 
 def test_it_files_a_complaint_extends_it_once_and_answers_it(svc):
     policy = svc.in_service()
-    complaint = workflow.complaint_file(
+    complaint = complaints.complaint_file(
         policy=scenarios.fresh(policy), actor=svc.applicant, content="服务人员迟到两小时"
     )
     assert complaint.status == ComplaintStatus.OPEN
     assert complaint.due_on == add_working_days(TODAY(), 10)
     assert Notification.objects.filter(organisation=svc.org, title="新的服务投诉").exists()
     assert Notification.objects.filter(organisation=svc.insurer, title="新的服务投诉").exists()
-    workflow.complaint_extend(complaint=complaint, actor=svc.clerk, reason="需调取现场视频核实")
+    complaints.complaint_extend(complaint=complaint, actor=svc.clerk, reason="需调取现场视频核实")
     assert complaint.extended and complaint.due_on == add_working_days(TODAY(), 30)
     assert "一次" in _refused(
-        lambda: workflow.complaint_extend(complaint=complaint, actor=svc.org_admin, reason="再延")
+        lambda: complaints.complaint_extend(complaint=complaint, actor=svc.org_admin, reason="再延")
     )
-    workflow.complaint_answer(complaint=complaint, actor=svc.org_admin, answer="经核实属实，已调整人员安排")
+    complaints.complaint_answer(complaint=complaint, actor=svc.org_admin, answer="经核实属实，已调整人员安排")
     assert complaint.status == ComplaintStatus.ANSWERED and complaint.answered_org == svc.org
     assert Notification.objects.filter(organisation=svc.enterprise, title="投诉已答复").exists()
-    _refused(lambda: workflow.complaint_answer(complaint=complaint, actor=svc.clerk, answer="再答"))
+    _refused(lambda: complaints.complaint_answer(complaint=complaint, actor=svc.clerk, answer="再答"))
 
 
 def test_it_flags_an_overdue_complaint(svc):
     policy = svc.in_service()
-    complaint = workflow.complaint_file(
+    complaint = complaints.complaint_file(
         policy=scenarios.fresh(policy), actor=svc.applicant, content="未按计划服务"
     )
     type(complaint).objects.filter(pk=complaint.pk).update(due_on=TODAY() - timedelta(days=1))
@@ -281,10 +279,10 @@ def test_it_flags_an_overdue_complaint(svc):
 
 def test_it_refuses_complaints_about_policies_without_a_service_or_of_others(svc):
     policy = svc.policy()
-    _refused(lambda: workflow.complaint_file(policy=policy, actor=svc.applicant, content="x"), "policy")
+    _refused(lambda: complaints.complaint_file(policy=policy, actor=svc.applicant, content="x"), "policy")
     served = svc.in_service()
     _refused(
-        lambda: workflow.complaint_file(
+        lambda: complaints.complaint_file(
             policy=scenarios.fresh(served), actor=svc.other_applicant, content="x"
         )
     )
@@ -296,7 +294,7 @@ def test_a_hazard_is_refused_with_every_problem_at_once(svc):
     policy = svc.in_service()
     inspection = _inspection(svc, policy)
     with pytest.raises(Refused) as refused:
-        workflow.hazard_create(
+        hazards.hazard_create(
             inspection=inspection,
             actor=svc.org_admin,
             level="unknown",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.policies.models import ServiceEvent
-from anze.prevention import scenarios, services, workflow
+from anze.prevention import attachments, complaints, hazards, records, scenarios, services
 from anze.prevention.models import Complaint, Hazard, HazardLevel, ServiceRecord
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,9 @@ def _actors(svc: Any) -> dict[str, Any]:
 def _record(svc: Any, status: str) -> ServiceRecord:
     record = scenarios.record(svc.in_service(counts={"training": 3}), svc.org_admin, "training", [svc.staff])
     if status == "confirmed":
-        workflow.record_confirm(record=scenarios.fresh_record(record), actor=svc.applicant)
+        records.record_confirm(record=scenarios.fresh_record(record), actor=svc.applicant)
     elif status == "disputed":
-        workflow.record_dispute(record=scenarios.fresh_record(record), actor=svc.applicant, reason="不符")
+        records.record_dispute(record=scenarios.fresh_record(record), actor=svc.applicant, reason="不符")
     return scenarios.fresh_record(record)
 
 
@@ -37,9 +37,9 @@ def _hazard(svc: Any, status: str) -> Hazard:
     inspection = services.inspection_create(
         policy=scenarios.fresh(policy),
         actor=svc.org_admin,
-        data=services.InspectionData(TODAY(), "车间", [svc.staff], "检查", workflow.Uploads()),
+        data=services.InspectionData(TODAY(), "车间", [svc.staff], "检查", attachments.Uploads()),
     )
-    hazard = workflow.hazard_create(
+    hazard = hazards.hazard_create(
         inspection=inspection,
         actor=svc.org_admin,
         level=HazardLevel.GENERAL,
@@ -48,41 +48,42 @@ def _hazard(svc: Any, status: str) -> Hazard:
         deadline=TODAY() + timedelta(days=5),
     )
     if status in ("rectified", "verified"):
-        workflow.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已更换")
+        hazards.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已更换")
     if status == "verified":
-        workflow.hazard_verify(hazard=hazard, actor=svc.org_admin, verification="合格")
+        hazards.hazard_verify(hazard=hazard, actor=svc.org_admin, verification="合格")
     return Hazard.objects.select_related("inspection__policy", "inspection__service_org").get(pk=hazard.pk)
 
 
 def _complaint(svc: Any, status: str) -> Complaint:
-    complaint = workflow.complaint_file(
+    complaint = complaints.complaint_file(
         policy=scenarios.fresh(svc.in_service()), actor=svc.applicant, content="迟到"
     )
     if status == "answered":
-        workflow.complaint_answer(complaint=complaint, actor=svc.org_admin, answer="已处理")
+        complaints.complaint_answer(complaint=complaint, actor=svc.org_admin, answer="已处理")
     return Complaint.objects.select_related("policy__order", "policy__insurer").get(pk=complaint.pk)
 
 
-def _data(svc: Any, record: ServiceRecord) -> workflow.RecordData:
+def _data(svc: Any, record: ServiceRecord) -> records.RecordData:
     return scenarios.record_data(record.policy, "training", [svc.staff], content="修改后的内容")
 
 
 CALLS = {
     "record": {
-        "edit": lambda svc, o, u: workflow.record_update(record=o, actor=u, data=_data(svc, o)),
-        "confirm": lambda svc, o, u: workflow.record_confirm(record=o, actor=u),
-        "dispute": lambda svc, o, u: workflow.record_dispute(record=o, actor=u, reason="有误"),
+        "edit": lambda svc, o, u: records.record_update(record=o, actor=u, data=_data(svc, o)),
+        "confirm": lambda svc, o, u: records.record_confirm(record=o, actor=u),
+        "dispute": lambda svc, o, u: records.record_dispute(record=o, actor=u, reason="有误"),
     },
     "hazard": {
-        "rectify": lambda svc, o, u: workflow.hazard_rectify(hazard=o, actor=u, rectification="已整改"),
-        "verify": lambda svc, o, u: workflow.hazard_verify(hazard=o, actor=u, verification="合格"),
-        "reopen": lambda svc, o, u: workflow.hazard_reopen(hazard=o, actor=u, reason="不合格"),
+        "rectify": lambda svc, o, u: hazards.hazard_rectify(hazard=o, actor=u, rectification="已整改"),
+        "verify": lambda svc, o, u: hazards.hazard_verify(hazard=o, actor=u, verification="合格"),
+        "reopen": lambda svc, o, u: hazards.hazard_reopen(hazard=o, actor=u, reason="不合格"),
     },
     "complaint": {
-        "extend": lambda svc, o, u: workflow.complaint_extend(complaint=o, actor=u, reason="需核实"),
-        "answer": lambda svc, o, u: workflow.complaint_answer(complaint=o, actor=u, answer="已答复"),
+        "extend": lambda svc, o, u: complaints.complaint_extend(complaint=o, actor=u, reason="需核实"),
+        "answer": lambda svc, o, u: complaints.complaint_answer(complaint=o, actor=u, answer="已答复"),
     },
 }
+MACHINES = {"record": records.RECORD, "hazard": hazards.HAZARD, "complaint": complaints.COMPLAINT}
 BUILD = {"record": _record, "hazard": _hazard, "complaint": _complaint}
 MODELS = {"record": ServiceRecord, "hazard": Hazard, "complaint": Complaint}
 CASES = (
@@ -93,8 +94,8 @@ CASES = (
 
 
 def test_it_has_a_caller_for_every_state_changing_action():
-    for entity, table in workflow.TABLES.items():
-        assert {t.action for t in table if t.sources} == set(CALLS[entity])
+    for entity, machine in MACHINES.items():
+        assert {t.action for t in machine.table if t.sources} == set(CALLS[entity])
 
 
 @pytest.mark.parametrize(("entity", "status"), CASES)
@@ -104,7 +105,7 @@ def test_it_allows_exactly_the_transitions_of_the_table(svc, entity, status):
         for side, actor in _actors(svc).items():
             obj = BUILD[entity](svc, status)
             events = ServiceEvent.objects.count()
-            t = workflow.transition(entity, action, side)
+            t = MACHINES[entity].transition(action, side)
             expected[(action, side)] = t is not None and status in t.sources
             try:
                 call(svc, obj, actor)
