@@ -1,7 +1,9 @@
-"""What a regulator sees: every insurer's orders and policies in its region (docs/spec/DOMAIN.md §6: a county account
-sees its county only), and the statistics of the 应急管理局's supervision.
+"""What a regulator sees: every insurer's orders and policies in its jurisdiction (docs/spec/DOMAIN.md §6: a county
+account sees its county only), and the statistics of the 应急管理局's supervision.
 
-All reads start from the signed-in regulator; ``scope`` is the one place the region is applied.
+All reads start from the signed-in regulator's scopes — ``orders.scopes.orders_visible_to``,
+``policies.scopes.policies_visible_to`` and ``orders.scopes.jurisdiction`` — where the region is applied, and
+the rule for orders of no region written, once.
 """
 
 from __future__ import annotations
@@ -19,26 +21,17 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
+from anze.orders.scopes import jurisdiction, orders_visible_to
 from anze.policies.models import Policy, ServiceStatus
+from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
 
 
-def regions_in_scope(user: User) -> QuerySet[Region]:
-    region = user.organisation.region
-    return Region.objects.filter(code__startswith=region.prefix) if region else Region.objects.all()
-
-
-def orders_for(*, user: User) -> QuerySet[Order]:
-    return Order.objects.exclude(status=OrderStatus.DRAFT).filter(region__in=regions_in_scope(user))
-
-
-def policies_for(*, user: User) -> QuerySet[Policy]:
-    return Policy.objects.filter(order__region__in=regions_in_scope(user))
-
-
 def enterprises_for(*, user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=Side.ENTERPRISE, region__in=regions_in_scope(user))
+    """The enterprises of the regulator's jurisdiction (``orders.scopes.jurisdiction``, the same rule as its
+    orders: one of no region is seen above the county)."""
+    return Organisation.objects.filter(jurisdiction(user, "region"), kind=Side.ENTERPRISE)
 
 
 # --- policy standing ---------------------------------------------------------------------------------------------
@@ -152,7 +145,7 @@ def _day_start(day: date) -> datetime:
 
 
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
-    qs = policies_for(user=user)
+    qs = policies_visible_to(user)
     if filters.start:
         qs = qs.filter(issued_at__gte=_day_start(filters.start))
     if filters.end:
@@ -167,7 +160,7 @@ def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySe
 
 
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
-    qs = orders_for(user=user)
+    qs = orders_visible_to(user)
     if filters.start:
         qs = qs.filter(submitted_at__gte=_day_start(filters.start))
     if filters.end:

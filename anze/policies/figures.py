@@ -1,7 +1,8 @@
 """The insurer's home figures (issue 12): this month's 报价 / 出函 / 保费 and the last 12 months by month.
 
-Read from the insurer's own rows only (``Order.quoted_at``, ``Policy.issued_at`` and its order's premium), in
-two queries whatever the number of orders: one grouped by the month of the quote, one by the month of 出函.
+Read from the insurer's own rows only (its scopes: ``orders.scopes.orders_visible_to``, ``scopes.policies_visible_to``;
+``Order.quoted_at``, ``Policy.issued_at`` and its order's premium), in two queries whatever the number of orders:
+one grouped by the month of the quote, one by the month of 出函. Here rather than in orders because it reads policies.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from anze.policies.models import Policy
+from anze.accounts.models import User
+from anze.orders.scopes import orders_visible_to
 
-from .models import Order
+from .scopes import policies_visible_to
 
 MONTHS = 12
 
@@ -67,13 +69,14 @@ def _key(value: Any) -> str:
     return value.strftime("%Y-%m")
 
 
-def insurer_figures(*, insurer_id: int, today: date | None = None, months: int = MONTHS) -> InsurerFigures:
+def insurer_figures(*, user: User, today: date | None = None, months: int = MONTHS) -> InsurerFigures:
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
     since = timezone.make_aware(datetime.combine(starts[0], time.min))
     by_month = {start.strftime("%Y-%m"): MonthFigures(month=start.strftime("%Y-%m")) for start in starts}
     quotes = (
-        Order.objects.filter(insurer_id=insurer_id, quoted_at__gte=since)
+        orders_visible_to(user)
+        .filter(quoted_at__gte=since)
         .annotate(month=TruncMonth("quoted_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -83,7 +86,8 @@ def insurer_figures(*, insurer_id: int, today: date | None = None, months: int =
         if (figures := by_month.get(_key(row["month"]))) is not None:
             figures.quotes = row["n"]
     issued = (
-        Policy.objects.filter(insurer_id=insurer_id, issued_at__gte=since)
+        policies_visible_to(user)
+        .filter(issued_at__gte=since)
         .annotate(month=TruncMonth("issued_at"))
         .values("month")
         .annotate(n=Count("pk"), premium=Sum("order__premium"))
