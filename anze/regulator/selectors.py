@@ -31,7 +31,7 @@ EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the re
 def enterprises_for(*, user: User) -> QuerySet[Organisation]:
     """The enterprises of the regulator's jurisdiction (``orders.scopes.jurisdiction``, the same rule as its
     orders: one of no region is seen above the county)."""
-    return Organisation.objects.filter(jurisdiction(user, "region"), kind=Side.ENTERPRISE)
+    return Organisation.objects.filter(Q(kind=Side.ENTERPRISE) & jurisdiction(user, "region"))
 
 
 # --- policy standing ---------------------------------------------------------------------------------------------
