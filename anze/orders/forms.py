@@ -258,7 +258,8 @@ class SchemeForm(StyledFormMixin, forms.Form):
 
 
 class QuoteForm(SchemeForm):
-    """报价 (seed 3.1.2): the scheme and the service counts; the files come later, at 出函."""
+    """报价 (docs/spec/user-manual.txt §3.1.2): the scheme and the service counts; the files come later, at
+    出函."""
 
 
 # --- 出函 ----------------------------------------------------------------------------------------------------
@@ -286,8 +287,8 @@ class IssueForm(StyledFormMixin, forms.Form):
 
 
 class OfflineIssueForm(SchemeForm, IssueForm, ApplicationMaterialsForm):
-    """保单信息补录 (seed figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form,
-    and the 投保资料 / 意向服务项目 the clerk completes."""
+    """保单信息补录 (docs/spec/user-manual.txt, figure 3.1.2): the whole scheme, the service counts and the three
+    PDFs in one form, and the 投保资料 / 意向服务项目 the clerk completes."""
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
