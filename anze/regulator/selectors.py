@@ -3,7 +3,8 @@ account sees its county only), and the statistics of the 应急管理局's super
 
 All reads start from the signed-in regulator's scopes — ``orders.scopes.orders_visible_to``,
 ``policies.scopes.policies_visible_to`` and ``orders.scopes.jurisdiction`` — where the region is applied, and
-the rule for orders of no region written, once.
+the rule for orders of no region written, once; ``orders_for``, ``policies_for`` and ``regions_in_scope`` are
+the regulator screens' names for them.
 """
 
 from __future__ import annotations
@@ -21,11 +22,26 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
-from anze.orders.scopes import jurisdiction, orders_visible_to
+from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.policies.models import Policy, ServiceStatus
 from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
+
+
+def regions_in_scope(user: User) -> QuerySet[Region]:
+    """The regions of the regulator's jurisdiction (``orders.scopes.regions_in_jurisdiction``)."""
+    return regions_in_jurisdiction(user)
+
+
+def orders_for(*, user: User) -> QuerySet[Order]:
+    """订单查询: the regulator's orders (``orders.scopes.orders_visible_to``)."""
+    return orders_visible_to(user)
+
+
+def policies_for(*, user: User) -> QuerySet[Policy]:
+    """保单查询 and the statistics: the regulator's policies (``policies.scopes.policies_visible_to``)."""
+    return policies_visible_to(user)
 
 
 def enterprises_for(*, user: User) -> QuerySet[Organisation]:
@@ -145,7 +161,7 @@ def _day_start(day: date) -> datetime:
 
 
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
-    qs = policies_visible_to(user)
+    qs = policies_for(user=user)
     if filters.start:
         qs = qs.filter(issued_at__gte=_day_start(filters.start))
     if filters.end:
@@ -160,7 +176,7 @@ def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySe
 
 
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
-    qs = orders_visible_to(user)
+    qs = orders_for(user=user)
     if filters.start:
         qs = qs.filter(submitted_at__gte=_day_start(filters.start))
     if filters.end:

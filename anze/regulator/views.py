@@ -18,9 +18,7 @@ from anze.core.pagination import paginate
 from anze.core.sides import Side
 from anze.core.views import render_list
 from anze.orders.models import Order, OrderStatus
-from anze.orders.scopes import orders_visible_to, regions_in_jurisdiction
 from anze.policies.models import Policy, ServiceStatus
-from anze.policies.scopes import policies_visible_to
 
 from . import selectors
 from .selectors import Cover, Standing
@@ -34,7 +32,7 @@ class _ScopedSearch(SearchForm):
         if "insurer" in self.fields:
             self.fields["insurer"].queryset = Organisation.objects.filter(kind=Side.INSURER).order_by("id")
         if "region" in self.fields:
-            self.fields["region"].queryset = regions_in_jurisdiction(user).filter(level="county")
+            self.fields["region"].queryset = selectors.regions_in_scope(user).filter(level="county")
         if "industry" in self.fields:
             self.fields["industry"].queryset = Industry.objects.all()
 
@@ -91,7 +89,7 @@ class CoverSearch(_ScopedSearch):
 
 def _filtered_orders(request: HttpRequest, search: OrderSearch) -> QuerySet[Order]:
     f = search.values()
-    qs = orders_visible_to(request.user)
+    qs = selectors.orders_for(user=request.user)
     if f.get("q"):
         q = f["q"].strip()
         qs = qs.filter(Q(application_no=q) | Q(applicant_name__contains=q) | Q(project_name__contains=q))
@@ -114,7 +112,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @requires("regulator.view")
 def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
     order = get_object_or_404(
-        orders_visible_to(request.user).select_related("insurer", "region", "industry"),
+        selectors.orders_for(user=request.user).select_related("insurer", "region", "industry"),
         application_no=application_no,
     )
     events = order.events.select_related(None).order_by("created_at", "id")
@@ -128,7 +126,7 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
 
 def _filtered_policies(request: HttpRequest, search: PolicySearch) -> QuerySet[Policy]:
     f = search.values()
-    qs = policies_visible_to(request.user)
+    qs = selectors.policies_for(user=request.user)
     if f.get("q"):
         q = f["q"].strip()
         qs = qs.filter(Q(policy_no=q) | Q(order__applicant_name__contains=q))
