@@ -299,7 +299,8 @@ def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> Quer
 
 
 def insurer_action_counts(*, user: User) -> dict[str, int]:
-    """The home cards: how many orders wait in each state (the counts of the tabs)."""
+    """The home cards: how many orders wait in each state (the counts of the tabs: ``scopes.orders_visible_to``
+    of the insurer, counted by the triggers of ``counts.py``)."""
     if user.side != Side.INSURER:
         return dict.fromkeys(INSURER_STATUSES, 0)
     return insurer_counts.counts_of(user.organisation_id)
