@@ -1,8 +1,9 @@
 """The insurer's home figures (issue 12): this month's 报价 / 出函 / 保费 and the last 12 months by month.
 
-Read from the insurer's own rows only (its scopes: ``orders.scopes.orders_visible_to``, ``scopes.policies_visible_to``;
-``Order.quoted_at``, ``Policy.issued_at`` and its order's premium), in two queries whatever the number of orders:
-one grouped by the month of the quote, one by the month of 出函. Here rather than in orders because it reads policies.
+Read from the insurer's own rows only (its scopes: ``orders.scopes.orders_visible_to``,
+``scopes.policies_visible_to``; ``Order.quoted_at``, ``Policy.issued_at`` and its order's premium), in two
+queries whatever the number of orders: one grouped by the month of the quote, one by the month of 出函. Here
+rather than in orders because it reads policies.
 """
 
 from __future__ import annotations
