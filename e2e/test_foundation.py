@@ -70,7 +70,7 @@ def test_an_insurer_admin_gives_a_clerk_only_the_order_menu(live_server, page: P
     expect(page.locator("#user-table")).to_contain_text("picc_order")
     screenshot("06-account-list")
 
-    # 编辑 → the pencil beside 密码 sets a new one (seed 3.3.2).
+    # 编辑 → the pencil beside 密码 sets a new one (docs/spec/user-manual.txt §3.3.2).
     page.locator("#user-table tr", has_text="picc_order").get_by_role("link", name="编辑").click()
     expect(dialog.locator(".modal-title")).to_have_text("编辑账号")
     dialog.get_by_test_id("edit-password").click()

@@ -1,4 +1,5 @@
-"""The insurer clerk's 订单管理 in a real browser, following the seed (sections 2 and 3.1):
+"""The insurer clerk's 订单管理 in a real browser, following the user manual (docs/spec/user-manual.txt, sections
+二 and 3.1):
 
 landing page → 保险端 → the company's tile → its login page; an online order from 待报价 to 已出函 through the
 dialogs (the enterprise's steps through the workflow until the portal exists); then 新增线下订单 and its
@@ -77,7 +78,7 @@ def row_status(page: Page, order: Order):  # type: ignore[no-untyped-def]
 
 
 def sign_in(page: Page, live_server, world) -> None:  # type: ignore[no-untyped-def]
-    """As the seed describes: 综合页面 → 保险端 → 保险公司选择 → that company's login page → 订单管理."""
+    """As the manual describes: 综合页面 → 保险端 → 保险公司选择 → that company's login page → 订单管理."""
     page.goto(live_server.url + "/")
     page.locator("a.entry-card", has_text="保险端").click()
     page.locator("a.insurer-tile", has_text=world["insurer"].name).click()

@@ -1,6 +1,6 @@
-"""The manual's fields in a real browser (seed 3.1.1, figure 3.1.2): the clerk fills 新增线下订单 with its 投保资料
-and 意向服务项目, the 保单信息补录 dialog then shows them; the 报价 dialog of an online order tags the service
-items the enterprise asked for. Screenshots under var/test-artifacts/."""
+"""The manual's fields in a real browser (docs/spec/user-manual.txt §3.1.1, figure 3.1.2): the clerk fills
+新增线下订单 with its 投保资料 and 意向服务项目, the 保单信息补录 dialog then shows them; the 报价 dialog of an online order tags the
+service items the enterprise asked for. Screenshots under var/test-artifacts/."""
 
 from __future__ import annotations
 

@@ -162,7 +162,8 @@ def test_insurer_assigns_organisation_records_enterprise_confirms_and_service_co
     expect(ent.locator("body")).to_contain_text("【安信安全】安全服务已完成")
     context_shot(ent, "08-enterprise-progress")
 
-    # 保险端: the list shows the completion exactly as the seed's table writes it.
+    # 保险端: the list shows the completion exactly as the manual's table writes it
+    # (docs/spec/user-manual.txt, figure 3.2.1).
     page.reload()
     row = page.locator("#policy-table tr", has_text="PICC2026SV0001")
     expect(row.get_by_test_id("service-caption")).to_have_text("【安信安全】安全服务已完成")

@@ -1,4 +1,4 @@
-"""系统管理 on every side: 账号管理 (seed 3.3) and 角色管理 (seed 3.4)."""
+"""系统管理 on every side: 账号管理 (docs/spec/user-manual.txt §3.3) and 角色管理 (docs/spec/user-manual.txt §3.4)."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from django.urls import get_resolver
 def freeze_startup_objects() -> None:
     """Keep what start-up built (modules, models, URL patterns and the views they import) out of Python's
     cyclic garbage collector: those objects live as long as the worker, yet every full collection walks all
-    of them — a 65–90 ms pause every few dozen requests of the 订单管理 list, which made its p95 (bench_orders:
-    p50 35 ms, p95 74–120 ms on the 50-row page; 15 ms for the same collection once frozen). The usual
-    remedy for pre-loaded Python servers (``gc.freeze``, Python 3.7+)."""
+    of them — a pause every few dozen requests of the 订单管理 list, which made its p95 (figures in
+    docs/BENCH.md, "Figures behind the code"). The usual remedy for pre-loaded Python servers (``gc.freeze``,
+    Python 3.7+)."""
     _ = get_resolver().url_patterns  # imports every view module now rather than at the first request
     gc.collect()  # what is garbage already goes now, not frozen for ever
     gc.freeze()

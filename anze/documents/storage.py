@@ -26,9 +26,10 @@ from botocore.exceptions import ClientError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-# Measured (test_s3_storage.py, 200 MB video through the upload view): peak RSS growth 44 MB with 8 MB × 2
-# parts, 33 MB with 5 MB × 2, 24 MB with 5 MB × 1 — botocore holds a few copies of a part while signing and
-# sending it. One part at a time is no slower against a nearby store: the upload is disk/network bound.
+# The smallest part, one at a time: botocore holds a few copies of a part while signing and sending it, so
+# the worker's memory grows with the part size and the parts in flight (test_s3_storage.py measures it;
+# figures in docs/BENCH.md, "Figures behind the code"). One part at a time is no slower against a nearby
+# store: the upload is disk/network bound.
 PART_SIZE = 5 * 1024 * 1024  # the smallest part S3 allows
 PARTS_IN_MEMORY = 1
 

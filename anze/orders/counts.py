@@ -1,7 +1,7 @@
 """The insurer's order counts per state (``InsurerOrderCounts``), kept by triggers on the orders table.
 
-Why triggers: the tab counts of 订单管理 read every index entry of the insurer — 100 ms at 333,000 orders per
-insurer (1,000,000 in all) on both databases — while one row per insurer answers at once. A trigger updates
+Why triggers: the tab counts of 订单管理 read every index entry of the insurer — too slow at a million
+orders on both databases (docs/BENCH.md) — while one row per insurer answers at once. A trigger updates
 it in the same transaction as the order row, whoever writes it (the workflow, a bulk insert, a data fix), so
 the counts are exact, never stale, and a rolled-back transition rolls them back too. One row per insurer
 and order type (not per state) so that a transition takes one row lock: two transitions in opposite
@@ -9,9 +9,9 @@ directions cannot deadlock on two counter rows (an order never changes its type)
 订单类型 filter, the one search filter that splits an insurer's orders in large halves, counts as fast.
 
 The same triggers keep ``InsurerGramCounts``: the same counts for each character and pair of characters of the
-orders' names (``search.name_grams``), the tabs of a 1–2 character name search. "蓬壶" is in 8,000 of an
-insurer's orders at 1,000,000; counting them per state read each of those rows (45–80 ms), the row of the
-pair answers at once. An order's grams move with it: its ~40 gram rows are updated by each transition, in
+orders' names (``search.name_grams``), the tabs of a 1–2 character name search. A common pair of characters is in
+thousands of an insurer's orders; counting them per state read each of those rows, the row of the pair
+answers at once. An order's grams move with it: its ~40 gram rows are updated by each transition, in
 the same statement per row as its insurer's row (after it, so under its lock on PostgreSQL).
 
 Searches that no kept row answers are counted in one statement each, never past ``EXACT_LIMIT`` matches:
@@ -196,8 +196,8 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
 def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """For a bulk load into a database nobody else writes (``bench_orders``): the counts are not kept row by
     row, but counted afresh from the orders at the end. On PostgreSQL each trigger's update of a counts row
-    leaves a new version of it that the rest of the transaction must step over: a batch of 5,000 orders
-    updating the same few gram rows ("公司") took minutes."""
+    leaves a new version of it that the rest of the transaction must step over: a batch of orders updating
+    the same few gram rows ("公司") slowed to a crawl."""
     uninstall(connection)
     try:
         yield
@@ -236,9 +236,9 @@ def counts_with_gram(
     )
 
 
-# A name search of 3 characters or more is counted match by match (a row read each, ~2 µs): exactly as long
-# as the counts of the term's pairs of characters bound its matches to this many, or else estimated by those
-# bounds. "有限公司" is in every order: counting its 333,000 matches took 0.4–0.9 s.
+# A name search of 3 characters or more is counted match by match (a row read each): exactly as long as the
+# counts of the term's pairs of characters bound its matches to this many, or else estimated by those bounds.
+# "有限公司" is in every order: counting all its matches took far too long for a list (docs/BENCH.md).
 EXACT_LIMIT = 10_000
 
 
@@ -308,8 +308,8 @@ def tally(
     walk: QuerySet[Any] | None = None,
 ) -> Tally:
     """Count a search's matches per state, at most ``EXACT_LIMIT + 1`` of them, in one statement: a filter that
-    most orders pass (a telephone prefix "1", a whole year) was a count of all the insurer's 333,000 orders,
-    each read for its state (0.6–0.8 s on SQLite). Under ``more``, and with a ``tab``, the tab's matches are
+    most orders pass (a telephone prefix "1", a whole year) was a count of all the insurer's orders, each
+    read for its state. Under ``more``, and with a ``tab``, the tab's matches are
     counted the same way, in the same statement and only then.
 
     With a name: ``matches`` reads its candidates from the grams index, ``alternative`` tests it on the rows

@@ -1,15 +1,15 @@
-"""The insurer's home: cards for the orders waiting for the insurer, each a link to its tab of 订单管理, and
-the figures a manager looks at (this month's 报价/出函/保费, the last 12 months as a chart)."""
+"""The insurer's home: cards for the orders waiting for the insurer, each a link to its tab of 订单管理 (the
+figures below them are ``policies/dashboard.py``'s)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from anze.core.dashboard import Card, Panel, register, register_panel
+from anze.core.dashboard import Card, register
 from anze.core.sides import Side
 
-from . import figures, selectors
+from . import selectors
 from .models import OrderStatus
 
 S = OrderStatus
@@ -38,19 +38,4 @@ def order_cards(request: HttpRequest) -> list[Card]:
             permission="order.view",
         )
         for status, icon in WAITING_FOR_INSURER
-    ]
-
-
-@register_panel(Side.INSURER)
-def month_figures(request: HttpRequest) -> list[Panel]:
-    if not request.user.has_perm_code("order.view"):
-        return []  # no query for a user who would not see the orders
-    found = figures.insurer_figures(insurer_id=request.user.organisation_id)
-    return [
-        Panel(
-            template="orders/partials/home_figures.html",
-            context={"this_month": found.this_month, "chart": found.chart()},
-            scripts=("vendor/echarts/echarts.min.js", "anze/js/insurer_home.js"),
-            permission="order.view",
-        )
     ]

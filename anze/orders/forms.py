@@ -258,7 +258,8 @@ class SchemeForm(StyledFormMixin, forms.Form):
 
 
 class QuoteForm(SchemeForm):
-    """报价 (seed 3.1.2): the scheme and the service counts; the files come later, at 出函."""
+    """报价 (docs/spec/user-manual.txt §3.1.2): the scheme and the service counts; the files come later, at
+    出函."""
 
 
 # --- 付款 ----------------------------------------------------------------------------------------------------

@@ -120,8 +120,8 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
     """The rows of the 订单管理 list as plain dicts of display strings, with everything their cells link to.
 
     Formatting happens here, once, rather than in the template: Django resolves a dict key in one step, while
-    an attribute of a model instance costs a failed item lookup first and every filter a call. That took about
-    a fifth off a 50-row page (docs/BENCH.md).
+    an attribute of a model instance costs a failed item lookup first and every filter a call, which showed on a
+    50-row page (figures in docs/BENCH.md, "Figures behind the code").
     """
     urls = OrderUrls()
     rows: list[dict[str, Any]] = []

@@ -3,7 +3,7 @@
 - SQLite: an FTS5 table with the ``trigram`` tokenizer over (applicant_name, project_name), external content
   (the orders table itself, so nothing is stored twice), kept in sync by triggers. Queried as
   ``id IN (SELECT rowid FROM order_fts WHERE order_fts MATCH ?)``: joining the FTS table instead made SQLite
-  choose a plan 10 000 times slower when it also filters by insurer.
+  choose a plan orders of magnitude slower when it also filters by insurer.
 - PostgreSQL: ``pg_trgm`` GIN indexes on ``UPPER(column)``, the expression Django's ``icontains`` compares, so
   the ordinary ``icontains`` lookup is index-backed.
 - A trigram index cannot answer a query shorter than 3 characters (FTS5 trigram even returns no row for one,
@@ -11,13 +11,12 @@
   and spaces included ("grams"), with a token of the order's insurer: on SQLite a contentless FTS5 table fed
   by the triggers through the SQL function ``anze_grams`` (registered on every connection, see
   ``register_functions``; each gram spelt out as one token, ``gram_token``); on PostgreSQL a GIN index over
-  the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, "蓬壶" scanned all 333,000
-  orders of an insurer (~1 s at 1M orders). A 1–2 character term is exactly its gram; a longer one is read
-  as the orders holding each of its trigrams under the insurer's token, each then tested for the term
-  itself: the trigram index gives the matches of every insurer ("泉州蓬壶" is in 25,000 orders at 1M, 8,300
-  of them one insurer's, and counting the insurer's per state looked each of the 25,000 up), and pg_trgm
-  indexes no punctuation ("有限公司（" was all 333,000 orders of "有限公司", 1.2 s). A search over an
-  enterprise's own orders, or the regulator's region, uses the trigram index or ``LIKE``.
+  the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, a 2-character term scanned
+  all the orders of an insurer. A 1–2 character term is exactly its gram; a longer one is read as the orders
+  holding each of its trigrams under the insurer's token, each then tested for the term itself: the trigram
+  index gives the matches of every insurer (and counting the insurer's per state looked each of them up), and
+  pg_trgm indexes no punctuation ("有限公司（" read every order holding "有限公司"). A search over an enterprise's own
+  orders, or the regulator's region, uses the trigram index or ``LIKE``.
 
 ``install`` is run by migration 0002 and again after every ``migrate`` (apps.py): on SQLite, a later
 migration that rebuilds the orders table (Django copies it into a new one for most ALTERs) drops its
@@ -195,8 +194,8 @@ _PG_INDEXES: dict[str, str] = {
 }
 # How many values ANALYZE keeps of each indexed name (default 100). The planner estimates how many orders a
 # LIKE '%…%' matches from them: with 100, one sampled name that contains a rare four-character term makes it 1%
-# of the table, and the planner then walks the insurer's orders by time testing each row (33,000 rows, 45 ms,
-# for a term in 125 of them) instead of reading the 125 from the trigram index (bench_orders, 1M orders).
+# of the table, and the planner then walks the insurer's orders by time testing each row instead of reading
+# the few matches from the trigram index (bench_orders; figures in docs/BENCH.md, "Figures behind the code").
 PG_NAME_STATISTICS = 1000
 _PG_STATISTICS = [
     f"ALTER INDEX {name} ALTER COLUMN 1 SET STATISTICS {PG_NAME_STATISTICS}"
@@ -369,7 +368,7 @@ def _names_hold(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type
     """Orders whose names, lower-cased as the grams are, contain ``term``: the test of a longer term's
     candidates. No index serves it, on purpose: on PostgreSQL an ``icontains`` here let the planner AND the
     trigram indexes into the grams' bitmap, and their inexact matches made it recheck every candidate by
-    computing its grams again (320 ms for "泉州蓬壶"'s 8,000)."""
+    computing its grams again."""
     term = term.strip()
     if term.lower() == term.upper():  # nothing to fold (Chinese, digits): the database's own LIKE is exact
         return queryset.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
@@ -385,8 +384,8 @@ def names_contain(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[ty
     ~400 rows, where ``name_matches`` gives all of its thousands of matches to sort (see ``selectors.Scan``).
 
     PostgreSQL: ``icontains``, the expression of the trigram indexes, whose statistics tell the planner how
-    many rows match (on ``lower(…)`` it guessed 56 of 20,000 and sorted all 333,000 of the insurer's orders
-    instead of walking 8,000 of them for page 50). For Chinese, Latin letters and digits, both databases give
+    many rows match (on ``lower(…)`` it underestimated them by far and sorted all of the insurer's orders
+    instead of walking a few thousand of them for a deep page). For Chinese, Latin letters and digits, both databases give
     exactly the matches the grams give."""
     if connections[queryset.db].vendor == "postgresql":
         return queryset.filter(

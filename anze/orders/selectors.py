@@ -1,4 +1,5 @@
-"""Reads of orders, always from the signed-in user: this is where tenant scoping of orders lives.
+"""Reads of orders, always from the signed-in user, within ``scopes.orders_visible_to`` (which orders each side
+sees).
 
 The insurer's 订单管理 list is built to stay fast at a million orders (docs/spec/PERFORMANCE-NOTES.md):
 - every filter is answered by an index that starts with the insurer (see ``Order.Meta.indexes``), the name
@@ -31,7 +32,8 @@ from anze.documents.models import Document
 
 from . import counts as insurer_counts
 from . import search
-from .models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
+from .models import INSURER_STATUSES, Order, OrderEvent, OrderType
+from .scopes import orders_visible_to
 
 # The list's orderings (``sort=`` in the query string); both are an index read forwards or backwards.
 SORTS: dict[str, tuple[str, str]] = {
@@ -42,26 +44,9 @@ DEFAULT_SORT = "-submitted"
 REVERSE: dict[str, str] = {"-submitted": "submitted", "submitted": "-submitted"}
 
 
-def orders_for(*, user: User) -> QuerySet[Order]:
-    """Every order the user's organisation may see: an insurer its own (not the enterprises' drafts), an
-    enterprise its own, a regulator those of its region; anyone else none."""
-    side = user.side
-    if side == Side.INSURER:
-        # "Not a draft" as "submitted" (equivalent by the constraints on Order): ``submitted_at`` is in the
-        # insurer's indexes, ``status`` is not in all of them, and reading it would leave the index.
-        return Order.objects.filter(insurer_id=user.organisation_id, submitted_at__isnull=False)
-    if side == Side.ENTERPRISE:
-        return Order.objects.filter(enterprise_id=user.organisation_id)
-    if side == Side.REGULATOR:
-        region = user.organisation.region
-        qs = Order.objects.exclude(status=OrderStatus.DRAFT)
-        return qs if region is None else qs.filter(region__code__startswith=region.prefix)
-    return Order.objects.none()
-
-
 def order_for(*, user: User, application_no: str) -> Order:
     """One order by its 申请编号; another organisation's order and a missing one are both 404."""
-    qs = orders_for(user=user).select_related("insurer", "enterprise", "region", "industry")
+    qs = orders_visible_to(user).select_related("insurer", "enterprise", "region", "industry")
     return get_object_or_404(qs, application_no=application_no)
 
 
@@ -179,7 +164,7 @@ class Scan:
     population: int
 
 
-# How many rows a page of estimated matches may walk (~1 µs each): the pages reach as far as that many rows of
+# How many rows a page of estimated matches may walk (a row read each): the pages reach as far as that many rows of
 # the list hold matches, by the estimate (all 1,000 pages of 10 for a term in every order).
 WALK_LIMIT = 10_000
 
@@ -242,7 +227,7 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
         tab = ""
     sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
     insurer_id = request.user.organisation_id  # type: ignore[union-attr]
-    mine = orders_for(user=request.user)  # type: ignore[arg-type]
+    mine = orders_visible_to(request.user)  # type: ignore[arg-type]
     qs = search_orders(mine, filters, insurer_id=insurer_id)
     order_type = filters.get("order_type") if filters.get("order_type") in OrderType.values else None
     name = (filters.get("name") or "").strip()
@@ -286,7 +271,7 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
         total = tab_total  # the tab's own number, counted within the limit: an exact page
     elif more:
         # The filters most rows pass, tested on each row read along the list's index (the planner, not
-        # knowing how many pass, sorted all 333,000 of a telephone prefix "1" for the first page).
+        # knowing how many pass, sorted all the orders of a telephone prefix "1" for the first page).
         walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=by_row_name, walk=True)
         unindexed = [field for field in searching if field not in ("start", "end")]
         page = order_page(
@@ -306,7 +291,7 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
 
 def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Order]:
     """The rows of the 导出: the list's filters, tab and order, every page."""
-    qs = search_orders(orders_for(user=user), filters, insurer_id=user.organisation_id)
+    qs = search_orders(orders_visible_to(user), filters, insurer_id=user.organisation_id)
     if filters.get("tab") in INSURER_STATUSES:
         qs = qs.filter(status=filters["tab"])
     sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
@@ -314,7 +299,8 @@ def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> Quer
 
 
 def insurer_action_counts(*, user: User) -> dict[str, int]:
-    """The home cards: how many orders wait in each state (the counts of the tabs)."""
+    """The home cards: how many orders wait in each state (the counts of the tabs: ``scopes.orders_visible_to``
+    of the insurer, counted by the triggers of ``counts.py``)."""
     if user.side != Side.INSURER:
         return dict.fromkeys(INSURER_STATUSES, 0)
     return insurer_counts.counts_of(user.organisation_id)

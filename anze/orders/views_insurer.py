@@ -1,6 +1,7 @@
-"""订单管理 of the insurer back office (seed 3.1): the list, 查看详情, its files, and one dialog per workflow
-action. Each view parses with a form, fetches through ``selectors`` (another insurer's order is a 404) and
-calls the ``workflow`` function of the action, which decides; nothing here changes an order itself."""
+"""订单管理 of the insurer back office (docs/spec/user-manual.txt §3.1): the list, 查看详情, its files, and one dialog
+per workflow action. Each view parses with a form, fetches through ``selectors`` (another insurer's order is a
+404) and calls the ``workflow`` function of the action, which decides; nothing here changes an order
+itself."""
 
 from __future__ import annotations
 

@@ -1,15 +1,16 @@
-"""The insurer's home cards for 保单管理: policies still without a service organisation, and those waiting for
-the organisation to accept — each a link to its tab of the list."""
+"""The insurer's home cards for 保单管理 — policies still without a service organisation, and those waiting for
+the organisation to accept, each a link to its tab of the list — and the figures a manager looks at below the
+cards (this month's 报价/出函/保费, the last 12 months as a chart: ``figures.py``)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from anze.core.dashboard import Card, register
+from anze.core.dashboard import Card, Panel, register, register_panel
 from anze.core.sides import Side
 
-from . import selectors
+from . import figures, selectors
 from .models import ServiceStatus
 
 
@@ -36,4 +37,19 @@ def policy_cards(request: HttpRequest) -> list[Card]:
             "primary",
             "policy.view",
         ),
+    ]
+
+
+@register_panel(Side.INSURER)
+def month_figures(request: HttpRequest) -> list[Panel]:
+    if not request.user.has_perm_code("order.view"):
+        return []  # no query for a user who would not see the orders
+    found = figures.insurer_figures(user=request.user)
+    return [
+        Panel(
+            template="policies/partials/home_figures.html",
+            context={"this_month": found.this_month, "chart": found.chart()},
+            scripts=("vendor/echarts/echarts.min.js", "anze/js/insurer_home.js"),
+            permission="order.view",
+        )
     ]

@@ -95,7 +95,7 @@ class IssueForm(StyledFormMixin, forms.Form):
 
 
 class OfflineIssueForm(SchemeForm, IssueForm, ApplicationMaterialsForm):
-    """保单信息补录 (seed figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form,
+    """保单信息补录 (docs/spec/user-manual.txt, figure 3.1.2): the whole scheme, the service counts and the three PDFs in one form,
     and the 投保资料 / 意向服务项目 the clerk completes."""
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:

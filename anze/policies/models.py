@@ -22,7 +22,8 @@ SERVICE_TONE: dict[str, str] = {
     ServiceStatus.IN_SERVICE: "primary",
     ServiceStatus.COMPLETED: "success",
 }
-# The 操作 column of 保单管理 as the seed's table writes it: 【小修公司】安全服务中.
+# The 操作 column of 保单管理 as the manual's table writes it (docs/spec/user-manual.txt, figure 3.2.1):
+# 【小修公司】安全服务中.
 SERVICE_CAPTION: dict[str, str] = {
     ServiceStatus.PENDING: "安全服务待处理",
     ServiceStatus.IN_SERVICE: "安全服务中",

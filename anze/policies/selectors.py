@@ -21,18 +21,17 @@ from anze.core.pagination import Page, TabbedList, page_params
 from anze.core.sides import Side
 from anze.documents.models import Document
 from anze.orders import search
-from anze.orders.models import Order
+from anze.orders.scopes import orders_visible_to
 
 from .models import Policy, ServiceEvent, ServiceStatus
+from .scopes import policies_visible_to
 
 ORDERING = ("-issued_at", "-id")
 
 
 def policies_for(*, user: User) -> QuerySet[Policy]:
-    """The insurer's own policies; no other side reaches policies through here."""
-    if user.side != Side.INSURER:
-        return Policy.objects.none()
-    return Policy.objects.filter(insurer_id=user.organisation_id)
+    """The insurer's own policies (``scopes.policies_visible_to``); no other side reaches policies through here."""
+    return policies_visible_to(user, side=Side.INSURER)
 
 
 def policy_for(*, user: User, application_no: str) -> Policy:
@@ -55,9 +54,9 @@ def _prefix(qs: QuerySet[Policy], field: str, value: str) -> QuerySet[Policy]:
     return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
 
 
-def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, insurer_id: int) -> QuerySet[Policy]:
-    """保单编号 and 申请编号 exact when complete, else by prefix; 投保人 / 项目名称 by substring through the orders'
-    trigram index; 出函时间 as a day range."""
+def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, user: User) -> QuerySet[Policy]:
+    """保单编号 and 申请编号 exact when complete, else by prefix; 投保人 / 项目名称 by substring through the
+    insurer's name index over the orders it sees; 出函时间 as a day range."""
     policy_no = (filters.get("policy_no") or "").strip()
     if policy_no:
         qs = _prefix(qs, "policy_no", policy_no)
@@ -71,7 +70,7 @@ def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, insurer
         )
     name = (filters.get("applicant") or "").strip()
     if name:
-        orders = search.name_matches(Order.objects.filter(insurer_id=insurer_id), name, insurer_id=insurer_id)
+        orders = search.name_matches(orders_visible_to(user), name, insurer_id=user.organisation_id)
         qs = qs.filter(order__in=orders.values("pk"))
     return day_range(qs, "issued_at", filters.get("start"), filters.get("end"))
 
@@ -84,7 +83,7 @@ def status_counts(qs: QuerySet[Policy]) -> dict[str, int]:
 
 
 def _filtered(user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:
-    return search_policies(policies_for(user=user), filters, insurer_id=user.organisation_id)
+    return search_policies(policies_for(user=user), filters, user=user)
 
 
 def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedList:

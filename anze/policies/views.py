@@ -1,4 +1,5 @@
-"""保单管理 (seed 3.2) on the insurer side: the list, 导出, 查看电子保单文件, 申请第三方安全服务 and the detail."""
+"""保单管理 (docs/spec/user-manual.txt §3.2) on the insurer side: the list, 导出, 查看电子保单文件, 申请第三方安全服务 and the
+detail."""
 
 from __future__ import annotations
 
@@ -121,7 +122,8 @@ def policy_record(request: HttpRequest, application_no: str, record_uuid: str) -
 
 @requires("policy.assign_service")
 def policy_assign(request: HttpRequest, application_no: str) -> HttpResponse:
-    """申请第三方安全服务 (seed figure 3.2.2): the dialog lists the active organisations, 地区 narrows them."""
+    """申请第三方安全服务 (docs/spec/user-manual.txt, figure 3.2.2): the dialog lists the active organisations, 地区
+    narrows them."""
     policy = selectors.policy_for(user=request.user, application_no=application_no)
     form = AssignServiceForm(
         request.POST if request.method == "POST" else None, region_id=request.GET.get("region")

@@ -1,7 +1,7 @@
 """Reads of the enterprise portal, from the signed-in user: 我的订单, 我的保单, the home cards and the 续保 reminder.
 
-Orders are reached through ``anze.orders.selectors.orders_for`` (an enterprise sees its own orders only),
-policies through ``anze.prevention.selectors.enterprise_policies``; so tenant scoping stays where it is.
+Orders are reached through ``anze.orders.scopes.orders_visible_to`` (a verified enterprise sees its own orders
+only), policies through ``anze.policies.scopes`` (``prevention.selectors.enterprise_policies``).
 An enterprise has tens of orders, not millions: its lists read the (enterprise, status, -created_at) index
 and run a constant number of queries whatever the page size.
 """
@@ -24,10 +24,11 @@ from anze.core.pagination import Page, TabbedList, page_params
 from anze.documents.models import Document
 from anze.notifications.models import Notification
 from anze.orders.models import Order, OrderStatus
-from anze.orders.selectors import orders_for
+from anze.orders.scopes import orders_visible_to
 from anze.policies import renewals
 from anze.policies.models import Policy
 from anze.policies.progress import ItemProgress, progress_for, totals
+from anze.policies.scopes import policy_rows
 from anze.prevention.selectors import enterprise_policies
 
 S = OrderStatus
@@ -68,7 +69,7 @@ def order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedLis
     tab = filters.get("tab") or ""
     if tab not in ENTERPRISE_STATUSES:
         tab = ""
-    qs = search_orders(orders_for(user=request.user), filters)  # type: ignore[arg-type]
+    qs = search_orders(orders_visible_to(request.user), filters)  # type: ignore[arg-type]
     counts = status_counts(qs)
     if tab:
         qs = qs.filter(status=tab)
@@ -82,7 +83,7 @@ def order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedLis
 
 def action_counts(*, user: User) -> dict[str, int]:
     """The home cards: the enterprise's orders in each state (one grouped COUNT)."""
-    return status_counts(orders_for(user=user))
+    return status_counts(orders_visible_to(user))
 
 
 # --- 我的保单 -------------------------------------------------------------------------------------------------------
@@ -230,14 +231,14 @@ def unread_messages(*, user: User) -> int:
 def renewals_due(*, user: User) -> list[renewals.Renewal]:
     """The 续保 reminders of the home page: the enterprise's policies ending within 30 days whose renewal has not
     started (the rule is in policies.renewals, shared with the scheduled SMS reminders)."""
-    policies = renewals.expiring().filter(enterprise_id=user.organisation_id)
+    policies = renewals.expiring().filter(policy_rows(user))
     return renewals.due(policies.select_related("order", "insurer").order_by("period_end", "id"))
 
 
 def renewal_source(*, user: User, application_no: str) -> Order:
     """The order a 续保 application starts from: one of the enterprise's issued orders (404 otherwise)."""
     return get_object_or_404(
-        orders_for(user=user).select_related("insurer", "policy"),
+        orders_visible_to(user).select_related("insurer", "policy"),
         application_no=application_no,
         status=S.ISSUED,
     )

@@ -23,7 +23,7 @@ from anze.policies.workflow import SERVICE, side_url, write_event
 
 from .checks import check_owner, clean_text, tell
 from .models import Complaint, ComplaintStatus, ServiceRecord
-from .selectors import ASSIGNED
+from anze.policies.scopes import ASSIGNED
 from .workdays import ANSWER_DAYS, EXTENDED_ANSWER_DAYS, add_working_days
 
 C = ComplaintStatus

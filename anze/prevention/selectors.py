@@ -1,16 +1,11 @@
-"""Reads of the prevention services, always from the signed-in user: tenant scoping lives here.
-
-- a service organisation sees the policies assigned to it (待处理, 服务中, 已完成) and what it recorded on them;
-  a policy it declined is no longer its own;
-- an enterprise sees the records, hazards and complaints of its own policies;
-- an insurer sees those of the policies it issued.
-Another organisation's object and a missing one are both 404.
+"""Reads of the prevention services, always from the signed-in user, within the scopes of ``scopes.py`` (the
+policies assigned to a service organisation and what it recorded on them; the records, hazards and complaints of
+an enterprise's or an insurer's own policies). Another organisation's object and a missing one are both 404.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -21,8 +16,9 @@ from anze.accounts.models import User
 from anze.basedata.models import ServiceItem
 from anze.core.sides import Side
 from anze.documents.models import Document
-from anze.policies.models import Policy, ServiceStatus
+from anze.policies.models import Policy
 from anze.policies.progress import DONE, PLANNED, WAITING, Tally, service_progress
+from anze.policies.scopes import ASSIGNED, policies_visible_to
 
 from .models import (
     Attachment,
@@ -36,8 +32,7 @@ from .models import (
     ServiceRecord,
     Staff,
 )
-
-ASSIGNED = (ServiceStatus.PENDING, ServiceStatus.IN_SERVICE, ServiceStatus.COMPLETED)
+from .scopes import archive_rows, complaint_rows
 
 
 # --- progress: what the organisation did and planned, counted for anze.policies.progress ---------------------
@@ -77,9 +72,7 @@ def _policies(qs: QuerySet[Policy]) -> QuerySet[Policy]:
 
 def assigned_policies(*, user: User) -> QuerySet[Policy]:
     """服务订单: the policies assigned to the user's organisation, in any assigned state."""
-    if user.side != Side.SERVICE_ORG:
-        return Policy.objects.none()
-    return Policy.objects.filter(service_org_id=user.organisation_id, service_status__in=ASSIGNED)
+    return policies_visible_to(user, side=Side.SERVICE_ORG)
 
 
 def assigned_policy(*, user: User, application_no: str) -> Policy:
@@ -87,28 +80,12 @@ def assigned_policy(*, user: User, application_no: str) -> Policy:
 
 
 def enterprise_policies(*, user: User) -> QuerySet[Policy]:
-    if user.side != Side.ENTERPRISE:
-        return Policy.objects.none()
-    return Policy.objects.filter(enterprise_id=user.organisation_id)
+    """我的保单: the enterprise's own policies."""
+    return policies_visible_to(user, side=Side.ENTERPRISE)
 
 
 def enterprise_policy(*, user: User, application_no: str) -> Policy:
     return get_object_or_404(_policies(enterprise_policies(user=user)), order__application_no=application_no)
-
-
-def policy_scope(user: User, via: str = "") -> Q:
-    """What of a policy's service archive the user's organisation may read, as a filter on a model with
-    ``policy`` and ``service_org`` (``via="inspection"`` for a hazard). An organisation reads only what it
-    recorded on a policy still assigned to it."""
-    p = f"{via}__" if via else ""
-    org_id = user.organisation_id
-    if user.side == Side.INSURER:
-        return Q(**{f"{p}policy__insurer_id": org_id})
-    if user.side == Side.ENTERPRISE:
-        return Q(**{f"{p}policy__enterprise_id": org_id})
-    if user.side == Side.SERVICE_ORG:
-        return Q(**{f"{p}service_org_id": org_id, f"{p}policy__service_org_id": org_id})
-    return Q(pk__in=[])
 
 
 # --- 服务订单 list --------------------------------------------------------------------------------------------
@@ -137,7 +114,7 @@ def _records(qs: QuerySet[ServiceRecord]) -> QuerySet[ServiceRecord]:
 
 
 def records_for(*, user: User) -> QuerySet[ServiceRecord]:
-    return _records(ServiceRecord.objects.filter(policy_scope(user)))
+    return _records(ServiceRecord.objects.filter(archive_rows(user)))
 
 
 def record_for(*, user: User, record_uuid: Any) -> ServiceRecord:
@@ -207,13 +184,9 @@ def staff_member(*, user: User, pk: int) -> Staff:
     )
 
 
-def selectable_staff(*, user: User, on: date | None = None) -> QuerySet[Staff]:
-    return Staff.objects.filter(organisation_id=user.organisation_id).selectable(on).order_by("id")
-
-
 # --- inspections and hazards ------------------------------------------------------------------------------------
 def inspections_for(*, user: User) -> QuerySet[Inspection]:
-    return Inspection.objects.filter(policy_scope(user)).select_related("policy__order", "service_org")
+    return Inspection.objects.filter(archive_rows(user)).select_related("policy__order", "service_org")
 
 
 def inspection_for(*, user: User, inspection_uuid: Any) -> Inspection:
@@ -251,7 +224,7 @@ def hazards_of(inspection: Inspection) -> list[Hazard]:
 
 
 def hazards_for(*, user: User) -> QuerySet[Hazard]:
-    return Hazard.objects.filter(policy_scope(user, via="inspection")).select_related(
+    return Hazard.objects.filter(archive_rows(user, via="inspection")).select_related(
         "inspection__policy__order", "inspection__service_org"
     )
 
@@ -260,15 +233,7 @@ def hazard_for(*, user: User, hazard_uuid: Any) -> Hazard:
     return get_object_or_404(hazards_for(user=user), uuid=hazard_uuid)
 
 
-# --- attachments and videos ----------------------------------------------------------------------------------
-def attachment_document(*, owner: ServiceRecord | Inspection | Hazard, document_uuid: Any) -> Document:
-    """A file of an object the caller already reached through its scoped selector; any other UUID is 404."""
-    from anze.documents.responses import document_among
-
-    documents = [a.document for a in owner.attachments.select_related("document")]
-    return document_among(documents, document_uuid)
-
-
+# --- videos --------------------------------------------------------------------------------------------------
 def videos_for(*, user: User) -> QuerySet[Attachment]:
     """现场视频 of the organisation: the videos of its records, inspections and hazards."""
     return (
@@ -290,15 +255,7 @@ def video_for(*, user: User, document_uuid: Any) -> Attachment:
 
 # --- complaints -----------------------------------------------------------------------------------------------
 def complaints_for(*, user: User) -> QuerySet[Complaint]:
-    org_id = user.organisation_id
-    field = {
-        Side.INSURER: "insurer_id",
-        Side.SERVICE_ORG: "service_org_id",
-        Side.ENTERPRISE: "enterprise_id",
-    }.get(user.side)
-    if field is None:
-        return Complaint.objects.none()
-    return Complaint.objects.filter(**{field: org_id}).select_related(
+    return Complaint.objects.filter(complaint_rows(user)).select_related(
         "policy__order", "service_org", "enterprise", "insurer", "record__item", "answered_org"
     )
 

@@ -16,7 +16,6 @@ from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
 from anze.core.views import done, refused, render_form, render_list
 from anze.documents.responses import document_among, document_response
-from anze.policies.models import Policy
 
 from . import archive, complaints, hazards, records, selectors
 from .forms import ComplaintForm, ReasonForm, RecordSearchForm, RectifyForm
@@ -25,10 +24,6 @@ from .models import HazardStatus, RecordStatus, ServiceRecord
 
 def _record_url(record: ServiceRecord) -> str:
     return reverse("enterprise:services:record", args=[record.uuid])
-
-
-def _policy_url(policy: Policy) -> str:
-    return reverse("enterprise:services:policy", args=[policy.order.application_no])
 
 
 # --- 服务进度 -----------------------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""What a regulator sees: every insurer's orders and policies in its region (docs/spec/DOMAIN.md §6: a county account
-sees its county only), and the statistics of the 应急管理局's supervision.
+"""What a regulator sees: every insurer's orders and policies in its jurisdiction (docs/spec/DOMAIN.md §6: a county
+account sees its county only), and the statistics of the 应急管理局's supervision.
 
-All reads start from the signed-in regulator; ``scope`` is the one place the region is applied.
+All reads start from the signed-in regulator's scopes — ``orders.scopes.orders_visible_to``,
+``policies.scopes.policies_visible_to`` and ``orders.scopes.jurisdiction`` — where the region is applied, and
+the rule for orders of no region written, once; ``orders_for``, ``policies_for`` and ``regions_in_scope`` are
+the regulator screens' names for them.
 """
 
 from __future__ import annotations
@@ -19,26 +22,32 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
+from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.policies.models import Policy, ServiceStatus
+from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
 
 
 def regions_in_scope(user: User) -> QuerySet[Region]:
-    region = user.organisation.region
-    return Region.objects.filter(code__startswith=region.prefix) if region else Region.objects.all()
+    """The regions of the regulator's jurisdiction (``orders.scopes.regions_in_jurisdiction``)."""
+    return regions_in_jurisdiction(user)
 
 
 def orders_for(*, user: User) -> QuerySet[Order]:
-    return Order.objects.exclude(status=OrderStatus.DRAFT).filter(region__in=regions_in_scope(user))
+    """订单查询: the regulator's orders (``orders.scopes.orders_visible_to``)."""
+    return orders_visible_to(user)
 
 
 def policies_for(*, user: User) -> QuerySet[Policy]:
-    return Policy.objects.filter(order__region__in=regions_in_scope(user))
+    """保单查询 and the statistics: the regulator's policies (``policies.scopes.policies_visible_to``)."""
+    return policies_visible_to(user)
 
 
 def enterprises_for(*, user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=Side.ENTERPRISE, region__in=regions_in_scope(user))
+    """The enterprises of the regulator's jurisdiction (``orders.scopes.jurisdiction``, the same rule as its
+    orders: one of no region is seen above the county)."""
+    return Organisation.objects.filter(Q(kind=Side.ENTERPRISE) & jurisdiction(user, "region"))
 
 
 # --- policy standing ---------------------------------------------------------------------------------------------

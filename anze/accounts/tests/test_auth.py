@@ -1,4 +1,5 @@
-"""Sign-in (seed 二): landing → 保险端 → 保险公司选择 → the insurer's own page; lock-out; sessions; passwords."""
+"""Sign-in (docs/spec/user-manual.txt §二): landing → 保险端 → 保险公司选择 → the insurer's own page; lock-out;
+sessions; passwords."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""角色管理 (seed 3.4): a name and a permission tree; 管理员 built in; changes apply at the next request."""
+"""角色管理 (docs/spec/user-manual.txt §3.4): a name and a permission tree; 管理员 built in; changes apply at the
+next request."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""账号管理 (seed 3.3): list, search, 新增, 编辑 (pencil for the password), 删除, enable/disable."""
+"""账号管理 (docs/spec/user-manual.txt §3.3): list, search, 新增, 编辑 (pencil for the password), 删除,
+enable/disable."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from anze.orders import applications, counts, scenarios, synthetic, workflow
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import InsurerOrderCounts, Order, OrderStatus
-from anze.orders.selectors import orders_for
+from anze.orders.scopes import orders_visible_to
 from anze.orders.tests.support import status_counts
 from anze.policies import scenarios as policy_scenarios
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def counted(user) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """What a full count of the insurer's orders gives (the truth the triggers must keep)."""
-    return status_counts(orders_for(user=user))
+    return status_counts(orders_visible_to(user))
 
 
 def test_it_follows_every_step_of_the_workflow(parties, online, offline):
@@ -99,7 +99,7 @@ def test_it_counts_each_order_type_on_its_own(parties, online, offline):
     offline()
     offline(issued=True)
     for order_type in ("online", "offline"):
-        mine = orders_for(user=parties.clerk).filter(order_type=order_type)
+        mine = orders_visible_to(parties.clerk).filter(order_type=order_type)
         assert counts.counts_of(parties.insurer.pk, order_type) == status_counts(mine)
     assert counts.counts_of(parties.insurer.pk, "offline")[S.ISSUED] == 1
     assert counts.counts_of(parties.insurer.pk)[S.ISSUED] == 2
@@ -119,7 +119,9 @@ def test_the_order_type_filter_reads_its_tabs_from_the_counts(parties, online, o
 # --- the counts of each character and pair of the names (InsurerGramCounts) --------------------------------
 def gram_counted(user, gram: str, order_type: str | None = None) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """What a full count of the insurer's orders containing ``gram`` gives."""
-    orders = orders_for(user=user).filter(Q(applicant_name__icontains=gram) | Q(project_name__icontains=gram))
+    orders = orders_visible_to(user).filter(
+        Q(applicant_name__icontains=gram) | Q(project_name__icontains=gram)
+    )
     if order_type:
         orders = orders.filter(order_type=order_type)
     return status_counts(orders)
@@ -162,7 +164,7 @@ def test_gram_counts_follow_the_workflow_and_name_changes(parties, online, offli
 
 def test_gram_counts_follow_bulk_writes_rollbacks_and_lost_triggers(parties, online):
     synthetic.top_up([parties.insurer, parties.other_insurer], 300)
-    sample = orders_for(user=parties.clerk).values_list("applicant_name", flat=True).first()
+    sample = orders_visible_to(parties.clerk).values_list("applicant_name", flat=True).first()
     grams = (sample[2:4], sample[2], sample[4:6], "公司")
     for gram in grams:
         assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram

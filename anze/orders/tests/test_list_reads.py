@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from anze.orders import counts, selectors, synthetic
 from anze.orders.models import INSURER_STATUSES, Order
-from anze.orders.selectors import orders_for
+from anze.orders.scopes import orders_visible_to
 from anze.orders.tests.support import LIST, status_counts
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def orders(parties, offline) -> QuerySet[Order]:  # type: ignore[no-untyped-def]
     synthetic.top_up([parties.insurer, parties.other_insurer], 160)
     offline(applicant_name="泉州湖头镇A1鞋业有限公司", project_name="鞋业基地（一期）")
     offline(applicant_name="泉州（安溪）茶业有限公司", project_name="茶园（一期）")
-    return orders_for(user=parties.clerk)
+    return orders_visible_to(parties.clerk)
 
 
 def plain(orders: QuerySet[Order], query: dict[str, Any]) -> QuerySet[Order]:

@@ -14,7 +14,8 @@ from django.test import RequestFactory
 from anze.orders import applications, scenarios, search, synthetic
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import Order
-from anze.orders.selectors import Scan, order_page, orders_for, search_orders
+from anze.orders.scopes import orders_visible_to
+from anze.orders.selectors import Scan, order_page, search_orders
 
 pytestmark = pytest.mark.django_db
 # Each index test checks the index of the database it runs on: SQLite's FTS5 trigram table or PostgreSQL's
@@ -23,7 +24,7 @@ SQLITE = connection.vendor == "sqlite"
 
 
 def found(user, term: str) -> set[str]:
-    orders = search_orders(orders_for(user=user), {"name": term}, insurer_id=user.organisation_id)
+    orders = search_orders(orders_visible_to(user), {"name": term}, insurer_id=user.organisation_id)
     return set(orders.values_list("project_name", flat=True))
 
 
@@ -57,7 +58,7 @@ def test_it_keeps_the_index_in_step_with_inserts_updates_and_deletes(parties, on
 
 def test_it_finds_what_a_scan_finds_in_bulk_inserted_orders(parties):
     synthetic.top_up([parties.insurer], 300)
-    orders = orders_for(user=parties.clerk)
+    orders = orders_visible_to(parties.clerk)
     sample = orders.order_by("id").values_list("applicant_name", "project_name")[7]
     for term in (sample[0][2:7], sample[0][2:4], sample[1][:3], "有限公司"):
         scanned = orders.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
@@ -97,7 +98,7 @@ def test_the_grams_index_is_built_again_from_the_orders(parties, offline):
 
 def test_it_answers_every_length_from_an_index(parties):
     def sql(term: str) -> str:
-        orders = search.name_matches(orders_for(user=parties.clerk), term, insurer_id=parties.insurer.pk)
+        orders = search.name_matches(orders_visible_to(parties.clerk), term, insurer_id=parties.insurer.pk)
         return orders.query.sql_with_params()[0]
 
     # The insurer's grams, punctuation and spaces too (pg_trgm indexes no punctuation, FTS5 unicode61 splits
@@ -118,7 +119,7 @@ def test_it_answers_every_length_from_an_index(parties):
     for short in ("陈埭", "陈", "A1", "陈、", "（"):  # one character or a pair: exactly the grams
         assert "LIKE" not in sql(short), short
     # An enterprise's own few orders: a LIKE over them, not the grams of every insurer.
-    assert "LIKE" in str(search.name_matches(orders_for(user=parties.applicant), "陈埭").query)
+    assert "LIKE" in str(search.name_matches(orders_visible_to(parties.applicant), "陈埭").query)
 
 
 def test_a_longer_term_is_every_one_of_its_trigrams_and_then_the_substring(parties, offline):
@@ -178,9 +179,9 @@ def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
 def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
     synthetic.top_up([parties.insurer], 200)
     with indexes_preferred():
-        listing = orders_for(user=parties.clerk).order_by("-submitted_at", "-id").values("pk")[100:110]
+        listing = orders_visible_to(parties.clerk).order_by("-submitted_at", "-id").values("pk")[100:110]
         tab = (
-            orders_for(user=parties.clerk)
+            orders_visible_to(parties.clerk)
             .filter(status="issued")
             .order_by("-submitted_at", "-id")
             .values("pk")
@@ -219,7 +220,7 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
 def term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[int]:  # type: ignore[no-untyped-def]
     """Every page of a name search, read from its index (grams or trigrams) or row by row along the list's."""
     filters = {"name": term}
-    mine = orders_for(user=user)
+    mine = orders_visible_to(user)
     qs = search_orders(mine, filters, insurer_id=user.organisation_id)
     scan = Scan(search_orders(mine, filters, by_row=True), population=0 if by_row else 10**9)
     if tab:
@@ -236,7 +237,7 @@ def term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[in
 def test_a_name_search_reads_the_same_pages_row_by_row_as_from_its_index(parties, online):
     synthetic.top_up([parties.insurer, parties.other_insurer], 240)
     online(project_name="ＡＢ车间A1号")  # full-width letters: lower-cased as the grams are, not as ASCII
-    sample = orders_for(user=parties.clerk).order_by("id").values_list("applicant_name", flat=True)[3]
+    sample = orders_visible_to(parties.clerk).order_by("id").values_list("applicant_name", flat=True)[3]
     for term in (sample[2:4], sample[4], "ａｂ", "Ab", "a1", sample[2:6], "ａｂ车间", "有限公司"):
         for tab in ("", "issued"):
             for sort in ("-submitted", "submitted"):
@@ -253,7 +254,7 @@ def test_a_name_search_reads_the_same_pages_row_by_row_as_from_its_index(parties
 
 def test_a_short_term_read_row_by_row_walks_the_lists_index(parties):
     synthetic.top_up([parties.insurer], 200)
-    mine = orders_for(user=parties.clerk)
+    mine = orders_visible_to(parties.clerk)
     listing = search.names_contain(mine, "晋江").order_by("-submitted_at", "-id").values("pk")[:10]
     tab = search.names_contain(mine.filter(status="issued"), "晋江").order_by("-submitted_at", "-id")
     with indexes_preferred():

@@ -1,4 +1,5 @@
-"""出函 (seed 3.1.5) of an online order, and 保单信息补录 (seed 3.1.1, figure 3.1.2) of an offline one."""
+"""出函 (docs/spec/user-manual.txt §3.1.5) of an online order, and 保单信息补录 (docs/spec/user-manual.txt §3.1.1,
+figure 3.1.2) of an offline one."""
 
 from __future__ import annotations
 

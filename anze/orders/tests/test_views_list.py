@@ -1,4 +1,5 @@
-"""订单管理 list (seed figure 3.1.1): columns, 操作 per permission, tabs with counts, search, pages, queries."""
+"""订单管理 list (docs/spec/user-manual.txt, figure 3.1.1): columns, 操作 per permission, tabs with counts, search,
+pages, queries."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from anze.orders import applications, counts, scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
-from anze.orders.selectors import orders_for
+from anze.orders.scopes import orders_visible_to
 from anze.orders.tests.support import LIST, html, status_counts
 
 S = OrderStatus
@@ -277,7 +278,7 @@ def test_a_name_search_counts_exactly_and_lists_the_tabs_orders_newest_first(par
     """A name alone: counts from the per-gram counts (1–2 characters) or one count of the matches with the
     tab's population, and a page read from the index or row by row (selectors.Scan) — the same list."""
     synthetic.top_up([parties.insurer, parties.other_insurer], 150)
-    mine = orders_for(user=parties.clerk)
+    mine = orders_visible_to(parties.clerk)
     matching = mine.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
     request = RequestFactory().get(LIST, {"name": term, "tab": tab, "size": 50})
     request.user = parties.clerk
@@ -334,7 +335,7 @@ def test_estimated_pages_go_as_deep_as_the_walk_limit_allows_in_order(parties, c
     synthetic.top_up([parties.insurer, parties.other_insurer], 200)
     monkeypatch.setattr(counts, "EXACT_LIMIT", 10)
     monkeypatch.setattr(selectors, "WALK_LIMIT", 30)
-    mine = orders_for(user=parties.clerk)
+    mine = orders_visible_to(parties.clerk)
     matching = mine.filter(Q(applicant_name__contains="有限公司") | Q(project_name__contains="有限公司"))
     assert matching.count() > 30
     for sort, order_by in (("", ("-submitted_at", "-id")), ("submitted", ("submitted_at", "id"))):
@@ -355,7 +356,7 @@ def hundred(parties, monkeypatch):  # type: ignore[no-untyped-def]
     """100 orders of the insurer (every telephone starts with 1), counted up to 20 only."""
     synthetic.top_up([parties.insurer, parties.other_insurer], 200)
     monkeypatch.setattr(counts, "EXACT_LIMIT", 20)
-    return orders_for(user=parties.clerk)
+    return orders_visible_to(parties.clerk)
 
 
 @pytest.mark.parametrize("sort", ["-submitted", "submitted"])

@@ -1,5 +1,5 @@
-"""The manual's fields (seed 3.1.1, figure 3.1.2): 投保资料 (营业执照, 法人身份证) and 意向服务项目 on 新增线下订单,
-on the 出函 / 保单信息补录 dialogs, and the enterprise's 意向服务项目 beside the 报价 service counts."""
+"""The manual's fields (docs/spec/user-manual.txt §3.1.1, figure 3.1.2): 投保资料 (营业执照, 法人身份证) and 意向服务项目 on
+新增线下订单, on the 出函 / 保单信息补录 dialogs, and the enterprise's 意向服务项目 beside the 报价 service counts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""上传付款通知书 (seed 3.1.3) and 支付审核 (seed 3.1.4): uploads checked by content, 通过 or 驳回 with a reason."""
+"""上传付款通知书 (docs/spec/user-manual.txt §3.1.3) and 支付审核 (docs/spec/user-manual.txt §3.1.4): uploads checked by
+content, 通过 or 驳回 with a reason."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""报价 dialog (seed 3.1.2): the scheme, the service counts, every rule beside its field at once."""
+"""报价 dialog (docs/spec/user-manual.txt §3.1.2): the scheme, the service counts, every rule beside its field
+at once."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.notifications.models import SmsMessage
-from anze.orders import scenarios, selectors
+from anze.orders import scenarios, scopes
 from anze.orders.models import Order, OrderEvent, OrderStatus
 from anze.orders.tests.test_workflow_table import CALLS, STATE_ACTIONS
 from anze.orders.transitions import ORDER
@@ -115,11 +115,9 @@ class OrderWorkflowMachine(RuleBasedStateMachine):
         if not hasattr(self, "insurers"):
             return
         for clerk in self.clerks:
-            assert not selectors.orders_for(user=clerk).exclude(insurer=clerk.organisation).exists()
+            assert not scopes.orders_visible_to(clerk).exclude(insurer=clerk.organisation).exists()
         for applicant in self.applicants:
-            assert (
-                not selectors.orders_for(user=applicant).exclude(enterprise=applicant.organisation).exists()
-            )
+            assert not scopes.orders_visible_to(applicant).exclude(enterprise=applicant.organisation).exists()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
-"""保单管理 views for each persona: the list with the seed's columns and captions, search, 导出, 查看电子保单文件,
-the 申请第三方安全服务 dialog and the detail; 403 without permission, 404 for another insurer's policy,
-anonymous → login, and a constant number of queries whatever the page size."""
+"""保单管理 views for each persona: the list with the manual's columns (docs/spec/user-manual.txt) and captions,
+search, 导出, 查看电子保单文件, the 申请第三方安全服务 dialog and the detail; 403 without permission, 404 for another insurer's
+policy, anonymous → login, and a constant number of queries whatever the page size."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 /* The insurer's home chart (ECharts): 报价 and 出函 by month (bars) and 出函 premium (line), from the JSON the
- * page embeds (orders/partials/home_figures.html). */
+ * page embeds (policies/partials/home_figures.html). */
 (function () {
   "use strict";
   var source = document.getElementById("insurer-chart-data");

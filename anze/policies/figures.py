@@ -1,8 +1,8 @@
 """The insurer's home figures (issue 12): this month's 报价 / 出函 / 保费 and the last 12 months by month.
 
-Read from the insurer's own orders only (``quoted_at``, ``issued_at`` — the moment of 出函, when its policy is
-created — and the premium), in two queries whatever the number of orders: one grouped by the month of the
-quote, one by the month of 出函.
+Read from the insurer's own orders only (its scope, ``orders.scopes.orders_visible_to``: ``quoted_at``,
+``issued_at`` — the moment of 出函, when its policy is created — and the premium), in two queries whatever the
+number of orders: one grouped by the month of the quote, one by the month of 出函 (the policies issued).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Order
+from anze.accounts.models import User
+from anze.orders.scopes import orders_visible_to
 
 MONTHS = 12
 
@@ -66,13 +67,14 @@ def _key(value: Any) -> str:
     return value.strftime("%Y-%m")
 
 
-def insurer_figures(*, insurer_id: int, today: date | None = None, months: int = MONTHS) -> InsurerFigures:
+def insurer_figures(*, user: User, today: date | None = None, months: int = MONTHS) -> InsurerFigures:
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
     since = timezone.make_aware(datetime.combine(starts[0], time.min))
     by_month = {start.strftime("%Y-%m"): MonthFigures(month=start.strftime("%Y-%m")) for start in starts}
     quotes = (
-        Order.objects.filter(insurer_id=insurer_id, quoted_at__gte=since)
+        orders_visible_to(user)
+        .filter(quoted_at__gte=since)
         .annotate(month=TruncMonth("quoted_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -82,7 +84,8 @@ def insurer_figures(*, insurer_id: int, today: date | None = None, months: int =
         if (figures := by_month.get(_key(row["month"]))) is not None:
             figures.quotes = row["n"]
     issued = (
-        Order.objects.filter(insurer_id=insurer_id, issued_at__gte=since)
+        orders_visible_to(user)
+        .filter(issued_at__gte=since)
         .annotate(month=TruncMonth("issued_at"))
         .values("month")
         .annotate(n=Count("pk"), premium=Sum("premium"))
