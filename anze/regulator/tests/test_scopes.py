@@ -19,14 +19,16 @@ from anze.basedata.models import Industry, Region
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
+from anze.orders import applications as order_applications
 from anze.orders import scenarios as orders
-from anze.orders import workflow as order_workflow
 from anze.orders.models import OrderStatus
 from anze.orders.scopes import orders_visible_to
 from anze.policies import workflow as policy_workflow
 from anze.policies.scopes import policies_visible_to
 from anze.prevention import scenarios, selectors, services
-from anze.prevention import workflow as prevention_workflow
+from anze.prevention.attachments import Uploads
+from anze.prevention.complaints import complaint_file
+from anze.prevention.hazards import hazard_create
 from anze.prevention.models import HazardLevel
 from anze.regulator.selectors import enterprises_for
 
@@ -73,7 +75,7 @@ def world(db):
         ("甲保险", "待认证企业", "待认证-甲-待报价"),
     ):
         orders.online_order(insurer_user=users[insurer], enterprise_user=users[enterprise], project_name=name)
-    order_workflow.order_apply(
+    order_applications.order_apply(
         actor=users["晋江企业"],
         application=orders.application(
             users["甲保险"].organisation, users["晋江企业"].organisation, project_name="晋江-甲-草稿"
@@ -88,11 +90,9 @@ def world(db):
     inspection = services.inspection_create(
         policy=scenarios.fresh(p1),
         actor=users["安信服务"],
-        data=services.InspectionData(
-            timezone.localdate(), "车间", [member], "检查", prevention_workflow.Uploads()
-        ),
+        data=services.InspectionData(timezone.localdate(), "车间", [member], "检查", Uploads()),
     )
-    prevention_workflow.hazard_create(
+    hazard_create(
         inspection=inspection,
         actor=users["安信服务"],
         level=HazardLevel.MAJOR,
@@ -100,9 +100,7 @@ def world(db):
         location="",
         deadline=timezone.localdate() + timedelta(days=3),
     )
-    prevention_workflow.complaint_file(
-        policy=scenarios.fresh(p1), actor=users["丰泽企业"], content="服务不及时"
-    )
+    complaint_file(policy=scenarios.fresh(p1), actor=users["丰泽企业"], content="服务不及时")
     scenarios.assign(p2, users["乙保险"], s2)
     # The enterprise's verification is pending (as after a self-registration): rows naming it stay hidden.
     Organisation.objects.filter(name="待认证企业").update(verification=Verification.PENDING)
