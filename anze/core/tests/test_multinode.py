@@ -33,13 +33,13 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from anze.core.testing import cluster as nodes
 from anze.core.testing.browser import watch_pages
@@ -169,13 +169,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         cluster.finish(collect)
         # Each node serves its own copy of the static files (each runs collectstatic in production).
         shutil.copytree(cluster.var_dir("a") / "static", cluster.var_dir("b") / "static", dirs_exist_ok=True)
-        cluster.finish(migrate)
-        seed = cluster.start_call("seed", "seed")
-        for number, node in ((1, "a"), (2, "b")):
-            worker_id = f"multinode-worker-{number}"
-            cluster.manage(f"worker-{number}", "worker", "--interval", "0.2", "--no-startup-delay",
-                           "--worker-id", worker_id, node=node)  # fmt: skip
-        cluster.manage("sms-sweep", "sms_sweep", "--every", "1")
+        # The web nodes load the application (and whitenoise its file list) while the database is migrated.
         ports = {}
         for node in ("a", "b"):
             ports[node] = nodes.free_port()
@@ -199,6 +193,13 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
                     RUNTIME_DIRECTORY=str(run),  # gunicorn's control socket: one per node
                 ),
             )
+        cluster.finish(migrate)
+        seed = cluster.start_call("seed", "seed")
+        for number, node in ((1, "a"), (2, "b")):
+            worker_id = f"multinode-worker-{number}"
+            cluster.manage(f"worker-{number}", "worker", "--interval", "0.2", "--no-startup-delay",
+                           "--worker-id", worker_id, node=node)  # fmt: skip
+        cluster.manage("sms-sweep", "sms_sweep", "--every", "1")
         people = cluster.finish_call(seed)
         for node in ("a", "b"):
             # /readyz: the node answers, and sees the database, Redis, the bucket and a worker's heartbeat.
@@ -236,10 +237,31 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         nodes.flush_redis_database(redis_url)
 
 
+@dataclass
+class People:
+    """A browser per person (contexts: own cookies), watched for policy violations and failed responses."""
+
+    open: Callable[[], Page]
+    responses: list[tuple[int, str]]
+
+
 @pytest.fixture
-def browser_problems(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    with watch_pages(monkeypatch) as problems:
-        yield problems
+def people_at(
+    browser: Browser, browser_context_args: dict, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[People]:
+    responses: list[tuple[int, str]] = []
+    contexts: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(**browser_context_args)
+        context.on("response", lambda response: responses.append((response.status, response.url)))
+        contexts.append(context)
+        return context.new_page()
+
+    with watch_pages(monkeypatch):
+        yield People(open_page, responses)
+        for context in contexts:
+            context.close()
 
 
 def sign_in(page: Page, url: str, username: str, password: str = nodes.PASSWORD) -> None:
@@ -249,15 +271,13 @@ def sign_in(page: Page, url: str, username: str, password: str = nodes.PASSWORD)
     page.locator("button[type=submit]").click()
 
 
-def test_two_web_nodes_and_two_workers_are_one_system(
-    site: Site, browser: Browser, browser_context_args: dict, browser_problems: list[str], tmp_path: Path
-) -> None:
+def test_two_web_nodes_and_two_workers_are_one_system(site: Site, people_at: People, tmp_path: Path) -> None:
     started = time.monotonic()
     people = site.people
     row = f'tr[data-application-no="{people["application_no"]}"]'
 
     # --- signed in on A, still signed in on B ----------------------------------------------------------------------
-    clerk = browser.new_context(**browser_context_args).new_page()
+    clerk = people_at.open()
     sign_in(clerk, f"{site.a}/insurer/login/{people['insurer_code']}/", people["clerk"])
     expect(clerk.locator("#menu")).to_be_visible()
     clerk.goto(f"{site.b}/insurer/orders/")
@@ -283,7 +303,7 @@ def test_two_web_nodes_and_two_workers_are_one_system(
     expect(clerk.locator(".anze-toast", has_text="出函成功")).to_be_visible()
     assert not any((site.cluster.var_dir("b") / "files").rglob("*.pdf")), "node B must hold no file"
 
-    enterprise = browser.new_context(**browser_context_args).new_page()
+    enterprise = people_at.open()
     sign_in(enterprise, f"{site.b}/enterprise/login/", people["applicant"])
     enterprise.goto(f"{site.b}/enterprise/orders/{people['application_no']}/")
     expect(enterprise.locator("#order-status")).to_have_text("已出函")
@@ -295,6 +315,12 @@ def test_two_web_nodes_and_two_workers_are_one_system(
         with enterprise.expect_download() as info:
             enterprise.locator(f'[data-download="{kind}"]').click()
         assert Path(info.value.path()).read_bytes() == pdfs[field].read_bytes(), kind
+    # Each node served the pages' static files itself (whitenoise, from its own collectstatic); nothing failed.
+    for base in (site.a, site.b):
+        assert any(code == 200 and url.startswith(f"{base}/static/") for code, url in people_at.responses), (
+            base
+        )
+    assert not [(code, url) for code, url in people_at.responses if code >= 400]
     print(f"multinode: browser, session and files {time.monotonic() - started:.1f}s")
 
     # --- 20 SMS, two workers: each sent exactly once --------------------------------------------------------------
@@ -324,7 +350,7 @@ def test_two_web_nodes_and_two_workers_are_one_system(
     print(f"multinode: SIGKILL mid-queue {time.monotonic() - started:.1f}s")
 
     # --- five wrong passwords over A and B lock the account on both -------------------------------------------------
-    intruder = browser.new_context(**browser_context_args).new_page()
+    intruder = people_at.open()
     for attempt, base in enumerate((site.a, site.b, site.a, site.b, site.a), start=1):
         sign_in(intruder, f"{base}/enterprise/login/", people["locked"], password=f"Wrong{attempt}pass")
         expected = LOCKED if attempt == 5 else "账号或密码错误"
