@@ -216,13 +216,9 @@ class Cluster:
         self.services[name] = service
         return service
 
-    def run(self, name: str, argv: list[str], env: dict[str, str], timeout: float = 120) -> str:
-        """Run a command to its end; its output (also in the log). ClusterError with the output's tail when it
-        fails."""
-        return self.finish(self.start(name, argv, env), timeout)
-
     def finish(self, service: Service, timeout: float = 120) -> str:
-        """Wait for a command started with ``start`` to end; as ``run``."""
+        """Wait for a command started with ``start`` to end; its output (also in its log). ClusterError with the
+        output's tail when it fails or outlasts ``timeout``."""
         name = service.name
         try:
             code = service.process.wait(timeout)
