@@ -9,7 +9,7 @@ Each process runs in its own session (process group): ``stop`` ends the group �
 included — with SIGTERM, then SIGKILL, so no process outlives the test. Each writes its output to its own log
 file under the cluster's folder, which the test keeps as an artifact when it fails.
 
-The functions at the end (``seed``, ``queue_sms``) run inside the cluster (``Cluster.call``), against its
+The functions at the end (``seed``, ``queue_sms``) run inside the cluster (``Cluster.start_call``), against its
 database and bucket, never in the test process, whose Django is configured for the test run's own database.
 """
 
@@ -234,12 +234,9 @@ class Cluster:
         """Start ``manage.py args`` on ``node``."""
         return self.start(name, [sys.executable, "manage.py", *args], self.node_env(node, **extra))
 
-    def call(self, name: str, function: str, *args: Any, node: str = "a") -> Any:
-        """Run ``function`` of this module inside the cluster (Django set up with the cluster's settings) and
-        return what it returned (through JSON)."""
-        return self.finish_call(self.start_call(name, function, *args, node=node))
-
     def start_call(self, name: str, function: str, *args: Any, node: str = "a") -> Service:
+        """Start running ``function`` of this module inside the cluster (Django set up with the cluster's
+        settings); ``finish_call`` returns what it returned (through JSON)."""
         code = (
             "import json, sys, django; django.setup(); from anze.core.testing import cluster; "
             f"print(json.dumps(cluster.{function}(*json.loads(sys.argv[1]))))"
@@ -324,7 +321,7 @@ def http_status(url: str, host: str = "localhost", timeout: float = 5) -> int:
         return 0
 
 
-# --- run inside the cluster (Cluster.call) -------------------------------------------------------------------
+# --- run inside the cluster (Cluster.start_call) -------------------------------------------------------------------
 PASSWORD = "Anze2026pass"  # anze.core.testing.factories.PASSWORD
 
 
@@ -359,12 +356,15 @@ def seed() -> dict[str, Any]:
     }
 
 
-def queue_sms(tag: str, count: int) -> list[str]:
-    """``count`` SMS put in the outbox in one transaction (as a workflow step does); their references."""
+def queue_sms(tag: str, count: int, when: str = "") -> list[str]:
+    """``count`` SMS put in the outbox in one transaction (as a workflow step does); their references. With
+    ``when``, only once that file exists: the process is started (Django loaded) ahead of the moment."""
     from django.db import transaction
 
     from anze.notifications.services import sms_enqueue
 
+    if when:
+        wait_until(lambda: Path(when).exists(), 300, when, every=0.02)
     with transaction.atomic():
         messages = [
             sms_enqueue(f"1386071{i:04d}", f"{tag}：第{i + 1}条通知", key=f"multinode:{tag}:{i}")

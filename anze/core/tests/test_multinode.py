@@ -274,6 +274,10 @@ def sign_in(page: Page, url: str, username: str, password: str = nodes.PASSWORD)
 def test_two_web_nodes_and_two_workers_are_one_system(site: Site, people_at: People, tmp_path: Path) -> None:
     started = time.monotonic()
     people = site.people
+    # 20 SMS queued now, sent by both workers while the browser works; 20 more when the test says so.
+    queue_first = site.cluster.start_call("queue-1", "queue_sms", "多节点第一批", 20)
+    go = tmp_path / "queue-the-second-batch"
+    queue_second = site.cluster.start_call("queue-2", "queue_sms", "多节点第二批", 20, str(go))
     row = f'tr[data-application-no="{people["application_no"]}"]'
 
     # --- signed in on A, still signed in on B ----------------------------------------------------------------------
@@ -323,9 +327,9 @@ def test_two_web_nodes_and_two_workers_are_one_system(site: Site, people_at: Peo
     assert not [(code, url) for code, url in people_at.responses if code >= 400]
     print(f"multinode: browser, session and files {time.monotonic() - started:.1f}s")
 
-    # --- 20 SMS, two workers: each sent exactly once --------------------------------------------------------------
+    # --- the first 20 SMS, two workers: each sent exactly once -----------------------------------------------------
     worker_pids = {site.cluster.services[f"worker-{n}"].pid for n in (1, 2)}
-    first = site.cluster.call("queue-1", "queue_sms", "多节点第一批", 20)
+    first = site.cluster.finish_call(queue_first)
     site.all_sent(first, timeout=30)
     sent = site.sends(first)
     assert Counter(r["reference"] for r in sent) == Counter(first), "each of the 20 sent exactly once"
@@ -334,7 +338,8 @@ def test_two_web_nodes_and_two_workers_are_one_system(site: Site, people_at: Peo
 
     # --- 20 more; worker 1 killed inside a send: nothing lost --------------------------------------------------------
     victim = site.cluster.services["worker-1"]
-    second = site.cluster.call("queue-2", "queue_sms", "多节点第二批", 20)
+    go.touch()
+    second = site.cluster.finish_call(queue_second)
     held = site.freeze_inside_a_send("worker-1", second)
     assert site.statuses([held]) == {"sending": 1}, "worker 1 holds its claim on the message"
     site.cluster.kill("worker-1")
