@@ -234,14 +234,19 @@ class Cluster:
         """Start ``manage.py args`` on ``node``."""
         return self.start(name, [sys.executable, "manage.py", *args], self.node_env(node, **extra))
 
-    def start_call(self, name: str, function: str, *args: Any, node: str = "a") -> Service:
+    def start_call(
+        self, name: str, function: str, *args: Any, node: str = "a", when: Path | None = None
+    ) -> Service:
         """Start running ``function`` of this module inside the cluster (Django set up with the cluster's
-        settings); ``finish_call`` returns what it returned (through JSON)."""
+        settings); ``finish_call`` returns what it returned (through JSON). With ``when``, the process loads
+        Django at once and calls the function only once that file exists (the test creates it when it is time)."""
         code = (
             "import json, sys, django; django.setup(); from anze.core.testing import cluster; "
+            "cluster.wait_for_file(sys.argv[2]); "
             f"print(json.dumps(cluster.{function}(*json.loads(sys.argv[1]))))"
         )
-        return self.start(name, [sys.executable, "-c", code, json.dumps(args)], self.node_env(node))
+        argv = [sys.executable, "-c", code, json.dumps(args), str(when or "")]
+        return self.start(name, argv, self.node_env(node))
 
     def finish_call(self, service: Service) -> Any:
         output = self.finish(service)
@@ -356,15 +361,17 @@ def seed() -> dict[str, Any]:
     }
 
 
-def queue_sms(tag: str, count: int, when: str = "") -> list[str]:
-    """``count`` SMS put in the outbox in one transaction (as a workflow step does); their references. With
-    ``when``, only once that file exists: the process is started (Django loaded) ahead of the moment."""
+def wait_for_file(path: str) -> None:
+    if path:
+        wait_until(lambda: Path(path).exists(), 300, path, every=0.02)
+
+
+def queue_sms(tag: str, count: int) -> list[str]:
+    """``count`` SMS put in the outbox in one transaction (as a workflow step does); their references."""
     from django.db import transaction
 
     from anze.notifications.services import sms_enqueue
 
-    if when:
-        wait_until(lambda: Path(when).exists(), 300, when, every=0.02)
     with transaction.atomic():
         messages = [
             sms_enqueue(f"1386071{i:04d}", f"{tag}：第{i + 1}条通知", key=f"multinode:{tag}:{i}")

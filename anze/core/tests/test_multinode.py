@@ -156,6 +156,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         # Neither touches a stored file: they run while SeaweedFS starts.
         migrate = cluster.manage("migrate", "migrate", "--noinput", "-v", "0")
         collect = cluster.manage("collectstatic", "collectstatic", "--noinput", "-v", "0")
+        migrated = root / "migrated"
+        seed = cluster.start_call("seed", "seed", when=migrated)  # loads Django meanwhile
         seaweedfs = request.getfixturevalue("seaweedfs")
         seaweedfs.client().create_bucket(Bucket=bucket)
         env.update(
@@ -194,7 +196,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
                 ),
             )
         cluster.finish(migrate)
-        seed = cluster.start_call("seed", "seed")
+        migrated.touch()
         for number, node in ((1, "a"), (2, "b")):
             worker_id = f"multinode-worker-{number}"
             cluster.manage(f"worker-{number}", "worker", "--interval", "0.2", "--no-startup-delay",
@@ -277,7 +279,7 @@ def test_two_web_nodes_and_two_workers_are_one_system(site: Site, people_at: Peo
     # 20 SMS queued now, sent by both workers while the browser works; 20 more when the test says so.
     queue_first = site.cluster.start_call("queue-1", "queue_sms", "多节点第一批", 20)
     go = tmp_path / "queue-the-second-batch"
-    queue_second = site.cluster.start_call("queue-2", "queue_sms", "多节点第二批", 20, str(go))
+    queue_second = site.cluster.start_call("queue-2", "queue_sms", "多节点第二批", 20, when=go)
     row = f'tr[data-application-no="{people["application_no"]}"]'
 
     # --- signed in on A, still signed in on B ----------------------------------------------------------------------
