@@ -216,6 +216,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             )
         database = server.connect(dbname)
         print(f"\nmultinode: cluster up in {time.monotonic() - started:.1f}s")
+        # The browser opens both nodes as localhost: cookies ignore the port, so A and B are one site to it, as
+        # two nodes behind one load balancer are. Chromium keeps Secure cookies from http://localhost (a secure
+        # context), so the production cookie settings (SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE) stay on.
         yield Site(
             cluster=cluster,
             a=f"http://localhost:{ports['a']}",
