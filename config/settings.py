@@ -338,8 +338,15 @@ HEALTH_TASK_LAG_MAX_SECONDS = env_int("ANZE_HEALTH_TASK_LAG_MAX", 300)
 HEALTH_SMS_PENDING_MAX_SECONDS = env_int("ANZE_HEALTH_SMS_PENDING_MAX", 900)
 
 # --- SMS ----------------------------------------------------------------------------------------------------------
-SMS_BACKEND = env_str("ANZE_SMS_BACKEND", "console")  # console | aliyun | tencent
+SMS_BACKEND = env_str("ANZE_SMS_BACKEND", "console")  # console | aliyun | tencent | file
 SMS_SIGN_NAME = env_str("ANZE_SMS_SIGN_NAME", "安责险平台")
+# The file backend (tests, rehearsals): one JSON line a message, shared by every process that names it.
+SMS_FILE_PATH = env_str("ANZE_SMS_FILE_PATH", str(LOG_DIR / "sms-sent.jsonl"))
+# How long a worker's claim on a message (status 发送中) is trusted: a worker killed mid-send leaves its message
+# to the sweep (sms_sweep) once this has passed. Longer than any provider call (anze.notifications.sms).
+SMS_SENDING_LEASE_SECONDS = env_int("ANZE_SMS_SENDING_LEASE_SECONDS", 300)
+if SMS_SENDING_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("ANZE_SMS_SENDING_LEASE_SECONDS must be 1 or more")
 SMS_ALIYUN_ACCESS_KEY_ID = env_str("ANZE_SMS_ALIYUN_ACCESS_KEY_ID")
 SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("ANZE_SMS_ALIYUN_ACCESS_KEY_SECRET")
 SMS_ALIYUN_TEMPLATE_CODE = env_str("ANZE_SMS_ALIYUN_TEMPLATE_CODE")

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -57,8 +58,6 @@ BACKOFF: tuple[timedelta, ...] = (
     timedelta(hours=6),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
-# How long a claim (status sending) is trusted: far above the providers' timeouts (sms.READ_TIMEOUT).
-SENDING_LEASE = timedelta(minutes=5)
 # A pending message this long overdue has lost its task; younger ones are still waiting in the queue.
 SWEEP_GRACE = timedelta(minutes=2)
 SWEEP_BATCH = 500
@@ -93,6 +92,12 @@ def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
 
 
 # --- sending -------------------------------------------------------------------------------------------------
+def sending_lease() -> timedelta:
+    """How long a claim (status sending) is trusted: far above the providers' timeouts (sms.READ_TIMEOUT).
+    ANZE_SMS_SENDING_LEASE_SECONDS, 5 minutes unless set: the longest an SMS waits after its worker died."""
+    return timedelta(seconds=settings.SMS_SENDING_LEASE_SECONDS)
+
+
 @task()
 def send_sms(message_id: int) -> str:
     """Send one outbox message; returns what happened (stored with the task result)."""
@@ -104,7 +109,7 @@ def deliver(message_id: int) -> str:
     claimed = (
         SmsMessage.objects.filter(pk=message_id, status=SmsStatus.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=SmsStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
+        .update(status=SmsStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + sending_lease())
     )
     if not claimed:
         # Already sent or failed, claimed by another worker, or not due yet (a stray or duplicate task).

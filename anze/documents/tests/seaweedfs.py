@@ -27,11 +27,14 @@ import pytest
 from botocore.config import Config
 from pytest_django.fixtures import Settings
 
+from anze.core.testing.cluster import DIE_WITH_PARENT
+
 ACCESS_KEY = "anzetestaccesskey"
 SECRET_KEY = "anzetestsecretkey0123456789"
 REGION = "us-east-1"
 START_TIMEOUT = 60
 STOP_TIMEOUT = 10
+STOP_GRACE = 1
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,13 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
         f"-s3.config={config}",
     ]
     log = (root / "weed.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=DIE_WITH_PARENT,  # a test run killed outright leaves no server behind
+    )
     server = SeaweedFS(endpoint_url=f"http://127.0.0.1:{s3}", data_dir=root / "data")
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -154,9 +163,11 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
             time.sleep(0.3)
         yield server
     finally:
+        # `weed server` does not exit on SIGTERM (its components keep retrying each other); its data is a
+        # temporary folder, so after a short grace it is killed rather than waited for (10 s a session).
         process.terminate()
         try:
-            process.wait(STOP_TIMEOUT)
+            process.wait(STOP_GRACE)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(STOP_TIMEOUT)

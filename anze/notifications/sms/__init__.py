@@ -1,8 +1,9 @@
 """SMS behind one small interface: ``backend.send(sms) -> provider message id``, raising ``SmsError``.
 
 ``settings.SMS_BACKEND`` chooses the backend: ``console`` (default: writes to the log), ``aliyun`` or
-``tencent`` (the official SDKs, installed by the ``sms-aliyun`` / ``sms-tencent`` extras), or the dotted path
-of a class with the same interface. The SDKs are imported only when their backend is built, so the console
+``tencent`` (the official SDKs, installed by the ``sms-aliyun`` / ``sms-tencent`` extras), ``file`` (tests and
+rehearsals: one JSON line a message in ``SMS_FILE_PATH``, nothing sent), or the dotted path of a class with the
+same interface. The SDKs are imported only when their backend is built, so the console
 backend needs neither; a missing SDK or an empty setting raises ImproperlyConfigured naming what to set.
 """
 
@@ -21,10 +22,12 @@ BACKENDS: dict[str, str] = {
     "console": "anze.notifications.sms.console.ConsoleBackend",
     "aliyun": "anze.notifications.sms.aliyun.AliyunBackend",
     "tencent": "anze.notifications.sms.tencent.TencentBackend",
+    "file": "anze.notifications.sms.file.FileBackend",
 }
 
 # Network timeouts of the provider calls, in seconds. Far below the sending lease of the outbox
-# (sending.SENDING_LEASE), so a claimed message is never handed to a second worker while the first waits.
+# (settings.SMS_SENDING_LEASE_SECONDS), so a claimed message is never handed to a second worker while the first
+# waits (a system check warns when the lease is too short for them).
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
 

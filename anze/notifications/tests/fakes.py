@@ -14,11 +14,13 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 from anze.notifications.sms import Sms, SmsBackend, SmsError
+from anze.notifications.sms.file import FileBackend
 
 RECORDING = "anze.notifications.tests.fakes.RecordingBackend"
 FAILING = "anze.notifications.tests.fakes.FailingBackend"
 REFUSING = "anze.notifications.tests.fakes.RefusingBackend"
 SLOW = "anze.notifications.tests.fakes.SlowBackend"
+SLOW_FILE = "anze.notifications.tests.fakes.SlowFileBackend"
 
 
 class RecordingBackend(SmsBackend):
@@ -59,6 +61,19 @@ class SlowBackend(RecordingBackend):
 
     def send(self, sms: Sms) -> str:
         time.sleep(0.3)
+        return super().send(sms)
+
+
+class SlowFileBackend(FileBackend):
+    """The file backend of several processes, taking a provider's time: it writes a ``begin`` line when the
+    call starts and the ``sent`` line ``DELAY`` seconds later, so a test sees which worker is inside a send and
+    can kill it there (the several-nodes test)."""
+
+    DELAY = 0.2
+
+    def send(self, sms: Sms) -> str:
+        self.record(sms, event="begin")
+        time.sleep(self.DELAY)
         return super().send(sms)
 
 

@@ -120,7 +120,7 @@ def test_it_leaves_a_message_whose_task_is_still_queued_to_that_task(sms):
 
 def test_it_takes_back_the_claim_of_a_worker_that_died(sms, django_capture_on_commit_callbacks):
     message = pending_message(
-        status=SmsStatus.SENDING, attempts=1, next_attempt_at=timezone.now() + tasks.SENDING_LEASE
+        status=SmsStatus.SENDING, attempts=1, next_attempt_at=timezone.now() + tasks.sending_lease()
     )
     assert tasks.sweep().released == 0  # the lease has not expired: the worker may still be sending
     time_passes(message, timedelta(seconds=1))
