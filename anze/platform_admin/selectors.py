@@ -103,7 +103,7 @@ CLAIM_TABS: dict[str, Q] = {
 }
 
 
-def _claims_filtered(filters: Mapping[str, Any]) -> QuerySet[EnterpriseClaim]:
+def _filtered_claims(filters: Mapping[str, Any]) -> QuerySet[EnterpriseClaim]:
     qs = EnterpriseClaim.objects.all()
     if filters.get("name"):
         qs = qs.filter(name__icontains=filters["name"].strip())
@@ -115,7 +115,7 @@ def _claims_filtered(filters: Mapping[str, Any]) -> QuerySet[EnterpriseClaim]:
 def claims_for(*, filters: Mapping[str, Any], tab: str = "") -> QuerySet[EnterpriseClaim]:
     """企业认证申请, newest first, with the account and the enterprise loaded in the same query."""
     return (
-        _claims_filtered(filters)
+        _filtered_claims(filters)
         .filter(CLAIM_TABS.get(tab, CLAIM_TABS[""]))
         .select_related("user", "organisation", "region", "industry")
         .order_by("-id")
@@ -124,7 +124,7 @@ def claims_for(*, filters: Mapping[str, Any], tab: str = "") -> QuerySet[Enterpr
 
 def claim_counts(*, filters: Mapping[str, Any]) -> dict[str, int]:
     """The counts on the status tabs for the current search, in one query."""
-    return _claims_filtered(filters).aggregate(
+    return _filtered_claims(filters).aggregate(
         **{
             tab or "pending": Count("id", filter=condition) if condition else Count("id")
             for tab, condition in CLAIM_TABS.items()

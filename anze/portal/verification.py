@@ -76,7 +76,7 @@ def _check_phone(phone: str) -> str:
     return phone
 
 
-def _claim_quota(phone: str) -> None:
+def _take_quota(phone: str) -> None:
     """Count one code against the phone's quota, or refuse saying when the next one may be asked for.
 
     One conditional UPDATE decides: of two simultaneous requests only one finds the row still claimable.
@@ -123,7 +123,7 @@ def code_send(*, phone: str, purpose: str, user: User | None = None, deliver: bo
     if purpose not in CodePurpose.values:
         raise ValueError(f"unknown verification purpose {purpose!r}")
     phone = _check_phone(phone)
-    _claim_quota(phone)
+    _take_quota(phone)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
     sms = None
