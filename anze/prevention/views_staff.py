@@ -11,7 +11,7 @@ from anze.accounts.access import requires
 from anze.core.errors import Refused
 from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import done, refused, render_form, render_list
+from anze.core.views import bind, button_view, done, render_form, render_list
 
 from . import selectors, services
 from .forms import CertificateFormSet, StaffForm, StaffSearchForm, staff_data
@@ -33,15 +33,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def _staff_form(request: HttpRequest, staff: Staff | None) -> HttpResponse:
     initial = {"name": staff.name, "mobile": staff.mobile, "title": staff.title} if staff else None
-    form = StaffForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = bind(request, StaffForm, initial=initial)
     cert_initial = (
         [{"name": c.name, "number": c.number, "expires_on": c.expires_on} for c in staff.certificates.all()]
         if staff
         else []
     )
-    certificates = CertificateFormSet(
-        request.POST if request.method == "POST" else None, initial=cert_initial, prefix="cert"
-    )
+    # Two forms in one (the person and the certificates' formset): not ``action_view``, which binds one.
+    certificates = bind(request, CertificateFormSet, initial=cert_initial, prefix="cert")
     if request.method == "POST" and form.is_valid() and certificates.is_valid():
         try:
             if staff is None:
@@ -79,8 +78,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_member(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.staff_set_active(actor=request.user, staff=staff, active=active)
-    except Refused as exc:
-        return refused(request, exc.message, _list_url())
-    return done(request, "已设为在职" if active else "已设为离职", _list_url())
+    return button_view(
+        request,
+        call=lambda: services.staff_set_active(actor=request.user, staff=staff, active=active),
+        success="已设为在职" if active else "已设为离职",
+        redirect_to=_list_url(),
+    )
