@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -90,19 +92,26 @@ def inspection_detail(request: HttpRequest, inspection_uuid: str) -> HttpRespons
 @requires(PERMISSION)
 def inspection_attach(request: HttpRequest, inspection_uuid: str) -> HttpResponse:
     inspection = selectors.inspection_for(user=request.user, inspection_uuid=inspection_uuid)
+    return attach_view(
+        request,
+        add=lambda **upload: services.inspection_add_attachment(inspection=inspection, **upload),
+        back=_detail_url(inspection),
+        title="上传检查附件",
+    )
+
+
+def attach_view(request: HttpRequest, *, add: Callable[..., object], back: str, title: str) -> HttpResponse:
+    """上传附件 to an inspection or a record: ``add(actor=…, upload=…, caption=…)`` stores it."""
     return action_view(
         request,
         form_class=AttachmentForm,
-        call=lambda form: services.inspection_add_attachment(
-            inspection=inspection,
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            caption=form.cleaned_data["caption"],
+        call=lambda form: add(
+            actor=request.user, upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"]
         ),
         success="附件已上传",
-        redirect_to=_detail_url(inspection),
+        redirect_to=back,
         template="prevention/upload_form.html",
-        context={"title": "上传检查附件", "cancel_url": _detail_url(inspection)},
+        context={"title": title, "cancel_url": back},
     )
 
 

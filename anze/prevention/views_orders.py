@@ -21,8 +21,9 @@ from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy, ServiceStatus
 
 from . import archive, presenters, selectors, services, workflow
-from .forms import AttachmentForm, PlanForm, ReasonForm, RecordForm, RecordSearchForm, ServiceOrderSearchForm
+from .forms import PlanForm, ReasonForm, RecordForm, RecordSearchForm, ServiceOrderSearchForm
 from .models import RecordStatus, ServiceRecord
+from .views_inspections import attach_view
 
 
 def _list_url() -> str:
@@ -324,17 +325,9 @@ def record_correct(request: HttpRequest, record_uuid: str) -> HttpResponse:
 @requires("service.record.manage")
 def record_attach(request: HttpRequest, record_uuid: str) -> HttpResponse:
     record = selectors.record_for(user=request.user, record_uuid=record_uuid)
-    return action_view(
+    return attach_view(
         request,
-        form_class=AttachmentForm,
-        call=lambda form: workflow.record_add_attachment(
-            record=record,
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            caption=form.cleaned_data["caption"],
-        ),
-        success="附件已上传",
-        redirect_to=_record_url(record),
-        template="prevention/upload_form.html",
-        context={"title": "上传附件", "cancel_url": _record_url(record)},
+        add=lambda **upload: workflow.record_add_attachment(record=record, **upload),
+        back=_record_url(record),
+        title="上传附件",
     )
