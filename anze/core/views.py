@@ -149,20 +149,22 @@ def action_view(
     moved_on: Callable[[], str | None] | None = None,
     refused_to: str | None = None,
     page: bool = False,
+    form_name: str = "form",
     reload: bool = False,
     gone: bool = False,
 ) -> HttpResponse:
     """A form that calls one workflow or service function: parse → call → render.
 
-        The form is bound by ``bind`` (``form_kwargs`` are its other arguments). A valid submission runs
-        ``call(form)``; its ``Refused`` errors go beside their fields (``fields`` renames a function's argument to
-        the form's field) and the form is shown again (422). Success ends with ``done`` — ``success`` and
-        ``redirect_to`` may be functions of what ``call`` returned (the new record's page). An invalid submission
-        runs ``recheck(form)`` (a workflow's ``check_*`` on the readable values, so that one submission shows every
-        error). ``moved_on``: opening the form when the object no longer allows the action (another user was
-        quicker) answers that message instead, the screen refreshed (without htmx: a redirect to ``refused_to``,
-    by default ``redirect_to``). ``page``: a full page rather than a dialog
-        (a form with a large upload); ``reload``/``gone``: see ``done``.
+            The form is bound by ``bind`` (``form_kwargs`` are its other arguments). A valid submission runs
+            ``call(form)``; its ``Refused`` errors go beside their fields (``fields`` renames a function's argument to
+            the form's field) and the form is shown again (422). Success ends with ``done`` — ``success`` and
+            ``redirect_to`` may be functions of what ``call`` returned (the new record's page). An invalid submission
+            runs ``recheck(form)`` (a workflow's ``check_*`` on the readable values, so that one submission shows every
+            error). ``moved_on``: opening the form when the object no longer allows the action (another user was
+            quicker) answers that message instead, the screen refreshed (without htmx: a redirect to ``refused_to``,
+        by default ``redirect_to``). ``page``: a full page rather than a dialog
+            (a form with a large upload; ``form_name``: the form's name in the context of a page with several forms);
+    ``reload``/``gone``: see ``done``.
     """
     if request.method != "POST" and moved_on is not None and (message := moved_on()):
         back = refused_to or _value(redirect_to, None)
@@ -184,7 +186,7 @@ def action_view(
                 )
         elif recheck is not None:
             recheck(form)
-    shown = {**(context or {}), "form": form}
+    shown = {**(context or {}), form_name: form}
     if page:
         return render(request, template, shown, status=_status(form))
     return render_form(request, template, shown)
