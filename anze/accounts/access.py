@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from anze.core.sides import Side, side_namespace
+from anze.core.views import client_redirect
 
 from . import catalogue
 
@@ -42,9 +43,7 @@ def requires(code: str) -> Callable[[View], View]:
             if not user.is_authenticated:
                 login_url = login_url_for_side(side)
                 if getattr(request, "htmx", False):
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = login_url
-                    return response
+                    return client_redirect(login_url)
                 return redirect_to_login(request.get_full_path(), login_url)
             if user.side != side:
                 raise PermissionDenied("该账号不属于此系统")

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from anze.core.sides import SIDE_PREFIX, SIDE_TITLE, Side
+from anze.core.views import bind
 
 from .access import home_url_for, login_url_for_side, public
 from .backends import lockout_key
@@ -104,7 +105,7 @@ def _login(request: HttpRequest, *, side: str, organisation: Organisation | None
         and (organisation is None or request.user.organisation_id == organisation.pk)
     ):
         return redirect(home_url_for(request.user))
-    form = LoginForm(request.POST or None)
+    form = bind(request, LoginForm)
     error = ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()

@@ -13,7 +13,7 @@ from anze.core.exports import xlsx_response
 from anze.core.forms import apply_refusal, check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
-from anze.core.views import done, refused, render_form, render_list
+from anze.core.views import action_view, button_view, render_list
 
 from . import grants, selectors, services
 from .access import requires
@@ -61,26 +61,22 @@ def user_export(request: HttpRequest) -> HttpResponse:
 @requires("system.user.add")
 def user_create(request: HttpRequest) -> HttpResponse:
     organisation = request.user.organisation
-    form = UserForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def create(form: UserForm) -> None:
         data = form.cleaned_data
-        try:
-            services.user_create(
-                actor=request.user,
-                organisation=organisation,
-                username=data["username"],
-                name=data["name"],
-                mobile=data["mobile"],
-                password=data["password"],
-                roles=data["roles"],
-                is_active=data["is_active"],
-                remark=data["remark"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "新增成功", _url(request, "user_list"))
-    elif request.method == "POST":
+        services.user_create(
+            actor=request.user,
+            organisation=organisation,
+            username=data["username"],
+            name=data["name"],
+            mobile=data["mobile"],
+            password=data["password"],
+            roles=data["roles"],
+            is_active=data["is_active"],
+            remark=data["remark"],
+        )
+
+    def recheck(form: UserForm) -> None:
         # Another field is wrong: a duplicate login, a weak password, a role out of reach are shown as well.
         check_readable(
             form,
@@ -89,7 +85,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
             organisation=organisation,
             **_readable_account(form),
         )
-    return render_form(request, "accounts/user_form.html", {"form": form, "title": "新增账号"})
+
+    return action_view(
+        request,
+        form_class=UserForm,
+        form_kwargs={"actor": request.user},
+        call=create,
+        recheck=recheck,
+        success="新增成功",
+        redirect_to=_url(request, "user_list"),
+        template="accounts/user_form.html",
+        context={"title": "新增账号"},
+    )
 
 
 def _readable_account(form: UserForm) -> dict[str, Any]:
@@ -101,59 +108,56 @@ def _readable_account(form: UserForm) -> dict[str, Any]:
 @requires("system.user.edit")
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_to_manage(user=request.user, pk=pk)
-    form = UserForm(request.POST or None, actor=request.user, instance=target)
-    if request.method == "POST" and form.is_valid():
+    names = {"new_password": "password"}  # the form's name for it
+
+    def update(form: UserForm) -> None:
         data = form.cleaned_data
-        try:
-            services.user_update(
-                actor=request.user,
-                user=target,
-                name=data["name"],
-                mobile=data["mobile"],
-                roles=data["roles"],
-                remark=data["remark"],
-                is_active=data["is_active"],
-                new_password=data["password"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc.renamed({"new_password": "password"}))  # the form's name for it
-        else:
-            return done(request, "修改成功", _url(request, "user_list"))
-    elif request.method == "POST" and not form.is_self:
+        services.user_update(
+            actor=request.user,
+            user=target,
+            name=data["name"],
+            mobile=data["mobile"],
+            roles=data["roles"],
+            remark=data["remark"],
+            is_active=data["is_active"],
+            new_password=data["password"],
+        )
+
+    def recheck(form: UserForm) -> None:
+        if form.is_self:
+            return
         values = _readable_account(form)
         try:
             services.check_user_update(
                 actor=request.user, user=target, password=values["password"], roles=values["roles"]
             )
         except Refused as exc:
-            apply_refusal(form, exc.renamed({"new_password": "password"}))
-    return render_form(
+            apply_refusal(form, exc.renamed(names))
+
+    return action_view(
         request,
-        "accounts/user_form.html",
-        {"form": form, "title": "编辑账号", "target": target},
+        form_class=UserForm,
+        form_kwargs={"actor": request.user, "instance": target},
+        call=update,
+        fields=names,
+        recheck=recheck,
+        success="修改成功",
+        redirect_to=_url(request, "user_list"),
+        template="accounts/user_form.html",
+        context={"title": "编辑账号", "target": target},
     )
 
 
 @requires("system.user.delete")
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_to_manage(user=request.user, pk=pk)
-    if request.method != "POST":
-        return render_form(
-            request,
-            "core/confirm.html",
-            {
-                "title": "删除账号",
-                "question": f"是否确认删除账号“{target.username}”（{target.name}）？",
-                "action": request.path,
-                "cancel_url": _url(request, "user_list"),
-                "danger": True,
-            },
-        )
-    try:
-        services.user_delete(actor=request.user, user=target)
-    except Refused as exc:
-        return refused(request, exc.message, _url(request, "user_list"))
-    return done(request, "删除成功", _url(request, "user_list"))
+    return button_view(
+        request,
+        call=lambda: services.user_delete(actor=request.user, user=target),
+        success="删除成功",
+        redirect_to=_url(request, "user_list"),
+        confirm={"title": "删除账号", "question": f"是否确认删除账号“{target.username}”（{target.name}）？"},
+    )
 
 
 @require_POST
@@ -161,11 +165,12 @@ def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_to_manage(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(actor=request.user, user=target, active=active)
-    except Refused as exc:
-        return refused(request, exc.message, _url(request, "user_list"))
-    return done(request, "已启用" if active else "已停用", _url(request, "user_list"))
+    return button_view(
+        request,
+        call=lambda: services.user_set_active(actor=request.user, user=target, active=active),
+        success="已启用" if active else "已停用",
+        redirect_to=_url(request, "user_list"),
+    )
 
 
 # --- 角色管理 ------------------------------------------------------------------------------------------------
@@ -181,61 +186,51 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @requires("system.role.add")
 def role_create(request: HttpRequest) -> HttpResponse:
-    form = RoleForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.role_create(
-                actor=request.user,
-                name=data["name"],
-                permissions=data["permissions"],
-                remark=data["remark"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "新增成功", _url(request, "role_list"))
-    return render_form(request, "accounts/role_form.html", {"form": form, "title": "新增角色"})
+    return action_view(
+        request,
+        form_class=RoleForm,
+        form_kwargs={"actor": request.user},
+        call=lambda form: services.role_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            permissions=form.cleaned_data["permissions"],
+            remark=form.cleaned_data["remark"],
+        ),
+        success="新增成功",
+        redirect_to=_url(request, "role_list"),
+        template="accounts/role_form.html",
+        context={"title": "新增角色"},
+    )
 
 
 @requires("system.role.edit")
 def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     role = selectors.role_to_manage(user=request.user, pk=pk)
-    form = RoleForm(request.POST or None, actor=request.user, instance=role)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.role_update(
-                actor=request.user,
-                role=role,
-                name=data["name"],
-                permissions=data["permissions"],
-                remark=data["remark"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "修改成功", _url(request, "role_list"))
-    return render_form(request, "accounts/role_form.html", {"form": form, "title": "编辑角色", "role": role})
+    return action_view(
+        request,
+        form_class=RoleForm,
+        form_kwargs={"actor": request.user, "instance": role},
+        call=lambda form: services.role_update(
+            actor=request.user,
+            role=role,
+            name=form.cleaned_data["name"],
+            permissions=form.cleaned_data["permissions"],
+            remark=form.cleaned_data["remark"],
+        ),
+        success="修改成功",
+        redirect_to=_url(request, "role_list"),
+        template="accounts/role_form.html",
+        context={"title": "编辑角色", "role": role},
+    )
 
 
 @requires("system.role.delete")
 def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
     role = selectors.role_to_manage(user=request.user, pk=pk)
-    if request.method != "POST":
-        return render_form(
-            request,
-            "core/confirm.html",
-            {
-                "title": "删除角色",
-                "question": f"是否确认删除角色“{role.name}”？",
-                "action": request.path,
-                "cancel_url": _url(request, "role_list"),
-                "danger": True,
-            },
-        )
-    try:
-        services.role_delete(actor=request.user, role=role)
-    except Refused as exc:
-        return refused(request, exc.message, _url(request, "role_list"))
-    return done(request, "删除成功", _url(request, "role_list"))
+    return button_view(
+        request,
+        call=lambda: services.role_delete(actor=request.user, role=role),
+        success="删除成功",
+        redirect_to=_url(request, "role_list"),
+        confirm={"title": "删除角色", "question": f"是否确认删除角色“{role.name}”？"},
+    )

@@ -17,7 +17,7 @@ from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.forms import SearchForm
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
-from anze.core.views import refused, render_list
+from anze.core.views import done, render_list
 
 from . import presenters, selectors
 
@@ -104,7 +104,7 @@ def operation_log_export(request: HttpRequest) -> HttpResponseBase:
     if entries.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
         message = f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
         list_url = reverse(f"{side_namespace(request.side)}:system:operation_log")
-        return refused(request, message, f"{list_url}?{request.GET.urlencode()}")
+        return done(request, message, f"{list_url}?{request.GET.urlencode()}", error=True)
     return xlsx_response("操作日志", EXPORT_HEADERS, _export_rows(entries), widths=[20, 24, 22, 34, 80, 16])
 
 

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 
 from anze.accounts import catalogue
 from anze.accounts.access import requires
-from anze.core.errors import Refused
 from anze.core.pagination import paginate
 from anze.core.sides import Side, side_namespace
-from anze.core.views import done, refused, render_list
+from anze.core.views import button_view, done, render_list
 
 from . import selectors, services
 from .forms import NotificationSearchForm, SmsSearchForm
@@ -49,11 +48,12 @@ def sms_list(request: HttpRequest) -> HttpResponse:
 @requires("sms.resend")
 def sms_resend(request: HttpRequest, message_uuid: uuid.UUID) -> HttpResponse:
     message = selectors.sms_message_for(user=request.user, message_uuid=message_uuid)
-    try:
-        services.sms_resend(message=message, actor=request.user)
-    except Refused as exc:
-        return refused(request, exc.message, _url(request, "sms:list"))
-    return done(request, "已提交重发", _url(request, "sms:list"))
+    return button_view(
+        request,
+        call=lambda: services.sms_resend(message=message, actor=request.user),
+        success="已提交重发",
+        redirect_to=_url(request, "sms:list"),
+    )
 
 
 # --- 消息中心 --------------------------------------------------------------------------------------------------

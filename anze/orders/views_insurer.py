@@ -17,11 +17,9 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.formatting import NOT_QUOTED
-from anze.core.forms import apply_refusal
-from anze.core.views import done, refused, render_form, render_list, submitted
+from anze.core.views import action_view, done, render_form, render_list
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
 
@@ -50,12 +48,21 @@ def _list_url() -> str:
     return _url("list")
 
 
-def moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
-    """Opening an action the order no longer allows (another clerk was quicker): say why, refresh the list."""
-    message = ORDER.why_not(order, action, request.user)
-    if message is None:
-        return None
-    return refused(request, message, _url("detail", order.application_no), refresh=True)
+def _action(
+    request: HttpRequest, order: Order, action: str, *, template: str, context: dict[str, Any], **view: Any
+) -> HttpResponse:
+    """One of the insurer's action dialogs on ``order`` (``core.views.action_view``). Opening an action the
+    order no longer allows (another clerk was quicker) says why and refreshes the list; success goes back to
+    the list."""
+    return action_view(
+        request,
+        moved_on=lambda: ORDER.why_not(order, action, request.user),
+        refused_to=_url("detail", order.application_no),
+        redirect_to=_list_url(),
+        template=template,
+        context={"order": order, **context},
+        **view,
+    )
 
 
 def search_filters(request: HttpRequest) -> tuple[OrderSearchForm, dict[str, Any]]:
@@ -134,7 +141,7 @@ def order_export(request: HttpRequest) -> HttpResponseBase:
     orders = selectors.insurer_orders_for_export(user=request.user, filters=filters)
     if orders.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:  # (counts no further than that)
         message = f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
-        return refused(request, message, f"{_list_url()}?{request.GET.urlencode()}")
+        return done(request, message, f"{_list_url()}?{request.GET.urlencode()}", error=True)
     rows = (_export_row(order) for order in orders.iterator(chunk_size=1000))
     return xlsx_response(
         "订单列表",
@@ -205,25 +212,16 @@ def order_policy(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("order.quote")
 def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := moved_on(request, order, "quote")):
-        return moved
-    form = QuoteForm(*submitted(request), order=order)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_quote(order=order, actor=request.user, scheme=form.scheme())
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "报价成功，已通知投保企业确认报价", _list_url())
-    return render_form(
+    return _action(
         request,
-        "orders/quote_form.html",
-        {
-            "form": form,
-            "order": order,
-            "title": f"报价（申请编号 {order.application_no}）",
-            **presenters.order_materials(order),
-        },
+        order,
+        "quote",
+        form_class=QuoteForm,
+        form_kwargs={"order": order},
+        call=lambda form: workflow.order_quote(order=order, actor=request.user, scheme=form.scheme()),
+        success="报价成功，已通知投保企业确认报价",
+        template="orders/quote_form.html",
+        context={"title": f"报价（申请编号 {order.application_no}）", **presenters.order_materials(order)},
     )
 
 
@@ -231,103 +229,100 @@ def order_quote(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("order.payment_notice")
 def order_payment_notice(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := moved_on(request, order, "upload_payment_notice")):
-        return moved
-    form = PaymentNoticeForm(*submitted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_upload_payment_notice(
-                order=order,
-                actor=request.user,
-                file=form.cleaned_data["file"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "付款通知书已上传，已通知投保企业付款", _list_url())
-    context = {"order": order, "title": f"上传付款通知书（申请编号 {order.application_no}）"}
-    return render_form(request, "orders/payment_notice_form.html", {"form": form, **context})
+    return _action(
+        request,
+        order,
+        "upload_payment_notice",
+        form_class=PaymentNoticeForm,
+        call=lambda form: workflow.order_upload_payment_notice(
+            order=order,
+            actor=request.user,
+            file=form.cleaned_data["file"],
+        ),
+        success="付款通知书已上传，已通知投保企业付款",
+        template="orders/payment_notice_form.html",
+        context={"title": f"上传付款通知书（申请编号 {order.application_no}）"},
+    )
 
 
 @requires("order.payment_review")
 def order_payment_review(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := moved_on(request, order, "approve_payment")):
-        return moved
-    form = PaymentReviewForm(*submitted(request))
-    if request.method == "POST" and form.is_valid():
+
+    def review(form: PaymentReviewForm) -> bool:
         approve = form.cleaned_data["decision"] == PaymentReviewForm.APPROVE
-        try:
-            if approve:
-                workflow.order_approve_payment(order=order, actor=request.user)
-            else:
-                workflow.order_reject_payment(
-                    order=order,
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-        except Refused as exc:
-            apply_refusal(form, exc)
+        if approve:
+            workflow.order_approve_payment(order=order, actor=request.user)
         else:
-            message = "支付审核已通过，请尽快出函" if approve else "已驳回，已通知投保企业重新上传付款凭证"
-            return done(request, message, _list_url())
-    context = {
-        "order": order,
-        "title": f"支付审核（申请编号 {order.application_no}）",
-        "voucher": order.payment_voucher,
-    }
-    return render_form(request, "orders/payment_review_form.html", {"form": form, **context})
+            workflow.order_reject_payment(
+                order=order,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        return approve
+
+    return _action(
+        request,
+        order,
+        "approve_payment",
+        form_class=PaymentReviewForm,
+        call=review,
+        success=lambda approved: (
+            "支付审核已通过，请尽快出函" if approved else "已驳回，已通知投保企业重新上传付款凭证"
+        ),
+        template="orders/payment_review_form.html",
+        context={"title": f"支付审核（申请编号 {order.application_no}）", "voucher": order.payment_voucher},
+    )
 
 
 @requires("order.cancel")
 def order_cancel(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := moved_on(request, order, "cancel")):
-        return moved
-    form = CancelForm(*submitted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_cancel(
-                order=order,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "订单已取消", _list_url())
-    return render_form(
-        request, "orders/cancel_form.html", {"form": form, **{"order": order, "title": "取消订单"}}
+    return _action(
+        request,
+        order,
+        "cancel",
+        form_class=CancelForm,
+        call=lambda form: workflow.order_cancel(
+            order=order,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        ),
+        success="订单已取消",
+        template="orders/cancel_form.html",
+        context={"title": "取消订单"},
     )
 
 
 @document_upload_limit
 @requires("order.offline_create")
 def order_create_offline(request: HttpRequest) -> HttpResponse:
-    form = OfflineOrderForm(*submitted(request, files=True))
-    if request.method == "POST" and form.is_valid():
+
+    def create(form: OfflineOrderForm) -> Order:
         data = form.cleaned_data
-        try:
-            order = offline.order_create_offline(
-                actor=request.user,
-                application=offline.OfflineApplication(
-                    applicant_name=data["applicant_name"],
-                    applicant_credit_code=data["applicant_credit_code"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    project_name=data["project_name"],
-                    project_address=data["project_address"],
-                    region=data["region"],
-                    industry=data["industry"],
-                    headcount=data["headcount"],
-                    remark=data["remark"],
-                    **form.materials_for_workflow(),
-                ),
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(
-                request, f"新增成功，申请编号 {order.application_no}，请进行保单信息补录", _list_url()
-            )
-    return render_form(request, "orders/offline_order_form.html", {"form": form, **{"title": "新增线下订单"}})
+        return offline.order_create_offline(
+            actor=request.user,
+            application=offline.OfflineApplication(
+                applicant_name=data["applicant_name"],
+                applicant_credit_code=data["applicant_credit_code"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                project_name=data["project_name"],
+                project_address=data["project_address"],
+                region=data["region"],
+                industry=data["industry"],
+                headcount=data["headcount"],
+                remark=data["remark"],
+                **form.materials_for_workflow(),
+            ),
+        )
+
+    return action_view(
+        request,
+        form_class=OfflineOrderForm,
+        call=create,
+        success=lambda order: f"新增成功，申请编号 {order.application_no}，请进行保单信息补录",
+        redirect_to=_list_url(),
+        template="orders/offline_order_form.html",
+        context={"title": "新增线下订单"},
+    )

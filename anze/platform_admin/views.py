@@ -10,11 +10,9 @@ from django.views.decorators.http import require_POST
 
 from anze.accounts import services
 from anze.accounts.access import requires
-from anze.core.errors import Refused
 from anze.core.exports import xlsx_response
-from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import done, refused, render_form, render_list
+from anze.core.views import action_view, button_view, render_list
 
 from . import exports, selectors
 from .forms import OrganisationForm, OrganisationSearchForm, PasswordResetForm
@@ -68,44 +66,45 @@ def org_export(request: HttpRequest, kind: str) -> HttpResponse:
 
 @requires(PERMISSION)
 def org_create(request: HttpRequest, kind: str) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_register(
-                kind=kind, fields=form.organisation_fields(), admin=form.admin_account()
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "新增成功", _url(kind, "list"))
-    context = {
-        **_kind_context(kind),
-        "form": form,
-        "title": f"新增{KIND_LABELS[kind]}",
-        "cancel_url": _url(kind, "list"),
-    }
-    return render_form(request, "platform_admin/org_form.html", context)
+    return action_view(
+        request,
+        form_class=OrganisationForm,
+        form_kwargs={"kind": kind},
+        call=lambda form: services.organisation_register(
+            kind=kind, fields=form.organisation_fields(), admin=form.admin_account()
+        ),
+        success="新增成功",
+        redirect_to=_url(kind, "list"),
+        template="platform_admin/org_form.html",
+        context={
+            **_kind_context(kind),
+            "title": f"新增{KIND_LABELS[kind]}",
+            "cancel_url": _url(kind, "list"),
+        },
+    )
 
 
 @requires(PERMISSION)
 def org_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for(kind=kind, pk=pk)
-    form = OrganisationForm(request.POST or None, kind=kind, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(organisation=organisation, fields=form.organisation_fields())
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "修改成功", _url(kind, "detail", organisation.pk))
-    context = {
-        **_kind_context(kind),
-        "form": form,
-        "title": f"编辑{KIND_LABELS[kind]}",
-        "organisation": organisation,
-        "cancel_url": _url(kind, "detail", organisation.pk),
-    }
-    return render_form(request, "platform_admin/org_form.html", context)
+    detail = _url(kind, "detail", organisation.pk)
+    return action_view(
+        request,
+        form_class=OrganisationForm,
+        form_kwargs={"kind": kind, "instance": organisation},
+        call=lambda form: services.organisation_update(
+            organisation=organisation, fields=form.organisation_fields()
+        ),
+        success="修改成功",
+        redirect_to=detail,
+        template="platform_admin/org_form.html",
+        context={
+            **_kind_context(kind),
+            "title": f"编辑{KIND_LABELS[kind]}",
+            "organisation": organisation,
+            "cancel_url": detail,
+        },
+    )
 
 
 @requires(PERMISSION)
@@ -126,37 +125,38 @@ def org_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def org_set_active(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for(kind=kind, pk=pk)
     active = request.POST.get("active") == "1"
-    back = _url(kind, "list")
-    try:
-        services.organisation_set_active(actor=request.user, organisation=organisation, active=active)
-    except Refused as exc:
-        return refused(request, exc.message, back)
-    return done(request, "已启用" if active else "已停用，该机构的账号不能再登录", back)
+    return button_view(
+        request,
+        call=lambda: services.organisation_set_active(
+            actor=request.user, organisation=organisation, active=active
+        ),
+        success="已启用" if active else "已停用，该机构的账号不能再登录",
+        redirect_to=_url(kind, "list"),
+    )
 
 
 @requires("platform.org.reset_password")
 def admin_password_reset(request: HttpRequest, kind: str, pk: int, user_pk: int) -> HttpResponse:
     organisation = selectors.organisation_for(kind=kind, pk=pk)
     target = selectors.account_of(organisation, user_pk)
-    form = PasswordResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_admin_password_reset(
-                actor=request.user,
-                organisation=organisation,
-                user=target,
-                new_password=form.cleaned_data["new_password"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "密码已重置", _url(kind, "detail", organisation.pk))
-    context = {
-        **_kind_context(kind),
-        "form": form,
-        "title": "重置管理员密码",
-        "organisation": organisation,
-        "target": target,
-        "cancel_url": _url(kind, "detail", organisation.pk),
-    }
-    return render_form(request, "platform_admin/password_reset_form.html", context)
+    detail = _url(kind, "detail", organisation.pk)
+    return action_view(
+        request,
+        form_class=PasswordResetForm,
+        call=lambda form: services.organisation_admin_password_reset(
+            actor=request.user,
+            organisation=organisation,
+            user=target,
+            new_password=form.cleaned_data["new_password"],
+        ),
+        success="密码已重置",
+        redirect_to=detail,
+        template="platform_admin/password_reset_form.html",
+        context={
+            **_kind_context(kind),
+            "title": "重置管理员密码",
+            "organisation": organisation,
+            "target": target,
+            "cancel_url": detail,
+        },
+    )

@@ -11,10 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import done, refused, render_form, render_list
+from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response
 from anze.portal import claims
 
@@ -66,26 +64,30 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(PERMISSION)
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_for(pk=pk)
-    try:
-        claims.claim_approve(claim=claim, actor=request.user)
-    except Refused as exc:
-        return refused(request, exc.message, _detail_url(pk), refresh=True)
-    return done(request, "已通过，该账号已关联企业的订单和保单，并已短信通知申请人", _list_url())
+    return button_view(
+        request,
+        call=lambda: claims.claim_approve(claim=claim, actor=request.user),
+        success="已通过，该账号已关联企业的订单和保单，并已短信通知申请人",
+        redirect_to=_list_url(),
+        refused_to=_detail_url(pk),
+        stale=True,
+    )
 
 
 @requires(PERMISSION)
 def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_for(pk=pk)
-    form = ClaimRejectForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            claims.claim_reject(claim=claim, actor=request.user, reason=form.cleaned_data["reason"])
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "已驳回，并已短信通知申请人", _list_url())
-    context = {"form": form, "claim": claim, "title": "驳回企业认证申请", "cancel_url": _detail_url(pk)}
-    return render_form(request, "platform_admin/claim_reject_form.html", context)
+    return action_view(
+        request,
+        form_class=ClaimRejectForm,
+        call=lambda form: claims.claim_reject(
+            claim=claim, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="已驳回，并已短信通知申请人",
+        redirect_to=_list_url(),
+        template="platform_admin/claim_reject_form.html",
+        context={"claim": claim, "title": "驳回企业认证申请", "cancel_url": _detail_url(pk)},
+    )
 
 
 @requires(PERMISSION)

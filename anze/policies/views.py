@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
 from anze.core.exports import xlsx_response
-from anze.core.forms import apply_refusal
-from anze.core.views import done, render_form, render_list
+from anze.core.views import action_view, render_list
 from anze.documents.responses import document_among, document_response
 
 from . import selectors, workflow
@@ -125,20 +123,15 @@ def policy_assign(request: HttpRequest, application_no: str) -> HttpResponse:
     """申请第三方安全服务 (docs/spec/user-manual.txt, figure 3.2.2): the dialog lists the active organisations, 地区
     narrows them."""
     policy = selectors.policy_for(user=request.user, application_no=application_no)
-    form = AssignServiceForm(
-        request.POST if request.method == "POST" else None, region_id=request.GET.get("region")
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.policy_assign_service(
-                policy=policy, actor=request.user, service_org=form.cleaned_data["service_org"]
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "已申请第三方安全服务", _list_url())
-    return render_form(
+    return action_view(
         request,
-        "policies/assign_form.html",
-        {"form": form, "policy": policy, "title": "指定第三方安全服务机构", "cancel_url": _list_url()},
+        form_class=AssignServiceForm,
+        form_kwargs={"region_id": request.GET.get("region")},
+        call=lambda form: workflow.policy_assign_service(
+            policy=policy, actor=request.user, service_org=form.cleaned_data["service_org"]
+        ),
+        success="已申请第三方安全服务",
+        redirect_to=_list_url(),
+        template="policies/assign_form.html",
+        context={"policy": policy, "title": "指定第三方安全服务机构", "cancel_url": _list_url()},
     )

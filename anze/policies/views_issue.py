@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal, check_readable, readable
-from anze.core.views import done, render_form, submitted
+from anze.core.forms import check_readable, readable
+from anze.core.views import action_view
 from anze.orders import presenters, selectors
 from anze.orders.models import Order, OrderType
-from anze.orders.views_insurer import document_upload_limit, moved_on
+from anze.orders.transitions import ORDER
+from anze.orders.views_insurer import document_upload_limit
 
 from . import services
 from .forms import IssueForm, OfflineIssueForm
@@ -23,32 +23,32 @@ from .forms import IssueForm, OfflineIssueForm
 @requires("order.issue")
 def order_issue(request: HttpRequest, application_no: str) -> HttpResponse:
     order = selectors.order_for(user=request.user, application_no=application_no)
-    offline = order.order_type == OrderType.OFFLINE
-    if request.method != "POST" and (
-        moved := moved_on(request, order, "issue_offline" if offline else "issue")
-    ):
-        return moved
-    form: IssueForm
-    if offline:
-        form = OfflineIssueForm(*submitted(request, files=True), order=order)
+    if order.order_type == OrderType.OFFLINE:
+        action, form_class, form_kwargs = "issue_offline", OfflineIssueForm, {"order": order}
+        template, title = "policies/offline_issue_form.html", "出函 · 保单信息补录"
     else:
-        form = IssueForm(*submitted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            _issue(order, request, form)
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "出函成功，已短信通知投保联系人", reverse("insurer:orders:list"))
-    elif request.method == "POST":
+        action, form_class, form_kwargs = "issue", IssueForm, {}
+        template, title = "policies/issue_form.html", "出函"
+    return action_view(
+        request,
+        form_class=form_class,
+        form_kwargs=form_kwargs,
+        call=lambda form: _issue(order, request, form),
+        success="出函成功，已短信通知投保联系人",
+        redirect_to=reverse("insurer:orders:list"),
+        refused_to=reverse("insurer:orders:detail", args=[order.application_no]),
+        moved_on=lambda: ORDER.why_not(order, action, request.user),
         # A file missing or refused: the 保单编号 is still checked, so that one submission shows every error.
-        check_readable(form, services.check_issue, order=order, policy_no=readable(form).get("policy_no"))
-    context = {"order": order, **presenters.order_materials(order)}
-    if offline:
-        context["title"] = f"出函 · 保单信息补录（申请编号 {order.application_no}）"
-        return render_form(request, "policies/offline_issue_form.html", {"form": form, **context})
-    context["title"] = f"出函（申请编号 {order.application_no}）"
-    return render_form(request, "policies/issue_form.html", {"form": form, **context})
+        recheck=lambda form: check_readable(
+            form, services.check_issue, order=order, policy_no=readable(form).get("policy_no")
+        ),
+        template=template,
+        context={
+            "order": order,
+            "title": f"{title}（申请编号 {order.application_no}）",
+            **presenters.order_materials(order),
+        },
+    )
 
 
 def _issue(order: Order, request: HttpRequest, form: IssueForm) -> None:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from anze.core.sides import Side
+from anze.core.views import client_redirect
 
 from .claims import awaiting_verification
 
@@ -57,9 +58,7 @@ class EnterpriseVerificationMiddleware:
             return None
         target = reverse(VERIFICATION_URL_NAME)
         if getattr(request, "htmx", False):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
+            return client_redirect(target)
         if match is None or match.view_name != "enterprise:home":
             messages.warning(request, NOTICE)
         return redirect(target)

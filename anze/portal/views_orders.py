@@ -9,10 +9,9 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -20,9 +19,7 @@ from django.views.decorators.http import require_POST
 
 from anze.accounts.access import requires
 from anze.accounts.models import User
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
-from anze.core.views import INVALID, render_form, render_list, submitted
+from anze.core.views import action_view, button_view, done, render_list
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
 from anze.orders import applications, workflow
@@ -45,29 +42,21 @@ def _detail_url(order: Order) -> str:
     return _url("detail", order.application_no)
 
 
-def _finished(
-    request: HttpRequest, message: str, redirect_to: str, *, error: bool = False, reload: bool = True
+def _action(
+    request: HttpRequest, order: Order, action: str, *, template: str, context: dict[str, Any], **view: Any
 ) -> HttpResponse:
-    """After an action, done or refused: the toast on the page the user lands on. From a dialog or button
-    (htmx) that is the same page reloaded — the order's state, buttons and timeline have changed — or
-    ``redirect_to`` when the page is gone (a deleted draft); without htmx, ``redirect_to``."""
-    (messages.error if error else messages.success)(request, message)
-    if request.htmx and not request.htmx.boosted:
-        response = HttpResponse(status=204)
-        if reload:
-            response["HX-Refresh"] = "true"
-        else:
-            response["HX-Redirect"] = redirect_to
-        return response
-    return redirect(redirect_to)
-
-
-def _moved_on(request: HttpRequest, order: Order, action: str) -> HttpResponse | None:
-    """Opening an action the order no longer allows (its state changed meanwhile): say why, show it again."""
-    message = ORDER.why_not(order, action, request.user)
-    if message is None:
-        return None
-    return _finished(request, message, _detail_url(order), error=True)
+    """One of the enterprise's action dialogs on ``order`` (``core.views.action_view``). After it, done or
+    refused, the order's page is reloaded with the toast — its state, buttons and timeline have changed;
+    opening an action the order no longer allows (its state changed meanwhile) says why the same way."""
+    return action_view(
+        request,
+        moved_on=lambda: ORDER.why_not(order, action, request.user),
+        redirect_to=_detail_url(order),
+        reload=True,
+        template=template,
+        context={"order": order, **context},
+        **view,
+    )
 
 
 # --- 投保申请 -------------------------------------------------------------------------------------------------------
@@ -146,26 +135,28 @@ def _application_page(
 ) -> HttpResponse:
     """The 投保申请 form, new or a draft: 保存草稿 keeps it for later, 提交 sends it to the insurer (待报价)."""
     submitting = "submit" in request.POST
-    form = ApplicationForm(
-        *submitted(request, files=True), draft=draft, renewal=renewal, submitting=submitting, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = applications.order_apply(
-                actor=request.user, application=_application(form, renewal), submit=submitting, draft=draft
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            if submitting:
-                message = f"投保申请已提交（申请编号 {order.application_no}），等待保险公司报价"
-            else:
-                message = "草稿已保存，可在“我的订单”中继续编辑后提交"
-            return _finished(request, message, _detail_url(order))
+
+    def saved(order: Order) -> str:
+        if submitting:
+            return f"投保申请已提交（申请编号 {order.application_no}），等待保险公司报价"
+        return "草稿已保存，可在“我的订单”中继续编辑后提交"
+
     # The menu's 投保申请 is the crumb of a new application already; the others say what they are.
     crumb = "" if draft is None and renewal is None else title
-    context = {"form": form, "draft": draft, "renewal": renewal, "title": title, "extra_crumb": crumb}
-    return render(request, "portal/application_form.html", context, status=INVALID if form.is_bound else 200)
+    return action_view(
+        request,
+        form_class=ApplicationForm,
+        form_kwargs={"draft": draft, "renewal": renewal, "submitting": submitting, "initial": initial},
+        call=lambda form: applications.order_apply(
+            actor=request.user, application=_application(form, renewal), submit=submitting, draft=draft
+        ),
+        success=saved,
+        redirect_to=_detail_url,
+        reload=True,
+        template="portal/application_form.html",
+        context={"draft": draft, "renewal": renewal, "title": title, "extra_crumb": crumb},
+        page=True,
+    )
 
 
 @document_upload_limit
@@ -188,7 +179,7 @@ def application_edit(request: HttpRequest, application_no: str) -> HttpResponse:
     if order.status != S.DRAFT:
         # The words order_apply refuses a non-draft with.
         message = f"订单当前状态为“{order.get_status_display()}”，不能修改"
-        return _finished(request, message, _detail_url(order), error=True)
+        return done(request, message, _detail_url(order), error=True, reload=True)
     return _application_page(
         request, draft=order, initial=_initial_of_draft(order), title=f"编辑投保申请 {order.application_no}"
     )
@@ -198,22 +189,28 @@ def application_edit(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("portal.apply")
 def draft_submit(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
-    try:
-        applications.order_submit(order=order, actor=request.user)
-    except Refused as exc:
-        return _finished(request, exc.message, _detail_url(order), error=True)
-    return _finished(request, "投保申请已提交，等待保险公司报价", _detail_url(order))
+    return button_view(
+        request,
+        call=lambda: applications.order_submit(order=order, actor=request.user),
+        success="投保申请已提交，等待保险公司报价",
+        redirect_to=_detail_url(order),
+        reload=True,
+    )
 
 
 @require_POST
 @requires("portal.apply")
 def draft_discard(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
-    try:
-        applications.order_discard_draft(order=order, actor=request.user)
-    except Refused as exc:
-        return _finished(request, exc.message, _detail_url(order), error=True)
-    return _finished(request, "草稿已删除", _url("list"), reload=False)
+    return button_view(
+        request,
+        call=lambda: applications.order_discard_draft(order=order, actor=request.user),
+        success="草稿已删除",
+        redirect_to=_url("list"),
+        refused_to=_detail_url(order),
+        reload=True,
+        gone=True,
+    )
 
 
 # --- 我的订单 -------------------------------------------------------------------------------------------------------
@@ -275,44 +272,40 @@ def order_file(
 def confirm_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     """确认报价: the dialog shows the whole quote; 确认 moves the order on (待上传付款通知书)."""
     order = order_selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "confirm_quote")):
-        return moved
-    form = ConfirmForm(*submitted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_confirm_quote(order=order, actor=request.user)
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return _finished(request, "已确认报价，请等待保险公司上传付款通知书", _detail_url(order))
-    context = {
-        "order": order,
-        "service_counts": list(order.service_counts.select_related("item")),
-        "title": f"确认报价（申请编号 {order.application_no}）",
-    }
-    return render_form(request, "portal/confirm_quote.html", {"form": form, **context})
+    return _action(
+        request,
+        order,
+        "confirm_quote",
+        form_class=ConfirmForm,
+        call=lambda form: workflow.order_confirm_quote(order=order, actor=request.user),
+        success="已确认报价，请等待保险公司上传付款通知书",
+        template="portal/confirm_quote.html",
+        context={
+            "service_counts": list(order.service_counts.select_related("item")),
+            "title": f"确认报价（申请编号 {order.application_no}）",
+        },
+    )
 
 
 @requires("portal.order.act")
 def reject_quote(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "reject_quote")):
-        return moved
-    form = ReasonForm(
-        *submitted(request), label="拒绝原因", placeholder="请说明拒绝的原因，如保费超出预算，将通知保险公司"
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_reject_quote(order=order, actor=request.user, reason=form.cleaned_data["reason"])
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return _finished(request, "已拒绝报价，保险公司可重新报价", _detail_url(order))
-    context = {"order": order, "title": f"拒绝报价（申请编号 {order.application_no}）"}
-    return render_form(
+    return _action(
         request,
-        "portal/reason_form.html",
-        {"form": form, **context, "danger": True, "submit_label": "确定拒绝"},
+        order,
+        "reject_quote",
+        form_class=ReasonForm,
+        form_kwargs={"label": "拒绝原因", "placeholder": "请说明拒绝的原因，如保费超出预算，将通知保险公司"},
+        call=lambda form: workflow.order_reject_quote(
+            order=order, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="已拒绝报价，保险公司可重新报价",
+        template="portal/reason_form.html",
+        context={
+            "title": f"拒绝报价（申请编号 {order.application_no}）",
+            "danger": True,
+            "submit_label": "确定拒绝",
+        },
     )
 
 
@@ -321,44 +314,39 @@ def reject_quote(request: HttpRequest, application_no: str) -> HttpResponse:
 def payment_voucher(request: HttpRequest, application_no: str) -> HttpResponse:
     """上传付款凭证 (PDF or image) → 待支付审核; again after a 驳回, whose reason the dialog shows."""
     order = order_selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "upload_payment_voucher")):
-        return moved
-    form = VoucherForm(*submitted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_upload_payment_voucher(
-                order=order, actor=request.user, file=form.cleaned_data["file"]
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return _finished(request, "付款凭证已上传，等待保险公司支付审核", _detail_url(order))
-    context = {
-        "order": order,
-        "notice": order.payment_notice,
-        "title": f"上传付款凭证（申请编号 {order.application_no}）",
-    }
-    return render_form(request, "portal/voucher_form.html", {"form": form, **context})
+    return _action(
+        request,
+        order,
+        "upload_payment_voucher",
+        form_class=VoucherForm,
+        call=lambda form: workflow.order_upload_payment_voucher(
+            order=order, actor=request.user, file=form.cleaned_data["file"]
+        ),
+        success="付款凭证已上传，等待保险公司支付审核",
+        template="portal/voucher_form.html",
+        context={"notice": order.payment_notice, "title": f"上传付款凭证（申请编号 {order.application_no}）"},
+    )
 
 
 @requires("portal.order.act")
 def cancel(request: HttpRequest, application_no: str) -> HttpResponse:
     order = order_selectors.order_for(user=request.user, application_no=application_no)
-    if request.method != "POST" and (moved := _moved_on(request, order, "cancel")):
-        return moved
-    form = ReasonForm(*submitted(request), label="取消原因", placeholder="请输入取消原因，将通知保险公司")
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.order_cancel(order=order, actor=request.user, reason=form.cleaned_data["reason"])
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return _finished(request, "订单已取消", _detail_url(order))
     context = {
-        "order": order,
         "title": "取消订单",
         "question": f"是否确认取消订单 {order.application_no}（{order.project_name}）？取消后不能恢复，并将通知保险公司。",
         "danger": True,
         "submit_label": "确定取消订单",
     }
-    return render_form(request, "portal/reason_form.html", {"form": form, **context})
+    return _action(
+        request,
+        order,
+        "cancel",
+        form_class=ReasonForm,
+        form_kwargs={"label": "取消原因", "placeholder": "请输入取消原因，将通知保险公司"},
+        call=lambda form: workflow.order_cancel(
+            order=order, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="订单已取消",
+        template="portal/reason_form.html",
+        context=context,
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,9 +17,8 @@ from anze.accounts.access import home_url_for, public
 from anze.accounts.signals import sign_in_attempted
 from anze.audit.services import client_ip
 from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
 from anze.core.sides import Side
-from anze.core.views import INVALID
+from anze.core.views import INVALID, action_view
 
 from . import services, verification
 from .forms import PasswordResetForm, RegisterForm
@@ -59,9 +57,14 @@ def _typed(request: HttpRequest) -> dict[str, str]:
 def _page(
     request: HttpRequest, template: str, form: Any, *, status: CodeStatus | None = None, phone: str = ""
 ) -> HttpResponse:
-    wait = status.wait if status else verification.seconds_until_next(phone.strip()) if phone else 0
-    context = {"form": form, "code_status": status, "wait": wait}
+    context = {"form": form, **_code_context(phone, status)}
     return render(request, template, context, status=INVALID if form.is_bound and form.errors else 200)
+
+
+def _code_context(phone: str, status: CodeStatus | None = None) -> dict[str, Any]:
+    """The 获取验证码 button's state: what the last request for a code said, and the seconds to wait."""
+    wait = status.wait if status else verification.seconds_until_next(phone.strip()) if phone else 0
+    return {"code_status": status, "wait": wait}
 
 
 def _already_signed_in(request: HttpRequest) -> HttpResponse | None:
@@ -76,47 +79,55 @@ def _already_signed_in(request: HttpRequest) -> HttpResponse | None:
 def register(request: HttpRequest) -> HttpResponse:
     if response := _already_signed_in(request):
         return response
-    form = RegisterForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def register_and_sign_in(form: RegisterForm) -> services.Registered:
         data = form.cleaned_data
-        try:
-            registered = services.enterprise_register(
-                registration=services.Registration(
-                    credit_code=data["credit_code"],
-                    name=data["name"],
-                    industry=data["industry"],
-                    region=data["region"],
-                    address=data["address"],
-                    contact_name=data["contact_name"],
-                    phone=data["phone"],
-                    code=data["code"],
-                    password=data["password"],
-                )
+        registered = services.enterprise_register(
+            registration=services.Registration(
+                credit_code=data["credit_code"],
+                name=data["name"],
+                industry=data["industry"],
+                region=data["region"],
+                address=data["address"],
+                contact_name=data["contact_name"],
+                phone=data["phone"],
+                code=data["code"],
+                password=data["password"],
             )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            user = registered.user
-            login(request, user, backend=BACKEND)
-            sign_in_attempted.send(
-                None,
-                request=request,
-                username=user.username,
-                side=Side.ENTERPRISE,
-                user=user,
-                success=True,
-                message="注册成功并登录",
-            )
-            if registered.claim.is_approved:
-                messages.success(
-                    request, f"注册成功，已通过投保联系人手机完成企业认证，登录账号为 {user.username}"
-                )
-                return redirect(home_url_for(user))
-            messages.success(
-                request, f"注册成功，登录账号为 {user.username}。请完成企业认证后使用企业端各项功能"
-            )
-            return redirect(reverse("enterprise:verification"))
-    return _page(request, "portal/register.html", form, phone=request.POST.get("phone", ""))
+        )
+        user = registered.user
+        login(request, user, backend=BACKEND)
+        sign_in_attempted.send(
+            None,
+            request=request,
+            username=user.username,
+            side=Side.ENTERPRISE,
+            user=user,
+            success=True,
+            message="注册成功并登录",
+        )
+        return registered
+
+    def welcome(registered: services.Registered) -> str:
+        if registered.claim.is_approved:
+            return f"注册成功，已通过投保联系人手机完成企业认证，登录账号为 {registered.user.username}"
+        return f"注册成功，登录账号为 {registered.user.username}。请完成企业认证后使用企业端各项功能"
+
+    def landing(registered: services.Registered) -> str:
+        if registered.claim.is_approved:
+            return home_url_for(registered.user)
+        return reverse("enterprise:verification")
+
+    return action_view(
+        request,
+        form_class=RegisterForm,
+        call=register_and_sign_in,
+        success=welcome,
+        redirect_to=landing,
+        template="portal/register.html",
+        context=_code_context(request.POST.get("phone", "")),
+        page=True,
+    )
 
 
 @public
@@ -134,22 +145,21 @@ def register_code(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     if response := _already_signed_in(request):
         return response
-    form = PasswordResetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.password_reset(
-                identifier=data["identifier"],
-                phone=data["phone"],
-                code=data["code"],
-                new_password=data["password"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            messages.success(request, "密码已重置，请使用新密码登录")
-            return redirect(reverse("enterprise:login"))
-    return _page(request, "portal/password_reset.html", form, phone=request.POST.get("phone", ""))
+    return action_view(
+        request,
+        form_class=PasswordResetForm,
+        call=lambda form: services.password_reset(
+            identifier=form.cleaned_data["identifier"],
+            phone=form.cleaned_data["phone"],
+            code=form.cleaned_data["code"],
+            new_password=form.cleaned_data["password"],
+        ),
+        success="密码已重置，请使用新密码登录",
+        redirect_to=reverse("enterprise:login"),
+        template="portal/password_reset.html",
+        context=_code_context(request.POST.get("phone", "")),
+        page=True,
+    )
 
 
 @public

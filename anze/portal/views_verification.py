@@ -14,9 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anze.accounts import catalogue
 from anze.accounts.access import home_url_for, requires
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
-from anze.core.views import INVALID
+from anze.core.views import INVALID, action_view
 
 from . import claims
 from .forms import ClaimCodeForm, ClaimDocumentsForm
@@ -33,26 +31,34 @@ def _page(
     documents_form: ClaimDocumentsForm | None = None,
     code_status: CodeStatus | None = None,
 ) -> HttpResponse:
+    context = _context(request, code_form=code_form, documents_form=documents_form, code_status=code_status)
+    invalid = any(form.is_bound and form.errors for form in (context["form"], context["documents_form"]))
+    return render(request, PAGE, context, status=INVALID if invalid else 200)
+
+
+def _context(
+    request: HttpRequest,
+    *,
+    code_form: ClaimCodeForm | None = None,
+    documents_form: ClaimDocumentsForm | None = None,
+    code_status: CodeStatus | None = None,
+) -> dict[str, Any]:
     user = request.user
     claim = claims.claim_of(user)
     awaiting = claims.awaiting_verification(user)
     contact_phone = claims.masked_contact_phone(claim.credit_code) if claim and awaiting else None
-    code_form = code_form or ClaimCodeForm()
-    documents_form = documents_form or ClaimDocumentsForm()
-    context: dict[str, Any] = {
+    return {
         "claim": claim,
         "awaiting": awaiting,
         "organisation": user.organisation,
         "contact_phone": contact_phone,
-        "form": code_form,
-        "documents_form": documents_form,
+        "form": code_form or ClaimCodeForm(),
+        "documents_form": documents_form or ClaimDocumentsForm(),
         "code_status": code_status,
         "code_url": reverse("enterprise:verification_code"),
         "can_upload": claim is not None and claim.status in (ClaimStatus.AWAITING, ClaimStatus.REJECTED),
         "wait": code_status.wait if code_status else 0,
     }
-    invalid = any(form.is_bound and form.errors for form in (code_form, documents_form))
-    return render(request, PAGE, context, status=INVALID if invalid else 200)
 
 
 def _open_claim(request: HttpRequest) -> EnterpriseClaim | None:
@@ -95,16 +101,17 @@ def verification_phone(request: HttpRequest) -> HttpResponse:
     claim = _open_claim(request)
     if claim is None:
         return redirect(home_url_for(request.user))
-    form = ClaimCodeForm(request.POST)
-    if form.is_valid():
-        try:
-            claims.claim_verify_phone(claim=claim, code=form.cleaned_data["code"])
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            messages.success(request, "企业认证已通过，贵企业在平台上的订单和保单已关联到本账号")
-            return redirect(home_url_for(request.user))
-    return _page(request, code_form=form)
+    return action_view(
+        request,
+        form_class=ClaimCodeForm,
+        call=lambda form: claims.claim_verify_phone(claim=claim, code=form.cleaned_data["code"]),
+        success="企业认证已通过，贵企业在平台上的订单和保单已关联到本账号",
+        # After the claim is approved: the account's home now (it has its role).
+        redirect_to=lambda _: home_url_for(request.user),
+        template=PAGE,
+        context=_context(request),
+        page=True,
+    )
 
 
 @require_POST
@@ -113,17 +120,18 @@ def verification_documents(request: HttpRequest) -> HttpResponse:
     claim = _open_claim(request)
     if claim is None:
         return redirect(reverse("enterprise:verification"))
-    form = ClaimDocumentsForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            claims.claim_submit_documents(
-                claim=claim,
-                business_licence=form.cleaned_data["business_licence"],
-                authorisation=form.cleaned_data["authorisation"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            messages.success(request, "认证资料已提交，请等待平台审核，审核结果将以短信通知您")
-            return redirect(reverse("enterprise:verification"))
-    return _page(request, documents_form=form)
+    return action_view(
+        request,
+        form_class=ClaimDocumentsForm,
+        form_name="documents_form",
+        call=lambda form: claims.claim_submit_documents(
+            claim=claim,
+            business_licence=form.cleaned_data["business_licence"],
+            authorisation=form.cleaned_data["authorisation"],
+        ),
+        success="认证资料已提交，请等待平台审核，审核结果将以短信通知您",
+        redirect_to=reverse("enterprise:verification"),
+        template=PAGE,
+        context=_context(request),
+        page=True,
+    )

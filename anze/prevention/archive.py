@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from anze.accounts.models import User
 from anze.core.sides import Side
-from anze.policies.models import Policy
+from anze.core.timeline import Entry, changed_values
+from anze.policies.models import Policy, ServiceEvent
 from anze.policies.progress import service_progress, totals
 from anze.policies.selectors import events_for
 
@@ -89,8 +90,21 @@ def context(policy: Policy, user: User) -> dict[str, Any]:
         "records": records,
         "inspections": inspections_of(policy, links),
         "complaints": complaints,
-        "events": events_for(policy, user=user),
+        "timeline": service_timeline(events_for(policy, user=user)),
     }
+
+
+def service_timeline(events: list[ServiceEvent]) -> list[Entry]:
+    """服务时间线: each step, an assignment step naming the organisation it concerns."""
+    return [
+        Entry(
+            event=event,
+            note=event.service_org.display_short_name
+            if event.service_org_id and event.subject == ServiceEvent.Subject.ASSIGNMENT
+            else "",
+        )
+        for event in events
+    ]
 
 
 def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
@@ -109,7 +123,7 @@ def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:
         "attachments": attachments,
         "corrections": corrections,
         "corrects_url": corrects_url,
-        "events": events,
+        "timeline": [Entry(event=e, changes=changed_values(e.changes, hidden=("corrects",))) for e in events],
         "can_edit": RECORD.can(record, "edit", user),
         "can_confirm": RECORD.can(record, "confirm", user),
         "can_dispute": RECORD.can(record, "dispute", user),

@@ -19,11 +19,11 @@ from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.workflow import Machine, Transition, transition
 from anze.policies.models import Policy, ServiceEvent
+from anze.policies.scopes import ASSIGNED
 from anze.policies.workflow import SERVICE, side_url, write_event
 
 from .checks import check_owner, clean_text, tell
 from .models import Complaint, ComplaintStatus, ServiceRecord
-from anze.policies.scopes import ASSIGNED
 from .workdays import ANSWER_DAYS, EXTENDED_ANSWER_DAYS, add_working_days
 
 C = ComplaintStatus

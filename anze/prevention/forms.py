@@ -392,16 +392,30 @@ class CertificateForm(StyledFormMixin, forms.Form):
 CertificateFormSet = forms.formset_factory(CertificateForm, extra=2, max_num=10)
 
 
-def staff_data(form: StaffForm, certificates: Any) -> StaffData:
-    return StaffData(
-        name=form.cleaned_data["name"],
-        mobile=form.cleaned_data["mobile"],
-        title=form.cleaned_data["title"],
-        certificates=[
-            CertificateData(c.get("name", ""), c.get("number", ""), c.get("expires_on"))
-            for c in certificates.cleaned_data
-        ],
-    )
+class StaffWithCertificatesForm(StaffForm):
+    """A person and their certificates (the ``certificates`` formset, bound with the same data): one form to
+    the view, valid when both are."""
+
+    def __init__(self, *args: Any, certificates: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.certificates = CertificateFormSet(
+            self.data if self.is_bound else None, initial=certificates or [], prefix="cert"
+        )
+
+    def is_valid(self) -> bool:
+        own = super().is_valid()
+        return self.certificates.is_valid() and own
+
+    def data_object(self) -> StaffData:
+        return StaffData(
+            name=self.cleaned_data["name"],
+            mobile=self.cleaned_data["mobile"],
+            title=self.cleaned_data["title"],
+            certificates=[
+                CertificateData(c.get("name", ""), c.get("number", ""), c.get("expires_on"))
+                for c in self.certificates.cleaned_data
+            ],
+        )
 
 
 # --- 投诉 -------------------------------------------------------------------------------------------------------

@@ -106,6 +106,14 @@ def search_assigned(qs: QuerySet[Policy], filters: Mapping[str, Any]) -> QuerySe
     return qs
 
 
+def assigned_list(*, user: User, filters: Mapping[str, Any], tab: str) -> QuerySet[Policy]:
+    """The 服务订单 list: the assigned policies searched, in one tab (a service status), newest assignment first."""
+    qs = search_assigned(assigned_policies(user=user), filters)
+    if tab:
+        qs = qs.filter(service_status=tab)
+    return qs.select_related("order", "insurer", "enterprise").order_by("-service_assigned_at", "-id")
+
+
 # --- records ------------------------------------------------------------------------------------------------------
 def _records(qs: QuerySet[ServiceRecord]) -> QuerySet[ServiceRecord]:
     return qs.select_related("policy__order", "item", "service_org", "corrects").prefetch_related(
@@ -227,6 +235,14 @@ def hazards_for(*, user: User) -> QuerySet[Hazard]:
     return Hazard.objects.filter(archive_rows(user, via="inspection")).select_related(
         "inspection__policy__order", "inspection__service_org"
     )
+
+
+def hazard_list(*, user: User, status: str) -> QuerySet[Hazard]:
+    """隐患整改 of the enterprise: its hazards in one status (any other value: all), nearest deadline first."""
+    qs = hazards_for(user=user).prefetch_related("attachments__document")
+    if status in HazardStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("deadline", "id")
 
 
 def hazard_for(*, user: User, hazard_uuid: Any) -> Hazard:

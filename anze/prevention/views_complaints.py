@@ -8,11 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
-from anze.core.views import done, render_form, render_list
+from anze.core.views import action_view, render_list
 
 from . import complaints, selectors
 from .forms import AnswerForm, ComplaintSearchForm, ReasonForm
@@ -60,21 +58,16 @@ def complaint_detail(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
 @requires(PERMISSION)
 def complaint_answer(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
     complaint = selectors.complaint_for(user=request.user, complaint_uuid=complaint_uuid)
-    form = AnswerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaints.complaint_answer(
-                complaint=complaint, actor=request.user, answer=form.cleaned_data["answer"]
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "已答复", _detail_url(request, complaint))
-    return render_form(
+    return action_view(
         request,
-        "prevention/simple_form.html",
-        {
-            "form": form,
+        form_class=AnswerForm,
+        call=lambda form: complaints.complaint_answer(
+            complaint=complaint, actor=request.user, answer=form.cleaned_data["answer"]
+        ),
+        success="已答复",
+        redirect_to=_detail_url(request, complaint),
+        template="prevention/simple_form.html",
+        context={
             "title": "答复投诉",
             "cancel_url": _detail_url(request, complaint),
             "hint": f"答复期限：{complaint.due_on:%Y-%m-%d}",
@@ -85,21 +78,17 @@ def complaint_answer(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
 @requires(PERMISSION)
 def complaint_extend(request: HttpRequest, complaint_uuid: str) -> HttpResponse:
     complaint = selectors.complaint_for(user=request.user, complaint_uuid=complaint_uuid)
-    form = ReasonForm(request.POST if request.method == "POST" else None, label="延期原因")
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaints.complaint_extend(
-                complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "答复期限已延长", _detail_url(request, complaint))
-    return render_form(
+    return action_view(
         request,
-        "prevention/reason_form.html",
-        {
-            "form": form,
+        form_class=ReasonForm,
+        form_kwargs={"label": "延期原因"},
+        call=lambda form: complaints.complaint_extend(
+            complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="答复期限已延长",
+        redirect_to=_detail_url(request, complaint),
+        template="prevention/reason_form.html",
+        context={
             "title": "延长答复期限",
             "cancel_url": _detail_url(request, complaint),
             "hint": "需要进一步核实的投诉，答复期限可延长一次，自投诉之日起不超过30个工作日。",

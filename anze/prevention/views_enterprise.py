@@ -11,19 +11,23 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import done, refused, render_form, render_list
+from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response
+from anze.policies.models import Policy
 
-from . import archive, complaints, hazards, records, selectors
-from .forms import ComplaintForm, ReasonForm, RecordSearchForm, RectifyForm
+from . import archive, complaints, presenters, records, selectors
+from .forms import ComplaintForm, ReasonForm, RecordSearchForm
 from .models import HazardStatus, RecordStatus, ServiceRecord
+from .views_inspections import rectify_view
 
 
 def _record_url(record: ServiceRecord) -> str:
     return reverse("enterprise:services:record", args=[record.uuid])
+
+
+def _policy_url(policy: Policy) -> str:
+    return reverse("enterprise:services:policy", args=[policy.order.application_no])
 
 
 # --- 服务进度 -----------------------------------------------------------------------------------------------------
@@ -79,29 +83,28 @@ def record_detail(request: HttpRequest, record_uuid: str) -> HttpResponse:
 @requires("portal.service.confirm")
 def record_confirm(request: HttpRequest, record_uuid: str) -> HttpResponse:
     record = selectors.record_for(user=request.user, record_uuid=record_uuid)
-    try:
-        records.record_confirm(record=record, actor=request.user)
-    except Refused as exc:
-        return refused(request, exc.message, _record_url(record))
-    return done(request, "已确认", _record_url(record))
+    return button_view(
+        request,
+        call=lambda: records.record_confirm(record=record, actor=request.user),
+        success="已确认",
+        redirect_to=_record_url(record),
+    )
 
 
 @requires("portal.service.confirm")
 def record_dispute(request: HttpRequest, record_uuid: str) -> HttpResponse:
     record = selectors.record_for(user=request.user, record_uuid=record_uuid)
-    form = ReasonForm(request.POST if request.method == "POST" else None, label="异议原因")
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.record_dispute(record=record, actor=request.user, reason=form.cleaned_data["reason"])
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "异议已提交，服务机构将核实修改", _record_url(record))
-    return render_form(
+    return action_view(
         request,
-        "prevention/reason_form.html",
-        {
-            "form": form,
+        form_class=ReasonForm,
+        form_kwargs={"label": "异议原因"},
+        call=lambda form: records.record_dispute(
+            record=record, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="异议已提交，服务机构将核实修改",
+        redirect_to=_record_url(record),
+        template="prevention/reason_form.html",
+        context={
             "title": "对服务记录提出异议",
             "cancel_url": _record_url(record),
             "hint": f"{record.item.name} · {record.served_on:%Y-%m-%d} · {record.place}",
@@ -113,14 +116,8 @@ def record_dispute(request: HttpRequest, record_uuid: str) -> HttpResponse:
 @requires("portal.hazard.rectify")
 def hazard_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", HazardStatus.OPEN)
-    qs = selectors.hazards_for(user=request.user).prefetch_related("attachments__document")
-    if status in HazardStatus.values:
-        qs = qs.filter(status=status)
-    page = paginate(request, qs.order_by("deadline", "id"))
-    links = archive.LINKS[request.user.side]
-    for hazard in page.rows:
-        for attachment in hazard.attachments.all():
-            attachment.url = links.file_url(hazard.inspection.policy, attachment.document.uuid)
+    page = paginate(request, selectors.hazard_list(user=request.user, status=status))
+    presenters.hazard_rows(page.rows, request.user)
     tabs = [(s.value, s.label) for s in HazardStatus] + [("all", "全部")]
     return render_list(
         request, "prevention/enterprise_hazards.html", {"page": page, "tab": status, "tabs": tabs}
@@ -130,33 +127,12 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 @requires("portal.hazard.rectify")
 def hazard_rectify(request: HttpRequest, hazard_uuid: str) -> HttpResponse:
     hazard = selectors.hazard_for(user=request.user, hazard_uuid=hazard_uuid)
-    form = RectifyForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    url = reverse("enterprise:services:hazards")
-    if request.method == "POST" and form.is_valid():
-        try:
-            hazards.hazard_rectify(
-                hazard=hazard,
-                actor=request.user,
-                rectification=form.cleaned_data["rectification"],
-                photo=form.cleaned_data["photo"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(request, "整改情况已提交，等待服务机构复查", url)
-    return render_form(
+    return rectify_view(
         request,
-        "prevention/simple_form.html",
-        {
-            "form": form,
-            "title": "登记整改",
-            "cancel_url": url,
-            "multipart": True,
-            "hint": f"隐患：{hazard.description}（整改期限 {hazard.deadline:%Y-%m-%d}）",
-        },
+        hazard,
+        success="整改情况已提交，等待服务机构复查",
+        back=reverse("enterprise:services:hazards"),
+        hint=f"隐患：{hazard.description}（整改期限 {hazard.deadline:%Y-%m-%d}）",
     )
 
 
@@ -180,31 +156,22 @@ def complaint_add(request: HttpRequest, application_no: str) -> HttpResponse:
         initial["record"] = (
             policy.service_records.filter(uuid=request.GET["record"]).values_list("pk", flat=True).first()
         )
-    form = ComplaintForm(request.POST if request.method == "POST" else None, policy=policy, initial=initial)
-    url = reverse("enterprise:services:complaints")
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = complaints.complaint_file(
-                policy=policy,
-                actor=request.user,
-                content=form.cleaned_data["content"],
-                record=form.cleaned_data["record"],
-            )
-        except Refused as exc:
-            apply_refusal(form, exc)
-        else:
-            return done(
-                request,
-                f"投诉已提交，将于{complaint.due_on:%Y-%m-%d}前答复",
-                reverse("enterprise:services:complaint", args=[complaint.uuid]),
-            )
-    return render_form(
+    return action_view(
         request,
-        "prevention/simple_form.html",
-        {
-            "form": form,
+        form_class=ComplaintForm,
+        form_kwargs={"policy": policy, "initial": initial},
+        call=lambda form: complaints.complaint_file(
+            policy=policy,
+            actor=request.user,
+            content=form.cleaned_data["content"],
+            record=form.cleaned_data["record"],
+        ),
+        success=lambda complaint: f"投诉已提交，将于{complaint.due_on:%Y-%m-%d}前答复",
+        redirect_to=lambda complaint: reverse("enterprise:services:complaint", args=[complaint.uuid]),
+        template="prevention/simple_form.html",
+        context={
             "title": f"服务投诉 · 保单 {policy.policy_no}",
-            "cancel_url": url,
+            "cancel_url": reverse("enterprise:services:complaints"),
             "hint": f"被投诉机构：{policy.service_org.name if policy.service_org_id else '—'}。服务机构和保险公司将在10个工作日内答复。",
         },
     )

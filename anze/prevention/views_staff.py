@@ -8,13 +8,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.accounts.access import requires
-from anze.core.errors import Refused
-from anze.core.forms import apply_refusal
 from anze.core.pagination import paginate
-from anze.core.views import done, refused, render_form, render_list
+from anze.core.views import action_view, button_view, render_list
 
 from . import selectors, services
-from .forms import CertificateFormSet, StaffForm, StaffSearchForm, staff_data
+from .forms import StaffSearchForm, StaffWithCertificatesForm
 from .models import Staff
 
 PERMISSION = "service.staff.manage"
@@ -33,34 +31,27 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def _staff_form(request: HttpRequest, staff: Staff | None) -> HttpResponse:
     initial = {"name": staff.name, "mobile": staff.mobile, "title": staff.title} if staff else None
-    form = StaffForm(request.POST if request.method == "POST" else None, initial=initial)
-    cert_initial = (
+    certificates = (
         [{"name": c.name, "number": c.number, "expires_on": c.expires_on} for c in staff.certificates.all()]
         if staff
         else []
     )
-    certificates = CertificateFormSet(
-        request.POST if request.method == "POST" else None, initial=cert_initial, prefix="cert"
-    )
-    if request.method == "POST" and form.is_valid() and certificates.is_valid():
-        try:
-            if staff is None:
-                services.staff_create(actor=request.user, data=staff_data(form, certificates))
-            else:
-                services.staff_update(actor=request.user, staff=staff, data=staff_data(form, certificates))
-        except Refused as exc:
-            apply_refusal(form, exc)
+
+    def save(form: StaffWithCertificatesForm) -> None:
+        if staff is None:
+            services.staff_create(actor=request.user, data=form.data_object())
         else:
-            return done(request, "保存成功", _list_url())
-    return render_form(
+            services.staff_update(actor=request.user, staff=staff, data=form.data_object())
+
+    return action_view(
         request,
-        "prevention/staff_form.html",
-        {
-            "form": form,
-            "certificates": certificates,
-            "title": "编辑人员" if staff else "新增人员",
-            "cancel_url": _list_url(),
-        },
+        form_class=StaffWithCertificatesForm,
+        form_kwargs={"initial": initial, "certificates": certificates},
+        call=save,
+        success="保存成功",
+        redirect_to=_list_url(),
+        template="prevention/staff_form.html",
+        context={"title": "编辑人员" if staff else "新增人员", "cancel_url": _list_url()},
     )
 
 
@@ -79,8 +70,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_member(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.staff_set_active(actor=request.user, staff=staff, active=active)
-    except Refused as exc:
-        return refused(request, exc.message, _list_url())
-    return done(request, "已设为在职" if active else "已设为离职", _list_url())
+    return button_view(
+        request,
+        call=lambda: services.staff_set_active(actor=request.user, staff=staff, active=active),
+        success="已设为在职" if active else "已设为离职",
+        redirect_to=_list_url(),
+    )

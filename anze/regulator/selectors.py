@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
@@ -133,6 +134,60 @@ def filter_cover(qs: QuerySet[Organisation], cover: str, today: date | None = No
     if cover == Cover.COVERED:
         return qs.filter(cover_until__gt=soon)
     return qs
+
+
+# --- the lists: the scope searched ---------------------------------------------------------------------------------
+def search_orders(*, user: User, filters: dict[str, Any]) -> QuerySet[Order]:
+    """订单查询: the orders in the regulator's scope, searched (关键字, 保险公司, 状态, 区县), newest first."""
+    qs = orders_for(user=user)
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(Q(application_no=q) | Q(applicant_name__contains=q) | Q(project_name__contains=q))
+    if filters.get("insurer"):
+        qs = qs.filter(insurer=filters["insurer"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("region"):
+        qs = qs.filter(region=filters["region"])
+    return qs.select_related("insurer", "region").order_by("-submitted_at", "-id")
+
+
+def order_for(*, user: User, application_no: str) -> Order:
+    """One order of the regulator's scope (any other is a 404)."""
+    return get_object_or_404(
+        orders_for(user=user).select_related("insurer", "region", "industry"), application_no=application_no
+    )
+
+
+def search_policies(*, user: User, filters: dict[str, Any]) -> QuerySet[Policy]:
+    """保单查询: the policies in the regulator's scope, searched, the latest 出函 first."""
+    qs = policies_for(user=user)
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(Q(policy_no=q) | Q(order__applicant_name__contains=q))
+    if filters.get("insurer"):
+        qs = qs.filter(insurer=filters["insurer"])
+    if filters.get("region"):
+        qs = qs.filter(order__region=filters["region"])
+    if filters.get("industry"):
+        qs = qs.filter(order__industry=filters["industry"])
+    if filters.get("standing"):
+        qs = filter_standing(qs, filters["standing"])
+    if filters.get("service"):
+        qs = qs.filter(service_status=filters["service"])
+    return qs.select_related("insurer", "order", "order__region", "service_org").order_by("-issued_at", "-id")
+
+
+def search_cover(*, user: User, filters: dict[str, Any]) -> QuerySet[Organisation]:
+    """应保尽保: the compulsory-sector enterprises in scope, searched, the least covered first."""
+    qs = compulsory_enterprises(user=user)
+    if filters.get("q"):
+        qs = qs.filter(name__contains=filters["q"].strip())
+    if filters.get("region"):
+        qs = qs.filter(region=filters["region"])
+    if filters.get("cover"):
+        qs = filter_cover(qs, filters["cover"])
+    return qs.order_by("cover_until", "id")
 
 
 # --- statistics ---------------------------------------------------------------------------------------------------

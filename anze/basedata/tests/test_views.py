@@ -76,6 +76,17 @@ def test_it_404s_for_a_missing_object(platform):
         assert client.get(url).status_code == 404
 
 
+def test_an_empty_submission_is_answered_with_what_is_missing(platform):
+    """An empty POST is a submission (``core.views.bind``): the form comes back with the missing field marked
+    (422), not as an empty form, and nothing is saved."""
+    client = platform.client(platform.admin)
+    before = Industry.objects.count()
+    response = client.post("/platform/basedata/industries/add/", {}, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert response.context["form"].errors["name"] == ["请输入行业名称"]
+    assert Industry.objects.count() == before
+
+
 # --- 服务项目 ------------------------------------------------------------------------------------------------
 def names() -> list[str]:
     return list(ServiceItem.objects.order_by("sort", "id").values_list("name", flat=True))

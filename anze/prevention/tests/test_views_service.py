@@ -407,3 +407,39 @@ def test_it_refuses_a_fake_video_in_chinese_without_keeping_it(svc, client_for, 
     assert response.status_code == 422
     assert "MP4文件中没有可播放的视频画面" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+def _staff_post(**extra: str) -> dict[str, str]:
+    data = {
+        "name": "林志强",
+        "mobile": "13960711009",
+        "title": "安全工程师",
+        "cert-TOTAL_FORMS": "2",
+        "cert-INITIAL_FORMS": "0",
+        "cert-MIN_NUM_FORMS": "0",
+        "cert-MAX_NUM_FORMS": "10",
+        "cert-0-name": "注册安全工程师",
+        "cert-0-number": "ZA2026001",
+        "cert-0-expires_on": str(timezone.localdate() + timedelta(days=365)),
+    }
+    return {**data, **extra}
+
+
+def test_it_adds_a_staff_member_with_the_certificates_of_the_form(svc, client_for):
+    c = client_for(svc.org_admin)
+    url = reverse("service:staff:add")
+    response = c.post(url, _staff_post(), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    member = Staff.objects.get(organisation=svc.org, name="林志强")
+    assert [(x.name, x.number) for x in member.certificates.all()] == [("注册安全工程师", "ZA2026001")]
+
+
+def test_a_half_filled_certificate_or_a_bad_date_saves_no_one(svc, client_for):
+    c = client_for(svc.org_admin)
+    url = reverse("service:staff:add")
+    half = c.post(url, _staff_post(**{"cert-0-number": ""}), headers={"HX-Request": "true"})
+    assert half.status_code == 422 and "请填写完整的证书名称、证书编号和有效期" in half.content.decode()
+    bad_date = c.post(url, _staff_post(**{"cert-0-expires_on": "不是日期"}))
+    assert bad_date.status_code == 422
+    assert bad_date.context["form"].certificates.forms[0].errors["expires_on"]
+    assert not Staff.objects.filter(name="林志强").exists()

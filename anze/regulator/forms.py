@@ -1,0 +1,131 @@
+"""The regulator's search forms: choices limited to what the regulator's region contains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anze.accounts.models import Organisation
+from anze.basedata.models import Industry, Region
+from anze.core.forms import SearchForm
+from anze.core.sides import Side
+from anze.orders.models import OrderStatus
+from anze.policies.models import ServiceStatus
+
+from . import selectors
+from .selectors import Cover, Standing
+
+
+class _ScopedSearch(SearchForm):
+    """Choices limited to what the regulator's region contains."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "insurer" in self.fields:
+            self.fields["insurer"].queryset = Organisation.objects.filter(kind=Side.INSURER).order_by("id")
+        if "region" in self.fields:
+            self.fields["region"].queryset = selectors.regions_in_scope(user).filter(level="county")
+        if "industry" in self.fields:
+            self.fields["industry"].queryset = Industry.objects.all()
+
+
+class OrderSearch(_ScopedSearch):
+    q = forms.CharField(
+        label="关键字",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "申请编号 / 投保人 / 项目名称"}),
+    )
+    insurer = forms.ModelChoiceField(
+        label="保险公司", queryset=Organisation.objects.none(), required=False, empty_label="全部"
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), *[(s, label) for s, label in OrderStatus.choices if s != OrderStatus.DRAFT]],
+    )
+    region = forms.ModelChoiceField(
+        label="区县", queryset=Region.objects.none(), required=False, empty_label="全部"
+    )
+
+
+class PolicySearch(_ScopedSearch):
+    q = forms.CharField(
+        label="关键字", required=False, widget=forms.TextInput(attrs={"placeholder": "保单编号 / 投保人"})
+    )
+    insurer = forms.ModelChoiceField(
+        label="保险公司", queryset=Organisation.objects.none(), required=False, empty_label="全部"
+    )
+    region = forms.ModelChoiceField(
+        label="区县", queryset=Region.objects.none(), required=False, empty_label="全部"
+    )
+    industry = forms.ModelChoiceField(
+        label="行业", queryset=Industry.objects.none(), required=False, empty_label="全部"
+    )
+    standing = forms.ChoiceField(
+        label="保障状态", required=False, choices=[("", "全部"), *Standing.LABELS.items()]
+    )
+    service = forms.ChoiceField(
+        label="安全服务", required=False, choices=[("", "全部"), *ServiceStatus.choices]
+    )
+
+
+class CoverSearch(_ScopedSearch):
+    q = forms.CharField(
+        label="企业名称", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入企业名称"})
+    )
+    region = forms.ModelChoiceField(
+        label="区县", queryset=Region.objects.none(), required=False, empty_label="全部"
+    )
+    cover = forms.ChoiceField(label="投保状态", required=False, choices=[("", "全部"), *Cover.LABELS.items()])
+
+
+class StatsFilterForm(_ScopedSearch):
+    """统计分析's filters. Unlike a list's search, a bad value is shown as an error (the figures then stay
+    unfiltered) rather than silently dropped, since the figures would not say what they count."""
+
+    insurer = forms.ModelChoiceField(
+        label="保险公司",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="全部",
+        error_messages={"invalid_choice": "请选择列表中的保险公司"},
+    )
+    region = forms.ModelChoiceField(
+        label="区县",
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label="全部",
+        error_messages={"invalid_choice": "请选择您辖区内的区县"},
+    )
+    industry = forms.ModelChoiceField(
+        label="行业",
+        queryset=Industry.objects.none(),
+        required=False,
+        empty_label="全部",
+        error_messages={"invalid_choice": "请选择列表中的行业"},
+    )
+    start = forms.DateField(
+        label="开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "placeholder": "开始日期"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label="结束日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "placeholder": "结束日期"}, format="%Y-%m-%d"),
+    )
+    date_ranges = (("出函时间", "start", "end"),)
+    keep_params = ()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return data
+
+    def filters(self) -> selectors.StatsFilters:
+        if not self.is_bound or not self.is_valid():
+            return selectors.NO_FILTERS
+        return selectors.StatsFilters(**{k: v for k, v in self.cleaned_data.items() if v})
