@@ -7,9 +7,10 @@ from typing import Any
 from stdnum.cn import uscc
 
 from anze.basedata.models import Industry, Region
+from anze.core import catalogue
 from anze.core.sides import Side
 
-from . import catalogue, services
+from . import services
 from .models import Organisation, Role, User
 
 DEMO_PASSWORD = "Anze@2026"

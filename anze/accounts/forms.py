@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
+from anze.core import catalogue
 from anze.core.forms import SearchForm, StyledFormMixin
 from anze.core.validators import validate_mobile
 
-from . import catalogue, grants
+from . import grants
 from .models import Organisation, Role, User
 
 

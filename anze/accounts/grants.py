@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from anze.core import catalogue
 from anze.core.errors import Refused
 
-from . import catalogue
 from .models import Role, User
 
 SELF_ROLES = "不能修改自己的角色，请由其他管理员修改"

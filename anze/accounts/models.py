@@ -11,10 +11,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from anze.core import catalogue
 from anze.core.sides import Side
 from anze.core.validators import clean_credit_code, validate_mobile
-
-from . import catalogue
 
 ADMIN_ROLE_NAME = "管理员"
 

@@ -18,10 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anze.basedata.models import RegionLevel
+from anze.core import catalogue
 from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 
-from . import catalogue, grants
+from . import grants
 from .models import ADMIN_ROLE_NAME, Organisation, Role, User
 
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from anze.core.access import home_url_for, login_url_for_side, public
 from anze.core.sides import SIDE_PREFIX, SIDE_TITLE, Side
 from anze.core.views import bind
 
-from .access import home_url_for, login_url_for_side, public
 from .backends import lockout_key
 from .forms import LoginForm
 from .models import Organisation, User

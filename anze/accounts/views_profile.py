@@ -6,11 +6,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from anze.core import catalogue
+from anze.core.access import requires
 from anze.core.sides import side_namespace
 from anze.core.views import action_view
 
-from . import catalogue, services
-from .access import requires
+from . import services
 from .forms import PasswordChangeForm, ProfileForm
 from .throttle import password_confirm
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from anze.core.access import requires
 from anze.core.errors import Refused
 from anze.core.exports import xlsx_response
 from anze.core.forms import apply_refusal, check_readable, readable
@@ -16,7 +17,6 @@ from anze.core.sides import side_namespace
 from anze.core.views import action_view, button_view, render_list
 
 from . import grants, selectors, services
-from .access import requires
 from .forms import RoleForm, RoleSearchForm, UserForm, UserSearchForm
 
 

@@ -24,8 +24,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
-from anze.accounts import catalogue
 from anze.accounts.models import Organisation, Role, User
+from anze.core import catalogue
 from anze.core.formatting import money
 
 from .oplog import BUSINESS, LOGIN

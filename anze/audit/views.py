@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.forms import SearchForm
 from anze.core.pagination import paginate

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from anze.accounts.access import public
+from anze.core.access import public
 
 logger = logging.getLogger(__name__)
 

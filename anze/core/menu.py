@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.urls import reverse
 
-from anze.accounts import catalogue
+from anze.core import catalogue
 
 from .sides import side_namespace
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anze.accounts import catalogue
-from anze.accounts.access import requires
+from anze.core import catalogue
+from anze.core.access import requires
 
 from . import dashboard
 

@@ -25,8 +25,8 @@ from django.db.transaction import TransactionManagementError
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from anze.accounts import catalogue
 from anze.accounts.models import Organisation, User
+from anze.core import catalogue
 from anze.core.errors import STALE, Refused
 from anze.core.validators import MOBILE_RE, mask_mobile
 

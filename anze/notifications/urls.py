@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from anze.accounts import catalogue
+from anze.core import catalogue
 
 from . import views
 

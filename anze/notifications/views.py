@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anze.accounts import catalogue
-from anze.accounts.access import requires
+from anze.core import catalogue
+from anze.core.access import requires
 from anze.core.pagination import paginate
 from anze.core.sides import Side, side_namespace
 from anze.core.views import button_view, done, render_list

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
 from anze.core.formatting import NOT_QUOTED
 from anze.core.views import action_view, done, render_form, render_list

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.accounts import services
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.exports import xlsx_response
 from anze.core.pagination import paginate
 from anze.core.views import action_view, button_view, render_list

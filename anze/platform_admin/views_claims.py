@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.pagination import paginate
 from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.exports import xlsx_response
 from anze.core.views import action_view, render_list
 from anze.documents.responses import document_among, document_response

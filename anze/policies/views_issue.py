@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.forms import check_readable, readable
 from anze.core.views import action_view
 from anze.orders import presenters, selectors

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from anze.accounts.access import requires
 from anze.accounts.models import User
+from anze.core.access import requires
 from anze.core.views import action_view, button_view, done, render_list
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.views import render_list
 
 from . import selectors

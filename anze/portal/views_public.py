@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from anze.accounts.access import home_url_for, public
 from anze.accounts.signals import sign_in_attempted
 from anze.audit.services import client_ip
+from anze.core.access import home_url_for, public
 from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.views import INVALID, action_view

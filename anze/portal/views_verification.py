@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from anze.accounts import catalogue
-from anze.accounts.access import home_url_for, requires
+from anze.core import catalogue
+from anze.core.access import home_url_for, requires
 from anze.core.views import INVALID, action_view
 
 from . import claims

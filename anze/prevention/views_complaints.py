@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
 from anze.core.views import action_view, render_list

@@ -9,7 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.forms import check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.views import action_view, render_list

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.forms import check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.views import action_view, button_view, done, render_list

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anze.accounts.access import requires
+from anze.core.access import requires
 from anze.core.exports import xlsx_response
 from anze.core.pagination import paginate
 from anze.core.views import render_list

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from anze.accounts import catalogue, services
+from anze.accounts import services
 from anze.accounts.models import Role, User
+from anze.core import catalogue
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.core.testing.factories import PASSWORD

@@ -19,8 +19,9 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anze.accounts import catalogue, services
+from anze.accounts import services
 from anze.accounts.models import Organisation, Role, User
+from anze.core import catalogue
 from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.testing import factories

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from anze.accounts import catalogue, services
+from anze.accounts import services
 from anze.accounts.models import Role
+from anze.core import catalogue
 from anze.core.sides import Side
 from anze.core.testing import factories, hx_message
 

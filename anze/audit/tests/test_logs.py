@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from anze.accounts import catalogue
+from anze.core import catalogue
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.core.testing.factories import PASSWORD

@@ -20,7 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anze.accounts import catalogue, services
+from anze.accounts import services
+from anze.core import catalogue
 from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.testing import factories

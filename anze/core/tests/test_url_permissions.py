@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from anze.accounts import catalogue
+from anze.core import catalogue
 
 # Pages anyone may open: the landing page, the login pages, sign-out (which only ends a session) and the
 # enterprise self-service pages added by the portal.

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import pytest
 
-from anze.accounts.catalogue import codes_for_side
 from anze.accounts.models import Organisation, User
+from anze.core.catalogue import codes_for_side
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.orders.models import Order
