@@ -155,15 +155,15 @@ def action_view(
 ) -> HttpResponse:
     """A form that calls one workflow or service function: parse → call → render.
 
-            The form is bound by ``bind`` (``form_kwargs`` are its other arguments). A valid submission runs
-            ``call(form)``; its ``Refused`` errors go beside their fields (``fields`` renames a function's argument to
-            the form's field) and the form is shown again (422). Success ends with ``done`` — ``success`` and
-            ``redirect_to`` may be functions of what ``call`` returned (the new record's page). An invalid submission
-            runs ``recheck(form)`` (a workflow's ``check_*`` on the readable values, so that one submission shows every
-            error). ``moved_on``: opening the form when the object no longer allows the action (another user was
-            quicker) answers that message instead, the screen refreshed (without htmx: a redirect to ``refused_to``,
-        by default ``redirect_to``). ``page``: a full page rather than a dialog
-            (a form with a large upload; ``form_name``: the form's name in the context of a page with several forms);
+    The form is bound by ``bind`` (``form_kwargs`` are its other arguments). A valid submission runs
+    ``call(form)``; its ``Refused`` errors go beside their fields (``fields`` renames a function's argument to
+    the form's field) and the form is shown again (422). Success ends with ``done`` — ``success`` and
+    ``redirect_to`` may be functions of what ``call`` returned (the new record's page). An invalid submission
+    runs ``recheck(form)`` (a workflow's ``check_*`` on the readable values, so that one submission shows
+    every error). ``moved_on``: opening the form when the object no longer allows the action (another user
+    was quicker) answers that message instead, the screen refreshed (without htmx: a redirect to
+    ``refused_to``, by default ``redirect_to``). ``page``: a full page rather than a dialog (a form with a
+    large upload; ``form_name``: the form's name in the context of a page with several forms);
     ``reload``/``gone``: see ``done``.
     """
     if request.method != "POST" and moved_on is not None and (message := moved_on()):
@@ -205,9 +205,9 @@ def button_view(
     gone: bool = False,
 ) -> HttpResponse:
     """A button that calls one workflow or service function without a form (the view is ``require_POST``,
-        or shows ``confirm`` — the words of ``core/confirm.html`` — on a GET). A refusal is an error toast on the
-        same screen (``refused_to`` when it differs from where success goes); ``stale``: a refusal means the screen
-    is out of date (another user acted first), so it refreshes too."""
+    or shows ``confirm`` — the words of ``core/confirm.html`` — on a GET). A refusal is an error toast on the
+    same screen (``refused_to`` when it differs from where success goes); ``stale``: a refusal means the
+    screen is out of date (another user acted first), so it refreshes too."""
     if confirm is not None and request.method != "POST":
         return render_form(
             request,
