@@ -12,6 +12,7 @@ policies, prevention, portal and core tests use it.
 ``org``             泉州安信安全技术服务有限公司, the service organisation assigned; ``org_admin`` (苏服务)
 ``other_org``       福建闽安安全评价有限公司, a competing service organisation; ``other_org_admin`` (李评价)
 ``staff``           陈安全, a qualified member of ``org``'s staff; ``expired_staff`` 王过期, qualification lapsed
+``platform_admin``  平台管理员, the 管理员 of the platform's operator
 ==================  =====================================================================================
 
 A member is created on first use, or up-front by ``on_stage(…)``: each app's conftest overrides ``cast`` to
@@ -164,6 +165,12 @@ class Cast:
         from anze.prevention import scenarios
 
         return scenarios.staff(self.org, "王过期", expired=True, mobile="13960710102")
+
+    # --- the platform ----------------------------------------------------------------------------------------
+    @cached_property
+    def platform_admin(self) -> User:
+        """The 管理员 of the platform's operator (基础数据, 机构管理)."""
+        return factories.user(factories.organisation(Side.PLATFORM), admin=True, name="平台管理员")
 
     # --- helpers ---------------------------------------------------------------------------------------------
     def client(self, user: User | None = None) -> Client:
