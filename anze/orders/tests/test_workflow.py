@@ -17,35 +17,28 @@ from anze.notifications.models import Notification, SmsMessage
 from anze.orders import applications, scenarios, steps, workflow
 from anze.orders.models import Order, OrderEvent, OrderServiceItem, OrderStatus
 from anze.orders.transitions import ORDER
-from anze.policies import scenarios as policy_scenarios
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
 
 
-def online(cast, until=S.AWAITING_QUOTE, **kwargs):
-    return policy_scenarios.online_order(
-        insurer_user=cast.clerk, enterprise_user=cast.applicant, until=until, **kwargs
-    )
-
-
 # --- creating ----------------------------------------------------------------------------------------------------
 def test_it_numbers_applications_by_time_and_four_random_digits(cast):
-    order = online(cast)
+    order = cast.online()
     assert re.fullmatch(r"20\d{12}\d{4}", order.application_no)
     assert order.submitted_at is not None and order.status == S.AWAITING_QUOTE
 
 
 def test_it_retries_an_application_number_collision(cast, monkeypatch):
-    first = online(cast)
+    first = cast.online()
     numbers = iter([first.application_no, first.application_no, "20990101000000" + "0001"])
     monkeypatch.setattr(steps, "new_application_no", lambda: next(numbers))
-    second = online(cast)
+    second = cast.online()
     assert second.application_no == "209901010000000001"
 
 
 def test_it_takes_the_applicant_from_the_enterprises_account(cast):
-    order = online(cast)
+    order = cast.online()
     assert order.enterprise == cast.enterprise
     assert order.applicant_name == cast.enterprise.name
     assert order.applicant_credit_code == cast.enterprise.credit_code
@@ -107,14 +100,14 @@ def test_it_refuses_bad_offline_orders(cast, field, value, message):
 
 # --- who may act -------------------------------------------------------------------------------------------------
 def test_it_refuses_another_insurers_clerk(cast):
-    order = online(cast)
+    order = cast.online()
     with pytest.raises(Refused):
         workflow.order_quote(order=order, actor=cast.other_clerk, scheme=scenarios.scheme())
     assert Order.objects.get(pk=order.pk).status == S.AWAITING_QUOTE
 
 
 def test_it_refuses_a_clerk_without_the_permission(cast):
-    order = online(cast)
+    order = cast.online()
     viewer = factories.user(cast.insurer, roles=[factories.role(cast.insurer, ["order.view"])])
     with pytest.raises(Refused) as exc:
         workflow.order_quote(order=order, actor=viewer, scheme=scenarios.scheme())
@@ -122,7 +115,7 @@ def test_it_refuses_a_clerk_without_the_permission(cast):
 
 
 def test_it_refuses_another_enterprise(cast):
-    order = online(cast, until=S.AWAITING_CONFIRMATION)
+    order = cast.online(until=S.AWAITING_CONFIRMATION)
     stranger_org = factories.organisation("enterprise")
     stranger = factories.user(stranger_org, admin=True)
     with pytest.raises(Refused):
@@ -130,7 +123,7 @@ def test_it_refuses_another_enterprise(cast):
 
 
 def test_it_says_the_order_moved_on_when_another_clerk_was_first(cast):
-    order = online(cast)
+    order = cast.online()
     stale_copy = Order.objects.get(pk=order.pk)
     workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme())
     stale_copy.status = S.AWAITING_QUOTE  # what the second clerk's page showed
@@ -141,7 +134,7 @@ def test_it_says_the_order_moved_on_when_another_clerk_was_first(cast):
 
 
 def test_it_lists_the_actions_available_to_a_user(cast):
-    order = online(cast)
+    order = cast.online()
     assert ORDER.available_actions(order, cast.clerk) == ["quote", "cancel"]
     assert ORDER.available_actions(order, cast.applicant) == ["cancel"]
     assert ORDER.available_actions(order, cast.other_clerk) == []
@@ -149,7 +142,7 @@ def test_it_lists_the_actions_available_to_a_user(cast):
 
 # --- 报价 ------------------------------------------------------------------------------------------------------------
 def test_it_records_the_quote_with_its_service_counts(cast):
-    order = online(cast, until=S.AWAITING_CONFIRMATION)
+    order = cast.online(until=S.AWAITING_CONFIRMATION)
     assert order.premium == Decimal("12000.00") and order.per_person_injury_limit == Decimal("500000.00")
     counts = {row.item.code: row.count for row in OrderServiceItem.objects.filter(order=order)}
     assert counts == {"training": 2, "hazard_inspection": 4, "emergency_plan": 1}
@@ -191,7 +184,7 @@ def test_it_records_the_quote_with_its_service_counts(cast):
     ],
 )
 def test_it_refuses_a_scheme_that_breaks_a_rule(cast, overrides, field, message):
-    order = online(cast)
+    order = cast.online()
     with pytest.raises(Refused) as exc:
         workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme(**overrides))
     assert exc.value.field == field and message in exc.value.message
@@ -201,7 +194,7 @@ def test_it_refuses_a_scheme_that_breaks_a_rule(cast, overrides, field, message)
 
 
 def test_it_refuses_a_period_that_ends_before_it_starts(cast):
-    order = online(cast)
+    order = cast.online()
     bad = scenarios.scheme()
     with pytest.raises(Refused) as exc:
         workflow.order_quote(
@@ -215,7 +208,7 @@ def test_it_refuses_a_period_that_ends_before_it_starts(cast):
 def test_it_enforces_the_regional_minimum_fee_ratio_as_data(cast):
     county = Region.objects.get(code="350582")  # 晋江市
     RegionalRule.objects.create(region=county, min_fee_ratio=Decimal("25"))
-    order = online(cast)
+    order = cast.online()
     Order.objects.filter(pk=order.pk).update(region=county)
     order.refresh_from_db()
     with pytest.raises(Refused) as exc:  # 2,400 of 12,000 = 20% < 25%
@@ -230,7 +223,7 @@ def test_it_refuses_a_retired_service_item(cast):
     item = ServiceItem.objects.get(code="technology")
     item.is_active = False
     item.save()
-    order = online(cast)
+    order = cast.online()
     with pytest.raises(Refused) as exc:
         workflow.order_quote(
             order=order,
@@ -241,7 +234,7 @@ def test_it_refuses_a_retired_service_item(cast):
 
 
 def test_it_lets_the_insurer_quote_again_after_a_rejection(cast):
-    order = online(cast, until=S.AWAITING_CONFIRMATION)
+    order = cast.online(until=S.AWAITING_CONFIRMATION)
     workflow.order_reject_quote(order=order, actor=cast.applicant, reason="保费偏高，请调整")
     assert order.status == S.AWAITING_QUOTE and order.last_reason == "保费偏高，请调整"
     workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme(premium=Decimal("10000")))
@@ -255,7 +248,7 @@ def test_it_lets_the_insurer_quote_again_after_a_rejection(cast):
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_it_requires_a_reason_to_reject_or_cancel(cast, reason):
-    order = online(cast, until=S.AWAITING_CONFIRMATION)
+    order = cast.online(until=S.AWAITING_CONFIRMATION)
     with pytest.raises(Refused) as exc:
         workflow.order_reject_quote(order=order, actor=cast.applicant, reason=reason)
     assert exc.value.field == "reason"
@@ -266,7 +259,7 @@ def test_it_requires_a_reason_to_reject_or_cancel(cast, reason):
 
 # --- payment -------------------------------------------------------------------------------------------------------
 def test_it_refuses_a_payment_notice_that_is_not_a_pdf_or_image(cast):
-    order = online(cast, until=S.AWAITING_PAYMENT_NOTICE)
+    order = cast.online(until=S.AWAITING_PAYMENT_NOTICE)
     fake = files.upload("付款通知书.pdf", b"this is not a pdf at all")
     with pytest.raises(Refused) as exc:
         workflow.order_upload_payment_notice(order=order, actor=cast.clerk, file=fake)
@@ -275,7 +268,7 @@ def test_it_refuses_a_payment_notice_that_is_not_a_pdf_or_image(cast):
 
 
 def test_it_returns_a_rejected_payment_to_the_enterprise_with_the_reason(cast):
-    order = online(cast, until=S.AWAITING_PAYMENT_REVIEW)
+    order = cast.online(until=S.AWAITING_PAYMENT_REVIEW)
     first_voucher = order.payment_voucher
     workflow.order_reject_payment(order=order, actor=cast.clerk, reason="付款金额与保费不一致")
     assert order.status == S.AWAITING_PAYMENT and order.last_reason == "付款金额与保费不一致"
@@ -290,7 +283,7 @@ def test_it_returns_a_rejected_payment_to_the_enterprise_with_the_reason(cast):
 
 # --- events and notifications ------------------------------------------------------------------------------------
 def test_it_records_every_step_in_the_timeline(cast):
-    order = online(cast, until=S.ISSUED)
+    order = cast.online(until=S.ISSUED)
     events = list(order.events.order_by("created_at", "id"))
     assert [e.to_status for e in events] == [*scenarios.ONLINE_PATH, S.ISSUED]
     assert [e.from_status for e in events] == ["draft", *scenarios.ONLINE_PATH]
@@ -299,7 +292,7 @@ def test_it_records_every_step_in_the_timeline(cast):
 
 
 def test_it_notifies_the_party_who_acts_next(cast):
-    order = online(cast, until=S.AWAITING_PAYMENT_REVIEW)
+    order = cast.online(until=S.AWAITING_PAYMENT_REVIEW)
     to_enterprise = SmsMessage.objects.filter(phone=order.contact_phone).values_list("text", flat=True)
     assert any("已报价" in text for text in to_enterprise)
     assert any("付款通知书已上传" in text for text in to_enterprise)
@@ -308,7 +301,7 @@ def test_it_notifies_the_party_who_acts_next(cast):
 
 
 def test_it_writes_notifications_only_when_the_transition_commits(cast):
-    order = online(cast)
+    order = cast.online()
     before = SmsMessage.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme())
@@ -318,11 +311,11 @@ def test_it_writes_notifications_only_when_the_transition_commits(cast):
 
 
 def test_it_cancels_with_a_reason_before_issue_only(cast):
-    order = online(cast, until=S.AWAITING_PAYMENT)
+    order = cast.online(until=S.AWAITING_PAYMENT)
     workflow.order_cancel(order=order, actor=cast.applicant, reason="项目暂停")
     assert order.status == S.CANCELLED
     assert order.events.get(action="cancel").reason == "项目暂停"
-    issued = online(cast, until=S.ISSUED)
+    issued = cast.online(until=S.ISSUED)
     with pytest.raises(Refused) as exc:
         workflow.order_cancel(order=issued, actor=cast.clerk, reason="晚了")
     assert "已出函" in exc.value.message
@@ -336,7 +329,7 @@ def test_it_discards_a_draft_and_nothing_else(cast):
     )
     applications.order_discard_draft(order=draft, actor=cast.applicant)
     assert not Order.objects.filter(pk=draft.pk).exists()
-    order = online(cast)
+    order = cast.online()
     with pytest.raises(Refused):
         applications.order_discard_draft(order=order, actor=cast.applicant)
     assert Order.objects.filter(pk=order.pk).exists()

@@ -20,14 +20,8 @@ S = OrderStatus
 pytestmark = pytest.mark.django_db
 
 
-def online(cast, until=S.AWAITING_QUOTE, **kwargs):
-    return policy_scenarios.online_order(
-        insurer_user=cast.clerk, enterprise_user=cast.applicant, until=until, **kwargs
-    )
-
-
 def test_it_issues_the_policy_and_texts_the_contact_phone(cast):
-    order = online(cast, until=S.ISSUED, policy_no="5457854121")
+    order = cast.online(until=S.ISSUED, policy_no="5457854121")
     assert order.policy_no == "5457854121" and order.issued_at is not None
     policy = Policy.objects.get(order=order)
     assert (policy.insurer, policy.enterprise, policy.policy_no) == (
@@ -44,7 +38,7 @@ def test_it_issues_the_policy_and_texts_the_contact_phone(cast):
 
 
 def test_it_issues_without_a_contract_for_online_orders(cast):
-    order = online(cast, until=S.AWAITING_ISSUE)
+    order = cast.online(until=S.AWAITING_ISSUE)
     pdfs = policy_scenarios.policy_files()
     policy_services.policy_issue(
         order=order,
@@ -60,7 +54,7 @@ def test_it_issues_without_a_contract_for_online_orders(cast):
     ("missing", "field"), [("policy_file", "policy_file"), ("invoice_file", "invoice_file")]
 )
 def test_it_requires_the_policy_and_invoice_pdfs(cast, missing, field):
-    order = online(cast, until=S.AWAITING_ISSUE)
+    order = cast.online(until=S.AWAITING_ISSUE)
     pdfs = policy_scenarios.policy_files()
     pdfs[missing] = None
     with pytest.raises(Refused) as exc:
@@ -70,7 +64,7 @@ def test_it_requires_the_policy_and_invoice_pdfs(cast, missing, field):
 
 
 def test_it_refuses_an_image_as_the_policy_file(cast):
-    order = online(cast, until=S.AWAITING_ISSUE)
+    order = cast.online(until=S.AWAITING_ISSUE)
     pdfs = policy_scenarios.policy_files()
     pdfs["policy_file"] = files.upload("保单.png", files.png_bytes())
     with pytest.raises(Refused) as exc:
@@ -79,8 +73,8 @@ def test_it_refuses_an_image_as_the_policy_file(cast):
 
 
 def test_it_keeps_policy_numbers_unique_within_the_insurer_only(cast):
-    online(cast, until=S.ISSUED, policy_no="DUP-001")
-    order = online(cast, until=S.AWAITING_ISSUE)
+    cast.online(until=S.ISSUED, policy_no="DUP-001")
+    order = cast.online(until=S.AWAITING_ISSUE)
     with pytest.raises(Refused) as exc:
         policy_services.policy_issue(
             order=order, actor=cast.clerk, policy_no="DUP-001", **policy_scenarios.policy_files()
