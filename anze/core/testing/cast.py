@@ -20,10 +20,9 @@ put on stage the people its tests assume exist before the first request (``order
 enterprise; ``portal``: the insurer and both enterprises; ``policies``, ``prevention``, ``core``: everyone), so
 that "another party sees nothing" is never true only because that party does not exist yet, and a test that
 needs two organisations does not pay for six. Put a member on stage before starting threads or counting
-queries. Helpers: ``client``
-(a signed-in test client), ``online`` / ``offline`` (orders driven through the real workflow), ``policy`` /
-``in_service`` (an issued policy, and one whose service ``org`` has accepted). The fixtures ``online`` and
-``offline`` are the cast's helpers of the same name.
+queries. Helpers: ``client`` (a signed-in test client), ``online`` / ``offline`` (orders driven through the
+real workflow), ``policy`` / ``in_service`` (an issued policy, and one whose service ``org`` has accepted). The
+fixtures ``online`` and ``offline`` are the cast's helpers of the same name.
 
 **The personas** (``Personas`` in the root ``conftest.py``, fixtures ``insurer`` / ``enterprise`` /
 ``service_org`` / ``make_personas(side)``): the permission matrix of *one side*, for the view-permission tests
