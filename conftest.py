@@ -18,7 +18,7 @@ from anze.core.testing import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Opt-in fixtures: `seaweedfs` (a real S3 server for the session) and `s3_storage` (a bucket as the default storage).
-pytest_plugins = ["anze.documents.tests.seaweedfs"]
+pytest_plugins = ["anze.documents.tests.seaweedfs", "anze.core.testing.cast"]
 
 ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
 
@@ -48,7 +48,7 @@ class Personas:
     admin: User
     limited: User
     other_org: Organisation
-    other_admin: User
+    other_org_admin: User
     foreign: User
 
     def client(self, user: User | None) -> Client:
@@ -70,7 +70,7 @@ def make_personas(db: None) -> Callable[[str], Personas]:
             admin=factories.user(org, admin=True, name="管理员甲"),
             limited=factories.user(org, roles=[], name="无权限乙"),
             other_org=other_org,
-            other_admin=factories.user(other_org, admin=True, name="他方管理员"),
+            other_org_admin=factories.user(other_org, admin=True, name="他方管理员"),
             foreign=factories.user(foreign_org, admin=True, name="外方管理员"),
         )
 

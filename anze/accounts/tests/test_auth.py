@@ -67,7 +67,9 @@ def test_it_signs_in_to_the_insurers_back_office(client, insurer):
 def test_it_gives_a_user_of_another_insurer_the_same_error_as_a_wrong_password(client, insurer):
     other_page = f"/insurer/login/{insurer.other_org.code}/"
     wrong_org = login(client, other_page, insurer.admin.username).content.decode()
-    wrong_password = login(client, other_page, insurer.other_admin.username, "Wrong12345").content.decode()
+    wrong_password = login(
+        client, other_page, insurer.other_org_admin.username, "Wrong12345"
+    ).content.decode()
     assert "账号或密码错误" in wrong_org and "账号或密码错误" in wrong_password
     assert "_auth_user_id" not in client.session
     failure = LoginLog.objects.filter(success=False, username=insurer.admin.username).get()

@@ -39,7 +39,7 @@ def test_it_lists_the_organisations_alive_accounts_only(insurer):
     html = insurer.client(insurer.admin).get(LIST).content.decode()
     assert insurer.admin.username in html and insurer.limited.username in html
     assert gone.name not in html
-    assert insurer.other_admin.username not in html
+    assert insurer.other_org_admin.username not in html
 
 
 def test_it_searches_by_login_name_name_phone_role_and_status(insurer):
@@ -195,16 +195,18 @@ def test_it_shows_the_pencil_beside_the_password_when_editing(insurer):
 def test_it_404s_for_another_organisations_account(insurer):
     client = insurer.client(insurer.admin)
     for url in [
-        f"/insurer/system/users/{insurer.other_admin.pk}/edit/",
-        f"/insurer/system/users/{insurer.other_admin.pk}/delete/",
+        f"/insurer/system/users/{insurer.other_org_admin.pk}/edit/",
+        f"/insurer/system/users/{insurer.other_org_admin.pk}/delete/",
     ]:
         assert client.get(url).status_code == 404
     assert (
-        client.post(f"/insurer/system/users/{insurer.other_admin.pk}/active/", {"active": "0"}).status_code
+        client.post(
+            f"/insurer/system/users/{insurer.other_org_admin.pk}/active/", {"active": "0"}
+        ).status_code
         == 404
     )
-    insurer.other_admin.refresh_from_db()
-    assert insurer.other_admin.is_active
+    insurer.other_org_admin.refresh_from_db()
+    assert insurer.other_org_admin.is_active
 
 
 def test_it_cannot_remove_the_last_admins_admin_role(insurer):

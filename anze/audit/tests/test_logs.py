@@ -26,12 +26,12 @@ def test_it_logs_successful_and_failed_sign_ins_for_the_organisation(insurer):
     )
     Client().post(
         f"/insurer/login/{insurer.other_org.code}/",
-        {"username": insurer.other_admin.username, "password": PASSWORD},
+        {"username": insurer.other_org_admin.username, "password": PASSWORD},
     )
     html = insurer.client(insurer.admin).get("/insurer/system/logs/logins/").content.decode()
     assert "10.1.1.1" in html and "10.1.1.2" in html and "成功" in html and "失败" in html
     assert "测试浏览器" in html
-    assert insurer.other_admin.username not in html
+    assert insurer.other_org_admin.username not in html
 
 
 def test_it_filters_login_logs(insurer):
@@ -56,7 +56,7 @@ def test_it_shows_who_changed_which_account_before_and_after(insurer):
     assert "被改的人 → 改后的名" in html
     assert insurer.admin.name in html
     assert "新角色" in html and "查看订单" in html
-    other = insurer.client(insurer.other_admin).get("/insurer/system/logs/operations/").content.decode()
+    other = insurer.client(insurer.other_org_admin).get("/insurer/system/logs/operations/").content.decode()
     assert "改后的名" not in other
 
 

@@ -247,7 +247,7 @@ def test_another_organisation_sees_none_of_it(insurer, make_personas):
     enterprise = make_personas(Side.ENTERPRISE)
     order = _quoted(insurer, enterprise)
     factories.user(insurer.org, name="本方新人")
-    other = insurer.client(insurer.other_admin)
+    other = insurer.client(insurer.other_org_admin)
     assert all(order.application_no not in all_text(r) for r in rows(other))
     assert rows(other, f"object={order.application_no}") == []
     assert rows(other, "kind=business") == []

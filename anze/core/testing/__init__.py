@@ -1,4 +1,4 @@
-"""Test helpers shared by every app's tests: factories, personas (see conftest.py), htmx responses."""
+"""Test helpers shared by every app's tests: factories, the cast and the personas (see cast.py), htmx responses."""
 
 from __future__ import annotations
 

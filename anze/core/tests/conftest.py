@@ -1,1 +1,9 @@
-from anze.prevention.tests.conftest import Service, svc  # noqa: F401 - a policy, its parties and a service organisation
+import pytest
+
+from anze.core.testing.cast import Cast
+
+
+@pytest.fixture
+def cast(cast: Cast) -> Cast:
+    """Everyone around a policy, service organisations and their staff included (anze.core.testing.cast)."""
+    return cast.on_stage(*Cast.EVERYONE)

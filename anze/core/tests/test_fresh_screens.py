@@ -16,9 +16,9 @@ from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from anze.core.testing import hx_message, hx_trigger
+from anze.core.testing.cast import Cast
 from anze.core.views import done
 from anze.prevention import attachments, complaints, scenarios, services
-from anze.prevention.tests.conftest import Service
 
 pytestmark = pytest.mark.django_db
 REGION = 'hx-trigger="anze:refresh from:body"'
@@ -55,62 +55,62 @@ def test_done_refreshes_the_list_an_object_left_from_the_list():
 
 
 # --- the regions --------------------------------------------------------------------------------------------
-def test_every_detail_page_with_actions_refreshes_its_region(svc: Service, client_for):
+def test_every_detail_page_with_actions_refreshes_its_region(cast: Cast, client_for):
     """接受 on the service organisation's policy page said 已接受 but still showed 待处理 with 接受/拒绝."""
-    pending = svc.policy()
-    scenarios.assign(pending, svc.clerk, svc.org)
+    pending = cast.policy()
+    scenarios.assign(pending, cast.clerk, cast.org)
     no = pending.order.application_no
-    served = svc.in_service()
-    record = scenarios.record(served, svc.org_admin, "training", [svc.staff])
-    inspection = _inspection(svc, served)
+    served = cast.in_service()
+    record = scenarios.record(served, cast.org_admin, "training", [cast.staff])
+    inspection = _inspection(cast, served)
     complaint = complaints.complaint_file(
-        policy=scenarios.fresh(served), actor=svc.applicant, content="未按约定上门"
+        policy=scenarios.fresh(served), actor=cast.applicant, content="未按约定上门"
     )
     pages = [
-        (svc.org_admin, reverse("service:service_orders:detail", args=[no])),
-        (svc.clerk, reverse("insurer:policies:detail", args=[no])),
-        (svc.clerk, reverse("insurer:orders:detail", args=[no])),
-        (svc.applicant, reverse("enterprise:services:policy", args=[no])),
-        (svc.org_admin, reverse("service:service_orders:record", args=[record.uuid])),
-        (svc.applicant, reverse("enterprise:services:record", args=[record.uuid])),
-        (svc.org_admin, reverse("service:inspections:detail", args=[inspection.uuid])),
-        (svc.org_admin, reverse("service:complaints:detail", args=[complaint.uuid])),
-        (svc.clerk, reverse("insurer:complaints:detail", args=[complaint.uuid])),
+        (cast.org_admin, reverse("service:service_orders:detail", args=[no])),
+        (cast.clerk, reverse("insurer:policies:detail", args=[no])),
+        (cast.clerk, reverse("insurer:orders:detail", args=[no])),
+        (cast.applicant, reverse("enterprise:services:policy", args=[no])),
+        (cast.org_admin, reverse("service:service_orders:record", args=[record.uuid])),
+        (cast.applicant, reverse("enterprise:services:record", args=[record.uuid])),
+        (cast.org_admin, reverse("service:inspections:detail", args=[inspection.uuid])),
+        (cast.org_admin, reverse("service:complaints:detail", args=[complaint.uuid])),
+        (cast.clerk, reverse("insurer:complaints:detail", args=[complaint.uuid])),
     ]
     for user, url in pages:
         html = client_for(user).get(url).content.decode()
         assert f'id="detail-region" hx-get="{url}" {REGION} hx-select="#detail-region"' in html, url
 
 
-def test_a_detail_pages_action_keeps_its_toast_instead_of_reloading_the_page(svc: Service, client_for):
+def test_a_detail_pages_action_keeps_its_toast_instead_of_reloading_the_page(cast: Cast, client_for):
     """HX-Refresh reloaded the page right after the toast appeared, which took the toast away."""
-    record = scenarios.record(svc.in_service(), svc.org_admin, "training", [svc.staff])
+    record = scenarios.record(cast.in_service(), cast.org_admin, "training", [cast.staff])
     url = reverse("enterprise:services:record", args=[record.uuid])
-    response = client_for(svc.applicant).post(
+    response = client_for(cast.applicant).post(
         reverse("enterprise:services:record_confirm", args=[record.uuid]), **hx(url)
     )
     assert "HX-Refresh" not in response and hx_message(response) == "已确认"
 
 
-def _inspection(svc: Service, policy):  # type: ignore[no-untyped-def]
+def _inspection(cast: Cast, policy):  # type: ignore[no-untyped-def]
     return services.inspection_create(
         policy=scenarios.fresh(policy),
-        actor=svc.org_admin,
+        actor=cast.org_admin,
         data=services.InspectionData(
             inspected_on=timezone.localdate() - timedelta(days=1),
             place="仓库",
-            staff=[svc.staff],
+            staff=[cast.staff],
             summary="消防设施、用电安全检查",
             uploads=attachments.Uploads(),
         ),
     )
 
 
-def test_accepting_on_the_detail_page_changes_what_its_region_shows(svc: Service, client_for):
-    policy = svc.policy()
-    scenarios.assign(policy, svc.clerk, svc.org)
+def test_accepting_on_the_detail_page_changes_what_its_region_shows(cast: Cast, client_for):
+    policy = cast.policy()
+    scenarios.assign(policy, cast.clerk, cast.org)
     url = reverse("service:service_orders:detail", args=[policy.order.application_no])
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     before = c.get(url, **hx(url)).content.decode()
     assert 'data-action="accept"' in before and ">待处理<" in before
     response = c.post(reverse("service:service_orders:accept", args=[policy.order.application_no]), **hx(url))
@@ -119,13 +119,13 @@ def test_accepting_on_the_detail_page_changes_what_its_region_shows(svc: Service
     assert 'data-action="accept"' not in after and ">服务中<" in after
 
 
-def test_declining_on_the_detail_page_goes_to_the_list(svc: Service, client_for):
+def test_declining_on_the_detail_page_goes_to_the_list(cast: Cast, client_for):
     """The policy is handed back to the insurer: refreshing its page would only say 记录不存在."""
-    policy = svc.policy()
-    scenarios.assign(policy, svc.clerk, svc.org)
+    policy = cast.policy()
+    scenarios.assign(policy, cast.clerk, cast.org)
     no = policy.order.application_no
     detail = reverse("service:service_orders:detail", args=[no])
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     response = c.post(
         reverse("service:service_orders:decline", args=[no]), {"reason": "不在服务区域"}, **hx(detail)
     )
@@ -134,17 +134,17 @@ def test_declining_on_the_detail_page_goes_to_the_list(svc: Service, client_for)
     assert c.get(detail).status_code == 404
 
 
-def test_the_policy_lists_tab_counts_refresh_with_its_rows(svc: Service, client_for):
+def test_the_policy_lists_tab_counts_refresh_with_its_rows(cast: Cast, client_for):
     """After 申请第三方安全服务 the row updated but the tabs still read 未申请(7) / 待处理(2)."""
-    policy = svc.policy()
-    svc.policy()
+    policy = cast.policy()
+    cast.policy()
     url = reverse("insurer:policies:list")
-    c = client_for(svc.clerk)
+    c = client_for(cast.clerk)
     region = c.get(url, **hx(url, HTTP_HX_TARGET="list-region")).content.decode()
     assert 'id="list-region"' in region and 'data-tab="none">未申请<span class="count">(2)</span>' in region
     c.post(
         reverse("insurer:policies:assign", args=[policy.order.application_no]),
-        {"service_org": svc.org.pk},
+        {"service_org": cast.org.pk},
         **hx(url),
     )
     region = c.get(url, **hx(url, HTTP_HX_TARGET="list-region")).content.decode()
@@ -152,10 +152,10 @@ def test_the_policy_lists_tab_counts_refresh_with_its_rows(svc: Service, client_
     assert 'data-tab="pending">待处理<span class="count">(1)</span>' in region
 
 
-def test_the_service_order_lists_tab_counts_refresh_with_its_rows(svc: Service, client_for):
+def test_the_service_order_lists_tab_counts_refresh_with_its_rows(cast: Cast, client_for):
     for _ in range(2):
-        scenarios.assign(svc.policy(), svc.clerk, svc.org)
+        scenarios.assign(cast.policy(), cast.clerk, cast.org)
     url = reverse("service:service_orders:list")
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     region = c.get(url, **hx(url, HTTP_HX_TARGET="list-region")).content.decode()
     assert 'data-tab="pending">待处理<span class="count">(2)</span>' in region

@@ -29,6 +29,7 @@ from anze.basedata.models import Region, RegionalRule
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
+from anze.core.testing.cast import Cast
 from anze.documents.models import Document
 from anze.orders import applications
 from anze.orders import scenarios as order_scenarios
@@ -131,38 +132,15 @@ def _role_delete(side: str, namespace: str) -> Attempt:
     return Attempt(admin, reverse(f"{namespace}:system:role_delete", args=[role.pk]), check)
 
 
-@dataclass
-class World:
-    insurer: Organisation
-    clerk: User
-    enterprise: Organisation
-    applicant: User
-    org: Organisation
-    org_admin: User
-    platform_admin: User
-
-
-def _world() -> World:
+def _cast() -> Cast:
     ensure_base_data()
-    insurer = factories.organisation(Side.INSURER)
-    enterprise = factories.organisation(Side.ENTERPRISE, contact_phone="13860710001")
-    org = factories.organisation(Side.SERVICE_ORG, contact_phone="13960710001")
-    platform = factories.organisation(Side.PLATFORM)
-    return World(
-        insurer=insurer,
-        clerk=factories.user(insurer, admin=True, name="林出单"),
-        enterprise=enterprise,
-        applicant=factories.user(enterprise, admin=True, name="蔡投保"),
-        org=org,
-        org_admin=factories.user(org, admin=True, name="苏服务"),
-        platform_admin=factories.user(platform, admin=True, name="平台管理员"),
-    )
+    return Cast().on_stage("clerk", "applicant", "org_admin", "platform_admin")
 
 
-def _draft_discard(world: World) -> Attempt:
+def _draft_discard(cast: Cast) -> Attempt:
     draft = applications.order_apply(
-        actor=world.applicant,
-        application=order_scenarios.application(world.insurer, world.enterprise),
+        actor=cast.applicant,
+        application=order_scenarios.application(cast.insurer, cast.enterprise),
         submit=False,
     )
     documents = [draft.business_licence, draft.legal_id]
@@ -172,22 +150,18 @@ def _draft_discard(world: World) -> Attempt:
         kept = list(Document.objects.filter(pk__in=[doc.pk for doc in documents]))
         assert len(kept) == 2 and _files_exist(kept)
 
-    return Attempt(world.applicant, reverse("enterprise:orders:discard", args=[draft.application_no]), check)
+    return Attempt(cast.applicant, reverse("enterprise:orders:discard", args=[draft.application_no]), check)
 
 
-def _plan_remove(world: World) -> Attempt:
-    policy = scenarios.in_service(
-        scenarios.issued_policy(insurer_user=world.clerk, enterprise_user=world.applicant),
-        world.clerk,
-        world.org_admin,
-    )
-    member = scenarios.staff(world.org)
+def _plan_remove(cast: Cast) -> Attempt:
+    policy = cast.in_service()
+    member = cast.staff
     record = scenarios.record(
-        policy, world.org_admin, "training", [member], uploads=Uploads(report=scenarios.report_pdf())
+        policy, cast.org_admin, "training", [member], uploads=Uploads(report=scenarios.report_pdf())
     )
     visit = services.plan_add(
         policy=policy,
-        actor=world.org_admin,
+        actor=cast.org_admin,
         data=services.PlanData(
             item=record.item,
             planned_on=timezone.localdate() + timedelta(days=3),
@@ -207,19 +181,19 @@ def _plan_remove(world: World) -> Attempt:
         assert _files_exist(documents) and _files_exist(record_documents)
 
     url = reverse("service:service_orders:plan_remove", args=[order.application_no, visit.pk])
-    return Attempt(world.org_admin, url, check)
+    return Attempt(cast.org_admin, url, check)
 
 
-def _rule_delete(world: World) -> Attempt:
+def _rule_delete(cast: Cast) -> Attempt:
     rule = RegionalRule.objects.create(region=Region.objects.get(code="350582"), min_fee_ratio=Decimal("10"))
 
     def check() -> None:
         assert LogEntry.objects.filter(object_pk=str(rule.pk), action=LogEntry.Action.DELETE).exists()
 
-    return Attempt(world.platform_admin, reverse("platform:basedata:rule_delete", args=[rule.pk]), check)
+    return Attempt(cast.platform_admin, reverse("platform:basedata:rule_delete", args=[rule.pk]), check)
 
 
-WORLD_CASES: dict[str, Callable[[World], Attempt]] = {
+CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
     "enterprise:orders:discard": _draft_discard,
     "service:service_orders:plan_remove": _plan_remove,
     "platform:basedata:rule_delete": _rule_delete,
@@ -231,8 +205,8 @@ SIDE_CASES: dict[str, Callable[[str, str], Attempt]] = {
 
 
 def _attempt(name: str) -> Attempt:
-    if name in WORLD_CASES:
-        return WORLD_CASES[name](_world())
+    if name in CAST_CASES:
+        return CAST_CASES[name](_cast())
     namespace, _, rest = name.partition(":")
     if rest in SIDE_CASES and namespace in NAMESPACE_SIDE:
         return SIDE_CASES[rest](NAMESPACE_SIDE[namespace], namespace)
@@ -275,36 +249,36 @@ def test_every_delete_action_keeps_what_an_auditor_relies_on(name: str) -> None:
 
 # --- accounts and organisations ---------------------------------------------------------------------------------
 def test_deleting_an_account_keeps_its_name_in_the_order_history_and_the_logs() -> None:
-    world = _world()
-    colleague = factories.user(world.enterprise, admin=True, name="蔡离职")
+    cast = _cast()
+    colleague = factories.user(cast.enterprise, admin=True, name="蔡离职")
     with set_actor(colleague):
         order = applications.order_apply(
-            actor=colleague, application=order_scenarios.application(world.insurer, world.enterprise)
+            actor=colleague, application=order_scenarios.application(cast.insurer, cast.enterprise)
         )
         accounts.role_create(actor=colleague, name="资料员", permissions=["system.user.view"])
-    response = _client(world.applicant).post(reverse("enterprise:system:user_delete", args=[colleague.pk]))
+    response = _client(cast.applicant).post(reverse("enterprise:system:user_delete", args=[colleague.pk]))
     assert response.status_code in (200, 204, 302)
     colleague.refresh_from_db()
     assert colleague.deleted_at is not None and not colleague.is_active
     assert Order.objects.get(pk=order.pk).created_by_id == colleague.pk
-    detail = _client(world.clerk).get(reverse("insurer:orders:detail", args=[order.application_no]))
+    detail = _client(cast.clerk).get(reverse("insurer:orders:detail", args=[order.application_no]))
     assert "蔡离职" in detail.content.decode()
-    log = _client(world.applicant).get(reverse("enterprise:system:operation_log"), {"actor": "蔡离职"})
+    log = _client(cast.applicant).get(reverse("enterprise:system:operation_log"), {"actor": "蔡离职"})
     assert "资料员" in log.content.decode() and "蔡离职" in log.content.decode()
 
 
 def test_an_organisation_is_deactivated_never_deleted() -> None:
     """平台管理 has no delete for an organisation: 停用 keeps it, its accounts and all its history."""
-    world = _world()
-    order = order_scenarios.online_order(insurer_user=world.clerk, enterprise_user=world.applicant)
-    response = _client(world.platform_admin).post(
-        reverse("platform:orgs:enterprise_set_active", args=[world.enterprise.pk]), {"active": "0"}
+    cast = _cast()
+    order = order_scenarios.online_order(insurer_user=cast.clerk, enterprise_user=cast.applicant)
+    response = _client(cast.platform_admin).post(
+        reverse("platform:orgs:enterprise_set_active", args=[cast.enterprise.pk]), {"active": "0"}
     )
     assert response.status_code in (200, 204, 302)
-    world.enterprise.refresh_from_db()
-    assert not world.enterprise.is_active
-    assert Order.objects.filter(pk=order.pk, enterprise=world.enterprise).exists()
-    assert User.objects.filter(pk=world.applicant.pk, organisation=world.enterprise).exists()
+    cast.enterprise.refresh_from_db()
+    assert not cast.enterprise.is_active
+    assert Order.objects.filter(pk=order.pk, enterprise=cast.enterprise).exists()
+    assert User.objects.filter(pk=cast.applicant.pk, organisation=cast.enterprise).exists()
     assert not any(
         "organisation" in name or name.startswith("platform:enterprise") for name in delete_like_urls()
     )
@@ -322,13 +296,13 @@ def test_an_organisation_with_login_history_cannot_be_hard_deleted() -> None:
 def test_an_account_with_history_cannot_be_hard_deleted() -> None:
     """Defect: a hard-deleted account (a shell, a script) silently blanked 创建人/操作人/记录人 on orders, events,
     service records and 登录日志 (SET_NULL); the history must keep who did it, so the row is protected."""
-    world = _world()
-    order = order_scenarios.online_order(insurer_user=world.clerk, enterprise_user=world.applicant)
+    cast = _cast()
+    order = order_scenarios.online_order(insurer_user=cast.clerk, enterprise_user=cast.applicant)
     with pytest.raises(ProtectedError):
-        User.objects.filter(pk=world.applicant.pk).delete()
-    assert Order.objects.get(pk=order.pk).created_by_id == world.applicant.pk
-    login = factories.user(world.insurer, roles=[], name="只登录过")
-    LoginLog.objects.create(organisation=world.insurer, user=login, username=login.username, success=True)
+        User.objects.filter(pk=cast.applicant.pk).delete()
+    assert Order.objects.get(pk=order.pk).created_by_id == cast.applicant.pk
+    login = factories.user(cast.insurer, roles=[], name="只登录过")
+    LoginLog.objects.create(organisation=cast.insurer, user=login, username=login.username, success=True)
     with pytest.raises(ProtectedError):
         User.objects.filter(pk=login.pk).delete()
 
@@ -347,14 +321,14 @@ def test_a_replaced_file_is_superseded_not_deleted() -> None:
     insurer's 驳回 referred to it)."""
     from anze.documents import testing as files
 
-    world = _world()
+    cast = _cast()
     order = order_scenarios.online_order(
-        insurer_user=world.clerk, enterprise_user=world.applicant, until="awaiting_payment_review"
+        insurer_user=cast.clerk, enterprise_user=cast.applicant, until="awaiting_payment_review"
     )
     first = order.payment_voucher
-    order = order_workflow.order_reject_payment(order=order, actor=world.clerk, reason="金额不符")
+    order = order_workflow.order_reject_payment(order=order, actor=cast.clerk, reason="金额不符")
     order = order_workflow.order_upload_payment_voucher(
-        order=order, actor=world.applicant, file=files.upload("付款凭证2.png", files.png_bytes())
+        order=order, actor=cast.applicant, file=files.upload("付款凭证2.png", files.png_bytes())
     )
     assert order.payment_voucher_id != first.pk
     assert Document.objects.filter(pk=first.pk).exists() and _files_exist([first])

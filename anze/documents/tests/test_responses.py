@@ -186,5 +186,5 @@ def test_it_gives_another_organisation_404(enterprise) -> None:
     document = document_from_bytes(
         organisation=enterprise.org, kind="policy", data=testing.pdf_bytes(), name="保单.pdf"
     )
-    response = enterprise.client(enterprise.other_admin).get(f"/files/{document.uuid}/")
+    response = enterprise.client(enterprise.other_org_admin).get(f"/files/{document.uuid}/")
     assert response.status_code == 404

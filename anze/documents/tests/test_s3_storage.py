@@ -65,7 +65,7 @@ def test_an_uploaded_video_is_stored_in_the_bucket_and_served_with_ranges(
     assert past.status_code == 416
 
     # Another organisation's user asks for the same UUID: not found, nothing read from the bucket for them.
-    assert enterprise.client(enterprise.other_admin).get(f"/files/{document.uuid}/").status_code == 404
+    assert enterprise.client(enterprise.other_org_admin).get(f"/files/{document.uuid}/").status_code == 404
 
 
 def test_a_stored_object_is_not_publicly_readable(s3_storage: str, seaweedfs: SeaweedFS, org) -> None:

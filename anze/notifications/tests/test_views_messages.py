@@ -129,7 +129,7 @@ def test_it_gives_404_for_another_organisations_message(enterprise):
     client = enterprise.client(enterprise.admin)
     assert client.post(open_url(theirs)).status_code == 404
     assert client.post(read_url(theirs)).status_code == 404
-    assert unread(theirs, enterprise.other_admin)
+    assert unread(theirs, enterprise.other_org_admin)
 
 
 def test_it_gives_404_for_a_message_addressed_to_a_colleague(enterprise):
@@ -145,7 +145,7 @@ def test_it_marks_all_read_only_what_the_user_sees(enterprise):
     response = enterprise.client(enterprise.admin).post(f"{LIST}read-all/", follow=True)
     assert "已将2条消息标为已读" in response.content.decode()
     assert not any(unread(n, enterprise.admin) for n in mine)
-    assert unread(colleagues, enterprise.limited) and unread(other_orgs, enterprise.other_admin)
+    assert unread(colleagues, enterprise.limited) and unread(other_orgs, enterprise.other_org_admin)
 
 
 def test_a_message_arriving_after_read_all_is_unread(enterprise):

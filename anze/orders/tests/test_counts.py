@@ -23,92 +23,92 @@ def counted(user) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return status_counts(orders_visible_to(user))
 
 
-def test_it_follows_every_step_of_the_workflow(parties, online, offline):
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)  # no row yet: all zero
+def test_it_follows_every_step_of_the_workflow(cast, online, offline):
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)  # no row yet: all zero
     quoted = online(S.AWAITING_CONFIRMATION)
-    workflow.order_reject_quote(order=quoted, actor=parties.applicant, reason="太贵")
+    workflow.order_reject_quote(order=quoted, actor=cast.applicant, reason="太贵")
     online(S.ISSUED)
     online(S.AWAITING_PAYMENT_REVIEW)
-    workflow.order_cancel(order=offline(), actor=parties.clerk, reason="录入重复")
+    workflow.order_cancel(order=offline(), actor=cast.clerk, reason="录入重复")
     offline(issued=True)
     draft = applications.order_apply(
-        actor=parties.applicant,
-        application=scenarios.application(parties.insurer, parties.enterprise),
+        actor=cast.applicant,
+        application=scenarios.application(cast.insurer, cast.enterprise),
         submit=False,
     )
-    expected = counted(parties.clerk)
-    assert counts.counts_of(parties.insurer.pk) == expected
+    expected = counted(cast.clerk)
+    assert counts.counts_of(cast.insurer.pk) == expected
     assert expected[S.AWAITING_QUOTE] == 1 and expected[S.ISSUED] == 2 and expected[S.CANCELLED] == 1
-    applications.order_submit(order=draft, actor=parties.applicant)  # a draft counts once submitted
-    assert counts.counts_of(parties.insurer.pk)[S.AWAITING_QUOTE] == 2
+    applications.order_submit(order=draft, actor=cast.applicant)  # a draft counts once submitted
+    assert counts.counts_of(cast.insurer.pk)[S.AWAITING_QUOTE] == 2
 
 
-def test_it_counts_each_insurer_apart(parties, online):
+def test_it_counts_each_insurer_apart(cast, online):
     online()
     policy_scenarios.online_order(
-        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
+        insurer_user=cast.other_clerk, enterprise_user=cast.applicant, until=S.ISSUED
     )
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
-    assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
-    assert counts.counts_of(parties.other_insurer.pk)[S.ISSUED] == 1
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
+    assert counts.counts_of(cast.other_insurer.pk) == counted(cast.other_clerk)
+    assert counts.counts_of(cast.other_insurer.pk)[S.ISSUED] == 1
 
 
-def test_it_follows_bulk_inserts_and_deletes(parties):
-    synthetic.top_up([parties.insurer, parties.other_insurer], 400)
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
-    Order.objects.filter(insurer=parties.insurer, status=S.ISSUED).delete()
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
-    assert counts.counts_of(parties.insurer.pk)[S.ISSUED] == 0
-    assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
+def test_it_follows_bulk_inserts_and_deletes(cast):
+    synthetic.top_up([cast.insurer, cast.other_insurer], 400)
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
+    Order.objects.filter(insurer=cast.insurer, status=S.ISSUED).delete()
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
+    assert counts.counts_of(cast.insurer.pk)[S.ISSUED] == 0
+    assert counts.counts_of(cast.other_insurer.pk) == counted(cast.other_clerk)
 
 
-def test_a_bulk_load_is_counted_afresh_and_the_triggers_come_back(parties, online):
-    synthetic.top_up([parties.insurer, parties.other_insurer], 300, recount=True)
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
-    assert counts.counts_of(parties.other_insurer.pk) == counted(parties.other_clerk)
-    assert gram_counts(parties.insurer, "公司") == gram_counted(parties.clerk, "公司")
+def test_a_bulk_load_is_counted_afresh_and_the_triggers_come_back(cast, online):
+    synthetic.top_up([cast.insurer, cast.other_insurer], 300, recount=True)
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
+    assert counts.counts_of(cast.other_insurer.pk) == counted(cast.other_clerk)
+    assert gram_counts(cast.insurer, "公司") == gram_counted(cast.clerk, "公司")
     online(project_name="蓬壶镇茶厂")  # kept by the triggers again
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
-    assert gram_counts(parties.insurer, "蓬壶") == gram_counted(parties.clerk, "蓬壶")
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
+    assert gram_counts(cast.insurer, "蓬壶") == gram_counted(cast.clerk, "蓬壶")
 
 
-def test_it_rolls_back_with_the_transition(parties, online):
+def test_it_rolls_back_with_the_transition(cast, online):
     order = online()
-    before = counts.counts_of(parties.insurer.pk)
+    before = counts.counts_of(cast.insurer.pk)
     with pytest.raises(RuntimeError), transaction.atomic():
-        workflow.order_quote(order=order, actor=parties.clerk, scheme=scenarios.scheme())
-        assert counts.counts_of(parties.insurer.pk)[S.AWAITING_CONFIRMATION] == 1
+        workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme())
+        assert counts.counts_of(cast.insurer.pk)[S.AWAITING_CONFIRMATION] == 1
         raise RuntimeError("the request failed after the transition")
-    assert counts.counts_of(parties.insurer.pk) == before
+    assert counts.counts_of(cast.insurer.pk) == before
 
 
-def test_it_recounts_when_lost_triggers_are_put_back(parties, online):
+def test_it_recounts_when_lost_triggers_are_put_back(cast, online):
     online()
     counts.uninstall(connection)
     online(S.ISSUED)  # written while the counts were not kept
     InsurerOrderCounts.objects.update(awaiting_quote=99)
     _restore_triggers(None, using="default")  # what every `migrate` does
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
     online()
-    assert counts.counts_of(parties.insurer.pk) == counted(parties.clerk)
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
 
 
-def test_it_counts_each_order_type_on_its_own(parties, online, offline):
+def test_it_counts_each_order_type_on_its_own(cast, online, offline):
     online(S.AWAITING_QUOTE)
     online(S.ISSUED)
     offline()
     offline(issued=True)
     for order_type in ("online", "offline"):
-        mine = orders_visible_to(parties.clerk).filter(order_type=order_type)
-        assert counts.counts_of(parties.insurer.pk, order_type) == status_counts(mine)
-    assert counts.counts_of(parties.insurer.pk, "offline")[S.ISSUED] == 1
-    assert counts.counts_of(parties.insurer.pk)[S.ISSUED] == 2
+        mine = orders_visible_to(cast.clerk).filter(order_type=order_type)
+        assert counts.counts_of(cast.insurer.pk, order_type) == status_counts(mine)
+    assert counts.counts_of(cast.insurer.pk, "offline")[S.ISSUED] == 1
+    assert counts.counts_of(cast.insurer.pk)[S.ISSUED] == 2
 
 
-def test_the_order_type_filter_reads_its_tabs_from_the_counts(parties, online, offline, client_for):
+def test_the_order_type_filter_reads_its_tabs_from_the_counts(cast, online, offline, client_for):
     online(S.AWAITING_QUOTE)
     offline()
-    client = client_for(parties.clerk)
+    client = client_for(cast.clerk)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/insurer/orders/?order_type=offline").content.decode()
     counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "orders_order" in q["sql"]]
@@ -134,56 +134,54 @@ def gram_counts(insurer, gram: str, order_type: str | None = None) -> dict[str, 
 GRAMS = ("蓬", "蓬壶", "茶厂", "壶镇", "厂", "a1", "A", "公司", "（", "）茶", " A")
 
 
-def test_gram_counts_follow_the_workflow_and_name_changes(parties, online, offline):
+def test_gram_counts_follow_the_workflow_and_name_changes(cast, online, offline):
     quoted = online(S.AWAITING_CONFIRMATION, project_name="蓬壶镇茶厂")
     online(S.ISSUED, project_name="蓬壶镇A1茶厂")
     offline(project_name="湖头镇（一期） A1茶厂")
     draft = applications.order_apply(
-        actor=parties.applicant,
-        application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇草稿"),
+        actor=cast.applicant,
+        application=scenarios.application(cast.insurer, cast.enterprise, project_name="蓬壶镇草稿"),
         submit=False,
     )
     for gram in GRAMS:
-        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
-    assert gram_counts(parties.insurer, "蓬壶")[S.ISSUED] == 1  # the draft does not count
-    workflow.order_reject_quote(order=quoted, actor=parties.applicant, reason="太贵")
-    applications.order_submit(order=draft, actor=parties.applicant)
+        assert gram_counts(cast.insurer, gram) == gram_counted(cast.clerk, gram), gram
+    assert gram_counts(cast.insurer, "蓬壶")[S.ISSUED] == 1  # the draft does not count
+    workflow.order_reject_quote(order=quoted, actor=cast.applicant, reason="太贵")
+    applications.order_submit(order=draft, actor=cast.applicant)
     Order.objects.filter(pk=quoted.pk).update(
         project_name="湖头镇果园"
     )  # a name changed outside the workflow
     for gram in (*GRAMS, "果园", "湖头"):
-        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
+        assert gram_counts(cast.insurer, gram) == gram_counted(cast.clerk, gram), gram
         for order_type in ("online", "offline"):
-            assert gram_counts(parties.insurer, gram, order_type) == gram_counted(
-                parties.clerk, gram, order_type
-            )
-    assert gram_counts(parties.insurer, "蓬壶")[S.AWAITING_QUOTE] == 1
-    assert gram_counts(parties.insurer, "a1") == gram_counts(parties.insurer, "A1")  # any case
-    assert sum(gram_counts(parties.other_insurer, "蓬壶").values()) == 0  # each insurer apart
+            assert gram_counts(cast.insurer, gram, order_type) == gram_counted(cast.clerk, gram, order_type)
+    assert gram_counts(cast.insurer, "蓬壶")[S.AWAITING_QUOTE] == 1
+    assert gram_counts(cast.insurer, "a1") == gram_counts(cast.insurer, "A1")  # any case
+    assert sum(gram_counts(cast.other_insurer, "蓬壶").values()) == 0  # each insurer apart
 
 
-def test_gram_counts_follow_bulk_writes_rollbacks_and_lost_triggers(parties, online):
-    synthetic.top_up([parties.insurer, parties.other_insurer], 300)
-    sample = orders_visible_to(parties.clerk).values_list("applicant_name", flat=True).first()
+def test_gram_counts_follow_bulk_writes_rollbacks_and_lost_triggers(cast, online):
+    synthetic.top_up([cast.insurer, cast.other_insurer], 300)
+    sample = orders_visible_to(cast.clerk).values_list("applicant_name", flat=True).first()
     grams = (sample[2:4], sample[2], sample[4:6], "公司")
     for gram in grams:
-        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
-        assert gram_counts(parties.other_insurer, gram) == gram_counted(parties.other_clerk, gram), gram
-    Order.objects.filter(insurer=parties.insurer, status=S.ISSUED).delete()
+        assert gram_counts(cast.insurer, gram) == gram_counted(cast.clerk, gram), gram
+        assert gram_counts(cast.other_insurer, gram) == gram_counted(cast.other_clerk, gram), gram
+    Order.objects.filter(insurer=cast.insurer, status=S.ISSUED).delete()
     order = online(project_name="蓬壶镇茶厂")
     with pytest.raises(RuntimeError), transaction.atomic():
-        workflow.order_quote(order=order, actor=parties.clerk, scheme=scenarios.scheme())
+        workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme())
         raise RuntimeError("the request failed after the transition")
     counts.uninstall(connection)
     online(S.ISSUED, project_name="蓬壶镇果园")  # written while the counts were not kept
     _restore_triggers(None, using="default")  # what every `migrate` does: put back, recount
     for gram in (*grams, "蓬壶", "果园"):
-        assert gram_counts(parties.insurer, gram) == gram_counted(parties.clerk, gram), gram
-    assert gram_counts(parties.insurer, "蓬壶")[S.ISSUED] == 1
+        assert gram_counts(cast.insurer, gram) == gram_counted(cast.clerk, gram), gram
+    assert gram_counts(cast.insurer, "蓬壶")[S.ISSUED] == 1
 
 
-def test_gram_counts_come_with_the_insurers_counts_in_one_query(parties, online, django_assert_num_queries):
+def test_gram_counts_come_with_the_insurers_counts_in_one_query(cast, online, django_assert_num_queries):
     online(project_name="蓬壶镇茶厂")
     with django_assert_num_queries(1):
-        matching, everything = counts.counts_with_gram(parties.insurer.pk, "蓬壶")
-    assert matching == gram_counted(parties.clerk, "蓬壶") and everything == counted(parties.clerk)
+        matching, everything = counts.counts_with_gram(cast.insurer.pk, "蓬壶")
+    assert matching == gram_counted(cast.clerk, "蓬壶") and everything == counted(cast.clerk)

@@ -47,12 +47,12 @@ def figures(page: str) -> dict[str, str]:
     return dict(re.findall(r'data-figure="(\w+)">.*?<div class="value">([^<]+)</div>', page, re.S))
 
 
-def test_the_home_shows_this_months_quotes_issues_and_premium_of_its_own_insurer(online, clerk, parties):
+def test_the_home_shows_this_months_quotes_issues_and_premium_of_its_own_insurer(online, clerk, cast):
     online(S.AWAITING_CONFIRMATION)  # quoted this month
     online(S.ISSUED)  # quoted and issued this month
     online()  # not quoted yet
     policy_scenarios.online_order(  # another insurer's: never counted here
-        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
+        insurer_user=cast.other_clerk, enterprise_user=cast.applicant, until=S.ISSUED
     )
     page = clerk.get("/insurer/").content.decode()
     found = figures(page)

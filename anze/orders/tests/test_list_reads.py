@@ -26,11 +26,11 @@ SORTS = {"-submitted": ("-submitted_at", "-id"), "submitted": ("submitted_at", "
 
 
 @pytest.fixture
-def orders(parties, offline) -> QuerySet[Order]:  # type: ignore[no-untyped-def]
-    synthetic.top_up([parties.insurer, parties.other_insurer], 160)
+def orders(cast, offline) -> QuerySet[Order]:  # type: ignore[no-untyped-def]
+    synthetic.top_up([cast.insurer, cast.other_insurer], 160)
     offline(applicant_name="泉州湖头镇A1鞋业有限公司", project_name="鞋业基地（一期）")
     offline(applicant_name="泉州（安溪）茶业有限公司", project_name="茶园（一期）")
-    return orders_visible_to(parties.clerk)
+    return orders_visible_to(cast.clerk)
 
 
 def plain(orders: QuerySet[Order], query: dict[str, Any]) -> QuerySet[Order]:
@@ -56,12 +56,12 @@ def plain(orders: QuerySet[Order], query: dict[str, Any]) -> QuerySet[Order]:
     limit=st.sampled_from([3, 15, 10_000]),
 )
 def test_the_list_is_the_plain_filter_however_it_is_read(
-    parties, orders, name, phone, order_type, tab, sort, page, limit
+    cast, orders, name, phone, order_type, tab, sort, page, limit
 ):  # type: ignore[no-untyped-def]
     query = {"name": name, "contact_phone": phone, "order_type": order_type}
     query = {key: value for key, value in query.items() if value}
     request = RequestFactory().get(LIST, {**query, "tab": tab, "sort": sort, "page": page})
-    request.user = parties.clerk
+    request.user = cast.clerk
     with mock.patch.object(counts, "EXACT_LIMIT", limit), mock.patch.object(selectors, "WALK_LIMIT", 40):
         listing = selectors.insurer_order_list(request, filters={**query, "tab": tab, "sort": sort})
     matches = plain(orders, query)

@@ -117,7 +117,7 @@ def test_the_backfill_reports_a_used_policy_number_scheme_rules_and_file_errors_
     assert Document.objects.count() == documents
 
 
-def test_the_offline_order_reports_every_bad_field_at_once(parties, clerk):
+def test_the_offline_order_reports_every_bad_field_at_once(cast, clerk):
     count = Order.objects.count()
     data = offline_data(
         applicant_name="",

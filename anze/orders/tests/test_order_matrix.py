@@ -26,6 +26,7 @@ from anze.accounts.models import Organisation, User
 from anze.core.catalogue import codes_for_side
 from anze.core.sides import Side
 from anze.core.testing import factories
+from anze.core.testing.cast import Cast
 from anze.orders.models import Order
 from anze.orders.transitions import ORDER
 
@@ -131,31 +132,21 @@ def _order(insurer: Organisation, enterprise: Organisation | None, state: str, o
     return Order(status=STATES[state], order_type=order_type, insurer=insurer, enterprise=enterprise)
 
 
-class World:
-    """The order's insurer and enterprise, and another of each side."""
-
-    def __init__(self) -> None:
-        self.insurer = factories.organisation(INS)
-        self.enterprise = factories.organisation(ENT)
-        self.owner = {
-            INS: factories.user(self.insurer, admin=True),
-            ENT: factories.user(self.enterprise, admin=True),
-        }
-        self.stranger = {
-            INS: factories.user(factories.organisation(INS), admin=True),
-            ENT: factories.user(factories.organisation(ENT), admin=True),
-        }
-
-    def without(self, side: str, permission: str) -> User:
-        """A member of the owning organisation with every permission of the side but ``permission``."""
-        org = self.insurer if side == INS else self.enterprise
-        role = factories.role(org, sorted(codes_for_side(side) - {permission}))
-        return factories.user(org, roles=[role])
+def _owner(cast: Cast, side: str) -> User:
+    """The 管理员 of the order's organisation of ``side``."""
+    return {INS: cast.clerk, ENT: cast.applicant}[side]
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    return World()
+def _stranger(cast: Cast, side: str) -> User:
+    """The 管理员 of another organisation of ``side``."""
+    return {INS: cast.other_clerk, ENT: cast.other_applicant}[side]
+
+
+def _without(cast: Cast, side: str, permission: str) -> User:
+    """A member of the owning organisation with every permission of the side but ``permission``."""
+    org = cast.insurer if side == INS else cast.enterprise
+    role = factories.role(org, sorted(codes_for_side(side) - {permission}))
+    return factories.user(org, roles=[role])
 
 
 def test_the_matrix_has_a_row_for_every_action_and_side_of_the_machine():
@@ -166,46 +157,46 @@ def test_the_matrix_has_a_row_for_every_action_and_side_of_the_machine():
 
 
 @pytest.mark.parametrize(("action", "side"), list(ONLINE))
-def test_an_online_order(world, action, side):
+def test_an_online_order(cast, action, side):
     label, _permission, cells = ONLINE[(action, side)]
     found, expected = {}, {}
     for state, code in zip(ONLINE_COLUMNS, cells.split(), strict=True):
-        order = _order(world.insurer, world.enterprise, state, "online")
-        found[state] = ORDER.why_not(order, action, world.owner[side])
+        order = _order(cast.insurer, cast.enterprise, state, "online")
+        found[state] = ORDER.why_not(order, action, _owner(cast, side))
         expected[state] = _expected(code, state, label)
     assert found == expected
 
 
 @pytest.mark.parametrize(("action", "side"), list(OFFLINE))
-def test_an_offline_order(world, action, side):
+def test_an_offline_order(cast, action, side):
     label = ONLINE[(action, side)][0]
     found, expected = {}, {}
     for state, code in zip(OFFLINE_COLUMNS, OFFLINE[(action, side)].split(), strict=True):
-        order = _order(world.insurer, world.enterprise, state, "offline")
-        found[state] = ORDER.why_not(order, action, world.owner[side])
+        order = _order(cast.insurer, cast.enterprise, state, "offline")
+        found[state] = ORDER.why_not(order, action, _owner(cast, side))
         expected[state] = _expected(code, state, label)
     assert found == expected
 
 
 @pytest.mark.parametrize(("action", "side"), [key for key, row in ONLINE.items() if row[1] is not None])
 def test_another_organisation_and_a_member_without_the_permission_are_refused_in_every_state(
-    world, action, side
+    cast, action, side
 ):
     """Ownership and permission come before the state: the same refusal whatever the order's state."""
     permission = ONLINE[(action, side)][1]
     assert permission is not None
-    lacking = world.without(side, permission)
+    lacking = _without(cast, side, permission)
     for order_type, columns in (("online", ONLINE_COLUMNS), ("offline", OFFLINE_COLUMNS)):
         for state in columns:
-            order = _order(world.insurer, world.enterprise, state, order_type)
-            assert ORDER.why_not(order, action, world.stranger[side]) == NOT_YOURS, (order_type, state)
+            order = _order(cast.insurer, cast.enterprise, state, order_type)
+            assert ORDER.why_not(order, action, _stranger(cast, side)) == NOT_YOURS, (order_type, state)
             assert ORDER.why_not(order, action, lacking) == "没有该操作的权限", (order_type, state)
 
 
-def test_no_enterprise_acts_on_the_offline_order_of_an_unregistered_one(world):
-    order = _order(world.insurer, None, "待出函", "offline")
-    assert ORDER.why_not(order, "cancel", world.owner[ENT]) == NOT_YOURS
-    assert ORDER.why_not(order, "cancel", world.owner[INS]) is None
+def test_no_enterprise_acts_on_the_offline_order_of_an_unregistered_one(cast):
+    order = _order(cast.insurer, None, "待出函", "offline")
+    assert ORDER.why_not(order, "cancel", _owner(cast, ENT)) == NOT_YOURS
+    assert ORDER.why_not(order, "cancel", _owner(cast, INS)) is None
 
 
 @pytest.mark.parametrize("side", [Side.SERVICE_ORG, Side.REGULATOR, Side.PLATFORM])

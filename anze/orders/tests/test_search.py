@@ -28,7 +28,7 @@ def found(user, term: str) -> set[str]:
     return set(orders.values_list("project_name", flat=True))
 
 
-def test_it_finds_substrings_of_both_names_at_every_length(parties, online, offline):
+def test_it_finds_substrings_of_both_names_at_every_length(cast, online, offline):
     online(project_name="晋江市陈埭镇鞋业基地")
     offline(applicant_name="石狮市宝盖镇纺织有限公司", project_name="宝盖纺织厂房")
     for term, expected in [
@@ -40,34 +40,34 @@ def test_it_finds_substrings_of_both_names_at_every_length(parties, online, offl
         ("镇", {"晋江市陈埭镇鞋业基地", "宝盖纺织厂房"}),
         ("纺织公司", set()),  # not a substring
     ]:
-        assert found(parties.clerk, term) == expected, term
+        assert found(cast.clerk, term) == expected, term
 
 
-def test_it_keeps_the_index_in_step_with_inserts_updates_and_deletes(parties, online):
+def test_it_keeps_the_index_in_step_with_inserts_updates_and_deletes(cast, online):
     order = online(project_name="丰泽区东海安置房")
-    assert found(parties.clerk, "东海安置") == {"丰泽区东海安置房"}
+    assert found(cast.clerk, "东海安置") == {"丰泽区东海安置房"}
     Order.objects.filter(pk=order.pk).update(project_name="丰泽区北峰安置房")
-    assert found(parties.clerk, "东海安置") == set()
-    assert found(parties.clerk, "北峰安置") == {"丰泽区北峰安置房"}
+    assert found(cast.clerk, "东海安置") == set()
+    assert found(cast.clerk, "北峰安置") == {"丰泽区北峰安置房"}
     order.events.all().delete()
     order.service_counts.all().delete()
     order.intended_items.clear()
     Order.objects.filter(pk=order.pk).delete()
-    assert found(parties.clerk, "北峰安置") == set()
+    assert found(cast.clerk, "北峰安置") == set()
 
 
-def test_it_finds_what_a_scan_finds_in_bulk_inserted_orders(parties):
-    synthetic.top_up([parties.insurer], 300)
-    orders = orders_visible_to(parties.clerk)
+def test_it_finds_what_a_scan_finds_in_bulk_inserted_orders(cast):
+    synthetic.top_up([cast.insurer], 300)
+    orders = orders_visible_to(cast.clerk)
     sample = orders.order_by("id").values_list("applicant_name", "project_name")[7]
     for term in (sample[0][2:7], sample[0][2:4], sample[1][:3], "有限公司"):
         scanned = orders.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
-        searched = search_orders(orders, {"name": term}, insurer_id=parties.insurer.pk)
+        searched = search_orders(orders, {"name": term}, insurer_id=cast.insurer.pk)
         assert set(searched.values_list("pk", flat=True)) == set(scanned.values_list("pk", flat=True)), term
         assert searched.exists(), term
 
 
-def test_it_puts_back_triggers_a_table_rebuild_dropped(parties, online):
+def test_it_puts_back_triggers_a_table_rebuild_dropped(cast, online):
     """On SQLite a later migration that rebuilds orders_order drops its triggers; post_migrate restores them
     and reindexes. (PostgreSQL keeps its indexes through ALTER TABLE: restoring is harmless there.)"""
     if SQLITE:
@@ -75,14 +75,14 @@ def test_it_puts_back_triggers_a_table_rebuild_dropped(parties, online):
             cursor.execute("DROP TRIGGER order_fts_ai")
             cursor.execute("DROP TRIGGER order_grams_ai")
     online(project_name="触发器丢失期间的订单")
-    assert found(parties.clerk, "触发器丢失") == (set() if SQLITE else {"触发器丢失期间的订单"})
+    assert found(cast.clerk, "触发器丢失") == (set() if SQLITE else {"触发器丢失期间的订单"})
     _restore_triggers(apps.get_app_config("orders"), using="default")
-    assert found(parties.clerk, "触发器丢失") == {"触发器丢失期间的订单"}
+    assert found(cast.clerk, "触发器丢失") == {"触发器丢失期间的订单"}
     online(project_name="触发器恢复之后的订单")
-    assert found(parties.clerk, "触发器恢复") == {"触发器恢复之后的订单"}
+    assert found(cast.clerk, "触发器恢复") == {"触发器恢复之后的订单"}
 
 
-def test_the_grams_index_is_built_again_from_the_orders(parties, offline):
+def test_the_grams_index_is_built_again_from_the_orders(cast, offline):
     """Migration 0006 drops the grams index and builds it again, with the trigrams, from the orders."""
     offline(applicant_name="南安市官桥镇石材有限公司", project_name="官桥石材厂")
     if not SQLITE:  # (as in a migration: no foreign key left to check before the index is built)
@@ -90,15 +90,15 @@ def test_the_grams_index_is_built_again_from_the_orders(parties, offline):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     search.uninstall_grams(connection)
     search.install(connection)
-    assert found(parties.clerk, "官桥镇石材") == {"官桥石材厂"}
-    assert found(parties.clerk, "官桥") == {"官桥石材厂"}
+    assert found(cast.clerk, "官桥镇石材") == {"官桥石材厂"}
+    assert found(cast.clerk, "官桥") == {"官桥石材厂"}
     offline(applicant_name="南安市官桥镇板材有限公司", project_name="官桥板材厂")  # kept by the new triggers
-    assert found(parties.clerk, "官桥镇") == {"官桥石材厂", "官桥板材厂"}
+    assert found(cast.clerk, "官桥镇") == {"官桥石材厂", "官桥板材厂"}
 
 
-def test_it_answers_every_length_from_an_index(parties):
+def test_it_answers_every_length_from_an_index(cast):
     def sql(term: str) -> str:
-        orders = search.name_matches(orders_visible_to(parties.clerk), term, insurer_id=parties.insurer.pk)
+        orders = search.name_matches(orders_visible_to(cast.clerk), term, insurer_id=cast.insurer.pk)
         return orders.query.sql_with_params()[0]
 
     # The insurer's grams, punctuation and spaces too (pg_trgm indexes no punctuation, FTS5 unicode61 splits
@@ -119,78 +119,76 @@ def test_it_answers_every_length_from_an_index(parties):
     for short in ("陈埭", "陈", "A1", "陈、", "（"):  # one character or a pair: exactly the grams
         assert "LIKE" not in sql(short), short
     # An enterprise's own few orders: a LIKE over them, not the grams of every insurer.
-    assert "LIKE" in str(search.name_matches(orders_visible_to(parties.applicant), "陈埭").query)
+    assert "LIKE" in str(search.name_matches(orders_visible_to(cast.applicant), "陈埭").query)
 
 
-def test_a_longer_term_is_every_one_of_its_trigrams_and_then_the_substring(parties, offline):
+def test_a_longer_term_is_every_one_of_its_trigrams_and_then_the_substring(cast, offline):
     """The grams give the orders holding each trigram of the term, anywhere in either name; the rows read are
     then tested for the term itself."""
     offline(applicant_name="泉州蓬山州蓬壶贸易有限公司", project_name="仓库")  # both trigrams, not the term
     offline(applicant_name="ABC鞋业（泉州）有限公司", project_name="鞋业基地（一期）")
     offline(applicant_name="泉州蓬壶茶业有限公司", project_name="茶厂")
-    assert found(parties.clerk, "泉州蓬壶") == {"茶厂"}
-    assert found(parties.clerk, "abc鞋业") == {"鞋业基地（一期）"}  # any case
-    assert found(parties.clerk, "基地（一期）") == {"鞋业基地（一期）"}  # punctuation is in the grams too
-    assert found(parties.clerk, "（泉州）") == {"鞋业基地（一期）"}
-    assert found(parties.clerk, "有限公司（") == set()  # "有限公司" is in all three
-    assert found(parties.clerk, "）有") == {"鞋业基地（一期）"}  # a pair with punctuation
-    assert found(parties.clerk, "（") == {"鞋业基地（一期）"}
-    assert found(parties.clerk, "有限公司") == {"仓库", "鞋业基地（一期）", "茶厂"}
-    assert found(parties.other_clerk, "泉州蓬壶") == set()  # another insurer's candidates are not read
+    assert found(cast.clerk, "泉州蓬壶") == {"茶厂"}
+    assert found(cast.clerk, "abc鞋业") == {"鞋业基地（一期）"}  # any case
+    assert found(cast.clerk, "基地（一期）") == {"鞋业基地（一期）"}  # punctuation is in the grams too
+    assert found(cast.clerk, "（泉州）") == {"鞋业基地（一期）"}
+    assert found(cast.clerk, "有限公司（") == set()  # "有限公司" is in all three
+    assert found(cast.clerk, "）有") == {"鞋业基地（一期）"}  # a pair with punctuation
+    assert found(cast.clerk, "（") == {"鞋业基地（一期）"}
+    assert found(cast.clerk, "有限公司") == {"仓库", "鞋业基地（一期）", "茶厂"}
+    assert found(cast.other_clerk, "泉州蓬壶") == set()  # another insurer's candidates are not read
 
 
-def test_it_reads_a_short_term_only_from_the_insurers_own_grams(parties, online):
+def test_it_reads_a_short_term_only_from_the_insurers_own_grams(cast, online):
     mine = online(project_name="蓬壶镇茶厂")
     theirs = scenarios.online_order(
-        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, project_name="蓬壶镇果园"
+        insurer_user=cast.other_clerk, enterprise_user=cast.applicant, project_name="蓬壶镇果园"
     )
 
     def matched(insurer) -> set[int]:  # type: ignore[no-untyped-def]
         orders = search.name_matches(Order.objects.all(), "蓬壶", insurer_id=insurer.pk)
         return set(orders.values_list("pk", flat=True))
 
-    assert matched(parties.insurer) == {mine.pk}
-    assert matched(parties.other_insurer) == {theirs.pk}
-    Order.objects.filter(pk=theirs.pk).update(insurer=parties.insurer)  # the token follows the insurer
-    assert matched(parties.insurer) == {mine.pk, theirs.pk}
-    assert matched(parties.other_insurer) == set()
+    assert matched(cast.insurer) == {mine.pk}
+    assert matched(cast.other_insurer) == {theirs.pk}
+    Order.objects.filter(pk=theirs.pk).update(insurer=cast.insurer)  # the token follows the insurer
+    assert matched(cast.insurer) == {mine.pk, theirs.pk}
+    assert matched(cast.other_insurer) == set()
 
 
-def test_it_keeps_the_grams_of_changed_and_deleted_orders(parties):
+def test_it_keeps_the_grams_of_changed_and_deleted_orders(cast):
     draft = applications.order_apply(
-        actor=parties.applicant,
+        actor=cast.applicant,
         submit=False,
-        application=scenarios.application(parties.insurer, parties.enterprise, project_name="蓬壶镇茶厂"),
+        application=scenarios.application(cast.insurer, cast.enterprise, project_name="蓬壶镇茶厂"),
     )
-    searched = search.name_matches(Order.objects.all(), "蓬壶", insurer_id=parties.insurer.pk)
+    searched = search.name_matches(Order.objects.all(), "蓬壶", insurer_id=cast.insurer.pk)
     assert list(searched.values_list("pk", flat=True)) == [draft.pk]
     applications.order_apply(
-        actor=parties.applicant,
+        actor=cast.applicant,
         submit=False,
         draft=draft,
-        application=scenarios.application(parties.insurer, parties.enterprise, project_name="湖洋镇茶厂"),
+        application=scenarios.application(cast.insurer, cast.enterprise, project_name="湖洋镇茶厂"),
     )
-    assert not search.name_matches(Order.objects.all(), "蓬壶", insurer_id=parties.insurer.pk).exists()
-    assert search.name_matches(Order.objects.all(), "湖洋", insurer_id=parties.insurer.pk).exists()
-    applications.order_discard_draft(order=Order.objects.get(pk=draft.pk), actor=parties.applicant)
-    assert not search.name_matches(Order.objects.all(), "湖洋", insurer_id=parties.insurer.pk).exists()
+    assert not search.name_matches(Order.objects.all(), "蓬壶", insurer_id=cast.insurer.pk).exists()
+    assert search.name_matches(Order.objects.all(), "湖洋", insurer_id=cast.insurer.pk).exists()
+    applications.order_discard_draft(order=Order.objects.get(pk=draft.pk), actor=cast.applicant)
+    assert not search.name_matches(Order.objects.all(), "湖洋", insurer_id=cast.insurer.pk).exists()
 
 
-def test_it_reads_the_list_and_the_name_search_from_indexes(parties):
-    synthetic.top_up([parties.insurer], 200)
+def test_it_reads_the_list_and_the_name_search_from_indexes(cast):
+    synthetic.top_up([cast.insurer], 200)
     with indexes_preferred():
-        listing = orders_visible_to(parties.clerk).order_by("-submitted_at", "-id").values("pk")[100:110]
+        listing = orders_visible_to(cast.clerk).order_by("-submitted_at", "-id").values("pk")[100:110]
         tab = (
-            orders_visible_to(parties.clerk)
+            orders_visible_to(cast.clerk)
             .filter(status="issued")
             .order_by("-submitted_at", "-id")
             .values("pk")
         )
         named = search.name_matches(Order.objects.all(), "泉州晋江").values("pk")
-        short = search.name_matches(Order.objects.all(), "晋江", insurer_id=parties.insurer.pk).values("pk")
-        longer = search.name_matches(Order.objects.all(), "泉州晋江", insurer_id=parties.insurer.pk).values(
-            "pk"
-        )
+        short = search.name_matches(Order.objects.all(), "晋江", insurer_id=cast.insurer.pk).values("pk")
+        longer = search.name_matches(Order.objects.all(), "泉州晋江", insurer_id=cast.insurer.pk).values("pk")
         plans = [explain(listing), explain(tab[:10])]
         if not SQLITE:  # a GIN index is read by a bitmap scan
             with connection.cursor() as cursor:
@@ -234,27 +232,27 @@ def term_pages(user, term: str, tab: str, sort: str, *, by_row: bool) -> list[in
     return ids
 
 
-def test_a_name_search_reads_the_same_pages_row_by_row_as_from_its_index(parties, online):
-    synthetic.top_up([parties.insurer, parties.other_insurer], 240)
+def test_a_name_search_reads_the_same_pages_row_by_row_as_from_its_index(cast, online):
+    synthetic.top_up([cast.insurer, cast.other_insurer], 240)
     online(project_name="ＡＢ车间A1号")  # full-width letters: lower-cased as the grams are, not as ASCII
-    sample = orders_visible_to(parties.clerk).order_by("id").values_list("applicant_name", flat=True)[3]
+    sample = orders_visible_to(cast.clerk).order_by("id").values_list("applicant_name", flat=True)[3]
     for term in (sample[2:4], sample[4], "ａｂ", "Ab", "a1", sample[2:6], "ａｂ车间", "有限公司"):
         for tab in ("", "issued"):
             for sort in ("-submitted", "submitted"):
-                from_grams = term_pages(parties.clerk, term, tab, sort, by_row=False)
-                by_row = term_pages(parties.clerk, term, tab, sort, by_row=True)
+                from_grams = term_pages(cast.clerk, term, tab, sort, by_row=False)
+                by_row = term_pages(cast.clerk, term, tab, sort, by_row=True)
                 assert by_row == from_grams, (term, tab, sort)
                 assert len(set(by_row)) == len(by_row)
                 if tab == "" and term != "Ab":
                     assert by_row, term
-    assert term_pages(parties.clerk, "ａｂ", "", "-submitted", by_row=True) == [
+    assert term_pages(cast.clerk, "ａｂ", "", "-submitted", by_row=True) == [
         order.pk for order in Order.objects.filter(project_name="ＡＢ车间A1号")
     ]
 
 
-def test_a_short_term_read_row_by_row_walks_the_lists_index(parties):
-    synthetic.top_up([parties.insurer], 200)
-    mine = orders_visible_to(parties.clerk)
+def test_a_short_term_read_row_by_row_walks_the_lists_index(cast):
+    synthetic.top_up([cast.insurer], 200)
+    mine = orders_visible_to(cast.clerk)
     listing = search.names_contain(mine, "晋江").order_by("-submitted_at", "-id").values("pk")[:10]
     tab = search.names_contain(mine.filter(status="issued"), "晋江").order_by("-submitted_at", "-id")
     with indexes_preferred():
@@ -267,7 +265,7 @@ def test_a_short_term_read_row_by_row_walks_the_lists_index(parties):
         assert "order_insurer_status_idx" in plans[1] and "Sort" not in plans[1]
 
 
-def test_it_sees_chinese_trigrams_where_it_has_them(parties):
+def test_it_sees_chinese_trigrams_where_it_has_them(cast):
     with connection.cursor() as cursor:
         if SQLITE:
             cursor.execute("SELECT name FROM sqlite_master WHERE name = 'order_fts'")

@@ -13,14 +13,14 @@ S = OrderStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_it_asks_first_then_cancels_with_the_reason(parties, online, clerk):
+def test_it_asks_first_then_cancels_with_the_reason(cast, online, clerk):
     order = online(S.AWAITING_PAYMENT)
     assert f"是否确认取消订单 {order.application_no}" in html(clerk.get(url(order, "cancel"), **HX))
     response = clerk.post(url(order, "cancel"), {"reason": "企业已在他处投保"}, **HX)
     assert response.status_code == 204 and hx_message(response) == "订单已取消"
     order.refresh_from_db()
     assert order.status == S.CANCELLED and order.last_reason == "企业已在他处投保"
-    assert Notification.objects.filter(organisation=parties.enterprise, title="订单已取消").exists()
+    assert Notification.objects.filter(organisation=cast.enterprise, title="订单已取消").exists()
 
 
 def test_it_cancels_an_offline_order(offline, clerk):

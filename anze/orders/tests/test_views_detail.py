@@ -45,12 +45,12 @@ def test_it_shows_待报价_before_the_quote(online, clerk):
     assert 'class="pending">待报价' in page
 
 
-def test_it_tells_the_timeline_in_chinese(parties, online, clerk):
+def test_it_tells_the_timeline_in_chinese(cast, online, clerk):
     order = online(S.AWAITING_PAYMENT)
     workflow.order_upload_payment_voucher(
-        order=order, actor=parties.applicant, file=files.upload("回单.png", files.png_bytes())
+        order=order, actor=cast.applicant, file=files.upload("回单.png", files.png_bytes())
     )
-    workflow.order_reject_payment(order=order, actor=parties.clerk, reason="金额与保费不符")
+    workflow.order_reject_payment(order=order, actor=cast.clerk, reason="金额与保费不符")
     page = html(clerk.get(url(order)))
     timeline = page[page.index('id="section-timeline"') :]
     for text in (
@@ -71,12 +71,12 @@ def test_it_tells_the_timeline_in_chinese(parties, online, clerk):
     assert "支付审核驳回：金额与保费不符" in page  # the banner over the sections
 
 
-def test_it_keeps_earlier_vouchers_viewable(parties, online, clerk):
+def test_it_keeps_earlier_vouchers_viewable(cast, online, clerk):
     order = online(S.AWAITING_PAYMENT_REVIEW)
     first = order.payment_voucher
-    workflow.order_reject_payment(order=order, actor=parties.clerk, reason="看不清")
+    workflow.order_reject_payment(order=order, actor=cast.clerk, reason="看不清")
     workflow.order_upload_payment_voucher(
-        order=order, actor=parties.applicant, file=files.upload("第二次.pdf", files.pdf_bytes("回单"))
+        order=order, actor=cast.applicant, file=files.upload("第二次.pdf", files.pdf_bytes("回单"))
     )
     page = html(clerk.get(url(order)))
     assert "历次付款凭证" in page and "第二次.pdf" in page
@@ -89,12 +89,12 @@ def test_it_offers_the_actions_of_the_state(online, clerk, as_user):
     assert 'data-action="quote"' not in html(as_user("order.view").get(url(order)))
 
 
-def test_it_hides_another_insurers_order_and_the_enterprises_drafts(parties, online, clerk, other_clerk):
+def test_it_hides_another_insurers_order_and_the_enterprises_drafts(cast, online, clerk, other_clerk):
     order = online()
     assert other_clerk.get(url(order)).status_code == 404
     draft = applications.order_apply(
-        actor=parties.applicant,
-        application=scenarios.application(parties.insurer, parties.enterprise),
+        actor=cast.applicant,
+        application=scenarios.application(cast.insurer, cast.enterprise),
         submit=False,
     )
     assert clerk.get(url(draft)).status_code == 404
@@ -126,11 +126,11 @@ def test_it_downloads_a_file_as_an_attachment(online, clerk):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_it_serves_only_the_orders_own_files(parties, online, clerk, other_clerk):
+def test_it_serves_only_the_orders_own_files(cast, online, clerk, other_clerk):
     order = online(S.ISSUED)
     sibling = online(S.ISSUED)  # same insurer, another order
     theirs = policy_scenarios.online_order(
-        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED
+        insurer_user=cast.other_clerk, enterprise_user=cast.applicant, until=S.ISSUED
     )
     for document in (sibling.policy_file, theirs.policy_file):
         assert clerk.get(f"{url(order)}files/{document.uuid}/").status_code == 404

@@ -53,6 +53,6 @@ def test_it_refuses_an_export_too_large_for_one_sheet(online, clerk, monkeypatch
     assert "导出数据超过1条，请缩小查询范围后再导出" in response.content.decode()
 
 
-def test_it_needs_the_export_permission(online, as_user, parties):
+def test_it_needs_the_export_permission(online, as_user, cast):
     online()
     assert as_user("order.view").get(EXPORT).status_code == 403

@@ -101,9 +101,9 @@ def test_it_refuses_a_policy_number_the_insurer_already_used(online, clerk):
     assert Order.objects.get(pk=order.pk).status == S.AWAITING_ISSUE
 
 
-def test_it_allows_the_same_policy_number_at_another_insurer(parties, online, clerk):
+def test_it_allows_the_same_policy_number_at_another_insurer(cast, online, clerk):
     policy_scenarios.online_order(
-        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, until=S.ISSUED, policy_no="SAME1"
+        insurer_user=cast.other_clerk, enterprise_user=cast.applicant, until=S.ISSUED, policy_no="SAME1"
     )
     order = online(S.AWAITING_ISSUE)
     assert clerk.post(url(order, "issue"), issue_data(policy_no="SAME1"), **HX).status_code == 204

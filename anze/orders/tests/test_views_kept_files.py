@@ -33,14 +33,14 @@ def refused_with_duplicate(online: Any, clerk: Any) -> tuple[Order, dict[str, by
     return order, contents, html(response)
 
 
-def test_a_refused_issue_shows_the_three_pdfs_as_kept(online, clerk, parties):
+def test_a_refused_issue_shows_the_three_pdfs_as_kept(online, clerk, cast):
     _, _, page = refused_with_duplicate(online, clerk)
     assert "保单编号已存在，请核对" in field_row(page, "policy_no")
     for field, name in NAMES.items():
         row = field_row(page, field)
         assert f"已上传：{name}" in row and "移除" in row and f'name="{field}__kept"' in row
         assert "required" not in row.split('type="file"')[1].split(">")[0]
-    assert KeptUpload.objects.filter(owner=parties.clerk).count() == 3
+    assert KeptUpload.objects.filter(owner=cast.clerk).count() == 3
 
 
 def test_the_corrected_submission_issues_with_the_kept_files_byte_for_byte(online, clerk):
@@ -58,11 +58,11 @@ def test_the_corrected_submission_issues_with_the_kept_files_byte_for_byte(onlin
     assert not KeptUpload.objects.exists()  # the kept copies became the documents
 
 
-def test_another_users_token_is_a_field_error_not_their_file(online, clerk, parties, client):
+def test_another_users_token_is_a_field_error_not_their_file(online, clerk, cast, client):
     from anze.core.testing import factories
 
     order, _, page = refused_with_duplicate(online, clerk)
-    colleague = factories.user(parties.insurer, admin=True, name="林同事")
+    colleague = factories.user(cast.insurer, admin=True, name="林同事")
     client.force_login(colleague)
     data = {f"{field}__kept": token for field, token in kept_tokens(page).items()}
     response = client.post(url(order, "issue"), {"policy_no": "PZAA2026NEW", **data}, **HX)

@@ -38,14 +38,14 @@ def row(page: str, order: Order) -> str:
 
 
 # --- what it shows ---------------------------------------------------------------------------------------------
-def test_it_lists_the_insurers_submitted_orders_only(parties, online, clerk):
+def test_it_lists_the_insurers_submitted_orders_only(cast, online, clerk):
     mine = online()
     draft = applications.order_apply(
-        actor=parties.applicant,
-        application=scenarios.application(parties.insurer, parties.enterprise),
+        actor=cast.applicant,
+        application=scenarios.application(cast.insurer, cast.enterprise),
         submit=False,
     )
-    theirs = scenarios.online_order(insurer_user=parties.other_clerk, enterprise_user=parties.applicant)
+    theirs = scenarios.online_order(insurer_user=cast.other_clerk, enterprise_user=cast.applicant)
     page = html(clerk.get(LIST))
     assert numbers(page) == [mine.application_no]
     assert draft.application_no not in page and theirs.application_no not in page
@@ -71,9 +71,9 @@ def test_it_says_so_when_nothing_matches(clerk):
     assert "暂无数据" in html(clerk.get(LIST))
 
 
-def test_it_shows_why_a_quote_was_rejected_under_its_status(parties, online, clerk):
+def test_it_shows_why_a_quote_was_rejected_under_its_status(cast, online, clerk):
     order = online(S.AWAITING_CONFIRMATION)
-    workflow.order_reject_quote(order=order, actor=parties.applicant, reason="保费超出预算")
+    workflow.order_reject_quote(order=order, actor=cast.applicant, reason="保费超出预算")
     assert "企业拒绝报价：保费超出预算" in row(html(clerk.get(LIST)), order)
 
 
@@ -206,9 +206,9 @@ def test_it_searches_latin_letters_in_any_case_and_takes_search_syntax_literally
         assert clerk.get(f"{LIST}?name={term}").status_code == 200
 
 
-def test_it_never_finds_another_insurers_orders_by_name(parties, clerk):
+def test_it_never_finds_another_insurers_orders_by_name(cast, clerk):
     scenarios.online_order(
-        insurer_user=parties.other_clerk, enterprise_user=parties.applicant, project_name="别家的石材项目"
+        insurer_user=cast.other_clerk, enterprise_user=cast.applicant, project_name="别家的石材项目"
     )
     for term in ("石材", "别家的石材"):
         assert numbers(html(clerk.get(f"{LIST}?name={term}"))) == []
@@ -229,15 +229,15 @@ def test_it_keeps_the_filters_in_the_page_and_tab_links(three, clerk):
 
 
 # --- order and pages ------------------------------------------------------------------------------------------
-def test_it_sorts_by_application_time_both_ways(parties, clerk):
-    synthetic.top_up([parties.insurer], 5)
+def test_it_sorts_by_application_time_both_ways(cast, clerk):
+    synthetic.top_up([cast.insurer], 5)
     newest_first = numbers(html(clerk.get(LIST)))
     assert newest_first == sorted(newest_first, reverse=True)
     assert numbers(html(clerk.get(f"{LIST}?sort=submitted"))) == list(reversed(newest_first))
 
 
-def test_it_pages_with_total_size_and_jump(parties, clerk):
-    synthetic.top_up([parties.insurer], 23)
+def test_it_pages_with_total_size_and_jump(cast, clerk):
+    synthetic.top_up([cast.insurer], 23)
     first = html(clerk.get(LIST))
     assert "共 23 条" in first and len(numbers(first)) == 10
     third = html(clerk.get(f"{LIST}?page=3"))
@@ -263,8 +263,8 @@ def test_it_pages_with_total_size_and_jump(parties, clerk):
         "name=晋江&tab=issued",
     ],
 )
-def test_it_runs_a_constant_number_of_queries(parties, clerk, django_assert_max_num_queries, size, query):
-    synthetic.top_up([parties.insurer], 120)
+def test_it_runs_a_constant_number_of_queries(cast, clerk, django_assert_max_num_queries, size, query):
+    synthetic.top_up([cast.insurer], 120)
     clerk.get(LIST)  # the session's first request may write it
     # session, user, roles, bell; then the grouped COUNT of the tabs and the page (ids and rows in one)
     with django_assert_max_num_queries(6):
@@ -274,14 +274,14 @@ def test_it_runs_a_constant_number_of_queries(parties, clerk, django_assert_max_
 
 @pytest.mark.parametrize("term", ["泉州", "泉", "泉州晋江", "有限公司"])
 @pytest.mark.parametrize("tab", ["", "issued"])
-def test_a_name_search_counts_exactly_and_lists_the_tabs_orders_newest_first(parties, clerk, term, tab):
+def test_a_name_search_counts_exactly_and_lists_the_tabs_orders_newest_first(cast, clerk, term, tab):
     """A name alone: counts from the per-gram counts (1–2 characters) or one count of the matches with the
     tab's population, and a page read from the index or row by row (selectors.Scan) — the same list."""
-    synthetic.top_up([parties.insurer, parties.other_insurer], 150)
-    mine = orders_visible_to(parties.clerk)
+    synthetic.top_up([cast.insurer, cast.other_insurer], 150)
+    mine = orders_visible_to(cast.clerk)
     matching = mine.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
     request = RequestFactory().get(LIST, {"name": term, "tab": tab, "size": 50})
-    request.user = parties.clerk
+    request.user = cast.clerk
     listing = selectors.insurer_order_list(request, filters={"name": term, "tab": tab})
     assert listing.counts == status_counts(matching)
     expected = (matching.filter(status=tab) if tab else matching).order_by("-submitted_at", "-id")
@@ -305,20 +305,20 @@ def bound_above(offline):  # type: ignore[no-untyped-def]
     ]
 
 
-def test_a_longer_term_is_counted_while_its_pairs_bound_it_to_the_limit(parties, bound_above, monkeypatch):
+def test_a_longer_term_is_counted_while_its_pairs_bound_it_to_the_limit(cast, bound_above, monkeypatch):
     monkeypatch.setattr(counts, "EXACT_LIMIT", 3)
-    listing = listing_of(parties.clerk, name="泉州蓬")
+    listing = listing_of(cast.clerk, name="泉州蓬")
     assert not listing.estimated and listing.total == 2 and listing.page.total == 2
-    assert listing_of(parties.clerk, name="泉州蓬", order_type="offline").total == 2
-    assert listing_of(parties.clerk, name="泉州蓬", order_type="online").total == 0
+    assert listing_of(cast.clerk, name="泉州蓬", order_type="offline").total == 2
+    assert listing_of(cast.clerk, name="泉州蓬", order_type="online").total == 0
     assert {order.pk for order in listing.page.rows} == {bound_above[0].pk, bound_above[1].pk}
 
 
 def test_past_the_limit_the_counts_are_the_pairs_bounds_and_the_rows_still_the_matches(
-    parties, bound_above, clerk, monkeypatch, django_assert_max_num_queries
+    cast, bound_above, clerk, monkeypatch, django_assert_max_num_queries
 ):
     monkeypatch.setattr(counts, "EXACT_LIMIT", 2)
-    listing = listing_of(parties.clerk, name="泉州蓬")
+    listing = listing_of(cast.clerk, name="泉州蓬")
     assert listing.estimated and listing.total == 3  # the bound: the matches were not read to count them
     assert listing.counts[S.AWAITING_ISSUE] == 3 and listing.counts[S.ISSUED] == 0
     assert [order.pk for order in listing.page.rows] == [bound_above[1].pk, bound_above[0].pk]
@@ -331,48 +331,46 @@ def test_past_the_limit_the_counts_are_the_pairs_bounds_and_the_rows_still_the_m
     assert "约" not in html(clerk.get(f"{LIST}?name=泉州蓬壶"))  # bound by its pairs to 1: counted
 
 
-def test_estimated_pages_go_as_deep_as_the_walk_limit_allows_in_order(parties, clerk, monkeypatch):
-    synthetic.top_up([parties.insurer, parties.other_insurer], 200)
+def test_estimated_pages_go_as_deep_as_the_walk_limit_allows_in_order(cast, clerk, monkeypatch):
+    synthetic.top_up([cast.insurer, cast.other_insurer], 200)
     monkeypatch.setattr(counts, "EXACT_LIMIT", 10)
     monkeypatch.setattr(selectors, "WALK_LIMIT", 30)
-    mine = orders_visible_to(parties.clerk)
+    mine = orders_visible_to(cast.clerk)
     matching = mine.filter(Q(applicant_name__contains="有限公司") | Q(project_name__contains="有限公司"))
     assert matching.count() > 30
     for sort, order_by in (("", ("-submitted_at", "-id")), ("submitted", ("submitted_at", "id"))):
-        pages = [
-            listing_of(parties.clerk, name="有限公司", sort=sort, page=str(n)).page for n in (1, 2, 3, 9)
-        ]
+        pages = [listing_of(cast.clerk, name="有限公司", sort=sort, page=str(n)).page for n in (1, 2, 3, 9)]
         assert all(page.estimated and page.num_pages == 3 for page in pages)
         assert pages[3].number == 3  # past the last reachable page: the last one
         read = [order.pk for page in pages[:3] for order in page.rows]
         assert read == list(matching.order_by(*order_by).values_list("pk", flat=True)[:30])
-    issued = listing_of(parties.clerk, name="有限公司", tab=S.ISSUED).page
+    issued = listing_of(cast.clerk, name="有限公司", tab=S.ISSUED).page
     assert all(order.status == S.ISSUED for order in issued.rows) and len(issued.rows) == 10
 
 
 # --- a filter most orders pass: counted up to a limit -----------------------------------------------------------
 @pytest.fixture
-def hundred(parties, monkeypatch):  # type: ignore[no-untyped-def]
+def hundred(cast, monkeypatch):  # type: ignore[no-untyped-def]
     """100 orders of the insurer (every telephone starts with 1), counted up to 20 only."""
-    synthetic.top_up([parties.insurer, parties.other_insurer], 200)
+    synthetic.top_up([cast.insurer, cast.other_insurer], 200)
     monkeypatch.setattr(counts, "EXACT_LIMIT", 20)
-    return orders_visible_to(parties.clerk)
+    return orders_visible_to(cast.clerk)
 
 
 @pytest.mark.parametrize("sort", ["-submitted", "submitted"])
-def test_a_filter_past_the_limit_is_counted_that_far_and_paged_in_order(parties, hundred, sort):
-    listing = listing_of(parties.clerk, contact_phone="1", sort=sort)
+def test_a_filter_past_the_limit_is_counted_that_far_and_paged_in_order(cast, hundred, sort):
+    listing = listing_of(cast.clerk, contact_phone="1", sort=sort)
     assert listing.more and listing.shown("") == "20+" and listing.shown(S.ISSUED) is None
-    pages = [listing_of(parties.clerk, contact_phone="1", sort=sort, page=str(n)).page for n in (1, 2, 5)]
+    pages = [listing_of(cast.clerk, contact_phone="1", sort=sort, page=str(n)).page for n in (1, 2, 5)]
     assert [page.num_pages for page in pages] == [2, 2, 2] and pages[2].number == 2
     read = [order.pk for page in pages[:2] for order in page.rows]
     assert read == list(hundred.order_by(*selectors.SORTS[sort]).values_list("pk", flat=True)[:20])
 
 
 @pytest.mark.parametrize("tab", [S.ISSUED, S.CANCELLED, S.AWAITING_QUOTE])
-def test_past_the_limit_the_tab_is_counted_on_its_own_up_to_the_limit(parties, hundred, tab):
+def test_past_the_limit_the_tab_is_counted_on_its_own_up_to_the_limit(cast, hundred, tab):
     """A big tab is counted through the filter's index, a small one along its own: the same number."""
-    listing = listing_of(parties.clerk, contact_phone="1", tab=tab)
+    listing = listing_of(cast.clerk, contact_phone="1", tab=tab)
     actual = hundred.filter(status=tab).count()
     assert listing.more and listing.tab_total == min(actual, 21)
     assert listing.shown(tab) == (str(actual) if actual <= 20 else "20+")
@@ -381,25 +379,25 @@ def test_past_the_limit_the_tab_is_counted_on_its_own_up_to_the_limit(parties, h
     assert [order.pk for order in listing.page.rows] == list(expected)
 
 
-def test_a_name_in_too_many_orders_with_another_filter_is_tested_on_each_row(parties, hundred):
-    listing = listing_of(parties.clerk, name="有限公司", contact_phone="1", size="50")
+def test_a_name_in_too_many_orders_with_another_filter_is_tested_on_each_row(cast, hundred):
+    listing = listing_of(cast.clerk, name="有限公司", contact_phone="1", size="50")
     matching = hundred.filter(Q(applicant_name__contains="有限公司") | Q(project_name__contains="有限公司"))
     assert listing.more and matching.count() > 20
     expected = matching.order_by("-submitted_at", "-id").values_list("pk", flat=True)[:50]
     assert [order.pk for order in listing.page.rows] == list(expected)  # (20+: a page of 50 is one page)
     sample = hundred.values_list("applicant_name", flat=True).first()
-    rare = listing_of(parties.clerk, name=sample, contact_phone="1")  # bound by its pairs: counted exactly
+    rare = listing_of(cast.clerk, name=sample, contact_phone="1")  # bound by its pairs: counted exactly
     assert not rare.more and rare.total == hundred.filter(applicant_name__contains=sample).count()
 
 
-def test_a_date_range_past_the_limit_pages_as_far_as_the_limit(parties, hundred):
+def test_a_date_range_past_the_limit_pages_as_far_as_the_limit(cast, hundred):
     start = timezone.localdate(hundred.order_by("submitted_at").first().submitted_at)  # type: ignore[union-attr]
-    listing = listing_of(parties.clerk, start=start, page="9")  # type: ignore[arg-type]
+    listing = listing_of(cast.clerk, start=start, page="9")  # type: ignore[arg-type]
     assert listing.more and listing.page.number == 2 and listing.page.num_pages == 2
 
 
 def test_past_the_limit_the_screen_says_so_in_six_queries(
-    parties, hundred, clerk, django_assert_max_num_queries
+    cast, hundred, clerk, django_assert_max_num_queries
 ):
     clerk.get(LIST)
     with django_assert_max_num_queries(6):

@@ -32,7 +32,7 @@ def service_row(page: str, item: ServiceItem) -> str:
 
 
 # --- 新增线下订单 ---------------------------------------------------------------------------------------------------
-def test_the_offline_form_offers_the_documents_and_the_active_service_items(parties, clerk):
+def test_the_offline_form_offers_the_documents_and_the_active_service_items(cast, clerk):
     page = html(clerk.get(ADD, **HX))
     assert 'enctype="multipart/form-data"' in page
     assert "营业执照" in field_row(page, "business_licence") and "法人身份证" in field_row(page, "legal_id")
@@ -40,7 +40,7 @@ def test_the_offline_form_offers_the_documents_and_the_active_service_items(part
         assert re.search(rf'name="intended_items" value="{item.pk}"', page), item.name
 
 
-def test_the_offline_order_saves_its_files_and_intended_items(parties, clerk):
+def test_the_offline_order_saves_its_files_and_intended_items(cast, clerk):
     items = list(ServiceItem.objects.active()[:2])
     data = {
         **offline_data(),
@@ -53,11 +53,11 @@ def test_the_offline_order_saves_its_files_and_intended_items(parties, clerk):
     order = Order.objects.get()
     assert order.business_licence.original_name == "营业执照.pdf"
     assert order.legal_id.original_name == "法人身份证.jpg"
-    assert order.business_licence.organisation == parties.insurer  # stored as the clerk's documents
+    assert order.business_licence.organisation == cast.insurer  # stored as the clerk's documents
     assert set(order.intended_items.all()) == set(items)
 
 
-def test_a_bad_file_type_is_refused_beside_its_field_with_nothing_saved(parties, clerk):
+def test_a_bad_file_type_is_refused_beside_its_field_with_nothing_saved(cast, clerk):
     """A Word file renamed .pdf must not become an order's 营业执照, nor half an order."""
     fake = files.upload("营业执照.pdf", b"PK\x03\x04 this is a docx, not a pdf" * 20)
     data = {**offline_data(), "business_licence": fake, "legal_id": legal_id()}
@@ -67,13 +67,13 @@ def test_a_bad_file_type_is_refused_beside_its_field_with_nothing_saved(parties,
     assert not Order.objects.exists() and not Document.objects.exists()
 
 
-def test_an_unknown_service_item_is_refused_beside_its_field(parties, clerk):
+def test_an_unknown_service_item_is_refused_beside_its_field(cast, clerk):
     response = clerk.post(ADD, {**offline_data(), "intended_items": ["999999"]}, **HX)
     assert response.status_code == 422 and not Order.objects.exists()
     assert "服务项目" in html(response)
 
 
-def test_another_insurer_gets_404_for_the_offline_orders_files(parties, clerk, other_clerk):
+def test_another_insurer_gets_404_for_the_offline_orders_files(cast, clerk, other_clerk):
     clerk.post(ADD, {**offline_data(), "business_licence": licence(), "legal_id": legal_id()}, **HX)
     order = Order.objects.get()
     file_url = url(order, f"files/{order.business_licence.uuid}")
@@ -83,7 +83,7 @@ def test_another_insurer_gets_404_for_the_offline_orders_files(parties, clerk, o
 
 
 # --- 保单信息补录 -------------------------------------------------------------------------------------------------
-def test_the_backfill_dialog_shows_the_offline_orders_documents_and_items(parties, clerk):
+def test_the_backfill_dialog_shows_the_offline_orders_documents_and_items(cast, clerk):
     items = list(ServiceItem.objects.active()[:2])
     clerk.post(
         ADD,
@@ -99,7 +99,7 @@ def test_the_backfill_dialog_shows_the_offline_orders_documents_and_items(partie
     assert "意向" in service_row(page, items[0])
 
 
-def test_the_backfill_completes_the_missing_documents_and_items(parties, clerk, offline):
+def test_the_backfill_completes_the_missing_documents_and_items(cast, clerk, offline):
     order = offline()
     items = list(ServiceItem.objects.active()[2:4])
     data = {
@@ -120,7 +120,7 @@ def test_the_backfill_completes_the_missing_documents_and_items(parties, clerk, 
     assert set(order.intended_items.all()) == set(items)
 
 
-def test_a_bad_document_at_backfill_is_refused_beside_its_field(parties, clerk, offline):
+def test_a_bad_document_at_backfill_is_refused_beside_its_field(cast, clerk, offline):
     order = offline()
     data = {
         **scheme_data(),

@@ -33,29 +33,29 @@ def offline_data(**overrides):
     return data
 
 
-def test_it_offers_the_registered_enterprises_with_what_they_fill_in(parties, clerk):
+def test_it_offers_the_registered_enterprises_with_what_they_fill_in(cast, clerk):
     page = html(clerk.get(ADD, **HX))
-    option = re.search(rf'<option value="{parties.enterprise.pk}" data-fill="([^"]+)"', page)
+    option = re.search(rf'<option value="{cast.enterprise.pk}" data-fill="([^"]+)"', page)
     assert option, "the registered enterprise is offered"
     fill = json.loads(option.group(1).replace("&quot;", '"'))
-    assert fill["applicant_name"] == parties.enterprise.name
-    assert fill["applicant_credit_code"] == parties.enterprise.credit_code
-    assert fill["region"] == parties.enterprise.region_id
+    assert fill["applicant_name"] == cast.enterprise.name
+    assert fill["applicant_credit_code"] == cast.enterprise.credit_code
+    assert fill["region"] == cast.enterprise.region_id
 
 
-def test_it_creates_an_offline_order_waiting_for_its_backfill(parties, clerk):
+def test_it_creates_an_offline_order_waiting_for_its_backfill(cast, clerk):
     response = clerk.post(ADD, offline_data(), **HX)
     assert response.status_code == 204
     order = Order.objects.get(project_name="洛江区万安建材厂区")
     assert hx_message(response) == f"新增成功，申请编号 {order.application_no}，请进行保单信息补录"
     assert order.order_type == OrderType.OFFLINE and order.status == OrderStatus.AWAITING_ISSUE
-    assert order.insurer == parties.insurer and order.enterprise is None and order.headcount == 40
-    assert order.region.code == "350504" and order.created_by == parties.clerk
+    assert order.insurer == cast.insurer and order.enterprise is None and order.headcount == 40
+    assert order.region.code == "350504" and order.created_by == cast.clerk
 
 
-def test_it_links_the_order_to_a_registered_enterprise_by_its_credit_code(parties, clerk):
-    clerk.post(ADD, offline_data(applicant_credit_code=parties.enterprise.credit_code.lower()), **HX)
-    assert Order.objects.get().enterprise == parties.enterprise
+def test_it_links_the_order_to_a_registered_enterprise_by_its_credit_code(cast, clerk):
+    clerk.post(ADD, offline_data(applicant_credit_code=cast.enterprise.credit_code.lower()), **HX)
+    assert Order.objects.get().enterprise == cast.enterprise
 
 
 @pytest.mark.parametrize(

@@ -105,10 +105,10 @@ def test_it_shows_the_voucher_inline_beside_the_quote(online, clerk):
     assert 'value="approve"' in page and 'value="reject"' in page
 
 
-def test_it_frames_a_pdf_voucher(parties, online, clerk):
+def test_it_frames_a_pdf_voucher(cast, online, clerk):
     order = online(S.AWAITING_PAYMENT)
     workflow.order_upload_payment_voucher(
-        order=order, actor=parties.applicant, file=files.upload("转账回单.pdf", files.pdf_bytes("转账回单"))
+        order=order, actor=cast.applicant, file=files.upload("转账回单.pdf", files.pdf_bytes("转账回单"))
     )
     page = html(clerk.get(url(order, "payment-review"), **HX))
     assert f'<iframe src="{url(order)}files/{order.payment_voucher.uuid}/"' in page
@@ -121,13 +121,13 @@ def test_it_approves_the_payment(online, clerk):
     assert Order.objects.get(pk=order.pk).status == S.AWAITING_ISSUE
 
 
-def test_it_rejects_the_payment_with_a_reason_and_tells_the_enterprise(parties, online, clerk):
+def test_it_rejects_the_payment_with_a_reason_and_tells_the_enterprise(cast, online, clerk):
     order = online(S.AWAITING_PAYMENT_REVIEW)
     response = clerk.post(url(order, "payment-review"), {"decision": "reject", "reason": "金额不符"}, **HX)
     assert response.status_code == 204
     order.refresh_from_db()
     assert order.status == S.AWAITING_PAYMENT and order.last_reason == "金额不符"
-    assert Notification.objects.filter(organisation=parties.enterprise, body__contains="金额不符").exists()
+    assert Notification.objects.filter(organisation=cast.enterprise, body__contains="金额不符").exists()
 
 
 def test_it_requires_a_reason_to_reject_beside_the_field(online, clerk):

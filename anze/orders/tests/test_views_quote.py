@@ -36,7 +36,7 @@ def test_it_opens_the_dialog_with_the_applicant_the_scheme_and_every_service_ite
     assert 'class="modal-header"' in page and "<html" not in page  # a dialog, not a page
 
 
-def test_it_hints_the_regional_rule(online, clerk, parties):
+def test_it_hints_the_regional_rule(online, clerk, cast):
     order = online()
     RegionalRule.objects.update_or_create(
         region=order.region, defaults={"min_fee_ratio": Decimal("10"), "max_fee_ratio": Decimal("30")}
@@ -64,9 +64,9 @@ def test_it_quotes_and_tells_the_list_to_refresh(online, clerk):
     assert sorted(order.service_counts.values_list("count", flat=True)) == [2, 2]
 
 
-def test_it_prefills_the_previous_quote_after_a_rejection(parties, online, clerk):
+def test_it_prefills_the_previous_quote_after_a_rejection(cast, online, clerk):
     order = online(S.AWAITING_CONFIRMATION, scheme_overrides={"premium": Decimal("23456.00")})
-    workflow.order_reject_quote(order=order, actor=parties.applicant, reason="太贵")
+    workflow.order_reject_quote(order=order, actor=cast.applicant, reason="太贵")
     page = html(clerk.get(url(order, "quote"), **HX))
     assert 'value="23456.00"' in field_row(page, "premium")
 
@@ -151,11 +151,11 @@ def test_it_shows_all_errors_at_once_and_keeps_what_was_typed(online, clerk):
     assert 'class="form-control is-invalid"' in field_row(page, "per_accident_limit")
 
 
-def test_it_shows_a_refusal_of_the_workflow_at_the_top_and_saves_nothing(parties, online, clerk, monkeypatch):
+def test_it_shows_a_refusal_of_the_workflow_at_the_top_and_saves_nothing(cast, online, clerk, monkeypatch):
     """Another clerk quoted while this one was typing: the conditional UPDATE finds the state changed."""
     order = online()
     stale = Order.objects.get(pk=order.pk)
-    workflow.order_quote(order=order, actor=parties.clerk, scheme=scenarios.scheme())
+    workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme())
     monkeypatch.setattr("anze.orders.views_insurer.selectors.order_for", lambda **kwargs: stale)
     events = OrderEvent.objects.filter(order=order).count()
     response = clerk.post(url(order, "quote"), scheme_data(premium="99999"), **HX)

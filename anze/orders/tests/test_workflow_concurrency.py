@@ -21,8 +21,8 @@ ATTEMPTS = 50
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_lets_exactly_one_of_fifty_concurrent_quotes_through(parties):
-    order = scenarios.online_order(insurer_user=parties.clerk, enterprise_user=parties.applicant)
+def test_it_lets_exactly_one_of_fifty_concurrent_quotes_through(cast):
+    order = scenarios.online_order(insurer_user=cast.clerk, enterprise_user=cast.applicant)
     sms_before = SmsMessage.objects.count()
     barrier = threading.Barrier(ATTEMPTS)
     outcomes: list[str] = []
@@ -34,7 +34,7 @@ def test_it_lets_exactly_one_of_fifty_concurrent_quotes_through(parties):
             scheme = scenarios.scheme()
             barrier.wait(timeout=60)
             try:
-                workflow.order_quote(order=copy, actor=parties.clerk, scheme=scheme)
+                workflow.order_quote(order=copy, actor=cast.clerk, scheme=scheme)
                 result = "ok"
             except Refused as exc:
                 result = exc.message

@@ -61,24 +61,22 @@ def test_it_has_a_caller_for_every_state_changing_action():
     assert set(transitions.ACTIONS) == set(CALLS) | creating
 
 
-def _build(parties: Any, status: str, order_type: str) -> Order | None:
-    clerk, applicant = parties.clerk, parties.applicant
+def _build(cast: Any, status: str, order_type: str) -> Order | None:
+    clerk, applicant = cast.clerk, cast.applicant
     if order_type == OrderType.OFFLINE:
         if status == S.AWAITING_ISSUE:
-            return policy_scenarios.offline_order(insurer_user=clerk, enterprise=parties.enterprise)
+            return policy_scenarios.offline_order(insurer_user=clerk, enterprise=cast.enterprise)
         if status == S.ISSUED:
-            return policy_scenarios.offline_order(
-                insurer_user=clerk, enterprise=parties.enterprise, issued=True
-            )
+            return policy_scenarios.offline_order(insurer_user=clerk, enterprise=cast.enterprise, issued=True)
         if status == S.CANCELLED:
-            order = policy_scenarios.offline_order(insurer_user=clerk, enterprise=parties.enterprise)
+            order = policy_scenarios.offline_order(insurer_user=clerk, enterprise=cast.enterprise)
             return workflow.order_cancel(order=order, actor=clerk, reason="取消")
         return None  # an offline order never passes through the online-only states
     if status == S.DRAFT:
         return applications.order_apply(
             actor=applicant,
             submit=False,
-            application=scenarios.application(parties.insurer, parties.enterprise),
+            application=scenarios.application(cast.insurer, cast.enterprise),
         )
     return policy_scenarios.online_order(insurer_user=clerk, enterprise_user=applicant, until=status)
 
@@ -109,9 +107,9 @@ REACHABLE = [(status, OrderType.ONLINE) for status in S.values] + [
 
 
 @pytest.mark.parametrize(("status", "order_type"), REACHABLE)
-def test_it_allows_exactly_the_transitions_of_the_table(parties, status, order_type):
-    actors = {Side.INSURER: parties.clerk, Side.ENTERPRISE: parties.applicant}
-    order = _build(parties, status, order_type)
+def test_it_allows_exactly_the_transitions_of_the_table(cast, status, order_type):
+    actors = {Side.INSURER: cast.clerk, Side.ENTERPRISE: cast.applicant}
+    order = _build(cast, status, order_type)
     assert order is not None and order.status == status
     outcomes: dict[tuple[str, str], bool] = {}
     for action in STATE_ACTIONS:
@@ -129,7 +127,7 @@ def test_it_allows_exactly_the_transitions_of_the_table(parties, status, order_t
                 t = ORDER.transition(action, side)
                 assert t is not None and Order.objects.get(pk=order.pk).status == t.target
                 assert OrderEvent.objects.filter(order=order).count() == before[2] + 1
-                order = _build(parties, status, order_type)  # a fresh one for the remaining attempts
+                order = _build(cast, status, order_type)  # a fresh one for the remaining attempts
     expected = {(action, side): _expected(order, action, side) for action in STATE_ACTIONS for side in actors}
     assert outcomes == expected
     assert any(expected.values()) or status in (S.ISSUED, S.CANCELLED)

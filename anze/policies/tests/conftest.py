@@ -1,2 +1,9 @@
-from anze.orders.tests.conftest import Parties, parties  # noqa: F401 - an insurer and an enterprise that deal
-from anze.prevention.tests.conftest import Service, svc  # noqa: F401 - the shared fixture of both apps
+import pytest
+
+from anze.core.testing.cast import Cast
+
+
+@pytest.fixture
+def cast(cast: Cast) -> Cast:
+    """Everyone around a policy, service organisations and their staff included (anze.core.testing.cast)."""
+    return cast.on_stage(*Cast.EVERYONE)

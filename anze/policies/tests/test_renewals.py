@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def policy(parties):
-    parties.enterprise.industry = Industry.objects.get(code="construction")  # 应保尽保
-    parties.enterprise.save()
+def policy(cast):
+    cast.enterprise.industry = Industry.objects.get(code="construction")  # 应保尽保
+    cast.enterprise.save()
     order = policy_scenarios.online_order(
-        insurer_user=parties.clerk, enterprise_user=parties.applicant, until=OrderStatus.ISSUED
+        insurer_user=cast.clerk, enterprise_user=cast.applicant, until=OrderStatus.ISSUED
     )
     policy = Policy.objects.get(order=order)
     today = timezone.localdate()
@@ -39,43 +39,43 @@ def reminders_sms(policy):
     return SmsMessage.objects.filter(dedupe_key__startswith=f"policy-expiry:{policy.pk}:")
 
 
-def test_it_reminds_the_enterprise_and_the_insurer_once_per_threshold(parties, policy):
+def test_it_reminds_the_enterprise_and_the_insurer_once_per_threshold(cast, policy):
     assert renewals.send_reminders() == 1
     assert renewals.send_reminders() == 1  # due, but already reminded: nothing new
     sms = reminders_sms(policy).get()
     assert "将于25天后" in sms.text and "须依法续保" in sms.text and sms.phone == policy.order.contact_phone
-    assert Notification.objects.filter(organisation=parties.insurer, title="保单即将到期").count() == 1
+    assert Notification.objects.filter(organisation=cast.insurer, title="保单即将到期").count() == 1
     Policy.objects.filter(pk=policy.pk).update(period_end=timezone.localdate() + timedelta(days=6))
     renewals.send_reminders()
     assert reminders_sms(policy).count() == 2
 
 
-def test_it_stops_once_a_renewal_is_submitted(parties, policy):
+def test_it_stops_once_a_renewal_is_submitted(cast, policy):
     draft = applications.order_apply(
-        actor=parties.applicant,
+        actor=cast.applicant,
         submit=False,
         application=scenarios.application(
-            parties.insurer, parties.enterprise, project_name=policy.order.project_name
+            cast.insurer, cast.enterprise, project_name=policy.order.project_name
         ),
     )
     assert renewals.send_reminders() == 1  # a draft does not count yet
-    applications.order_submit(order=draft, actor=parties.applicant)
+    applications.order_submit(order=draft, actor=cast.applicant)
     Policy.objects.filter(pk=policy.pk).update(period_end=timezone.localdate() + timedelta(days=5))
     assert renewals.send_reminders() == 0
     assert reminders_sms(policy).count() == 1
 
 
-def test_it_leaves_other_sectors_and_distant_ends_alone(parties, policy):
-    parties.enterprise.industry = Industry.objects.get(code="footwear")
-    parties.enterprise.save()
+def test_it_leaves_other_sectors_and_distant_ends_alone(cast, policy):
+    cast.enterprise.industry = Industry.objects.get(code="footwear")
+    cast.enterprise.save()
     assert renewals.send_reminders() == 0
-    parties.enterprise.industry = Industry.objects.get(code="construction")
-    parties.enterprise.save()
+    cast.enterprise.industry = Industry.objects.get(code="construction")
+    cast.enterprise.save()
     Policy.objects.filter(pk=policy.pk).update(period_end=timezone.localdate() + timedelta(days=31))
     assert renewals.send_reminders() == 0
 
 
-def test_the_command_runs_once(parties, policy):
+def test_the_command_runs_once(cast, policy):
     out = StringIO()
     call_command("remind_expiring", stdout=out)
     assert "1 份" in out.getvalue() and reminders_sms(policy).count() == 1

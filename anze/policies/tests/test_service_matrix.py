@@ -75,13 +75,13 @@ def _message(code: str, column: str, action: str) -> str:
 
 
 @pytest.fixture
-def policies(svc):
+def policies(cast):
     """One policy in each column's state, each reached through the workflow."""
-    none = svc.policy()
-    pending = scenarios.assign(svc.policy(), svc.clerk, svc.org)
-    in_service = svc.in_service()
-    completed = svc.in_service(counts={"training": 1})
-    scenarios.complete(completed, svc.org_admin, svc.applicant, [svc.staff])
+    none = cast.policy()
+    pending = scenarios.assign(cast.policy(), cast.clerk, cast.org)
+    in_service = cast.in_service()
+    completed = cast.in_service(counts={"training": 1})
+    scenarios.complete(completed, cast.org_admin, cast.applicant, [cast.staff])
     built = dict(zip(COLUMNS, (none, pending, in_service, completed), strict=True))
     return {column: scenarios.fresh(policy) for column, policy in built.items()}
 
@@ -95,22 +95,22 @@ def test_the_matrix_covers_every_action_and_side():
     assert set(ACTIONS) == set(SERVICE.actions)
 
 
-def test_owners_with_the_permission(svc, policies):
+def test_owners_with_the_permission(cast, policies):
     assert [p.get_service_status_display() for p in policies.values()] == list(COLUMNS)
-    users = {INSURER: svc.clerk, ORG: svc.org_admin, ENTERPRISE: svc.applicant}
+    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
     assert mismatches(SERVICE, policies, users, OWNER, _message) == []
 
 
-def test_another_organisation_of_the_same_side(svc, policies):
-    users = {INSURER: svc.other_clerk, ORG: svc.other_org_admin, ENTERPRISE: svc.other_applicant}
+def test_another_organisation_of_the_same_side(cast, policies):
+    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(SERVICE, policies, users, expected, _message) == []
 
 
-def test_a_member_without_the_permission(svc, policies):
+def test_a_member_without_the_permission(cast, policies):
     users = {
         side: factories.user(org)
-        for side, org in ((INSURER, svc.insurer), (ORG, svc.org), (ENTERPRISE, svc.enterprise))
+        for side, org in ((INSURER, cast.insurer), (ORG, cast.org), (ENTERPRISE, cast.enterprise))
     }
     expected = every_cell("权限", list(OWNER), len(COLUMNS))
     assert mismatches(SERVICE, policies, users, expected, _message) == []

@@ -21,29 +21,29 @@ pytestmark = pytest.mark.django_db
 LIST = "/insurer/policies/"
 
 
-def _states(svc):
+def _states(cast):
     """One policy in each displayed state, plus one declined by 闽安评价."""
-    none = svc.policy(policy_no="PNONE001")
-    pending = scenarios.assign(svc.policy(policy_no="PPEND001"), svc.clerk, svc.org)
-    serving = scenarios.in_service(svc.policy(policy_no="PSERV001"), svc.clerk, svc.org_admin)
+    none = cast.policy(policy_no="PNONE001")
+    pending = scenarios.assign(cast.policy(policy_no="PPEND001"), cast.clerk, cast.org)
+    serving = scenarios.in_service(cast.policy(policy_no="PSERV001"), cast.clerk, cast.org_admin)
     done = scenarios.complete(
-        scenarios.in_service(svc.policy(policy_no="PDONE001"), svc.clerk, svc.org_admin),
-        svc.org_admin,
-        svc.applicant,
-        [svc.staff],
+        scenarios.in_service(cast.policy(policy_no="PDONE001"), cast.clerk, cast.org_admin),
+        cast.org_admin,
+        cast.applicant,
+        [cast.staff],
     )
-    declined = scenarios.assign(svc.policy(policy_no="PDECL001"), svc.clerk, svc.other_org)
+    declined = scenarios.assign(cast.policy(policy_no="PDECL001"), cast.clerk, cast.other_org)
     from anze.policies import workflow
 
     workflow.policy_decline_service(
-        policy=scenarios.fresh(declined), actor=svc.other_org_admin, reason="距离太远"
+        policy=scenarios.fresh(declined), actor=cast.other_org_admin, reason="距离太远"
     )
     return none, pending, serving, done, declined
 
 
-def test_it_lists_policies_with_the_seeds_columns_and_service_captions(svc, client_for):
-    _states(svc)
-    response = client_for(svc.clerk).get(LIST)
+def test_it_lists_policies_with_the_seeds_columns_and_service_captions(cast, client_for):
+    _states(cast)
+    response = client_for(cast.clerk).get(LIST)
     html = response.content.decode()
     assert response.status_code == 200
     headers = '<th>申请编号</th><th>保单编号</th><th>项目名称</th><th>投保人</th><th class="num">保费</th>'
@@ -57,9 +57,9 @@ def test_it_lists_policies_with_the_seeds_columns_and_service_captions(svc, clie
     assert "12,000.00元" in html
 
 
-def test_it_searches_and_filters_by_tab(svc, client_for):
-    none, *_ = _states(svc)
-    c = client_for(svc.clerk)
+def test_it_searches_and_filters_by_tab(cast, client_for):
+    none, *_ = _states(cast)
+    c = client_for(cast.clerk)
     html = c.get(LIST, {"policy_no": "PPEND"}).content.decode()
     assert "PPEND001" in html and "PNONE001" not in html
     html = c.get(LIST, {"application_no": none.order.application_no}).content.decode()
@@ -74,9 +74,9 @@ def test_it_searches_and_filters_by_tab(svc, client_for):
     assert "暂无数据" in c.get(LIST, {"start": tomorrow}).content.decode()
 
 
-def test_it_exports_the_filtered_list(svc, client_for):
-    _states(svc)
-    response = client_for(svc.clerk).get(reverse("insurer:policies:export"), {"tab": "in_service"})
+def test_it_exports_the_filtered_list(cast, client_for):
+    _states(cast)
+    response = client_for(cast.clerk).get(reverse("insurer:policies:export"), {"tab": "in_service"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -93,25 +93,25 @@ def test_it_exports_the_filtered_list(svc, client_for):
     assert [r[1] for r in rows[1:]] == ["PSERV001"]
 
 
-def test_it_opens_the_policy_pdf_inline_for_its_insurer_only(svc, client_for):
-    policy = svc.policy()
+def test_it_opens_the_policy_pdf_inline_for_its_insurer_only(cast, client_for):
+    policy = cast.policy()
     url = reverse("insurer:policies:pdf", args=[policy.order.application_no])
-    response = client_for(svc.clerk).get(url)
+    response = client_for(cast.clerk).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    assert client_for(svc.other_clerk).get(url).status_code == 404
-    assert client_for(svc.org_admin).get(url).status_code == 403
+    assert client_for(cast.other_clerk).get(url).status_code == 404
+    assert client_for(cast.org_admin).get(url).status_code == 403
     assert client_for(None).get(url).status_code == 302
 
 
-def test_it_assigns_through_the_dialog_with_a_region_filter(svc, client_for):
-    policy = svc.policy()
+def test_it_assigns_through_the_dialog_with_a_region_filter(cast, client_for):
+    policy = cast.policy()
     url = reverse("insurer:policies:assign", args=[policy.order.application_no])
-    c = client_for(svc.clerk)
+    c = client_for(cast.clerk)
     html = c.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "泉州安信安全技术服务有限公司" in html and "福建闽安安全评价有限公司" in html
-    region = svc.org.region
+    region = cast.org.region
     elsewhere = factories.organisation(
         "service_org", name="厦门远方安全咨询有限公司", region=factories.region("350203", "思明区")
     )
@@ -119,61 +119,63 @@ def test_it_assigns_through_the_dialog_with_a_region_filter(svc, client_for):
     assert "泉州安信" in html and elsewhere.name not in html
     response = c.post(url, {}, headers={"HX-Request": "true"})
     assert response.status_code == 422 and "请选择第三方安全服务机构" in response.content.decode()
-    response = c.post(url, {"service_org": svc.org.pk}, headers={"HX-Request": "true"})
+    response = c.post(url, {"service_org": cast.org.pk}, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert Policy.objects.get(pk=policy.pk).service_status == ServiceStatus.PENDING
-    response = c.post(url, {"service_org": svc.other_org.pk}, headers={"HX-Request": "true"})
+    response = c.post(url, {"service_org": cast.other_org.pk}, headers={"HX-Request": "true"})
     assert response.status_code == 422 and "不能申请第三方安全服务" in response.content.decode()
 
 
-def test_it_shows_the_detail_with_progress_records_and_files(svc, client_for):
-    policy = svc.in_service()
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], place="三号仓库")
-    scenarios.confirm(record, svc.applicant)
+def test_it_shows_the_detail_with_progress_records_and_files(cast, client_for):
+    policy = cast.in_service()
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff], place="三号仓库")
+    scenarios.confirm(record, cast.applicant)
     no = policy.order.application_no
-    html = client_for(svc.clerk).get(reverse("insurer:policies:detail", args=[no])).content.decode()
+    html = client_for(cast.clerk).get(reverse("insurer:policies:detail", args=[no])).content.decode()
     for text in ("保险方案", "服务进度", "服务计划", "三号仓库", "已确认", "保单文件", "1/2", "服务时间线"):
         assert text in html, text
     record_url = reverse("insurer:policies:record", args=[no, record.uuid])
-    assert client_for(svc.clerk).get(record_url).status_code == 200
+    assert client_for(cast.clerk).get(record_url).status_code == 200
     # The file view serves only this policy's documents.
     document = policy.order.invoice_file
     file_url = reverse("insurer:policies:file", args=[no, document.uuid])
-    assert client_for(svc.clerk).get(file_url).status_code == 200
-    other = svc.policy()
+    assert client_for(cast.clerk).get(file_url).status_code == 200
+    other = cast.policy()
     foreign_doc = reverse("insurer:policies:file", args=[no, other.order.invoice_file.uuid])
-    assert client_for(svc.clerk).get(foreign_doc).status_code == 404
+    assert client_for(cast.clerk).get(foreign_doc).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["list", "export", "detail", "pdf", "assign"])
-def test_it_enforces_permissions_tenancy_and_sign_in(svc, client_for, name):
-    policy = svc.policy()
+def test_it_enforces_permissions_tenancy_and_sign_in(cast, client_for, name):
+    policy = cast.policy()
     args = [] if name in ("list", "export") else [policy.order.application_no]
     url = reverse(f"insurer:policies:{name}", args=args)
-    limited = factories.user(svc.insurer, roles=[], name="无权限乙")
+    limited = factories.user(cast.insurer, roles=[], name="无权限乙")
     assert client_for(limited).get(url).status_code == 403
-    assert client_for(svc.applicant).get(url).status_code == 403
+    assert client_for(cast.applicant).get(url).status_code == 403
     anonymous = client_for(None).get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/insurer/login/")
     if args:
-        assert client_for(svc.other_clerk).get(url).status_code == 404
-    assert client_for(svc.clerk).get(url).status_code == 200
+        assert client_for(cast.other_clerk).get(url).status_code == 404
+    assert client_for(cast.clerk).get(url).status_code == 200
 
 
-def _issued_offline(svc, n):
+def _issued_offline(cast, n):
     for _ in range(n):
-        order = policy_scenarios.offline_order(insurer_user=svc.clerk, enterprise=svc.enterprise, issued=True)
+        order = policy_scenarios.offline_order(
+            insurer_user=cast.clerk, enterprise=cast.enterprise, issued=True
+        )
         policy = Policy.objects.get(order=order)
-        scenarios.assign(policy, svc.clerk, svc.org)
+        scenarios.assign(policy, cast.clerk, cast.org)
 
 
-def test_it_lists_with_a_constant_number_of_queries(svc, client_for, django_assert_max_num_queries):
-    c = client_for(svc.clerk)
-    _issued_offline(svc, 5)
+def test_it_lists_with_a_constant_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    c = client_for(cast.clerk)
+    _issued_offline(cast, 5)
     c.get(LIST)  # warm the session
     with django_assert_max_num_queries(9) as small:
         assert c.get(LIST, {"size": 50}).status_code == 200
-    _issued_offline(svc, 25)
+    _issued_offline(cast, 25)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = c.get(LIST, {"size": 50})
     assert response.content.decode().count("【安信安全】安全服务待处理") == 30

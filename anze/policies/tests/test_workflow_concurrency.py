@@ -52,13 +52,13 @@ def _fresh(pk: int) -> Policy:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_lets_one_of_two_clerks_assigning_at_once_through(svc):
-    policy = svc.policy()
+def test_it_lets_one_of_two_clerks_assigning_at_once_through(cast):
+    policy = cast.policy()
     copies = [_fresh(policy.pk) for _ in range(ATTEMPTS)]
-    orgs = [svc.org if i % 2 else svc.other_org for i in range(ATTEMPTS)]
+    orgs = [cast.org if i % 2 else cast.other_org for i in range(ATTEMPTS)]
     outcomes = _race(
         [
-            (lambda c=c, o=o: workflow.policy_assign_service(policy=c, actor=svc.clerk, service_org=o))
+            (lambda c=c, o=o: workflow.policy_assign_service(policy=c, actor=cast.clerk, service_org=o))
             for c, o in zip(copies, orgs, strict=True)
         ]
     )
@@ -68,33 +68,33 @@ def test_it_lets_one_of_two_clerks_assigning_at_once_through(svc):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_accepts_once_on_a_double_click(svc):
-    policy = scenarios.assign(svc.policy(), svc.clerk, svc.org)
+def test_it_accepts_once_on_a_double_click(cast):
+    policy = scenarios.assign(cast.policy(), cast.clerk, cast.org)
     copies = [_fresh(policy.pk) for _ in range(ATTEMPTS)]
     outcomes = _race(
-        [(lambda c=c: workflow.policy_accept_service(policy=c, actor=svc.org_admin)) for c in copies]
+        [(lambda c=c: workflow.policy_accept_service(policy=c, actor=cast.org_admin)) for c in copies]
     )
     assert outcomes == {"ok": 1, workflow.SERVICE.stale_message(): ATTEMPTS - 1}
     assert ServiceEvent.objects.filter(policy=policy, action="accept").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_does_not_miss_the_completion_when_the_last_two_records_are_confirmed_at_once(svc):
-    policy = svc.in_service(counts={"training": 2})
-    made = [scenarios.record(policy, svc.org_admin, "training", [svc.staff]) for _ in range(2)]
+def test_it_does_not_miss_the_completion_when_the_last_two_records_are_confirmed_at_once(cast):
+    policy = cast.in_service(counts={"training": 2})
+    made = [scenarios.record(policy, cast.org_admin, "training", [cast.staff]) for _ in range(2)]
     copies = [scenarios.fresh_record(r) for r in made]
-    outcomes = _race([(lambda r=r: records.record_confirm(record=r, actor=svc.applicant)) for r in copies])
+    outcomes = _race([(lambda r=r: records.record_confirm(record=r, actor=cast.applicant)) for r in copies])
     assert outcomes == {"ok": 2}
     assert _fresh(policy.pk).service_status == ServiceStatus.COMPLETED
     assert ServiceEvent.objects.filter(policy=policy, action="complete").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_confirms_a_record_once_on_a_double_click(svc):
-    policy = svc.in_service(counts={"training": 2})
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
+def test_it_confirms_a_record_once_on_a_double_click(cast):
+    policy = cast.in_service(counts={"training": 2})
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff])
     copies = [scenarios.fresh_record(record) for _ in range(ATTEMPTS)]
-    outcomes = _race([(lambda r=r: records.record_confirm(record=r, actor=svc.applicant)) for r in copies])
+    outcomes = _race([(lambda r=r: records.record_confirm(record=r, actor=cast.applicant)) for r in copies])
     assert outcomes == {"ok": 1, "该服务记录状态已变化，请刷新后重试": ATTEMPTS - 1}
     assert ServiceEvent.objects.filter(subject_uuid=record.uuid, action="confirm").count() == 1
     assert ServiceRecord.objects.get(pk=record.pk).status == "confirmed"

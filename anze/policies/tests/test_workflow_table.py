@@ -20,9 +20,9 @@ A = ServiceStatus
 pytestmark = pytest.mark.django_db
 
 
-def _call(svc: Any) -> dict[str, Callable[[Policy, User], Policy]]:
+def _call(cast: Any) -> dict[str, Callable[[Policy, User], Policy]]:
     return {
-        "assign": lambda p, u: workflow.policy_assign_service(policy=p, actor=u, service_org=svc.org),
+        "assign": lambda p, u: workflow.policy_assign_service(policy=p, actor=u, service_org=cast.org),
         "accept": lambda p, u: workflow.policy_accept_service(policy=p, actor=u),
         "decline": lambda p, u: workflow.policy_decline_service(policy=p, actor=u, reason="人手不足"),
         "complete": lambda p, u: _complete(p, u),
@@ -36,18 +36,18 @@ def _complete(policy: Policy, user: User) -> Policy:
         return workflow.policy_complete_service(policy=policy, actor=user)
 
 
-def test_it_has_a_caller_for_every_action(svc):
-    assert set(_call(svc)) == set(workflow.SERVICE.actions)
+def test_it_has_a_caller_for_every_action(cast):
+    assert set(_call(cast)) == set(workflow.SERVICE.actions)
 
 
-def _build(svc: Any, status: str) -> Policy:
-    policy = svc.policy()
+def _build(cast: Any, status: str) -> Policy:
+    policy = cast.policy()
     if status in (A.PENDING, A.IN_SERVICE, A.COMPLETED):
-        scenarios.assign(policy, svc.clerk, svc.org)
+        scenarios.assign(policy, cast.clerk, cast.org)
     if status in (A.IN_SERVICE, A.COMPLETED):
-        scenarios.accept(policy, svc.org_admin)
+        scenarios.accept(policy, cast.org_admin)
     if status == A.COMPLETED:
-        scenarios.complete(policy, svc.org_admin, svc.applicant, [svc.staff])
+        scenarios.complete(policy, cast.org_admin, cast.applicant, [cast.staff])
     fresh = scenarios.fresh(policy)
     assert fresh.service_status == status
     return fresh
@@ -65,13 +65,13 @@ def _snapshot(policy: Policy) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize("status", A.values)
-def test_it_allows_exactly_the_transitions_of_the_table(svc, status):
-    actors = {Side.INSURER: svc.clerk, Side.SERVICE_ORG: svc.org_admin, Side.ENTERPRISE: svc.applicant}
-    calls = _call(svc)
+def test_it_allows_exactly_the_transitions_of_the_table(cast, status):
+    actors = {Side.INSURER: cast.clerk, Side.SERVICE_ORG: cast.org_admin, Side.ENTERPRISE: cast.applicant}
+    calls = _call(cast)
     outcomes: dict[tuple[str, str], bool] = {}
     for action in workflow.SERVICE.actions:
         for side, actor in actors.items():
-            policy = _build(svc, status)
+            policy = _build(cast, status)
             before = _snapshot(policy)
             try:
                 calls[action](scenarios.fresh(policy), actor)

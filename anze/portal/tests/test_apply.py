@@ -33,11 +33,11 @@ def uploads() -> dict[str, Any]:
     }
 
 
-def data(world, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def data(cast, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     start = timezone.localdate() + timedelta(days=10)
     items = list(ServiceItem.objects.active().values_list("pk", flat=True)[:2])
     values: dict[str, Any] = {
-        "insurer": world.insurer.pk,
+        "insurer": cast.insurer.pk,
         "project_name": "丰泽区东海街道安置房三期工程",
         "project_address": "泉州市丰泽区东海街道",
         "headcount": "260",
@@ -53,12 +53,12 @@ def data(world, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-untyped-
     return {key: value for key, value in values.items() if value is not None}
 
 
-def test_it_starts_from_the_enterprises_own_data(world, me):
+def test_it_starts_from_the_enterprises_own_data(cast, me):
     page = html(me.get(APPLY))
     assert 'value="泉州测试建筑工程有限公司"' in page  # 项目名称
     assert 'value="泉州市丰泽区东海街道通港西街88号"' in page  # 项目地址
     assert 'value="蔡明辉"' in page and 'value="13860710001"' in page
-    assert world.insurer.name in page
+    assert cast.insurer.name in page
     for item in ServiceItem.objects.active():
         assert item.name in page
     assert "将文件拖到此处，或" in page and "只能上传jpg/png/pdf文件，且不超过10MB" in page
@@ -66,7 +66,7 @@ def test_it_starts_from_the_enterprises_own_data(world, me):
     assert f'value="{tomorrow.isoformat()}"' in page
 
 
-def test_it_offers_only_active_insurers_and_service_items(world, me):
+def test_it_offers_only_active_insurers_and_service_items(cast, me):
     closed = factories.organisation(Side.INSURER, name="停业保险公司", is_active=False)
     retired = ServiceItem.objects.get(code="other")
     retired.is_active = False
@@ -75,25 +75,25 @@ def test_it_offers_only_active_insurers_and_service_items(world, me):
     assert closed.name not in page and retired.name not in page
 
 
-def test_it_submits_the_application_and_tells_the_insurer(world, me):
-    response = me.post(APPLY, {**data(world), "submit": "1"})
-    order = Order.objects.get(enterprise=world.enterprise)
+def test_it_submits_the_application_and_tells_the_insurer(cast, me):
+    response = me.post(APPLY, {**data(cast), "submit": "1"})
+    order = Order.objects.get(enterprise=cast.enterprise)
     assert response.status_code == 302 and response.url == url(order)
-    assert order.status == S.AWAITING_QUOTE and order.insurer == world.insurer
-    assert order.headcount == 260 and order.applicant_credit_code == world.enterprise.credit_code
+    assert order.status == S.AWAITING_QUOTE and order.insurer == cast.insurer
+    assert order.headcount == 260 and order.applicant_credit_code == cast.enterprise.credit_code
     assert order.business_licence.original_name == "营业执照.pdf" and order.legal_id.is_image
     assert order.intended_items.count() == 2
     assert flash(response) == f"投保申请已提交（申请编号 {order.application_no}），等待保险公司报价"
-    note = Notification.objects.get(organisation=world.insurer)
+    note = Notification.objects.get(organisation=cast.insurer)
     assert note.title == "新的投保申请" and order.application_no in note.body
 
 
-def test_it_saves_a_draft_without_the_files_and_submits_it_after_editing(world, me):
-    values = data(world, business_licence=None, legal_id=None)
+def test_it_saves_a_draft_without_the_files_and_submits_it_after_editing(cast, me):
+    values = data(cast, business_licence=None, legal_id=None)
     response = me.post(APPLY, {**values, "save_draft": "1"})
-    order = Order.objects.get(enterprise=world.enterprise)
+    order = Order.objects.get(enterprise=cast.enterprise)
     assert order.status == S.DRAFT and flash(response) == "草稿已保存，可在“我的订单”中继续编辑后提交"
-    assert not Notification.objects.filter(organisation=world.insurer).exists()
+    assert not Notification.objects.filter(organisation=cast.insurer).exists()
     # Editing: the form shows what was saved; 提交 without the files is refused beside them.
     page = html(me.get(url(order, "edit")))
     assert 'value="丰泽区东海街道安置房三期工程"' in page
@@ -101,18 +101,18 @@ def test_it_saves_a_draft_without_the_files_and_submits_it_after_editing(world, 
     assert refused.status_code == 422 and "请上传营业执照" in field_row(html(refused), "business_licence")
     order.refresh_from_db()
     assert order.status == S.DRAFT and order.headcount == 260
-    done = me.post(url(order, "edit"), {**data(world, headcount="300"), "submit": "1"})
+    done = me.post(url(order, "edit"), {**data(cast, headcount="300"), "submit": "1"})
     assert done.status_code == 302
     order.refresh_from_db()
     assert order.status == S.AWAITING_QUOTE and order.headcount == 300
 
 
-def test_a_draft_keeps_its_files_when_edited_without_new_ones(world, me):
-    me.post(APPLY, {**data(world), "save_draft": "1"})
+def test_a_draft_keeps_its_files_when_edited_without_new_ones(cast, me):
+    me.post(APPLY, {**data(cast), "save_draft": "1"})
     order = Order.objects.get()
     page = html(me.get(url(order, "edit")))
     assert "当前文件：营业执照.pdf" in page and "当前文件：法人身份证.jpg" in page
-    me.post(url(order, "edit"), {**data(world, business_licence=None, legal_id=None), "submit": "1"})
+    me.post(url(order, "edit"), {**data(cast, business_licence=None, legal_id=None), "submit": "1"})
     order.refresh_from_db()
     assert order.status == S.AWAITING_QUOTE and order.business_licence.original_name == "营业执照.pdf"
 
@@ -131,7 +131,7 @@ REQUIRED = [
 ]
 
 
-def test_it_shows_each_missing_field_beside_it(world, me):
+def test_it_shows_each_missing_field_beside_it(cast, me):
     response = me.post(APPLY, {"submit": "1"})
     page = html(response)
     assert response.status_code == 422
@@ -154,8 +154,8 @@ def test_it_shows_each_missing_field_beside_it(world, me):
         ("intended_items", ["999999"], "包含已停用或不存在的服务项目"),
     ],
 )
-def test_it_shows_a_bad_value_beside_its_field(world, me, field, value, message):
-    response = me.post(APPLY, {**data(world, **{field: value}), "submit": "1"})
+def test_it_shows_a_bad_value_beside_its_field(cast, me, field, value, message):
+    response = me.post(APPLY, {**data(cast, **{field: value}), "submit": "1"})
     assert response.status_code == 422
     assert message in field_row(html(response), field)
     assert not Order.objects.exists()
@@ -169,19 +169,19 @@ def test_it_shows_a_bad_value_beside_its_field(world, me, field, value, message)
         ("营业执照.pdf", files.pdf_bytes(size=10 * 1024 * 1024 + 1), "文件大小不能超过10MB"),
     ],
 )
-def test_it_refuses_a_bad_file_by_its_content(world, me, name, content, message):
-    response = me.post(APPLY, {**data(world, business_licence=files.upload(name, content)), "submit": "1"})
+def test_it_refuses_a_bad_file_by_its_content(cast, me, name, content, message):
+    response = me.post(APPLY, {**data(cast, business_licence=files.upload(name, content)), "submit": "1"})
     assert response.status_code == 422
     assert message in field_row(html(response), "business_licence")
     assert not Order.objects.exists()
 
 
-def test_it_prefills_a_renewal_from_the_last_order(world, me, online):
+def test_it_prefills_a_renewal_from_the_last_order(cast, me, online):
     last = online(S.ISSUED, headcount=180, project_name="鲤城区老旧小区改造工程")
     page = html(me.get(f"{APPLY}?renew={last.application_no}"))
     assert "续保申请" in page and last.application_no in page
     assert 'value="鲤城区老旧小区改造工程"' in page and 'value="180"' in page
-    assert f'<option value="{world.insurer.pk}" selected>' in page
+    assert f'<option value="{cast.insurer.pk}" selected>' in page
     start = last.period_end + timedelta(days=1)
     assert f'value="{start.isoformat()}"' in page
     assert f'value="{(add_years(start, 1) - timedelta(days=1)).isoformat()}"' in page
@@ -189,14 +189,14 @@ def test_it_prefills_a_renewal_from_the_last_order(world, me, online):
         assert f'value="{item.pk}"' in page and "checked" in field_row(page, "intended_items")
 
 
-def test_a_renewal_keeps_the_renewed_orders_documents_unless_new_ones_are_given(world, me, online):
+def test_a_renewal_keeps_the_renewed_orders_documents_unless_new_ones_are_given(cast, me, online):
     last = online(S.ISSUED)
     page = html(me.get(f"{APPLY}?renew={last.application_no}"))
     assert "沿用原保单的投保资料" in field_row(page, "business_licence")
     new_id = files.upload("新法人身份证.png", files.png_bytes())
     response = me.post(
         f"{APPLY}?renew={last.application_no}",
-        {**data(world, business_licence=None, legal_id=new_id), "submit": "1"},
+        {**data(cast, business_licence=None, legal_id=new_id), "submit": "1"},
     )
     assert response.status_code in (200, 204, 302)
     renewal = Order.objects.exclude(pk=last.pk).get()
@@ -205,51 +205,51 @@ def test_a_renewal_keeps_the_renewed_orders_documents_unless_new_ones_are_given(
     assert renewal.legal_id_id != last.legal_id_id and renewal.legal_id.original_name == "新法人身份证.png"
 
 
-def test_the_workflow_refuses_another_enterprises_documents(world, online):
+def test_the_workflow_refuses_another_enterprises_documents(cast, online):
     other_org = factories.organisation(Side.ENTERPRISE)
     other_user = factories.user(other_org, admin=True)
     app = scenarios.application(
-        world.insurer, other_org, business_licence=None, legal_id=None, documents_of=online(S.ISSUED)
+        cast.insurer, other_org, business_licence=None, legal_id=None, documents_of=online(S.ISSUED)
     )
     with pytest.raises(Refused):
         applications.order_apply(actor=other_user, application=app)
 
 
-def test_a_renewal_starts_only_from_an_own_issued_order(world, me, them, online):
+def test_a_renewal_starts_only_from_an_own_issued_order(cast, me, them, online):
     assert me.get(f"{APPLY}?renew={online(S.AWAITING_QUOTE).application_no}").status_code == 404
     assert them.get(f"{APPLY}?renew={online(S.ISSUED).application_no}").status_code == 404
 
 
-def test_another_enterprise_cannot_open_or_edit_a_draft(world, me, them):
-    me.post(APPLY, {**data(world), "save_draft": "1"})
+def test_another_enterprise_cannot_open_or_edit_a_draft(cast, me, them):
+    me.post(APPLY, {**data(cast), "save_draft": "1"})
     order = Order.objects.get()
     assert them.get(url(order, "edit")).status_code == 404
-    assert them.post(url(order, "edit"), {**data(world, headcount="1"), "submit": "1"}).status_code == 404
+    assert them.post(url(order, "edit"), {**data(cast, headcount="1"), "submit": "1"}).status_code == 404
     order.refresh_from_db()
     assert order.status == S.DRAFT and order.headcount == 260
 
 
-def test_a_submitted_order_is_not_edited(world, me, online):
+def test_a_submitted_order_is_not_edited(cast, me, online):
     order = online(S.AWAITING_QUOTE)
-    response = me.post(url(order, "edit"), {**data(world, headcount="5"), "submit": "1"})
+    response = me.post(url(order, "edit"), {**data(cast, headcount="5"), "submit": "1"})
     assert response.status_code == 302 and response.url == url(order)
     assert flash(response) == "订单当前状态为“待报价”，不能修改"
     order.refresh_from_db()
     assert order.headcount == 120
 
 
-def test_it_needs_the_apply_permission(world, enterprise, insurer, client):
-    limited = world.client(
-        factories.user(world.enterprise, roles=[factories.role(world.enterprise, ["portal.order.view"])])
+def test_it_needs_the_apply_permission(cast, enterprise, insurer, client):
+    limited = cast.client(
+        factories.user(cast.enterprise, roles=[factories.role(cast.enterprise, ["portal.order.view"])])
     )
     assert limited.get(APPLY).status_code == 403
-    assert world.client(insurer.admin).get(APPLY).status_code == 403
+    assert cast.client(insurer.admin).get(APPLY).status_code == 403
     anonymous = client.get(APPLY)
     assert anonymous.status_code == 302 and anonymous.url.startswith("/enterprise/login/")
 
 
-def test_submit_and_discard_a_draft_from_its_buttons(world, me, them):
-    values = data(world)
+def test_submit_and_discard_a_draft_from_its_buttons(cast, me, them):
+    values = data(cast)
     me.post(APPLY, {**values, "save_draft": "1"})
     draft = Order.objects.get()
     assert them.post(url(draft, "submit")).status_code == 404
@@ -261,15 +261,15 @@ def test_submit_and_discard_a_draft_from_its_buttons(world, me, them):
     refused = me.post(url(draft, "discard"))
     assert flash(refused) == "该订单状态已变化，请刷新后重试"
     assert Order.objects.filter(pk=draft.pk, status=S.AWAITING_QUOTE).exists()
-    me.post(APPLY, {**data(world), "save_draft": "1"})
+    me.post(APPLY, {**data(cast), "save_draft": "1"})
     other = Order.objects.get(status=S.DRAFT)
     gone = me.post(url(other, "discard"), HTTP_HX_REQUEST="true")
     assert gone.status_code == 204 and gone["HX-Redirect"] == "/enterprise/orders/"
     assert not Order.objects.filter(pk=other.pk).exists()
 
 
-def test_submitting_a_draft_without_files_is_refused_and_changes_nothing(world, me):
-    me.post(APPLY, {**data(world, business_licence=None, legal_id=None), "save_draft": "1"})
+def test_submitting_a_draft_without_files_is_refused_and_changes_nothing(cast, me):
+    me.post(APPLY, {**data(cast, business_licence=None, legal_id=None), "save_draft": "1"})
     draft = Order.objects.get()
     response = me.post(url(draft, "submit"))
     assert flash(response) == "请上传营业执照和法人身份证"
@@ -277,12 +277,12 @@ def test_submitting_a_draft_without_files_is_refused_and_changes_nothing(world, 
     assert draft.status == S.DRAFT
 
 
-def test_the_workflow_refuses_a_draft_of_another_kind_of_user(world):
+def test_the_workflow_refuses_a_draft_of_another_kind_of_user(cast):
     # The views call the workflow; it is the workflow that refuses another enterprise (belt and braces).
     draft = applications.order_apply(
-        actor=world.applicant,
+        actor=cast.applicant,
         application=applications.Application(
-            insurer=world.insurer,
+            insurer=cast.insurer,
             project_name="项目",
             project_address="地址",
             headcount=1,
@@ -292,16 +292,16 @@ def test_the_workflow_refuses_a_draft_of_another_kind_of_user(world):
         submit=False,
     )
     with pytest.raises(Refused):
-        applications.order_submit(order=draft, actor=world.other_admin)
+        applications.order_submit(order=draft, actor=cast.other_applicant)
 
 
-def test_it_reports_every_bad_field_of_an_application_at_once(world, me):
+def test_it_reports_every_bad_field_of_an_application_at_once(cast, me):
     """One-pass validation (issue 12 §4): format errors, a rule on the dates and a refused file together."""
     response = me.post(
         APPLY,
         {
             **data(
-                world,
+                cast,
                 project_name="",
                 headcount="十个",
                 contact_phone="0595-2288",
@@ -327,9 +327,9 @@ def test_it_reports_every_bad_field_of_an_application_at_once(world, me):
     assert not Order.objects.exists()
 
 
-def test_the_workflow_refuses_every_bad_field_of_an_application_at_once(world):
+def test_the_workflow_refuses_every_bad_field_of_an_application_at_once(cast):
     application = applications.Application(
-        insurer=world.enterprise,  # not an insurer
+        insurer=cast.enterprise,  # not an insurer
         project_name=" ",
         project_address="",
         headcount=0,
@@ -339,7 +339,7 @@ def test_the_workflow_refuses_every_bad_field_of_an_application_at_once(world):
         expected_end=timezone.localdate() + timedelta(days=1),
     )
     with pytest.raises(Refused) as refused:
-        applications.order_apply(actor=world.applicant, application=application)
+        applications.order_apply(actor=cast.applicant, application=application)
     assert set(refused.value.errors) == {
         "insurer",
         "project_name",

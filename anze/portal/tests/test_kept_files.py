@@ -34,7 +34,7 @@ def refuse_once(monkeypatch: Any) -> None:
     monkeypatch.setattr(workflow, "order_upload_payment_voucher", flaky)
 
 
-def test_a_refused_voucher_is_kept_and_goes_in_without_picking_it_again(world, me, online, monkeypatch):
+def test_a_refused_voucher_is_kept_and_goes_in_without_picking_it_again(cast, me, online, monkeypatch):
     order = online(S.AWAITING_PAYMENT)
     refuse_once(monkeypatch)
     data = files.jpeg_bytes()
@@ -54,14 +54,14 @@ def test_a_refused_voucher_is_kept_and_goes_in_without_picking_it_again(world, m
     assert not KeptUpload.objects.exists()
 
 
-def test_a_colleagues_token_is_a_field_error_not_the_colleagues_file(world, me, online, monkeypatch):
+def test_a_colleagues_token_is_a_field_error_not_the_colleagues_file(cast, me, online, monkeypatch):
     order = online(S.AWAITING_PAYMENT)
     refuse_once(monkeypatch)
     response = me.post(
         url(order, "payment-voucher"), {"file": files.upload("凭证.png", files.png_bytes())}, **HX
     )
     token = re.search(r'name="file__kept" value="([^"]+)"', html(response)).group(1)  # type: ignore[union-attr]
-    colleague = world.client(factories.user(world.enterprise, admin=True, name="蔡同事"))
+    colleague = cast.client(factories.user(cast.enterprise, admin=True, name="蔡同事"))
     response = colleague.post(url(order, "payment-voucher"), {"file__kept": token}, **HX)
     assert response.status_code == 422
     assert "已上传的文件无效，请重新上传" in field_row(html(response), "file")

@@ -22,9 +22,9 @@ def row(page: str, order) -> str:  # type: ignore[no-untyped-def]
     return page[start : page.find("</tr>", start)]
 
 
-def test_it_lists_only_the_enterprises_own_orders_with_counts_per_tab(world, me, online):
+def test_it_lists_only_the_enterprises_own_orders_with_counts_per_tab(cast, me, online):
     mine = [online(S.AWAITING_QUOTE), online(S.AWAITING_CONFIRMATION), online(S.AWAITING_CONFIRMATION)]
-    theirs = scenarios.online_order(insurer_user=world.clerk, enterprise_user=world.other_admin)
+    theirs = scenarios.online_order(insurer_user=cast.clerk, enterprise_user=cast.other_applicant)
     page = html(me.get(ORDERS))
     for order in mine:
         assert order.application_no in page
@@ -36,7 +36,7 @@ def test_it_lists_only_the_enterprises_own_orders_with_counts_per_tab(world, me,
     assert mine[0].application_no not in tab and mine[1].application_no in tab
 
 
-def test_it_searches_by_application_number_and_project(world, me, online):
+def test_it_searches_by_application_number_and_project(cast, me, online):
     a = online(project_name="丰泽区安置房工程")
     b = online(project_name="洛江区道路工程")
     page = html(me.get(f"{ORDERS}?application_no={a.application_no}"))
@@ -46,7 +46,7 @@ def test_it_searches_by_application_number_and_project(world, me, online):
     assert "暂无数据" in html(me.get(f"{ORDERS}?application_no=1"))
 
 
-def test_it_shows_not_yet_quoted_amounts_as_pending_and_quoted_ones_in_wan(world, me, online):
+def test_it_shows_not_yet_quoted_amounts_as_pending_and_quoted_ones_in_wan(cast, me, online):
     waiting, quoted = online(S.AWAITING_QUOTE), online(S.AWAITING_CONFIRMATION)
     page = html(me.get(ORDERS))
     assert "待报价" in row(page, waiting) and "NaN" not in page
@@ -63,7 +63,7 @@ def test_it_shows_not_yet_quoted_amounts_as_pending_and_quoted_ones_in_wan(world
         (S.ISSUED, ["download-policy"], ["cancel", "payment_voucher"]),
     ],
 )
-def test_each_row_offers_the_actions_of_its_state(world, me, online, state, buttons, absent):
+def test_each_row_offers_the_actions_of_its_state(cast, me, online, state, buttons, absent):
     order = online(state)
     cells = row(html(me.get(ORDERS)), order)
     for name in buttons:
@@ -72,16 +72,16 @@ def test_each_row_offers_the_actions_of_its_state(world, me, online, state, butt
         assert f'data-action="{name}"' not in cells, name
 
 
-def test_a_user_who_may_only_look_gets_no_buttons(world, online):
+def test_a_user_who_may_only_look_gets_no_buttons(cast, online):
     order = online(S.AWAITING_CONFIRMATION)
-    viewer = factories.user(world.enterprise, roles=[factories.role(world.enterprise, ["portal.order.view"])])
-    cells = row(html(world.client(viewer).get(ORDERS)), order)
+    viewer = factories.user(cast.enterprise, roles=[factories.role(cast.enterprise, ["portal.order.view"])])
+    cells = row(html(cast.client(viewer).get(ORDERS)), order)
     assert 'data-action="confirm_quote"' not in cells and 'data-action="cancel"' not in cells
-    assert world.client(viewer).get(url(order, "confirm-quote")).status_code == 403
+    assert cast.client(viewer).get(url(order, "confirm-quote")).status_code == 403
 
 
 @pytest.mark.parametrize("size", [10, 50])
-def test_it_runs_a_constant_number_of_queries(world, me, online, size):
+def test_it_runs_a_constant_number_of_queries(cast, me, online, size):
     for state in (S.AWAITING_QUOTE, S.AWAITING_CONFIRMATION, S.ISSUED):
         online(state)
     me.get(ORDERS)  # warm caches of the session and the user
@@ -94,7 +94,7 @@ def test_it_runs_a_constant_number_of_queries(world, me, online, size):
     assert len(more) == len(few) and len(few) <= 12
 
 
-def test_another_enterprises_order_and_its_files_are_not_found(world, me, them, online):
+def test_another_enterprises_order_and_its_files_are_not_found(cast, me, them, online):
     order = online(S.ISSUED)
     assert them.get(url(order)).status_code == 404
     for name in ("confirm-quote", "reject-quote", "payment-voucher", "cancel", "edit"):
@@ -103,7 +103,7 @@ def test_another_enterprises_order_and_its_files_are_not_found(world, me, them, 
     assert me.get(url(order)).status_code == 200
 
 
-def test_the_detail_shows_the_whole_quote_to_confirm(world, me, online):
+def test_the_detail_shows_the_whole_quote_to_confirm(cast, me, online):
     order = online(S.AWAITING_CONFIRMATION)
     page = html(me.get(url(order)))
     assert "报价待确认" in page
@@ -114,16 +114,16 @@ def test_the_detail_shows_the_whole_quote_to_confirm(world, me, online):
     assert 'data-action="confirm_quote"' in page and 'data-action="reject_quote"' in page
 
 
-def test_the_detail_shows_a_rejected_payment_prominently(world, me, online):
+def test_the_detail_shows_a_rejected_payment_prominently(cast, me, online):
     order = online(S.AWAITING_PAYMENT_REVIEW)
-    workflow.order_reject_payment(order=order, actor=world.clerk, reason="付款凭证金额与保费不符")
+    workflow.order_reject_payment(order=order, actor=cast.clerk, reason="付款凭证金额与保费不符")
     page = html(me.get(url(order)))
     banner = page[page.index('id="last-reason"') :]
     assert "支付审核未通过，请重新上传付款凭证。驳回原因：<strong>付款凭证金额与保费不符</strong>" in banner
     assert 'data-action="payment_voucher"' in page
 
 
-def test_the_detail_offers_the_issued_files_and_its_timeline(world, me, online):
+def test_the_detail_offers_the_issued_files_and_its_timeline(cast, me, online):
     order = online(S.ISSUED)
     page = html(me.get(url(order)))
     assert "电子保单" in page and order.policy_no in page
@@ -142,7 +142,7 @@ def test_the_detail_offers_the_issued_files_and_its_timeline(world, me, online):
     assert "短信" not in page[page.index('id="timeline"') :]  # the insurer's SMS log is not shown here
 
 
-def test_it_downloads_the_policy_with_its_name(world, me, online):
+def test_it_downloads_the_policy_with_its_name(cast, me, online):
     order = online(S.ISSUED)
     response = me.get(f"{url(order)}files/{order.policy_file.uuid}/download/")
     assert response.status_code == 200
@@ -155,7 +155,7 @@ def test_it_downloads_the_policy_with_its_name(world, me, online):
     assert inline.status_code == 200 and "inline" in inline["Content-Disposition"]
 
 
-def test_a_document_of_another_order_is_not_found_through_this_one(world, me, online):
+def test_a_document_of_another_order_is_not_found_through_this_one(cast, me, online):
     mine, other = online(S.ISSUED), online(S.AWAITING_PAYMENT)
     assert me.get(f"{url(other)}files/{mine.policy_file.uuid}/").status_code == 404
     stray = Document.objects.exclude(
@@ -172,19 +172,19 @@ def test_a_document_of_another_order_is_not_found_through_this_one(world, me, on
     assert me.get(f"{url(mine)}files/{stray.uuid}/").status_code == 404
 
 
-def test_a_rejected_voucher_stays_viewable_from_the_timeline(world, me, online):
+def test_a_rejected_voucher_stays_viewable_from_the_timeline(cast, me, online):
     order = online(S.AWAITING_PAYMENT_REVIEW)
     first = order.payment_voucher
-    workflow.order_reject_payment(order=order, actor=world.clerk, reason="金额不符")
+    workflow.order_reject_payment(order=order, actor=cast.clerk, reason="金额不符")
     workflow.order_upload_payment_voucher(
         order=order,
-        actor=world.applicant,
+        actor=cast.applicant,
         file=scenarios.files.upload("第二次凭证.png", scenarios.files.png_bytes()),
     )
     assert me.get(f"{url(order)}files/{first.uuid}/").status_code == 200
 
 
-def test_the_enterprise_sees_the_workflows_messages_in_its_message_centre(world, me, online):
+def test_the_enterprise_sees_the_workflows_messages_in_its_message_centre(cast, me, online):
     online(S.AWAITING_CONFIRMATION)
     page = html(me.get("/enterprise/messages/"))
     assert "报价待确认" in page

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 URL = "/enterprise/policies/"
 
 
-def issued(world, **kwargs):  # type: ignore[no-untyped-def]
-    return scenarios.issued_policy(insurer_user=world.clerk, enterprise_user=world.applicant, **kwargs)
+def issued(cast, **kwargs):  # type: ignore[no-untyped-def]
+    return scenarios.issued_policy(insurer_user=cast.clerk, enterprise_user=cast.applicant, **kwargs)
 
 
 def row(page: str, policy) -> str:  # type: ignore[no-untyped-def]
@@ -29,15 +29,15 @@ def row(page: str, policy) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def service_org(world):  # type: ignore[no-untyped-def]
+def service_org(cast):  # type: ignore[no-untyped-def]
     org = factories.organisation(Side.SERVICE_ORG, name="泉州安信安全技术服务有限公司", short_name="安信安全")
     return factories.user(org, admin=True)
 
 
-def test_it_lists_the_policies_with_period_premium_insurer_and_files(world, me):
-    policy = issued(world)
+def test_it_lists_the_policies_with_period_premium_insurer_and_files(cast, me):
+    policy = issued(cast)
     cells = row(html(me.get(URL)), policy)
-    assert policy.order.application_no in cells and world.insurer.name in cells
+    assert policy.order.application_no in cells and cast.insurer.name in cells
     assert f"{policy.period_start:%Y-%m-%d} 至" in cells and f"{policy.period_end:%Y-%m-%d}" in cells
     assert "12,000.00" in cells and "保障中" in cells
     for label, document in (
@@ -50,11 +50,11 @@ def test_it_lists_the_policies_with_period_premium_insurer_and_files(world, me):
     assert f"/enterprise/services/policies/{policy.order.application_no}/" in cells  # 服务进度
 
 
-def test_it_shows_the_service_organisation_and_progress_per_item(world, me, service_org):
-    policy = issued(world, counts={"training": 2, "hazard_inspection": 1})
-    scenarios.in_service(policy, world.clerk, service_org)
+def test_it_shows_the_service_organisation_and_progress_per_item(cast, me, service_org):
+    policy = issued(cast, counts={"training": 2, "hazard_inspection": 1})
+    scenarios.in_service(policy, cast.clerk, service_org)
     member = scenarios.staff(service_org.organisation)
-    scenarios.confirm(scenarios.record(policy, service_org, "training", [member]), world.applicant)
+    scenarios.confirm(scenarios.record(policy, service_org, "training", [member]), cast.applicant)
     cells = row(html(me.get(URL)), policy)
     assert "【安信安全】安全服务中" in cells
     assert '安全生产宣传教育培训</span><span class="count">1/2</span>' in cells
@@ -63,9 +63,9 @@ def test_it_shows_the_service_organisation_and_progress_per_item(world, me, serv
     assert f"/enterprise/services/policies/{policy.order.application_no}/complain/" in cells
 
 
-def test_it_tabs_policies_by_their_period(world, me):
-    current = issued(world)
-    expiring = issued(world, started_days_ago=350)  # ends in 14 days
+def test_it_tabs_policies_by_their_period(cast, me):
+    current = issued(cast)
+    expiring = issued(cast, started_days_ago=350)  # ends in 14 days
     page = html(me.get(URL))
     assert '保障中<span class="count">(2)' in page and '已到期<span class="count">(0)' in page
     assert "30天内到期" in row(page, expiring) and 'data-action="renew"' in row(page, expiring)
@@ -73,39 +73,39 @@ def test_it_tabs_policies_by_their_period(world, me):
     assert current.policy_no not in html(me.get(f"{URL}?tab=expired"))
 
 
-def test_it_searches_by_policy_number(world, me):
-    a, b = issued(world, policy_no="PQZA000001"), issued(world, policy_no="PQZB000002")
+def test_it_searches_by_policy_number(cast, me):
+    a, b = issued(cast, policy_no="PQZA000001"), issued(cast, policy_no="PQZB000002")
     page = html(me.get(f"{URL}?policy_no=PQZB"))
     assert b.policy_no in page and a.policy_no not in page
 
 
-def test_it_shows_only_the_enterprises_own_policies(world, me, them):
-    policy = issued(world)
+def test_it_shows_only_the_enterprises_own_policies(cast, me, them):
+    policy = issued(cast)
     assert policy.policy_no not in html(them.get(URL))
     assert "暂无数据" in html(them.get(URL))
 
 
 @pytest.mark.parametrize("size", [10, 50])
-def test_it_runs_a_constant_number_of_queries(world, me, service_org, size):
-    first = issued(world)
-    scenarios.in_service(first, world.clerk, service_org)
+def test_it_runs_a_constant_number_of_queries(cast, me, service_org, size):
+    first = issued(cast)
+    scenarios.in_service(first, cast.clerk, service_org)
     me.get(URL)
     with CaptureQueriesContext(connection) as few:
         me.get(f"{URL}?size=10")
     for _ in range(3):
-        scenarios.in_service(issued(world), world.clerk, service_org)
+        scenarios.in_service(issued(cast), cast.clerk, service_org)
     with CaptureQueriesContext(connection) as more:
         me.get(f"{URL}?size={size}")
     assert len(more) == len(few) and len(few) <= 14
 
 
-def test_it_needs_the_policy_permission(world, insurer):
-    viewer = factories.user(world.enterprise, roles=[factories.role(world.enterprise, ["portal.order.view"])])
-    assert world.client(viewer).get(URL).status_code == 403
-    assert world.client(insurer.admin).get(URL).status_code == 403
+def test_it_needs_the_policy_permission(cast, insurer):
+    viewer = factories.user(cast.enterprise, roles=[factories.role(cast.enterprise, ["portal.order.view"])])
+    assert cast.client(viewer).get(URL).status_code == 403
+    assert cast.client(insurer.admin).get(URL).status_code == 403
 
 
-def test_an_expired_policy_is_tabbed_as_expired(world, me):
-    policy = issued(world, started_days_ago=400)
+def test_an_expired_policy_is_tabbed_as_expired(cast, me):
+    policy = issued(cast, started_days_ago=400)
     assert policy.period_end < timezone.localdate() + timedelta(days=1)
     assert policy.policy_no in html(me.get(f"{URL}?tab=expired"))

@@ -272,6 +272,6 @@ def test_it_refuses_a_code_sent_to_another_phone(base, client):
     assert "请先获取短信验证码" in field_row(html(response), "code")
 
 
-def test_a_signed_in_enterprise_goes_home(world):
-    response = world.client(world.applicant).get(URL)
+def test_a_signed_in_enterprise_goes_home(cast):
+    response = cast.client(cast.applicant).get(URL)
     assert response.status_code == 302 and response.url == "/enterprise/"

@@ -11,7 +11,7 @@ from anze.portal.tests.support import url
 
 
 def test_the_enterprise_downloads_the_issued_policy_from_the_bucket(
-    s3_storage, seaweedfs, world, me, them, online
+    s3_storage, seaweedfs, cast, me, them, online
 ):
     order = online(OrderStatus.ISSUED)
     stored = seaweedfs.keys(s3_storage)

@@ -13,11 +13,11 @@ from anze.portal.services import offline_orders_link
 pytestmark = pytest.mark.django_db
 
 
-def test_it_links_only_the_unlinked_offline_orders_of_the_credit_code(world):
+def test_it_links_only_the_unlinked_offline_orders_of_the_credit_code(cast):
     code = factories.credit_code(770001)
-    issued = policy_scenarios.offline_order(insurer_user=world.clerk, applicant_credit_code=code, issued=True)
-    waiting = policy_scenarios.offline_order(insurer_user=world.clerk, applicant_credit_code=code)
-    other = policy_scenarios.offline_order(insurer_user=world.clerk)
+    issued = policy_scenarios.offline_order(insurer_user=cast.clerk, applicant_credit_code=code, issued=True)
+    waiting = policy_scenarios.offline_order(insurer_user=cast.clerk, applicant_credit_code=code)
+    other = policy_scenarios.offline_order(insurer_user=cast.clerk)
     events = OrderEvent.objects.count()
     enterprise = factories.organisation(Side.ENTERPRISE, credit_code=code)
     assert offline_orders_link(enterprise=enterprise) == 2
@@ -30,17 +30,17 @@ def test_it_links_only_the_unlinked_offline_orders_of_the_credit_code(world):
     assert offline_orders_link(enterprise=enterprise) == 0
 
 
-def test_it_never_moves_an_order_already_linked(world):
-    order = policy_scenarios.offline_order(insurer_user=world.clerk, enterprise=world.enterprise)
+def test_it_never_moves_an_order_already_linked(cast):
+    order = policy_scenarios.offline_order(insurer_user=cast.clerk, enterprise=cast.enterprise)
     twin = factories.organisation(Side.ENTERPRISE)
     # Another enterprise with the same code cannot exist (unique); an order linked elsewhere stays there.
     order.applicant_credit_code = twin.credit_code
     order.save(update_fields=["applicant_credit_code"])
     assert offline_orders_link(enterprise=twin) == 0
     order.refresh_from_db()
-    assert order.enterprise == world.enterprise
+    assert order.enterprise == cast.enterprise
 
 
-def test_it_is_for_enterprises_only(world):
+def test_it_is_for_enterprises_only(cast):
     with pytest.raises(ValueError):
-        offline_orders_link(enterprise=world.insurer)
+        offline_orders_link(enterprise=cast.insurer)

@@ -54,14 +54,14 @@ def _message(code: str, column: str, action: str) -> str:
 
 
 @pytest.fixture
-def in_each_state(svc):
-    policy = svc.in_service()
+def in_each_state(cast):
+    policy = cast.in_service()
     made = [
-        complaints.complaint_file(policy=scenarios.fresh(policy), actor=svc.applicant, content=f"迟到{n}")
+        complaints.complaint_file(policy=scenarios.fresh(policy), actor=cast.applicant, content=f"迟到{n}")
         for n in range(len(COLUMNS))
     ]
-    complaints.complaint_extend(complaint=made[1], actor=svc.clerk, reason="需调取现场视频核实")
-    complaints.complaint_answer(complaint=made[2], actor=svc.org_admin, answer="已处理")
+    complaints.complaint_extend(complaint=made[1], actor=cast.clerk, reason="需调取现场视频核实")
+    complaints.complaint_answer(complaint=made[2], actor=cast.org_admin, answer="已处理")
     fresh = Complaint.objects.select_related("policy__order", "policy__insurer")
     return {column: fresh.get(pk=complaint.pk) for column, complaint in zip(COLUMNS, made, strict=True)}
 
@@ -75,27 +75,27 @@ def test_the_matrix_covers_every_action_and_side():
     assert set(ACTIONS) | {"file"} == set(COMPLAINT.actions)
 
 
-def test_owners_with_the_permission(svc, in_each_state):
+def test_owners_with_the_permission(cast, in_each_state):
     assert [(c.get_status_display(), c.extended) for c in in_each_state.values()] == [
         ("待答复", False),
         ("待答复", True),
         ("已答复", False),
     ]
-    users = {INSURER: svc.clerk, ORG: svc.org_admin, ENTERPRISE: svc.applicant}
+    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
     assert mismatches(COMPLAINT, in_each_state, users, OWNER, _message) == []
 
 
-def test_another_organisation_of_the_same_side(svc, in_each_state):
-    users = {INSURER: svc.other_clerk, ORG: svc.other_org_admin, ENTERPRISE: svc.other_applicant}
+def test_another_organisation_of_the_same_side(cast, in_each_state):
+    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(COMPLAINT, in_each_state, users, expected, _message) == []
 
 
-def test_a_member_without_the_permission(svc, in_each_state):
+def test_a_member_without_the_permission(cast, in_each_state):
     users = {
-        INSURER: factories.user(svc.insurer),
-        ORG: factories.user(svc.org),
-        ENTERPRISE: factories.user(svc.enterprise),
+        INSURER: factories.user(cast.insurer),
+        ORG: factories.user(cast.org),
+        ENTERPRISE: factories.user(cast.enterprise),
     }
     expected = every_cell("权限", list(OWNER), len(COLUMNS))
     assert mismatches(COMPLAINT, in_each_state, users, expected, _message) == []

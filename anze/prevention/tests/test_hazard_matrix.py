@@ -61,17 +61,17 @@ def _message(code: str, column: str, action: str) -> str:
 
 
 @pytest.fixture
-def in_each_state(svc):
+def in_each_state(cast):
     today = timezone.localdate()
     inspection = services.inspection_create(
-        policy=scenarios.fresh(svc.in_service()),
-        actor=svc.org_admin,
-        data=services.InspectionData(today, "车间", [svc.staff], "检查", attachments.Uploads()),
+        policy=scenarios.fresh(cast.in_service()),
+        actor=cast.org_admin,
+        data=services.InspectionData(today, "车间", [cast.staff], "检查", attachments.Uploads()),
     )
     made = [
         hazards.hazard_create(
             inspection=inspection,
-            actor=svc.org_admin,
+            actor=cast.org_admin,
             level=HazardLevel.GENERAL,
             description=f"灭火器过期{n}",
             location="",
@@ -80,8 +80,8 @@ def in_each_state(svc):
         for n in range(len(COLUMNS))
     ]
     for hazard in made[1:]:
-        hazards.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已更换")
-    hazards.hazard_verify(hazard=made[2], actor=svc.org_admin, verification="合格")
+        hazards.hazard_rectify(hazard=hazard, actor=cast.applicant, rectification="已更换")
+    hazards.hazard_verify(hazard=made[2], actor=cast.org_admin, verification="合格")
     fresh = Hazard.objects.select_related("inspection__policy", "inspection__service_org")
     return {column: fresh.get(pk=hazard.pk) for column, hazard in zip(COLUMNS, made, strict=True)}
 
@@ -95,23 +95,23 @@ def test_the_matrix_covers_every_action_and_side():
     assert set(ACTIONS) | {"create"} == set(HAZARD.actions)
 
 
-def test_owners_with_the_permission(svc, in_each_state):
+def test_owners_with_the_permission(cast, in_each_state):
     assert [h.get_status_display() for h in in_each_state.values()] == list(COLUMNS)
-    users = {INSURER: svc.clerk, ORG: svc.org_admin, ENTERPRISE: svc.applicant}
+    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
     assert mismatches(HAZARD, in_each_state, users, OWNER, _message) == []
 
 
-def test_another_organisation_of_the_same_side(svc, in_each_state):
-    users = {INSURER: svc.other_clerk, ORG: svc.other_org_admin, ENTERPRISE: svc.other_applicant}
+def test_another_organisation_of_the_same_side(cast, in_each_state):
+    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(HAZARD, in_each_state, users, expected, _message) == []
 
 
-def test_a_member_without_the_permission(svc, in_each_state):
+def test_a_member_without_the_permission(cast, in_each_state):
     users = {
-        INSURER: factories.user(svc.insurer),
-        ORG: factories.user(svc.org),
-        ENTERPRISE: factories.user(svc.enterprise),
+        INSURER: factories.user(cast.insurer),
+        ORG: factories.user(cast.org),
+        ENTERPRISE: factories.user(cast.enterprise),
     }
     expected = every_cell("权限", list(OWNER), len(COLUMNS))
     assert mismatches(HAZARD, in_each_state, users, expected, _message) == []

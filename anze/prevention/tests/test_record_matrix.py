@@ -58,11 +58,11 @@ def _message(code: str, column: str, action: str) -> str:
 
 
 @pytest.fixture
-def in_each_state(svc):
-    policy = svc.in_service(counts={"training": 3})
-    made = [scenarios.record(policy, svc.org_admin, "training", [svc.staff]) for _ in COLUMNS]
-    records.record_confirm(record=scenarios.fresh_record(made[1]), actor=svc.applicant)
-    records.record_dispute(record=scenarios.fresh_record(made[2]), actor=svc.applicant, reason="人数不符")
+def in_each_state(cast):
+    policy = cast.in_service(counts={"training": 3})
+    made = [scenarios.record(policy, cast.org_admin, "training", [cast.staff]) for _ in COLUMNS]
+    records.record_confirm(record=scenarios.fresh_record(made[1]), actor=cast.applicant)
+    records.record_dispute(record=scenarios.fresh_record(made[2]), actor=cast.applicant, reason="人数不符")
     return {column: scenarios.fresh_record(record) for column, record in zip(COLUMNS, made, strict=True)}
 
 
@@ -75,33 +75,33 @@ def test_the_matrix_covers_every_action_and_side():
     assert set(ACTIONS) | {"create"} == set(RECORD.actions)
 
 
-def test_owners_with_the_permission(svc, in_each_state):
+def test_owners_with_the_permission(cast, in_each_state):
     assert [r.get_status_display() for r in in_each_state.values()] == list(COLUMNS)
-    users = {INSURER: svc.clerk, ORG: svc.org_admin, ENTERPRISE: svc.applicant}
+    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
     assert mismatches(RECORD, in_each_state, users, OWNER, _message) == []
 
 
-def test_another_organisation_of_the_same_side(svc, in_each_state):
-    users = {INSURER: svc.other_clerk, ORG: svc.other_org_admin, ENTERPRISE: svc.other_applicant}
+def test_another_organisation_of_the_same_side(cast, in_each_state):
+    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(RECORD, in_each_state, users, expected, _message) == []
 
 
-def test_a_member_without_the_permission(svc, in_each_state):
+def test_a_member_without_the_permission(cast, in_each_state):
     users = {
-        INSURER: factories.user(svc.insurer),
-        ORG: factories.user(svc.org),
-        ENTERPRISE: factories.user(svc.enterprise),
+        INSURER: factories.user(cast.insurer),
+        ORG: factories.user(cast.org),
+        ENTERPRISE: factories.user(cast.enterprise),
     }
     expected = every_cell("权限", list(OWNER), len(COLUMNS))
     assert mismatches(RECORD, in_each_state, users, expected, _message) == []
 
 
-def test_the_organisation_owns_its_records_only_while_it_is_assigned(svc, in_each_state):
+def test_the_organisation_owns_its_records_only_while_it_is_assigned(cast, in_each_state):
     record = in_each_state["待确认"]
-    record.policy.service_org_id = svc.other_org.pk  # as if the policy had been assigned elsewhere
-    assert RECORD.why_not(record, "edit", svc.org_admin) == "服务记录不存在或无权操作"
-    assert RECORD.why_not(record, "edit", svc.other_org_admin) == "服务记录不存在或无权操作"
+    record.policy.service_org_id = cast.other_org.pk  # as if the policy had been assigned elsewhere
+    assert RECORD.why_not(record, "edit", cast.org_admin) == "服务记录不存在或无权操作"
+    assert RECORD.why_not(record, "edit", cast.other_org_admin) == "服务记录不存在或无权操作"
 
 
 # 新增服务记录 creates its record: only the side and the permission are the machine's (the policy's party and
@@ -109,8 +109,8 @@ def test_the_organisation_owns_its_records_only_while_it_is_assigned(svc, in_eac
 CREATE = {INSURER: "没有该操作的权限", ORG: None, ENTERPRISE: "没有该操作的权限"}
 
 
-def test_who_may_create_a_record(svc):
-    for side, user in ((INSURER, svc.clerk), (ORG, svc.org_admin), (ENTERPRISE, svc.applicant)):
+def test_who_may_create_a_record(cast):
+    for side, user in ((INSURER, cast.clerk), (ORG, cast.org_admin), (ENTERPRISE, cast.applicant)):
         try:
             RECORD.begin("create", user)
         except Refused as exc:
@@ -118,5 +118,5 @@ def test_who_may_create_a_record(svc):
         else:
             assert CREATE[side] is None, side
     with pytest.raises(Refused) as refused:
-        RECORD.begin("create", factories.user(svc.org))
+        RECORD.begin("create", factories.user(cast.org))
     assert refused.value.message == "没有该操作的权限"

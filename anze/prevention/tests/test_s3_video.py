@@ -14,18 +14,18 @@ pytestmark = pytest.mark.django_db
 SIZE = 200_000
 
 
-def test_a_video_in_the_bucket_streams_with_range_requests(s3_storage, seaweedfs, svc, client_for):
+def test_a_video_in_the_bucket_streams_with_range_requests(s3_storage, seaweedfs, cast, client_for):
     data = files.mp4_bytes(size=SIZE)
-    policy = svc.in_service()
+    policy = cast.in_service()
     uploads = attachments.Uploads(video=files.upload("演练.mp4", data))
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], uploads=uploads)
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff], uploads=uploads)
     document = record.attachments.get().document
     assert document.file.name in seaweedfs.keys(s3_storage)
     stream = reverse("service:videos:stream", args=[document.uuid])
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     response = c.get(stream, headers={"Range": "bytes=150000-150999"})
     assert response.status_code == 206 and response["Content-Range"] == f"bytes 150000-150999/{SIZE}"
     assert b"".join(response.streaming_content) == data[150000:151000]
     response = c.get(stream, headers={"Range": "bytes=0-"})
     assert response.status_code == 206 and b"".join(response.streaming_content) == data
-    assert client_for(svc.other_org_admin).get(stream).status_code == 404
+    assert client_for(cast.other_org_admin).get(stream).status_code == 404

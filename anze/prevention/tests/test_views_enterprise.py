@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
-def test_it_lets_the_enterprise_confirm_each_record_and_completes_the_service(svc, client_for):
-    policy = svc.in_service(counts={"training": 1})
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    c = client_for(svc.applicant)
+def test_it_lets_the_enterprise_confirm_each_record_and_completes_the_service(cast, client_for):
+    policy = cast.in_service(counts={"training": 1})
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff])
+    c = client_for(cast.applicant)
     html = c.get(reverse("enterprise:services:records"), {"status": "pending"}).content.decode()
     assert record.place in html and "确认</a>" in html
     detail = c.get(reverse("enterprise:services:record", args=[record.uuid])).content.decode()
@@ -36,9 +36,9 @@ def test_it_lets_the_enterprise_confirm_each_record_and_completes_the_service(sv
     assert "【安信安全】安全服务已完成" in html and "1/1" in html
 
 
-def test_it_takes_an_objection_with_a_reason(svc, client_for):
-    record = scenarios.record(svc.in_service(), svc.org_admin, "training", [svc.staff])
-    c = client_for(svc.applicant)
+def test_it_takes_an_objection_with_a_reason(cast, client_for):
+    record = scenarios.record(cast.in_service(), cast.org_admin, "training", [cast.staff])
+    c = client_for(cast.applicant)
     url = reverse("enterprise:services:record_dispute", args=[record.uuid])
     response = c.post(url, {"reason": ""}, headers=HX)
     assert response.status_code == 422 and "请填写异议原因" in response.content.decode()
@@ -46,13 +46,13 @@ def test_it_takes_an_objection_with_a_reason(svc, client_for):
     assert scenarios.fresh_record(record).status == RecordStatus.DISPUTED
 
 
-def test_it_hides_another_enterprises_records_policies_and_files(svc, client_for):
-    policy = svc.in_service()
+def test_it_hides_another_enterprises_records_policies_and_files(cast, client_for):
+    policy = cast.in_service()
     from anze.documents import testing as files
 
     uploads = attachments.Uploads(report=files.upload("报告.pdf", files.pdf_bytes()))
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], uploads=uploads)
-    other = client_for(svc.other_applicant)
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff], uploads=uploads)
+    other = client_for(cast.other_applicant)
     no = policy.order.application_no
     document = record.attachments.get().document
     for url in (
@@ -66,7 +66,7 @@ def test_it_hides_another_enterprises_records_policies_and_files(svc, client_for
     assert other.post(reverse("enterprise:services:record_confirm", args=[record.uuid])).status_code == 404
     assert scenarios.fresh_record(record).status == RecordStatus.PENDING
     assert (
-        client_for(svc.applicant)
+        client_for(cast.applicant)
         .get(reverse("enterprise:services:file", args=[no, document.uuid]))
         .status_code
         == 200
@@ -74,72 +74,72 @@ def test_it_hides_another_enterprises_records_policies_and_files(svc, client_for
 
 
 @pytest.mark.parametrize("name", ["services:records", "services:hazards", "services:complaints"])
-def test_it_requires_the_permission_and_sign_in(svc, client_for, name):
+def test_it_requires_the_permission_and_sign_in(cast, client_for, name):
     url = reverse(f"enterprise:{name}")
-    limited = factories.user(svc.enterprise, roles=[], name="无权限")
+    limited = factories.user(cast.enterprise, roles=[], name="无权限")
     assert client_for(limited).get(url).status_code == 403
-    assert client_for(svc.org_admin).get(url).status_code == 403
+    assert client_for(cast.org_admin).get(url).status_code == 403
     response = client_for(None).get(url)
     assert response.status_code == 302 and response["Location"].startswith("/enterprise/login/")
-    assert client_for(svc.applicant).get(url).status_code == 200
+    assert client_for(cast.applicant).get(url).status_code == 200
 
 
-def test_it_lets_the_enterprise_rectify_a_hazard(svc, client_for):
-    policy = svc.in_service()
+def test_it_lets_the_enterprise_rectify_a_hazard(cast, client_for):
+    policy = cast.in_service()
     inspection = services.inspection_create(
         policy=scenarios.fresh(policy),
-        actor=svc.org_admin,
+        actor=cast.org_admin,
         data=services.InspectionData(
-            timezone.localdate(), "车间", [svc.staff], "检查", attachments.Uploads()
+            timezone.localdate(), "车间", [cast.staff], "检查", attachments.Uploads()
         ),
     )
     hazard = hazards.hazard_create(
         inspection=inspection,
-        actor=svc.org_admin,
+        actor=cast.org_admin,
         level=HazardLevel.MAJOR,
         description="叉车无证驾驶",
         location="",
         deadline=timezone.localdate() + timedelta(days=3),
     )
-    c = client_for(svc.applicant)
+    c = client_for(cast.applicant)
     assert "叉车无证驾驶" in c.get(reverse("enterprise:services:hazards")).content.decode()
     url = reverse("enterprise:services:hazard_rectify", args=[hazard.uuid])
     assert c.post(url, {"rectification": ""}, headers=HX).status_code == 422
     assert c.post(url, {"rectification": "已安排持证司机"}, headers=HX).status_code == 204
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.RECTIFIED
-    assert client_for(svc.other_applicant).get(url).status_code == 404
+    assert client_for(cast.other_applicant).get(url).status_code == 404
 
 
-def test_it_files_a_complaint_that_the_insurer_and_the_organisation_answer(svc, client_for):
-    policy = svc.in_service()
-    c = client_for(svc.applicant)
+def test_it_files_a_complaint_that_the_insurer_and_the_organisation_answer(cast, client_for):
+    policy = cast.in_service()
+    c = client_for(cast.applicant)
     url = reverse("enterprise:services:complaint_add", args=[policy.order.application_no])
     assert c.post(url, {"content": ""}, headers=HX).status_code == 422
     assert c.post(url, {"content": "服务人员态度差"}, headers=HX).status_code == 204
     complaint = Complaint.objects.get()
-    for user, side in ((svc.clerk, "insurer"), (svc.org_admin, "service")):
+    for user, side in ((cast.clerk, "insurer"), (cast.org_admin, "service")):
         html = client_for(user).get(reverse(f"{side}:complaints:list")).content.decode()
         assert "服务人员态度差" in html and f"{complaint.due_on:%Y-%m-%d}" in html
     assert (
-        client_for(svc.other_clerk)
+        client_for(cast.other_clerk)
         .get(reverse("insurer:complaints:detail", args=[complaint.uuid]))
         .status_code
         == 404
     )
     assert (
-        client_for(svc.other_org_admin)
+        client_for(cast.other_org_admin)
         .get(reverse("service:complaints:detail", args=[complaint.uuid]))
         .status_code
         == 404
     )
-    insurer = client_for(svc.clerk)
+    insurer = client_for(cast.clerk)
     extend = reverse("insurer:complaints:extend", args=[complaint.uuid])
     assert insurer.post(extend, {"reason": "需调取监控核实"}, headers=HX).status_code == 204
     assert "答复期限只能延长一次" in insurer.post(extend, {"reason": "再延"}, headers=HX).content.decode()
     answer = reverse("service:complaints:answer", args=[complaint.uuid])
     assert (
-        client_for(svc.org_admin).post(answer, {"answer": "已更换服务人员并致歉"}, headers=HX).status_code
+        client_for(cast.org_admin).post(answer, {"answer": "已更换服务人员并致歉"}, headers=HX).status_code
         == 204
     )
     complaint.refresh_from_db()
@@ -148,27 +148,27 @@ def test_it_files_a_complaint_that_the_insurer_and_the_organisation_answer(svc, 
     assert "已更换服务人员并致歉" in html
 
 
-def test_it_flags_overdue_complaints_in_red(svc, client_for):
-    policy = svc.in_service()
+def test_it_flags_overdue_complaints_in_red(cast, client_for):
+    policy = cast.in_service()
     complaint = complaints.complaint_file(
-        policy=scenarios.fresh(policy), actor=svc.applicant, content="未到场"
+        policy=scenarios.fresh(policy), actor=cast.applicant, content="未到场"
     )
     Complaint.objects.filter(pk=complaint.pk).update(due_on=timezone.localdate() - timedelta(days=2))
     html = (
-        client_for(svc.org_admin)
+        client_for(cast.org_admin)
         .get(reverse("service:complaints:list"), {"status": "overdue"})
         .content.decode()
     )
     assert "未到场" in html and "已逾期" in html
 
 
-def test_it_shows_what_waits_on_each_sides_home(svc, client_for):
-    policy = svc.in_service()
-    scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    svc.policy()
-    insurer_home = client_for(svc.clerk).get(reverse("insurer:home")).content.decode()
+def test_it_shows_what_waits_on_each_sides_home(cast, client_for):
+    policy = cast.in_service()
+    scenarios.record(policy, cast.org_admin, "training", [cast.staff])
+    cast.policy()
+    insurer_home = client_for(cast.clerk).get(reverse("insurer:home")).content.decode()
     assert "待申请安全服务" in insurer_home and "?tab=none" in insurer_home
-    service_home = client_for(svc.org_admin).get(reverse("service:home")).content.decode()
+    service_home = client_for(cast.org_admin).get(reverse("service:home")).content.decode()
     assert "待企业确认记录" in service_home
-    enterprise_home = client_for(svc.applicant).get(reverse("enterprise:home")).content.decode()
+    enterprise_home = client_for(cast.applicant).get(reverse("enterprise:home")).content.decode()
     assert "待确认服务记录" in enterprise_home and "?status=pending" in enterprise_home

@@ -18,12 +18,12 @@ from anze.prevention.models import Attachment, Hazard, Inspection, RecordStatus,
 pytestmark = pytest.mark.django_db
 
 
-def _record_post(svc, policy, **overrides):
+def _record_post(cast, policy, **overrides):
     data = {
-        "item": str(scenarios.record_data(policy, "training", [svc.staff]).item.pk),
+        "item": str(scenarios.record_data(policy, "training", [cast.staff]).item.pk),
         "served_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
         "place": "一号车间",
-        "staff": [str(svc.staff.pk)],
+        "staff": [str(cast.staff.pk)],
         "content": "全员安全生产教育培训",
         "hazards_found": "",
         "follow_up": "",
@@ -33,11 +33,11 @@ def _record_post(svc, policy, **overrides):
 
 
 # --- pages ------------------------------------------------------------------------------------------------
-def test_it_shows_every_page_to_the_organisation(svc, client_for):
-    policy = svc.in_service()
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    inspection = scenarios_inspection(svc, policy)
-    c = client_for(svc.org_admin)
+def test_it_shows_every_page_to_the_organisation(cast, client_for):
+    policy = cast.in_service()
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff])
+    inspection = scenarios_inspection(cast, policy)
+    c = client_for(cast.org_admin)
     no = policy.order.application_no
     urls = [
         reverse("service:home"),
@@ -58,7 +58,7 @@ def test_it_shows_every_page_to_the_organisation(svc, client_for):
         reverse("service:videos:upload"),
         reverse("service:staff:list"),
         reverse("service:staff:add"),
-        reverse("service:staff:edit", args=[svc.staff.pk]),
+        reverse("service:staff:edit", args=[cast.staff.pk]),
         reverse("service:complaints:list"),
     ]
     for url in urls:
@@ -66,16 +66,16 @@ def test_it_shows_every_page_to_the_organisation(svc, client_for):
         assert response.status_code == 200, url
 
 
-def scenarios_inspection(svc, policy):
+def scenarios_inspection(cast, policy):
     from anze.prevention import services
 
     return services.inspection_create(
         policy=scenarios.fresh(policy),
-        actor=svc.org_admin,
+        actor=cast.org_admin,
         data=services.InspectionData(
             inspected_on=timezone.localdate() - timedelta(days=1),
             place="仓库",
-            staff=[svc.staff],
+            staff=[cast.staff],
             summary="消防设施、用电安全检查",
             uploads=attachments.Uploads(),
         ),
@@ -96,21 +96,21 @@ def _service_urls(policy, record):
     ]
 
 
-def test_it_hides_a_policy_from_every_other_organisation(svc, client_for):
-    policy = svc.in_service()
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    other = client_for(svc.other_org_admin)
+def test_it_hides_a_policy_from_every_other_organisation(cast, client_for):
+    policy = cast.in_service()
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff])
+    other = client_for(cast.other_org_admin)
     for url in _service_urls(policy, record):
         assert other.get(url).status_code == 404, url
     no = policy.order.application_no
     assert other.post(reverse("service:service_orders:accept", args=[no])).status_code == 404
-    assert svc.policy().policy_no not in other.get(reverse("service:service_orders:list")).content.decode()
+    assert cast.policy().policy_no not in other.get(reverse("service:service_orders:list")).content.decode()
     assert "暂无数据" in other.get(reverse("service:service_records:list")).content.decode()
 
 
-def test_it_hides_a_policy_the_organisation_declined(svc, client_for):
-    policy = scenarios.assign(svc.policy(), svc.clerk, svc.org)
-    c = client_for(svc.org_admin)
+def test_it_hides_a_policy_the_organisation_declined(cast, client_for):
+    policy = scenarios.assign(cast.policy(), cast.clerk, cast.org)
+    c = client_for(cast.org_admin)
     no = policy.order.application_no
     url = reverse("service:service_orders:decline", args=[no])
     response = c.post(url, {"reason": ""}, headers={"HX-Request": "true"})
@@ -120,9 +120,9 @@ def test_it_hides_a_policy_the_organisation_declined(svc, client_for):
     assert policy.policy_no not in c.get(reverse("service:service_orders:list")).content.decode()
 
 
-def test_it_accepts_from_the_list(svc, client_for):
-    policy = scenarios.assign(svc.policy(), svc.clerk, svc.org)
-    c = client_for(svc.org_admin)
+def test_it_accepts_from_the_list(cast, client_for):
+    policy = scenarios.assign(cast.policy(), cast.clerk, cast.org)
+    c = client_for(cast.org_admin)
     html = c.get(reverse("service:service_orders:list")).content.decode()
     assert policy.policy_no in html and "接受" in html and "培训" in html
     response = c.post(
@@ -144,53 +144,53 @@ def test_it_accepts_from_the_list(svc, client_for):
         "complaints:list",
     ],
 )
-def test_it_requires_the_permission_and_a_signed_in_user_of_the_side(svc, client_for, name):
+def test_it_requires_the_permission_and_a_signed_in_user_of_the_side(cast, client_for, name):
     url = reverse(f"service:{name}")
-    limited = factories.user(svc.org, roles=[], name="无权限")
+    limited = factories.user(cast.org, roles=[], name="无权限")
     assert client_for(limited).get(url).status_code == 403
-    assert client_for(svc.clerk).get(url).status_code == 403
+    assert client_for(cast.clerk).get(url).status_code == 403
     response = client_for(None).get(url)
     assert response.status_code == 302 and response["Location"].startswith("/service/login/")
-    assert client_for(svc.org_admin).get(url).status_code == 200
+    assert client_for(cast.org_admin).get(url).status_code == 200
 
 
 # --- bad input --------------------------------------------------------------------------------------------
-def test_it_refuses_bad_record_input_beside_the_field(svc, client_for):
-    policy = svc.in_service(started_days_ago=10)
-    c = client_for(svc.org_admin)
+def test_it_refuses_bad_record_input_beside_the_field(cast, client_for):
+    policy = cast.in_service(started_days_ago=10)
+    c = client_for(cast.org_admin)
     url = reverse("service:service_orders:record_add", args=[policy.order.application_no])
     cases = [
         ({"served_on": (policy.period_start - timedelta(days=1)).isoformat()}, "须在保险期间内"),
         ({"served_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "不能晚于今天"),
-        ({"staff": [str(svc.expired_staff.pk)]}, "已于"),
+        ({"staff": [str(cast.expired_staff.pk)]}, "已于"),
         ({"place": ""}, "请填写服务地点"),
         ({"report": files.upload("报告.pdf", files.png_bytes())}, "PDF"),
         ({"photo": files.upload("照片.pdf", files.pdf_bytes())}, "只能上传jpg/png文件"),
         ({"video": files.upload("视频.mp4", files.pdf_bytes())}, "MP4"),
     ]
     for overrides, message in cases:
-        response = c.post(url, _record_post(svc, policy, **overrides))
+        response = c.post(url, _record_post(cast, policy, **overrides))
         assert response.status_code == 422, overrides
         assert message in response.content.decode(), (overrides, message)
     assert not ServiceRecord.objects.exists()
-    response = c.post(url, _record_post(svc, policy, report=files.upload("服务报告.pdf", files.pdf_bytes())))
+    response = c.post(url, _record_post(cast, policy, report=files.upload("服务报告.pdf", files.pdf_bytes())))
     assert response.status_code == 302
     record = ServiceRecord.objects.get()
     assert record.attachments.get().document.kind == "service_report"
 
 
-def test_it_reports_every_bad_record_field_in_one_submission(svc, client_for):
+def test_it_reports_every_bad_record_field_in_one_submission(cast, client_for):
     """One-pass validation (issue 12 §4): a missing 服务地点 and a bad photo no longer hide a 服务日期 outside
     the policy period or a staff member whose certificate expired."""
-    policy = svc.in_service(started_days_ago=10)
-    c = client_for(svc.org_admin)
+    policy = cast.in_service(started_days_ago=10)
+    c = client_for(cast.org_admin)
     url = reverse("service:service_orders:record_add", args=[policy.order.application_no])
     data = _record_post(
-        svc,
+        cast,
         policy,
         place="",
         served_on=(policy.period_start - timedelta(days=1)).isoformat(),
-        staff=[str(svc.expired_staff.pk)],
+        staff=[str(cast.expired_staff.pk)],
         photo=files.upload("照片.pdf", files.pdf_bytes()),
     )
     response = c.post(url, data)
@@ -202,18 +202,18 @@ def test_it_reports_every_bad_record_field_in_one_submission(svc, client_for):
     assert not ServiceRecord.objects.exists()
 
 
-def test_it_reports_every_bad_plan_and_inspection_field_in_one_submission(svc, client_for):
+def test_it_reports_every_bad_plan_and_inspection_field_in_one_submission(cast, client_for):
     """One-pass validation: a missing 服务内容/检查地点 no longer hides a day outside the policy period or a staff
     member whose certificate expired."""
     from anze.prevention.models import PlannedVisit
 
-    policy = svc.in_service(started_days_ago=10)
-    c = client_for(svc.org_admin)
+    policy = cast.in_service(started_days_ago=10)
+    c = client_for(cast.org_admin)
     outside = (policy.period_start - timedelta(days=1)).isoformat()
     plan = {
-        "item": str(scenarios.record_data(policy, "training", [svc.staff]).item.pk),
+        "item": str(scenarios.record_data(policy, "training", [cast.staff]).item.pk),
         "planned_on": outside,
-        "staff": [str(svc.expired_staff.pk)],
+        "staff": [str(cast.expired_staff.pk)],
         "content": "",
     }
     response = c.post(reverse("service:service_orders:plan_add", args=[policy.order.application_no]), plan)
@@ -227,7 +227,7 @@ def test_it_reports_every_bad_plan_and_inspection_field_in_one_submission(svc, c
         "policy": str(policy.pk),
         "inspected_on": outside,
         "place": "",
-        "staff": [str(svc.expired_staff.pk)],
+        "staff": [str(cast.expired_staff.pk)],
         "summary": "消防通道检查",
     }
     response = c.post(reverse("service:inspections:add"), inspection)
@@ -239,11 +239,11 @@ def test_it_reports_every_bad_plan_and_inspection_field_in_one_submission(svc, c
     assert not Inspection.objects.exists()
 
 
-def test_it_refuses_an_oversize_video_in_chinese_without_keeping_it(svc, client_for, settings):
+def test_it_refuses_an_oversize_video_in_chinese_without_keeping_it(cast, client_for, settings):
     settings.VIDEO_UPLOAD_MAX_BYTES = 4096
-    policy = svc.in_service()
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
-    c = client_for(svc.org_admin)
+    policy = cast.in_service()
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff])
+    c = client_for(cast.org_admin)
     url = reverse("service:service_orders:record_attach", args=[record.uuid])
     response = c.post(
         url, {"file": files.upload("演练.mp4", files.mp4_bytes(size=9000))}, headers={"HX-Request": "true"}
@@ -257,44 +257,44 @@ def test_it_refuses_an_oversize_video_in_chinese_without_keeping_it(svc, client_
     assert ok.status_code == 204 and Attachment.objects.get().document.is_video
 
 
-def test_it_refuses_to_edit_a_confirmed_record_and_offers_a_correction(svc, client_for):
-    policy = svc.in_service()
+def test_it_refuses_to_edit_a_confirmed_record_and_offers_a_correction(cast, client_for):
+    policy = cast.in_service()
     record = scenarios.confirm(
-        scenarios.record(policy, svc.org_admin, "training", [svc.staff]), svc.applicant
+        scenarios.record(policy, cast.org_admin, "training", [cast.staff]), cast.applicant
     )
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     response = c.post(
         reverse("service:service_orders:record_edit", args=[record.uuid]),
-        _record_post(svc, policy, place="改"),
+        _record_post(cast, policy, place="改"),
     )
     assert response.status_code == 302
     assert ServiceRecord.objects.get(pk=record.pk).place != "改"
     html = c.get(reverse("service:service_orders:record", args=[record.uuid])).content.decode()
     assert "新增更正记录" in html and "修改</a>" not in html
     correct_url = reverse("service:service_orders:record_correct", args=[record.uuid])
-    response = c.post(correct_url, _record_post(svc, policy, place="更正后的地点"))
+    response = c.post(correct_url, _record_post(cast, policy, place="更正后的地点"))
     assert response.status_code == 302
     correction = ServiceRecord.objects.get(corrects=record)
     assert correction.place == "更正后的地点" and correction.status == RecordStatus.PENDING
 
 
-def test_it_plays_a_video_with_range_requests_for_its_organisation_only(svc, client_for):
-    policy = svc.in_service()
+def test_it_plays_a_video_with_range_requests_for_its_organisation_only(cast, client_for):
+    policy = cast.in_service()
     uploads = attachments.Uploads(video=files.upload("演练.mp4", files.mp4_bytes(size=5000)))
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff], uploads=uploads)
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff], uploads=uploads)
     document = record.attachments.get().document
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     assert "<video" in c.get(reverse("service:videos:play", args=[document.uuid])).content.decode()
     stream = reverse("service:videos:stream", args=[document.uuid])
     response = c.get(stream, headers={"Range": "bytes=100-199"})
     assert response.status_code == 206 and response["Content-Range"] == "bytes 100-199/5000"
     assert len(b"".join(response.streaming_content)) == 100
-    assert client_for(svc.other_org_admin).get(stream).status_code == 404
-    assert client_for(svc.clerk).get(stream).status_code == 403
+    assert client_for(cast.other_org_admin).get(stream).status_code == 404
+    assert client_for(cast.clerk).get(stream).status_code == 403
 
 
-def test_it_manages_staff_with_certificates_and_flags_the_expired(svc, client_for):
-    c = client_for(svc.org_admin)
+def test_it_manages_staff_with_certificates_and_flags_the_expired(cast, client_for):
+    c = client_for(cast.org_admin)
     data = {
         "name": "林新员",
         "mobile": "13960719999",
@@ -319,20 +319,21 @@ def test_it_manages_staff_with_certificates_and_flags_the_expired(svc, client_fo
     bad = {**data, "mobile": "123"}
     assert c.post(reverse("service:staff:add"), bad, headers={"HX-Request": "true"}).status_code == 422
     assert (
-        client_for(svc.other_org_admin).get(reverse("service:staff:edit", args=[staff.pk])).status_code == 404
+        client_for(cast.other_org_admin).get(reverse("service:staff:edit", args=[staff.pk])).status_code
+        == 404
     )
-    form = c.get(reverse("service:service_orders:record_add", args=[svc.in_service().order.application_no]))
+    form = c.get(reverse("service:service_orders:record_add", args=[cast.in_service().order.application_no]))
     assert "证书“注册安全工程师”已于2020-01-01过期" in form.content.decode()
 
 
-def test_it_records_an_inspection_with_hazards(svc, client_for):
-    policy = svc.in_service()
-    c = client_for(svc.org_admin)
+def test_it_records_an_inspection_with_hazards(cast, client_for):
+    policy = cast.in_service()
+    c = client_for(cast.org_admin)
     data = {
         "policy": str(policy.pk),
         "inspected_on": timezone.localdate().isoformat(),
         "place": "成品仓库",
-        "staff": [str(svc.staff.pk)],
+        "staff": [str(cast.staff.pk)],
         "summary": "消防通道、电气线路检查",
     }
     response = c.post(reverse("service:inspections:add"), data)
@@ -351,7 +352,7 @@ def test_it_records_an_inspection_with_hazards(svc, client_for):
     hazard = Hazard.objects.get()
     assert hazard.attachments.count() == 1
     assert (
-        client_for(svc.other_org_admin)
+        client_for(cast.other_org_admin)
         .get(reverse("service:inspections:detail", args=[inspection.uuid]))
         .status_code
         == 404
@@ -359,7 +360,7 @@ def test_it_records_an_inspection_with_hazards(svc, client_for):
 
 
 def test_it_lists_service_orders_with_a_constant_number_of_queries(
-    svc, client_for, django_assert_max_num_queries
+    cast, client_for, django_assert_max_num_queries
 ):
     from anze.policies import scenarios as policy_scenarios
     from anze.policies.models import Policy
@@ -367,11 +368,11 @@ def test_it_lists_service_orders_with_a_constant_number_of_queries(
     def add(n):
         for _ in range(n):
             order = policy_scenarios.offline_order(
-                insurer_user=svc.clerk, enterprise=svc.enterprise, issued=True
+                insurer_user=cast.clerk, enterprise=cast.enterprise, issued=True
             )
-            scenarios.assign(Policy.objects.get(order=order), svc.clerk, svc.org)
+            scenarios.assign(Policy.objects.get(order=order), cast.clerk, cast.org)
 
-    c = client_for(svc.org_admin)
+    c = client_for(cast.org_admin)
     add(5)
     c.get(reverse("service:service_orders:list"))
     with django_assert_max_num_queries(12) as small:
@@ -396,12 +397,12 @@ def test_it_lists_service_orders_with_a_constant_number_of_queries(
     ],
     ids=["ftyp-and-empty-moov", "html-in-free-box", "zeros-in-mdat"],
 )
-def test_it_refuses_a_fake_video_in_chinese_without_keeping_it(svc, client_for, fake):
+def test_it_refuses_a_fake_video_in_chinese_without_keeping_it(cast, client_for, fake):
     """Security review, finding 11: files with MP4 boxes but no video were stored and served as video/mp4."""
-    policy = svc.in_service()
-    record = scenarios.record(policy, svc.org_admin, "training", [svc.staff])
+    policy = cast.in_service()
+    record = scenarios.record(policy, cast.org_admin, "training", [cast.staff])
     url = reverse("service:service_orders:record_attach", args=[record.uuid])
-    response = client_for(svc.org_admin).post(
+    response = client_for(cast.org_admin).post(
         url, {"file": files.upload("演练.mp4", fake)}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 422

@@ -19,68 +19,70 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def _actors(svc: Any) -> dict[str, Any]:
-    return {Side.INSURER: svc.clerk, Side.SERVICE_ORG: svc.org_admin, Side.ENTERPRISE: svc.applicant}
+def _actors(cast: Any) -> dict[str, Any]:
+    return {Side.INSURER: cast.clerk, Side.SERVICE_ORG: cast.org_admin, Side.ENTERPRISE: cast.applicant}
 
 
-def _record(svc: Any, status: str) -> ServiceRecord:
-    record = scenarios.record(svc.in_service(counts={"training": 3}), svc.org_admin, "training", [svc.staff])
+def _record(cast: Any, status: str) -> ServiceRecord:
+    record = scenarios.record(
+        cast.in_service(counts={"training": 3}), cast.org_admin, "training", [cast.staff]
+    )
     if status == "confirmed":
-        records.record_confirm(record=scenarios.fresh_record(record), actor=svc.applicant)
+        records.record_confirm(record=scenarios.fresh_record(record), actor=cast.applicant)
     elif status == "disputed":
-        records.record_dispute(record=scenarios.fresh_record(record), actor=svc.applicant, reason="不符")
+        records.record_dispute(record=scenarios.fresh_record(record), actor=cast.applicant, reason="不符")
     return scenarios.fresh_record(record)
 
 
-def _hazard(svc: Any, status: str) -> Hazard:
-    policy = svc.in_service()
+def _hazard(cast: Any, status: str) -> Hazard:
+    policy = cast.in_service()
     inspection = services.inspection_create(
         policy=scenarios.fresh(policy),
-        actor=svc.org_admin,
-        data=services.InspectionData(TODAY(), "车间", [svc.staff], "检查", attachments.Uploads()),
+        actor=cast.org_admin,
+        data=services.InspectionData(TODAY(), "车间", [cast.staff], "检查", attachments.Uploads()),
     )
     hazard = hazards.hazard_create(
         inspection=inspection,
-        actor=svc.org_admin,
+        actor=cast.org_admin,
         level=HazardLevel.GENERAL,
         description="灭火器过期",
         location="",
         deadline=TODAY() + timedelta(days=5),
     )
     if status in ("rectified", "verified"):
-        hazards.hazard_rectify(hazard=hazard, actor=svc.applicant, rectification="已更换")
+        hazards.hazard_rectify(hazard=hazard, actor=cast.applicant, rectification="已更换")
     if status == "verified":
-        hazards.hazard_verify(hazard=hazard, actor=svc.org_admin, verification="合格")
+        hazards.hazard_verify(hazard=hazard, actor=cast.org_admin, verification="合格")
     return Hazard.objects.select_related("inspection__policy", "inspection__service_org").get(pk=hazard.pk)
 
 
-def _complaint(svc: Any, status: str) -> Complaint:
+def _complaint(cast: Any, status: str) -> Complaint:
     complaint = complaints.complaint_file(
-        policy=scenarios.fresh(svc.in_service()), actor=svc.applicant, content="迟到"
+        policy=scenarios.fresh(cast.in_service()), actor=cast.applicant, content="迟到"
     )
     if status == "answered":
-        complaints.complaint_answer(complaint=complaint, actor=svc.org_admin, answer="已处理")
+        complaints.complaint_answer(complaint=complaint, actor=cast.org_admin, answer="已处理")
     return Complaint.objects.select_related("policy__order", "policy__insurer").get(pk=complaint.pk)
 
 
-def _data(svc: Any, record: ServiceRecord) -> records.RecordData:
-    return scenarios.record_data(record.policy, "training", [svc.staff], content="修改后的内容")
+def _data(cast: Any, record: ServiceRecord) -> records.RecordData:
+    return scenarios.record_data(record.policy, "training", [cast.staff], content="修改后的内容")
 
 
 CALLS = {
     "record": {
-        "edit": lambda svc, o, u: records.record_update(record=o, actor=u, data=_data(svc, o)),
-        "confirm": lambda svc, o, u: records.record_confirm(record=o, actor=u),
-        "dispute": lambda svc, o, u: records.record_dispute(record=o, actor=u, reason="有误"),
+        "edit": lambda cast, o, u: records.record_update(record=o, actor=u, data=_data(cast, o)),
+        "confirm": lambda cast, o, u: records.record_confirm(record=o, actor=u),
+        "dispute": lambda cast, o, u: records.record_dispute(record=o, actor=u, reason="有误"),
     },
     "hazard": {
-        "rectify": lambda svc, o, u: hazards.hazard_rectify(hazard=o, actor=u, rectification="已整改"),
-        "verify": lambda svc, o, u: hazards.hazard_verify(hazard=o, actor=u, verification="合格"),
-        "reopen": lambda svc, o, u: hazards.hazard_reopen(hazard=o, actor=u, reason="不合格"),
+        "rectify": lambda cast, o, u: hazards.hazard_rectify(hazard=o, actor=u, rectification="已整改"),
+        "verify": lambda cast, o, u: hazards.hazard_verify(hazard=o, actor=u, verification="合格"),
+        "reopen": lambda cast, o, u: hazards.hazard_reopen(hazard=o, actor=u, reason="不合格"),
     },
     "complaint": {
-        "extend": lambda svc, o, u: complaints.complaint_extend(complaint=o, actor=u, reason="需核实"),
-        "answer": lambda svc, o, u: complaints.complaint_answer(complaint=o, actor=u, answer="已答复"),
+        "extend": lambda cast, o, u: complaints.complaint_extend(complaint=o, actor=u, reason="需核实"),
+        "answer": lambda cast, o, u: complaints.complaint_answer(complaint=o, actor=u, answer="已答复"),
     },
 }
 MACHINES = {"record": records.RECORD, "hazard": hazards.HAZARD, "complaint": complaints.COMPLAINT}
@@ -99,16 +101,16 @@ def test_it_has_a_caller_for_every_state_changing_action():
 
 
 @pytest.mark.parametrize(("entity", "status"), CASES)
-def test_it_allows_exactly_the_transitions_of_the_table(svc, entity, status):
+def test_it_allows_exactly_the_transitions_of_the_table(cast, entity, status):
     outcomes, expected = {}, {}
     for action, call in CALLS[entity].items():
-        for side, actor in _actors(svc).items():
-            obj = BUILD[entity](svc, status)
+        for side, actor in _actors(cast).items():
+            obj = BUILD[entity](cast, status)
             events = ServiceEvent.objects.count()
             t = MACHINES[entity].transition(action, side)
             expected[(action, side)] = t is not None and status in t.sources
             try:
-                call(svc, obj, actor)
+                call(cast, obj, actor)
             except Refused:
                 outcomes[(action, side)] = False
                 assert MODELS[entity].objects.get(pk=obj.pk).status == status
