@@ -426,17 +426,17 @@ def _staff_post(**extra: str) -> dict[str, str]:
     return {**data, **extra}
 
 
-def test_it_adds_a_staff_member_with_the_certificates_of_the_form(svc, client_for):
-    c = client_for(svc.org_admin)
+def test_it_adds_a_staff_member_with_the_certificates_of_the_form(cast, client_for):
+    c = client_for(cast.org_admin)
     url = reverse("service:staff:add")
     response = c.post(url, _staff_post(), headers={"HX-Request": "true"})
     assert response.status_code == 204
-    member = Staff.objects.get(organisation=svc.org, name="林志强")
+    member = Staff.objects.get(organisation=cast.org, name="林志强")
     assert [(x.name, x.number) for x in member.certificates.all()] == [("注册安全工程师", "ZA2026001")]
 
 
-def test_a_half_filled_certificate_or_a_bad_date_saves_no_one(svc, client_for):
-    c = client_for(svc.org_admin)
+def test_a_half_filled_certificate_or_a_bad_date_saves_no_one(cast, client_for):
+    c = client_for(cast.org_admin)
     url = reverse("service:staff:add")
     half = c.post(url, _staff_post(**{"cert-0-number": ""}), headers={"HX-Request": "true"})
     assert half.status_code == 422 and "请填写完整的证书名称、证书编号和有效期" in half.content.decode()
