@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -32,7 +33,7 @@ BASE_DATA_APP = "basedata"
 class Table:
     name: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
+    rows: tuple[tuple[Any, ...], ...]
 
 
 def _tables(connection: BaseDatabaseWrapper) -> list[str]:
