@@ -65,6 +65,14 @@ def chinese_required(form: forms.BaseForm) -> None:
             field.error_messages = {**field.error_messages, "required": required_message(field, name)}
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, to set or read its queryset (``form.fields[name]`` is any field to the
+    type checker)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
+
+
 # A mixin of forms: to the type checker it is one (a form's attributes and methods), at run time a plain class
 # placed before forms.Form or forms.ModelForm in a form's bases.
 if TYPE_CHECKING:
