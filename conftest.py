@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -15,6 +15,9 @@ from django.test import Client
 from anze.accounts.models import Organisation, User
 from anze.core.sides import Side
 from anze.core.testing import factories
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -182,7 +185,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 @pytest.fixture
-def screenshot(page, request: pytest.FixtureRequest) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+def screenshot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
     """``screenshot("01-list")`` saves var/test-artifacts/<test>/01-list.png and returns its path."""
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
