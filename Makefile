@@ -6,18 +6,21 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export ANZE_DEBUG ?= 1
 
-.PHONY: run test setup deps npm browser lint format migrate demo bench clean
+.PHONY: run test typecheck setup deps npm browser lint format migrate demo bench clean
 
 run: setup migrate ## serve the system with demo data at http://127.0.0.1:$(PORT), with the background worker
 	$(PY) manage.py demo_data --if-empty
 	PORT=$(PORT) bin/run-dev
 
-# Tests run in parallel, one process per core (pytest-xdist), and print the 15 slowest.
-PYTEST_ARGS ?= -n auto --durations=15
+# Tests run in parallel, one process per core (pytest-xdist), and print the 15 slowest. worksteal: a worker
+# that has run its share takes tests queued on the other, so a long browser flow does not leave one working
+# alone at the end (conftest.py starts the browser tests, longest first).
+PYTEST_ARGS ?= -n auto --dist worksteal --durations=15
 
-test: setup browser ## ruff + the whole pytest suite (browser tests included)
+test: setup browser ## ruff + mypy (the files listed in pyproject.toml) + the whole pytest suite (browser tests included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	ANZE_DEBUG=0 ANZE_TESTING=1 $(VENV)/bin/mypy
 	ANZE_DEBUG=0 ANZE_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: deps npm
@@ -48,6 +51,9 @@ bench: deps ## the order list's p50/p95 at ORDERS synthetic orders (default 1000
 
 lint:
 	$(VENV)/bin/ruff check .
+
+typecheck: deps ## mypy with django-stubs on the files listed in pyproject.toml ([tool.mypy] files)
+	ANZE_DEBUG=0 ANZE_TESTING=1 $(VENV)/bin/mypy
 
 format:
 	$(VENV)/bin/ruff format .

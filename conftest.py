@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -14,6 +16,9 @@ from anze.accounts.models import Organisation, User
 from anze.core.sides import Side
 from anze.core.testing import factories
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -21,6 +26,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["anze.documents.tests.seaweedfs", "anze.core.testing.cast"]
 
 ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database as pytest-django makes it (migrated), and transactional tests that empty it by DELETE
+    and put the migration's base data back, rather than Django's flush (anze/core/testing/database.py)."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    from anze.core.testing import database
+
+    with django_db_blocker.unblock():
+        base_data = {connection.alias: database.snapshot(connection) for connection in connections.all()}
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self: TransactionTestCase) -> None:
+        if self.available_apps is not None or self.serialized_rollback:
+            return flush(self)
+        for alias in self._databases_names(include_mirrors=False):
+            database.empty(connections[alias], base_data[alias])
+        return None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _fixture_teardown)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -108,10 +138,22 @@ E2E = Path(__file__).resolve().parent / "e2e"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under e2e/ is a browser test (``-m "not e2e"`` leaves them out)."""
+    """Every test under e2e/ is a browser test (``-m "not e2e"`` leaves them out).
+
+    The browser tests run first, the longest flows (by lines of code) first of all: a 30–50 s flow started
+    last would leave one worker running it alone at the end. The other tests keep pytest's order."""
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+    items.sort(key=_longest_browser_flows_first)
+
+
+def _longest_browser_flows_first(item: pytest.Item) -> tuple[int, int]:
+    if E2E not in item.path.parents:
+        return (1, 0)
+    function = getattr(item, "function", None)
+    lines = len(inspect.getsourcelines(function)[0]) if function is not None else 0
+    return (0, -lines)
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +185,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 @pytest.fixture
-def screenshot(page, request: pytest.FixtureRequest) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+def screenshot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
     """``screenshot("01-list")`` saves var/test-artifacts/<test>/01-list.png and returns its path."""
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)

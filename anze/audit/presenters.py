@@ -144,9 +144,16 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field | 
         found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    if isinstance(found, models.ManyToManyField) or getattr(found, "concrete", False):
-        return found  # type: ignore[return-value]
+    if isinstance(found, models.Field) and (isinstance(found, models.ManyToManyField) or found.concrete):
+        return found
     return None
+
+
+def _related(found: models.ForeignKey) -> type[models.Model]:
+    """The model a foreign key points at (a class once the apps are loaded, never the string "self")."""
+    model = found.related_model
+    assert not isinstance(model, str)
+    return model
 
 
 def _is_model_change(entry: LogEntry) -> bool:
@@ -171,12 +178,12 @@ def _load(entries: Sequence[LogEntry]) -> _Lookups:
         for name, values in (entry.changes_dict or {}).items():
             found = _model_field(model, name)
             if isinstance(found, models.ForeignKey) and isinstance(values, list):
-                wanted[found.related_model].update(str(v) for v in values if not _is_empty(v))
+                wanted[_related(found)].update(str(v) for v in values if not _is_empty(v))
     lookups = _Lookups()
     for model, pks in wanted.items():
         for obj in model._default_manager.filter(pk__in=pks):
             lookups.objects[(model, str(obj.pk))] = obj
-    lookups.accounts = {pk: obj for (model, pk), obj in lookups.objects.items() if model is User}  # type: ignore[misc]
+    lookups.accounts = {pk: obj for (_, pk), obj in lookups.objects.items() if isinstance(obj, User)}
     return lookups
 
 
@@ -189,7 +196,7 @@ def _value(entry: LogEntry, found: models.Field, raw: Any, lookups: _Lookups) ->
             org = lookups.objects.get(
                 (Organisation, str((entry.additional_data or {}).get("organisation_id")))
             )
-            count = len(catalogue.codes_for_side(org.kind)) if org is not None else 0  # type: ignore[attr-defined]
+            count = len(catalogue.codes_for_side(org.kind)) if isinstance(org, Organisation) else 0
             return f"全部权限（{count}项）" if count else "全部权限"
         return _permission_labels(raw)
     if found.choices:
@@ -197,7 +204,7 @@ def _value(entry: LogEntry, found: models.Field, raw: Any, lookups: _Lookups) ->
     if isinstance(found, models.BooleanField):
         return {"True": "是", "False": "否"}.get(str(raw), str(raw))
     if isinstance(found, models.ForeignKey):
-        return lookups.name_of(found.related_model, str(raw))
+        return lookups.name_of(_related(found), str(raw))
     if isinstance(found, models.DateTimeField):
         return _stored_datetime(str(raw))
     if isinstance(found, models.DecimalField):

@@ -86,6 +86,19 @@ def seed(Region: Any, Industry: Any, ServiceItem: Any, RegionalRule: Any) -> Non
 
 
 def ensure_base_data() -> None:
+    """``seed`` with the real models, when a row of it is missing: the migration wrote them, so that four
+    counts usually answer instead of some thirty lookups (tests call this in their fixtures)."""
     from .models import Industry, Region, RegionalRule, ServiceItem
 
-    seed(Region, Industry, ServiceItem, RegionalRule)
+    if _missing(Region, Industry, ServiceItem, RegionalRule):
+        seed(Region, Industry, ServiceItem, RegionalRule)
+
+
+def _missing(Region: Any, Industry: Any, ServiceItem: Any, RegionalRule: Any) -> bool:
+    regions = [PROVINCE[0], CITY[0], *(code for code, _ in COUNTIES)]
+    return (
+        ServiceItem.objects.filter(code__in=[code for code, _ in SERVICE_ITEMS]).count() < len(SERVICE_ITEMS)
+        or Industry.objects.filter(code__in=[code for code, _, _ in INDUSTRIES]).count() < len(INDUSTRIES)
+        or Region.objects.filter(code__in=regions).count() < len(regions)
+        or not RegionalRule.objects.filter(region__isnull=True).exists()
+    )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
+from .http import MemberRequest
 
 
 @dataclass
@@ -45,9 +45,9 @@ class Panel:
     permission: str = "signed_in"
 
 
-Provider = Callable[[HttpRequest], list[Card]]
-PanelProvider = Callable[[HttpRequest], list[Panel]]
-NoticeProvider = Callable[[HttpRequest], list[Notice]]
+Provider = Callable[[MemberRequest], list[Card]]
+PanelProvider = Callable[[MemberRequest], list[Panel]]
+NoticeProvider = Callable[[MemberRequest], list[Notice]]
 _PROVIDERS: dict[str, list[Provider]] = {}
 _NOTICE_PROVIDERS: dict[str, list[NoticeProvider]] = {}
 _PANEL_PROVIDERS: dict[str, list[PanelProvider]] = {}
@@ -61,9 +61,9 @@ def register(side: str) -> Callable[[Provider], Provider]:
     return decorator
 
 
-def cards_for(request: HttpRequest) -> list[Card]:
+def cards_for(request: MemberRequest) -> list[Card]:
     cards: list[Card] = []
-    for provider in _PROVIDERS.get(request.side, []):
+    for provider in _PROVIDERS.get(request.side or "", []):
         cards.extend(card for card in provider(request) if request.user.has_perm_code(card.permission))
     return cards
 
@@ -76,9 +76,9 @@ def register_notices(side: str) -> Callable[[NoticeProvider], NoticeProvider]:
     return decorator
 
 
-def notices_for(request: HttpRequest) -> list[Notice]:
+def notices_for(request: MemberRequest) -> list[Notice]:
     notices: list[Notice] = []
-    for provider in _NOTICE_PROVIDERS.get(request.side, []):
+    for provider in _NOTICE_PROVIDERS.get(request.side or "", []):
         notices.extend(n for n in provider(request) if request.user.has_perm_code(n.permission))
     return notices
 
@@ -91,8 +91,8 @@ def register_panel(side: str) -> Callable[[PanelProvider], PanelProvider]:
     return decorator
 
 
-def panels_for(request: HttpRequest) -> list[Panel]:
+def panels_for(request: MemberRequest) -> list[Panel]:
     panels: list[Panel] = []
-    for provider in _PANEL_PROVIDERS.get(request.side, []):
+    for provider in _PANEL_PROVIDERS.get(request.side or "", []):
         panels.extend(p for p in provider(request) if request.user.has_perm_code(p.permission))
     return panels

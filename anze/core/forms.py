@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import ErrorList
 
 from .errors import Refused
 
@@ -64,17 +65,33 @@ def chinese_required(form: forms.BaseForm) -> None:
             field.error_messages = {**field.error_messages, "required": required_message(field, name)}
 
 
-class StyledFormMixin:
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, to set or read its queryset (``form.fields[name]`` is any field to the
+    type checker)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
+
+
+# A mixin of forms: to the type checker it is one (a form's attributes and methods), at run time a plain class
+# placed before forms.Form or forms.ModelForm in a form's bases.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class StyledFormMixin(_FormBase):
     """The project's base for every form: Tabler classes, and required messages in the house wording."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        style_widgets(self)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
     def full_clean(self) -> None:
-        chinese_required(self)  # type: ignore[arg-type]  # here: fields added after __init__ are covered too
-        super().full_clean()  # type: ignore[misc]
-        style_widgets(self, errors=True)  # type: ignore[arg-type]
+        chinese_required(self)  # here: fields added after __init__ are covered too
+        super().full_clean()
+        style_widgets(self, errors=True)
 
 
 # The dates a filter accepts. Beyond them a day's bounds no longer fit a datetime once moved to UTC (9999-12-31
@@ -126,7 +143,7 @@ class SearchForm(StyledFormMixin, forms.Form):
         return pairs
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         for start, end in self._date_pairs():
             low, high = cleaned.get(start), cleaned.get(end)
             if low and high and high < low:
@@ -154,7 +171,7 @@ def apply_refusal(form: forms.BaseForm, exc: Refused) -> None:
     does not have); a message the field already shows is not repeated."""
     for name, texts in exc.errors.items():
         field = name if name in form.fields else None
-        shown = form.errors.get(field or NON_FIELD_ERRORS, [])
+        shown = form.errors.get(field or NON_FIELD_ERRORS) or ErrorList()
         for text in texts:
             if text not in shown:
                 form.add_error(field, text)

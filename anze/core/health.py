@@ -42,7 +42,7 @@ class CheckFailed(Exception):
 
 def tasks_run_in_worker() -> bool:
     """False when tasks run inside the request (tests, ANZE_TASKS_BACKEND=immediate): no queue, no worker."""
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     return backend.startswith("django_tasks_db.")
 
 

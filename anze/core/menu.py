@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from anze.core import catalogue
 
+from .http import MemberRequest
 from .sides import side_namespace
 
 
@@ -36,7 +37,7 @@ class Section:
 class Menu:
     entries: list[Link | Section]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Link | Section]:
         return iter(self.entries)
 
     @property
@@ -52,7 +53,7 @@ class Menu:
         return []
 
 
-def _link(request: HttpRequest, item: catalogue.MenuItem, namespace: str) -> Link | None:
+def _link(request: MemberRequest, item: catalogue.MenuItem, namespace: str) -> Link | None:
     if not request.user.has_perm_code(item.permission):
         return None
     url = reverse(f"{namespace}:{item.url_name}")
@@ -61,7 +62,7 @@ def _link(request: HttpRequest, item: catalogue.MenuItem, namespace: str) -> Lin
     return Link(item.label, url, item.icon, active, is_home)
 
 
-def build_menu(request: HttpRequest) -> Menu:
+def build_menu(request: MemberRequest) -> Menu:
     side = getattr(request, "side", None)
     user = request.user
     if side is None or not user.is_authenticated or user.side != side:

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .clientip import client_ip
+from .http import AnzeRequest
 from .sides import PREFIX_SIDE
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ class SideMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         first = request.path_info.lstrip("/").split("/", 1)[0]
-        request.side = PREFIX_SIDE.get(first)  # type: ignore[attr-defined]
+        cast(AnzeRequest, request).side = PREFIX_SIDE.get(first)
         return self.get_response(request)
 
 

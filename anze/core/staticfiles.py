@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from re import Match
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
@@ -23,14 +23,18 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 logger = logging.getLogger(__name__)
 
 
+class _VendorStorage(FileSystemStorage):
+    prefix: str  # the URL prefix of its files, read by collectstatic and whitenoise
+
+
 class VendorFinder(BaseFinder):
     """Finds exactly the files of settings.VENDOR_STATIC_FILES: {prefix: (folder, [relative names])}."""
 
     def __init__(self, app_names: Any = None, *args: Any, **kwargs: Any) -> None:
-        self.sources: list[tuple[str, FileSystemStorage, list[str]]] = []
+        self.sources: list[tuple[str, _VendorStorage, list[str]]] = []
         for prefix, (root, names) in settings.VENDOR_STATIC_FILES.items():
-            storage = FileSystemStorage(location=str(root))
-            storage.prefix = prefix  # type: ignore[attr-defined] - read by collectstatic and whitenoise
+            storage = _VendorStorage(location=str(root))
+            storage.prefix = prefix
             self.sources.append((prefix, storage, list(names)))
         super().__init__(*args, **kwargs)
 
@@ -51,7 +55,13 @@ class VendorFinder(BaseFinder):
             )
         ]
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    @overload
+    def find(self, path: str, find_all: Literal[False] = False, **kwargs: Any) -> str | None: ...
+
+    @overload
+    def find(self, path: str, find_all: Literal[True], **kwargs: Any) -> list[str]: ...
+
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str] | None:
         matches: list[str] = []
         for prefix, storage, names in self.sources:
             name = path.removeprefix(prefix + "/")

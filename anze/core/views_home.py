@@ -9,10 +9,11 @@ from anze.core import catalogue
 from anze.core.access import requires
 
 from . import dashboard
+from .http import MemberRequest
 
 
 @requires(catalogue.SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MemberRequest) -> HttpResponse:
     context = {
         "cards": dashboard.cards_for(request),
         "notices": dashboard.notices_for(request),

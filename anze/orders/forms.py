@@ -16,7 +16,7 @@ from anze.accounts.models import Organisation
 from anze.basedata.models import Industry, Region, RegionLevel, ServiceItem
 from anze.basedata.selectors import EffectiveRule, format_ratio, rule_for_region
 from anze.core.formatting import wan
-from anze.core.forms import SearchForm, StyledFormMixin, style_widgets
+from anze.core.forms import SearchForm, StyledFormMixin, choice_field, style_widgets
 from anze.core.sides import Side
 from anze.core.validators import validate_credit_code, validate_mobile
 from anze.documents.forms import DocumentField
@@ -86,7 +86,7 @@ class ApplicationMaterialsForm(StyledFormMixin, forms.Form):
                 if document is not None:
                     self.initial.setdefault(name, document)
                     self.fields[name].help_text = "已上传，如需更换请重新选择文件"
-        self.fields["intended_items"].queryset = items.order_by("sort", "id")  # type: ignore[attr-defined]
+        choice_field(self, "intended_items").queryset = items.order_by("sort", "id")
 
     def upload(self, name: str) -> Any:
         """The newly chosen file, or None (an order's current file, a ``Document``, stays)."""
@@ -232,6 +232,8 @@ class SchemeForm(StyledFormMixin, forms.Form):
                 counts[item.pk] = None
             elif data.get(name):
                 counts[item.pk] = data[name]
+        # A value that did not parse is None here, for scheme_errors to skip (the field shows why): not the
+        # Decimal or date a Scheme holds once the form is valid.
         return Scheme(
             aggregate_limit=data.get("aggregate_limit"),  # type: ignore[arg-type]
             per_accident_limit=data.get("per_accident_limit"),  # type: ignore[arg-type]
@@ -245,7 +247,7 @@ class SchemeForm(StyledFormMixin, forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for name, message in scheme_errors(self._scheme(data), region=self.order.region).items():
             target = name if name in self.fields else "service_counts"
             if target not in self.errors:
@@ -386,17 +388,18 @@ class OfflineOrderForm(ApplicationMaterialsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = (  # type: ignore[attr-defined]
+        self.enterprises = (
             Organisation.objects.active()
             .verified()  # a 待认证 enterprise's data are only what someone typed at 注册
             .of_kind(Side.ENTERPRISE)
             .select_related("region")
             .order_by("name")
         )
-        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
-            level=RegionLevel.COUNTY
-        ).order_by("code")
-        self.fields["industry"].queryset = Industry.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        choice_field(self, "enterprise").queryset = self.enterprises
+        choice_field(self, "region").queryset = Region.objects.filter(level=RegionLevel.COUNTY).order_by(
+            "code"
+        )
+        choice_field(self, "industry").queryset = Industry.objects.filter(is_active=True)
         self.setup_materials()
 
     def clean_applicant_credit_code(self) -> str:
@@ -422,5 +425,5 @@ class OfflineOrderForm(ApplicationMaterialsForm):
                     ensure_ascii=False,
                 ),
             }
-            for org in self.fields["enterprise"].queryset  # type: ignore[attr-defined]
+            for org in self.enterprises
         ]

@@ -26,12 +26,15 @@ triggers, and the index would silently stop following the orders. ``install`` pu
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Func, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+
+if TYPE_CHECKING:
+    from .models import Order
 
 TRIGRAM = 3  # characters a trigram index needs to answer a query
 GRAMS_TABLE = "order_grams"
@@ -313,7 +316,7 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None) -> QuerySet:  # type: ignore[type-arg]
+def name_matches(queryset: QuerySet[Order], term: str, *, insurer_id: int | None = None) -> QuerySet[Order]:
     """Orders whose 投保人 or 项目名称 contains ``term`` (case-insensitive for Latin letters).
 
     ``insurer_id``: the insurer whose orders ``queryset`` holds, for the term to be read from the grams under
@@ -338,7 +341,7 @@ def name_matches(queryset: QuerySet, term: str, *, insurer_id: int | None = None
     return queryset.filter(Q(applicant_name__icontains=term) | Q(project_name__icontains=term))
 
 
-def _holding_grams(queryset: QuerySet, tokens: list[str], insurer_id: int) -> QuerySet:  # type: ignore[type-arg]
+def _holding_grams(queryset: QuerySet[Order], tokens: list[str], insurer_id: int) -> QuerySet[Order]:
     """The orders of ``queryset`` whose grams hold every one of ``tokens`` under the insurer's token."""
     if connections[queryset.db].vendor == "postgresql":
         from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
@@ -364,7 +367,7 @@ class NameLower(Func):
         return self.as_sql(compiler, connection, function="anze_lower", **extra)
 
 
-def _names_hold(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type-arg]
+def _names_hold(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     """Orders whose names, lower-cased as the grams are, contain ``term``: the test of a longer term's
     candidates. No index serves it, on purpose: on PostgreSQL an ``icontains`` here let the planner AND the
     trigram indexes into the grams' bitmap, and their inexact matches made it recheck every candidate by
@@ -378,7 +381,7 @@ def _names_hold(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type
     ).filter(Q(_applicant_lower__contains=lowered) | Q(_project_lower__contains=lowered))
 
 
-def names_contain(queryset: QuerySet, term: str) -> QuerySet:  # type: ignore[type-arg]
+def names_contain(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     """Orders whose names contain ``term``, tested row by row on the names: for reading a page along the
     list's ordered index when the matches are common — the first page of a term in one order in 40 reads
     ~400 rows, where ``name_matches`` gives all of its thousands of matches to sort (see ``selectors.Scan``).

@@ -50,7 +50,7 @@ def organisation(kind: str = Side.INSURER, **fields: Any) -> Organisation:
         Side.SERVICE_ORG: "安全技术服务有限公司",
         Side.REGULATOR: "应急管理局",
         Side.PLATFORM: "平台运营中心",
-    }[kind]
+    }[Side(kind)]
     defaults: dict[str, Any] = {"kind": kind, "name": f"测试{n}{label}", "short_name": f"测试{n}"}
     if kind == Side.INSURER:
         defaults["code"] = f"ins{n}"

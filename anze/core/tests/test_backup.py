@@ -60,6 +60,7 @@ def run(command: str, *args: str) -> str:
 def test_backup_and_restore_round_trip_of_the_demo_data(tmp_path: Path) -> None:
     call_command("demo_data", stdout=io.StringIO())
     insurer = Organisation.objects.filter(kind=Side.INSURER).first()
+    assert insurer is not None
     for n in range(3):  # some uploads besides the demo's files
         document_from_bytes(
             organisation=insurer,
@@ -83,7 +84,7 @@ def test_backup_and_restore_round_trip_of_the_demo_data(tmp_path: Path) -> None:
 
     # The restored app serves a restored file through its permission-checked download view.
     order = Order.objects.exclude(policy_file=None).select_related("insurer", "policy_file").first()
-    assert order is not None
+    assert order is not None and order.policy_file is not None
     viewer = next(u for u in User.objects.filter(organisation=order.insurer) if u.has_perm_code("order.view"))
     client = Client()
     client.force_login(viewer)
@@ -93,7 +94,7 @@ def test_backup_and_restore_round_trip_of_the_demo_data(tmp_path: Path) -> None:
     )
     response = client.get(url)
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)
+    body = response.getvalue()
     assert hashlib.sha256(body).hexdigest() == stored[order.policy_file.file.name]
 
 

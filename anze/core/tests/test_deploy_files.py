@@ -9,12 +9,14 @@ nginx itself is not needed: its file is read as text (``nginx -t`` is a manual c
 from __future__ import annotations
 
 import configparser
+import multiprocessing
 import os
 import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import get_commands
@@ -65,9 +67,13 @@ def unit_files() -> list[Path]:
     return sorted(SYSTEMD.glob("*.service"))
 
 
+class _CaseSensitive(configparser.ConfigParser):
+    def optionxform(self, optionstr: str) -> str:  # keys are case-sensitive in systemd
+        return optionstr
+
+
 def exec_starts(unit: Path) -> list[str]:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    parser.optionxform = str  # type: ignore[assignment,method-assign] - keys are case-sensitive in systemd
+    parser = _CaseSensitive(interpolation=None, strict=False)
     parser.read(unit, encoding="utf-8")
     return [parser["Service"][key] for key in parser["Service"] if key == "ExecStart"]
 
@@ -168,17 +174,17 @@ def test_the_worker_unit_runs_the_command_that_writes_the_heartbeat():
     assert exec_starts(SYSTEMD / "anze-worker.service")[0].split()[-1] == "worker"
 
 
-def test_the_gunicorn_config_evaluates(monkeypatch):
+def test_the_gunicorn_config_evaluates(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     monkeypatch.delenv("RUNTIME_DIRECTORY", raising=False)
-    namespace: dict[str, object] = {"__file__": str(DEPLOY / "gunicorn.conf.py")}
+    namespace: dict[str, Any] = {"__file__": str(DEPLOY / "gunicorn.conf.py")}
     exec(
         compile((DEPLOY / "gunicorn.conf.py").read_text(encoding="utf-8"), "gunicorn.conf.py", "exec"),
         namespace,
     )
     assert namespace["worker_class"] == "sync"
-    assert namespace["workers"] == 2 * os.cpu_count() + 1  # type: ignore[operator]
-    assert namespace["timeout"] >= 120  # type: ignore[operator]
+    assert namespace["workers"] == 2 * multiprocessing.cpu_count() + 1
+    assert namespace["timeout"] >= 120
     assert namespace["max_requests"] and namespace["max_requests_jitter"]
     assert namespace["forwarded_allow_ips"] == "127.0.0.1"
 

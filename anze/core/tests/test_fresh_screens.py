@@ -6,6 +6,7 @@ an action that takes the object out of the user's sight leaves its page. The bro
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -15,21 +16,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
+from anze.core.http import AnzeRequest
 from anze.core.testing import hx_message, hx_trigger
 from anze.core.testing.cast import Cast
 from anze.core.views import done
+from anze.policies.models import Policy
 from anze.prevention import attachments, complaints, scenarios, services
+from anze.prevention.models import Inspection
 
 pytestmark = pytest.mark.django_db
 REGION = 'hx-trigger="anze:refresh from:body"'
 
 
-def hx(current_url: str, **headers: str) -> dict[str, str]:
+def hx(current_url: str, **headers: str) -> dict[str, Any]:
     return {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{current_url}", **headers}
 
 
-def htmx_request(current_url: str):  # type: ignore[no-untyped-def]
-    request = RequestFactory().post("/service/orders/1/decline/", **hx(current_url))
+def htmx_request(current_url: str) -> AnzeRequest:
+    request = cast(AnzeRequest, RequestFactory().post("/service/orders/1/decline/", **hx(current_url)))
     request.htmx = HtmxDetails(request)
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
@@ -92,7 +96,7 @@ def test_a_detail_pages_action_keeps_its_toast_instead_of_reloading_the_page(cas
     assert "HX-Refresh" not in response and hx_message(response) == "已确认"
 
 
-def _inspection(cast: Cast, policy):  # type: ignore[no-untyped-def]
+def _inspection(cast: Cast, policy: Policy) -> Inspection:
     return services.inspection_create(
         policy=scenarios.fresh(policy),
         actor=cast.org_admin,
