@@ -23,7 +23,7 @@ class Refused(Exception):
         message: str = "",
         *,
         field: str | None = None,
-        errors: Mapping[str | None, str | list[str]] | None = None,
+        errors: Mapping[str | None, str | list[str]] | Mapping[str, str | list[str]] | None = None,
     ) -> None:
         collected: Errors = {}
         if message:

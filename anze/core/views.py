@@ -121,12 +121,14 @@ def _no_content(response: HttpResponse) -> HttpResponse:
 
 def _from_htmx(request: HttpRequest) -> bool:
     """An htmx request from a dialog or a button (a boosted link is a page load)."""
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    details: Any = getattr(request, "htmx", None)
+    return bool(details) and not details.boosted
 
 
 def _is_on(request: HttpRequest, url: str) -> bool:
     """Whether the page that sent the htmx request is ``url`` (whatever its query string)."""
-    current = request.htmx.current_url or ""
+    details: Any = getattr(request, "htmx", None)
+    current = (details.current_url if details else None) or ""
     return urlsplit(current).path == urlsplit(url).path
 
 
@@ -223,6 +225,7 @@ def button_view(
 
 def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A list page; an htmx refresh of the list region gets only the ``list`` partial."""
-    if getattr(request, "htmx", False) and request.htmx.target == "list-region":
+    details = getattr(request, "htmx", None)
+    if details and details.target == "list-region":
         return render(request, f"{template}#list", context)
     return render(request, template, context)

@@ -8,7 +8,7 @@ who may act and the state change itself are the machine's (``transitions.ORDER``
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -48,6 +48,14 @@ def record_event(
     )
 
 
+@overload
+def stored_document(
+    actor: User, kind: str, upload: UploadedFile | None, label: str, field_name: str
+) -> Document: ...
+@overload
+def stored_document(
+    actor: User, kind: str, upload: UploadedFile | None, label: str, field_name: str, *, required: bool
+) -> Document | None: ...
 def stored_document(
     actor: User, kind: str, upload: UploadedFile | None, label: str, field_name: str, *, required: bool = True
 ) -> Document | None:

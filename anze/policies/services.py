@@ -129,6 +129,8 @@ def _issue(
         last_reason="",
         **extra,
     )
+    if order.period_start is None or order.period_end is None:  # set by 报价 or by the 补录's scheme
+        raise Refused("保险期间未填写，不能出函")
     Policy.objects.create(
         order=order,
         insurer=order.insurer,

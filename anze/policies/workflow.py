@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
 from anze.core.errors import Refused
-from anze.core.sides import Side
+from anze.core.sides import Side, side_namespace
 from anze.core.workflow import Machine, Transition, transition
 from anze.notifications.services import notify
 
@@ -116,9 +116,17 @@ def write_event(
     )
 
 
+# The page of a policy on each side that has one (the link of its 站内消息).
+POLICY_PAGES: dict[str, str] = {
+    Side.INSURER: "policies:detail",
+    Side.SERVICE_ORG: "service_orders:detail",
+    Side.ENTERPRISE: "services:policy",
+}
+
+
 def side_url(name: str, side: str, *args: Any) -> str:
     """A page of one side (the link of a 站内消息); that side's home while its screens are not mounted."""
-    prefix = {Side.INSURER: "insurer", Side.SERVICE_ORG: "service", Side.ENTERPRISE: "enterprise"}[side]
+    prefix = side_namespace(side)
     try:
         return reverse(f"{prefix}:{name}", args=args)
     except NoReverseMatch:
@@ -126,12 +134,7 @@ def side_url(name: str, side: str, *args: Any) -> str:
 
 
 def policy_url(policy: Policy, side: str) -> str:
-    name = {
-        Side.INSURER: "policies:detail",
-        Side.SERVICE_ORG: "service_orders:detail",
-        Side.ENTERPRISE: "services:policy",
-    }[side]
-    return side_url(name, side, policy.order.application_no)
+    return side_url(POLICY_PAGES[side], side, policy.order.application_no)
 
 
 def lock_services(policy: Policy) -> None:

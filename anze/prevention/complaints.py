@@ -98,7 +98,8 @@ def complaint_file(
     organisation and the insurer are told (SMS: the deadline runs from now)."""
     t = COMPLAINT.begin("file", actor)
     check_owner(SERVICE.owners(policy), actor, SERVICE.noun)
-    if policy.service_org_id is None or policy.service_status not in ASSIGNED:
+    service_org = policy.service_org
+    if service_org is None or policy.service_status not in ASSIGNED:
         raise Refused("该保单尚未指定第三方安全服务机构，不能投诉", field="policy")
     if record is not None and record.policy_id != policy.pk:
         raise Refused("请选择该保单的服务记录", field="record")
@@ -108,7 +109,7 @@ def complaint_file(
         policy=policy,
         record=record,
         enterprise=actor.organisation,
-        service_org=policy.service_org,
+        service_org=service_org,
         insurer=policy.insurer,
         content=content,
         status=t.target,

@@ -120,6 +120,7 @@ def hazard_create(
     elif deadline < inspection.inspected_on:
         problems.add("deadline", "整改期限不能早于检查日期")
     problems.raise_if_any()
+    assert deadline is not None  # refused above when missing
     lock_assigned(policy, (ServiceStatus.IN_SERVICE,), actor.organisation_id)
     hazard = Hazard.objects.create(
         inspection=inspection,

@@ -5,7 +5,8 @@ below it (and those of its own layer, without a cycle), never one above —
          ← portal, regulator, platform_admin
 
 so that an app can be read, tested and changed knowing only what is below it. Read from the source (every
-``import`` statement, inside functions too); tests, test helpers and migrations are not part of the graph.
+``import`` statement, inside functions too); tests, test helpers and migrations are not part of the graph, nor
+are the imports under ``if TYPE_CHECKING:``, which only name a type for the checker and never run.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ def _apps() -> list[str]:
     return sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").exists())
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
 def _imports() -> dict[str, dict[str, list[str]]]:
     """app → imported app → the modules that import it."""
     apps = set(_apps())
@@ -42,7 +49,17 @@ def _imports() -> dict[str, dict[str, list[str]]]:
         if len(parts) < 2 or {"tests", "migrations", "testing"} & set(parts):
             continue
         app = parts[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        type_only = {
+            id(inner)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and _is_type_checking(block.test)
+            for statement in block.body
+            for inner in ast.walk(statement)
+        }
+        for node in ast.walk(tree):
+            if id(node) in type_only:
+                continue
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

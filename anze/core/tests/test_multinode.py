@@ -35,6 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -206,10 +207,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         for node in ("a", "b"):
             # /readyz: the node answers, and sees the database, Redis, the bucket and a worker's heartbeat.
             nodes.wait_until(
-                lambda node=node: (
-                    cluster.check_running(f"web-{node}", "worker-1", "worker-2")
-                    or nodes.http_status(f"http://127.0.0.1:{ports[node]}/readyz") == 200
-                ),
+                partial(_ready, cluster, node, ports[node]),
                 60,
                 f"node {node}'s /readyz",
                 every=0.3,
@@ -370,3 +368,9 @@ def test_two_web_nodes_and_two_workers_are_one_system(site: Site, people_at: Peo
         expect(intruder.locator(".form-errors")).to_contain_text(LOCKED)
         assert "/login/" in intruder.url
     print(f"multinode: lock-out over two nodes {time.monotonic() - started:.1f}s")
+
+
+def _ready(cluster: Any, node: str, port: int) -> bool:
+    """Node ``node`` answers /readyz with 200 (its processes still running, else the wait fails at once)."""
+    cluster.check_running(f"web-{node}", "worker-1", "worker-2")
+    return nodes.http_status(f"http://127.0.0.1:{port}/readyz") == 200
