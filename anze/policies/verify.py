@@ -57,6 +57,7 @@ def verification_status(policy: Policy, today: date | None = None) -> tuple[str,
     period does — 已冲正 and 已退保 (issue 14) go first here, as ``if`` branches on the policy's own fields —
     then the period: 未生效 before period_start, 已过期 after period_end, otherwise 有效."""
     today = today or timezone.localdate()
+    # Issue 14 adds here, before the period: 已冲正 (a reversed policy) and 已退保 (a surrendered one).
     if policy.period_start > today:
         return "未生效", "warning"
     if policy.period_end < today:
