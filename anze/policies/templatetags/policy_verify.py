@@ -18,6 +18,7 @@ register = template.Library()
 def verify_badge(context: dict[str, Any], policy: Policy | None) -> dict[str, Any]:
     if not isinstance(policy, Policy):  # an order without its policy resolves to "" in a template
         return {"policy": None}
-    url = verify_url(context["request"], policy)
+    request = context["request"]
+    url = verify_url(request, policy)
     # segno draws paths only (no text of the data, no style attributes): safe inline under the CSP.
-    return {"policy": policy, "url": url, "qr": mark_safe(qr_svg(url))}
+    return {"policy": policy, "url": url, "host": request.get_host(), "qr": mark_safe(qr_svg(url))}

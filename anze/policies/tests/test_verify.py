@@ -189,6 +189,7 @@ def test_the_insurers_detail_shows_the_code_and_qr_to_its_insurer_only(cast, cli
     assert f'data-testid="verification-code">{policy.verification_code}<' in html
     assert "<svg" in html and f"code={policy.verification_code}" in html
     assert f"http://testserver/verify/?policy_no={policy.policy_no}" in html
+    assert ">testserver/verify/</a>" in html
     other = client_for(cast.other_clerk).get(url)
     assert other.status_code == 404 and policy.verification_code not in other.content.decode()
 
