@@ -105,8 +105,12 @@ def policy_verify(request: HttpRequest, *, policy_no: str, code: str) -> Verifie
     code = code.strip().upper()
     candidates = Policy.objects.filter(policy_no=policy_no).select_related("insurer", "order")
     found = None
-    for policy in candidates:  # a number is unique per insurer only; each candidate is compared in full
-        if secrets.compare_digest(policy.verification_code.encode(), code.encode()):
+    # A number is unique per insurer only: each candidate is compared in full; an unknown number is compared
+    # with a code no policy has, so that it costs a comparison as well.
+    policies: list[Policy | None] = [*candidates] or [None]
+    for policy in policies:
+        stored = policy.verification_code if policy is not None else "-" * CODE_LENGTH
+        if secrets.compare_digest(stored.encode(), code.encode()) and policy is not None:
             found = policy
     if found is None:
         _count_failure(request)
