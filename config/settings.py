@@ -228,6 +228,9 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # the tenant-scoped 登录日志 is anze.audit.LoginLog
 AXES_ENABLE_ADMIN = False
+# 电子保单验真 (/verify/): 10 failed lookups from one address within 10 minutes refuse further ones (HTTP 429).
+VERIFY_FAILURE_LIMIT = 10
+VERIFY_FAILURE_WINDOW_SECONDS = 600
 AXES_LOCKOUT_CALLABLE = "anze.accounts.views_auth.lockout_response"
 AXES_USERNAME_CALLABLE = "anze.accounts.views_auth.axes_username"
 AXES_CLIENT_IP_CALLABLE = "anze.core.clientip.client_ip"  # the one reader of the client's address

@@ -12,6 +12,7 @@ from anze.core.sides import SIDE_PREFIX, Side
 from anze.notifications.urls import urls_for_side as notification_urls
 from anze.orders import urls_insurer as order_urls
 from anze.policies import urls_orders as policy_order_urls
+from anze.policies import views_verify
 
 
 def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", views_auth.landing, name="landing"),
     path("healthz", health.healthz, name="healthz"),  # public: the process answers
     path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
+    path("verify/", views_verify.verify_page, name="verify"),  # public: 电子保单验真
     side_urls(
         Side.INSURER,
         # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)

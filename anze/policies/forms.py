@@ -103,3 +103,18 @@ class OfflineIssueForm(SchemeForm, IssueForm, ApplicationMaterialsForm):
         self.fields["contract_file"].required = True
         self.fields["contract_file"].widget.attrs["required"] = True
         self.setup_materials(order)
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    """电子保单验真 (public): both fields are required — no lookup by number alone."""
+
+    policy_no = forms.CharField(
+        label="保单编号",
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "请输入保单编号", "autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "请输入8位验证码", "autocomplete": "off"}),
+    )

@@ -55,6 +55,8 @@ class Policy(models.Model):
     issued_at = models.DateTimeField("出函时间", default=timezone.now)
     period_start = models.DateField("保险期间起")
     period_end = models.DateField("保险期间止")
+    # 电子保单验真 (anze.policies.verify): set at 出函 by anze.policies.services, shown beside the policy.
+    verification_code = models.CharField("验证码", max_length=8, unique=True)
 
     # 第三方安全服务 (docs/spec/DOMAIN.md §3): changed only by the policies workflow.
     service_org = models.ForeignKey(

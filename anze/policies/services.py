@@ -36,6 +36,7 @@ from anze.orders.steps import (
 from anze.orders.transitions import ORDER
 
 from .models import Policy
+from .verify import new_verification_code
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -139,6 +140,7 @@ def _issue(
         issued_at=now,
         period_start=order.period_start,
         period_end=order.period_end,
+        verification_code=new_verification_code(),  # 电子保单验真; the PDF itself stays as uploaded
     )
     event = record_event(order, t, actor, from_status, changes={"policy_no": policy_no, **changes})
     tell_enterprise(

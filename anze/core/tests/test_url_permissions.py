@@ -29,6 +29,7 @@ PUBLIC = {
     "enterprise:password_reset_code",
     "healthz",  # process up (load balancer)
     "readyz",  # dependencies reachable: numbers only, no data
+    "verify",  # 电子保单验真: number + code, rate-limited, masked answer
 }
 # Django's and packages' own views that are not ours.
 IGNORED_MODULES = ("django.", "debug_toolbar")
