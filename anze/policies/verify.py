@@ -38,7 +38,11 @@ TOO_MANY = "查询过于频繁，请10分钟后再试"
 
 
 def new_verification_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """A code no policy has yet (32⁸ codes: a clash is about one in 10¹² per pair, and then another is drawn)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Policy.objects.filter(verification_code=code).exists():
+            return code
 
 
 def mask_name(name: str) -> str:
