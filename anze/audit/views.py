@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from anze.core.access import requires
-from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
+from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.forms import SearchForm
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
@@ -101,8 +101,7 @@ EXPORT_HEADERS = ["操作时间", "操作人", "操作类型", "对象", "变更
 def operation_log_export(request: HttpRequest) -> HttpResponseBase:
     _, filters = _operation_search(request)
     entries = selectors.operation_logs_for(user=request.user, filters=filters)
-    if entries.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
-        message = f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
+    if message := too_many_rows(entries):
         list_url = reverse(f"{side_namespace(request.side)}:system:operation_log")
         return done(request, message, f"{list_url}?{request.GET.urlencode()}", error=True)
     return xlsx_response("操作日志", EXPORT_HEADERS, _export_rows(entries), widths=[20, 24, 22, 34, 80, 16])

@@ -27,7 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-MAX_EXPORT_ROWS = 100_000  # one sheet; a larger export is refused by the caller with a message
+MAX_EXPORT_ROWS = 100_000  # one sheet; a larger export is refused (``too_many_rows``)
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F5F7FA")
@@ -143,3 +143,11 @@ def _column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def too_many_rows(queryset: Any) -> str | None:
+    """The refusal of an export of more than MAX_EXPORT_ROWS rows, or None: every export asks before it builds
+    its workbook, counting no further than one row past the limit (a bounded query whatever the table's size)."""
+    if queryset.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
+        return f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
+    return None

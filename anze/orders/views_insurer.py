@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
-from anze.core.exports import MAX_EXPORT_ROWS, xlsx_response
+from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.formatting import NOT_QUOTED
 from anze.core.views import action_view, done, render_form, render_list
 from anze.documents.responses import document_among, document_response
@@ -139,8 +139,7 @@ def _in_wan(value: Decimal | None) -> Decimal | str:
 def order_export(request: HttpRequest) -> HttpResponseBase:
     _, filters = search_filters(request)
     orders = selectors.insurer_orders_for_export(user=request.user, filters=filters)
-    if orders.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:  # (counts no further than that)
-        message = f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
+    if message := too_many_rows(orders):
         return done(request, message, f"{_list_url()}?{request.GET.urlencode()}", error=True)
     rows = (_export_row(order) for order in orders.iterator(chunk_size=1000))
     return xlsx_response(

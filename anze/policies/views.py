@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
-from anze.core.exports import xlsx_response
-from anze.core.views import action_view, render_list
+from anze.core.exports import too_many_rows, xlsx_response
+from anze.core.views import action_view, done, render_list
 from anze.documents.responses import document_among, document_response
 
 from . import selectors, workflow
@@ -38,10 +38,14 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("policy.export")
-def policy_export(request: HttpRequest) -> HttpResponse:
+def policy_export(request: HttpRequest) -> HttpResponseBase:
     search = PolicySearchForm(request.GET)
     filters = {**search.values(), "tab": request.GET.get("tab", "")}
     policies = selectors.insurer_policies_for_export(user=request.user, filters=filters)
+    if message := too_many_rows(policies):
+        return done(
+            request, message, f"{reverse('insurer:policies:list')}?{request.GET.urlencode()}", error=True
+        )
     rows = (
         (
             p.order.application_no,

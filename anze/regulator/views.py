@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 
 from anze.core.access import requires
-from anze.core.exports import xlsx_response
+from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.pagination import paginate
-from anze.core.views import render_list
+from anze.core.views import done, render_list
 
 from . import presenters, selectors
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
@@ -53,8 +55,12 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("regulator.view")
-def policy_export(request: HttpRequest) -> HttpResponse:
+def policy_export(request: HttpRequest) -> HttpResponseBase:
     search = PolicySearch(request.GET, user=request.user)
+    policies = selectors.search_policies(user=request.user, filters=search.values())
+    if message := too_many_rows(policies):
+        back = f"{reverse('regulator:supervision:policy_list')}?{request.GET.urlencode()}"
+        return done(request, message, back, error=True)
     rows = (
         (
             p.policy_no,
@@ -69,9 +75,7 @@ def policy_export(request: HttpRequest) -> HttpResponse:
             p.get_service_status_display(),
             p.service_org.name if p.service_org else "",
         )
-        for p in selectors.search_policies(user=request.user, filters=search.values()).iterator(
-            chunk_size=500
-        )
+        for p in policies.iterator(chunk_size=500)
     )
     return xlsx_response(
         "保单统计",

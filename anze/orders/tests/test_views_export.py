@@ -48,7 +48,7 @@ def test_it_exports_待报价_and_follows_the_tab(online, offline, clerk):
 def test_it_refuses_an_export_too_large_for_one_sheet(online, clerk, monkeypatch):
     online()
     online()
-    monkeypatch.setattr("anze.orders.views_insurer.MAX_EXPORT_ROWS", 1)
+    monkeypatch.setattr("anze.core.exports.MAX_EXPORT_ROWS", 1)
     response = clerk.get(f"{EXPORT}?tab=awaiting_quote", follow=True)
     assert "导出数据超过1条，请缩小查询范围后再导出" in response.content.decode()
 

@@ -74,6 +74,14 @@ def test_it_searches_and_filters_by_tab(cast, client_for):
     assert "暂无数据" in c.get(LIST, {"start": tomorrow}).content.decode()
 
 
+def test_it_refuses_an_export_too_large_for_one_sheet(cast, client_for, monkeypatch):
+    _states(cast)
+    monkeypatch.setattr("anze.core.exports.MAX_EXPORT_ROWS", 1)
+    response = client_for(cast.clerk).get(reverse("insurer:policies:export"), follow=True)
+    assert "导出数据超过1条，请缩小查询范围后再导出" in response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("insurer:policies:list"))
+
+
 def test_it_exports_the_filtered_list(cast, client_for):
     _states(cast)
     response = client_for(cast.clerk).get(reverse("insurer:policies:export"), {"tab": "in_service"})

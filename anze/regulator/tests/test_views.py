@@ -114,6 +114,18 @@ def test_it_exports_policies(world, client_for):
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
 
 
+def test_it_refuses_a_policy_export_too_large_for_one_sheet_before_building_it(
+    world, client_for, monkeypatch
+):
+    """The region may hold more policies than one sheet: the export is refused with the message, on the list
+    it came from, instead of building the workbook inside the request."""
+    monkeypatch.setattr("anze.core.exports.MAX_EXPORT_ROWS", 1)
+    response = client_for(world["city"]).get("/regulator/policies/export/?keyword=", follow=True)
+    html = response.content.decode()
+    assert "导出数据超过1条，请缩小查询范围后再导出" in html
+    assert response.redirect_chain[-1][0].startswith("/regulator/policies/?")
+
+
 @pytest.mark.parametrize(
     "url", ["/regulator/orders/", "/regulator/policies/", "/regulator/cover/", "/regulator/statistics/"]
 )
