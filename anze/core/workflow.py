@@ -82,6 +82,19 @@ def transition(
     )
 
 
+def owns(owners: Mapping[str, int | None], user: Any, side: str) -> bool:
+    """Whether ``user``'s organisation is the one ``owners`` names for ``side``."""
+    org_id = owners.get(side)
+    return org_id is not None and org_id == user.organisation_id
+
+
+def check_owner(owners: Mapping[str, int | None], user: Any, side: str, noun: str) -> None:
+    """The ownership refusal of every machine, “{noun}不存在或无权操作”: also for an object no machine moves
+    (the inspection a hazard is added to), given who owns it per side."""
+    if not owns(owners, user, side):
+        raise Refused(f"{noun}不存在或无权操作")
+
+
 def reason_max_length() -> int:
     """The one length limit of every reason (取消、驳回、拒绝、异议、复查不通过、延期…)."""
     return int(getattr(settings, "WORKFLOW_REASON_MAX_LENGTH", 500))
@@ -135,14 +148,19 @@ class Machine(Generic[M]):
         return str(getattr(obj, f"get_{self.state_field}_display")())
 
     def owns(self, obj: M, user: Any, side: str) -> bool:
-        org_id = self.owners(obj).get(side)
-        return org_id is not None and org_id == user.organisation_id
+        return owns(self.owners(obj), user, side)
 
     def check_owner(self, obj: M, user: Any, side: str) -> None:
         """Refuse unless ``obj`` belongs to ``user``'s organisation on ``side`` (the third check of ``begin``,
-        for an action that also touches an object it does not move, e.g. the draft an application saves)."""
-        if not self.owns(obj, user, side):
-            raise Refused(f"{self.noun}不存在或无权操作")
+        for an action that also touches an object it does not move, e.g. the draft an application saves, or
+        the policy a new service record is added to)."""
+        check_owner(self.owners(obj), user, side, self.noun)
+
+    def check_state(self, obj: M, states: Iterable[str], label: str) -> None:
+        """Refuse unless ``obj`` is in one of ``states`` (the fourth check of ``begin``; also for an action of
+        another machine that needs this one's object in a given state, e.g. a record on a policy in service)."""
+        if self.state_of(obj) not in states:
+            raise Refused(f"{self.state_noun}当前状态为“{self.state_label(obj)}”，不能{label}")
 
     # --- the checks -------------------------------------------------------------------------------------------
     def begin(self, action: str, actor: Any, obj: M | None = None) -> Transition:
@@ -154,8 +172,7 @@ class Machine(Generic[M]):
         if obj is not None:
             self.check_owner(obj, actor, t.side)
             # An action that creates its object (no sources) is never one on an existing object.
-            if self.state_of(obj) not in t.sources:
-                raise Refused(f"{self.state_noun}当前状态为“{self.state_label(obj)}”，不能{t.label}")
+            self.check_state(obj, t.sources, t.label)
             if t.guard is not None and (message := t.guard(obj, t)):
                 raise Refused(message)
         return t

@@ -4,18 +4,16 @@ limit — each a ``Refused`` at its field — and who owns the work of an organi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 from django.utils import timezone
 
-from anze.accounts.models import Organisation, User
+from anze.accounts.models import Organisation
 from anze.basedata.models import ServiceItem
 from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 from anze.notifications.services import notify
 from anze.policies.models import Policy
-from anze.policies.workflow import SERVICE
 
 from .models import Staff
 from .selectors import contracted_items
@@ -29,20 +27,6 @@ def parties(policy: Policy, service_org_id: int | None) -> dict[str, int | None]
         Side.ENTERPRISE: policy.enterprise_id,
         Side.INSURER: policy.insurer_id,
     }
-
-
-def check_owner(owners: Mapping[str, int | None], actor: User, noun: str) -> None:
-    """For an action that creates its object: the actor's organisation owns its parent (a policy, an
-    inspection) from the actor's side, else “{noun}不存在或无权操作” (the kernel's ownership refusal)."""
-    owner = owners.get(actor.side)
-    if owner is None or owner != actor.organisation_id:
-        raise Refused(f"{noun}不存在或无权操作")
-
-
-def check_service_state(policy: Policy, statuses: tuple[str, ...], label: str) -> None:
-    """The policy's third-party service is in one of ``statuses``, else the ``SERVICE`` machine's refusal."""
-    if policy.service_status not in statuses:
-        raise Refused(f"{SERVICE.state_noun}当前状态为“{SERVICE.state_label(policy)}”，不能{label}")
 
 
 def tell(

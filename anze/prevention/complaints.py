@@ -22,7 +22,7 @@ from anze.policies.models import Policy, ServiceEvent
 from anze.policies.scopes import ASSIGNED
 from anze.policies.workflow import SERVICE, side_url, write_event
 
-from .checks import check_owner, clean_text, tell
+from .checks import clean_text, tell
 from .models import Complaint, ComplaintStatus, ServiceRecord
 from .workdays import ANSWER_DAYS, EXTENDED_ANSWER_DAYS, add_working_days
 
@@ -97,7 +97,7 @@ def complaint_file(
     """提交投诉 about the service of one of the enterprise's policies → 待答复, due in 10 working days; the
     organisation and the insurer are told (SMS: the deadline runs from now)."""
     t = COMPLAINT.begin("file", actor)
-    check_owner(SERVICE.owners(policy), actor, SERVICE.noun)
+    SERVICE.check_owner(policy, actor, actor.side)
     service_org = policy.service_org
     if service_org is None or policy.service_status not in ASSIGNED:
         raise Refused("该保单尚未指定第三方安全服务机构，不能投诉", field="policy")

@@ -20,13 +20,13 @@ from django.utils import timezone
 from anze.accounts.models import User
 from anze.core.errors import Problems
 from anze.core.sides import Side
-from anze.core.workflow import Machine, Transition, transition
+from anze.core.workflow import Machine, Transition, check_owner, transition
 from anze.documents.models import DocumentKind
 from anze.policies.models import ServiceEvent, ServiceStatus
 from anze.policies.workflow import lock_assigned, side_url, write_event
 
 from .attachments import attach
-from .checks import check_owner, clean_text, parties, tell
+from .checks import clean_text, parties, tell
 from .models import Hazard, HazardLevel, HazardStatus, Inspection
 
 H = HazardStatus
@@ -107,7 +107,7 @@ def hazard_create(
     """登记隐患 (待整改) on an inspection of a policy in service; the enterprise is told to rectify it."""
     t = HAZARD.begin("create", actor)
     policy = inspection.policy
-    check_owner(parties(policy, inspection.service_org_id), actor, "检查")
+    check_owner(parties(policy, inspection.service_org_id), actor, actor.side, "检查")
     problems = Problems()
     if level not in HazardLevel.values:
         problems.add("level", "请选择隐患等级")

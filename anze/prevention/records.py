@@ -40,8 +40,6 @@ from .checks import (
     check_day,
     check_day_and_staff,
     check_item,
-    check_owner,
-    check_service_state,
     check_staff,
     clean_text,
     parties,
@@ -187,14 +185,14 @@ def record_create(
     """新增服务记录 → 待确认; the enterprise is asked to confirm. ``corrects``: a confirmed record of the same
     policy this one corrects (allowed also after 已完成); its service item is kept."""
     t = RECORD.begin("create", actor)
-    check_owner(SERVICE.owners(policy), actor, SERVICE.noun)
+    SERVICE.check_owner(policy, actor, actor.side)
     statuses: tuple[str, ...] = (ServiceStatus.IN_SERVICE,)
     if corrects is not None:
         if corrects.policy_id != policy.pk or corrects.status != R.CONFIRMED:
             raise Refused("只能更正本保单已确认的服务记录")
         data.item = corrects.item
         statuses = (ServiceStatus.IN_SERVICE, ServiceStatus.COMPLETED)
-    check_service_state(policy, statuses, t.label)
+    SERVICE.check_state(policy, statuses, t.label)
     values = _clean_record(policy, data, actor.organisation_id)
     staff = values.pop("staff")
     lock_assigned(policy, statuses, actor.organisation_id)

@@ -16,12 +16,12 @@ from anze.basedata.models import ServiceItem
 from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 from anze.core.validators import validate_mobile
-from anze.core.workflow import NO_PERMISSION
+from anze.core.workflow import NO_PERMISSION, check_owner
 from anze.policies.models import Policy, ServiceStatus
 from anze.policies.workflow import SERVICE, lock_assigned
 
 from .attachments import Uploads, attach
-from .checks import check_day, check_item, check_owner, check_service_state, check_staff, clean_text, parties
+from .checks import check_day, check_item, check_staff, clean_text, parties
 from .models import Attachment, Certificate, Inspection, PlannedVisit, Staff
 
 
@@ -31,8 +31,8 @@ def _require(actor: User, code: str) -> None:
 
 
 def _own_policy(actor: User, policy: Policy) -> None:
-    check_owner(SERVICE.owners(policy), actor, SERVICE.noun)
-    check_service_state(policy, (ServiceStatus.IN_SERVICE,), "操作")
+    SERVICE.check_owner(policy, actor, actor.side)
+    SERVICE.check_state(policy, (ServiceStatus.IN_SERVICE,), "操作")
 
 
 # --- 综合人事管理 -------------------------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def inspection_add_attachment(
 ) -> Attachment:
     """Photos and videos of an inspection can be added later (a long video is uploaded from the office)."""
     _require(actor, "service.inspection.manage")
-    check_owner(parties(inspection.policy, inspection.service_org_id), actor, "检查")
+    check_owner(parties(inspection.policy, inspection.service_org_id), actor, actor.side, "检查")
     return attach(
         actor=actor, service_org=inspection.service_org, upload=upload, caption=caption, inspection=inspection
     )
