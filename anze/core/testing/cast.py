@@ -171,6 +171,27 @@ class Cast:
         """The 管理员 of the platform's operator (基础数据, 机构管理)."""
         return factories.user(factories.organisation(Side.PLATFORM), admin=True, name="平台管理员")
 
+    # --- who acts from each side, for the machines' matrices -------------------------------------------------------
+    def owners(self) -> dict[str, User]:
+        """Per side, the 管理员 of the policy's own organisation."""
+        return {Side.INSURER: self.clerk, Side.SERVICE_ORG: self.org_admin, Side.ENTERPRISE: self.applicant}
+
+    def strangers(self) -> dict[str, User]:
+        """Per side, the 管理员 of another organisation of that side."""
+        return {
+            Side.INSURER: self.other_clerk,
+            Side.SERVICE_ORG: self.other_org_admin,
+            Side.ENTERPRISE: self.other_applicant,
+        }
+
+    def members_without_permissions(self) -> dict[str, User]:
+        """Per side, a new member of the policy's own organisation holding no role."""
+        return {
+            Side.INSURER: factories.user(self.insurer),
+            Side.SERVICE_ORG: factories.user(self.org),
+            Side.ENTERPRISE: factories.user(self.enterprise),
+        }
+
     # --- helpers ---------------------------------------------------------------------------------------------
     def client(self, user: User | None = None) -> Client:
         """A test client signed in as ``user`` (anonymous without one)."""

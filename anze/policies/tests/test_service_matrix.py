@@ -97,12 +97,12 @@ def test_the_matrix_covers_every_action_and_side():
 
 def test_owners_with_the_permission(cast, policies):
     assert [p.get_service_status_display() for p in policies.values()] == list(COLUMNS)
-    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
+    users = cast.owners()
     assert mismatches(SERVICE, policies, users, OWNER, _message) == []
 
 
 def test_another_organisation_of_the_same_side(cast, policies):
-    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
+    users = cast.strangers()
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(SERVICE, policies, users, expected, _message) == []
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from anze.core.sides import Side
-from anze.core.testing import factories
 from anze.core.testing.matrix import every_cell, mismatches
 from anze.prevention import complaints, scenarios
 from anze.prevention.complaints import COMPLAINT
@@ -81,21 +80,17 @@ def test_owners_with_the_permission(cast, in_each_state):
         ("待答复", True),
         ("已答复", False),
     ]
-    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
+    users = cast.owners()
     assert mismatches(COMPLAINT, in_each_state, users, OWNER, _message) == []
 
 
 def test_another_organisation_of_the_same_side(cast, in_each_state):
-    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
+    users = cast.strangers()
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(COMPLAINT, in_each_state, users, expected, _message) == []
 
 
 def test_a_member_without_the_permission(cast, in_each_state):
-    users = {
-        INSURER: factories.user(cast.insurer),
-        ORG: factories.user(cast.org),
-        ENTERPRISE: factories.user(cast.enterprise),
-    }
+    users = cast.members_without_permissions()
     expected = every_cell("权限", list(OWNER), len(COLUMNS))
     assert mismatches(COMPLAINT, in_each_state, users, expected, _message) == []

@@ -77,22 +77,18 @@ def test_the_matrix_covers_every_action_and_side():
 
 def test_owners_with_the_permission(cast, in_each_state):
     assert [r.get_status_display() for r in in_each_state.values()] == list(COLUMNS)
-    users = {INSURER: cast.clerk, ORG: cast.org_admin, ENTERPRISE: cast.applicant}
+    users = cast.owners()
     assert mismatches(RECORD, in_each_state, users, OWNER, _message) == []
 
 
 def test_another_organisation_of_the_same_side(cast, in_each_state):
-    users = {INSURER: cast.other_clerk, ORG: cast.other_org_admin, ENTERPRISE: cast.other_applicant}
+    users = cast.strangers()
     expected = {row: (code,) * len(COLUMNS) for row, code in OTHER_ORGANISATION.items()}
     assert mismatches(RECORD, in_each_state, users, expected, _message) == []
 
 
 def test_a_member_without_the_permission(cast, in_each_state):
-    users = {
-        INSURER: factories.user(cast.insurer),
-        ORG: factories.user(cast.org),
-        ENTERPRISE: factories.user(cast.enterprise),
-    }
+    users = cast.members_without_permissions()
     expected = every_cell("权限", list(OWNER), len(COLUMNS))
     assert mismatches(RECORD, in_each_state, users, expected, _message) == []
 
