@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from anze.accounts.models import User
+from anze.core.sides import Side
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy, ServiceStatus
 from anze.policies.progress import progress_for, totals
@@ -21,7 +22,9 @@ from .models import Hazard, Inspection
 def works_on(policy: Policy, user: User) -> bool:
     """Whether the user's organisation may add work (计划, 记录, 检查, 隐患) to the policy now: it is in service
     and assigned to it — what ``policies.workflow.lock_assigned`` checks when the work is saved."""
-    return policy.service_status == ServiceStatus.IN_SERVICE and policy.service_org_id == user.organisation_id
+    return policy.service_status == ServiceStatus.IN_SERVICE and policy_workflow.SERVICE.owns(
+        policy, user, Side.SERVICE_ORG
+    )
 
 
 def service_order_buttons(policy: Policy, user: User) -> dict[str, Any]:
