@@ -7,24 +7,12 @@ import pytest
 
 from anze.accounts import services
 from anze.accounts.models import User
+from anze.accounts.tests.test_users import new_user_data
 from anze.core.errors import Refused
 from anze.core.testing import factories
 
 pytestmark = pytest.mark.django_db
 ADD = "/insurer/system/users/add/"
-
-
-def _data(**overrides):
-    data = {
-        "username": "zhangsan",
-        "name": "张三",
-        "mobile": "13697770764",
-        "password": "Zhang2026x",
-        "is_active": "on",
-        "remark": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_new_account_shows_the_duplicate_login_and_the_weak_password_beside_a_bad_phone(insurer):
@@ -33,7 +21,7 @@ def test_new_account_shows_the_duplicate_login_and_the_weak_password_beside_a_ba
     before = User.objects.count()
     response = insurer.client(insurer.admin).post(
         ADD,
-        _data(username="taken", mobile="1369777", password="onlyletters", name=""),
+        new_user_data(username="taken", mobile="1369777", password="onlyletters", name=""),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
@@ -53,7 +41,9 @@ def test_new_account_shows_a_role_out_of_reach_beside_a_bad_phone(insurer):
         insurer.org, roles=[factories.role(insurer.org, ["system.user.view", "system.user.add"])]
     )
     wide = factories.role(insurer.org, ["order.view", "order.quote"], name="出单员")
-    response = insurer.client(clerk).post(ADD, _data(mobile="123", roles=[wide.pk]), HTTP_HX_REQUEST="true")
+    response = insurer.client(clerk).post(
+        ADD, new_user_data(mobile="123", roles=[wide.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert errors["mobile"] == ["请输入正确的11位手机号码"]
@@ -64,7 +54,7 @@ def test_edit_account_shows_the_weak_password_beside_a_bad_phone(insurer):
     target = factories.user(insurer.org, name="李四")
     response = insurer.client(insurer.admin).post(
         f"/insurer/system/users/{target.pk}/edit/",
-        _data(username=target.username, mobile="1", password="short1"),
+        new_user_data(username=target.username, mobile="1", password="short1"),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
