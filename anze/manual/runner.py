@@ -15,8 +15,11 @@ from __future__ import annotations
 import io
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 from anze.documents import testing as samples
 
@@ -152,9 +155,17 @@ def _do(page: Page, base_url: str, step: Step, files: SampleFiles) -> bytes | No
     for selector, value in step.fill:
         _find(page, selector).fill(value)
     for selector, label in step.select:
-        _find(page, selector).select_option(label=label)
+        _choose(_find(page, selector), label)
     for selector in step.check:
         _find(page, selector).check()
+    for selector, days in step.dates:
+        field = page.locator(selector).first
+        field.wait_for(state="attached")
+        day = (timezone.localdate() + timedelta(days=days)).isoformat()
+        # The date picker (flatpickr, anze/js/datepicker.js) keeps the ISO value in the hidden field it wraps.
+        field.evaluate(
+            "(el, day) => el._flatpickr ? el._flatpickr.setDate(day, true) : (el.value = day)", day
+        )
     for selector, name in step.upload:
         field = page.locator(selector).first
         field.wait_for(state="attached")
@@ -184,6 +195,17 @@ def _find(page: Page, selector: str, what: str = "找不到") -> Locator:
     except Exception as error:
         raise LookupError(f"{what} {selector}（{_reason(error)}）") from error
     return locator
+
+
+def _choose(field: Locator, label: str) -> None:
+    """Select the first option whose text contains ``label`` (an option may add a note: 建筑施工（高危行业）)."""
+    value = field.evaluate(
+        "(el, label) => { const o = [...el.options].find((o) => o.text.includes(label)); return o ? o.value : null; }",
+        label,
+    )
+    if value is None:
+        raise LookupError(f"下拉框中没有“{label}”")
+    field.select_option(value=value)
 
 
 def _settle(page: Page) -> None:

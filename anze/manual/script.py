@@ -25,7 +25,8 @@ class Step:
     """One thing the user does, and the paragraph that tells them.
 
     In order: open ``goto``; click each of ``prepare`` (open a 更多 menu, a tab), not outlined; fill ``fill``,
-    choose ``select`` (by the option's label), tick ``check``, attach ``upload`` (generated sample files, by
+    choose ``select`` (by the option's label), tick ``check``, pick ``dates`` in their date pickers, attach
+    ``upload`` (generated sample files, by
     name); outline ``click`` and take the screenshot of ``capture`` (``AUTO``: the open dialog or the page's
     content; ``None``: no screenshot); then click ``click`` and wait until ``expect`` is visible. With
     ``shot_after`` the screenshot is taken after the click instead (the result of the step: a toast, an error
@@ -41,6 +42,7 @@ class Step:
     fill: tuple[tuple[str, str], ...] = ()
     select: tuple[tuple[str, str], ...] = ()
     check: tuple[str, ...] = ()
+    dates: tuple[tuple[str, int], ...] = ()  # a date field and a day counted from today (the run's date)
     upload: tuple[tuple[str, str], ...] = ()
     click: str | None = None
     expect: str | None = None
@@ -48,6 +50,7 @@ class Step:
     shot_after: bool = False
     outline: str | None = None
     caption: str | None = None  # the figure's title; the step's name when not given
+    silent: bool = False  # done but not printed: switching demo accounts is not the reader's business
 
 
 @dataclass(frozen=True)

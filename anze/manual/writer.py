@@ -33,8 +33,12 @@ def _section(where: Numbered, figures: Figures) -> list[str]:
     out = [f"{'#' * (where.depth + 1)} {where.number} {section.title}", ""]
     if section.text:
         out += [section.text.strip(), ""]
+    shown = 0
     for index, step in enumerate(section.steps):
-        out += [f"{index + 1}. {step.text.strip()}", ""]
+        if step.silent:
+            continue
+        shown += 1
+        out += [f"{shown}. {step.text.strip()}", ""]
         figure = figures.get((where.number, index))
         if figure is not None and figure.file is not None:
             out += [f"![{figure.label} {figure.caption}]({figure.file})", ""]

@@ -4,6 +4,6 @@ platform), in the order ``make manual`` writes them."""
 from __future__ import annotations
 
 from ..script import Manual
-from . import insurer
+from . import enterprise, insurer
 
-MANUALS: dict[str, Manual] = {manual.slug: manual for manual in (insurer.MANUAL,)}
+MANUALS: dict[str, Manual] = {manual.slug: manual for manual in (insurer.MANUAL, enterprise.MANUAL)}

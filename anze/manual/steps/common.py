@@ -52,6 +52,7 @@ def sign_in_steps(username: str, *, login_page: str | None, intro: str) -> tuple
             click='button[type=submit]:has-text("登 录")',
             expect="main.anze-content",
             capture=None,
+            silent=True,
         ),
     )
 
@@ -342,5 +343,29 @@ def messages_section(prefix: str) -> Section:
                 click='button[data-action="read-all"]',
                 caption="消息中心",
             ),
+        ),
+    )
+
+
+def switch_account(login_page: str, username: str) -> tuple[Step, ...]:
+    """Sign out (the user menu's 退出登录) and in again as ``username``, for the few steps that need another
+    demo account's data; done, not printed."""
+    return (
+        Step(
+            f"退出登录（切换到 {username}）",
+            "点击右上角的姓名，再点击「退出登录」。",
+            prepare=(".anze-topbar .user-menu", '.dropdown-menu.show button:has-text("退出登录")'),
+            capture=None,
+            silent=True,
+        ),
+        Step(
+            f"{username} 登录",
+            f"使用账号 {username} 登录。",
+            goto=login_page,
+            fill=(("input[name=username]", username), ("input[name=password]", PASSWORD)),
+            click='button[type=submit]:has-text("登 录")',
+            expect="main.anze-content",
+            capture=None,
+            silent=True,
         ),
     )
