@@ -4,8 +4,8 @@ platform), in the order ``make manual`` writes them."""
 from __future__ import annotations
 
 from ..script import Manual
-from . import enterprise, insurer, service
+from . import enterprise, insurer, regulator, service
 
 MANUALS: dict[str, Manual] = {
-    manual.slug: manual for manual in (insurer.MANUAL, enterprise.MANUAL, service.MANUAL)
+    manual.slug: manual for manual in (insurer.MANUAL, enterprise.MANUAL, service.MANUAL, regulator.MANUAL)
 }

@@ -339,8 +339,8 @@ def messages_section(prefix: str) -> Section:
             Step(
                 "消息中心",
                 "消息按时间倒序排列，未读的标题为粗体；可在「全部」「未读」「已读」之间切换。点击标题或「查看」打开相关的页面，"
-                "该消息同时标为已读；点击「全部已读」将全部消息标为已读。",
-                click='button[data-action="read-all"]',
+                "该消息同时标为已读；有未读消息时点击「全部已读」将全部消息标为已读。",
+                click='.status-tabs a:has-text("未读")',
                 caption="消息中心",
             ),
         ),
