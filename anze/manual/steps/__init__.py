@@ -4,8 +4,9 @@ platform), in the order ``make manual`` writes them."""
 from __future__ import annotations
 
 from ..script import Manual
-from . import enterprise, insurer, regulator, service
+from . import enterprise, insurer, platform, regulator, service
 
 MANUALS: dict[str, Manual] = {
-    manual.slug: manual for manual in (insurer.MANUAL, enterprise.MANUAL, service.MANUAL, regulator.MANUAL)
+    manual.slug: manual
+    for manual in (insurer.MANUAL, enterprise.MANUAL, service.MANUAL, regulator.MANUAL, platform.MANUAL)
 }
