@@ -319,6 +319,9 @@ VENDOR_STATIC_FILES = {
         ["flatpickr.min.css", "flatpickr.min.js", "l10n/zh.js"],
     ),
 }
+# 操作手册: written by `make manual` (anze/manual), served by the 帮助 pages (/help/).
+MANUAL_DIR = BASE_DIR / "docs" / "manual"
+
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "anze.core.staticfiles.VendorFinder",

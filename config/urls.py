@@ -41,6 +41,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # public: the process answers
     path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
     path("verify/", views_verify.verify_page, name="verify"),  # public: 电子保单验真
+    path("help/", include("anze.manual.urls")),  # public: 操作手册 (make manual), the 帮助 link of every page
     side_urls(
         Side.INSURER,
         # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)

@@ -88,8 +88,8 @@ def run(
     find_timeout_ms: int = FIND_TIMEOUT_MS,
 ) -> Figures:
     """Do every step of ``manual`` on ``page`` against the server at ``base_url``. With ``images`` (the
-    manual's folder, docs/manual/), the screenshots are written to ``images/<slug>/``; without, they are
-    taken all the same (the crop and the outline are part of what is checked) and thrown away."""
+    manual's folder, docs/manual/), the screenshots are written to ``images/<slug>/``; without (the suite's
+    drift check), every step is done and its region and outlined control looked for, but no picture taken."""
     page.set_default_timeout(find_timeout_ms)
     page.set_default_navigation_timeout(LOAD_TIMEOUT_MS)
     server_errors: list[str] = []
@@ -112,7 +112,7 @@ def run(
             for index, step in enumerate(where.section.steps):
                 before = len(server_errors)
                 try:
-                    shot = _do(page, base_url, step, files)
+                    shot = _do(page, base_url, step, files, shoot=folder is not None)
                 except StepFailed:
                     raise
                 except Exception as error:  # Playwright's TimeoutError and Error: the step's control is gone
@@ -145,12 +145,21 @@ def _reason(error: Exception) -> str:
     return first[:300]
 
 
-def _do(page: Page, base_url: str, step: Step, files: SampleFiles) -> bytes | None:
+def _do(page: Page, base_url: str, step: Step, files: SampleFiles, shoot: bool) -> bytes | None:
+    """Do ``step``; its screenshot (empty when not ``shoot``), or None when it captures nothing."""
+
+    def capture(outlined: Locator | None) -> bytes:
+        if shoot:
+            return _screenshot(page, step.capture or AUTO, outlined)
+        _region(page, step.capture or AUTO)
+        return b""
+
     if step.goto is not None:
         page.goto(base_url.rstrip("/") + step.goto, wait_until="load")
     _settle(page)
     for selector in step.prepare:
         _find(page, selector).click()
+        page.wait_for_load_state("load")
         _settle(page)
     for selector, value in step.fill:
         _find(page, selector).fill(value)
@@ -174,7 +183,7 @@ def _do(page: Page, base_url: str, step: Step, files: SampleFiles) -> bytes | No
     target = _find(page, step.click) if step.click else None
     shot = None
     if not step.shot_after and step.capture is not None:
-        shot = _screenshot(page, step.capture, target)
+        shot = capture(target)
     if target is not None:
         target.click()
         page.wait_for_load_state("load")
@@ -184,7 +193,7 @@ def _do(page: Page, base_url: str, step: Step, files: SampleFiles) -> bytes | No
         _settle(page)
     if step.shot_after and step.capture is not None:
         outlined = _find(page, step.outline) if step.outline else None
-        shot = _screenshot(page, step.capture, outlined)
+        shot = capture(outlined)
     return shot
 
 

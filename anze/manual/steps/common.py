@@ -19,11 +19,11 @@ def toast(text: str) -> str:
 
 
 def menu(prefix: str, *labels: str) -> dict[str, Any]:
-    """Open a page through the left menu from the home page (where no group is open yet): ``menu("insurer",
-    "系统管理", "账号管理")`` clicks the group, then the entry."""
+    """Open a page through the left menu: ``menu("insurer", "系统管理", "账号管理")`` clicks the group, then the
+    entry. From 个人中心, a light page outside every group (a group already open would close on its click)."""
     *groups, entry = labels
     prepare = tuple(f'#menu summary:has-text("{group}")' for group in groups)
-    return {"goto": f"/{prefix}/", "prepare": (*prepare, f'#menu a:has-text("{entry}")')}
+    return {"goto": f"/{prefix}/profile/", "prepare": (*prepare, f'#menu a:has-text("{entry}")')}
 
 
 def row(text: str) -> str:
