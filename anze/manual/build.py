@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.utils import timezone
@@ -76,7 +77,7 @@ def build(
                     [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
                     {**env, "ANZE_VAR_DIR": str(data)},
                 )
-                wait_until(lambda url=url: http_status(f"{url}/healthz") == 200, SERVER_START_TIMEOUT, url)
+                wait_until(partial(_answers, url), SERVER_START_TIMEOUT, url)
                 say(f"{manual.title}：{url} …")
                 context = browser.new_context(**CONTEXT_ARGS)
                 try:
@@ -100,6 +101,10 @@ def build(
     finally:
         cluster.stop()
     return built
+
+
+def _answers(url: str) -> bool:
+    return http_status(f"{url}/healthz") == 200
 
 
 def _image(out: Path, src: str) -> Path | None:

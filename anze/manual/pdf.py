@@ -197,7 +197,7 @@ def build(
                 continue
             paragraph = Paragraph(_markup(block.text), headings.get(block.level, headings[4]))
             if heading_number(block.text) is not None:
-                paragraph.toc_level = min(block.level - 2, 2)  # type: ignore[attr-defined]
+                paragraph.toc_level = min(block.level - 2, 2)
             story.append(paragraph)
         elif block.kind == "item":
             story.append(Paragraph(_markup(block.text), item, bulletText=f"{block.level}."))

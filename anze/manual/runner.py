@@ -26,7 +26,7 @@ from anze.documents import testing as samples
 from .script import AUTO, Manual, Numbered, Step
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page, Response
+    from playwright.sync_api import FloatRect, Locator, Page, Response
 
 # Short on purpose: a control that is there appears at once on a demo database; a renamed one never does.
 FIND_TIMEOUT_MS = 5_000
@@ -253,7 +253,7 @@ def _screenshot(page: Page, capture: str, outlined: Locator | None) -> bytes:
         bottom = min(box["y"] + box["height"] + margin, size[1])
         if selector == ".anze-main":
             bottom = min(bottom, page.evaluate(CONTENT_BOTTOM))
-        clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+        clip: FloatRect = {"x": left, "y": top, "width": right - left, "height": bottom - top}
         return page.screenshot(clip=clip, full_page=True, animations="disabled", caret="hide")
     finally:
         if outlined is not None:

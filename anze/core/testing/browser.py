@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
+
 # How every browser of the project is started: the browser tests (conftest.py) and ``make manual``.
 def chromium_path() -> str:
     """Debian's Chromium (Playwright cannot download its own here), or CHROMIUM_PATH."""

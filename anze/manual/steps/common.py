@@ -33,12 +33,11 @@ def row(text: str) -> str:
 
 def sign_in_steps(username: str, *, login_page: str | None, intro: str) -> tuple[Step, ...]:
     """A wrong password first (the message and what to do), then the right one."""
-    open_page = {"goto": login_page} if login_page else {}
     return (
         Step(
             "账号或密码错误",
             f"{intro}输入账号和密码后点击「登 录」。账号或密码输错时，登录框上方提示“账号或密码错误”，请核对后重新输入。",
-            **open_page,
+            goto=login_page,
             fill=(("input[name=username]", username), ("input[name=password]", "wrong-password")),
             click='button[type=submit]:has-text("登 录")',
             expect='.form-errors:has-text("账号或密码错误")',
@@ -74,7 +73,14 @@ def system_section(prefix: str, *, sms: bool = False, account: str = "zhangsan")
         Section(
             "账号管理",
             text="管理本单位登录系统的人员账号：新增、编辑、启用或停用、删除。只有拥有相应权限的角色才能看到这些按钮。",
-            pages=("system:user_list", "system:user_create", "system:user_edit"),
+            pages=(
+                "system:user_list",
+                "system:user_create",
+                "system:user_edit",
+                "system:user_set_active",
+                "system:user_delete",
+                "system:user_export",
+            ),
             steps=(
                 Step(
                     "账号列表",
@@ -171,7 +177,7 @@ def system_section(prefix: str, *, sms: bool = False, account: str = "zhangsan")
         Section(
             "角色管理",
             text="角色是一组权限的集合。为账号分配角色后，账号即拥有角色的全部权限（能看到对应的菜单和按钮）。",
-            pages=("system:role_list", "system:role_create", "system:role_edit"),
+            pages=("system:role_list", "system:role_create", "system:role_edit", "system:role_delete"),
             steps=(
                 Step(
                     "角色列表",
@@ -229,7 +235,7 @@ def system_section(prefix: str, *, sms: bool = False, account: str = "zhangsan")
         Section(
             "操作日志",
             text="记录本单位人员的每一次业务操作和对账号、角色的修改：时间、操作人、操作内容、修改前后的值。可按条件搜索并导出。",
-            pages=("system:operation_log",),
+            pages=("system:operation_log", "system:operation_log_export"),
             steps=(
                 Step(
                     "操作日志",
@@ -260,7 +266,7 @@ def system_section(prefix: str, *, sms: bool = False, account: str = "zhangsan")
             Section(
                 "短信记录",
                 text="系统发出的每一条短信（报价、付款通知、出函等通知和验证码）：接收号码、内容、发送状态。验证码一律显示为 ******。发送失败的短信可点击「重发」。",
-                pages=("sms:list",),
+                pages=("sms:list", "sms:resend"),
                 steps=(
                     Step(
                         "短信记录",
@@ -326,7 +332,7 @@ def messages_section(prefix: str) -> Section:
     return Section(
         "消息中心",
         text="订单、保单和服务的进展会发送站内消息。右上角铃铛上的数字是未读消息数。",
-        pages=("messages:list",),
+        pages=("messages:list", "messages:open", "messages:read", "messages:read_all", "messages:bell"),
         steps=(
             Step(
                 "打开消息中心",

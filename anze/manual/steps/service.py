@@ -388,7 +388,7 @@ MANUAL = Manual(
         Section(
             "登录",
             text="打开浏览器输入系统地址，在【安全生产责任保险监管平台综合页面】点击「服务机构端」，输入账号和密码登录。",
-            pages=("login",),
+            pages=("login", "logout"),
             steps=(
                 Step(
                     "平台综合页面",
