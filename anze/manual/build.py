@@ -26,7 +26,6 @@ from . import pdf, runner, writer
 from .steps import MANUALS
 
 VAR = ROOT / "var" / "manual"
-OUT = ROOT / "docs" / "manual"
 SERVER_START_TIMEOUT = 90
 
 
@@ -40,8 +39,8 @@ class Built:
 
 
 def build(
-    slugs: Iterable[str] | None = None,
-    out: Path = OUT,
+    slugs: Iterable[str] | None,
+    out: Path,
     var: Path = VAR,
     say: Callable[[str], None] = print,
 ) -> list[Built]:

@@ -15,6 +15,15 @@ from .script import anchor_for
 
 
 @dataclass(frozen=True)
+class Picture:
+    """Where a figure is served and its size in pixels (so the page does not jump as figures load)."""
+
+    url: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Heading:
     anchor: str
     text: str
@@ -33,7 +42,7 @@ def _inline(text: str) -> str:
     return "".join(parts)
 
 
-def render(source: str, image_url: Callable[[str], str | None]) -> tuple[SafeString, list[Heading]]:
+def render(source: str, image_url: Callable[[str], Picture | None]) -> tuple[SafeString, list[Heading]]:
     """The HTML of ``source`` and its numbered headings (for the table of contents)."""
     html: list[str] = []
     headings: list[Heading] = []
@@ -60,7 +69,7 @@ def _list(items: list[Block]) -> str:
     return f'<ol start="{int(items[0].level)}">{body}</ol>'
 
 
-def _block(block: Block, image_url: Callable[[str], str | None], headings: list[Heading]) -> str:
+def _block(block: Block, image_url: Callable[[str], Picture | None], headings: list[Heading]) -> str:
     if block.kind == "heading":
         level = min(max(block.level, 1), 6)
         number = heading_number(block.text)
@@ -70,12 +79,13 @@ def _block(block: Block, image_url: Callable[[str], str | None], headings: list[
         headings.append(Heading(anchor, block.text, level))
         return f'<h{level} id="{anchor}">{_inline(block.text)}</h{level}>'
     if block.kind == "image":
-        url = image_url(block.src)
+        picture = image_url(block.src)
         caption = f"<figcaption>{escape(block.text)}</figcaption>"
-        if url is None:
+        if picture is None:
             return f'<figure class="missing">{caption}</figure>'
         return (
-            f'<figure><img src="{escape(url)}" alt="{escape(block.text)}" loading="lazy">{caption}</figure>'
+            f'<figure><img src="{escape(picture.url)}" alt="{escape(block.text)}" width="{int(picture.width)}" '
+            f'height="{int(picture.height)}" loading="lazy">{caption}</figure>'
         )
     if block.kind == "table":
         head, *rows = block.rows or [[]]

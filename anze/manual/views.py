@@ -10,6 +10,7 @@ own folder. Without the generated files, the page says so.
 from __future__ import annotations
 
 import re
+import struct
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
@@ -61,13 +62,27 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @lru_cache(maxsize=8)
 def _rendered(path: Path, mtime: float, slug: str) -> tuple[SafeString, list[html.Heading]]:
-    def image_url(src: str) -> str | None:
+    def image_url(src: str) -> html.Picture | None:
         folder, _, name = src.partition("/")
-        if folder != slug or not FIGURE.match(name):
+        size = _png_size(path.parent / slug / name) if folder == slug and FIGURE.match(name) else None
+        if size is None:
             return None
-        return reverse("manual:figure", args=[slug, name])
+        return html.Picture(reverse("manual:figure", args=[slug, name]), *size)
 
     return html.render(path.read_text(encoding="utf-8"), image_url)
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header (its IHDR chunk), or None for a missing or other file."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
 
 
 @public

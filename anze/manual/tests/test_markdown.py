@@ -101,8 +101,8 @@ def test_the_html_escapes_everything_and_anchors_the_numbered_headings():
         "| 列 | 含义 |\n|---|---|\n| <i>x</i> | y |\n"
     )
 
-    def image_url(src: str) -> str | None:
-        return "/help/insurer/3.1.2-1.png" if src == "insurer/3.1.2-1.png" else None
+    def image_url(src: str) -> html.Picture | None:
+        return html.Picture("/help/insurer/3.1.2-1.png", 800, 600) if src == "insurer/3.1.2-1.png" else None
 
     body, headings = html.render(source, image_url)
 
@@ -110,7 +110,10 @@ def test_the_html_escapes_everything_and_anchors_the_numbered_headings():
     assert headings == [html.Heading("s-3-1-2", "3.1.2 订单报价", 2)]
     assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<strong>&lt;b&gt;粗&lt;/b&gt;</strong>" in body
-    assert '<img src="/help/insurer/3.1.2-1.png" alt="图 3.1.2-1 &lt;img onerror=x&gt;"' in body
+    assert (
+        '<img src="/help/insurer/3.1.2-1.png" alt="图 3.1.2-1 &lt;img onerror=x&gt;" width="800" height="600"'
+        in body
+    )
     assert "evil.example" not in body  # an address the view does not serve is left out, its caption kept
     assert '<figure class="missing"><figcaption>外部</figcaption></figure>' in body
     assert "<a " not in body and "[链接](javascript:alert(1))" in body

@@ -88,7 +88,7 @@ def test_the_manual_renders_safely_with_its_figures_and_pdf(client: Client, gene
         text = response.content.decode()
         assert '<h3 id="s-3-1">3.1 订单管理</h3>' in text
         assert '<a href="#s-3-1">3.1 订单管理</a>' in text  # the table of contents
-        assert '<img src="/help/insurer/3.1-1.png" alt="图 3.1-1 订单管理列表"' in text
+        assert '<img src="/help/insurer/3.1-1.png" alt="图 3.1-1 订单管理列表" width="40" height="30"' in text
         assert "/help/enterprise/1-1.png" not in text  # another manual's figure is not this one's
         assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
         assert 'href="/help/insurer.pdf"' in text

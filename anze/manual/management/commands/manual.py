@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from anze.manual import build
@@ -17,11 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--side", action="append", choices=list(MANUALS), help="只生成这一端（可重复）")
-        parser.add_argument("--out", type=Path, default=build.OUT, help="输出目录（默认 docs/manual/）")
+        parser.add_argument("--out", type=Path, help="输出目录（默认 settings.MANUAL_DIR，即 docs/manual/）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            built = build.build(options["side"], out=options["out"], say=self.stdout.write)
+            out = options["out"] or Path(settings.MANUAL_DIR)
+            built = build.build(options["side"], out=out, say=self.stdout.write)
         except StepFailed as error:
             raise CommandError(str(error)) from error
         total = sum(b.figures for b in built)
@@ -29,4 +31,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{b.title}（{b.slug}.md / {b.slug}.pdf）：{b.figures} 张截图")
             for section in b.sections:
                 self.stdout.write(f"  {section}")
-        self.stdout.write(self.style.SUCCESS(f"操作手册已生成：{options['out']}，共 {total} 张截图"))
+        self.stdout.write(self.style.SUCCESS(f"操作手册已生成：{out}，共 {total} 张截图"))
