@@ -41,6 +41,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
     _p("policy.assign_service", "申请第三方安全服务", "保单管理", Side.INSURER),
     _p("policy.export", "导出保单", "保单管理", Side.INSURER),
+    # 事故预防服务费台账: letting a policy's services cost more than its prevention fee is the insurer's money.
+    _p("policy.fee_overrun", "批准服务费超支", "保单管理", Side.INSURER),
     _p("complaint.handle", "处理投诉", "投诉管理", Side.INSURER, Side.SERVICE_ORG),
     _p("sms.view", "查看短信记录", "短信记录", Side.INSURER, Side.PLATFORM),
     _p("sms.resend", "重发短信", "短信记录", Side.INSURER, Side.PLATFORM),

@@ -159,6 +159,15 @@ def order_for(*, user: User, application_no: str) -> Order:
     )
 
 
+def policy_of(order: Order) -> Policy | None:
+    """The policy 出函 made of an order of the regulator's scope (None before 出函)."""
+    return (
+        Policy.objects.select_related("order", "insurer", "enterprise", "service_org")
+        .filter(order=order)
+        .first()
+    )
+
+
 def search_policies(*, user: User, filters: dict[str, Any]) -> QuerySet[Policy]:
     """保单查询: the policies in the regulator's scope, searched, the latest 出函 first."""
     qs = policies_for(user=user)

@@ -11,6 +11,7 @@ from anze.core.access import requires
 from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.pagination import paginate
 from anze.core.views import done, render_list
+from anze.prevention.archive import fee_context
 
 from . import presenters, selectors
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
@@ -34,6 +35,9 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "counts": order.service_counts.select_related("item"),
         "extra_crumb": order.application_no,
     }
+    policy = selectors.policy_of(order)
+    if policy is not None:  # 出函: its 事故预防服务费台账, as every side shows it
+        context.update(fee_context(policy, request.user))
     return render(request, "regulator/order_detail.html", context)
 
 
