@@ -200,6 +200,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("订单查询", "supervision:order_list", "regulator.view"),
                 MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
                 MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+                MenuItem("服务费使用滞后", "supervision:fee_lagging", "regulator.stats"),
             ),
         ),
         _SYSTEM,

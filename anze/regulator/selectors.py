@@ -219,7 +219,7 @@ class StatsFilters:
 NO_FILTERS = StatsFilters()
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     """Local midnight of ``day``: ranges compare the timestamp itself, so its index serves them."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -227,9 +227,9 @@ def _day_start(day: date) -> datetime:
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
     qs = policies_for(user=user)
     if filters.start:
-        qs = qs.filter(issued_at__gte=_day_start(filters.start))
+        qs = qs.filter(issued_at__gte=day_start(filters.start))
     if filters.end:
-        qs = qs.filter(issued_at__lt=_day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(issued_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region:
@@ -242,9 +242,9 @@ def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySe
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
     qs = orders_for(user=user)
     if filters.start:
-        qs = qs.filter(submitted_at__gte=_day_start(filters.start))
+        qs = qs.filter(submitted_at__gte=day_start(filters.start))
     if filters.end:
-        qs = qs.filter(submitted_at__lt=_day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(submitted_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region:
@@ -355,15 +355,40 @@ def by_industry(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[
 MAX_MONTHS = 60  # a longer range is drawn from its last 60 months
 
 
+def month_window(filters: StatsFilters, months: int = 12, today: date | None = None) -> tuple[date, date]:
+    """The first day of the first month and the last day shown by a chart by month: the last ``months``
+    months, or the months of the chosen range (at most its last ``MAX_MONTHS``)."""
+    last = filters.end or today or timezone.localdate()
+    first = (last.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    if filters.start:
+        earliest = (last.replace(day=1) - timedelta(days=31 * (MAX_MONTHS - 1))).replace(day=1)
+        first = max(filters.start.replace(day=1), earliest)
+    return first, last
+
+
+def month_key(value: date | datetime) -> str:
+    """``2026-03`` of a TruncMonth value (aware on PostgreSQL: read in Beijing time)."""
+    return (
+        timezone.localtime(value).strftime("%Y-%m")
+        if isinstance(value, datetime)
+        else value.strftime("%Y-%m")
+    )
+
+
+def months_between(first: date, last: date) -> list[str]:
+    keys = []
+    cursor = first
+    while cursor <= last:
+        keys.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return keys
+
+
 def by_month(
     *, user: User, filters: StatsFilters = NO_FILTERS, months: int = 12, today: date | None = None
 ) -> list[dict[str, Any]]:
     """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
-    today = filters.end or today or timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    if filters.start:
-        earliest = (today.replace(day=1) - timedelta(days=31 * (MAX_MONTHS - 1))).replace(day=1)
-        first = max(filters.start.replace(day=1), earliest)
+    first, last = month_window(filters, months, today)
     rows = (
         stats_policies(user=user, filters=filters)
         .filter(issued_at__date__gte=first)
@@ -372,16 +397,9 @@ def by_month(
         .annotate(policies=Count("pk"), premium=Sum("order__premium"))
         .order_by("month")
     )
-    found = {
-        timezone.localtime(r["month"]).strftime("%Y-%m")
-        if hasattr(r["month"], "hour")
-        else r["month"].strftime("%Y-%m"): r
-        for r in rows
-    }
+    found = {month_key(r["month"]): r for r in rows}
     result = []
-    cursor = first
-    while cursor <= today:
-        key = cursor.strftime("%Y-%m")
+    for key in months_between(first, last):
         row = found.get(key)
         result.append(
             {
@@ -390,7 +408,6 @@ def by_month(
                 "premium": float(row["premium"] or 0) if row else 0.0,
             }
         )
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
     return result
 
 

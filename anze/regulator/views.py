@@ -13,7 +13,7 @@ from anze.core.pagination import paginate
 from anze.core.views import done, render_list
 from anze.prevention.archive import fee_context
 
-from . import presenters, selectors
+from . import fees, presenters, selectors
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
 from .selectors import Cover, Standing
 
@@ -126,7 +126,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "search": form,
             "filters": filters,
             "summary": selectors.summary(user=user, filters=filters),
+            "fees": fees.statistics(user=user, filters=filters),
             "charts": {
+                "fee_month": fees.fees_by_month(user=user, filters=filters),
                 "month": selectors.by_month(user=user, filters=filters),
                 "insurer": selectors.by_insurer(user=user, filters=filters),
                 "county": selectors.by_county(user=user, filters=filters),
