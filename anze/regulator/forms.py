@@ -139,5 +139,11 @@ class LaggingSearch(StatsFilterForm):
     )
     field_order = ["q", "insurer", "region", "industry", "start", "end"]
 
+    def filters(self) -> selectors.StatsFilters:
+        if not self.is_bound or not self.is_valid():
+            return selectors.NO_FILTERS
+        values = {k: v for k, v in self.cleaned_data.items() if v and k != "q"}
+        return selectors.StatsFilters(**values)
+
     def keyword(self) -> str:
         return str(self.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""

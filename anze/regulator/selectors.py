@@ -359,11 +359,17 @@ def month_window(filters: StatsFilters, months: int = 12, today: date | None = N
     """The first day of the first month and the last day shown by a chart by month: the last ``months``
     months, or the months of the chosen range (at most its last ``MAX_MONTHS``)."""
     last = filters.end or today or timezone.localdate()
-    first = (last.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    first = months_before(last, months - 1)
     if filters.start:
-        earliest = (last.replace(day=1) - timedelta(days=31 * (MAX_MONTHS - 1))).replace(day=1)
-        first = max(filters.start.replace(day=1), earliest)
+        first = max(filters.start.replace(day=1), months_before(last, MAX_MONTHS - 1))
     return first, last
+
+
+def months_before(day: date, n: int) -> date:
+    """The first day of the month ``n`` months before ``day``'s (``n`` = 11: the first of 12 months ending
+    with ``day``'s). Counted in months: 31-day steps from 2 December would land in the December before."""
+    index = day.year * 12 + day.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_key(value: date | datetime) -> str:
