@@ -58,7 +58,7 @@ from .selectors import (
 
 ZERO = Decimal("0.00")
 LAGGING_DAYS = 60
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def rate(part: Decimal, whole: Decimal) -> str:
@@ -168,15 +168,14 @@ class DaysBetween(Func):
     through julianday."""
 
     output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
 
     def __init__(self, later: Any, earlier: Any) -> None:
         super().__init__(later, earlier)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
-
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(
+        return self.as_sql(
             compiler,
             connection,
             template="CAST(julianday(%(expressions)s) AS INTEGER)",
@@ -247,7 +246,7 @@ class LaggingRow:
 
     @property
     def spent(self) -> Decimal:
-        return self.policy.fee_spent  # type: ignore[attr-defined, no-any-return]
+        return self.policy.fee_spent  # type: ignore[attr-defined]
 
     @property
     def days_left(self) -> int:
