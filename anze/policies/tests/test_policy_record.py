@@ -114,3 +114,36 @@ def test_the_migration_copies_the_files_and_scheme_of_policies_issued_before(cas
         order.invoice_file_id,
         order.headcount,
     )
+
+
+def test_reversal_blockers_registered_by_other_apps_refuse_with_their_message(cast):
+    from anze.policies import lifecycle
+
+    policy = cast.policy()
+    assert lifecycle.reversal_blocked(policy) is None
+
+    def has_note(p: Policy) -> str | None:
+        return "该保单已有批注，不能冲正" if p.policy_no == "PBLOCKED01" else None
+
+    lifecycle.reversal_blocker(has_note)
+    lifecycle.reversal_blocker(has_note)
+    try:
+        assert lifecycle._REVERSAL_BLOCKERS.count(has_note) == 1
+        assert lifecycle.reversal_blocked(policy) is None
+        policy.policy_no = "PBLOCKED01"
+        assert lifecycle.reversal_blocked(policy) == "该保单已有批注，不能冲正"
+    finally:
+        lifecycle._REVERSAL_BLOCKERS.remove(has_note)
+
+
+def test_only_a_policy_in_force_takes_new_requests(cast):
+    from anze.policies import lifecycle
+
+    policy = cast.policy()
+    lifecycle.check_live(policy, "报案")
+    policy.status = PolicyStatus.REVERSED
+    with pytest.raises(Refused, match="保单已冲正，不能报案"):
+        lifecycle.check_live(policy, "报案")
+    policy.status = PolicyStatus.SURRENDERED
+    with pytest.raises(Refused, match="保单已退保，不能申请批改"):
+        lifecycle.check_live(policy, "申请批改")
