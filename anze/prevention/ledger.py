@@ -42,6 +42,7 @@ from anze.core.formatting import money
 from anze.core.sides import Side
 from anze.core.workflow import NO_PERMISSION
 from anze.orders.models import Order, OrderServiceItem
+from anze.policies.lifecycle import check_live
 from anze.policies.models import Policy, ServiceEvent
 from anze.policies.workflow import SERVICE, lock_services, policy_url
 
@@ -258,10 +259,12 @@ def book(*, record: ServiceRecord, actor: User) -> list[FeeEntry]:
 
 
 def check_may_grant(policy: Policy, user: User) -> None:
-    """Only the insurer that issued the policy, with 批准服务费超支, grants an overrun on it."""
+    """Only the insurer that issued the policy, with 批准服务费超支, grants an overrun on it — while it is in
+    force (a reversed policy is read-only, a surrendered one takes no new request)."""
     if user.side != Side.INSURER or not user.has_perm_code(OVERRUN_PERMISSION):
         raise Refused(NO_PERMISSION)
     SERVICE.check_owner(policy, user, Side.INSURER)
+    check_live(policy, OVERRUN_LABEL)
 
 
 def may_grant(policy: Policy, user: User) -> bool:

@@ -7,7 +7,9 @@ insurer, 区县, 行业 and month; and the policies whose spending is behind pla
 enterprise's confirmation). Both follow 统计分析's filters through ``selectors.stats_policies`` (the date range
 picks the policies by 出函 date), so "spent" is always what those same policies spent.
 
-**服务费使用滞后** (behind plan): a policy in force whose period ends in less than ``LAGGING_DAYS`` days (ending
+Reversed policies (已冲正) are void and left out; a surrendered one (已退保) keeps its fee and what it spent.
+
+**服务费使用滞后** (behind plan): a policy in force (有效) whose period ends in less than ``LAGGING_DAYS`` days (ending
 today included) and whose spending is a smaller share of its fee than the share of its period gone by —
 
     已支出 ÷ 事故预防服务费  <  已过天数 ÷ 保险期间天数        (已过天数 = today − 起期, 期间天数 = 止期 − 起期)
@@ -43,7 +45,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from anze.accounts.models import User
-from anze.policies.models import Policy
+from anze.policies.models import Policy, PolicyStatus
 from anze.prevention.models import FeeEntry
 
 from .selectors import (
@@ -89,10 +91,16 @@ DIMENSIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
+def fee_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
+    """The policies whose fee counts: 统计分析's, less the reversed ones (void: their order is issued again
+    under a new policy, whose fee is the one collected)."""
+    return stats_policies(user=user, filters=filters).exclude(status=PolicyStatus.REVERSED)
+
+
 def fees_by(dimension: str, *, user: User, filters: StatsFilters = NO_FILTERS) -> list[FeeRow]:
     """Collected and spent per insurer, 区县 or 行业 (two grouped queries), the most collected first."""
     key, labels, unnamed = DIMENSIONS[dimension]
-    policies = stats_policies(user=user, filters=filters)
+    policies = fee_policies(user=user, filters=filters)
     collected = (
         policies.values(key, *labels)
         .annotate(n=Count("pk"), fee=Coalesce(Sum("order__prevention_fee"), ZERO, output_field=MONEY))
@@ -131,7 +139,7 @@ def fees_by_month(
 ) -> list[dict[str, Any]]:
     """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows."""
     first, last = month_window(filters, months, today)
-    policies = stats_policies(user=user, filters=filters)
+    policies = fee_policies(user=user, filters=filters)
     collected = {
         month_key(r["month"]): r["fee"]
         for r in policies.filter(issued_at__gte=day_start(first))
@@ -204,6 +212,7 @@ def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]
     due = ExpressionWrapper(F("order__prevention_fee") * F("days_elapsed"), output_field=MONEY)
     return (
         qs.filter(
+            status=PolicyStatus.ACTIVE,
             period_start__lte=today,
             period_end__gte=today,
             period_end__lt=today + timedelta(days=LAGGING_DAYS),

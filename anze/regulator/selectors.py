@@ -24,7 +24,7 @@ from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.policies.models import Policy, ServiceStatus
+from anze.policies.models import CURRENT_FIRST, Policy, ServiceStatus
 from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
@@ -160,10 +160,12 @@ def order_for(*, user: User, application_no: str) -> Order:
 
 
 def policy_of(order: Order) -> Policy | None:
-    """The policy 出函 made of an order of the regulator's scope (None before 出函)."""
+    """The policy an order of the regulator's scope shows: its live one, else the latest reversed one (None
+    before 出函)."""
     return (
         Policy.objects.select_related("order", "insurer", "enterprise", "service_org")
         .filter(order=order)
+        .order_by(*CURRENT_FIRST)
         .first()
     )
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_organisation_verification"),
         ("basedata", "0003_service_item_unit_price"),
-        ("policies", "0005_service_event_fee"),
+        ("policies", "0006_service_event_fee"),
         ("prevention", "0002_protect_history_from_deletion"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

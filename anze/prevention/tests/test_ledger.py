@@ -15,7 +15,7 @@ from anze.core.errors import Refused
 from anze.core.testing import factories
 from anze.notifications.models import Notification
 from anze.orders.models import Order
-from anze.policies.models import ServiceEvent
+from anze.policies.models import Policy, ServiceEvent
 from anze.prevention import ledger, records, scenarios
 from anze.prevention.models import (
     ArchivedError,
@@ -273,6 +273,17 @@ def test_only_the_policys_insurer_with_the_permission_grants(cast):
     allowed = factories.user(cast.insurer, roles=[factories.role(cast.insurer, ["policy.fee_overrun"])])
     ledger.overrun_grant(policy=policy, actor=allowed, amount=D("100"), reason="理由")
     assert ledger.allowance(policy) == D("100.00")
+
+
+@pytest.mark.parametrize("status, label", [("reversed", "已冲正"), ("surrendered", "已退保")])
+def test_no_overrun_is_granted_on_a_policy_no_longer_in_force(cast, status, label):
+    policy = serving(cast)
+    Policy.objects.filter(pk=policy.pk).update(status=status)
+    policy = scenarios.fresh(policy)
+    with pytest.raises(Refused) as refused:
+        ledger.overrun_grant(policy=policy, actor=cast.clerk, amount=D("100"), reason="理由")
+    assert refused.value.message == f"保单{label}，不能批准服务费超支"
+    assert not ledger.may_grant(policy, cast.clerk) and not FeeOverrun.objects.exists()
 
 
 # --- corrections --------------------------------------------------------------------------------------------------

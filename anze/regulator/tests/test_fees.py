@@ -162,6 +162,15 @@ def test_the_fee_figures_follow_the_filters(world, client_for):
     assert (figure(html, "fee-collected"), figure(html, "fee-rate")) == ("0.00", "—")
 
 
+def test_a_reversed_policy_is_void_and_its_fee_not_counted(world, client_for):
+    """A 冲正 voids the policy (the order is issued again under a new one, whose fee is the one collected);
+    a surrendered policy keeps its fee and spending."""
+    Policy.objects.filter(pk=world.p3.pk).update(status="reversed")
+    Policy.objects.filter(pk=world.p2.pk).update(status="surrendered")
+    html = client_for(world.city).get(STATS).content.decode()
+    assert (figure(html, "fee-collected"), figure(html, "fee-spent")) == ("3,000.00", "1,100.00")
+
+
 def test_a_county_regulator_sees_its_county_only(world, client_for):
     html = client_for(world.county).get(STATS).content.decode()
     assert (figure(html, "fee-collected"), figure(html, "fee-spent")) == ("2,000.00", "800.00")
@@ -223,6 +232,13 @@ def test_it_lists_the_policies_behind_plan_with_under_60_days_left(lagging, clie
     ]
     stats = client_for(lagging.city).get(STATS).content.decode()
     assert figure(stats, "fee-lagging") == "2"
+
+
+@pytest.mark.parametrize("status", ["reversed", "surrendered"])
+def test_a_policy_no_longer_in_force_is_never_behind(lagging, client_for, status):
+    Policy.objects.filter(pk=lagging.p3.pk).update(status=status)
+    html = client_for(lagging.city).get(LAGGING).content.decode()
+    assert [row[0] for row in lagging_rows(html)] == [lagging.p1.policy_no]
 
 
 def test_the_lagging_list_is_searched_and_scoped(lagging, client_for):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0004_policy_verification_code"),
+        ("policies", "0005_policy_status_files_and_issued_scheme"),
     ]
 
     operations = [
