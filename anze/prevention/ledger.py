@@ -51,9 +51,8 @@ from .models import FeeEntry, FeeEntryKind, FeeOverrun, RecordStatus, ServiceRec
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(
-    "999999999999.99"
-)  # what the ledger's DecimalField(max_digits=14, decimal_places=2) holds
+# What the ledger's DecimalField(max_digits=14, decimal_places=2) holds.
+MAX_AMOUNT = Decimal("999999999999.99")
 OVERRUN_PERMISSION = "policy.fee_overrun"
 OVERRUN_LABEL = "批准服务费超支"
 
