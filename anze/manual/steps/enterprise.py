@@ -393,7 +393,7 @@ services = Section(
     children=(
         Section(
             "服务进度",
-            text="显示保单的服务机构、每个服务项目的计划次数与已完成次数、服务计划、服务记录和检查发现的隐患。",
+            text="显示保单的服务机构、每个服务项目的计划次数与已完成次数、事故预防服务费的预算与支出（台账）、服务计划、服务记录和检查发现的隐患。",
             pages=("services:policy", "services:file"),
             steps=(
                 Step(
@@ -436,6 +436,12 @@ services = Section(
                     click=CONFIRM_OK,
                     expect=toast("已确认"),
                     caption="确认服务记录的提示",
+                ),
+            ),
+            errors=(
+                (
+                    "事故预防服务费余额不足：本保单剩余可用 N 元……请联系保险公司批准超支后再确认。",
+                    "确认会使服务费用超出保单的事故预防服务费（及已批准的超支）。请联系保险公司在保单详情中批准超支，之后再确认。",
                 ),
             ),
             statuses=(

@@ -165,7 +165,7 @@ basedata = Section(
     children=(
         Section(
             "服务项目",
-            text="报价和出函时填写的实际服务项目、企业的意向服务项目都来自这里。可新增、改名、调整顺序（上移、下移）和停用；"
+            text="报价和出函时填写的实际服务项目、企业的意向服务项目都来自这里。可新增、改名（及修改单价）、调整顺序（上移、下移）和停用；"
             "停用的项目不再出现在新的报价中，已有订单不受影响。",
             pages=(
                 "basedata:service_item_list",
@@ -185,8 +185,12 @@ basedata = Section(
                 ),
                 Step(
                     "新增服务项目",
-                    "填写服务项目名称，点击「确定」。",
-                    fill=(("#anze-modal-content input[name=name]", "职业健康检查"),),
+                    "填写服务项目名称和单价（元/次，服务机构登记服务记录时的默认费用；保单各项目的计划金额 = 约定次数 × 单价），"
+                    "点击「确定」。",
+                    fill=(
+                        ("#anze-modal-content input[name=name]", "职业健康检查"),
+                        ("#anze-modal-content input[name=unit_price]", "800.00"),
+                    ),
                     click=SUBMIT,
                     expect=toast("新增成功"),
                     caption="新增服务项目页面",
