@@ -344,7 +344,7 @@ orders = Section(
                 Step(
                     "点击查看保单信息",
                     "在订单列表中，点击已出函订单操作栏中的「查看保单信息」。",
-                    goto="/insurer/orders/?tab=issued",
+                    goto=f"/insurer/orders/?tab=issued&name={ISSUED}",
                     click=f'{row(ISSUED)} a[data-action="policy"]:has-text("查看保单信息")',
                     expect=DIALOG,
                     capture=None,
@@ -396,7 +396,7 @@ policies = Section(
                 Step(
                     "点击申请第三方安全服务",
                     "在保单列表中，点击操作栏中的「申请第三方安全服务」。",
-                    goto="/insurer/policies/",
+                    goto="/insurer/policies/?tab=none",
                     click=f'{row(ISSUED)} a[data-action="assign"]:has-text("申请第三方安全服务")',
                     expect=DIALOG,
                     caption="保单列表",
