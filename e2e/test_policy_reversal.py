@@ -114,9 +114,9 @@ def test_clerk_requests_a_reversal_a_second_person_approves_and_the_order_is_iss
     dialog.locator("textarea[name=reason]").fill("误上传了其他企业的保单文件和发票，需冲正后重新出函")
     dialog.get_by_role("button", name="提交冲正申请").click()
     toast(clerk, "冲正申请已提交")
-    expect(clerk.locator("#policy-table tr", has_text=OLD_NO).get_by_test_id("reversal-pending")).to_have_text(
-        "冲正待审核"
-    )
+    expect(
+        clerk.locator("#policy-table tr", has_text=OLD_NO).get_by_test_id("reversal-pending")
+    ).to_have_text("冲正待审核")
     shoot(clerk, "02-list-pending")
 
     # --- the 冲正审核员: 保单管理 › 冲正审核 → 通过 ------------------------------------------------------------------
@@ -136,9 +136,9 @@ def test_clerk_requests_a_reversal_a_second_person_approves_and_the_order_is_iss
     confirm.get_by_role("button", name="确定").click()
     toast(reviewer, "冲正审核已通过")
     reviewer.locator('.status-tabs a[data-tab="approved"]').click()
-    expect(reviewer.locator("#reversal-table tr", has_text=OLD_NO).get_by_test_id("reversal-status")).to_have_text(
-        "已通过"
-    )
+    expect(
+        reviewer.locator("#reversal-table tr", has_text=OLD_NO).get_by_test_id("reversal-status")
+    ).to_have_text("已通过")
     shoot(reviewer, "05-review-approved")
     assert Policy.objects.get(policy_no=OLD_NO).status == PolicyStatus.REVERSED
 
@@ -176,7 +176,8 @@ def test_clerk_requests_a_reversal_a_second_person_approves_and_the_order_is_iss
     enterprise.locator("#menu a", has_text="我的保单").click()
     new_row = enterprise.locator(f'tr[data-policy-no="{NEW_NO}"]')
     old_row = enterprise.locator(f'tr[data-policy-no="{OLD_NO}"]')
-    expect(new_row).to_contain_text("保障中")
+    expect(new_row).to_contain_text("未起保")  # issued again for the same period, which begins tomorrow
+    expect(new_row.get_by_test_id("policy-status")).to_have_count(0)
     expect(old_row.get_by_test_id("policy-status")).to_have_text("已冲正")
     expect(old_row.locator(".voided-mark")).to_have_count(3)
     with enterprise.expect_download() as download:

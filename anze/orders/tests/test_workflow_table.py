@@ -73,6 +73,8 @@ def _reverse(order: Order, actor: User) -> Order:
         )
         reversal.reversal_approve(reversal=asked, actor=actor)
     return order
+
+
 STATE_ACTIONS = [action for action in transitions.ACTIONS if action in CALLS]
 
 
