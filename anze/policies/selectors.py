@@ -139,7 +139,8 @@ def insurer_policies_for_export(*, user: User, filters: Mapping[str, Any]) -> Qu
 
 
 def insurer_service_counts(*, user: User) -> dict[str, int]:
-    return status_counts(policies_for(user=user))
+    """The home cards' service counts, of the policies in force (a reversed one needs no service)."""
+    return status_counts(policies_for(user=user).filter(status=PolicyStatus.ACTIVE))
 
 
 # --- choosing an organisation ---------------------------------------------------------------------------------

@@ -240,9 +240,21 @@ def test_the_export_has_the_lists_rows(cast, client_for, reviewer, asked):
     assert [r[0] for r in rows[1:]] == ["PREQ000001"]
 
 
-def test_the_menu_shows_the_review_list_to_its_holders_only(cast, client_for, requester, reviewer):
-    assert 'href="/insurer/reversals/"' in client_for(reviewer).get("/insurer/").content.decode()
-    assert 'href="/insurer/reversals/"' not in client_for(requester).get("/insurer/").content.decode()
+def test_the_menu_and_the_home_card_show_the_review_list_to_its_holders_only(
+    cast, client_for, requester, reviewer, asked
+):
+    home = client_for(reviewer).get("/insurer/").content.decode()
+    assert 'href="/insurer/reversals/"' in home
+    assert "冲正待审核" in home and 'href="/insurer/reversals/?status=pending"' in home
+    home = client_for(requester).get("/insurer/").content.decode()
+    assert 'href="/insurer/reversals/"' not in home and "冲正待审核" not in home
+
+
+def test_the_tab_links_keep_one_question_mark(cast, client_for, reviewer, asked):
+    html = client_for(reviewer).get(LIST, {"policy_no": "PREQ"}).content.decode()
+    assert 'href="/insurer/reversals/?policy_no=PREQ&amp;status=approved"' in html
+    html = client_for(cast.clerk).get("/insurer/policies/").content.decode()
+    assert 'href="/insurer/policies/?tab=none"' in html
 
 
 # --- what the sides show of a reversed policy ------------------------------------------------------------------
