@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ("accounts", "0002_organisation_verification"),
         ("documents", "0003_kept_upload"),
         ("orders", "0007_protect_history_from_deletion"),
-        ("policies", "0005_policy_status_files_and_issued_scheme"),
+        ("policies", "0006_service_event_fee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
