@@ -171,13 +171,13 @@ class PhoneReportForm(AccidentForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         self.user = user
-        self.policy: Any = None
+        self.found_policy: Any = None
         super().__init__(*args, **kwargs)
 
     def clean_policy_no(self) -> str:
         policy_no = self.cleaned_data["policy_no"].strip()
-        self.policy = selectors.insurer_policy(user=self.user, policy_no=policy_no)
-        if self.policy is None:
+        self.found_policy = selectors.insurer_policy(user=self.user, policy_no=policy_no)
+        if self.found_policy is None:
             raise forms.ValidationError("未找到该保单编号的有效保单")
         return policy_no
 

@@ -21,13 +21,19 @@ VISIBLE_STAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-def timeline(claim: Claim) -> list[Entry]:
+# Steps whose details are the insurer's working papers: the other sides see the step, not what it recorded.
+INTERNAL_STEPS = ("survey",)
+
+
+def timeline(claim: Claim, side: str) -> list[Entry]:
     entries = []
     for event in claim.events.select_related(None).order_by("created_at", "id"):
         changes = [
             (label, f"{before} → {after}" if before else after)
             for label, before, after in event.change_lines()
         ]
+        if side != Side.INSURER and event.action in INTERNAL_STEPS:
+            changes = []
         entries.append(
             Entry(
                 event=event,
@@ -74,7 +80,7 @@ def detail_context(claim: Claim, user: Any) -> dict[str, Any]:
         "order": claim.policy.order,
         "people": list(claim.people.all()),
         "files": files(claim, side),
-        "timeline": timeline(claim),
+        "timeline": timeline(claim, side),
         "steps": steps(claim),
         "figures": selectors.policy_figures(claim),
         "extra_crumb": f"理赔案件 {claim.report_no}",

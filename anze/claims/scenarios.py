@@ -66,8 +66,9 @@ def drive(
 ) -> Claim:
     """A reported claim moved by ``clerk`` along the paid path until ``until`` (or 拒赔 after 查勘 / 注销 at once
     for ``until`` = 已拒赔 / 已注销)."""
+    claim = fresh(claim)
     if until == S.CANCELLED:
-        return workflow.claim_cancel(claim=fresh(claim), actor=clerk, reason="报案人撤案")
+        return workflow.claim_cancel(claim=claim, actor=clerk, reason="报案人撤案")
     target = S.SURVEYED if until == S.DECLINED else until
     people = people or lines(("8000.00", "4000.00"))
     steps = {

@@ -18,7 +18,7 @@ from anze.documents.responses import document_among, document_response
 from . import exports, presenters, selectors, workflow
 from .forms import ACCIDENT_FIELDS, EnterpriseClaimSearchForm, EnterpriseReportForm
 from .models import Claim
-from .views_insurer import tabs
+from .views_insurer import check_report_time, tabs
 
 
 def _list_url() -> str:
@@ -71,7 +71,7 @@ def claim_report(request: HttpRequest) -> HttpResponse:
     def recheck(form: EnterpriseReportForm) -> None:
         policy = form.cleaned_data.get("policy") if hasattr(form, "cleaned_data") else None
         if policy is not None:
-            check_readable(form, workflow.check_report, policy=policy, accident=form.accident())
+            check_readable(form, check_report_time, policy, form.accident_at(), ACCIDENT_FIELDS)
 
     def call(form: EnterpriseReportForm) -> Claim:
         try:

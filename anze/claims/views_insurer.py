@@ -82,19 +82,32 @@ def claim_file(request: HttpRequest, report_no: str, document_uuid: str) -> Http
     return document_response(request, document, inline=request.GET.get("inline") == "1")
 
 
+PHONE_FIELDS = {**ACCIDENT_FIELDS, "policy": "policy_no"}
+
+
+def check_report_time(policy: Any, accident_at: Any, fields: dict[str, str]) -> None:
+    """``workflow.check_report_time`` with its refusals at the form's fields (出险日期, the policy's field)."""
+    try:
+        workflow.check_report_time(policy=policy, accident_at=accident_at)
+    except Refused as exc:
+        raise exc.renamed(fields) from None
+
+
 @requires("claim.report")
 def claim_report(request: HttpRequest) -> HttpResponse:
     """电话报案: the clerk types in what the caller says, on the policy number the caller gives."""
 
     def recheck(form: PhoneReportForm) -> None:
-        if form.policy is not None:
-            check_readable(form, workflow.check_report, policy=form.policy, accident=form.accident())
+        if form.found_policy is not None:
+            check_readable(form, check_report_time, form.found_policy, form.accident_at(), PHONE_FIELDS)
 
     def call(form: PhoneReportForm) -> Claim:
         try:
-            return workflow.claim_report(policy=form.policy, actor=request.user, accident=form.accident())
+            return workflow.claim_report(
+                policy=form.found_policy, actor=request.user, accident=form.accident()
+            )
         except Refused as exc:
-            raise exc.renamed({**ACCIDENT_FIELDS, "policy": "policy_no"}) from None
+            raise exc.renamed(PHONE_FIELDS) from None
 
     return action_view(
         request,

@@ -251,8 +251,11 @@ def cover_of(policy: Policy) -> Cover:
     )
 
 
-def check_accident_time(cover: Cover, accident_at: datetime | None, now: datetime | None = None) -> None:
-    """出险时间 inside the cover and not in the future; and the report in time (at ``policy``)."""
+def check_accident_time(
+    cover: Cover, accident_at: datetime | None, now: datetime | None = None, *, required: bool = True
+) -> None:
+    """出险时间 inside the cover and not in the future; and the report in time (at ``policy``). ``required``:
+    a missing time is refused (not when a form already says what is wrong with it)."""
     now = now or timezone.now()
     problems = Problems()
     if timezone.localdate(now) > cover.report_until:
@@ -261,7 +264,8 @@ def check_accident_time(cover: Cover, accident_at: datetime | None, now: datetim
             f"已超过报案时限：保险期间届满后{cover.window_days}天内报案（截至{cover.report_until:%Y-%m-%d}）",
         )
     if accident_at is None:
-        problems.add("accident_at", "请填写出险时间")
+        if required:
+            problems.add("accident_at", "请填写出险时间")
     elif accident_at > now:
         problems.add("accident_at", "出险时间不能晚于当前时间")
     else:
@@ -276,14 +280,10 @@ def check_accident_time(cover: Cover, accident_at: datetime | None, now: datetim
     problems.raise_if_any()
 
 
-def check_report(*, policy: Policy, accident: Accident) -> None:
-    """Every rule of a report, on what could be read (a view runs it when other fields are wrong too, so
-    that one submission shows every error). Changes nothing."""
-    problems = Problems()
-    with problems.collect():
-        check_accident_time(cover_of(policy), accident.accident_at)
-    _check_accident(accident, problems)
-    problems.raise_if_any()
+def check_report_time(*, policy: Policy, accident_at: datetime | None) -> None:
+    """The cover rules of a report (the accident inside the cover, the report in time) on what could be read:
+    a view runs it when other fields are wrong too, so that one submission shows every error. Changes nothing."""
+    check_accident_time(cover_of(policy), accident_at, required=False)
 
 
 def _check_accident(accident: Accident, problems: Problems) -> None:
