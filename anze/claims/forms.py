@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from anze.accounts.models import Organisation
 from anze.basedata.models import Industry, Region, RegionLevel
-from anze.core.forms import SearchForm, StyledFormMixin
+from anze.core.forms import SearchForm, StyledFormMixin, style_widgets
 from anze.core.sides import Side
 from anze.core.workflow import reason_max_length
 from anze.documents.forms import DocumentField
 from anze.orders.scopes import regions_in_jurisdiction
+from anze.policies.models import Policy
 
 from . import selectors, workflow
 from .limits import Line
@@ -136,12 +137,15 @@ class AccidentForm(StyledFormMixin, forms.Form):
 ACCIDENT_FIELDS = {"accident_at": "accident_date"}
 
 
+class PolicyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.policy_no}（{obj.order.project_name}，{obj.period_start:%Y-%m-%d} 至 {obj.period_end:%Y-%m-%d}）"
+
+
 class EnterpriseReportForm(AccidentForm):
     """报案 on the enterprise portal: one of its policies, the accident, the contact (its own by default)."""
 
-    policy = forms.ModelChoiceField(
-        label="保单", queryset=selectors.Policy.objects.none(), empty_label="请选择保单"
-    )
+    policy = PolicyChoiceField(label="保单", queryset=Policy.objects.none(), empty_label="请选择保单")
 
     field_order = ["policy"]
 
@@ -155,9 +159,6 @@ class EnterpriseReportForm(AccidentForm):
         field = self.fields["policy"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = selectors.reportable_policies(user=user)
-        field.label_from_instance = lambda p: (  # type: ignore[method-assign]
-            f"{p.policy_no}（{p.order.project_name}，{p.period_start:%Y-%m-%d} 至 {p.period_end:%Y-%m-%d}）"
-        )
 
 
 class PhoneReportForm(AccidentForm):
@@ -242,8 +243,6 @@ class AdjustForm(StyledFormMixin, forms.Form):
             self.fields[f"medical_{index}"] = _money(
                 f"第{index + 1}人医疗费用赔款", required=False, placeholder="医疗费用（元）"
             )
-        from anze.core.forms import style_widgets
-
         style_widgets(self)
         self._row_of: list[int] = []
 
@@ -310,15 +309,18 @@ class SettleForm(StyledFormMixin, forms.Form):
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 4}))
+    """The reason of 拒赔 or 注销, within the workflow's one limit of every reason."""
 
     def __init__(self, *args: Any, label: str = "原因", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["reason"]
-        field.label = label
-        field.max_length = reason_max_length()
-        field.error_messages = {"required": f"请填写{label}"}
-        field.widget.attrs["placeholder"] = f"请输入{label}"
+        limit = reason_max_length()
+        self.fields["reason"] = forms.CharField(
+            label=label,
+            max_length=limit,
+            widget=forms.Textarea(attrs={"rows": 4, "placeholder": f"请输入{label}", "autofocus": True}),
+            error_messages={"required": f"请填写{label}", "max_length": f"{label}不能超过{limit}个字"},
+        )
+        style_widgets(self)
 
 
 # --- the lists -------------------------------------------------------------------------------------------------

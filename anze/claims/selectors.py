@@ -19,7 +19,7 @@ from anze.accounts.models import User
 from anze.audit.selectors import day_range
 from anze.core.pagination import Page, TabbedList, page_params
 from anze.core.sides import Side
-from anze.policies.models import Policy
+from anze.policies.models import Policy, PolicyStatus
 from anze.policies.scopes import policies_visible_to
 
 from . import limits
@@ -107,7 +107,7 @@ def reportable_policies(*, user: User) -> QuerySet[Policy]:
     of an accident before its surrender), the latest first."""
     return (
         policies_visible_to(user, side=Side.ENTERPRISE)
-        .live()
+        .exclude(status=PolicyStatus.REVERSED)
         .select_related("order", "insurer")
         .order_by("-period_end", "-id")
     )
@@ -120,7 +120,7 @@ def insurer_policy(*, user: User, policy_no: str) -> Policy | None:
         return None
     return (
         policies_visible_to(user, side=Side.INSURER)
-        .live()
+        .exclude(status=PolicyStatus.REVERSED)
         .select_related("order", "order__region__parent__parent", "insurer")
         .filter(policy_no=policy_no)
         .first()

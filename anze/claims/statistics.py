@@ -32,7 +32,7 @@ from django.utils import timezone
 from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
-from anze.policies.models import Policy
+from anze.policies.models import Policy, PolicyStatus
 from anze.policies.scopes import policies_visible_to
 
 from .models import OPEN_STATUSES, Claim, ClaimStatus
@@ -132,7 +132,11 @@ def claims_in_scope(*, user: User, filters: Filters) -> QuerySet[Claim]:
 
 def premium_policies(*, user: User, filters: Filters) -> QuerySet[Policy]:
     """The policies whose premium is the 赔付率's base: issued in the period, in scope, not reversed."""
-    qs = policies_visible_to(user, side=Side.REGULATOR).live().filter(filters.during("issued_at"))
+    qs = (
+        policies_visible_to(user, side=Side.REGULATOR)
+        .exclude(status=PolicyStatus.REVERSED)
+        .filter(filters.during("issued_at"))
+    )
     if filters.insurer is not None:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region is not None:
