@@ -59,7 +59,7 @@ urlpatterns = [
     side_urls(
         Side.REGULATOR,
         path("", include("anze.regulator.urls")),
-        path("claims/", include("anze.claims.urls_regulator")),  # 理赔查询, 理赔统计
+        path("", include("anze.claims.urls_regulator")),  # 理赔查询, 理赔统计
     ),
     side_urls(
         Side.PLATFORM,

@@ -134,14 +134,18 @@ def enterprise_policy(*, user: User, application_no: str) -> Policy | None:
 
 # --- what a claim page shows ---------------------------------------------------------------------------------
 def policy_figures(claim: Claim) -> dict[str, Decimal | None]:
-    """The policy's limits, what it paid on its other claims, and what is left of 累积赔偿限额."""
+    """The policy's limits; what it paid on its other claims (what a 理算 of this one is checked with); what it
+    paid in all, this claim's payment included once settled; and what is left of 累积赔偿限额."""
     scheme = limits.Limits.of(claim.policy.order)
-    paid = limits.paid_on_policy(claim.policy_id, excluding=claim.pk)
+    paid_before = limits.paid_on_policy(claim.policy_id, excluding=claim.pk)
+    own = (claim.paid_amount or limits.ZERO) if claim.status == ClaimStatus.SETTLED else limits.ZERO
+    paid = paid_before + own
     return {
         "aggregate": scheme.aggregate,
         "per_accident": scheme.per_accident,
         "per_person_injury": scheme.per_person_injury,
         "per_person_medical": scheme.per_person_medical,
-        "paid_before": paid,
+        "paid_before": paid_before,
+        "paid": paid,
         "remaining": limits.remaining(scheme, paid),
     }

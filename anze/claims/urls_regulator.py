@@ -1,4 +1,5 @@
-"""理赔查询 and 理赔统计 on the regulator side, mounted under /regulator/claims/ by ``config.urls``."""
+"""理赔查询 (/regulator/claims/) and 理赔统计 (/regulator/claim-statistics/: apart, so that the menu marks one
+entry as the current page), mounted on the regulator side by ``config.urls``."""
 
 from django.urls import path
 
@@ -8,8 +9,8 @@ from .urls_insurer import ReportNoConverter  # noqa: F401 - registers the report
 app_name = "claims"
 
 urlpatterns = [
-    path("", views.claim_list, name="list"),
-    path("export/", views.claim_export, name="export"),
-    path("statistics/", views.claim_statistics, name="statistics"),
-    path("<report_no:report_no>/", views.claim_detail, name="detail"),
+    path("claims/", views.claim_list, name="list"),
+    path("claims/export/", views.claim_export, name="export"),
+    path("claims/<report_no:report_no>/", views.claim_detail, name="detail"),
+    path("claim-statistics/", views.claim_statistics, name="statistics"),
 ]

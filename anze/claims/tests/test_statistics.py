@@ -23,7 +23,7 @@ from .conftest import LIMITS
 pytestmark = pytest.mark.django_db
 S = ClaimStatus
 D = Decimal
-STATS = "/regulator/claims/statistics/"
+STATS = "/regulator/claim-statistics/"
 
 
 def _backdate(claim: Claim, days: int) -> None:
