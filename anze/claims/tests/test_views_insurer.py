@@ -306,3 +306,12 @@ def test_a_phone_report_is_refused_beside_its_fields(cast, policy, client_for):
     assert errors["accident_date"][0].startswith("出险时间须在保险期间内")
     assert errors["reporter_phone"] == ["请输入正确的11位手机号码"]  # both in one pass
     assert not Claim.objects.exists()
+
+
+def test_every_step_is_in_the_operation_log_of_the_organisation_that_took_it(cast, policy, client_for):
+    claim = scenarios.drive(scenarios.report(policy, cast.applicant), cast.clerk, S.REGISTERED)
+    html = client_for(cast.clerk).get("/insurer/system/logs/operations/").content.decode()
+    assert f"理赔案件 {claim.report_no}" in html
+    assert "受理" in html and "立案" in html and claim.case_no in html
+    enterprise_log = client_for(cast.applicant).get("/enterprise/system/logs/operations/").content.decode()
+    assert f"理赔案件 {claim.report_no}" in enterprise_log and "立案" not in enterprise_log
