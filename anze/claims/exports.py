@@ -45,7 +45,7 @@ def _rows(claims: QuerySet[Claim]) -> Iterator[tuple[Any, ...]]:
         yield (
             c.report_no,
             c.case_no,
-            c.policy.policy_no,
+            c.policy_no,
             c.applicant_name,
             c.insurer.name,
             c.region.name if c.region_id else "",

@@ -102,6 +102,7 @@ class Claim(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    policy_no = models.CharField("保单编号", max_length=50)
     applicant_name = models.CharField("投保人", max_length=100)
     region = models.ForeignKey(
         "basedata.Region",
@@ -183,6 +184,9 @@ class Claim(models.Model):
                 fields=["insurer", "status", "-reported_at", "-id"], name="claim_insurer_status_idx"
             ),
             models.Index(fields=["insurer", "-reported_at", "-id"], name="claim_insurer_time_idx"),
+            # 理赔管理's 保单号 and 案件号 filters (prefix ranges within the insurer).
+            models.Index(fields=["insurer", "policy_no"], name="claim_insurer_policy_no_idx"),
+            models.Index(fields=["insurer", "case_no"], name="claim_insurer_case_no_idx"),
             # 我的理赔.
             models.Index(fields=["enterprise", "status", "-reported_at", "-id"], name="claim_enterprise_idx"),
             # The limits (paid on the policy) and the 冲正 blocker.
@@ -190,6 +194,7 @@ class Claim(models.Model):
             # The regulator's list (by region) and statistics (by the day of each step).
             models.Index(fields=["region", "-reported_at", "-id"], name="claim_region_time_idx"),
             models.Index(fields=["-reported_at", "-id"], name="claim_time_idx"),
+            models.Index(fields=["industry", "-reported_at"], name="claim_industry_time_idx"),
             models.Index(fields=["registered_at"], name="claim_registered_idx"),
             models.Index(fields=["status", "settled_at"], name="claim_settled_idx"),
         ]

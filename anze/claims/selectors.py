@@ -52,7 +52,7 @@ def search(qs: QuerySet[Claim], filters: Mapping[str, Any]) -> QuerySet[Claim]:
     区县 / 行业."""
     policy_no = (filters.get("policy_no") or "").strip()
     if policy_no:
-        qs = qs.filter(policy__in=_prefix(Policy.objects.all(), "policy_no", policy_no).values("pk"))
+        qs = _prefix(qs, "policy_no", policy_no)
     report_no = (filters.get("report_no") or "").strip()
     if report_no:
         qs = qs.filter(report_no=report_no) if len(report_no) == 20 else _prefix(qs, "report_no", report_no)
@@ -89,7 +89,7 @@ def claim_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedLis
     offset = (number - 1) * size
     ids = qs.order_by(*ORDERING).values("pk")[offset : offset + size]
     rows: Sequence[Claim] = list(
-        Claim.objects.filter(pk__in=ids).select_related("policy", "insurer", "region").order_by(*ORDERING)
+        Claim.objects.filter(pk__in=ids).select_related("insurer", "region").order_by(*ORDERING)
     )
     return TabbedList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
 
@@ -98,7 +98,7 @@ def claims_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Cla
     qs = search(claims_for(user=user), filters)
     if filters.get("tab") in ClaimStatus.values:
         qs = qs.filter(status=filters["tab"])
-    return qs.select_related("policy", "insurer", "region", "industry").order_by(*ORDERING)
+    return qs.select_related("insurer", "region", "industry").order_by(*ORDERING)
 
 
 # --- the policy of a report -----------------------------------------------------------------------------------

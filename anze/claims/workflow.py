@@ -343,6 +343,7 @@ def claim_report(*, policy: Policy, actor: User, accident: Accident) -> Claim:
         policy=policy,
         insurer_id=policy.insurer_id,
         enterprise_id=policy.enterprise_id,
+        policy_no=policy.policy_no,
         applicant_name=order.applicant_name,
         region_id=order.region_id,
         industry_id=order.industry_id,
