@@ -59,6 +59,7 @@ S = ClaimStatus
 HANDLE, ADJUST, SETTLE = "claim.handle", "claim.adjust", "claim.settle"
 TEXT_LIMITS = {"accident_place": 200, "description": 2000, "survey_notes": 2000, "payee": 100}
 MAX_PEOPLE = 50
+MAX_AMOUNT = Decimal("999999999999.99")  # the amount columns: 14 digits, 2 of them decimals
 CASE_NO_TAKEN = "案件号已存在"
 
 
@@ -175,6 +176,8 @@ def _amount(value: Decimal | None, field: str, label: str, problems: Problems) -
         return limits.ZERO
     if value < 0:
         problems.add(field, f"{label}不能为负数")
+    elif value > MAX_AMOUNT:
+        problems.add(field, f"{label}过大")
     elif value != value.quantize(Decimal("0.01")):
         problems.add(field, f"{label}最多保留2位小数")
     return value

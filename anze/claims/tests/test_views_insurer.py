@@ -315,3 +315,12 @@ def test_every_step_is_in_the_operation_log_of_the_organisation_that_took_it(cas
     assert "受理" in html and "立案" in html and claim.case_no in html
     enterprise_log = client_for(cast.applicant).get("/enterprise/system/logs/operations/").content.decode()
     assert f"理赔案件 {claim.report_no}" in enterprise_log and "立案" not in enterprise_log
+
+
+def test_the_home_page_counts_the_claims_waiting(cast, policy, client_for):
+    scenarios.report(policy, cast.applicant)
+    scenarios.drive(scenarios.report(policy, cast.applicant), cast.clerk, S.ADJUSTED)
+    html = client_for(cast.clerk).get("/insurer/").content.decode()
+    assert "待受理报案" in html and f"{LIST}?tab=reported" in html and f"{LIST}?tab=adjusted" in html
+    member = factories.user(cast.insurer, roles=[factories.role(cast.insurer, ["order.view"])])
+    assert "待受理报案" not in client_for(member).get("/insurer/").content.decode()

@@ -420,3 +420,11 @@ def test_a_claim_blocks_the_reversal_of_its_policy_unless_cancelled(cast, policy
     assert lifecycle.reversal_blocked(policy) is None
     declined = scenarios.drive(scenarios.report(policy, cast.applicant), cast.clerk, S.DECLINED)
     assert declined.report_no in lifecycle.reversal_blocked(policy)
+
+
+def test_an_amount_too_large_for_the_books_is_refused(cast, policy):
+    claim = _surveyed(cast, policy)
+    exc = refused(
+        workflow.claim_adjust, claim=claim, actor=cast.clerk, lines=[Line("王伤者", D("1E+30"), D("0"))]
+    )
+    assert exc.errors == {"death_disability_0": ["死亡伤残赔款过大"]}
