@@ -80,7 +80,7 @@ def seed(Region: Any, Industry: Any, ServiceItem: Any, RegionalRule: Any) -> Non
             code=code, defaults={"name": name, "level": "county", "parent": city, "sort": sort}
         )
     if not RegionalRule.objects.filter(region__isnull=True).exists():
-        # The seed migration (0002) runs with a RegionalRule of before 报案时限; 0003 sets it there.
+        # The seed migration (0002) runs with a RegionalRule of before 报案时限; 0004 sets it there.
         fields = {f.name for f in RegionalRule._meta.get_fields()}
         window = {"claim_report_days": DEFAULT_CLAIM_REPORT_DAYS} if "claim_report_days" in fields else {}
         RegionalRule.objects.create(

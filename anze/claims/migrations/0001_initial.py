@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0002_organisation_verification"),
-        ("basedata", "0003_claim_report_days"),
+        ("basedata", "0004_claim_report_days"),
         ("documents", "0003_kept_upload"),
         ("policies", "0005_policy_status_files_and_issued_scheme"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

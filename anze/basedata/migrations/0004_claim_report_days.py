@@ -13,7 +13,7 @@ def default_window(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("basedata", "0002_seed")]
+    dependencies = [("basedata", "0003_service_item_unit_price")]
 
     operations = [
         migrations.AddField(
