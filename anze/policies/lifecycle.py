@@ -5,7 +5,9 @@ own those (``anze.claims``, ``anze.endorsements``, ``anze.prevention``) register
 start-up (their ``AppConfig.ready``) — a function of the policy that returns the refusal, or None.
 
 Every action taken on an existing policy (报案, 申请批改, 申请退保, 冲正) first asks ``check_live``: a reversed
-policy is read-only, a surrendered one takes no new request.
+policy is read-only, a surrendered one takes no new request — except a 报案 of an accident that happened
+before the surrender took effect: ``surrendered_on`` asks the app that owns 退保 (``anze.endorsements``, which
+registers its answer with ``surrender_date``) from which day the cover ended.
 
 ``POLICY`` is the machine of the policy's own status (``Policy.status``): 有效 ──冲正──▶ 已冲正 (taken by the
 approval of a 冲正 request, ``anze.policies.reversal``); 退保 adds its row to the same table. No other code
@@ -15,6 +17,7 @@ assigns ``Policy.status``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 
 from anze.core.errors import Refused
 from anze.core.sides import Side
@@ -24,6 +27,8 @@ from .models import Policy, PolicyStatus
 
 Blocker = Callable[[Policy], "str | None"]
 _REVERSAL_BLOCKERS: list[Blocker] = []
+SurrenderDate = Callable[[Policy], "date | None"]
+_SURRENDER_DATES: list[SurrenderDate] = []
 
 
 def reversal_blocker(fn: Blocker) -> Blocker:
@@ -52,6 +57,24 @@ def check_live(policy: Policy, label: str) -> None:
     """Refuse ``label`` (报案, 申请批改 …) on a policy that is not in force: “保单已冲正，不能报案”."""
     if message := not_live(policy, label):
         raise Refused(message)
+
+
+def surrender_date(fn: SurrenderDate) -> SurrenderDate:
+    """Register ``fn(policy)``: the day a surrendered policy's cover ended (its 退保 took effect), or None."""
+    if fn not in _SURRENDER_DATES:
+        _SURRENDER_DATES.append(fn)
+    return fn
+
+
+def surrendered_on(policy: Policy) -> date | None:
+    """The day ``policy``'s cover ended by 退保 (accidents from that day on are not covered); None when it is
+    not surrendered, or no registered app knows the day."""
+    if policy.status != PolicyStatus.SURRENDERED:
+        return None
+    for fn in _SURRENDER_DATES:
+        if (day := fn(policy)) is not None:
+            return day
+    return None
 
 
 # --- the policy's own status ---------------------------------------------------------------------------------
