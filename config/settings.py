@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "anze.regulator",
     "anze.portal",  # before prevention: the enterprise's order cards come first on its home page
     "anze.prevention",
+    "anze.claims",
     "anze.platform_admin",
     "anze.manual",  # 操作手册: `make manual` and the 帮助 pages
 ]

@@ -47,15 +47,22 @@ urlpatterns = [
         # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)
         path("orders/", include((order_urls.urlpatterns + policy_order_urls.urlpatterns, "orders"))),
         path("policies/", include("anze.policies.urls")),
+        path("reversals/", include("anze.policies.urls_reversals")),  # 保单管理 › 冲正审核
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
+        path("claims/", include("anze.claims.urls_insurer")),  # 理赔管理
     ),
     side_urls(
         Side.ENTERPRISE,
         path("", include("anze.portal.urls")),  # 注册, 忘记密码, 投保申请, 我的订单, 我的保单
         path("services/", include("anze.prevention.urls_enterprise")),
+        path("claims/", include("anze.claims.urls_enterprise")),  # 我的理赔, 报案
     ),
     side_urls(Side.SERVICE_ORG, path("", include("anze.prevention.urls_service"))),
-    side_urls(Side.REGULATOR, path("", include("anze.regulator.urls"))),
+    side_urls(
+        Side.REGULATOR,
+        path("", include("anze.regulator.urls")),
+        path("", include("anze.claims.urls_regulator")),  # 理赔查询, 理赔统计
+    ),
     side_urls(
         Side.PLATFORM,
         path("orgs/", include("anze.platform_admin.urls")),
