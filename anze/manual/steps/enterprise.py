@@ -9,6 +9,7 @@ expiring policy, a service record to confirm, a hazard to rectify; 华泰's orde
 from __future__ import annotations
 
 from ..script import Manual, Section, Step
+from .claims import CLAIM_ERRORS, CLAIM_STATUSES, accident
 from .common import (
     CONFIRM_OK,
     DIALOG,
@@ -545,13 +546,48 @@ verify = Section(
     ),
 )
 
+claims = Section(
+    "我的理赔",
+    text="发生安全生产事故后，在“我的保单”中对事故发生时有效的保单点击「报案」（或在“我的理赔”中点击「报案」选择保单），"
+    "填写出险日期、时刻、地点、事故类型、经过、伤亡人数与估损金额，上传现场照片和事故证明材料。保险公司受理、立案、查勘、理算、"
+    "结案的每一步都会通知企业；“我的理赔”中可查看每个案件的进度、赔款与处理记录。",
+    pages=("claims:list", "claims:export", "claims:report", "claims:detail", "claims:file"),
+    steps=(
+        Step(
+            "点击报案",
+            "在我的保单中，点击事故发生时有效的保单的「报案」。",
+            goto="/enterprise/policies/",
+            click=f'{row(IN_SERVICE)} a[data-action="report-claim"]:has-text("报案")',
+            caption="我的保单列表",
+        ),
+        Step(
+            "填写报案",
+            "保单已选好；填写事故信息与报案人，可上传现场照片，点击「提交报案」；提示报案号，保险公司受理后会通知。",
+            **accident("#report-form"),
+            click='#report-form button:has-text("提交报案")',
+            expect=toast("报案成功"),
+            caption="报案页面",
+        ),
+        Step(
+            "我的理赔",
+            "点击左侧菜单「我的理赔」，查看各案件的状态；点击「查看」进入案件详情。",
+            **menu(P, "我的理赔"),
+            click='tbody tr a[data-action="detail"]:has-text("查看") >> nth=0',
+            caption="我的理赔列表",
+        ),
+        Step("案件详情", "案件详情显示报案信息、查勘与理算结果、赔款与处理记录。", caption="理赔案件详情"),
+    ),
+    statuses=CLAIM_STATUSES,
+    errors=CLAIM_ERRORS,
+)
+
 MANUAL = Manual(
     side="enterprise",
     slug="enterprise",
     title="企业端操作手册",
     account="hongsheng",
     intro="企业端（企业投保服务平台）供投保企业使用：注册与企业认证，在线提交投保申请，确认报价、上传付款凭证，"
-    "查看和下载电子保单，续保；查看第三方安全服务的进度，确认服务记录、整改隐患、投诉服务。",
+    "查看和下载电子保单，续保；查看第三方安全服务的进度，确认服务记录、整改隐患、投诉服务；发生事故后报案并跟踪理赔进度。",
     sections=(
         account,
         Section(
@@ -563,12 +599,14 @@ MANUAL = Manual(
         ),
         Section(
             "系统操作功能",
-            text="系统主要功能：投保申请、我的订单、我的保单、安全服务（服务记录确认、隐患整改、服务投诉）、系统管理、个人中心与消息中心。",
+            text="系统主要功能：投保申请、我的订单、我的保单、安全服务（服务记录确认、隐患整改、服务投诉）、我的理赔、系统管理、"
+            "个人中心与消息中心。",
             children=(
                 apply,
                 orders,
                 policies,
                 services,
+                claims,
                 system_section(P),
                 profile_section(P),
                 messages_section(P),

@@ -6,7 +6,9 @@ The demo data (anze/orders/demo.py) leaves one order of each state; the steps fi
 from __future__ import annotations
 
 from ..script import Manual, Section, Step
+from .claims import CLAIM_ERRORS, CLAIM_STATUSES, accident, open_claim
 from .common import (
+    CONFIRM_OK,
     DIALOG,
     LOGIN_ERRORS,
     SUBMIT,
@@ -30,6 +32,9 @@ TO_BACKFILL = "泉州市洛江区万安建材有限公司"
 TO_CANCEL = "南安市金磊石材官桥矿山"
 ISSUED = "鲤城区江南片区老旧小区改造工程"
 NEW_OFFLINE = "泉州市丰泽区海晟物流仓储项目"
+REVERSE = "晋江市华泰鞋业安海物流仓储中心"  # issued, no service, no claim: may be reversed
+REVERSAL_PENDING = "泉州鸿盛建筑工程有限公司"  # its 冲正 waits (anze/policies/demo.py), asked by picc_clerk
+IN_SERVICE_POLICY = "PICC20263505SV0001"  # 鸿盛's, issued months ago (anze/prevention/demo.py)
 
 ORDER_STATUSES = (
     ("待报价", "投保企业已提交投保申请，等待保险公司报价。"),
@@ -363,9 +368,9 @@ policies = Section(
     steps=(
         Step(
             "保单列表",
-            "点击左侧菜单「保单管理」，进入保单列表。可按保单编号、项目、投保人等搜索，按安全服务状态（未申请、待处理、服务中、已完成）筛选，"
-            "点击「导出」导出当前条件下的保单。",
-            **menu(P, "保单管理"),
+            "点击左侧菜单「保单管理」→「保单列表」，进入保单列表。可按保单编号、项目、投保人等搜索，按安全服务状态（未申请、待处理、服务中、"
+            "已完成）筛选，点击「导出」导出当前条件下的保单。",
+            **menu(P, "保单管理", "保单列表"),
             capture="main.anze-content",
             caption="保单列表",
         ),
@@ -396,7 +401,7 @@ policies = Section(
                 Step(
                     "点击申请第三方安全服务",
                     "在保单列表中，点击操作栏中的「申请第三方安全服务」。",
-                    goto="/insurer/policies/?tab=none",
+                    goto=f"/insurer/policies/?tab=none&applicant={ISSUED}",
                     click=f'{row(ISSUED)} a[data-action="assign"]:has-text("申请第三方安全服务")',
                     expect=DIALOG,
                     caption="保单列表",
@@ -466,6 +471,245 @@ policies = Section(
                 ("计划金额 / 计划剩余", "各服务项目按约定次数 × 单价测算的金额，及扣除已支出后的余额。"),
             ),
         ),
+        Section(
+            "申请冲正",
+            text="已出函的保单信息有误（保单编号录错、上传了别的企业的文件等）时，业务员在保单详情中申请冲正并说明原因，"
+            "由另一位有冲正审核权限的人员审核。审核通过后保单作废（状态“已冲正”，电子保单验真时显示已冲正），"
+            "订单退回“待出函”，重新出函即生成新的保单；驳回则保单不变。保单已有理赔、批改或已确认的服务记录时不能冲正。",
+            pages=("policies:reversal_request",),
+            steps=(
+                Step(
+                    "打开保单详情",
+                    "在保单列表中点击要冲正的保单的「详情」。",
+                    goto=f"/insurer/policies/?applicant={REVERSE}",
+                    click=f'{row(REVERSE)} a[data-action="detail"]',
+                    capture=None,
+                ),
+                Step(
+                    "点击申请冲正",
+                    "在保单详情右上方点击「申请冲正」。",
+                    click='a[data-action="reversal"]:has-text("申请冲正")',
+                    expect=DIALOG,
+                    caption="保单详情页面",
+                ),
+                Step(
+                    "填写冲正原因",
+                    "填写冲正原因，点击「确定」；保单详情显示“冲正申请待审核”，等待审核。",
+                    fill=(
+                        (
+                            "#reversal-request-form textarea[name=reason]",
+                            "保单编号录入错误，需冲正后重新出函",
+                        ),
+                    ),
+                    click="#reversal-request-form button[type=submit]",
+                    expect=toast("冲正申请已提交"),
+                    caption="申请冲正页面",
+                ),
+            ),
+            errors=(
+                ("该保单已有理赔案件，不能冲正", "有理赔、批改或已确认服务记录的保单不能冲正，请改用批改。"),
+                ("该保单已有待审核的冲正申请", "等待审核结果，或在冲正审核中查看。"),
+            ),
+        ),
+        Section(
+            "冲正审核",
+            text="列出本公司的冲正申请（待审核、已通过、已驳回）。审核人核对原因后通过或驳回（须填写驳回原因）；"
+            "不能审核本人提交的申请。通过后保单作废、订单退回待出函，并短信通知投保企业。",
+            pages=("reversals:list", "reversals:export", "reversals:approve", "reversals:reject"),
+            steps=(
+                Step(
+                    "冲正审核列表",
+                    "点击左侧菜单「保单管理」→「冲正审核」，在待审核的申请上点击「通过」（或「驳回」）。",
+                    **menu(P, "保单管理", "冲正审核"),
+                    click=f'{row(REVERSAL_PENDING)} a[data-action="approve"]:has-text("通过")',
+                    expect=DIALOG,
+                    caption="冲正审核列表",
+                ),
+                Step(
+                    "通过冲正",
+                    "在弹出的确认页面中核对保单与原因，点击确定。",
+                    click="#anze-modal-content button[type=submit]",
+                    expect=toast("冲正审核已通过"),
+                    caption="冲正审核确认页面",
+                ),
+            ),
+            statuses=(
+                ("待审核", "业务员已申请，等待审核。"),
+                ("已通过", "保单已作废（已冲正），订单退回待出函。"),
+                ("已驳回", "保单不变，申请人会收到驳回原因。"),
+            ),
+            errors=(
+                ("不能审核本人提交的冲正申请，请由其他具有冲正审核权限的人员审核", "请其他审核人员处理。"),
+            ),
+        ),
+    ),
+)
+
+claims = Section(
+    "理赔管理",
+    text="企业在企业端报案，或保险公司登记电话报案后，案件依次经过受理、立案（填写核心系统的案件号）、查勘、理算（按伤亡人员计算赔款）、"
+    "结案（支付赔款）；不属于保险责任的拒赔，撤案或重复报案的注销。每一步都记入案件的处理记录，并通知投保企业。",
+    pages=("claims:list", "claims:export", "claims:detail", "claims:file"),
+    steps=(
+        Step(
+            "理赔列表",
+            "点击左侧菜单「理赔管理」，可按报案号、案件号、保单编号、投保人、报案时间搜索，点击状态标签筛选，点击「导出」导出。",
+            **menu(P, "理赔管理"),
+            outline='.toolbar a:has-text("电话报案登记")',
+            shot_after=True,
+            caption="理赔管理列表",
+        ),
+    ),
+    statuses=CLAIM_STATUSES,
+    children=(
+        Section(
+            "电话报案登记",
+            text="企业通过电话报案时，由保险公司登记：输入保单编号，填写出险日期、时刻、地点、事故类型、经过、伤亡人数、估损金额与报案人，"
+            "可上传现场照片和事故证明材料。",
+            pages=("claims:report",),
+            steps=(
+                Step(
+                    "登记电话报案",
+                    "在理赔管理中点击「电话报案登记」，填写后点击「提交报案」；提示报案号。",
+                    goto="/insurer/claims/",
+                    prepare=('.toolbar a:has-text("电话报案登记")',),
+                    **accident(
+                        "#report-form", first=(("#report-form input[name=policy_no]", IN_SERVICE_POLICY),)
+                    ),
+                    click='#report-form button:has-text("提交报案")',
+                    expect=toast("报案已登记"),
+                    caption="电话报案登记页面",
+                ),
+            ),
+            errors=CLAIM_ERRORS,
+        ),
+        Section(
+            "受理",
+            text="核对报案信息后受理。",
+            pages=("claims:accept",),
+            steps=(
+                open_claim(P, "reported", "待受理"),
+                Step(
+                    "受理",
+                    "在案件详情右上方点击「受理」，在提示框中确定。",
+                    click='button[data-action="accept"]:has-text("受理")',
+                    expect="#anze-confirm.show",
+                    caption="案件详情（待受理）",
+                ),
+                Step(
+                    "确认受理",
+                    "确认受理。",
+                    click=CONFIRM_OK,
+                    expect=toast("已受理"),
+                    caption="受理的确认提示",
+                ),
+            ),
+        ),
+        Section(
+            "立案",
+            text="在核心系统立案后，填写案件号（同一保险公司内不能重复）。",
+            pages=("claims:register",),
+            steps=(
+                open_claim(P, "accepted", "待立案"),
+                Step(
+                    "点击立案",
+                    "点击「立案」。",
+                    click='a[data-action="register"]:has-text("立案")',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "填写案件号",
+                    "填写案件号，点击「确定」。",
+                    fill=(("#anze-modal-content input[name=case_no]", "LP2026350500088"),),
+                    click="#anze-modal-content button[type=submit]",
+                    expect=toast("已立案"),
+                    caption="立案页面",
+                ),
+            ),
+            errors=(("该案件号已存在", "核对核心系统的立案号。"),),
+        ),
+        Section(
+            "查勘",
+            text="查勘现场后记录查勘意见（事故原因、伤亡核实、是否属于保险责任），可上传查勘照片和查勘报告。",
+            pages=("claims:survey",),
+            steps=(
+                open_claim(P, "registered", "待查勘"),
+                Step(
+                    "点击查勘",
+                    "点击「查勘」。",
+                    click='a[data-action="survey"]:has-text("查勘")',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "填写查勘意见",
+                    "填写查勘意见，点击「确定」。",
+                    fill=(
+                        (
+                            "#anze-modal-content textarea[name=survey_notes]",
+                            "已到现场查勘，伤者为投保项目施工人员，事故属于保险责任。",
+                        ),
+                    ),
+                    click="#anze-modal-content button[type=submit]",
+                    expect=toast("查勘已记录"),
+                    caption="查勘页面",
+                ),
+            ),
+        ),
+        Section(
+            "理算",
+            text="按伤亡人员逐行填写姓名、死亡伤残赔款与医疗费用赔款，系统按保单的每人伤亡、每人医疗、每次事故与累积赔偿限额校验，"
+            "超出限额的提示在对应输入框下方。",
+            pages=("claims:adjust",),
+            steps=(
+                open_claim(P, "surveyed", "待理算"),
+                Step(
+                    "点击理算",
+                    "点击「理算」。",
+                    click='a[data-action="adjust"]:has-text("理算")',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "填写理算",
+                    "填写伤亡人员及赔款，点击「确定」。",
+                    fill=(
+                        ("#adjust-form input[name=name_0]", "王建国"),
+                        ("#adjust-form input[name=death_disability_0]", "20000"),
+                        ("#adjust-form input[name=medical_0]", "8000"),
+                    ),
+                    click="#adjust-form button[type=submit]",
+                    expect=toast("理算完成"),
+                    caption="理算页面",
+                ),
+            ),
+            errors=(("超过保单的每人伤亡责任限额", "按保单的限额调整赔款金额。"),),
+        ),
+        Section(
+            "结案、拒赔与注销",
+            text="支付赔款后结案：赔款金额（默认为理算金额）、支付日期与收款人。不属于保险责任的点击「拒赔」，撤案或重复报案的点击「注销」，"
+            "均须填写原因。",
+            pages=("claims:settle", "claims:decline", "claims:cancel"),
+            steps=(
+                open_claim(P, "adjusted", "待结案"),
+                Step(
+                    "点击结案",
+                    "点击「结案」。",
+                    click='a[data-action="settle"]:has-text("结案")',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "填写结案",
+                    "核对赔款金额与支付日期，填写收款人，点击「确定」。",
+                    fill=(("#anze-modal-content input[name=payee]", "受伤员工本人"),),
+                    click="#anze-modal-content button[type=submit]",
+                    expect=toast("已结案"),
+                    caption="结案页面",
+                ),
+            ),
+        ),
     ),
 )
 
@@ -524,7 +768,7 @@ MANUAL = Manual(
     title="保险端操作手册",
     account="picc_admin",
     intro="保险端（保单后台管理系统）供保险公司人员使用：对投保企业提交的投保订单报价、上传付款通知书、支付审核、出函，"
-    "录入线下订单并补录保单信息；出函后为保单指定第三方安全服务机构，处理服务投诉，并管理本公司的账号与角色。",
+    "录入线下订单并补录保单信息；出函后为保单指定第三方安全服务机构，冲正有误的保单，处理服务投诉与理赔，并管理本公司的账号与角色。",
     sections=(
         Section(
             "登录",
@@ -568,11 +812,13 @@ MANUAL = Manual(
         ),
         Section(
             "系统操作功能",
-            text="系统主要功能：订单管理、保单管理、投诉管理、系统管理（账号管理、角色管理、操作日志、登录日志、短信记录）、个人中心与消息中心。",
+            text="系统主要功能：订单管理、保单管理（保单列表、冲正审核）、投诉管理、理赔管理、系统管理（账号管理、角色管理、操作日志、"
+            "登录日志、短信记录）、个人中心与消息中心。",
             children=(
                 orders,
                 policies,
                 complaints,
+                claims,
                 system_section(P, sms=True),
                 profile_section(P),
                 messages_section(P),

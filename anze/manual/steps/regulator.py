@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..script import Manual, Section, Step
+from .claims import CLAIM_STATUSES
 from .common import LOGIN_ERRORS, menu, messages_section, profile_section, sign_in_steps, system_section
 
 P = "regulator"
@@ -28,6 +29,22 @@ statistics = Section(
             "按条件统计的结果。将鼠标移到图表上可查看具体数字。",
             expect="canvas",
             caption="统计分析（丰泽区）",
+        ),
+    ),
+)
+
+claim_statistics = Section(
+    "理赔统计",
+    text="管辖范围内的报案数、结案数、赔款金额与赔付率（赔款 ÷ 保费），按月份、保险公司、区县、行业统计，"
+    "以及未结案件与报案超过30天仍未结案的案件。可按保险公司、区县、行业与时间筛选。",
+    pages=("claims:statistics",),
+    steps=(
+        Step(
+            "理赔统计",
+            "点击左侧菜单「理赔统计」，选择条件后点击「搜索」。",
+            **menu(P, "理赔统计"),
+            click='button:has-text("搜索")',
+            caption="理赔统计页面",
         ),
     ),
 )
@@ -135,6 +152,23 @@ queries = Section(
                 ("服务机构", "为保单提供服务的机构；未指定的说明尚未申请第三方安全服务。"),
             ),
         ),
+        Section(
+            "理赔查询",
+            text="管辖范围内各保险公司的理赔案件（只读），可按报案号、投保人、保险公司、区县、行业与报案时间查询，点击「查看」看案件详情，"
+            "点击「导出」导出为 Excel。",
+            pages=("claims:list", "claims:export", "claims:detail"),
+            steps=(
+                Step(
+                    "理赔查询",
+                    "点击左侧菜单「监管查询」→「理赔查询」。",
+                    **menu(P, "监管查询", "理赔查询"),
+                    click='tbody tr a[data-action="detail"]:has-text("查看") >> nth=0',
+                    caption="理赔查询页面",
+                ),
+                Step("理赔案件详情", "案件详情（只读）。", caption="理赔案件详情"),
+            ),
+            statuses=CLAIM_STATUSES,
+        ),
     ),
 )
 
@@ -171,8 +205,16 @@ MANUAL = Manual(
         ),
         Section(
             "系统操作功能",
-            text="系统主要功能：统计分析、监管查询（订单查询、保单查询、应保尽保、服务费使用滞后）、系统管理、个人中心与消息中心。",
-            children=(statistics, queries, system_section(P), profile_section(P), messages_section(P)),
+            text="系统主要功能：统计分析、理赔统计、监管查询（订单查询、保单查询、应保尽保、服务费使用滞后、理赔查询）、系统管理、"
+            "个人中心与消息中心。",
+            children=(
+                statistics,
+                claim_statistics,
+                queries,
+                system_section(P),
+                profile_section(P),
+                messages_section(P),
+            ),
         ),
     ),
 )
