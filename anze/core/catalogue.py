@@ -36,6 +36,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("order.payment_review", "支付审核", "订单管理", Side.INSURER),
     _p("order.issue", "出函 / 保单信息补录", "订单管理", Side.INSURER),
     _p("order.offline_create", "新增线下订单", "订单管理", Side.INSURER),
+    # Its own power: thousands of orders (and 出函 with SMS) at once. Holders of 新增线下订单 get it only by a role.
+    _p("order.offline_import", "批量导入线下订单", "订单管理", Side.INSURER),
     _p("order.cancel", "取消订单", "订单管理", Side.INSURER),
     _p("order.export", "导出订单", "订单管理", Side.INSURER),
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
