@@ -454,9 +454,13 @@ class OfflineOrderImporter:
         actor = batch.created_by
         errors: RowErrors = {}
         created = issued = 0
+        # Read in the write's transaction: an enterprise verified meanwhile is linked like on the screen.
+        enterprises = offline.verified_enterprises(row.application.applicant_credit_code for row in plan)
         for row in plan:
             try:
-                order = offline.order_create_offline(actor=actor, application=row.application)
+                order = offline.order_create_offline(
+                    actor=actor, application=row.application, enterprises=enterprises
+                )
                 created += 1
                 if row.issue is not None and archive is not None:
                     uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}

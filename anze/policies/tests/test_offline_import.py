@@ -10,6 +10,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -466,3 +467,15 @@ def test_the_values_of_cells_are_read_as_excel_stores_them():
         with pytest.raises(ValueError):
             sheets.day(bad)
     assert values(filled(offline_import.template(), [{"投保人名称": "甲"}]))[2][0] == "甲"
+
+
+def test_the_benchmark_imports_a_file_with_bad_rows_then_fixed(cast):
+    """``manage.py bench_import`` (5,000 rows in docs/BENCH.md), here on 30: the file with 3 bad rows imports
+    nothing, the fixed one every row, and each phase is timed."""
+    out = io.StringIO()
+    call_command("bench_import", rows=30, issued=3, bad=3, force=True, stdout=out)
+    printed = out.getvalue()
+    assert "30 行（其中出函 3 行" in printed
+    assert "有错误行：校验未通过（错误行 3），共" in printed and "+ 写错误说明" in printed
+    assert "修正后：导入成功（错误行 0），共" in printed and "读取表格" in printed and "+ 导入" in printed
+    assert printed.rstrip().endswith("新增订单 30 个，出函 3 个")
