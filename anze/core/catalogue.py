@@ -65,6 +65,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     # --- 监管端 -------------------------------------------------------------------------------------------------
     _p("regulator.view", "监管查询（订单、保单、服务进度）", "监管查询", Side.REGULATOR),
     _p("regulator.stats", "统计分析", "统计分析", Side.REGULATOR),
+    _p("regulator.register_import", "导入高危行业企业名录 / 移出名录", "监管查询", Side.REGULATOR),
     # --- 平台管理 -----------------------------------------------------------------------------------------------
     _p("platform.org.manage", "机构管理", "机构管理", Side.PLATFORM),
     # Separate from 机构管理: resetting another organisation's 管理员 password is an account takeover power.
@@ -200,6 +201,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("订单查询", "supervision:order_list", "regulator.view"),
                 MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
                 MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+                MenuItem("企业名录", "supervision:register_list", "regulator.view"),
             ),
         ),
         _SYSTEM,

@@ -27,7 +27,7 @@ class ImportStatus(models.TextChoices):
 
 
 RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
-STATUS_TONE = {
+STATUS_TONE: dict[str, str] = {
     ImportStatus.QUEUED: "info",
     ImportStatus.CHECKING: "primary",
     ImportStatus.WRITING: "primary",

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from anze.core.http import MemberRequest
 from anze.core.views import bind
 
 from . import selectors, services
@@ -39,7 +40,7 @@ class Pages:
 
 
 def upload_page(
-    request: HttpRequest,
+    request: MemberRequest,
     pages: Pages,
     *,
     enqueue: Callable[[ImportBatch], Any],

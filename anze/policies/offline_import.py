@@ -254,7 +254,7 @@ def _cell(form_field: forms.Field, value: Any, parse: Callable[[Any], Any] | Non
 
 
 class OfflineOrderImporter:
-    kind = ImportKind.OFFLINE_ORDERS
+    kind: str = ImportKind.OFFLINE_ORDERS
     max_rows = MAX_ROWS
 
     def __init__(self) -> None:
@@ -395,7 +395,8 @@ class OfflineOrderImporter:
             else:
                 if count:
                     counts[item.pk] = count
-        scheme = Scheme(service_counts=counts, **scheme_values)  # None where a cell could not be read
+        # None where a cell could not be read (its error is kept): the rules skip it, as the form's do.
+        scheme = Scheme(service_counts=counts, **scheme_values)  # type: ignore[arg-type]
         if region is not None:
             rule = self.data.rule(region)
             active = {item.pk for item in self.data.items}
