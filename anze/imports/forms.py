@@ -15,9 +15,9 @@ from anze.documents.uploadhandlers import OversizedUpload
 from anze.documents.validation import format_size
 
 WORKBOOK_MAX_BYTES = 20 * 1024 * 1024
-# The zip of an offline import's PDFs: as large as the largest upload the platform takes (a 200 MB video), so
-# that the same nginx and gunicorn limits serve it (deploy/nginx/anze.conf).
-ARCHIVE_MAX_BYTES = 200 * 1024 * 1024
+# The zip of an offline import's PDFs: with the workbook, within the largest body the platform takes (200 MB, a
+# video's), so that the same nginx and gunicorn limits serve it (deploy/nginx/anze.conf).
+ARCHIVE_MAX_BYTES = 175 * 1024 * 1024
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an .xlsx is a zip too; an empty zip starts with its end record
 
 
