@@ -40,8 +40,9 @@ logger = logging.getLogger(__name__)
 
 FAILED = "导入时发生系统错误，未导入任何数据。请稍后重新上传，或联系平台管理员"
 PROGRESS_EVERY = 200  # rows between two updates of the progress row while checking
-# A batch still running after this long lost its worker (killed mid-import: its transaction rolled back).
-STALLED_AFTER = timedelta(minutes=30)
+# A batch still being checked or written this long after its worker took it lost that worker (killed
+# mid-import: its transaction rolled back). One waiting for a worker is not stalled: it runs when one starts.
+STALLED_AFTER = timedelta(hours=1)
 
 RowErrors = dict[int, list[tuple[str | None, str]]]
 
@@ -246,5 +247,6 @@ def _delete_files(batch: ImportBatch, *names: str) -> None:
 
 
 def stalled(batch: ImportBatch) -> bool:
-    """A batch whose worker is gone: still running long after it was uploaded."""
-    return batch.running and batch.created_at < timezone.now() - STALLED_AFTER
+    """A batch whose worker is gone: still checking or writing long after the worker took it."""
+    started = batch.started_at
+    return batch.running and started is not None and started < timezone.now() - STALLED_AFTER

@@ -99,6 +99,7 @@ class Sheet:
     rows: list[SheetRow]
     header_row: int
     positions: dict[str, int] = field(default_factory=dict)  # column key → 1-based column index
+    unknown: list[str] = field(default_factory=list)  # headers of no column (错误说明 aside), as written
 
 
 # --- parsing a cell -------------------------------------------------------------------------------------------
@@ -326,9 +327,10 @@ def read_sheet(handle: IO[bytes], columns: Sequence[Column], *, max_rows: int) -
     workbook = _open(handle, read_only=True)
     try:
         worksheet = workbook.worksheets[0]
-        header_row, positions = _find_header(
-            worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), columns
-        )
+        top = list(worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+        header_row, positions = _find_header(top, columns)
+        known = {_normalise(column.header) for column in columns} | {ERROR_HEADER}
+        unknown = [text(v) for v in top[header_row - 1] if not is_blank(v) and _normalise(v) not in known]
         example = {column.key: text(column.example) for column in columns}
         rows: list[SheetRow] = []
         empty_run = 0
@@ -353,7 +355,7 @@ def read_sheet(handle: IO[bytes], columns: Sequence[Column], *, max_rows: int) -
         workbook.close()
     if not rows:
         raise SheetError(NO_ROWS)
-    return Sheet(rows=rows, header_row=header_row, positions=positions)
+    return Sheet(rows=rows, header_row=header_row, positions=positions, unknown=unknown)
 
 
 # --- the annotated workbook -------------------------------------------------------------------------------------

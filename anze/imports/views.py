@@ -92,7 +92,7 @@ def error_report(batch: ImportBatch) -> FileResponse:
     """The uploaded workbook with its 错误说明 column, named after the user's file."""
     if not batch.error_report:
         raise Http404("没有错误说明文件")
-    stem = batch.workbook_name.rsplit(".", 1)[0] or "导入文件"
+    stem = batch.workbook_name.rsplit(".", 1)[0].removesuffix("_错误说明") or "导入文件"
     return xlsx_download(batch.error_report.open("rb"), f"{stem}_错误说明.xlsx")
 
 

@@ -63,6 +63,8 @@ from . import services
 
 TITLE = "线下订单"
 MAX_ROWS = 10_000
+PERMISSION = "order.offline_import"
+SERVICE_PREFIX = "服务次数："
 REGIONS, INDUSTRIES, ORDER_TYPES = "区县", "行业", "订单类型"
 
 APPLICATION_FIELDS = (
@@ -181,7 +183,7 @@ def columns(data: BaseData) -> list[Column]:
         Column("period_end", "保险止期", kind=DATE, width=12, note="出函时必填，须晚于起期，不超过5年",
                example=date(year, 12, 31)),
         *(
-            Column(f"service_{item.pk}", f"服务次数：{item.name}", kind=INTEGER, width=14,
+            Column(f"service_{item.pk}", f"{SERVICE_PREFIX}{item.name}", kind=INTEGER, width=14,
                    note="选填，不小于0的整数；收取事故预防服务费时至少填写一项",
                    example=2 if item.pk == first_item else "")
             for item in data.items
@@ -269,8 +271,12 @@ class OfflineOrderImporter:
         self, sheet: Sheet, *, batch: ImportBatch, archive: Archive | None, progress: Callable[[int], None]
     ) -> Checked:
         actor = batch.created_by
-        if not actor.can_sign_in:
-            raise Refused("导入人的账号已停用，未导入任何数据")
+        if not actor.can_sign_in or not actor.has_perm_code(PERMISSION):
+            raise Refused("导入人已没有批量导入的权限，未导入任何数据")
+        # A 服务次数 column of an item renamed or retired since the template was downloaded: its counts would be
+        # lost without a word.
+        if stale := [header for header in sheet.unknown if header.startswith(SERVICE_PREFIX)]:
+            raise Refused(f"“{'、'.join(stale)}”不是启用中的服务项目，请重新下载模板填写")
         try:
             ORDER.begin("create_offline", actor)
         except Refused:

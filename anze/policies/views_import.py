@@ -40,12 +40,12 @@ def _pages() -> pages.Pages:
 
 
 @upload_limit(ARCHIVE_MAX_BYTES)
-@requires("order.offline_import")
+@requires(offline_import.PERMISSION)
 def import_upload(request: HttpRequest) -> HttpResponse:
     return pages.upload_page(request, _pages(), enqueue=offline_import.enqueue)
 
 
-@requires("order.offline_import")
+@requires(offline_import.PERMISSION)
 def import_template(request: HttpRequest) -> FileResponse:
     return pages.template_download(offline_import.template(), "线下订单导入")
 
@@ -54,13 +54,13 @@ def _batch(request: HttpRequest, uuid: UUID) -> ImportBatch:
     return selectors.batch_for(user=request.user, kind=KIND, uuid=uuid)
 
 
-@requires("order.offline_import")
+@requires(offline_import.PERMISSION)
 def import_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     batch = _batch(request, uuid)
     done = f"{reverse('insurer:orders:list')}?order_type=offline"
     return pages.batch_page(request, _pages(), batch, extra={"done_url": done, "done_label": "查看线下订单"})
 
 
-@requires("order.offline_import")
+@requires(offline_import.PERMISSION)
 def import_errors(request: HttpRequest, uuid: UUID) -> FileResponse:
     return pages.error_report(_batch(request, uuid))

@@ -16,13 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anze.basedata.models import Region, RegionalRule
+from anze.basedata.models import Region, RegionalRule, ServiceItem
 from anze.core.testing import factories
 from anze.documents import testing as files
 from anze.documents.models import Document
 from anze.imports import archives, sheets
-from anze.imports.models import ImportBatch, ImportStatus
-from anze.imports.services import Checked, RowsRefused
+from anze.imports.models import ImportBatch, ImportKind, ImportStatus
+from anze.imports.services import Checked, RowsRefused, batch_create, batch_run
 from anze.imports.testing import by_header, filled, values, zipped
 from anze.notifications.models import SmsMessage
 from anze.orders.models import Order, OrderEvent, OrderStatus, OrderType
@@ -452,10 +452,17 @@ def test_a_batch_left_running_by_a_dead_worker_says_so(cast):
     upload(client, workbook([order_row(1)]))
     batch = last_batch()
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.WRITING, created_at=timezone.now() - timedelta(hours=1)
+        status=ImportStatus.WRITING, started_at=timezone.now() - timedelta(minutes=59)
     )
+    assert "every 1s" in client.get(f"{PAGE}{batch.uuid}/").content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now() - timedelta(minutes=61))
     page = client.get(f"{PAGE}{batch.uuid}/").content.decode()
     assert "已中断" in page and "every 1s" not in page
+    # Waiting for a worker is not stalled: the batch runs when one starts.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.QUEUED, started_at=None, created_at=timezone.now() - timedelta(days=1)
+    )
+    assert "等待后台任务进程处理" in client.get(f"{PAGE}{batch.uuid}/").content.decode()
 
 
 def test_the_values_of_cells_are_read_as_excel_stores_them():
@@ -479,3 +486,29 @@ def test_the_benchmark_imports_a_file_with_bad_rows_then_fixed(cast):
     assert "有错误行：校验未通过（错误行 3），共" in printed and "+ 写错误说明" in printed
     assert "修正后：导入成功（错误行 0），共" in printed and "读取表格" in printed and "+ 导入" in printed
     assert printed.rstrip().endswith("新增订单 30 个，出函 3 个")
+
+
+def test_a_service_column_of_an_item_retired_since_the_template_is_refused(cast):
+    """Its counts would be lost without a word: the clerk downloads the template again."""
+    data = workbook([order_row(1)])
+    ServiceItem.objects.filter(code="training").update(is_active=False)
+    upload(cast.client(cast.clerk), data)
+    batch = last_batch()
+    assert batch.message == "“服务次数：安全生产宣传教育培训”不是启用中的服务项目，请重新下载模板填写"
+    assert not Order.objects.exists()
+
+
+def test_an_import_whose_permission_was_withdrawn_before_it_ran_imports_nothing(cast):
+    role = factories.role(cast.insurer, ["order.view", "order.offline_create", "order.offline_import"])
+    clerk = factories.user(cast.insurer, roles=[role])
+    batch = batch_create(
+        actor=clerk, kind=ImportKind.OFFLINE_ORDERS, workbook=files.upload("a.xlsx", workbook([order_row(1)]))
+    )
+    role.permissions = ["order.view", "order.offline_create"]
+    role.save()
+    batch_run(batch.pk, offline_import.OfflineOrderImporter())
+    batch.refresh_from_db()
+    assert (
+        batch.status == ImportStatus.REFUSED and batch.message == "导入人已没有批量导入的权限，未导入任何数据"
+    )
+    assert not Order.objects.exists()
