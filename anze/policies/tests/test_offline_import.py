@@ -25,7 +25,9 @@ from anze.imports.models import ImportBatch, ImportKind, ImportStatus
 from anze.imports.services import Checked, RowsRefused, batch_create, batch_run
 from anze.imports.testing import by_header, filled, values, zipped
 from anze.notifications.models import SmsMessage
+from anze.orders import counts
 from anze.orders.models import Order, OrderEvent, OrderStatus, OrderType
+from anze.orders.tests.support import status_counts
 from anze.policies import offline_import
 from anze.policies.models import Policy
 
@@ -512,3 +514,17 @@ def test_an_import_whose_permission_was_withdrawn_before_it_ran_imports_nothing(
         batch.status == ImportStatus.REFUSED and batch.message == "导入人已没有批量导入的权限，未导入任何数据"
     )
     assert not Order.objects.exists()
+
+
+def test_the_imported_orders_are_counted_in_the_tabs_and_the_name_grams(cast):
+    """On PostgreSQL the import counts its orders at the end of its transaction (``counts.counted_together``),
+    not row by row: the tabs and the 1–2 character searches count them all the same, issued ones too."""
+    cast.offline()  # an order counted by the trigger before the import
+    upload(cast.client(cast.clerk), workbook([order_row(1), order_row(2), issued_row(3)]), zipped(pdfs(3)))
+    assert last_batch().status == ImportStatus.DONE
+    offline_orders = Order.objects.filter(insurer=cast.insurer, order_type=OrderType.OFFLINE)
+    assert counts.counts_of(cast.insurer.pk, OrderType.OFFLINE) == status_counts(offline_orders)
+    with_gram, everything = counts.counts_with_gram(cast.insurer.pk, "导", OrderType.OFFLINE)
+    assert with_gram == status_counts(offline_orders.filter(project_name__contains="导"))
+    assert with_gram[OrderStatus.AWAITING_ISSUE] == 2 and with_gram[OrderStatus.ISSUED] == 1
+    assert everything == status_counts(offline_orders)
