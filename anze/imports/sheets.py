@@ -50,7 +50,7 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 # This many empty rows in a row end the data (a column formatted down to row 1,048,576 is not 1 million rows).
 EMPTY_RUN_END = 1000
-TEMPLATE_ROWS = 10_000  # rows offered the drop-downs
+TEMPLATE_ROWS = 20_000  # rows offered the drop-downs (the largest import takes 20,000)
 ERROR_COLOR = "FFFDE2E2"  # Element's danger background; the mark is recognised (and cleared) on re-upload
 ERROR_FILL = PatternFill("solid", fgColor=ERROR_COLOR)
 NO_FILL = PatternFill(fill_type=None)
@@ -269,7 +269,8 @@ def _width(title: str) -> int:
 
 
 # --- reading --------------------------------------------------------------------------------------------------
-def _normalise(header: Any) -> str:
+def header_key(header: Any) -> str:
+    """A header as compared: NFKC, no spaces, no required mark (*)."""
     value = unicodedata.normalize("NFKC", text(header))
     return re.sub(r"\s+", "", value).strip("*")
 
@@ -302,7 +303,7 @@ def _open(handle: IO[bytes], *, read_only: bool) -> Any:
 def _find_header(rows: Iterable[tuple[Any, ...]], columns: Sequence[Column]) -> tuple[int, dict[str, int]]:
     """The header row's number and each known column's position; ``SheetError`` naming the required columns
     missing from the best candidate."""
-    by_header = {_normalise(column.header): column.key for column in columns}
+    by_header = {header_key(column.header): column.key for column in columns}
     required = {column.key: column.header for column in columns if column.required}
     best: tuple[int, dict[str, int]] = (1, {})
     for number, row in enumerate(rows, start=1):
@@ -310,7 +311,7 @@ def _find_header(rows: Iterable[tuple[Any, ...]], columns: Sequence[Column]) -> 
             break
         positions: dict[str, int] = {}
         for index, value in enumerate(row, start=1):
-            key = by_header.get(_normalise(value))
+            key = by_header.get(header_key(value))
             if key is not None and key not in positions:
                 positions[key] = index
         if len(positions) > len(best[1]):
@@ -329,8 +330,8 @@ def read_sheet(handle: IO[bytes], columns: Sequence[Column], *, max_rows: int) -
         worksheet = workbook.worksheets[0]
         top = list(worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
         header_row, positions = _find_header(top, columns)
-        known = {_normalise(column.header) for column in columns} | {ERROR_HEADER}
-        unknown = [text(v) for v in top[header_row - 1] if not is_blank(v) and _normalise(v) not in known]
+        known = {header_key(column.header) for column in columns} | {ERROR_HEADER}
+        unknown = [text(v) for v in top[header_row - 1] if not is_blank(v) and header_key(v) not in known]
         example = {column.key: text(column.example) for column in columns}
         rows: list[SheetRow] = []
         empty_run = 0
@@ -374,7 +375,7 @@ def annotated_workbook(handle: IO[bytes], columns: Sequence[Column], errors: Row
         (
             index
             for index, cell in enumerate(worksheet[header_row], start=1)
-            if _normalise(cell.value) == ERROR_HEADER
+            if header_key(cell.value) == ERROR_HEADER
         ),
         worksheet.max_column + 1,
     )

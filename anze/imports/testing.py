@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from .sheets import _normalise
+from .sheets import header_key
 
 
 def filled(template: bytes, rows: Iterable[Mapping[str, Any]], *, first_row: int = 3) -> bytes:
@@ -18,10 +18,10 @@ def filled(template: bytes, rows: Iterable[Mapping[str, Any]], *, first_row: int
     example), as bytes of an .xlsx."""
     workbook = load_workbook(io.BytesIO(template))
     sheet = workbook.worksheets[0]
-    positions = {_normalise(cell.value): cell.column for cell in sheet[1] if cell.value}
+    positions = {header_key(cell.value): cell.column for cell in sheet[1] if cell.value}
     for number, row in enumerate(rows, start=first_row):
         for header, value in row.items():
-            sheet.cell(row=number, column=positions[_normalise(header)], value=value)
+            sheet.cell(row=number, column=positions[header_key(header)], value=value)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -36,7 +36,7 @@ def values(data: bytes, sheet: int = 0) -> list[tuple[Any, ...]]:
 def by_header(data: bytes) -> dict[int, dict[str, Any]]:
     """The first sheet's rows by Excel row number, as {header: value} (the header row being row 1)."""
     rows = values(data)
-    headers = [_normalise(value) for value in rows[0]]
+    headers = [header_key(value) for value in rows[0]]
     return {number: dict(zip(headers, row, strict=False)) for number, row in enumerate(rows[1:], start=2)}
 
 

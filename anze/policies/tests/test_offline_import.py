@@ -138,9 +138,9 @@ def test_it_offers_a_template_with_the_base_data_as_drop_downs(cast):
     letter = {header.rstrip("*"): cell.column_letter for header, cell in zip(headers, sheet[1], strict=True)}
     drop_downs = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert drop_downs == {
-        f"{letter['所在区县']}2:{letter['所在区县']}10002": "'下拉选项'!$A$2:$A$12",
-        f"{letter['行业']}2:{letter['行业']}10002": "'下拉选项'!$B$2:$B$17",
-        f"{letter['订单类型']}2:{letter['订单类型']}10002": "'下拉选项'!$C$2:$C$2",
+        f"{letter['所在区县']}2:{letter['所在区县']}20002": "'下拉选项'!$A$2:$A$12",
+        f"{letter['行业']}2:{letter['行业']}20002": "'下拉选项'!$B$2:$B$17",
+        f"{letter['订单类型']}2:{letter['订单类型']}20002": "'下拉选项'!$C$2:$C$2",
     }
     options = {
         column[0].value: [cell.value for cell in column[1:] if cell.value]
@@ -249,7 +249,7 @@ def test_the_fixed_file_imports_every_row_and_issues_those_with_a_policy(cast):
     fixed = load_workbook(io.BytesIO(report))
     sheet = fixed.worksheets[0]
     phone = [cell.value for cell in sheet[1]].index("联系电话*") + 1
-    sheet.cell(row=4, column=phone, value="13860710002")
+    sheet.cell(row=4, column=phone, value="13860720002")
     buffer = io.BytesIO()
     fixed.save(buffer)
     upload(client, buffer.getvalue(), zipped(pdfs(3, 4)))
@@ -261,7 +261,7 @@ def test_the_fixed_file_imports_every_row_and_issues_those_with_a_policy(cast):
     assert len(orders) == 4
     assert {order.order_type for order in orders.values()} == {OrderType.OFFLINE}
     assert orders["导入测试项目1"].status == OrderStatus.AWAITING_ISSUE
-    assert orders["导入测试项目2"].contact_phone == "13860710002"
+    assert orders["导入测试项目2"].contact_phone == "13860720002"
     issued = orders["导入测试项目3"]
     assert issued.status == OrderStatus.ISSUED and issued.policy_no == "IMP000003"
     assert issued.created_by == cast.clerk and issued.region.code == "350504" and issued.headcount == 40
