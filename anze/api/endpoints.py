@@ -173,7 +173,7 @@ def _call(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     return wrapped
 
 
-api.add_decorator(_call)
+api.add_decorator(_call, mode="view")  # around Operation.run: the HTTP response
 
 
 # --- reads ----------------------------------------------------------------------------------------------------

@@ -119,7 +119,12 @@ def _phrase(error: Mapping[str, Any]) -> str:
     if kind in ("less_than_equal", "less_than"):
         return f"不能大于{ctx.get('le', ctx.get('lt'))}"
     if kind in ("literal_error", "enum"):
-        return f"须为以下之一：{ctx.get('expected', '')}"
+        expected = (
+            re.sub(r"['\"]", "", str(ctx.get("expected", ""))).replace(" or ", "、").replace(", ", "、")
+        )
+        return f"须为以下之一：{expected}"
+    if kind == "value_error":
+        return str(ctx.get("error", "格式不正确"))
     if kind.startswith("string") or kind == "str_type":
         return "须为文本"
     if kind.startswith("bool"):
@@ -134,11 +139,14 @@ def _phrase(error: Mapping[str, Any]) -> str:
 
 
 def _field(loc: Any) -> str | None:
-    parts = [
-        str(part)
-        for part in (loc or ())
-        if str(part) not in ("body", "query", "path", "form", "file", "payload")
-    ]
+    """The field as the client named it: ("body", "data", "premium") → "premium" (a JSON body is one parameter,
+    named in the endpoint), ("query", "limit") → "limit", ("body", "data", "service_counts", "training") →
+    "service_counts.training"."""
+    parts = [str(part) for part in (loc or ())]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] and parts[0] in ("query", "path", "form", "file", "header", "cookie"):
+        parts = parts[1:]
     return ".".join(parts) or None
 
 

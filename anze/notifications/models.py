@@ -328,8 +328,10 @@ class WebhookDelivery(models.Model):
     delivered / pending again (back-off) / failed."""
 
     uuid = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    # PROTECT: the 推送记录 is a log, kept like the others (docs/NOTES.md, "Retention"); an endpoint is 停用, never
+    # deleted.
     endpoint = models.ForeignKey(
-        WebhookEndpoint, verbose_name="推送地址", on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint, verbose_name="推送地址", on_delete=models.PROTECT, related_name="deliveries"
     )
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name="所属机构", on_delete=models.PROTECT, related_name="+"

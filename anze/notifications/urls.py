@@ -26,7 +26,6 @@ webhook_patterns = [
     path("add/", views.webhook_create, name="create"),
     path("<uuid:endpoint_uuid>/edit/", views.webhook_edit, name="edit"),
     path("<uuid:endpoint_uuid>/secret/", views.webhook_reset_secret, name="reset_secret"),
-    path("<uuid:endpoint_uuid>/delete/", views.webhook_delete, name="delete"),
     path("deliveries/<uuid:delivery_uuid>/resend/", views.webhook_resend, name="resend"),
 ]
 

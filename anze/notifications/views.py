@@ -188,18 +188,6 @@ def webhook_reset_secret(request: HttpRequest, endpoint_uuid: uuid.UUID) -> Http
 
 @require_POST
 @requires("system.webhook")
-def webhook_delete(request: HttpRequest, endpoint_uuid: uuid.UUID) -> HttpResponse:
-    endpoint = selectors.webhook_endpoint_for(user=request.user, endpoint_uuid=endpoint_uuid)
-    return button_view(
-        request,
-        call=lambda: webhooks.endpoint_delete(endpoint=endpoint),
-        success="删除成功",
-        redirect_to=_webhooks_url(request),
-    )
-
-
-@require_POST
-@requires("system.webhook")
 def webhook_resend(request: HttpRequest, delivery_uuid: uuid.UUID) -> HttpResponse:
     delivery = selectors.webhook_delivery_for(user=request.user, delivery_uuid=delivery_uuid)
     return button_view(

@@ -202,12 +202,6 @@ def endpoint_reset_secret(*, endpoint: WebhookEndpoint) -> str:
     return secret
 
 
-@transaction.atomic
-def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
-    """删除: the endpoint and its 推送记录 (nothing else refers to them)."""
-    endpoint.delete()
-
-
 def delivery_resend(*, delivery: WebhookDelivery) -> None:
     """重新推送: a failed delivery gets one more attempt now; a pending one (waiting for its back-off) goes now."""
     if delivery.status == DeliveryStatus.DELIVERED:
