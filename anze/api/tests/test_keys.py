@@ -115,7 +115,7 @@ def test_the_dialog_refuses_beside_its_fields(cast):
 
 
 def test_the_admin_revokes_a_key_of_the_organisation_only(cast):
-    key, token = keys.key_create(actor=cast.clerk, name="旧系统", scopes=["order.view"])
+    key, _ = keys.key_create(actor=cast.clerk, name="旧系统", scopes=["order.view"])
     other, _ = keys.key_create(actor=cast.other_clerk, name="别家", scopes=["order.view"])
     client = cast.client(cast.clerk)
     assert client.post(f"{LIST}{other.uuid}/revoke/").status_code == 404

@@ -3,8 +3,6 @@ bad input (422 with the field's Chinese message) — and the same workflow as th
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from anze.core.testing import factories
