@@ -13,6 +13,7 @@ import hmac
 import secrets
 import time
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -164,9 +165,10 @@ def _mark_used(key: ApiKey) -> None:
 
 def actor_for(key: ApiKey) -> KeyActor:
     """The key's creator as the key acts (``KeyActor``): the workflow functions' ``actor``."""
-    actor = (
+    found = (
         KeyActor.objects.select_related("organisation").prefetch_related("roles").get(pk=key.created_by_id)
     )
+    actor = cast(KeyActor, found)  # (the proxy's manager is typed as its parent's)
     actor.api_key = key
     return actor
 

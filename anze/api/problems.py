@@ -162,37 +162,38 @@ def schema_errors(exc: ValidationError) -> dict[str | None, list[str]]:
 
 # --- the handlers -----------------------------------------------------------------------------------------------
 def install(api: NinjaAPI) -> None:
-    def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+    # (The handlers take ``Any``: ninja's type of a handler asks for the exception or its class.)
+    def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
         return response(request, exc.status, exc.detail, errors=exc.errors, headers=exc.headers)
 
-    def on_refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    def on_refused(request: HttpRequest, exc: Any) -> HttpResponse:
         return response(request, refused_status(exc), exc.message, errors=exc.errors)
 
-    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         text = str(exc)
         return response(request, 404, text if _CHINESE.search(text) else NOT_FOUND)
 
-    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = schema_errors(exc)
         first = next((f"{field}：{texts[0]}" if field else texts[0] for field, texts in errors.items()), "")
         return response(request, 422, first or "请求参数有误", errors=errors)
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
             return response(request, 401, UNAUTHORISED, headers={"WWW-Authenticate": "Bearer"})
         status = exc.status_code if 400 <= exc.status_code < 500 else 400
         return response(request, status, TITLES.get(status, "请求无法处理"))
 
-    def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    def on_forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return response(request, 403, NO_PERMISSION)
 
-    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
         return response(request, 413, "请求内容过大（单个文件不超过10MB）")
 
-    def on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_bad_request(request: HttpRequest, exc: Any) -> HttpResponse:
         return response(request, 400, "请求格式错误，请检查请求头与请求体")
 
-    def on_wrong_type(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_wrong_type(request: HttpRequest, exc: Any) -> HttpResponse:
         return response(
             request,
             415,
