@@ -206,6 +206,7 @@ def test_the_core_system_takes_an_order_to_已出函_through_the_api_while_the_e
 ):
     it, enterprise = pages
     receiver = WebhookReceiver().start()
+    core: CoreSystem | None = None
     try:
         # --- the insurer's 管理员 connects the core system: 接口密钥 and 接口推送 -------------------------------
         sign_in(it, f"{live_server.url}/insurer/login/picc-api/", "picc_it")
@@ -366,3 +367,5 @@ def test_the_core_system_takes_an_order_to_已出函_through_the_api_while_the_e
         shoot(it, "08-api-docs")
     finally:
         receiver.stop()
+        if core is not None:
+            core.session.close()  # its kept-alive connections hold the live server's threads (and their database)
