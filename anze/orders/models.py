@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -243,6 +244,17 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.application_no
+
+    @property
+    def policy(self) -> Any:
+        """The order's live policy (``anze.policies``: in force or surrendered, never a reversed one), or None
+        before 出函 and after a 冲正 until it is issued again. A list that shows it prefetches
+        ``live_policies`` (``anze.policies.scopes.with_live_policy``) instead of one query per row."""
+        if hasattr(self, "live_policies"):
+            return self.live_policies[0] if self.live_policies else None
+        if self.pk is None:
+            return None
+        return self.policies.live().first()  # type: ignore[attr-defined]
 
     @property
     def is_quoted(self) -> bool:

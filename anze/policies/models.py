@@ -31,11 +31,50 @@ SERVICE_CAPTION: dict[str, str] = {
 }
 
 
-class Policy(models.Model):
-    """Created in the same transaction as the order's 出函; the scheme stays on the order it was quoted on."""
+class PolicyStatus(models.TextChoices):
+    """The policy's own life after 出函 (docs/spec/DOMAIN.md; issue 14): in force until 冲正 or 退保. Expiry is
+    not a state: it is read from ``period_end``."""
 
-    order = models.OneToOneField(
-        "orders.Order", verbose_name="订单", on_delete=models.PROTECT, related_name="policy"
+    ACTIVE = "active", "有效"
+    REVERSED = "reversed", "已冲正"
+    SURRENDERED = "surrendered", "已退保"
+
+
+POLICY_TONE: dict[str, str] = {
+    PolicyStatus.ACTIVE: "success",
+    PolicyStatus.REVERSED: "danger",
+    PolicyStatus.SURRENDERED: "info",
+}
+
+
+# An order's policies, the live one first, then the reversed ones newest first.
+CURRENT_FIRST = (
+    models.Case(models.When(status=PolicyStatus.REVERSED, then=models.Value(1)), default=models.Value(0)),
+    "-issued_at",
+    "-id",
+)
+
+
+class PolicyQuerySet(models.QuerySet["Policy"]):
+    def live(self) -> PolicyQuerySet:
+        """Not reversed: the one policy of an order that counts (in force, or surrendered)."""
+        return self.exclude(status=PolicyStatus.REVERSED)
+
+
+class Policy(models.Model):
+    """Created in the same transaction as the order's 出函; the scheme stays on the order it was quoted on
+    (批改 changes it there, so every screen shows the current values).
+
+    An order has at most one live policy (``PolicyStatus.ACTIVE`` or ``SURRENDERED``); a 冲正 keeps the
+    reversed policy, read-only, with its own 保单编号 and files, and the order may be issued again under a new
+    number. ``Order.policy`` is the live one.
+    """
+
+    order = models.ForeignKey(
+        "orders.Order", verbose_name="订单", on_delete=models.PROTECT, related_name="policies"
+    )
+    status = models.CharField(
+        "保单状态", max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE
     )
     insurer = models.ForeignKey(
         "accounts.Organisation",
@@ -55,6 +94,28 @@ class Policy(models.Model):
     issued_at = models.DateTimeField("出函时间", default=timezone.now)
     period_start = models.DateField("保险期间起")
     period_end = models.DateField("保险期间止")
+    # The files issued with this policy: the order's are replaced when it is issued again after a 冲正, these
+    # stay with the policy they were issued with (shown 已作废 once it is reversed).
+    policy_file = models.ForeignKey(
+        "documents.Document", verbose_name="保单文件", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    invoice_file = models.ForeignKey(
+        "documents.Document", verbose_name="发票文件", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contract_file = models.ForeignKey(
+        "documents.Document",
+        verbose_name="合同文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The scheme as issued: the base of the 批改 history (current = issued + the endorsements' changes).
+    issued_headcount = models.PositiveIntegerField("出函时参保人数", null=True)
+    issued_premium = models.DecimalField("出函时保费（元）", max_digits=14, decimal_places=2, null=True)
+    issued_prevention_fee = models.DecimalField(
+        "出函时事故预防服务费（元）", max_digits=14, decimal_places=2, null=True
+    )
     # 电子保单验真 (anze.policies.verify): set at 出函 by anze.policies.services, shown beside the policy.
     verification_code = models.CharField("验证码", max_length=8, unique=True)
 
@@ -86,11 +147,18 @@ class Policy(models.Model):
     # the same policy, so the completion check of one sees the other's confirmed record (PostgreSQL).
     service_updated_at = models.DateTimeField("安全服务更新时间", null=True, blank=True)
 
+    objects = PolicyQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "保单"
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["insurer", "policy_no"], name="policy_no_unique_per_insurer"),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=~models.Q(status=PolicyStatus.REVERSED),
+                name="policy_one_live_per_order",
+            ),
         ]
         indexes = [
             models.Index(fields=["insurer", "-issued_at", "-id"], name="policy_insurer_time_idx"),
@@ -106,6 +174,14 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.policy_no
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != PolicyStatus.REVERSED
+
+    @property
+    def status_tone(self) -> str:
+        return POLICY_TONE.get(self.status, "info")
 
     @property
     def application_no(self) -> str:
@@ -132,6 +208,7 @@ class ServiceEvent(TimelineEvent):
         RECORD = "record", "服务记录"
         HAZARD = "hazard", "隐患"
         COMPLAINT = "complaint", "投诉"
+        FEE = "fee", "服务费"  # 事故预防服务费台账: the insurer's 超支批准
 
     policy = models.ForeignKey(Policy, verbose_name="保单", on_delete=models.PROTECT, related_name="events")
     subject = models.CharField("对象", max_length=20, choices=Subject.choices)

@@ -7,13 +7,16 @@ its jurisdiction (an issued order is submitted), and the service organisation th
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from anze.accounts.models import User
 from anze.core.sides import Side
 from anze.orders.scopes import visible_rows
 
-from .models import Policy, ServiceStatus
+from .models import CURRENT_FIRST, Policy, ServiceStatus
 
 ASSIGNED = (ServiceStatus.PENDING, ServiceStatus.IN_SERVICE, ServiceStatus.COMPLETED)
 
@@ -40,3 +43,17 @@ def policies_visible_to(user: User, *, side: str | None = None) -> QuerySet[Poli
     if side is not None and user.side != side:
         return Policy.objects.none()
     return Policy.objects.filter(policy_rows(user))
+
+
+def policy_of_order(qs: QuerySet[Policy], application_no: str) -> Policy:
+    """The policy a page about the order ``application_no`` shows, among ``qs``: its live one, else (reversed
+    and not issued again yet) the latest reversed one. 404 when ``qs`` holds none."""
+    found = qs.filter(order__application_no=application_no).order_by(*CURRENT_FIRST).first()
+    if found is None:
+        raise Http404("保单不存在")
+    return found
+
+
+def with_live_policy(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Orders with ``Order.policy`` read in one query for the whole page."""
+    return qs.prefetch_related(Prefetch("policies", queryset=Policy.objects.live(), to_attr="live_policies"))

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 
 from anze.accounts.models import Organisation, User
 from anze.audit.selectors import day_range
@@ -24,7 +23,7 @@ from anze.orders import search
 from anze.orders.scopes import orders_visible_to
 
 from .models import Policy, ServiceEvent, ServiceStatus
-from .scopes import policies_visible_to
+from .scopes import policies_visible_to, policy_of_order
 
 ORDERING = ("-issued_at", "-id")
 
@@ -45,7 +44,7 @@ def policy_for(*, user: User, application_no: str) -> Policy:
         "service_org",
         "service_declined_org",
     )
-    return get_object_or_404(qs, order__application_no=application_no)
+    return policy_of_order(qs, application_no)
 
 
 def _prefix(qs: QuerySet[Policy], field: str, value: str) -> QuerySet[Policy]:
@@ -137,10 +136,13 @@ def service_org_choices(region: Region | None = None) -> QuerySet[Organisation]:
 
 
 # --- one policy ----------------------------------------------------------------------------------------------
-ORDER_DOCUMENTS: tuple[tuple[str, str], ...] = (
+# The files issued with the policy (its own: they stay with it after a 冲正), then the order's 投保资料 and 付款.
+POLICY_DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("policy_file", "保单文件"),
     ("invoice_file", "发票文件"),
     ("contract_file", "合同文件"),
+)
+ORDER_DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("business_licence", "营业执照"),
     ("legal_id", "法人身份证"),
     ("payment_notice", "付款通知书"),
@@ -149,15 +151,12 @@ ORDER_DOCUMENTS: tuple[tuple[str, str], ...] = (
 
 
 def order_documents(policy: Policy) -> list[tuple[str, Document]]:
-    """[(label, document)] of the order behind the policy, in one query."""
-    order = policy.order
-    ids = {name: pk for name, _ in ORDER_DOCUMENTS if (pk := getattr(order, f"{name}_id"))}
-    documents = Document.objects.in_bulk(list(ids.values()))
-    return [
-        (label, documents[ids[name]])
-        for name, label in ORDER_DOCUMENTS
-        if name in ids and ids[name] in documents
-    ]
+    """[(label, document)] of the policy and of the order behind it, in one query."""
+    fields = [(policy, name, label) for name, label in POLICY_DOCUMENTS]
+    fields += [(policy.order, name, label) for name, label in ORDER_DOCUMENTS]
+    ids = [(label, pk) for obj, name, label in fields if (pk := getattr(obj, f"{name}_id"))]
+    documents = Document.objects.in_bulk([pk for _, pk in ids])
+    return [(label, documents[pk]) for label, pk in ids if pk in documents]
 
 
 def events_for(policy: Policy, *, user: User) -> list[ServiceEvent]:

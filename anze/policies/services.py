@@ -49,7 +49,9 @@ def _check_policy_no(order: Order, policy_no: str) -> str:
         raise Refused("请输入保单编号", field="policy_no")
     if len(policy_no) > 50:
         raise Refused("保单编号不能超过50个字符", field="policy_no")
-    if Order.objects.filter(insurer_id=order.insurer_id, policy_no=policy_no).exclude(pk=order.pk).exists():
+    # A reversed policy keeps its number: the order issued again takes a new one.
+    taken = Order.objects.filter(insurer_id=order.insurer_id, policy_no=policy_no).exclude(pk=order.pk)
+    if taken.exists() or Policy.objects.filter(insurer_id=order.insurer_id, policy_no=policy_no).exists():
         raise Refused(POLICY_NO_TAKEN, field="policy_no")
     return policy_no
 
@@ -141,6 +143,12 @@ def _issue(
         period_start=order.period_start,
         period_end=order.period_end,
         verification_code=new_verification_code(),  # 电子保单验真; the PDF itself stays as uploaded
+        policy_file=stored["policy_file"],
+        invoice_file=stored["invoice_file"],
+        contract_file=stored["contract_file"],
+        issued_headcount=order.headcount,
+        issued_premium=order.premium,
+        issued_prevention_fee=order.prevention_fee,
     )
     event = record_event(order, t, actor, from_status, changes={"policy_no": policy_no, **changes})
     tell_enterprise(

@@ -99,7 +99,7 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
 def policy_pdf(request: HttpRequest, application_no: str) -> HttpResponseBase:
     """查看电子保单文件: the policy PDF inline in the browser's viewer (may be framed by our own pages)."""
     policy = selectors.policy_for(user=request.user, application_no=application_no)
-    document = policy.order.policy_file
+    document = policy.policy_file
     if document is None:
         raise Http404("保单文件不存在")
     return document_response(request, document, inline=True)

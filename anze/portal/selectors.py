@@ -28,7 +28,7 @@ from anze.orders.scopes import orders_visible_to
 from anze.policies import renewals
 from anze.policies.models import Policy
 from anze.policies.progress import ItemProgress, progress_for, totals
-from anze.policies.scopes import policy_rows
+from anze.policies.scopes import policy_rows, with_live_policy
 from anze.prevention.selectors import enterprise_policies
 
 S = OrderStatus
@@ -238,7 +238,7 @@ def renewals_due(*, user: User) -> list[renewals.Renewal]:
 def renewal_source(*, user: User, application_no: str) -> Order:
     """The order a 续保 application starts from: one of the enterprise's issued orders (404 otherwise)."""
     return get_object_or_404(
-        orders_visible_to(user).select_related("insurer", "policy"),
+        with_live_policy(orders_visible_to(user).select_related("insurer")),
         application_no=application_no,
         status=S.ISSUED,
     )

@@ -18,7 +18,7 @@ from anze.core.sides import Side
 from anze.documents.models import Document
 from anze.policies.models import Policy
 from anze.policies.progress import DONE, PLANNED, WAITING, Tally, service_progress
-from anze.policies.scopes import ASSIGNED, policies_visible_to
+from anze.policies.scopes import ASSIGNED, policies_visible_to, policy_of_order
 
 from .models import (
     Attachment,
@@ -76,7 +76,7 @@ def assigned_policies(*, user: User) -> QuerySet[Policy]:
 
 
 def assigned_policy(*, user: User, application_no: str) -> Policy:
-    return get_object_or_404(_policies(assigned_policies(user=user)), order__application_no=application_no)
+    return policy_of_order(_policies(assigned_policies(user=user)), application_no)
 
 
 def enterprise_policies(*, user: User) -> QuerySet[Policy]:
@@ -85,7 +85,7 @@ def enterprise_policies(*, user: User) -> QuerySet[Policy]:
 
 
 def enterprise_policy(*, user: User, application_no: str) -> Policy:
-    return get_object_or_404(_policies(enterprise_policies(user=user)), order__application_no=application_no)
+    return policy_of_order(_policies(enterprise_policies(user=user)), application_no)
 
 
 # --- 服务订单 list --------------------------------------------------------------------------------------------

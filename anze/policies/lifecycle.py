@@ -1,0 +1,41 @@
+"""What other apps may ask of a policy after 出函 (issue 14), without this app importing them.
+
+A 冲正 (reversal) is refused once the policy has a claim, an endorsement or a service record: the apps that
+own those (``anze.claims``, ``anze.endorsements``, ``anze.prevention``) register a *reversal blocker* at
+start-up (their ``AppConfig.ready``) — a function of the policy that returns the refusal, or None.
+
+Every action taken on an existing policy (报案, 申请批改, 申请退保, 冲正) first asks ``check_live``: a reversed
+policy is read-only, a surrendered one takes no new request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from anze.core.errors import Refused
+
+from .models import Policy, PolicyStatus
+
+Blocker = Callable[[Policy], "str | None"]
+_REVERSAL_BLOCKERS: list[Blocker] = []
+
+
+def reversal_blocker(fn: Blocker) -> Blocker:
+    """Register ``fn`` (idempotent: a second ``ready`` does not add it twice)."""
+    if fn not in _REVERSAL_BLOCKERS:
+        _REVERSAL_BLOCKERS.append(fn)
+    return fn
+
+
+def reversal_blocked(policy: Policy) -> str | None:
+    """The first registered refusal of a 冲正 of ``policy``, or None when nothing blocks it."""
+    for blocker in _REVERSAL_BLOCKERS:
+        if message := blocker(policy):
+            return message
+    return None
+
+
+def check_live(policy: Policy, label: str) -> None:
+    """Refuse ``label`` (报案, 申请批改 …) on a policy that is not in force: “保单已冲正，不能报案”."""
+    if policy.status != PolicyStatus.ACTIVE:
+        raise Refused(f"保单{policy.get_status_display()}，不能{label}")
