@@ -110,6 +110,8 @@ def policy_out(policy: Policy) -> dict[str, Any]:
     org = policy.service_org
     return {
         "policy_no": policy.policy_no,
+        "status": policy.status,
+        "status_label": policy.get_status_display(),
         "application_no": order.application_no,
         "applicant_name": order.applicant_name,
         "applicant_credit_code": order.applicant_credit_code,

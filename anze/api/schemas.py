@@ -184,6 +184,8 @@ class ServiceOrgOut(Schema):
 
 class PolicyOut(Schema):
     policy_no: str
+    status: str = Field(description="保单状态：active 有效 / reversed 已冲正 / surrendered 已退保")
+    status_label: str
     application_no: str
     applicant_name: str
     applicant_credit_code: str

@@ -33,6 +33,7 @@ def test_a_policy_reads_with_its_files(cast, api):
     policy = cast.policy()
     body = api.get(f"/policies/{policy.order.application_no}").json()
     assert body["policy_no"] == policy.policy_no and body["service_status"] == "none"
+    assert body["status"] == "active" and body["status_label"] == "有效"
     kinds = {f["kind"]: f for f in body["files"]}
     assert {"policy", "invoice", "contract"} <= set(kinds)
     answer = api.client.get(kinds["policy"]["download"], headers=api.headers)
