@@ -295,7 +295,7 @@ def policy_list(request: HttpRequest, filters: Query[PolicyFilters]) -> dict[str
     qs = presenters.after_cursor(qs, filters.cursor, "issued_at")
     qs = qs.select_related("order", "service_org__region").order_by("-issued_at", "-id")
     rows, cursor = presenters.page(qs[: filters.limit + 1], filters.limit, "issued_at")
-    return {"items": [presenters.policy_out(policy) for policy in rows], "next_cursor": cursor}
+    return {"items": [presenters.policy_summary(policy) for policy in rows], "next_cursor": cursor}
 
 
 @api.get(

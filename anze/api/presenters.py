@@ -105,7 +105,7 @@ def order_out(order: Order, actor: User) -> dict[str, Any]:
 
 
 # --- policies -------------------------------------------------------------------------------------------------------
-def policy_out(policy: Policy) -> dict[str, Any]:
+def policy_summary(policy: Policy) -> dict[str, Any]:
     order = policy.order
     org = policy.service_org
     return {
@@ -123,11 +123,13 @@ def policy_out(policy: Policy) -> dict[str, Any]:
         "service_status_label": policy.get_service_status_display(),
         "service_org": service_org_out(org) if org is not None else None,
         "service_decline_reason": policy.service_decline_reason,
-        "files": [
-            file_out(document, "policy_file", order.application_no)
-            for _, document in policy_selectors.order_documents(policy)
-        ],
     }
+
+
+def policy_out(policy: Policy) -> dict[str, Any]:
+    documents = policy_selectors.order_documents(policy)
+    number = policy.order.application_no
+    return {**policy_summary(policy), "files": [file_out(d, "policy_file", number) for _, d in documents]}
 
 
 def service_org_out(org: Any) -> dict[str, str]:

@@ -182,7 +182,7 @@ class ServiceOrgOut(Schema):
     region: str
 
 
-class PolicyOut(Schema):
+class PolicySummary(Schema):
     policy_no: str
     status: str = Field(description="保单状态：active 有效 / reversed 已冲正 / surrendered 已退保")
     status_label: str
@@ -199,11 +199,14 @@ class PolicyOut(Schema):
     service_status_label: str
     service_org: ServiceOrgOut | None
     service_decline_reason: str
+
+
+class PolicyOut(PolicySummary):
     files: list[FileOut]
 
 
 class PolicyPage(Schema):
-    items: list[PolicyOut]
+    items: list[PolicySummary]
     next_cursor: str | None
 
 

@@ -29,6 +29,17 @@ def test_policies_are_listed_newest_first_by_cursor_and_filtered(cast, api):
     assert "service_status" in fields(problem(api.get("/policies", {"service_status": "done"}), 422))
 
 
+def test_the_list_reads_a_constant_number_of_queries(cast, api, django_assert_max_num_queries):
+    cast.policy()
+    api.get("/policies")
+    with django_assert_max_num_queries(10) as few:
+        api.get("/policies")
+    for _ in range(3):
+        cast.policy()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get("/policies").json()["items"]) == 4
+
+
 def test_a_policy_reads_with_its_files(cast, api):
     policy = cast.policy()
     body = api.get(f"/policies/{policy.order.application_no}").json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from auditlog.models import LogEntry
 
 from anze.core.sides import Side
 from anze.core.testing import factories
@@ -43,6 +44,10 @@ def test_the_admin_adds_an_endpoint_and_sees_its_secret_once(insurer, admin):
     assert endpoint.organisation == insurer.org and secret not in endpoint.secret
     page = admin.get(LIST).content.decode()
     assert "https://core.example.com/anze" in page and secret not in page and "投保申请提交" in page
+    logged = LogEntry.objects.get_for_object(endpoint).get()  # 操作日志, filed under the organisation
+    assert (
+        logged.additional_data == {"organisation_id": insurer.org.pk} and "secret" not in logged.changes_dict
+    )
 
 
 def test_the_dialog_refuses_beside_its_fields(admin):
