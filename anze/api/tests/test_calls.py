@@ -124,3 +124,34 @@ def test_every_operation_authenticates_with_a_key_and_every_scope_is_used():
             assert isinstance(auth, KeyAuth), operation.view_func.__name__
             scopes.add(auth.scope)
     assert scopes - {None} == set(keys.API_SCOPES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_calls_with_one_key_at_once_take_the_step_once(cast, api, online):
+    """The retry arrives while the first call still runs: it waits for the first one's record (the unique index
+    on PostgreSQL, the write lock on SQLite) and replays its answer."""
+    import threading
+
+    from django.db import connection
+
+    order = online()
+    path = f"/orders/{order.application_no}/quote"
+    answers: list[object] = []
+    start = threading.Barrier(2)
+
+    def call() -> None:
+        try:
+            start.wait()
+            headers = {**api.headers, "Idempotency-Key": "race"}
+            answers.append(Client().post(V1 + path, QUOTE, content_type="application/json", headers=headers))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 200]  # type: ignore[attr-defined]
+    assert answers[0].content == answers[1].content  # type: ignore[attr-defined]
+    assert OrderEvent.objects.filter(order=order, action="quote").count() == 1
