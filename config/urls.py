@@ -53,6 +53,7 @@ urlpatterns = [
         # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)
         path("orders/", include((order_urls.urlpatterns + policy_order_urls.urlpatterns, "orders"))),
         path("policies/", include("anze.policies.urls")),
+        path("reversals/", include("anze.policies.urls_reversals")),  # 保单管理 › 冲正审核
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
     ),
     side_urls(

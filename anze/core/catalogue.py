@@ -41,6 +41,9 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
     _p("policy.assign_service", "申请第三方安全服务", "保单管理", Side.INSURER),
     _p("policy.export", "导出保单", "保单管理", Side.INSURER),
+    _p("policy.reversal_request", "申请冲正", "保单管理", Side.INSURER),
+    # Separate from 申请冲正: a 冲正 voids an issued policy, and the reviewer must be another person.
+    _p("policy.reversal_review", "冲正审核 / 导出冲正记录", "保单管理", Side.INSURER),
     # 事故预防服务费台账: letting a policy's services cost more than its prevention fee is the insurer's money.
     _p("policy.fee_overrun", "批准服务费超支", "保单管理", Side.INSURER),
     _p("complaint.handle", "处理投诉", "投诉管理", Side.INSURER, Side.SERVICE_ORG),
@@ -174,7 +177,14 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
     Side.INSURER: (
         _HOME,
         MenuItem("订单管理", "orders:list", "order.view", "file-text"),
-        MenuItem("保单管理", "policies:list", "policy.view", "file-certificate"),
+        MenuGroup(
+            "保单管理",
+            "file-certificate",
+            (
+                MenuItem("保单列表", "policies:list", "policy.view"),
+                MenuItem("冲正审核", "reversals:list", "policy.reversal_review"),
+            ),
+        ),
         MenuItem("投诉管理", "complaints:list", "complaint.handle", "message-report"),
         _SYSTEM_OF_INSURER,
     ),

@@ -6,13 +6,19 @@ start-up (their ``AppConfig.ready``) — a function of the policy that returns t
 
 Every action taken on an existing policy (报案, 申请批改, 申请退保, 冲正) first asks ``check_live``: a reversed
 policy is read-only, a surrendered one takes no new request.
+
+``POLICY`` is the machine of the policy's own status (``Policy.status``): 有效 ──冲正──▶ 已冲正 (taken by the
+approval of a 冲正 request, ``anze.policies.reversal``); 退保 adds its row to the same table. No other code
+assigns ``Policy.status``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from anze.core.errors import Refused
+from anze.core.sides import Side
+from anze.core.workflow import Machine, Transition, transition
 
 from .models import Policy, PolicyStatus
 
@@ -35,7 +41,47 @@ def reversal_blocked(policy: Policy) -> str | None:
     return None
 
 
+def not_live(policy: Policy, label: str) -> str | None:
+    """The refusal of ``label`` on a policy that is not in force (“保单已冲正，不能报案”), or None."""
+    if policy.status != PolicyStatus.ACTIVE:
+        return f"保单{policy.get_status_display()}，不能{label}"
+    return None
+
+
 def check_live(policy: Policy, label: str) -> None:
     """Refuse ``label`` (报案, 申请批改 …) on a policy that is not in force: “保单已冲正，不能报案”."""
-    if policy.status != PolicyStatus.ACTIVE:
-        raise Refused(f"保单{policy.get_status_display()}，不能{label}")
+    if message := not_live(policy, label):
+        raise Refused(message)
+
+
+# --- the policy's own status ---------------------------------------------------------------------------------
+def _parties(policy: Policy) -> Mapping[str, int | None]:
+    return {Side.INSURER: policy.insurer_id, Side.ENTERPRISE: policy.enterprise_id}
+
+
+def _reversible(policy: Policy, t: Transition) -> str | None:
+    """Nothing registered (a claim, an endorsement, a service record …) stands in the way of a 冲正."""
+    return reversal_blocked(policy)
+
+
+P = PolicyStatus
+
+# Its literal matrix is tests/test_policy_matrix.py.
+POLICY: Machine[Policy] = Machine(
+    model=Policy,
+    noun="保单",
+    owners=_parties,
+    table=(
+        # Taken by the approval of a 冲正 request (anze.policies.reversal), never a button of its own.
+        transition(
+            "reverse",
+            "冲正",
+            [P.ACTIVE],
+            P.REVERSED,
+            Side.INSURER,
+            "policy.reversal_review",
+            automatic=True,
+            guard=_reversible,
+        ),
+    ),
+)
