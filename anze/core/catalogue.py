@@ -95,6 +95,10 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("system.role.delete", "删除角色", "角色管理"),
     _p("system.log.operation", "操作日志", "操作日志", admin_only=True),
     _p("system.log.login", "登录日志", "登录日志", admin_only=True),
+    # The open API (anze.api): the organisation's keys and webhooks — its 管理员's, who may hand them to an IT
+    # role; a key never carries a permission its creator does not hold (anze.api.keys).
+    _p("system.api_key", "接口密钥", "开放接口", Side.INSURER),
+    _p("system.webhook", "接口推送", "开放接口", Side.INSURER),
 )
 
 # Pseudo-permission: any signed-in user of the side (home page, 个人中心, 消息中心).
@@ -164,6 +168,16 @@ _SYSTEM = MenuGroup(
 _SYSTEM_WITH_SMS = MenuGroup(
     _SYSTEM.label, _SYSTEM.icon, (*_SYSTEM.items, MenuItem("短信记录", "sms:list", "sms.view"))
 )
+# The insurer's: with the open API's keys and webhooks (its core system's connection to the platform).
+_SYSTEM_OF_INSURER = MenuGroup(
+    _SYSTEM.label,
+    _SYSTEM.icon,
+    (
+        *_SYSTEM_WITH_SMS.items,
+        MenuItem("接口密钥", "system:api_key_list", "system.api_key"),
+        MenuItem("接口推送", "webhooks:list", "system.webhook"),
+    ),
+)
 
 _HOME = MenuItem("首页", "home", SIGNED_IN, "home")
 
@@ -181,7 +195,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
         ),
         MenuItem("投诉管理", "complaints:list", "complaint.handle", "message-report"),
         MenuItem("理赔管理", "claims:list", "claim.view", "first-aid-kit"),
-        _SYSTEM_WITH_SMS,
+        _SYSTEM_OF_INSURER,
     ),
     Side.ENTERPRISE: (
         _HOME,
