@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_register
+from . import views, views_fees, views_register
 
 app_name = "supervision"
 
@@ -24,4 +24,6 @@ urlpatterns = [
         views_register.register_import_errors,
         name="register_import_errors",
     ),
+    path("fees/lagging/", views_fees.lagging_list, name="fee_lagging"),
+    path("fees/lagging/export/", views_fees.lagging_export, name="fee_lagging_export"),
 ]

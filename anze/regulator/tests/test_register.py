@@ -22,7 +22,7 @@ from anze.imports.models import ImportBatch, ImportStatus
 from anze.imports.testing import by_header, filled
 from anze.orders.models import OrderStatus
 from anze.policies import scenarios as policy_scenarios
-from anze.policies.models import Policy
+from anze.policies.models import Policy, PolicyStatus
 from anze.regulator import register
 from anze.regulator.models import RegisteredEnterprise
 
@@ -200,6 +200,9 @@ def test_cover_lists_every_registered_enterprise_with_its_cover(world, client_fo
     assert set(_cover(client, "&cover=lapsed")) == {LAPSED}
     assert set(_cover(client, f"&region={Region.objects.get(code='350583').pk}")) == {MINE, NEVER}
     assert set(_cover(client, "&q=运输")) == {LAPSED}
+    # A reversed (冲正) policy never covered anyone.
+    Policy.objects.filter(order__applicant_credit_code=MINE).update(status=PolicyStatus.REVERSED)
+    assert ">未投保</span>" in _cover(client)[MINE][0]
 
 
 def test_a_register_is_its_regulators_own(world, client_for):
