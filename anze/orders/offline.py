@@ -104,10 +104,11 @@ def order_create_offline(
 ) -> Order:
     """新增线下订单 → 待出函 (its 出函 is 保单信息补录). Linked to the enterprise when it is verified.
 
-    ``enterprises``: the verified enterprises by credit code (``verified_enterprises``), when the caller looked them up for many
-    orders at once (the Excel import: one query per file instead of one per row — with the two queries below
-    that an order without 意向服务项目 no longer runs, a third of this function's time per row, measured on
-    5,000 rows by ``manage.py bench_import``). Looked up here otherwise."""
+    ``enterprises``: the verified enterprises by credit code (``verified_enterprises``), when the caller looked
+    them up for many orders at once — the Excel import: one query per file instead of one per row. With the two
+    queries an order without 意向服务项目 no longer runs, that was a third of this function's time per row
+    (``manage.py bench_import``: 5,000 orders now written in 8.5 s on SQLite, docs/BENCH.md). Looked up here
+    otherwise."""
     t = ORDER.begin("create_offline", actor)
     problems = Problems()
     if not application.applicant_name.strip():
