@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from anze.accounts import urls_system, views_auth, views_profile
+from anze.api import urls as api_urls
+from anze.api.endpoints import api
 from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
@@ -22,7 +24,10 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
         path("logout/", views_auth.sign_out, name="logout"),
         path("profile/", views_profile.profile, name="profile"),
         # 系统管理: accounts and roles (anze.accounts), the logs (anze.audit), one namespace.
-        path("system/", include((urls_system.urlpatterns + audit_urls.urlpatterns, "system"))),
+        path(
+            "system/",
+            include((urls_system.urlpatterns + audit_urls.urlpatterns + api_urls.for_side(side), "system")),
+        ),
         *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
     ]
     if side == Side.INSURER:
@@ -42,6 +47,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
     path("verify/", views_verify.verify_page, name="verify"),  # public: 电子保单验真
     path("help/", include("anze.manual.urls")),  # public: 操作手册 (make manual), the 帮助 link of every page
+    # The open API (anze.api): every operation authenticates with an API key and declares its scope.
+    path("api/v1/", api.urls),
     side_urls(
         Side.INSURER,
         # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)

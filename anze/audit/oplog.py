@@ -5,18 +5,45 @@ presenter serve all of them. Both kinds use the ``ACCESS`` action (auditlog writ
 say which they are in ``additional_data["kind"]``; ``additional_data["organisation_id"]`` is the organisation
 whose log shows the entry — the acting one (the insurer sees its clerks' steps, the enterprise its own).
 The IP address comes from auditlog's request context (``anze.core.middleware.AuditlogMiddleware``), like the model changes'.
+
+A step taken through the open API (``anze.api``) acts as the key's creator; the call runs ``acting_through`` the
+key, whose name goes with its entries (``additional_data["api_key"]``) and the timeline's 操作人.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from anze.accounts.models import User
 
     from .models import TimelineEvent
+
+_api_key: ContextVar[str] = ContextVar("anze_api_key", default="")
+
+
+@contextmanager
+def acting_through(key_name: str) -> Iterator[None]:
+    """Everything written inside the block was done through the API key named ``key_name``."""
+    token = _api_key.set(key_name)
+    try:
+        yield
+    finally:
+        _api_key.reset(token)
+
+
+def actor_label(actor: Any) -> str:
+    """The 操作人 a timeline keeps: the person, and the key when the step came through the API."""
+    key = _api_key.get()
+    return f"{actor.name}（接口：{key}）"[:30] if key else actor.name
+
 
 BUSINESS = "business"
 LOGIN = "login"
@@ -36,19 +63,40 @@ def log_business_action(event: TimelineEvent) -> LogEntry:
         changes[name] = [before, after]
     if event.reason:
         changes[REASON] = ["", event.reason]
-    actor = event.actor
+    return log_business_entry(
+        target,
+        actor=event.actor,
+        action=event.action,
+        label=event.action_label,
+        object_repr=label,
+        changes=changes,
+    )
+
+
+def log_business_entry(
+    target: Model,
+    *,
+    actor: User | None,
+    action: str,
+    label: str,
+    object_repr: str,
+    changes: dict[str, list[str]],
+) -> LogEntry:
+    """A 业务操作 entry on ``target``: a timeline step's (``log_business_action``), or an action that is no step
+    of one object's timeline (a 批量导入). ``changes`` as displayed, {label: [before, after]}."""
     return LogEntry.objects.log_create(
         target,
         force_log=True,
         action=LogEntry.Action.ACCESS,
         actor=actor,
-        object_repr=label,
+        object_repr=object_repr,
         changes=changes,
         additional_data={
             "kind": BUSINESS,
             "organisation_id": actor.organisation_id if actor else None,
-            "action": event.action,
-            "label": event.action_label,
+            "action": action,
+            "label": label,
+            **({"api_key": key} if (key := _api_key.get()) else {}),
         },
     )
 

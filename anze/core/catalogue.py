@@ -36,6 +36,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("order.payment_review", "支付审核", "订单管理", Side.INSURER),
     _p("order.issue", "出函 / 保单信息补录", "订单管理", Side.INSURER),
     _p("order.offline_create", "新增线下订单", "订单管理", Side.INSURER),
+    # Its own power: thousands of orders (and 出函 with SMS) at once. Holders of 新增线下订单 get it only by a role.
+    _p("order.offline_import", "批量导入线下订单", "订单管理", Side.INSURER),
     _p("order.cancel", "取消订单", "订单管理", Side.INSURER),
     _p("order.export", "导出订单", "订单管理", Side.INSURER),
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
@@ -76,6 +78,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     # --- 监管端 -------------------------------------------------------------------------------------------------
     _p("regulator.view", "监管查询（订单、保单、服务进度）", "监管查询", Side.REGULATOR),
     _p("regulator.stats", "统计分析", "统计分析", Side.REGULATOR),
+    _p("regulator.register_import", "导入高危行业企业名录 / 移出名录", "监管查询", Side.REGULATOR),
     # --- 平台管理 -----------------------------------------------------------------------------------------------
     _p("platform.org.manage", "机构管理", "机构管理", Side.PLATFORM),
     # Separate from 机构管理: resetting another organisation's 管理员 password is an account takeover power.
@@ -95,6 +98,10 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("system.role.delete", "删除角色", "角色管理"),
     _p("system.log.operation", "操作日志", "操作日志", admin_only=True),
     _p("system.log.login", "登录日志", "登录日志", admin_only=True),
+    # The open API (anze.api): the organisation's keys and webhooks — its 管理员's, who may hand them to an IT
+    # role; a key never carries a permission its creator does not hold (anze.api.keys).
+    _p("system.api_key", "接口密钥", "开放接口", Side.INSURER),
+    _p("system.webhook", "接口推送", "开放接口", Side.INSURER),
 )
 
 # Pseudo-permission: any signed-in user of the side (home page, 个人中心, 消息中心).
@@ -164,6 +171,16 @@ _SYSTEM = MenuGroup(
 _SYSTEM_WITH_SMS = MenuGroup(
     _SYSTEM.label, _SYSTEM.icon, (*_SYSTEM.items, MenuItem("短信记录", "sms:list", "sms.view"))
 )
+# The insurer's: with the open API's keys and webhooks (its core system's connection to the platform).
+_SYSTEM_OF_INSURER = MenuGroup(
+    _SYSTEM.label,
+    _SYSTEM.icon,
+    (
+        *_SYSTEM_WITH_SMS.items,
+        MenuItem("接口密钥", "system:api_key_list", "system.api_key"),
+        MenuItem("接口推送", "webhooks:list", "system.webhook"),
+    ),
+)
 
 _HOME = MenuItem("首页", "home", SIGNED_IN, "home")
 
@@ -181,7 +198,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
         ),
         MenuItem("投诉管理", "complaints:list", "complaint.handle", "message-report"),
         MenuItem("理赔管理", "claims:list", "claim.view", "first-aid-kit"),
-        _SYSTEM_WITH_SMS,
+        _SYSTEM_OF_INSURER,
     ),
     Side.ENTERPRISE: (
         _HOME,
@@ -221,6 +238,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("订单查询", "supervision:order_list", "regulator.view"),
                 MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
                 MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+                MenuItem("企业名录", "supervision:register_list", "regulator.view"),
                 MenuItem("服务费使用滞后", "supervision:fee_lagging", "regulator.stats"),
                 MenuItem("理赔查询", "claims:list", "regulator.view"),
             ),
