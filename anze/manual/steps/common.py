@@ -66,7 +66,9 @@ LOGIN_ERRORS = (
 )
 
 
-def system_section(prefix: str, *, sms: bool = False, account: str = "zhangsan") -> Section:
+def system_section(
+    prefix: str, *, sms: bool = False, account: str = "zhangsan", extra: tuple[Section, ...] = ()
+) -> Section:
     """系统管理: 账号管理 (新增, 编辑, 启用/停用, 删除), 角色管理 (新增, 编辑, 删除), 操作日志, 登录日志 and,
     where the side has it, 短信记录. The account and role made here are removed again at the end."""
     children = [
@@ -283,6 +285,7 @@ def system_section(prefix: str, *, sms: bool = False, account: str = "zhangsan")
                 ),
             )
         )
+    children += extra
     return Section(
         "系统管理",
         text="系统管理包括账号管理、角色管理与日志，只有拥有相应权限的账号才能看到。",

@@ -317,6 +317,30 @@ orders = Section(
             ),
         ),
         Section(
+            "批量导入线下订单",
+            text="线下订单较多时可用 Excel 批量导入：下载导入模板（下拉选项取自平台基础数据，请勿修改表头），逐行填写后上传，"
+            "系统先逐行校验，全部无误才导入；有错误时列出每一行的错误并可下载标注了错误的文件，改正后重新上传。"
+            "导入记录与结果可在该页面下方查看。",
+            pages=("orders:import", "orders:import_template", "orders:import_detail", "orders:import_errors"),
+            steps=(
+                Step(
+                    "点击批量导入",
+                    "在订单列表上方点击「批量导入」。",
+                    goto="/insurer/orders/",
+                    click='.toolbar a[data-action="import"]:has-text("批量导入")',
+                    capture=".toolbar",
+                    caption="批量导入按钮",
+                ),
+                Step(
+                    "导入页面",
+                    "点击「下载导入模板」，按模板填写后选择文件，点击「上传并校验」。",
+                    outline="#import-template",
+                    shot_after=True,
+                    caption="批量导入线下订单页面",
+                ),
+            ),
+        ),
+        Section(
             "取消订单",
             text="出函前的订单可以取消（如企业已在其他保险公司投保），须填写原因；取消后不能恢复，投保企业会收到通知。",
             pages=("orders:cancel",),
@@ -762,6 +786,91 @@ complaints = Section(
     ),
 )
 
+api_keys = Section(
+    "接口密钥",
+    text="本公司的核心业务系统通过开放接口（/api/v1/）读取订单与保单、报价、上传付款通知书、支付审核、出函、补录保单与申请安全服务，"
+    "与在页面上操作的效果相同。每个系统使用一个接口密钥，并只授予它需要的范围；密钥只在创建时显示一次，请立即保存到对方系统。"
+    "不再使用或可能泄露的密钥请「停用」。",
+    pages=("system:api_key_list", "system:api_key_create", "system:api_key_revoke"),
+    steps=(
+        Step(
+            "密钥列表",
+            "点击左侧菜单「系统管理」→「接口密钥」，点击「新增密钥」。",
+            **menu(P, "系统管理", "接口密钥"),
+            click='.toolbar a:has-text("新增密钥")',
+            expect=DIALOG,
+            caption="接口密钥列表",
+        ),
+        Step(
+            "新增密钥",
+            "填写密钥名称（如“核心业务系统”），勾选授权范围，点击「确定」。",
+            fill=(("#anze-modal-content input[name=name]", "核心业务系统"),),
+            check=("#anze-modal-content input[name=scopes] >> nth=0",),
+            click=SUBMIT,
+            expect='#anze-modal-content button:has-text("我已保存")',
+            caption="新增接口密钥页面",
+        ),
+        Step(
+            "保存密钥",
+            "弹出的页面显示完整的密钥（只显示这一次），复制保存后点击「我已保存」。",
+            click='#anze-modal-content button:has-text("我已保存")',
+            caption="新密钥",
+        ),
+    ),
+)
+
+webhooks = Section(
+    "接口推送",
+    text="投保申请提交、报价确认、付款凭证上传等事件发生时，平台以签名的 POST 请求推送到本公司系统的地址；"
+    "接收方不可用时自动重试，不会丢失，失败的推送可手工重发。签名密钥只在创建或重置时显示一次。",
+    pages=("webhooks:list", "webhooks:create", "webhooks:edit", "webhooks:reset_secret", "webhooks:resend"),
+    steps=(
+        Step(
+            "推送地址列表",
+            "点击左侧菜单「系统管理」→「接口推送」，点击「新增推送地址」。",
+            **menu(P, "系统管理", "接口推送"),
+            click='.toolbar a:has-text("新增推送地址")',
+            expect=DIALOG,
+            caption="接口推送列表",
+        ),
+        Step(
+            "新增推送地址",
+            "填写名称、接收地址（https://…）并勾选要推送的事件，点击「确定」；保存后显示签名密钥。（本例不保存，点击「取消」。）",
+            fill=(
+                ("#anze-modal-content input[name=name]", "核心业务系统"),
+                ("#anze-modal-content input[name=url]", "https://core.example.com/anze/webhook"),
+            ),
+            outline=SUBMIT,
+            shot_after=True,
+            caption="新增推送地址页面",
+        ),
+        Step(
+            "取消",
+            "点击「取消」。",
+            click='#anze-modal-content button:has-text("取消")',
+            capture=None,
+            silent=True,
+        ),
+    ),
+)
+
+api_docs = Section(
+    "开放接口文档",
+    text="开放接口的说明（每个接口的地址、参数、返回与错误）在 /api/v1/docs，对接的开发人员按其中的说明以接口密钥调用；"
+    "机器可读的 OpenAPI 描述在 /api/v1/openapi.json。",
+    global_pages=("api:openapi-view", "api:openapi-json"),
+    steps=(
+        Step(
+            "接口文档",
+            "在浏览器中打开 /api/v1/docs。",
+            goto="/api/v1/docs",
+            expect=".swagger-ui",
+            capture="body",
+            caption="开放接口文档页面",
+        ),
+    ),
+)
+
 MANUAL = Manual(
     side="insurer",
     slug="insurer",
@@ -819,7 +928,7 @@ MANUAL = Manual(
                 policies,
                 complaints,
                 claims,
-                system_section(P, sms=True),
+                system_section(P, sms=True, extra=(api_keys, webhooks, api_docs)),
                 profile_section(P),
                 messages_section(P),
             ),

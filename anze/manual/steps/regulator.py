@@ -127,6 +127,35 @@ queries = Section(
             ),
         ),
         Section(
+            "企业名录",
+            text="辖区内应当投保的高危行业企业名录，是“应保尽保”统计的依据。可用 Excel 导入名录（下载模板，按模板填写后上传，"
+            "逐行校验无误才导入），已不在辖区的企业可移除。",
+            pages=(
+                "supervision:register_list",
+                "supervision:register_remove",
+                "supervision:register_import",
+                "supervision:register_template",
+                "supervision:register_import_detail",
+                "supervision:register_import_errors",
+            ),
+            steps=(
+                Step(
+                    "企业名录",
+                    "点击左侧菜单「监管查询」→「企业名录」；点击「导入名录」进入导入页面。",
+                    **menu(P, "监管查询", "企业名录"),
+                    click='.toolbar a[data-action="import"]:has-text("导入名录")',
+                    caption="企业名录页面",
+                ),
+                Step(
+                    "导入名录",
+                    "点击「下载导入模板」，按模板填写后选择文件，点击「上传并校验」。",
+                    outline="#import-template",
+                    shot_after=True,
+                    caption="导入企业名录页面",
+                ),
+            ),
+        ),
+        Section(
             "服务费使用滞后",
             text="《安全生产责任保险实施办法》要求事故预防服务费用于事故预防。本页列出保障中、临近保险止期，"
             "而已支出的事故预防服务费占服务费的比例低于保险期间已过天数比例的保单（服务费用得比时间慢），"
@@ -205,7 +234,7 @@ MANUAL = Manual(
         ),
         Section(
             "系统操作功能",
-            text="系统主要功能：统计分析、理赔统计、监管查询（订单查询、保单查询、应保尽保、服务费使用滞后、理赔查询）、系统管理、"
+            text="系统主要功能：统计分析、理赔统计、监管查询（订单查询、保单查询、应保尽保、企业名录、服务费使用滞后、理赔查询）、系统管理、"
             "个人中心与消息中心。",
             children=(
                 statistics,
