@@ -864,7 +864,7 @@ api_docs = Section(
             "接口文档",
             "在浏览器中打开 /api/v1/docs。",
             goto="/api/v1/docs",
-            expect=".swagger-ui",
+            expect=".swagger-ui .opblock-tag",
             capture="body",
             caption="开放接口文档页面",
         ),
