@@ -18,6 +18,7 @@ from . import selectors, workflow
 from .archive import service_archive
 from .forms import AssignServiceForm, PolicySearchForm
 from .models import ServiceStatus
+from .panels import panels
 
 
 def _list_url() -> str:
@@ -88,6 +89,7 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "order": policy.order,
         "documents": selectors.order_documents(policy),
         "can_assign": workflow.SERVICE.can(policy, "assign", request.user),
+        "panels": panels(policy, request),
         "extra_crumb": f"保单详情 {policy.policy_no}",
         **service_archive().context(policy, request.user),
     }

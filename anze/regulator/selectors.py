@@ -24,7 +24,7 @@ from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.policies.models import Policy, ServiceStatus
+from anze.policies.models import Policy, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
@@ -99,14 +99,20 @@ class Cover:
 
 
 def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet[Organisation]:
-    """Enterprises of the 应保尽保 sectors in scope, annotated with ``cover_until`` (the latest end of any of
-    their policies, a renewal that starts later included) and ``covered_now``."""
+    """Enterprises of the 应保尽保 sectors in scope, annotated with ``cover_until`` (the latest last day of cover
+    of any of their policies, a renewal that starts later included; a surrendered policy covers until the day
+    before its 退保) and ``covered_now``."""
     today = today or timezone.localdate()
-    current = Policy.objects.filter(enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today)
+    current = Policy.objects.filter(
+        Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today),
+        enterprise=OuterRef("pk"),
+        period_start__lte=today,
+        period_end__gte=today,
+    )
     return (
         enterprises_for(user=user)
         .filter(industry__is_compulsory=True)
-        .annotate(cover_until=Max("enterprise_policies__period_end"), covered_now=Exists(current))
+        .annotate(cover_until=Max(cover_end("enterprise_policies__")), covered_now=Exists(current))
         .select_related("industry", "region")
     )
 
