@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "anze.regulator",
     "anze.portal",  # before prevention: the enterprise's order cards come first on its home page
     "anze.prevention",
+    "anze.endorsements",
     "anze.platform_admin",
 ]
 

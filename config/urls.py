@@ -47,11 +47,13 @@ urlpatterns = [
         path("orders/", include((order_urls.urlpatterns + policy_order_urls.urlpatterns, "orders"))),
         path("policies/", include("anze.policies.urls")),
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
+        path("endorsements/", include("anze.endorsements.urls_insurer")),  # 批改管理
     ),
     side_urls(
         Side.ENTERPRISE,
         path("", include("anze.portal.urls")),  # 注册, 忘记密码, 投保申请, 我的订单, 我的保单
         path("services/", include("anze.prevention.urls_enterprise")),
+        path("endorsements/", include("anze.endorsements.urls_enterprise")),  # 我的批改, 申请批改 / 退保
     ),
     side_urls(Side.SERVICE_ORG, path("", include("anze.prevention.urls_service"))),
     side_urls(Side.REGULATOR, path("", include("anze.regulator.urls"))),

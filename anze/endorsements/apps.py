@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class EndorsementsConfig(AppConfig):
+    name = "anze.endorsements"
+    verbose_name = "批改与退保"
+
+    def ready(self) -> None:
+        from anze.policies.lifecycle import reversal_blocker
+        from anze.policies.panels import register_documents, register_panel
+
+        from . import panels
+
+        reversal_blocker(panels.blocks_reversal)  # a policy with a 批改 or 退保 is not reversed
+        register_panel(panels.policy_panel)  # 批改记录 on the policy's pages (insurer, enterprise)
+        register_documents(panels.endorsement_documents)  # 批单 among the policy's files
