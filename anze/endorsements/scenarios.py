@@ -48,10 +48,9 @@ def change(policy: Policy, *, headcount_change: int = 0, **overrides: Any) -> ch
 
 
 def apply(policy: Policy, actor: User, *, headcount_change: int = 30, **overrides: Any) -> Endorsement:
+    policy = fresh_policy(policy)
     return workflow.endorsement_apply(
-        policy=fresh_policy(policy),
-        actor=actor,
-        change=change(policy, headcount_change=headcount_change, **overrides),
+        policy=policy, actor=actor, change=change(policy, headcount_change=headcount_change, **overrides)
     )
 
 
@@ -97,11 +96,10 @@ def drive(endorsement: Endorsement, *, clerk: User, applicant: User, until: str)
         return workflow.endorsement_withdraw(endorsement=fresh(endorsement), actor=applicant)
     if not workflow.payable(endorsement):
         steps = [steps[0], (S.AWAITING_DOCUMENT, steps[1][1]), steps[-1]]
-    for state, step in steps:
-        if step is not None and fresh(endorsement).status != until:
-            endorsement = step(fresh(endorsement))
-        if state == until:
-            break
+    states = [state for state, _ in steps]
+    current = states.index(fresh(endorsement).status)
+    for _state, step in steps[current + 1 : states.index(until) + 1]:
+        endorsement = step(fresh(endorsement))  # type: ignore[misc]
     return fresh(endorsement)
 
 
