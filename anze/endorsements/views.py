@@ -218,6 +218,7 @@ def _change_form(request: HttpRequest, application_no: str, *, title: str, succe
         refused_to=_policy_url(request, policy.order.application_no),
         success=success,
         redirect_to=lambda endorsement: _detail_url(request, endorsement),
+        gone=True,  # the form's page is left for the new request's page
         template="endorsements/change_form.html",
         context={
             "policy": policy,
@@ -519,6 +520,7 @@ def enterprise_surrender(request: HttpRequest, application_no: str) -> HttpRespo
         refused_to=_policy_url(request, application_no),
         success="退保申请已提交，等待保险公司审核",
         redirect_to=lambda endorsement: _detail_url(request, endorsement),
+        gone=True,  # the page it was opened on is left for the new request's page
         template="endorsements/surrender_form.html",
         context={
             "policy": policy,
