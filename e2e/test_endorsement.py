@@ -96,7 +96,9 @@ def test_the_enterprise_adds_people_and_sees_the_new_headcount_after_the_批单(
     enterprise.get_by_role("button", name="提交").click()
     expect(enterprise.get_by_test_id("endorsement-status")).to_have_text("待审核")
     expect(enterprise.get_by_test_id("endorsement-amount")).to_have_text("加收保费2,506.85元")
-    expect(enterprise.get_by_test_id("endorsement-formula")).to_contain_text("12,000.00 × (+30) ÷ 120 × 305 ÷ 365 = 2,506.85")
+    expect(enterprise.get_by_test_id("endorsement-formula")).to_contain_text(
+        "12,000.00 × (+30) ÷ 120 × 305 ÷ 365 = 2,506.85"
+    )
     shoot(enterprise, "02-enterprise-applied")
     endorsement = Endorsement.objects.get(policy=policy)
 
@@ -149,7 +151,9 @@ def test_the_enterprise_adds_people_and_sees_the_new_headcount_after_the_批单(
     clerk.locator("#anze-modal-content button[type=submit]").click()
     toast(clerk, "批单已出具")
     expect(clerk.get_by_test_id("endorsement-status")).to_have_text("已批改")
-    expect(clerk.locator("#endorsement-timeline li")).to_have_count(6)  # 申请, 审核通过, 付款通知书, 付款凭证, 缴费审核, 出批单
+    expect(clerk.locator("#endorsement-timeline li")).to_have_count(
+        6
+    )  # 申请, 审核通过, 付款通知书, 付款凭证, 缴费审核, 出批单
     shoot(clerk, "09-insurer-endorsed")
     order = Order.objects.get(pk=policy.order_id)
     assert order.headcount == 150

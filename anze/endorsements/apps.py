@@ -9,7 +9,7 @@ class EndorsementsConfig(AppConfig):
         from anze.policies.lifecycle import reversal_blocker
         from anze.policies.panels import register_documents, register_panel
 
-        from . import panels
+        from . import dashboard, panels  # noqa: F401 - importing dashboard registers the home cards
 
         reversal_blocker(panels.blocks_reversal)  # a policy with a 批改 or 退保 is not reversed
         register_panel(panels.policy_panel)  # 批改记录 on the policy's pages (insurer, enterprise)

@@ -30,7 +30,9 @@ def load(stdout: Any) -> None:
         stdout.write("批改与退保：演示数据已存在")
         return
     clerk = User.objects.get(username="picc_admin")
-    users = {u.username: u for u in User.objects.filter(username__in=["hongsheng", "huatai", "lianhe", "jinlei"])}
+    users = {
+        u.username: u for u in User.objects.filter(username__in=["hongsheng", "huatai", "lianhe", "jinlei"])
+    }
     year = timezone.localdate().year
     numbers = iter(range(1, 100))
     batch = iter(range(1, 100))
@@ -61,14 +63,23 @@ def load(stdout: Any) -> None:
     rounded = (done.premium_delta or Decimal("0")).quantize(Decimal("1"))
     if rounded != done.premium_delta:
         done = workflow.endorsement_adjust(
-            endorsement=scenarios.fresh(done), actor=clerk, premium_delta=rounded, reason="按本公司收费标准取整到元"
+            endorsement=scenarios.fresh(done),
+            actor=clerk,
+            premium_delta=rounded,
+            reason="按本公司收费标准取整到元",
         )
     drive(done, S.AWAITING_DOCUMENT)
     workflow.endorsement_issue(
         endorsement=scenarios.fresh(done), actor=clerk, endorsement_no=number(), file=scenarios.pdf()
     )
-    moved = scenarios.apply(main, clerk, headcount_change=0, contact_name="蔡明远", contact_phone="13860710011",
-                            reason="企业变更投保联系人")
+    moved = scenarios.apply(
+        main,
+        clerk,
+        headcount_change=0,
+        contact_name="蔡明远",
+        contact_phone="13860710011",
+        reason="企业变更投保联系人",
+    )
     drive(moved, S.AWAITING_DOCUMENT)
     workflow.endorsement_issue(
         endorsement=scenarios.fresh(moved), actor=clerk, endorsement_no=number(), file=scenarios.pdf()
@@ -78,7 +89,9 @@ def load(stdout: Any) -> None:
         endorsement=scenarios.fresh(rejected), actor=clerk, reason="未提供新增人员花名册，请补充后重新申请"
     )
     withdrawn = scenarios.apply(main, hongsheng, headcount_change=-10, reason="部分人员离职")
-    workflow.endorsement_withdraw(endorsement=scenarios.fresh(withdrawn), actor=hongsheng, reason="人数统计有误")
+    workflow.endorsement_withdraw(
+        endorsement=scenarios.fresh(withdrawn), actor=hongsheng, reason="人数统计有误"
+    )
     scenarios.apply(main, hongsheng, headcount_change=25, reason="三标段进场，新增施工人员25人")
     made += 5
 
@@ -86,9 +99,13 @@ def load(stdout: Any) -> None:
     scenarios.apply(
         policy("huatai", "陈埭鞋业二号厂房"), users["huatai"], headcount_change=-20, reason="淡季减员20人"
     )
-    awaiting_notice = scenarios.apply(policy("lianhe", "泉港石化储运罐区改造项目"), users["lianhe"], headcount_change=15)
+    awaiting_notice = scenarios.apply(
+        policy("lianhe", "泉港石化储运罐区改造项目"), users["lianhe"], headcount_change=15
+    )
     drive(awaiting_notice, S.AWAITING_PAYMENT_NOTICE)
-    awaiting_payment = scenarios.apply(policy("jinlei", "水头石材加工车间"), users["jinlei"], headcount_change=12)
+    awaiting_payment = scenarios.apply(
+        policy("jinlei", "水头石材加工车间"), users["jinlei"], headcount_change=12
+    )
     drive(awaiting_payment, S.AWAITING_PAYMENT)
     reviewing = scenarios.apply(policy("hongsheng", "东海街道配套学校工程"), hongsheng, headcount_change=30)
     drive(reviewing, S.AWAITING_PAYMENT_REVIEW)
@@ -97,7 +114,10 @@ def load(stdout: Any) -> None:
     )
     drive(reviewing, S.AWAITING_PAYMENT_REVIEW)
     to_issue = scenarios.apply(
-        policy("huatai", "陈埭鞋业成品仓库"), users["huatai"], headcount_change=0, project_address="晋江市陈埭镇鞋都路188号",
+        policy("huatai", "陈埭鞋业成品仓库"),
+        users["huatai"],
+        headcount_change=0,
+        project_address="晋江市陈埭镇鞋都路188号",
         reason="项目地址门牌号变更",
     )
     drive(to_issue, S.AWAITING_DOCUMENT)
@@ -114,14 +134,21 @@ def load(stdout: Any) -> None:
             endorsement=scenarios.fresh(e), actor=clerk, endorsement_no=number(), file=scenarios.pdf()
         )
     closed = policy("huatai", "陈埭鞋业三号厂房")
-    rejected_surrender = scenarios.surrender(closed, users["huatai"], ground=SurrenderGround.OTHER, reason="经营调整")
+    rejected_surrender = scenarios.surrender(
+        closed, users["huatai"], ground=SurrenderGround.OTHER, reason="经营调整"
+    )
     surrenders.surrender_reject(
         endorsement=scenarios.fresh(rejected_surrender), actor=clerk, reason="未提供退保证明材料原件扫描件"
     )
-    withdrawn_surrender = scenarios.surrender(closed, users["huatai"], ground=SurrenderGround.OTHER, reason="经营调整")
+    withdrawn_surrender = scenarios.surrender(
+        closed, users["huatai"], ground=SurrenderGround.OTHER, reason="经营调整"
+    )
     surrenders.surrender_withdraw(endorsement=scenarios.fresh(withdrawn_surrender), actor=users["huatai"])
     scenarios.surrender(
-        policy("hongsheng", "丰泽区临时安置点工程"), hongsheng, ground=SurrenderGround.SUSPENDED, reason="项目停工，附停工通知"
+        policy("hongsheng", "丰泽区临时安置点工程"),
+        hongsheng,
+        ground=SurrenderGround.SUSPENDED,
+        reason="项目停工，附停工通知",
     )
     made += 5
     stdout.write(f"批改与退保：{made} 个演示批改与退保（各状态）")

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anze.accounts.models import User
+from anze.basedata.models import Industry
 from anze.core.errors import Problems
 from anze.core.formatting import money
 from anze.core.sides import Side
@@ -89,15 +90,21 @@ SURRENDER: Machine[Endorsement] = Machine(
 )
 
 
+def _industry(policy: Policy) -> Industry | None:
+    """The policy's 行业: its order's (the enterprise's own when the order recorded none)."""
+    if policy.order.industry is not None:
+        return policy.order.industry
+    return policy.enterprise.industry if policy.enterprise is not None else None
+
+
 def is_compulsory(policy: Policy) -> bool:
-    """The policy's enterprise is of an 应保尽保 sector: its order's 行业 (the enterprise's own when the order
-    recorded none)."""
-    industry = policy.order.industry or (policy.enterprise.industry if policy.enterprise_id else None)
+    """The policy's enterprise is of an 应保尽保 sector."""
+    industry = _industry(policy)
     return bool(industry and industry.is_compulsory)
 
 
 def industry_name(policy: Policy) -> str:
-    industry = policy.order.industry or (policy.enterprise.industry if policy.enterprise_id else None)
+    industry = _industry(policy)
     return industry.name if industry else ""
 
 

@@ -57,7 +57,9 @@ def _race(attempts: list[Callable[[], object]]) -> Counter:
 def test_two_clerks_approving_at_once_move_it_once(cast):
     e = scenarios.apply(cast.policy(), cast.applicant)
     copies = [scenarios.fresh(e) for _ in range(ATTEMPTS)]
-    outcomes = _race([(lambda c=c: workflow.endorsement_approve(endorsement=c, actor=cast.clerk)) for c in copies])
+    outcomes = _race(
+        [(lambda c=c: workflow.endorsement_approve(endorsement=c, actor=cast.clerk)) for c in copies]
+    )
     assert outcomes == {"ok": 1, STALE_CHANGE: ATTEMPTS - 1}
     assert EndorsementEvent.objects.filter(endorsement=e, action="approve_charge").count() == 1
 
@@ -65,11 +67,13 @@ def test_two_clerks_approving_at_once_move_it_once(cast):
 @pytest.mark.django_db(transaction=True)
 def test_an_approval_and_a_rejection_at_once_one_wins(cast):
     e = scenarios.apply(cast.policy(), cast.applicant)
-    approve = [lambda c=scenarios.fresh(e): workflow.endorsement_approve(endorsement=c, actor=cast.clerk)] * 1
-    reject = [
-        lambda c=scenarios.fresh(e): workflow.endorsement_reject(endorsement=c, actor=cast.clerk, reason="不符")
-    ]
-    outcomes = _race(approve + reject)
+    mine, theirs = scenarios.fresh(e), scenarios.fresh(e)
+    outcomes = _race(
+        [
+            lambda: workflow.endorsement_approve(endorsement=mine, actor=cast.clerk),
+            lambda: workflow.endorsement_reject(endorsement=theirs, actor=cast.clerk, reason="不符"),
+        ]
+    )
     assert outcomes == {"ok": 1, STALE_CHANGE: 1}
     assert EndorsementEvent.objects.filter(endorsement=e).exclude(action="apply").count() == 1
 
@@ -78,7 +82,10 @@ def test_an_approval_and_a_rejection_at_once_one_wins(cast):
 def test_two_clerks_issuing_the_批单_at_once_update_the_order_once(cast):
     policy = cast.policy()
     e = scenarios.drive(
-        scenarios.apply(policy, cast.applicant), clerk=cast.clerk, applicant=cast.applicant, until=S.AWAITING_DOCUMENT
+        scenarios.apply(policy, cast.applicant),
+        clerk=cast.clerk,
+        applicant=cast.applicant,
+        until=S.AWAITING_DOCUMENT,
     )
     copies = [scenarios.fresh(e) for _ in range(ATTEMPTS)]
     outcomes = _race(
@@ -108,14 +115,15 @@ def test_two_批单_of_one_insurer_with_the_same_number_at_once_one_wins(cast):
         )
         for _ in range(2)
     ]
+    copies = [scenarios.fresh(e) for e in ready]
     outcomes = _race(
         [
             (
-                lambda e=scenarios.fresh(e): workflow.endorsement_issue(
-                    endorsement=e, actor=cast.clerk, endorsement_no="PD-SAME", file=scenarios.pdf()
+                lambda c=c: workflow.endorsement_issue(
+                    endorsement=c, actor=cast.clerk, endorsement_no="PD-SAME", file=scenarios.pdf()
                 )
             )
-            for e in ready
+            for c in copies
         ]
     )
     assert outcomes == {"ok": 1, steps.NUMBER_TAKEN: 1}
@@ -125,7 +133,9 @@ def test_two_批单_of_one_insurer_with_the_same_number_at_once_one_wins(cast):
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_on_申请_makes_one_request(cast):
     policy = cast.policy()
-    changes = [scenarios.change(scenarios.fresh_policy(policy), headcount_change=n + 1) for n in range(ATTEMPTS)]
+    changes = [
+        scenarios.change(scenarios.fresh_policy(policy), headcount_change=n + 1) for n in range(ATTEMPTS)
+    ]
     outcomes = _race(
         [
             (

@@ -79,7 +79,9 @@ def test_the_current_scheme_is_the_issued_one_plus_the_endorsed_changes(cast):
             )
             assert order.headcount == issued.issued_headcount + sum(e.headcount_change for e in done)
             assert order.premium == issued.issued_premium + sum(e.premium_delta for e in done)
-            assert order.prevention_fee == issued.issued_prevention_fee + sum(e.prevention_fee_delta for e in done)
+            assert order.prevention_fee == issued.issued_prevention_fee + sum(
+                e.prevention_fee_delta for e in done
+            )
             # Each endorsed 批改 was made from the values the one before left.
             headcount, premium = issued.issued_headcount, issued.issued_premium
             for e in done:

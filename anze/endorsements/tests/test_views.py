@@ -404,3 +404,23 @@ def test_my_policies_offer_the_two_requests(cast):
     html = cast.client(cast.applicant).get(reverse("enterprise:policies:list")).content.decode()
     assert reverse("enterprise:endorsements:apply", args=[policy.order.application_no]) in html
     assert reverse("enterprise:endorsements:surrender", args=[policy.order.application_no]) in html
+
+
+def test_the_home_pages_count_what_waits(cast):
+    scenarios.apply(cast.policy(), cast.applicant)
+    scenarios.drive(
+        scenarios.apply(cast.policy(), cast.applicant),
+        clerk=cast.clerk,
+        applicant=cast.applicant,
+        until=S.AWAITING_PAYMENT,
+    )
+    insurer = cast.client(cast.clerk).get(reverse("insurer:home")).content.decode()
+    assert (
+        "批改/退保待审核" in insurer
+        and f"{reverse('insurer:endorsements:list')}?tab=pending_review" in insurer
+    )
+    enterprise = cast.client(cast.applicant).get(reverse("enterprise:home")).content.decode()
+    assert "批改待缴费" in enterprise and "?tab=awaiting_payment" in enterprise
+    assert (
+        "批改待缴费" not in cast.client(cast.other_applicant).get(reverse("enterprise:home")).content.decode()
+    )
