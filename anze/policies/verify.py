@@ -28,7 +28,7 @@ from django.utils.http import urlencode
 
 from anze.core.clientip import client_ip
 
-from .models import Policy
+from .models import Policy, PolicyStatus
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # upper case, no 0/O/1/I
 CODE_LENGTH = 8
@@ -62,6 +62,8 @@ def verification_status(policy: Policy, today: date | None = None) -> tuple[str,
     then the period: 未生效 before period_start, 已过期 after period_end, otherwise 有效."""
     today = today or timezone.localdate()
     # Issue 14 adds here, before the period: 已冲正 (a reversed policy) and 已退保 (a surrendered one).
+    if policy.status == PolicyStatus.SURRENDERED:
+        return "已退保", "info"
     if policy.period_start > today:
         return "未生效", "warning"
     if policy.period_end < today:

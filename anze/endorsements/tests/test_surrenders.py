@@ -185,3 +185,12 @@ def test_another_policy_in_force_keeps_the_enterprise_covered(cast, regulator_us
     other = cast.policy(started_days_ago=10)
     scenarios.surrendered(surrendered, clerk=cast.clerk, applicant=cast.applicant)
     assert _cover(regulator_user, cast.enterprise) == ("covered", True, other.period_end)
+
+
+def test_the_public_check_says_a_surrendered_policy_is_surrendered(cast):
+    from anze.policies.verify import verification_status
+
+    policy = cast.policy()
+    assert verification_status(scenarios.fresh_policy(policy)) == ("有效", "success")
+    scenarios.surrendered(policy, clerk=cast.clerk, applicant=cast.applicant)
+    assert verification_status(scenarios.fresh_policy(policy)) == ("已退保", "info")
