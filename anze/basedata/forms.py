@@ -23,12 +23,20 @@ class ServiceItemForm(StyledFormMixin, forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": "请输入服务项目名称", "autofocus": True}),
     )
+    # Its rules (not negative, 2 places, within the column) are services.check_unit_price's.
+    unit_price = forms.DecimalField(
+        label="单价（元/次）",
+        required=False,
+        help_text="服务机构登记服务记录时的默认费用；保单各项目的计划金额 = 约定次数 × 单价。不填为0。",
+        widget=forms.TextInput(attrs={"placeholder": "如 500.00", "inputmode": "decimal"}),
+        error_messages={"invalid": "单价须为数字（单位：元）"},
+    )
 
     def __init__(self, *args: Any, instance: ServiceItem | None = None, **kwargs: Any) -> None:
         self.instance = instance
         kwargs.setdefault("auto_id", DIALOG_IDS)
         if instance is not None:
-            kwargs.setdefault("initial", {"name": instance.name})
+            kwargs.setdefault("initial", {"name": instance.name, "unit_price": instance.unit_price})
         super().__init__(*args, **kwargs)
 
 

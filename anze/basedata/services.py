@@ -49,23 +49,44 @@ def _check_service_item_name(name: str, *, exclude: ServiceItem | None = None) -
     return name
 
 
+MAX_UNIT_PRICE = Decimal("9999999999.99")  # what ServiceItem.unit_price (max_digits=12, 2 places) holds
+
+
+def check_unit_price(value: Decimal | None) -> Decimal:
+    """单价（元/次）: empty is 0; never negative, at most 2 decimal places, within the column."""
+    if value is None:
+        return Decimal("0.00")
+    if not value.is_finite():
+        raise Refused("单价须为数字（单位：元）", field="unit_price")
+    if value < 0:
+        raise Refused("单价不能为负数", field="unit_price")
+    if value != value.quantize(Decimal("0.01")):
+        raise Refused("单价最多保留2位小数", field="unit_price")
+    if value > MAX_UNIT_PRICE:
+        raise Refused("单价过大，请核对", field="unit_price")
+    return value
+
+
 @transaction.atomic
-def service_item_create(*, name: str) -> ServiceItem:
+def service_item_create(*, name: str, unit_price: Decimal | None = None) -> ServiceItem:
     """A new item goes to the end of the list, enabled."""
     name = _check_service_item_name(name)
+    price = check_unit_price(unit_price)
     last = ServiceItem.objects.aggregate(last=Max("sort"))["last"] or 0
-    item = ServiceItem(code=_new_code("item"), name=name, sort=last + 1)
+    item = ServiceItem(code=_new_code("item"), name=name, sort=last + 1, unit_price=price)
     _full_clean(item)
     item.save()
     return item
 
 
 @transaction.atomic
-def service_item_rename(*, item: ServiceItem, name: str) -> ServiceItem:
-    """Renaming keeps the row, so orders that chose the item show its new name."""
+def service_item_update(*, item: ServiceItem, name: str, unit_price: Decimal | None) -> ServiceItem:
+    """Renaming keeps the row, so orders that chose the item show its new name. A new 单价 is the default of
+    the records entered from now on and the per-item plan of every policy; costs already booked stay."""
     item.name = _check_service_item_name(name, exclude=item)
+    item.unit_price = check_unit_price(unit_price)
     _full_clean(item)
-    item.save(update_fields=["name"])
+    item.save(update_fields=["name", "unit_price"])
     return item
 
 

@@ -41,6 +41,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
     _p("policy.assign_service", "申请第三方安全服务", "保单管理", Side.INSURER),
     _p("policy.export", "导出保单", "保单管理", Side.INSURER),
+    # 事故预防服务费台账: letting a policy's services cost more than its prevention fee is the insurer's money.
+    _p("policy.fee_overrun", "批准服务费超支", "保单管理", Side.INSURER),
     _p("endorsement.view", "查看批改 / 退保", "批改管理", Side.INSURER),
     _p("endorsement.start", "发起批改", "批改管理", Side.INSURER),
     _p("endorsement.review", "批改审核 / 调整批改保费", "批改管理", Side.INSURER),
@@ -210,6 +212,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("订单查询", "supervision:order_list", "regulator.view"),
                 MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
                 MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+                MenuItem("服务费使用滞后", "supervision:fee_lagging", "regulator.stats"),
             ),
         ),
         _SYSTEM,

@@ -237,6 +237,7 @@ class ServiceEvent(TimelineEvent):
         RECORD = "record", "服务记录"
         HAZARD = "hazard", "隐患"
         COMPLAINT = "complaint", "投诉"
+        FEE = "fee", "服务费"  # 事故预防服务费台账: the insurer's 超支批准
 
     policy = models.ForeignKey(Policy, verbose_name="保单", on_delete=models.PROTECT, related_name="events")
     subject = models.CharField("对象", max_length=20, choices=Subject.choices)

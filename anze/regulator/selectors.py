@@ -24,7 +24,7 @@ from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.policies.models import Policy, ServiceStatus, cover_end
+from anze.policies.models import CURRENT_FIRST, Policy, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
@@ -165,6 +165,17 @@ def order_for(*, user: User, application_no: str) -> Order:
     )
 
 
+def policy_of(order: Order) -> Policy | None:
+    """The policy an order of the regulator's scope shows: its live one, else the latest reversed one (None
+    before 出函)."""
+    return (
+        Policy.objects.select_related("order", "insurer", "enterprise", "service_org")
+        .filter(order=order)
+        .order_by(*CURRENT_FIRST)
+        .first()
+    )
+
+
 def search_policies(*, user: User, filters: dict[str, Any]) -> QuerySet[Policy]:
     """保单查询: the policies in the regulator's scope, searched, the latest 出函 first."""
     qs = policies_for(user=user)
@@ -216,7 +227,7 @@ class StatsFilters:
 NO_FILTERS = StatsFilters()
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     """Local midnight of ``day``: ranges compare the timestamp itself, so its index serves them."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -224,9 +235,9 @@ def _day_start(day: date) -> datetime:
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
     qs = policies_for(user=user)
     if filters.start:
-        qs = qs.filter(issued_at__gte=_day_start(filters.start))
+        qs = qs.filter(issued_at__gte=day_start(filters.start))
     if filters.end:
-        qs = qs.filter(issued_at__lt=_day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(issued_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region:
@@ -239,9 +250,9 @@ def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySe
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
     qs = orders_for(user=user)
     if filters.start:
-        qs = qs.filter(submitted_at__gte=_day_start(filters.start))
+        qs = qs.filter(submitted_at__gte=day_start(filters.start))
     if filters.end:
-        qs = qs.filter(submitted_at__lt=_day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(submitted_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region:
@@ -352,15 +363,46 @@ def by_industry(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[
 MAX_MONTHS = 60  # a longer range is drawn from its last 60 months
 
 
+def month_window(filters: StatsFilters, months: int = 12, today: date | None = None) -> tuple[date, date]:
+    """The first day of the first month and the last day shown by a chart by month: the last ``months``
+    months, or the months of the chosen range (at most its last ``MAX_MONTHS``)."""
+    last = filters.end or today or timezone.localdate()
+    first = months_before(last, months - 1)
+    if filters.start:
+        first = max(filters.start.replace(day=1), months_before(last, MAX_MONTHS - 1))
+    return first, last
+
+
+def months_before(day: date, n: int) -> date:
+    """The first day of the month ``n`` months before ``day``'s (``n`` = 11: the first of 12 months ending
+    with ``day``'s). Counted in months: 31-day steps from 2 December would land in the December before."""
+    index = day.year * 12 + day.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_key(value: date | datetime) -> str:
+    """``2026-03`` of a TruncMonth value (aware on PostgreSQL: read in Beijing time)."""
+    return (
+        timezone.localtime(value).strftime("%Y-%m")
+        if isinstance(value, datetime)
+        else value.strftime("%Y-%m")
+    )
+
+
+def months_between(first: date, last: date) -> list[str]:
+    keys = []
+    cursor = first
+    while cursor <= last:
+        keys.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return keys
+
+
 def by_month(
     *, user: User, filters: StatsFilters = NO_FILTERS, months: int = 12, today: date | None = None
 ) -> list[dict[str, Any]]:
     """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
-    today = filters.end or today or timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    if filters.start:
-        earliest = (today.replace(day=1) - timedelta(days=31 * (MAX_MONTHS - 1))).replace(day=1)
-        first = max(filters.start.replace(day=1), earliest)
+    first, last = month_window(filters, months, today)
     rows = (
         stats_policies(user=user, filters=filters)
         .filter(issued_at__date__gte=first)
@@ -369,16 +411,9 @@ def by_month(
         .annotate(policies=Count("pk"), premium=Sum("order__premium"))
         .order_by("month")
     )
-    found = {
-        timezone.localtime(r["month"]).strftime("%Y-%m")
-        if hasattr(r["month"], "hour")
-        else r["month"].strftime("%Y-%m"): r
-        for r in rows
-    }
+    found = {month_key(r["month"]): r for r in rows}
     result = []
-    cursor = first
-    while cursor <= today:
-        key = cursor.strftime("%Y-%m")
+    for key in months_between(first, last):
         row = found.get(key)
         result.append(
             {
@@ -387,7 +422,6 @@ def by_month(
                 "premium": float(row["premium"] or 0) if row else 0.0,
             }
         )
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
     return result
 
 

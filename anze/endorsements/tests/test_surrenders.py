@@ -194,3 +194,23 @@ def test_the_public_check_says_a_surrendered_policy_is_surrendered(cast):
     assert verification_status(scenarios.fresh_policy(policy)) == ("有效", "success")
     scenarios.surrendered(policy, clerk=cast.clerk, applicant=cast.applicant)
     assert verification_status(scenarios.fresh_policy(policy)) == ("已退保", "info")
+
+
+def test_the_fee_already_spent_on_services_comes_off_the_refund(cast):
+    from anze.prevention import records
+    from anze.prevention import scenarios as services
+
+    cast.on_stage("org_admin", "staff")
+    policy = cast.in_service(started_days_ago=60, counts={"training": 2})
+    made = services.record(policy, cast.org_admin, "training", [cast.staff], cost=Decimal("800.00"))
+    records.record_confirm(record=services.fresh_record(made), actor=cast.applicant)
+    assert ledger.spent_total(policy) == Decimal("800.00")
+    e = scenarios.surrendered(policy, clerk=cast.clerk, applicant=cast.applicant)
+    assert (e.refund_computed, e.fee_spent, e.refund_amount) == (
+        Decimal("10027.40"),
+        Decimal("800.00"),
+        Decimal("9227.40"),
+    )
+    assert EndorsementEvent.objects.get(endorsement=e, action="approve").changes["计算方式"] == (
+        "12,000.00 × 305 ÷ 365 − 800.00 = 9,227.40"
+    )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0005_policy_status_files_and_issued_scheme"),
+        ("policies", "0006_service_event_fee"),
     ]
 
     operations = [
