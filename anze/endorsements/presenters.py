@@ -13,7 +13,7 @@ from anze.core.timeline import Entry
 from anze.documents.models import Document
 
 from . import changes, surrenders, workflow
-from .models import STATUS_TONE, Endorsement, EndorsementEvent, EndorsementKind
+from .models import STATUS_TONE, Endorsement, EndorsementEvent, EndorsementKind, EndorsementStatus
 from .premium import Refund
 
 
@@ -24,7 +24,9 @@ def machine_of(endorsement: Endorsement) -> Any:
 def amount_text(endorsement: Endorsement) -> str:
     """加收保费 1,504.11 元 / 退还保费 … / 无需调整保费 (批改); 退保金额 5,216.44 元 (退保)."""
     if endorsement.kind == EndorsementKind.SURRENDER:
-        return f"退保金额{money(endorsement.refund_amount)}元"
+        # Until 已退保 the amount is the estimate made on the day of the application.
+        done = endorsement.status == EndorsementStatus.SURRENDERED
+        return f"{'' if done else '预计'}退保金额{money(endorsement.refund_amount)}元"
     return workflow.premium_text(endorsement)
 
 

@@ -66,7 +66,9 @@ def detail_url(endorsement: Endorsement, side: str) -> str:
 def tell_enterprise(
     endorsement: Endorsement, event: EndorsementEvent, title: str, text: str, *, sms: bool = True
 ) -> None:
-    """The enterprise's 站内消息 (when it has an account) and an SMS to the policy's 投保联系电话."""
+    """The enterprise's 站内消息 (when it has an account) and an SMS to the policy's 投保联系电话. Every step of a
+    批改 or 退保 tells the other party both ways: the enterprise hears of each move of its request (the money
+    involved changes at several of them), the insurer of each answer of the enterprise."""
     order = endorsement.policy.order
     notify(
         key=f"endorsement-event:{event.pk}:enterprise",

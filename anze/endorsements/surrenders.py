@@ -302,6 +302,5 @@ def surrender_withdraw(*, endorsement: Endorsement, actor: User, reason: str = "
         event,
         "退保申请已撤回",
         f"{endorsement.policy.order.applicant_name}撤回了保单{endorsement.policy.policy_no}的退保申请。",
-        sms=False,
     )
     return endorsement

@@ -290,7 +290,6 @@ def endorsement_adjust(
         event,
         "批改保费已调整",
         f"您的保单{endorsement.policy.policy_no}的批改保费已由保险公司调整为：{premium_text(endorsement)}。原因：{reason}",
-        sms=False,
     )
     return endorsement
 
@@ -315,7 +314,7 @@ def endorsement_approve(*, endorsement: Endorsement, actor: User) -> Endorsement
         )
     else:
         text = f"您的保单{policy.policy_no}的批改申请已审核通过（{premium_text(endorsement)}），保险公司将出具批单。"
-    tell_enterprise(endorsement, event, "批改审核通过", text, sms=False)
+    tell_enterprise(endorsement, event, "批改审核通过", text)
     return endorsement
 
 
@@ -358,7 +357,6 @@ def endorsement_withdraw(*, endorsement: Endorsement, actor: User, reason: str =
         event,
         "批改申请已撤回",
         f"{endorsement.policy.order.applicant_name}撤回了保单{endorsement.policy.policy_no}的批改申请。",
-        sms=False,
     )
     return endorsement
 
@@ -412,7 +410,6 @@ def endorsement_approve_payment(*, endorsement: Endorsement, actor: User) -> End
         event,
         "批改缴费审核已通过",
         f"您的保单{endorsement.policy.policy_no}批改的缴费审核已通过，保险公司将出具批单。",
-        sms=False,
     )
     return endorsement
 

@@ -414,3 +414,25 @@ def test_an_order_changed_behind_the_批改s_back_is_refused(cast):
         == workflow.ORDER_CHANGED
     )
     assert scenarios.fresh(e).status == S.AWAITING_DOCUMENT and not scenarios.fresh(e).endorsement_no
+
+
+def test_every_step_sends_one_sms_and_one_message_to_the_other_party(cast):
+    """Each event of the payable path tells the other party by SMS and 站内消息, once (keyed by the event)."""
+    policy = cast.policy()
+    e = scenarios.drive(
+        scenarios.apply(policy, cast.applicant), clerk=cast.clerk, applicant=cast.applicant, until=S.ENDORSED
+    )
+    events = list(EndorsementEvent.objects.filter(endorsement=e).order_by("id"))
+    assert [event.action for event in events] == [
+        "apply",
+        "approve_charge",
+        "upload_payment_notice",
+        "upload_payment_voucher",
+        "approve_payment",
+        "issue",
+    ]
+    for event in events:
+        party = "insurer" if event.actor.side == "enterprise" else "enterprise"
+        key = f"endorsement-event:{event.pk}:{party}"
+        assert SmsMessage.objects.filter(dedupe_key=key).count() == 1, event.action
+        assert Notification.objects.filter(dedupe_key=key).count() == 1, event.action
