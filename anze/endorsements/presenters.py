@@ -86,14 +86,18 @@ def timeline(events: Sequence[EndorsementEvent], documents: Sequence[tuple[str, 
             and (isinstance(value, str) or (isinstance(value, list | tuple) and len(value) == 2))
         ]
         labels = EndorsementEvent.CHANGE_LABELS
+        lines = [(labels.get(label, label), value) for label, value in shown]
+        # The step's file by name: it is viewed and downloaded in the request's 文件 (the timeline's own file
+        # link is the order's, which does not serve a 批改's files).
+        if document := by_uuid.get(str((event.changes or {}).get("document", ""))):
+            lines.append(("文件", document.original_name))
         entries.append(
             Entry(
                 event=event,
-                changes=[(labels.get(label, label), value) for label, value in shown],
+                changes=lines,
                 from_label=event.status_label(event.from_status) if event.from_status else "",
                 to_label=event.status_label(event.to_status),
                 to_tone=STATUS_TONE.get(event.to_status, "info"),
-                document=by_uuid.get(str((event.changes or {}).get("document", ""))),
             )
         )
     return entries

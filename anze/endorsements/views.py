@@ -152,7 +152,7 @@ def _detail(request: HttpRequest, endorsement_uuid: Any) -> HttpResponse:
         "lines": presenters.history_rows([endorsement])[0].lines,
         "amount": presenters.amount_text(endorsement),
         "formula": presenters.amount_formula(endorsement),
-        "documents": [(label, d) for label, d in documents if label != "历史付款文件"],
+        "documents": documents,
         "timeline": presenters.timeline(events, documents),
         "extra_crumb": f"{endorsement.get_kind_display()} · 保单 {endorsement.policy.policy_no}",
         **presenters.actions(endorsement, request.user),

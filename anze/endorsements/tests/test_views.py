@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from anze.core.testing import factories, hx_message
 from anze.documents import testing as files
-from anze.endorsements import scenarios
+from anze.endorsements import scenarios, workflow
 from anze.endorsements.models import Endorsement, EndorsementStatus
 from anze.orders.models import Order
 from anze.policies.models import Policy, PolicyStatus
@@ -424,3 +424,20 @@ def test_the_home_pages_count_what_waits(cast):
     assert (
         "批改待缴费" not in cast.client(cast.other_applicant).get(reverse("enterprise:home")).content.decode()
     )
+
+
+def test_a_rejected_voucher_stays_viewable_and_the_timeline_links_no_order_file(cast):
+    e = scenarios.drive(
+        scenarios.apply(cast.policy(), cast.applicant),
+        clerk=cast.clerk,
+        applicant=cast.applicant,
+        until=S.AWAITING_PAYMENT_REVIEW,
+    )
+    first = scenarios.fresh(e).payment_voucher
+    workflow.endorsement_reject_payment(endorsement=scenarios.fresh(e), actor=cast.clerk, reason="回单模糊")
+    scenarios.drive(e, clerk=cast.clerk, applicant=cast.applicant, until=S.AWAITING_PAYMENT_REVIEW)
+    client = cast.client(cast.applicant)
+    html = client.get(_detail(e, "enterprise")).content.decode()
+    assert "历史付款文件" in html and str(first.uuid) in html
+    assert "/orders/" not in html.split('id="endorsement-timeline"')[1]
+    assert client.get(reverse("enterprise:endorsements:file", args=[e.uuid, first.uuid])).status_code == 200
