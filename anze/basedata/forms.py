@@ -150,6 +150,19 @@ class RegionalRuleForm(StyledFormMixin, forms.Form):
     )
     min_fee_ratio = _ratio_field("服务费比例下限（%）")
     max_fee_ratio = _ratio_field("服务费比例上限（%）")
+    claim_report_days = forms.IntegerField(
+        label="报案时限（天）",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"placeholder": "留空则沿用上级，如 30", "step": "1", "min": "0"}),
+        help_text="保险期间届满后仍可报案的天数；事故须发生在保险期间内",
+        error_messages={
+            "min_value": "天数不能为负数",
+            "max_value": "天数不能超过3650",
+            "invalid": "请输入整数天数",
+        },
+    )
     note = forms.CharField(
         label="依据",
         max_length=200,
@@ -167,6 +180,7 @@ class RegionalRuleForm(StyledFormMixin, forms.Form):
                     "min_per_person_injury_limit": instance.min_per_person_injury_limit,
                     "min_fee_ratio": instance.min_fee_ratio,
                     "max_fee_ratio": instance.max_fee_ratio,
+                    "claim_report_days": instance.claim_report_days,
                     "note": instance.note,
                 },
             )
@@ -189,4 +203,5 @@ class RegionalRuleForm(StyledFormMixin, forms.Form):
             min_per_person_injury_limit=data["min_per_person_injury_limit"],
             min_fee_ratio=data["min_fee_ratio"],
             max_fee_ratio=data["max_fee_ratio"],
+            claim_report_days=data["claim_report_days"],
         )

@@ -139,6 +139,15 @@ class RegionalRule(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+    # 理赔 (anze.claims): an accident may be reported up to this many days after the policy period ends.
+    # Inherited like the limits above (``selectors.claim_report_window``); the default rule holds 30.
+    claim_report_days = models.PositiveSmallIntegerField(
+        "报案时限（天）",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text="保险期间届满后仍可报案的天数",
+    )
     note = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:

@@ -195,6 +195,7 @@ class RuleValues:
     min_per_person_injury_limit: Decimal | None
     min_fee_ratio: Decimal | None
     max_fee_ratio: Decimal | None
+    claim_report_days: int | None = None  # 报案时限（天）, inherited on its own
 
 
 def _check_values(values: RuleValues, *, is_default: bool) -> None:
@@ -210,7 +211,12 @@ def _check_values(values: RuleValues, *, is_default: bool) -> None:
         and values.min_fee_ratio > values.max_fee_ratio
     ):
         raise Refused("服务费比例下限不能大于上限", field="min_fee_ratio")
-    if not is_default and all(getattr(values, name) is None for name in selectors.RULE_FIELDS):
+    days = values.claim_report_days
+    if days is not None and not (0 <= days <= 3650):
+        raise Refused("报案时限应在0到3650天之间", field="claim_report_days")
+    if not is_default and all(
+        getattr(values, name) is None for name in (*selectors.RULE_FIELDS, "claim_report_days")
+    ):
         raise Refused("请至少设置一项限制（未设置的项沿用上级地区或默认规则）")
 
 
@@ -239,6 +245,7 @@ def _apply(rule: RegionalRule, values: RuleValues, note: str) -> None:
     rule.min_per_person_injury_limit = values.min_per_person_injury_limit
     rule.min_fee_ratio = values.min_fee_ratio
     rule.max_fee_ratio = values.max_fee_ratio
+    rule.claim_report_days = values.claim_report_days
     rule.note = note.strip()
 
 

@@ -181,7 +181,11 @@ def region_create(request: HttpRequest) -> HttpResponse:
 @requires(PERMISSION)
 def rule_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.regional_rules(), default_size=20)
-    context = {"page": page, "effective": selectors.county_effective_rules()}
+    context = {
+        "page": page,
+        "effective": selectors.county_effective_rules(),
+        "windows": selectors.county_report_windows(),
+    }
     return render_list(request, "basedata/rule_list.html", context)
 
 

@@ -4,6 +4,7 @@ the policy's files, and the refusal of a 冲正 once the policy has a 批改 or 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,6 +28,11 @@ def blocks_reversal(policy: Policy) -> str | None:
     if Endorsement.objects.filter(policy=policy).exclude(status__in=CLOSED_WITHOUT_EFFECT).exists():
         return BLOCKS_REVERSAL
     return None
+
+
+def surrender_day(policy: Policy) -> date | None:
+    """The day ``policy``'s 退保 took effect (its cover ended the day before), or None."""
+    return policy.surrendered_on
 
 
 def endorsement_documents(policy: Policy) -> list[tuple[str, Document]]:

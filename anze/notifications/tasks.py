@@ -39,6 +39,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.base import BaseTaskBackend
+from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 
 from anze.core.validators import mask_mobile
@@ -76,19 +77,24 @@ def _enqueue_is_transactional(backend: BaseTaskBackend) -> bool:
 
 def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
     """Arrange for ``send_sms(message_id)`` to run once the current transaction has committed."""
-    send_task = send_sms
-    backend = send_task.get_backend()
+    enqueue_outbox(send_sms, message_id, run_after=run_after)
+
+
+def enqueue_outbox(outbox_task: Task[[int], Any], row_id: int, *, run_after: datetime | None = None) -> None:
+    """Arrange for ``outbox_task(row_id)`` — the sending of one outbox row (an SMS, a webhook delivery) — to run
+    once the current transaction has committed, not before ``run_after``."""
+    backend = outbox_task.get_backend()
     if run_after is not None:
         if not backend.supports_defer:
             # A backend that cannot wait (the tests' ImmediateBackend): the sweep enqueues it when due.
             return
-        send_task = send_task.using(run_after=run_after)
+        outbox_task = outbox_task.using(run_after=run_after)
     if _enqueue_is_transactional(backend):
-        send_task.enqueue(message_id)
+        outbox_task.enqueue(row_id)
     else:
-        # robust: a failing enqueue is logged and must not break the caller's response; the message stays
+        # robust: a failing enqueue is logged and must not break the caller's response; the row stays
         # pending and the sweep sends it.
-        transaction.on_commit(lambda: send_task.enqueue(message_id), robust=True)
+        transaction.on_commit(lambda: outbox_task.enqueue(row_id), robust=True)
 
 
 # --- sending -------------------------------------------------------------------------------------------------

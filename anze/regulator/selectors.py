@@ -24,7 +24,7 @@ from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.policies.models import CURRENT_FIRST, Policy, ServiceStatus, cover_end
+from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
@@ -57,13 +57,28 @@ class Standing:
     EXPIRING = "expiring"
     EXPIRED = "expired"
     NOT_STARTED = "not_started"
+    REVERSED = "reversed"  # 冲正: voided, whatever its period (issue 14)
 
-    LABELS = {IN_FORCE: "保障中", EXPIRING: "即将到期", EXPIRED: "已到期", NOT_STARTED: "未起保"}
-    TONES = {IN_FORCE: "success", EXPIRING: "warning", EXPIRED: "info", NOT_STARTED: "primary"}
+    LABELS = {
+        IN_FORCE: "保障中",
+        EXPIRING: "即将到期",
+        EXPIRED: "已到期",
+        NOT_STARTED: "未起保",
+        REVERSED: "已冲正",
+    }
+    TONES = {
+        IN_FORCE: "success",
+        EXPIRING: "warning",
+        EXPIRED: "info",
+        NOT_STARTED: "primary",
+        REVERSED: "danger",
+    }
 
 
 def standing_of(policy: Policy, today: date | None = None) -> str:
     today = today or timezone.localdate()
+    if policy.status == PolicyStatus.REVERSED:
+        return Standing.REVERSED
     if policy.period_start > today:
         return Standing.NOT_STARTED
     if policy.period_end < today:
@@ -76,6 +91,10 @@ def standing_of(policy: Policy, today: date | None = None) -> str:
 def filter_standing(qs: QuerySet[Policy], standing: str, today: date | None = None) -> QuerySet[Policy]:
     today = today or timezone.localdate()
     soon = today + timedelta(days=EXPIRING_DAYS)
+    if standing == Standing.REVERSED:
+        return qs.filter(status=PolicyStatus.REVERSED)
+    if standing in (Standing.IN_FORCE, Standing.EXPIRING, Standing.EXPIRED, Standing.NOT_STARTED):
+        qs = qs.exclude(status=PolicyStatus.REVERSED)
     if standing == Standing.IN_FORCE:
         return qs.filter(period_start__lte=today, period_end__gt=soon)
     if standing == Standing.EXPIRING:
@@ -103,16 +122,21 @@ def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet
     of any of their policies, a renewal that starts later included; a surrendered policy covers until the day
     before its 退保) and ``covered_now``."""
     today = today or timezone.localdate()
-    current = Policy.objects.filter(
+    # A reversed (冲正) policy never covered anyone: the one issued again in its place does. A surrendered one
+    # covered up to the day before its 退保 (``cover_end``).
+    current = Policy.objects.live().filter(
         Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today),
         enterprise=OuterRef("pk"),
         period_start__lte=today,
         period_end__gte=today,
     )
+    live = ~Q(enterprise_policies__status=PolicyStatus.REVERSED)
     return (
         enterprises_for(user=user)
         .filter(industry__is_compulsory=True)
-        .annotate(cover_until=Max(cover_end("enterprise_policies__")), covered_now=Exists(current))
+        .annotate(
+            cover_until=Max(cover_end("enterprise_policies__"), filter=live), covered_now=Exists(current)
+        )
         .select_related("industry", "region")
     )
 
@@ -233,7 +257,9 @@ def day_start(day: date) -> datetime:
 
 
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
-    qs = policies_for(user=user)
+    """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
+    once, with the policy issued again in its place."""
+    qs = policies_for(user=user).exclude(status=PolicyStatus.REVERSED)
     if filters.start:
         qs = qs.filter(issued_at__gte=day_start(filters.start))
     if filters.end:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_organisation_verification"),
         ("documents", "0003_kept_upload"),
-        ("policies", "0007_policy_surrendered_on"),
+        ("policies", "0008_policy_surrendered_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -36,11 +36,13 @@ OTHER_ORGANISATION = {
     ("reject", INSURER): "无权", ("reject", ENTERPRISE): "权限",
     ("withdraw", INSURER): "权限", ("withdraw", ENTERPRISE): "无权",
 }
-# The policy's own machine, its 退保 row: 有效 ─退保─▶ 已退保.
-POLICY_COLUMNS = ("有效", "已退保")
+# The policy's own machine, its 退保 row: 有效 ─退保─▶ 已退保. The row is taken by the approval of a 退保
+# (automatic): never a button, so where state and permission hold the answer is 没有该操作的权限 (权限) all the
+# same — that the approval takes it is test_the_approval_takes_the_policy_transition below.
+POLICY_COLUMNS = ("有效", "已退保", "已冲正")
 POLICY_OWNER = {
-    ("surrender", INSURER):    ("✓",   "状态"),
-    ("surrender", ENTERPRISE): ("权限", "权限"),
+    ("surrender", INSURER):    ("权限", "状态", "状态"),
+    ("surrender", ENTERPRISE): ("权限", "权限", "权限"),
 }
 POLICY_OTHER = {("surrender", INSURER): "无权", ("surrender", ENTERPRISE): "权限"}
 # fmt: on
@@ -110,16 +112,37 @@ def test_a_批改_is_not_a_surrender_to_this_machine(cast):
 
 @pytest.fixture
 def policies_in_each_state(cast):
+    from anze.policies.tests.reversal_scenarios import reversed_policy
+
     active = cast.policy()
     surrendered = scenarios.surrendered(cast.policy(), clerk=cast.clerk, applicant=cast.applicant).policy
-    return {"有效": scenarios.fresh_policy(active), "已退保": scenarios.fresh_policy(surrendered)}
+    reversed_ = reversed_policy(cast.policy(), cast)
+    made = (active, surrendered, reversed_)
+    return {column: scenarios.fresh_policy(p) for column, p in zip(POLICY_COLUMNS, made, strict=True)}
 
 
 def test_the_policy_machine_surrender_row(cast, policies_in_each_state):
     assert "surrender" in POLICY.actions
     objects = policies_in_each_state
+    assert [p.get_status_display() for p in objects.values()] == list(POLICY_COLUMNS)
     assert mismatches(POLICY, objects, cast.owners(), POLICY_OWNER, _policy_message) == []
-    others = {row: (code,) * 2 for row, code in POLICY_OTHER.items()}
+    others = {row: (code,) * len(POLICY_COLUMNS) for row, code in POLICY_OTHER.items()}
     assert mismatches(POLICY, objects, cast.strangers(), others, _policy_message) == []
-    nobody = every_cell("权限", list(POLICY_OWNER), 2)
+    nobody = every_cell("权限", list(POLICY_OWNER), len(POLICY_COLUMNS))
     assert mismatches(POLICY, objects, cast.members_without_permissions(), nobody, _policy_message) == []
+
+
+def test_the_approval_takes_the_policy_transition(cast):
+    """What ``why_not`` hides behind 没有该操作的权限 (automatic): the table lets the 退保 reviewer take it, and
+    nobody without 退保审核."""
+    from anze.core.errors import Refused
+    from anze.core.testing import factories
+
+    policy = scenarios.fresh_policy(cast.policy())
+    t = POLICY.begin("surrender", cast.clerk, policy)
+    assert (t.target, t.automatic, t.permission) == ("surrendered", True, "endorsement.surrender")
+    viewer = factories.user(
+        cast.insurer, roles=[factories.role(cast.insurer, ["endorsement.view", "policy.view"])]
+    )
+    with pytest.raises(Refused, match="没有该操作的权限"):
+        POLICY.begin("surrender", viewer, policy)

@@ -22,6 +22,7 @@ DEMO_MODULES = [
     "anze.portal.demo",  # a policy about to expire (the 续保 reminder) and a draft application
     "anze.prevention.demo",  # staff, service assignments, records, inspections, complaints
     "anze.endorsements.demo",  # 批改 and 退保 in every state
+    "anze.claims.demo",  # claims in every state, on policies of their own
 ]
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0006_service_event_fee"),
+        ("policies", "0007_policy_reversal"),
     ]
 
     operations = [
