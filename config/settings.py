@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "anze.audit",
     "anze.documents",
     "anze.notifications",
+    "anze.imports",
     "anze.orders",
     "anze.policies",
     "anze.regulator",

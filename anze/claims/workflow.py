@@ -36,6 +36,7 @@ from anze.core.sides import Side
 from anze.core.validators import MOBILE_RE
 from anze.core.workflow import Machine, Transition, check_owner, transition
 from anze.documents.models import DocumentKind
+from anze.notifications import webhooks
 from anze.notifications.services import notify
 from anze.orders.steps import stored_document
 from anze.policies.lifecycle import check_live, surrendered_on
@@ -326,6 +327,9 @@ def _create(**fields: Any) -> Claim:
     raise Refused("系统繁忙，请稍后重试")
 
 
+REPORTED = webhooks.register_event("claim.reported", "报案")
+
+
 @transaction.atomic
 def claim_report(*, policy: Policy, actor: User, accident: Accident) -> Claim:
     """报案 by the enterprise insured (企业端) or by its insurer's clerk for a phone report → 待受理. The other
@@ -369,6 +373,24 @@ def claim_report(*, policy: Policy, actor: User, accident: Accident) -> Claim:
         changes["files"] = "、".join(f.caption for f in files)
     event = _event(claim, t, actor, "", changes=changes)
     what = f"{claim.get_accident_type_display()}，死亡{claim.deaths}人、受伤{claim.injured}人"
+    webhooks.publish(  # the insurer's core system hears of every report, online or by phone
+        organisation_id=claim.insurer_id,
+        event=REPORTED,
+        data={
+            "report_no": claim.report_no,
+            "policy_no": claim.policy_no,
+            "application_no": order.application_no,
+            "applicant_name": claim.applicant_name,
+            "channel": claim.channel,
+            "accident_at": claim.accident_at.isoformat(),
+            "accident_type": claim.accident_type,
+            "accident_type_label": claim.get_accident_type_display(),
+            "deaths": claim.deaths,
+            "injured": claim.injured,
+            "estimated_loss": str(claim.estimated_loss) if claim.estimated_loss is not None else None,
+        },
+        key=f"claim-event:{event.pk}",
+    )
     if channel == ReportChannel.ONLINE:
         _tell_insurer(
             claim,

@@ -161,7 +161,7 @@ def regulator_user(cast):
 
 def _cover(user, enterprise):
     row = regulator.compulsory_enterprises(user=user).get(pk=enterprise.pk)
-    return regulator.cover_of(row), row.covered_now, row.cover_until
+    return regulator.cover_on(row.cover_until), row.covered_now, row.cover_until
 
 
 def test_the_regulator_sees_a_compulsory_enterprise_without_cover_from_the_surrender_day(
@@ -173,7 +173,7 @@ def test_the_regulator_sees_a_compulsory_enterprise_without_cover_from_the_surre
     scenarios.surrendered(policy, clerk=cast.clerk, applicant=cast.applicant)
     assert _cover(regulator_user, cast.enterprise) == ("lapsed", False, today - timedelta(days=1))
     lapsed = regulator.search_cover(user=regulator_user, filters={"cover": "lapsed"})
-    assert cast.enterprise in lapsed
+    assert cast.enterprise.credit_code in [row["credit_code"] for row in lapsed]
     html = cast.client(regulator_user).get("/regulator/cover/?cover=lapsed").content.decode()
     assert (
         cast.enterprise.name in html and "已脱保" in html and f"{today - timedelta(days=1):%Y-%m-%d}" in html
@@ -214,3 +214,25 @@ def test_the_fee_already_spent_on_services_comes_off_the_refund(cast):
     assert EndorsementEvent.objects.get(endorsement=e, action="approve").changes["计算方式"] == (
         "12,000.00 × 305 ÷ 365 − 800.00 = 9,227.40"
     )
+
+
+def test_an_enterprise_of_the_regulators_register_is_uncovered_from_the_surrender_day_too(
+    cast, regulator_user
+):
+    """The 高危行业企业名录 matches cover by 统一社会信用代码: a surrendered policy ends it the same way."""
+    from anze.regulator.models import RegisteredEnterprise
+
+    policy = cast.policy(started_days_ago=60)
+    RegisteredEnterprise.objects.create(
+        regulator=regulator_user.organisation,
+        name=cast.enterprise.name,
+        credit_code=policy.order.applicant_credit_code,
+        industry=cast.enterprise.industry,
+        region=cast.enterprise.region,
+    )
+    registered = regulator.registered_cover(user=regulator_user).get()
+    assert registered.cover_until == policy.period_end
+    scenarios.surrendered(policy, clerk=cast.clerk, applicant=cast.applicant)
+    registered = regulator.registered_cover(user=regulator_user).get()
+    assert regulator.cover_on(registered.cover_until) == "lapsed"
+    assert registered.cover_until == timezone.localdate() - timedelta(days=1)
