@@ -9,6 +9,7 @@ from anze.accounts import urls_system, views_auth, views_profile
 from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
+from anze.downloads import urls as download_urls
 from anze.notifications.urls import urls_for_side as notification_urls
 from anze.orders import urls_insurer as order_urls
 from anze.policies import urls_orders as policy_order_urls
@@ -24,6 +25,7 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
         # 系统管理: accounts and roles (anze.accounts), the logs (anze.audit), one namespace.
         path("system/", include((urls_system.urlpatterns + audit_urls.urlpatterns, "system"))),
         *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
+        path("downloads/", include((download_urls.urlpatterns, "downloads"))),  # 下载中心 on every side
     ]
     if side == Side.INSURER:
         common += [

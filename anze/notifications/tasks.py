@@ -38,9 +38,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.backends.base import BaseTaskBackend
-from django_tasks_db.backend import DatabaseBackend
 
+from anze.core.tasks import enqueue_with_transaction
 from anze.core.validators import mask_mobile
 
 from . import codes
@@ -68,27 +67,15 @@ CODE_UNREADABLE = "验证码无法解密（密钥已更换），未发送（用�
 
 
 # --- enqueueing ----------------------------------------------------------------------------------------------
-def _enqueue_is_transactional(backend: BaseTaskBackend) -> bool:
-    """The database backend stores the task as a row of our database: enqueueing inside the caller's
-    transaction commits or rolls back with it, and the worker cannot see the task before the commit."""
-    return isinstance(backend, DatabaseBackend)
-
-
 def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
     """Arrange for ``send_sms(message_id)`` to run once the current transaction has committed."""
     send_task = send_sms
-    backend = send_task.get_backend()
     if run_after is not None:
-        if not backend.supports_defer:
+        if not send_task.get_backend().supports_defer:
             # A backend that cannot wait (the tests' ImmediateBackend): the sweep enqueues it when due.
             return
         send_task = send_task.using(run_after=run_after)
-    if _enqueue_is_transactional(backend):
-        send_task.enqueue(message_id)
-    else:
-        # robust: a failing enqueue is logged and must not break the caller's response; the message stays
-        # pending and the sweep sends it.
-        transaction.on_commit(lambda: send_task.enqueue(message_id), robust=True)
+    enqueue_with_transaction(send_task, message_id)
 
 
 # --- sending -------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The apps import one another in one direction only (issue 13): each app may import the apps in the layers
 below it (and those of its own layer, without a cycle), never one above —
 
-    core ← basedata ← accounts ← audit, documents, notifications ← orders ← policies ← prevention
+    core ← basedata ← accounts ← audit, documents, downloads, notifications ← orders ← policies ← prevention
          ← portal, regulator, platform_admin
 
 so that an app can be read, tested and changed knowing only what is below it. Read from the source (every
@@ -21,7 +21,7 @@ LAYERS = (
     ("core",),
     ("basedata",),
     ("accounts",),
-    ("audit", "documents", "notifications"),
+    ("audit", "documents", "downloads", "notifications"),
     ("orders",),
     ("policies",),
     ("prevention",),
