@@ -18,12 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from anze.core import exports
 from anze.core.errors import Refused
+from anze.core.http import MemberRequest
 from anze.core.sides import side_namespace
 from anze.core.views import done, render_form
 
@@ -32,11 +32,11 @@ from .models import KEPT_FOR_HOURS
 from .registry import ExportKind
 
 
-def downloads_url(request: HttpRequest) -> str:
-    return reverse(f"{side_namespace(request.side)}:downloads:list")
+def downloads_url(request: MemberRequest) -> str:
+    return reverse(f"{side_namespace(request.user.side)}:downloads:list")
 
 
-def export_response(request: HttpRequest, kind: ExportKind, *, back: str) -> HttpResponseBase:
+def export_response(request: MemberRequest, kind: ExportKind, *, back: str) -> HttpResponseBase:
     """The export of ``kind`` with the list's query string; ``back`` is the list's URL (without it)."""
     user: Any = request.user
     queryset = kind.select(user, request.GET)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_POST
 
 from anze.core import catalogue
 from anze.core.access import requires
 from anze.core.exports import XLSX_CONTENT_TYPE, xlsx_filename
+from anze.core.http import MemberRequest
 from anze.core.pagination import paginate
 from anze.core.views import button_view, render_list
 
@@ -23,7 +24,7 @@ BLOCK = 256 * 1024
 
 
 @requires(catalogue.SIGNED_IN)
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: MemberRequest) -> HttpResponse:
     page = paginate(request, selectors.exports_for(user=request.user))
     context = {
         "page": page,
@@ -34,7 +35,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(catalogue.SIGNED_IN)
-def export_download(request: HttpRequest, export_uuid: UUID) -> HttpResponseBase:
+def export_download(request: MemberRequest, export_uuid: UUID) -> HttpResponseBase:
     """The file, to its owner only, while it is kept; streamed from the storage a block at a time."""
     export = selectors.export_for(user=request.user, export_uuid=export_uuid)
     if not export.is_downloadable():
@@ -57,7 +58,7 @@ def export_download(request: HttpRequest, export_uuid: UUID) -> HttpResponseBase
 
 @require_POST
 @requires(catalogue.SIGNED_IN)
-def export_delete(request: HttpRequest, export_uuid: UUID) -> HttpResponse:
+def export_delete(request: MemberRequest, export_uuid: UUID) -> HttpResponse:
     export = selectors.export_for(user=request.user, export_uuid=export_uuid)
     return button_view(
         request,

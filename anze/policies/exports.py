@@ -33,7 +33,7 @@ def _rows(policies: QuerySet[Policy]) -> Iterator[tuple[Any, ...]]:
             p.issued_at,  # dates and amounts stay typed: core.exports formats them
             p.period_start,
             p.period_end,
-            p.service_org.name if p.service_org_id else "",
+            p.service_org.name if p.service_org else "",
             p.get_service_status_display(),
         )
         for p in policies.iterator(chunk_size=500)
