@@ -15,8 +15,6 @@ browser then downloads the file and stays on the list), a large one with the dia
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -38,8 +36,7 @@ def downloads_url(request: MemberRequest) -> str:
 
 def export_response(request: MemberRequest, kind: ExportKind, *, back: str) -> HttpResponseBase:
     """The export of ``kind`` with the list's query string; ``back`` is the list's URL (without it)."""
-    user: Any = request.user
-    queryset = kind.select(user, request.GET)
+    queryset = kind.select(request.user, request.GET)
     query = request.GET.urlencode()
     back = f"{back}?{query}" if query else back
     now_limit = min(settings.EXPORT_SYNC_ROWS, exports.MAX_EXPORT_ROWS)
@@ -63,7 +60,7 @@ def export_response(request: MemberRequest, kind: ExportKind, *, back: str) -> H
             },
         )
     try:
-        tasks.export_request(user=user, kind=kind, params=request.GET, rows_total=count)
+        tasks.export_request(user=request.user, kind=kind, params=request.GET, rows_total=count)
     except Refused as exc:
         return done(request, exc.message, back, error=True)
     where = downloads_url(request)

@@ -233,6 +233,32 @@ def test_a_worker_that_lost_its_claim_after_saving_deletes_its_file(orders, cast
     assert Export.objects.get().status == S.QUEUED  # the next attempt builds it
 
 
+def test_on_sqlite_the_worker_reads_without_mapping_the_database_file(orders, cast, monkeypatch):
+    """A scan through SQLite's memory map keeps each page it read resident in the worker (docs/BENCH.md)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("a setting of SQLite's")
+
+    def mapped() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            return int(cursor.fetchone()[0])
+
+    before = mapped()
+    assert before > 0  # ANZE_SQLITE_MMAP_MB
+    orders(3)
+    seen: list[int] = []
+
+    def watching(queryset: Any) -> Any:
+        for order in queryset.iterator():
+            seen.append(mapped())
+            yield [order.application_no]
+
+    _kind(monkeypatch, "tests.mapped", watching)
+    export = _queued(cast.clerk, "tests.mapped")
+    assert tasks.export_build(export.pk) == "done"
+    assert seen == [0, 0, 0] and mapped() == before
+
+
 def test_a_duplicate_task_does_nothing(cast):
     done = finished_export(cast.clerk)
     assert tasks.export_build(done.pk) == "skipped"

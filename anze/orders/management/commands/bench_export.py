@@ -150,7 +150,7 @@ class Command(BaseCommand):
             user=admin, organisation=insurer, kind=kind.key, label=kind.label, filters={}
         )
         gc.collect()
-        before = memory("VmRSS")
+        before, anon_before = memory("VmRSS"), memory("RssAnon")
         exact_peak = reset_peak()
         watcher = Watcher(export.pk)
         watcher.start()
@@ -159,7 +159,7 @@ class Command(BaseCommand):
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         watcher.stopped.set()
         watcher.join()
-        after = memory("VmRSS")
+        after, anon_after, mapped = memory("VmRSS"), memory("RssAnon"), memory("RssFile")
         peak = memory("VmHWM") if exact_peak else watcher.peak
         export.refresh_from_db()
         if outcome != "done" or export.status != ExportStatus.DONE:
@@ -176,7 +176,9 @@ class Command(BaseCommand):
             f"（{', '.join(f'{done:,}' for done in updates[:4])}{' …' if len(updates) > 4 else ''}）\n"
             f"  内存 RSS      生成前 {before / MB:.1f} MB，生成后 {after / MB:.1f} MB，"
             f"峰值增长 {(peak - before) / MB:.1f} MB"
-            f"（{'VmHWM' if exact_peak else '采样'}；采样峰值增长 {(watcher.peak - before) / MB:.1f} MB）"
+            f"（{'VmHWM' if exact_peak else '采样'}；采样峰值增长 {(watcher.peak - before) / MB:.1f} MB）\n"
+            f"  其中          匿名内存（堆）生成前 {anon_before / MB:.1f} MB，生成后 {anon_after / MB:.1f} MB；"
+            f"映射的文件 {mapped / MB:.1f} MB"
         )
         name, storage = export.file.name, export.file.storage
         Export.objects.filter(pk=export.pk).delete()
