@@ -192,8 +192,8 @@ def _write(
 @contextmanager
 def _unmapped(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """SQLite reads the database file through a memory map (ANZE_SQLITE_MMAP_MB): every page an export scans
-    stays mapped into the worker, ~250 MB of resident memory for 300,000 orders (docs/BENCH.md). The export
-    reads without the map — a sequential scan is as fast through the page cache — and puts it back after."""
+    stays mapped into the worker, ~290 MB of resident memory for 300,000 orders (docs/BENCH.md). The export
+    reads without the map (4% more CPU time there) and puts it back after."""
     if connection.vendor != "sqlite":
         yield
         return
