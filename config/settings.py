@@ -104,7 +104,10 @@ INSTALLED_APPS = [
     "anze.regulator",
     "anze.portal",  # before prevention: the enterprise's order cards come first on its home page
     "anze.prevention",
+    "anze.claims",
     "anze.platform_admin",
+    "anze.api",  # the open API at /api/v1/ (django-ninja) and 系统管理 › 接口密钥
+    "ninja",  # its docs page served from its own static files (swagger-ui), never a CDN
 ]
 
 MIDDLEWARE = [
@@ -373,6 +376,14 @@ SMS_TENCENT_SDK_APP_ID = env_str("ANZE_SMS_TENCENT_SDK_APP_ID")
 SMS_TENCENT_TEMPLATE_ID = env_str("ANZE_SMS_TENCENT_TEMPLATE_ID")
 SMS_TENCENT_REGION = env_str("ANZE_SMS_TENCENT_REGION", "ap-guangzhou")
 SMS_TENCENT_ENDPOINT = env_str("ANZE_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
+
+# --- open API and webhooks (anze/api, anze/notifications/webhooks.py) -----------------------------------------
+# Calls per API key per minute; the next call in that minute gets 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env_int("ANZE_API_RATE_LIMIT_PER_MINUTE", 120)
+# How long a POST's Idempotency-Key is remembered (its first answer replayed), in hours.
+API_IDEMPOTENCY_HOURS = env_int("ANZE_API_IDEMPOTENCY_HOURS", 24)
+# How long one webhook delivery may wait for the receiver's answer (connect and read), in seconds.
+WEBHOOK_TIMEOUT_SECONDS = env_int("ANZE_WEBHOOK_TIMEOUT_SECONDS", 10)
 
 # --- locale --------------------------------------------------------------------------------------------------------
 # Every workflow action's reason (取消、驳回、拒绝、异议、复查不通过、延期 …): one limit (anze.core.workflow).

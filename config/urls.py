@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from anze.accounts import urls_system, views_auth, views_profile
+from anze.api import urls as api_urls
+from anze.api.endpoints import api
 from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
@@ -23,7 +25,10 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
         path("logout/", views_auth.sign_out, name="logout"),
         path("profile/", views_profile.profile, name="profile"),
         # 系统管理: accounts and roles (anze.accounts), the logs (anze.audit), one namespace.
-        path("system/", include((urls_system.urlpatterns + audit_urls.urlpatterns, "system"))),
+        path(
+            "system/",
+            include((urls_system.urlpatterns + audit_urls.urlpatterns + api_urls.for_side(side), "system")),
+        ),
         *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
         path("downloads/", include((download_urls.urlpatterns, "downloads"))),  # 下载中心 on every side
     ]
@@ -43,20 +48,29 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # public: the process answers
     path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
     path("verify/", views_verify.verify_page, name="verify"),  # public: 电子保单验真
+    # The open API (anze.api): every operation authenticates with an API key and declares its scope.
+    path("api/v1/", api.urls),
     side_urls(
         Side.INSURER,
         # 订单管理, with 出函 from the policies app in the same namespace (insurer:orders:issue)
         path("orders/", include((order_urls.urlpatterns + policy_order_urls.urlpatterns, "orders"))),
         path("policies/", include("anze.policies.urls")),
+        path("reversals/", include("anze.policies.urls_reversals")),  # 保单管理 › 冲正审核
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
+        path("claims/", include("anze.claims.urls_insurer")),  # 理赔管理
     ),
     side_urls(
         Side.ENTERPRISE,
         path("", include("anze.portal.urls")),  # 注册, 忘记密码, 投保申请, 我的订单, 我的保单
         path("services/", include("anze.prevention.urls_enterprise")),
+        path("claims/", include("anze.claims.urls_enterprise")),  # 我的理赔, 报案
     ),
     side_urls(Side.SERVICE_ORG, path("", include("anze.prevention.urls_service"))),
-    side_urls(Side.REGULATOR, path("", include("anze.regulator.urls"))),
+    side_urls(
+        Side.REGULATOR,
+        path("", include("anze.regulator.urls")),
+        path("", include("anze.claims.urls_regulator")),  # 理赔查询, 理赔统计
+    ),
     side_urls(
         Side.PLATFORM,
         path("orgs/", include("anze.platform_admin.urls")),

@@ -59,5 +59,5 @@ def test_the_statistics_charts_draw_under_the_policy(live_server, page: Page):
     factories.user(regulator, admin=True, username="qz_ajj", name="陈局")
     sign_in(page, f"{live_server.url}/regulator/login/", "qz_ajj")
     page.goto(f"{live_server.url}/regulator/statistics/")
-    for chart in ("month", "service", "insurer", "county", "industry"):
+    for chart in ("month", "service", "insurer", "county", "industry", "fee-month"):
         expect(page.locator(f"#chart-{chart} canvas")).to_have_count(1)

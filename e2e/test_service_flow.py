@@ -99,7 +99,8 @@ def test_insurer_assigns_organisation_records_enterprise_confirms_and_service_co
 
     # 保险端: 保单管理 → 申请第三方安全服务 → 安信安全.
     sign_in(page, f"{live_server.url}/insurer/login/picc-qz/", "picc_admin")
-    page.locator("#menu").get_by_role("link", name="保单管理").click()
+    page.locator("#menu summary", has_text="保单管理").click()
+    page.locator("#menu").get_by_role("link", name="保单列表").click()
     expect(page.locator("#policy-table")).to_contain_text("PICC2026SV0001")
     screenshot("01-insurer-policy-list")
     row = page.locator("#policy-table tr", has_text="PICC2026SV0001")

@@ -28,6 +28,8 @@ INSURERS = [
         "code": "picc-qz",
         "admin": ("picc_admin", "林志强", "13905950101"),
         "clerk": ("picc_clerk", "陈雅琴", "13905950102"),
+        # 冲正审核 (issue 14): the second person who approves or rejects a clerk's 冲正 request.
+        "reviewer": ("picc_reviewer", "赵明远", "13905950103"),
     },
     {
         "name": "中国平安财产保险股份有限公司泉州中心支公司",
@@ -35,6 +37,7 @@ INSURERS = [
         "code": "pingan-qz",
         "admin": ("pingan_admin", "黄伟东", "13905950201"),
         "clerk": ("pingan_clerk", "王丽娟", "13905950202"),
+        "reviewer": ("pingan_reviewer", "孙志刚", "13905950203"),
     },
     {
         "name": "中国太平洋财产保险股份有限公司泉州中心支公司",
@@ -42,6 +45,7 @@ INSURERS = [
         "code": "cpic-qz",
         "admin": ("cpic_admin", "吴建华", "13905950301"),
         "clerk": ("cpic_clerk", "郑晓敏", "13905950302"),
+        "reviewer": ("cpic_reviewer", "周慧玲", "13905950303"),
     },
 ]
 
@@ -128,6 +132,9 @@ REGULATOR = {
 }
 
 CLERK_ROLE = "业务员"
+REVIEWER_ROLE = "冲正审核员"
+# 冲正审核 is a second person's power (issue 14 §2): the 业务员 requests a 冲正, the 冲正审核员 reviews it.
+REVIEWER_PERMISSIONS = ["policy.view", "policy.export", "policy.reversal_review", "order.view"]
 
 
 def credit_code(body: str) -> str:
@@ -163,7 +170,9 @@ def load(stdout: Any) -> None:
     _admin(platform, PLATFORM["admin"])
 
     clerk_permissions = [
-        p.code for p in catalogue.grantable_for_side(Side.INSURER) if not p.code.startswith("system.")
+        p.code
+        for p in catalogue.grantable_for_side(Side.INSURER)
+        if not p.code.startswith("system.") and p.code != "policy.reversal_review"
     ]
     for spec in INSURERS:
         org = _org(Side.INSURER, spec["name"], short_name=spec["short_name"], code=spec["code"])
@@ -174,6 +183,12 @@ def load(stdout: Any) -> None:
             defaults={"permissions": clerk_permissions, "remark": "订单、保单日常操作"},
         )
         _user(org, *spec["clerk"], roles=[clerk_role])
+        reviewer_role, _ = Role.objects.get_or_create(
+            organisation=org,
+            name=REVIEWER_ROLE,
+            defaults={"permissions": REVIEWER_PERMISSIONS, "remark": "冲正审核（与冲正申请人不得为同一人）"},
+        )
+        _user(org, *spec["reviewer"], roles=[reviewer_role])
 
     for name, body, county, industry, address, contact, phone, login in ENTERPRISES:
         org = _org(

@@ -112,7 +112,7 @@ class TimelineEvent(models.Model):
     ) -> Self:
         """Write one step, with the actor's name and organisation as they are now — and its 操作日志 entry, in
         the same transaction (every workflow action of every timeline passes here)."""
-        from .oplog import log_business_action
+        from .oplog import actor_label, log_business_action
 
         with transaction.atomic():
             event = cls.objects.create(
@@ -121,7 +121,7 @@ class TimelineEvent(models.Model):
                 from_status=from_status,
                 to_status=to_status,
                 actor=actor,
-                actor_name=actor.name,
+                actor_name=actor_label(actor),
                 actor_organisation=actor.organisation.name,
                 reason=reason,
                 changes=changes or {},

@@ -5,10 +5,16 @@ presenter serve all of them. Both kinds use the ``ACCESS`` action (auditlog writ
 say which they are in ``additional_data["kind"]``; ``additional_data["organisation_id"]`` is the organisation
 whose log shows the entry — the acting one (the insurer sees its clerks' steps, the enterprise its own).
 The IP address comes from auditlog's request context (``anze.core.middleware.AuditlogMiddleware``), like the model changes'.
+
+A step taken through the open API (``anze.api``) acts as the key's creator; the call runs ``acting_through`` the
+key, whose name goes with its entries (``additional_data["api_key"]``) and the timeline's 操作人.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
@@ -17,6 +23,25 @@ if TYPE_CHECKING:
     from anze.accounts.models import User
 
     from .models import TimelineEvent
+
+_api_key: ContextVar[str] = ContextVar("anze_api_key", default="")
+
+
+@contextmanager
+def acting_through(key_name: str) -> Iterator[None]:
+    """Everything written inside the block was done through the API key named ``key_name``."""
+    token = _api_key.set(key_name)
+    try:
+        yield
+    finally:
+        _api_key.reset(token)
+
+
+def actor_label(actor: Any) -> str:
+    """The 操作人 a timeline keeps: the person, and the key when the step came through the API."""
+    key = _api_key.get()
+    return f"{actor.name}（接口：{key}）"[:30] if key else actor.name
+
 
 BUSINESS = "business"
 LOGIN = "login"
@@ -49,6 +74,7 @@ def log_business_action(event: TimelineEvent) -> LogEntry:
             "organisation_id": actor.organisation_id if actor else None,
             "action": event.action,
             "label": event.action_label,
+            **({"api_key": key} if (key := _api_key.get()) else {}),
         },
     )
 

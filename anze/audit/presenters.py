@@ -283,7 +283,7 @@ def _row(entry: LogEntry, lookups: _Lookups) -> OperationRow:
     return OperationRow(
         entry=entry,
         time=local_time(entry.timestamp),
-        actor=person(entry.actor),
+        actor=person(entry.actor) + (f" · 接口密钥“{data['api_key']}”" if data.get("api_key") else ""),
         kind=_kind(entry),
         label=str(data.get("label", "")) if data.get("kind") == BUSINESS else "",
         target=_target(entry, lookups),

@@ -23,12 +23,20 @@ class ServiceItemForm(StyledFormMixin, forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": "请输入服务项目名称", "autofocus": True}),
     )
+    # Its rules (not negative, 2 places, within the column) are services.check_unit_price's.
+    unit_price = forms.DecimalField(
+        label="单价（元/次）",
+        required=False,
+        help_text="服务机构登记服务记录时的默认费用；保单各项目的计划金额 = 约定次数 × 单价。不填为0。",
+        widget=forms.TextInput(attrs={"placeholder": "如 500.00", "inputmode": "decimal"}),
+        error_messages={"invalid": "单价须为数字（单位：元）"},
+    )
 
     def __init__(self, *args: Any, instance: ServiceItem | None = None, **kwargs: Any) -> None:
         self.instance = instance
         kwargs.setdefault("auto_id", DIALOG_IDS)
         if instance is not None:
-            kwargs.setdefault("initial", {"name": instance.name})
+            kwargs.setdefault("initial", {"name": instance.name, "unit_price": instance.unit_price})
         super().__init__(*args, **kwargs)
 
 
@@ -142,6 +150,19 @@ class RegionalRuleForm(StyledFormMixin, forms.Form):
     )
     min_fee_ratio = _ratio_field("服务费比例下限（%）")
     max_fee_ratio = _ratio_field("服务费比例上限（%）")
+    claim_report_days = forms.IntegerField(
+        label="报案时限（天）",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"placeholder": "留空则沿用上级，如 30", "step": "1", "min": "0"}),
+        help_text="保险期间届满后仍可报案的天数；事故须发生在保险期间内",
+        error_messages={
+            "min_value": "天数不能为负数",
+            "max_value": "天数不能超过3650",
+            "invalid": "请输入整数天数",
+        },
+    )
     note = forms.CharField(
         label="依据",
         max_length=200,
@@ -159,6 +180,7 @@ class RegionalRuleForm(StyledFormMixin, forms.Form):
                     "min_per_person_injury_limit": instance.min_per_person_injury_limit,
                     "min_fee_ratio": instance.min_fee_ratio,
                     "max_fee_ratio": instance.max_fee_ratio,
+                    "claim_report_days": instance.claim_report_days,
                     "note": instance.note,
                 },
             )
@@ -181,4 +203,5 @@ class RegionalRuleForm(StyledFormMixin, forms.Form):
             min_per_person_injury_limit=data["min_per_person_injury_limit"],
             min_fee_ratio=data["min_fee_ratio"],
             max_fee_ratio=data["max_fee_ratio"],
+            claim_report_days=data["claim_report_days"],
         )

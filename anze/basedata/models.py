@@ -80,12 +80,26 @@ class ServiceItem(models.Model):
     name = models.CharField("服务项目名称", max_length=60, unique=True)
     sort = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+    # 事故预防服务费台账 (anze.prevention.ledger): what one service of the item costs by default — the service
+    # organisation's record starts from it, and a policy's plan per item is its contracted count × this price.
+    unit_price = models.DecimalField(
+        "单价（元/次）",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
 
     objects = ServiceItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "服务项目"
         ordering = ["sort", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="service_item_unit_price_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +138,15 @@ class RegionalRule(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    # 理赔 (anze.claims): an accident may be reported up to this many days after the policy period ends.
+    # Inherited like the limits above (``selectors.claim_report_window``); the default rule holds 30.
+    claim_report_days = models.PositiveSmallIntegerField(
+        "报案时限（天）",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text="保险期间届满后仍可报案的天数",
     )
     note = models.CharField("依据", max_length=200, blank=True)
 

@@ -58,6 +58,8 @@ COUNTIES: list[tuple[str, str]] = [
 
 # 实施办法 art. 15: 每人死亡伤残责任限额不得低于40万元. Localities may set more (their own rule).
 DEFAULT_MIN_PER_PERSON_INJURY = Decimal("400000.00")
+# 理赔: days after the period's end an accident may still be reported (the default rule's 报案时限).
+DEFAULT_CLAIM_REPORT_DAYS = 30
 
 
 def seed(Region: Any, Industry: Any, ServiceItem: Any, RegionalRule: Any) -> None:
@@ -78,10 +80,14 @@ def seed(Region: Any, Industry: Any, ServiceItem: Any, RegionalRule: Any) -> Non
             code=code, defaults={"name": name, "level": "county", "parent": city, "sort": sort}
         )
     if not RegionalRule.objects.filter(region__isnull=True).exists():
+        # The seed migration (0002) runs with a RegionalRule of before 报案时限; 0004 sets it there.
+        fields = {f.name for f in RegionalRule._meta.get_fields()}
+        window = {"claim_report_days": DEFAULT_CLAIM_REPORT_DAYS} if "claim_report_days" in fields else {}
         RegionalRule.objects.create(
             region=None,
             min_per_person_injury_limit=DEFAULT_MIN_PER_PERSON_INJURY,
             note="《安全生产责任保险实施办法》第十五条：每人死亡伤残责任限额不得低于40万元",
+            **window,
         )
 
 

@@ -49,23 +49,44 @@ def _check_service_item_name(name: str, *, exclude: ServiceItem | None = None) -
     return name
 
 
+MAX_UNIT_PRICE = Decimal("9999999999.99")  # what ServiceItem.unit_price (max_digits=12, 2 places) holds
+
+
+def check_unit_price(value: Decimal | None) -> Decimal:
+    """单价（元/次）: empty is 0; never negative, at most 2 decimal places, within the column."""
+    if value is None:
+        return Decimal("0.00")
+    if not value.is_finite():
+        raise Refused("单价须为数字（单位：元）", field="unit_price")
+    if value < 0:
+        raise Refused("单价不能为负数", field="unit_price")
+    if value != value.quantize(Decimal("0.01")):
+        raise Refused("单价最多保留2位小数", field="unit_price")
+    if value > MAX_UNIT_PRICE:
+        raise Refused("单价过大，请核对", field="unit_price")
+    return value
+
+
 @transaction.atomic
-def service_item_create(*, name: str) -> ServiceItem:
+def service_item_create(*, name: str, unit_price: Decimal | None = None) -> ServiceItem:
     """A new item goes to the end of the list, enabled."""
     name = _check_service_item_name(name)
+    price = check_unit_price(unit_price)
     last = ServiceItem.objects.aggregate(last=Max("sort"))["last"] or 0
-    item = ServiceItem(code=_new_code("item"), name=name, sort=last + 1)
+    item = ServiceItem(code=_new_code("item"), name=name, sort=last + 1, unit_price=price)
     _full_clean(item)
     item.save()
     return item
 
 
 @transaction.atomic
-def service_item_rename(*, item: ServiceItem, name: str) -> ServiceItem:
-    """Renaming keeps the row, so orders that chose the item show its new name."""
+def service_item_update(*, item: ServiceItem, name: str, unit_price: Decimal | None) -> ServiceItem:
+    """Renaming keeps the row, so orders that chose the item show its new name. A new 单价 is the default of
+    the records entered from now on and the per-item plan of every policy; costs already booked stay."""
     item.name = _check_service_item_name(name, exclude=item)
+    item.unit_price = check_unit_price(unit_price)
     _full_clean(item)
-    item.save(update_fields=["name"])
+    item.save(update_fields=["name", "unit_price"])
     return item
 
 
@@ -174,6 +195,7 @@ class RuleValues:
     min_per_person_injury_limit: Decimal | None
     min_fee_ratio: Decimal | None
     max_fee_ratio: Decimal | None
+    claim_report_days: int | None = None  # 报案时限（天）, inherited on its own
 
 
 def _check_values(values: RuleValues, *, is_default: bool) -> None:
@@ -189,7 +211,12 @@ def _check_values(values: RuleValues, *, is_default: bool) -> None:
         and values.min_fee_ratio > values.max_fee_ratio
     ):
         raise Refused("服务费比例下限不能大于上限", field="min_fee_ratio")
-    if not is_default and all(getattr(values, name) is None for name in selectors.RULE_FIELDS):
+    days = values.claim_report_days
+    if days is not None and not (0 <= days <= 3650):
+        raise Refused("报案时限应在0到3650天之间", field="claim_report_days")
+    if not is_default and all(
+        getattr(values, name) is None for name in (*selectors.RULE_FIELDS, "claim_report_days")
+    ):
         raise Refused("请至少设置一项限制（未设置的项沿用上级地区或默认规则）")
 
 
@@ -218,6 +245,7 @@ def _apply(rule: RegionalRule, values: RuleValues, note: str) -> None:
     rule.min_per_person_injury_limit = values.min_per_person_injury_limit
     rule.min_fee_ratio = values.min_fee_ratio
     rule.max_fee_ratio = values.max_fee_ratio
+    rule.claim_report_days = values.claim_report_days
     rule.note = note.strip()
 
 

@@ -44,7 +44,9 @@ def service_item_create(request: HttpRequest) -> HttpResponse:
     return action_view(
         request,
         form_class=ServiceItemForm,
-        call=lambda form: services.service_item_create(name=form.cleaned_data["name"]),
+        call=lambda form: services.service_item_create(
+            name=form.cleaned_data["name"], unit_price=form.cleaned_data["unit_price"]
+        ),
         success="新增成功",
         redirect_to=_url("service_item_list"),
         template="basedata/simple_form.html",
@@ -59,14 +61,16 @@ def service_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form_class=ServiceItemForm,
         form_kwargs={"instance": item},
-        call=lambda form: services.service_item_rename(item=item, name=form.cleaned_data["name"]),
+        call=lambda form: services.service_item_update(
+            item=item, name=form.cleaned_data["name"], unit_price=form.cleaned_data["unit_price"]
+        ),
         success="修改成功",
         redirect_to=_url("service_item_list"),
         template="basedata/simple_form.html",
         context={
             "title": "编辑服务项目",
             "cancel_url": _url("service_item_list"),
-            "hint": "改名后，已选择该项目的订单和保单显示新名称。",
+            "hint": "改名后，已选择该项目的订单和保单显示新名称；修改单价不影响已记账的服务费用。",
         },
     )
 
@@ -177,7 +181,11 @@ def region_create(request: HttpRequest) -> HttpResponse:
 @requires(PERMISSION)
 def rule_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.regional_rules(), default_size=20)
-    context = {"page": page, "effective": selectors.county_effective_rules()}
+    context = {
+        "page": page,
+        "effective": selectors.county_effective_rules(),
+        "windows": selectors.county_report_windows(),
+    }
     return render_list(request, "basedata/rule_list.html", context)
 
 

@@ -41,7 +41,18 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
     _p("policy.assign_service", "申请第三方安全服务", "保单管理", Side.INSURER),
     _p("policy.export", "导出保单", "保单管理", Side.INSURER),
+    _p("policy.reversal_request", "申请冲正", "保单管理", Side.INSURER),
+    # Separate from 申请冲正: a 冲正 voids an issued policy, and the reviewer must be another person.
+    _p("policy.reversal_review", "冲正审核 / 导出冲正记录", "保单管理", Side.INSURER),
+    # 事故预防服务费台账: letting a policy's services cost more than its prevention fee is the insurer's money.
+    _p("policy.fee_overrun", "批准服务费超支", "保单管理", Side.INSURER),
     _p("complaint.handle", "处理投诉", "投诉管理", Side.INSURER, Side.SERVICE_ORG),
+    _p("claim.view", "查看理赔案件", "理赔管理", Side.INSURER),
+    _p("claim.report", "电话报案登记", "理赔管理", Side.INSURER),
+    _p("claim.handle", "受理 / 立案 / 查勘", "理赔管理", Side.INSURER),
+    _p("claim.adjust", "理算", "理赔管理", Side.INSURER),
+    _p("claim.settle", "结案 / 拒赔 / 注销", "理赔管理", Side.INSURER),
+    _p("claim.export", "导出理赔案件", "理赔管理", Side.INSURER),
     _p("sms.view", "查看短信记录", "短信记录", Side.INSURER, Side.PLATFORM),
     _p("sms.resend", "重发短信", "短信记录", Side.INSURER, Side.PLATFORM),
     # --- 企业端 ---------------------------------------------------------------------------------------------
@@ -52,6 +63,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("portal.service.confirm", "确认服务记录", "保单与服务", Side.ENTERPRISE),
     _p("portal.complaint", "服务投诉", "保单与服务", Side.ENTERPRISE),
     _p("portal.hazard.rectify", "隐患整改", "保单与服务", Side.ENTERPRISE),
+    _p("portal.claim.view", "查看我的理赔", "理赔", Side.ENTERPRISE),
+    _p("portal.claim.report", "报案", "理赔", Side.ENTERPRISE),
     # --- 服务机构端 -------------------------------------------------------------------------------------------
     _p("service.order.view", "查看服务订单", "服务订单", Side.SERVICE_ORG),
     _p("service.order.respond", "接受 / 拒绝服务", "服务订单", Side.SERVICE_ORG),
@@ -82,6 +95,10 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("system.role.delete", "删除角色", "角色管理"),
     _p("system.log.operation", "操作日志", "操作日志", admin_only=True),
     _p("system.log.login", "登录日志", "登录日志", admin_only=True),
+    # The open API (anze.api): the organisation's keys and webhooks — its 管理员's, who may hand them to an IT
+    # role; a key never carries a permission its creator does not hold (anze.api.keys).
+    _p("system.api_key", "接口密钥", "开放接口", Side.INSURER),
+    _p("system.webhook", "接口推送", "开放接口", Side.INSURER),
 )
 
 # Pseudo-permission: any signed-in user of the side (home page, 个人中心, 消息中心).
@@ -151,6 +168,16 @@ _SYSTEM = MenuGroup(
 _SYSTEM_WITH_SMS = MenuGroup(
     _SYSTEM.label, _SYSTEM.icon, (*_SYSTEM.items, MenuItem("短信记录", "sms:list", "sms.view"))
 )
+# The insurer's: with the open API's keys and webhooks (its core system's connection to the platform).
+_SYSTEM_OF_INSURER = MenuGroup(
+    _SYSTEM.label,
+    _SYSTEM.icon,
+    (
+        *_SYSTEM_WITH_SMS.items,
+        MenuItem("接口密钥", "system:api_key_list", "system.api_key"),
+        MenuItem("接口推送", "webhooks:list", "system.webhook"),
+    ),
+)
 
 _HOME = MenuItem("首页", "home", SIGNED_IN, "home")
 
@@ -158,9 +185,17 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
     Side.INSURER: (
         _HOME,
         MenuItem("订单管理", "orders:list", "order.view", "file-text"),
-        MenuItem("保单管理", "policies:list", "policy.view", "file-certificate"),
+        MenuGroup(
+            "保单管理",
+            "file-certificate",
+            (
+                MenuItem("保单列表", "policies:list", "policy.view"),
+                MenuItem("冲正审核", "reversals:list", "policy.reversal_review"),
+            ),
+        ),
         MenuItem("投诉管理", "complaints:list", "complaint.handle", "message-report"),
-        _SYSTEM_WITH_SMS,
+        MenuItem("理赔管理", "claims:list", "claim.view", "first-aid-kit"),
+        _SYSTEM_OF_INSURER,
     ),
     Side.ENTERPRISE: (
         _HOME,
@@ -176,6 +211,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("服务投诉", "services:complaints", "portal.complaint"),
             ),
         ),
+        MenuItem("我的理赔", "claims:list", "portal.claim.view", "first-aid-kit"),
         _SYSTEM,
     ),
     Side.SERVICE_ORG: (
@@ -191,6 +227,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
     Side.REGULATOR: (
         _HOME,
         MenuItem("统计分析", "supervision:statistics", "regulator.stats", "chart-bar"),
+        MenuItem("理赔统计", "claims:statistics", "regulator.stats", "chart-pie"),
         MenuGroup(
             "监管查询",
             "search",
@@ -198,6 +235,8 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("订单查询", "supervision:order_list", "regulator.view"),
                 MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
                 MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+                MenuItem("服务费使用滞后", "supervision:fee_lagging", "regulator.stats"),
+                MenuItem("理赔查询", "claims:list", "regulator.view"),
             ),
         ),
         _SYSTEM,

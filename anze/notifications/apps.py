@@ -11,9 +11,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from anze.core.health import register_check
 
         from .health import check_sms
+        from .models import WebhookEndpoint
+
+        # 操作日志: who added, changed or removed a 推送地址 (never its secret).
+        auditlog.register(WebhookEndpoint, exclude_fields=["secret"])
 
         checks.register(check_sms_backend, "anze")
         register_check("sms", check_sms)

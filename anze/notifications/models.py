@@ -267,3 +267,107 @@ class NotificationReadMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.read_up_to:%Y-%m-%d %H:%M:%S}"
+
+
+# --- webhooks (接口推送) ------------------------------------------------------------------------------------------
+class WebhookEndpoint(models.Model):
+    """An organisation's 推送地址: a URL of its own system that hears of the events it subscribed to, each
+    delivery signed with the endpoint's secret (``anze.notifications.webhooks``)."""
+
+    uuid = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="所属机构", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("名称", max_length=30)
+    url = models.URLField("推送地址", max_length=300)
+    # The signing secret, encrypted (``codes.seal``): the platform must read it to sign, so it is not hashed.
+    secret = models.TextField("签名密钥（加密）", editable=False)
+    events = models.JSONField("订阅事件", default=list)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送地址"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organisation", "is_active"], name="webhook_org_active_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, int]:
+        """The organisation's 操作日志 shows who changed its endpoints."""
+        return {"organisation_id": self.organisation_id}
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待推送"
+    SENDING = "sending", "推送中"
+    DELIVERED = "delivered", "已送达"
+    FAILED = "failed", "推送失败"
+
+
+DELIVERY_STATUS_TONE: dict[str, str] = {
+    DeliveryStatus.PENDING: "warning",
+    DeliveryStatus.SENDING: "warning",
+    DeliveryStatus.DELIVERED: "success",
+    DeliveryStatus.FAILED: "danger",
+}
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the outbox row written in the transaction of the step that caused it, then
+    its log (推送记录). ``status`` moves as an SMS's does (``webhooks.deliver``): pending → sending →
+    delivered / pending again (back-off) / failed."""
+
+    uuid = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    # PROTECT: the 推送记录 is a log, kept like the others (docs/NOTES.md, "Retention"); an endpoint is 停用, never
+    # deleted.
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, verbose_name="推送地址", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="所属机构", on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.CharField("事件", max_length=60)
+    payload = models.JSONField("推送内容", default=dict)
+    dedupe_key = models.CharField("去重键", max_length=160, unique=True, null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("推送次数", default=0)
+    # As SmsMessage.next_attempt_at: pending → the next attempt; sending → the end of the claim's lease.
+    next_attempt_at = models.DateTimeField("下次推送时间", null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField("最后响应码", null=True, blank=True)
+    last_error = models.CharField("最后错误", max_length=500, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at", "-id"], name="webhook_delivery_org_idx"),
+            models.Index(
+                fields=["organisation", "status", "-created_at", "-id"], name="webhook_delivery_status_idx"
+            ),
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"
+
+    @property
+    def tone(self) -> str:
+        return DELIVERY_STATUS_TONE.get(self.status, "info")
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status in (DeliveryStatus.FAILED, DeliveryStatus.PENDING)

@@ -19,7 +19,15 @@ from anze.accounts.models import User
 from anze.audit.selectors import day_range
 from anze.core.sides import Side
 
-from .models import Notification, SmsMessage, SmsStatus, read_by
+from .models import (
+    DeliveryStatus,
+    Notification,
+    SmsMessage,
+    SmsStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    read_by,
+)
 
 
 # --- 短信记录 --------------------------------------------------------------------------------------------------
@@ -77,3 +85,27 @@ def unread_count_for_request(request: HttpRequest) -> int:
         cached = unread_count(user=request.user)  # type: ignore[arg-type]
         request._anze_unread_count = cached  # type: ignore[attr-defined]
     return cached
+
+
+# --- 接口推送 --------------------------------------------------------------------------------------------------
+def webhook_endpoints_for(*, user: User) -> QuerySet[WebhookEndpoint]:
+    """The organisation's own 推送地址."""
+    return WebhookEndpoint.objects.filter(organisation_id=user.organisation_id).order_by("id")
+
+
+def webhook_endpoint_for(*, user: User, endpoint_uuid: uuid.UUID) -> WebhookEndpoint:
+    return get_object_or_404(webhook_endpoints_for(user=user), uuid=endpoint_uuid)
+
+
+def webhook_deliveries_for(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[WebhookDelivery]:
+    """The organisation's 推送记录, newest first (the (organisation, -created_at, -id) index)."""
+    f = filters or {}
+    qs = WebhookDelivery.objects.filter(organisation_id=user.organisation_id).select_related("endpoint")
+    if f.get("status") in DeliveryStatus.values:
+        qs = qs.filter(status=f["status"])
+    qs = day_range(qs, "created_at", f.get("start"), f.get("end"))
+    return qs.order_by("-created_at", "-id")
+
+
+def webhook_delivery_for(*, user: User, delivery_uuid: uuid.UUID) -> WebhookDelivery:
+    return get_object_or_404(webhook_deliveries_for(user=user), uuid=delivery_uuid)

@@ -38,6 +38,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 
 from anze.core.tasks import enqueue_with_transaction
 from anze.core.validators import mask_mobile
@@ -69,13 +70,18 @@ CODE_UNREADABLE = "验证码无法解密（密钥已更换），未发送（用�
 # --- enqueueing ----------------------------------------------------------------------------------------------
 def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
     """Arrange for ``send_sms(message_id)`` to run once the current transaction has committed."""
-    send_task = send_sms
+    enqueue_outbox(send_sms, message_id, run_after=run_after)
+
+
+def enqueue_outbox(outbox_task: Task[[int], Any], row_id: int, *, run_after: datetime | None = None) -> None:
+    """Arrange for ``outbox_task(row_id)`` — the sending of one outbox row (an SMS, a webhook delivery) — to run
+    once the current transaction has committed (``core.tasks``), not before ``run_after``."""
     if run_after is not None:
-        if not send_task.get_backend().supports_defer:
+        if not outbox_task.get_backend().supports_defer:
             # A backend that cannot wait (the tests' ImmediateBackend): the sweep enqueues it when due.
             return
-        send_task = send_task.using(run_after=run_after)
-    enqueue_with_transaction(send_task, message_id)
+        outbox_task = outbox_task.using(run_after=run_after)
+    enqueue_with_transaction(outbox_task, row_id)
 
 
 # --- sending -------------------------------------------------------------------------------------------------

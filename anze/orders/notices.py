@@ -1,7 +1,8 @@
-"""Who hears of an order's step (docs/spec/DOMAIN.md §2): the party who must act next, by SMS and 站内消息.
+"""Who hears of an order's step (docs/spec/DOMAIN.md §2): the party who must act next, by SMS and 站内消息;
+and the insurer's own system, by 接口推送 (webhooks), of the steps it waits for.
 
-Called by ``workflow`` inside the transition's transaction; ``notify`` makes the rows commit with it and the
-SMS leave after the commit.
+Called by ``workflow`` inside the transition's transaction; ``notify`` and ``publish`` make the rows commit
+with it and the SMS and webhooks leave after the commit.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from anze.core.sides import Side
+from anze.notifications import webhooks
 from anze.notifications.services import notify
 
 from .models import Order, OrderEvent
@@ -51,3 +53,44 @@ def tell_insurer(order: Order, event: OrderEvent, title: str, text: str) -> None
         text=text,
         link=order_url(order, Side.INSURER),
     )
+
+
+# The steps the insurer's system hears of by webhook (接口推送), by timeline action; each event's body carries
+# ``event_data``, and the receiver reads the rest from the API (GET /api/v1/orders/<申请编号>).
+WEBHOOK_EVENTS: dict[str, str] = {
+    "submit": webhooks.register_event("order.submitted", "投保申请提交"),
+    "confirm_quote": webhooks.register_event("order.quote_confirmed", "报价确认"),
+    "reject_quote": webhooks.register_event("order.quote_rejected", "报价拒绝"),
+    "upload_payment_voucher": webhooks.register_event("order.payment_voucher_uploaded", "付款凭证上传"),
+    "cancel": webhooks.register_event("order.cancelled", "订单取消"),
+}
+
+
+def event_data(order: Order, event: OrderEvent) -> dict[str, str]:
+    return {
+        "application_no": order.application_no,
+        "order_type": order.order_type,
+        "status": order.status,
+        "status_label": order.get_status_display(),
+        "applicant_name": order.applicant_name,
+        "applicant_credit_code": order.applicant_credit_code,
+        "project_name": order.project_name,
+        "action": event.action,
+        "action_label": event.action_label,
+        "reason": event.reason,
+        "actor": event.actor_name,
+        "actor_organisation": event.actor_organisation,
+    }
+
+
+def tell_insurer_system(order: Order, event: OrderEvent) -> None:
+    """The insurer's webhooks of the step, when it is one they hear of (``steps.record_event`` calls it for
+    every step, in its transaction)."""
+    code = WEBHOOK_EVENTS.get(event.action)
+    if code is not None:
+        webhooks.publish(
+            organisation_id=order.insurer_id,
+            event=code,
+            data=event_data(order, event),
+            key=f"order-event:{event.pk}",
+        )

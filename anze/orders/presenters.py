@@ -170,6 +170,7 @@ REASON_LABELS: dict[str, str] = {
     OrderStatus.AWAITING_QUOTE: "企业拒绝报价",
     OrderStatus.AWAITING_PAYMENT: "支付审核驳回",
     OrderStatus.CANCELLED: "取消原因",
+    OrderStatus.AWAITING_ISSUE: "冲正原因",  # an issued order whose policy was reversed (冲正), to issue again
 }
 
 

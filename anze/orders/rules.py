@@ -41,6 +41,8 @@ class Scheme:
 
 
 def add_years(day: date, years: int) -> date:
+    if day.year + years > date.max.year:  # a typing error such as 9999-01-01: the last day there is
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

@@ -32,7 +32,7 @@ from anze.documents.models import Document
 
 from . import counts as insurer_counts
 from . import search
-from .models import INSURER_STATUSES, Order, OrderEvent, OrderType
+from .models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
 from .scopes import orders_visible_to
 
 # The list's orderings (``sort=`` in the query string); both are an index read forwards or backwards.
@@ -324,9 +324,15 @@ def order_events(order: Order) -> list[OrderEvent]:
     return list(order.events.order_by("created_at", "id"))
 
 
+# The files a policy of the order was issued with (``anze.policies.models.Policy``): a policy reversed by 冲正
+# keeps them — read-only, shown 已作废 — after they have left the order.
+POLICY_DOCUMENT_FIELDS: tuple[str, ...] = ("policy_file_id", "invoice_file_id", "contract_file_id")
+
+
 def order_documents(order: Order, events: Sequence[OrderEvent] | None = None) -> dict[str, Document]:
-    """Every file of the order by UUID string, in one query: its current files, and the earlier payment
-    notices and vouchers its timeline refers to (a voucher rejected at 支付审核 stays viewable)."""
+    """Every file of the order by UUID string, in one query: its current files, the files of its policies
+    (a reversed one's too), and the earlier payment notices and vouchers its timeline refers to (a voucher
+    rejected at 支付审核 stays viewable)."""
     ids = [pk for name in DOCUMENT_FIELDS if (pk := getattr(order, f"{name}_id"))]
     if events is None:
         events = order.events.filter(action__in=DOCUMENT_EVENTS)
@@ -335,7 +341,12 @@ def order_documents(order: Order, events: Sequence[OrderEvent] | None = None) ->
         for event in events
         if event.action in DOCUMENT_EVENTS and event.changes.get("document")
     ]
-    if not ids and not uuids:
+    wanted = Q(pk__in=ids) | Q(uuid__in=uuids)
+    if order.status != OrderStatus.DRAFT:  # a draft has no policy, ever
+        policies = order.policies.all()  # type: ignore[attr-defined] - anze.policies' reverse relation
+        for name in POLICY_DOCUMENT_FIELDS:
+            wanted |= Q(pk__in=policies.values(name))
+    elif not ids and not uuids:
         return {}
-    documents = Document.objects.filter(Q(pk__in=ids) | Q(uuid__in=uuids))
+    documents = Document.objects.filter(wanted)
     return {str(document.uuid): document for document in documents}

@@ -23,6 +23,7 @@ from anze.documents.models import Document
 from anze.documents.services import document_create
 
 from .models import Order, OrderEvent, OrderServiceItem
+from .notices import tell_insurer_system
 from .rules import Scheme, scheme_errors
 
 
@@ -35,8 +36,8 @@ def record_event(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    """The step on the order's 时间线, written in the step's transaction."""
-    return OrderEvent.record(
+    """The step on the order's 时间线, written in the step's transaction — and the insurer's webhooks of it."""
+    event = OrderEvent.record(
         actor,
         action=t.action,
         label=t.label,
@@ -46,6 +47,8 @@ def record_event(
         changes=changes,
         order=order,
     )
+    tell_insurer_system(order, event)
+    return event
 
 
 @overload

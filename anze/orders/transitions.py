@@ -2,7 +2,7 @@
 
 The action functions that take these transitions are in ``workflow`` (the online steps and 取消),
 ``applications`` (投保申请, 草稿), ``offline`` (新增线下订单) and, for 出函 / 保单信息补录 — the issuing of a
-policy — ``anze.policies.services``. Pages show an action's button only when ``ORDER.can`` allows it.
+policy — ``anze.policies.services``; 冲正 (back to 待出函) is taken by ``anze.policies.reversal``. Pages show an action's button only when ``ORDER.can`` allows it.
 
 Which order type an action is for is a guard: the state check comes first (``anze.core.workflow``), so an
 offline order in 待出函 asked for 报价 is told its state, asked for 出函 it is told 线下订单不能出函.
@@ -120,6 +120,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         INSURER,
         "order.issue",
         guard=OFFLINE,
+    ),
+    # 冲正 (issue 14 §2): the approval of a reversal request (``anze.policies.reversal``) takes the issued order
+    # back to 待出函 — an online one to 出函, an offline one to 保单信息补录 — to be issued under a new 保单编号.
+    transition(
+        "reverse", "冲正", [S.ISSUED], S.AWAITING_ISSUE, INSURER, "policy.reversal_review", automatic=True
     ),
     transition("cancel", "取消订单", BEFORE_ISSUE, S.CANCELLED, INSURER, "order.cancel", needs_reason=True),
     transition(

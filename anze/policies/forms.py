@@ -15,6 +15,7 @@ from anze.orders.forms import ApplicationMaterialsForm, SchemeForm
 from anze.orders.models import Order
 
 from . import selectors
+from .models import PolicyStatus
 
 
 class PolicySearchForm(SearchForm):
@@ -27,6 +28,7 @@ class PolicySearchForm(SearchForm):
     applicant = forms.CharField(
         label="投保人", widget=forms.TextInput(attrs={"placeholder": "请输入投保人或项目名称"})
     )
+    status = forms.ChoiceField(label="保单状态", choices=[("", "全部"), *PolicyStatus.choices])
     start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -118,3 +120,34 @@ class VerifyForm(StyledFormMixin, forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "请输入8位验证码", "autocomplete": "off"}),
     )
+
+
+# --- 冲正 ----------------------------------------------------------------------------------------------------------
+def _reason_field(label: str, placeholder: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=500,
+        error_messages={"required": f"请填写{label}", "max_length": "原因不能超过500个字"},
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": placeholder, "autofocus": True}),
+    )
+
+
+class ReversalRequestForm(StyledFormMixin, forms.Form):
+    """申请冲正: why the policy was issued wrongly (shown to the reviewer and, once approved, to the enterprise)."""
+
+    reason = _reason_field("冲正原因", "请说明出函错误之处，如保单编号录错、上传了其他企业的保单文件")
+
+
+class ReversalRejectForm(StyledFormMixin, forms.Form):
+    reason = _reason_field("驳回原因", "请输入驳回原因，将通知冲正申请人")
+
+
+class ReversalSearchForm(SearchForm):
+    policy_no = forms.CharField(
+        label="保单编号", widget=forms.TextInput(attrs={"placeholder": "请输入保单编号"})
+    )
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    date_ranges = (("申请时间", "start", "end"),)
+    keep_params = ("status",)

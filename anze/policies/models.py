@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -162,6 +165,8 @@ class Policy(models.Model):
         ]
         indexes = [
             models.Index(fields=["insurer", "-issued_at", "-id"], name="policy_insurer_time_idx"),
+            # 保单管理's 保单状态 filter (有效 / 已冲正 / 已退保).
+            models.Index(fields=["insurer", "status", "-issued_at", "-id"], name="policy_insurer_status_idx"),
             models.Index(
                 fields=["insurer", "service_status", "-issued_at"], name="policy_insurer_service_idx"
             ),
@@ -208,6 +213,7 @@ class ServiceEvent(TimelineEvent):
         RECORD = "record", "服务记录"
         HAZARD = "hazard", "隐患"
         COMPLAINT = "complaint", "投诉"
+        FEE = "fee", "服务费"  # 事故预防服务费台账: the insurer's 超支批准
 
     policy = models.ForeignKey(Policy, verbose_name="保单", on_delete=models.PROTECT, related_name="events")
     subject = models.CharField("对象", max_length=20, choices=Subject.choices)
@@ -246,3 +252,105 @@ class ServiceEvent(TimelineEvent):
             ServiceStatus if self.subject == self.Subject.ASSIGNMENT else self.STATUSES.get(self.subject)
         )
         return str(dict(choices.choices).get(status, status)) if choices else status
+
+
+# --- 冲正 (issue 14 §2) ------------------------------------------------------------------------------------------
+class ReversalStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "已驳回"
+
+
+REVERSAL_TONE: dict[str, str] = {
+    ReversalStatus.PENDING: "warning",
+    ReversalStatus.APPROVED: "success",
+    ReversalStatus.REJECTED: "danger",
+}
+
+
+class PolicyReversal(models.Model):
+    """A request to reverse (冲正) a wrongly issued policy: asked by a clerk with a reason, reviewed by another
+    user holding 冲正审核. Its state changes only in ``anze.policies.reversal`` (``REVERSAL``)."""
+
+    uuid = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    policy = models.ForeignKey(
+        Policy, verbose_name="保单", on_delete=models.PROTECT, related_name="reversals"
+    )
+    # The policy's insurer, denormalised: the 冲正审核 list is one indexed read per insurer and tab.
+    insurer = models.ForeignKey(
+        "accounts.Organisation", verbose_name="保险公司", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=ReversalStatus.choices, default=ReversalStatus.PENDING
+    )
+    reason = models.CharField("冲正原因", max_length=500)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_reason = models.CharField("驳回原因", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "冲正申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=models.Q(status=ReversalStatus.PENDING),
+                name="reversal_one_pending_per_policy",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["insurer", "status", "-requested_at", "-id"], name="reversal_insurer_status_idx"
+            ),
+            models.Index(fields=["insurer", "-requested_at", "-id"], name="reversal_insurer_time_idx"),
+            models.Index(fields=["policy", "-requested_at"], name="reversal_policy_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.get_status_display()}"
+
+    @property
+    def status_tone(self) -> str:
+        return REVERSAL_TONE.get(self.status, "info")
+
+
+class ReversalEvent(TimelineEvent):
+    """One step of a 冲正 on the policy's timeline (申请冲正, 冲正审核通过, 冲正审核驳回), written by
+    ``anze.policies.reversal`` in the step's transaction; it also writes the 操作日志 entry."""
+
+    reversal = models.ForeignKey(
+        PolicyReversal, verbose_name="冲正申请", on_delete=models.PROTECT, related_name="events"
+    )
+    policy = models.ForeignKey(
+        Policy, verbose_name="保单", on_delete=models.PROTECT, related_name="reversal_events"
+    )
+    from_status = models.CharField("原状态", max_length=30, blank=True, choices=ReversalStatus.choices)
+    to_status = models.CharField("新状态", max_length=30, choices=ReversalStatus.choices)
+
+    CHANGE_LABELS = {
+        "policy_no": "保单编号",
+        "policy_status": "保单状态",
+        "service_org": "撤销的安全服务机构",
+    }
+
+    class Meta:
+        verbose_name = verbose_name_plural = "冲正时间线"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["policy", "created_at", "id"], name="reversal_event_policy_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.action_label}"
+
+    def log_object(self) -> tuple[models.Model, str]:
+        return self.policy, f"保单 {self.policy.policy_no}"

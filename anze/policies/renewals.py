@@ -20,7 +20,7 @@ from django.utils import timezone
 from anze.notifications.services import notify
 from anze.orders.models import Order, OrderStatus
 
-from .models import Policy
+from .models import Policy, PolicyStatus
 
 NOTICE_DAYS = 30  # the first reminder; the banner shows from then on
 REMINDER_DAYS: tuple[int, ...] = (30, 7)
@@ -30,6 +30,7 @@ def expiring(today: date | None = None) -> QuerySet[Policy]:
     """Policies in force of compulsory-sector enterprises that end within NOTICE_DAYS."""
     today = today or timezone.localdate()
     return Policy.objects.filter(
+        status=PolicyStatus.ACTIVE,  # a reversed (冲正) policy is replaced by the one issued again
         period_start__lte=today,
         period_end__gte=today,
         period_end__lte=today + timedelta(days=NOTICE_DAYS),

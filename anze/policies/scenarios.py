@@ -15,6 +15,7 @@ from anze.orders.models import Order, OrderStatus, OrderType
 from anze.orders.rules import Scheme
 
 from . import services
+from .models import Policy
 
 S = OrderStatus
 _policy_seq = iter(range(1, 10**9))
@@ -65,3 +66,13 @@ def offline_order(
     """``anze.orders.scenarios.offline_order``, back-filled (保单信息补录) when ``issued``."""
     order = scenarios.offline_order(insurer_user=insurer_user, **kwargs)
     return issue(order, actor=insurer_user, policy_no=policy_no) if issued else order
+
+
+def reverse(policy: Policy, *, requester: User, reviewer: User, reason: str = "保单编号录入错误") -> Policy:
+    """冲正 of an issued policy through the real workflow: requested by ``requester``, approved by
+    ``reviewer`` (another person). Returns the policy as it is now (已冲正); its order is back in 待出函."""
+    from . import reversal
+
+    asked = reversal.reversal_request(policy=policy, actor=requester, reason=reason)
+    reversal.reversal_approve(reversal=asked, actor=reviewer)
+    return Policy.objects.select_related("order", "insurer", "enterprise", "service_org").get(pk=policy.pk)

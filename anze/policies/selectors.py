@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from anze.accounts.models import Organisation, User
 from anze.audit.selectors import day_range
@@ -22,7 +23,16 @@ from anze.documents.models import Document
 from anze.orders import search
 from anze.orders.scopes import orders_visible_to
 
-from .models import Policy, ServiceEvent, ServiceStatus
+from .models import (
+    CURRENT_FIRST,
+    Policy,
+    PolicyReversal,
+    PolicyStatus,
+    ReversalEvent,
+    ReversalStatus,
+    ServiceEvent,
+    ServiceStatus,
+)
 from .scopes import policies_visible_to, policy_of_order
 
 ORDERING = ("-issued_at", "-id")
@@ -71,6 +81,8 @@ def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, user: U
     if name:
         orders = search.name_matches(orders_visible_to(user), name, insurer_id=user.organisation_id)
         qs = qs.filter(order__in=orders.values("pk"))
+    if filters.get("status") in PolicyStatus.values:  # 保单状态: 有效 / 已冲正 / 已退保
+        qs = qs.filter(status=filters["status"])
     return day_range(qs, "issued_at", filters.get("start"), filters.get("end"))
 
 
@@ -103,10 +115,23 @@ def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> 
         .select_related("order", "service_org", "service_declined_org")
         .order_by(*ORDERING)
     )
+    mark_pending_reversals(rows)
     return TabbedList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
 
 
+def mark_pending_reversals(policies: Sequence[Policy]) -> None:
+    """``reversal_pending`` on each policy of a page: a 冲正 request waits for review (one query)."""
+    waiting = set(
+        PolicyReversal.objects.filter(
+            policy_id__in=[p.pk for p in policies], status=ReversalStatus.PENDING
+        ).values_list("policy_id", flat=True)
+    )
+    for policy in policies:
+        policy.reversal_pending = policy.pk in waiting  # type: ignore[attr-defined]
+
+
 def insurer_policies_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:
+    """The rows of 保单管理's 导出: the list's filters and tab, every page."""
     qs = _filtered(user, filters)
     if filters.get("tab") in ServiceStatus.values:
         qs = qs.filter(service_status=filters["tab"])
@@ -114,7 +139,8 @@ def insurer_policies_for_export(*, user: User, filters: Mapping[str, Any]) -> Qu
 
 
 def insurer_service_counts(*, user: User) -> dict[str, int]:
-    return status_counts(policies_for(user=user))
+    """The home cards' service counts, of the policies in force (a reversed one needs no service)."""
+    return status_counts(policies_for(user=user).filter(status=PolicyStatus.ACTIVE))
 
 
 # --- choosing an organisation ---------------------------------------------------------------------------------
@@ -165,3 +191,91 @@ def events_for(policy: Policy, *, user: User) -> list[ServiceEvent]:
     if user.side == Side.SERVICE_ORG:
         qs = qs.filter(service_org_id=user.organisation_id)
     return list(qs)
+
+
+def order_policies(policy: Policy) -> list[Policy]:
+    """Every policy of ``policy``'s order, the live one first, then the reversed ones newest first: the
+    page of one shows the others (an order issued again after a 冲正 has two)."""
+    return list(
+        Policy.objects.filter(order_id=policy.order_id).select_related("insurer").order_by(*CURRENT_FIRST)
+    )
+
+
+def policy_documents(policies: Sequence[Policy]) -> dict[int, list[tuple[str, Document]]]:
+    """The files each of ``policies`` was issued with, [(label, document)] by policy id, in one query."""
+    wanted = [pk for p in policies for name, _ in POLICY_DOCUMENTS if (pk := getattr(p, f"{name}_id"))]
+    documents = Document.objects.in_bulk(wanted) if wanted else {}
+    return {
+        p.pk: [
+            (label, documents[pk])
+            for name, label in POLICY_DOCUMENTS
+            if (pk := getattr(p, f"{name}_id")) and pk in documents
+        ]
+        for p in policies
+    }
+
+
+# --- 冲正 ------------------------------------------------------------------------------------------------------
+def _reversals(qs: QuerySet[PolicyReversal]) -> QuerySet[PolicyReversal]:
+    return qs.select_related("policy", "policy__order", "policy__insurer", "requested_by", "reviewed_by")
+
+
+def reversals_for(*, user: User) -> QuerySet[PolicyReversal]:
+    """The 冲正 requests of the user's insurer (none for any other side)."""
+    if user.side != Side.INSURER:
+        return PolicyReversal.objects.none()
+    return PolicyReversal.objects.filter(insurer_id=user.organisation_id)
+
+
+def reversal_for(*, user: User, reversal_uuid: Any) -> PolicyReversal:
+    """One request of the user's insurer; another insurer's and a missing one are both 404."""
+    return get_object_or_404(_reversals(reversals_for(user=user)), uuid=reversal_uuid)
+
+
+# The tabs of 冲正审核: 待审核 first (what the reviewer came for, and the default), then the others and 全部.
+REVERSAL_TABS: tuple[tuple[str, str], ...] = (
+    (ReversalStatus.PENDING, "待审核"),
+    (ReversalStatus.APPROVED, "已通过"),
+    (ReversalStatus.REJECTED, "已驳回"),
+    ("all", "全部"),
+)
+
+
+def reversal_tab(value: str | None) -> str:
+    return value if value in dict(REVERSAL_TABS) else ReversalStatus.PENDING
+
+
+def search_reversals(qs: QuerySet[PolicyReversal], filters: Mapping[str, Any]) -> QuerySet[PolicyReversal]:
+    """保单编号 by prefix (the insurer's (insurer, policy_no) index), 申请时间 as a day range."""
+    policy_no = (filters.get("policy_no") or "").strip()
+    if policy_no:
+        qs = qs.filter(policy__in=_prefix(Policy.objects.all(), "policy_no", policy_no).values("pk"))
+    return day_range(qs, "requested_at", filters.get("start"), filters.get("end"))
+
+
+def reversal_counts(qs: QuerySet[PolicyReversal]) -> dict[str, int]:
+    rows = qs.order_by().values_list("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ReversalStatus.values, 0)
+    counts.update(dict(rows))
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def reversal_list(
+    *, user: User, filters: Mapping[str, Any], tab: str
+) -> tuple[QuerySet[PolicyReversal], dict[str, int]]:
+    """冲正审核: the requests of the tab, newest first, and the count of every tab under the same search."""
+    qs = search_reversals(reversals_for(user=user), filters)
+    counts = reversal_counts(qs)
+    if tab != "all":
+        qs = qs.filter(status=tab)
+    return _reversals(qs).order_by("-requested_at", "-id"), counts
+
+
+def policy_reversals(policies: Sequence[Policy]) -> list[PolicyReversal]:
+    """The 冲正 history of an order's policies, newest first, with their steps (two queries)."""
+    return list(
+        _reversals(PolicyReversal.objects.filter(policy__in=[p.pk for p in policies]))
+        .prefetch_related(Prefetch("events", queryset=ReversalEvent.objects.order_by("created_at", "id")))
+        .order_by("-requested_at", "-id")
+    )

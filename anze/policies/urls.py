@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_reversal
 
 app_name = "policies"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:application_no>/", views.policy_detail, name="detail"),
     path("<str:application_no>/pdf/", views.policy_pdf, name="pdf"),
     path("<str:application_no>/assign/", views.policy_assign, name="assign"),
+    path("<str:application_no>/reversal/", views_reversal.reversal_request, name="reversal_request"),
     path("<str:application_no>/files/<uuid:document_uuid>/", views.policy_file, name="file"),
     path("<str:application_no>/records/<uuid:record_uuid>/", views.policy_record, name="record"),
 ]

@@ -28,7 +28,7 @@ from django.utils.http import urlencode
 
 from anze.core.clientip import client_ip
 
-from .models import Policy
+from .models import POLICY_TONE, Policy, PolicyStatus
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # upper case, no 0/O/1/I
 CODE_LENGTH = 8
@@ -61,7 +61,8 @@ def verification_status(policy: Policy, today: date | None = None) -> tuple[str,
     period does — 已冲正 and 已退保 (issue 14) go first here, as ``if`` branches on the policy's own fields —
     then the period: 未生效 before period_start, 已过期 after period_end, otherwise 有效."""
     today = today or timezone.localdate()
-    # Issue 14 adds here, before the period: 已冲正 (a reversed policy) and 已退保 (a surrendered one).
+    if policy.status != PolicyStatus.ACTIVE:  # 已冲正 (voided by a 冲正), 已退保: whatever the period
+        return policy.get_status_display(), POLICY_TONE[policy.status]
     if policy.period_start > today:
         return "未生效", "warning"
     if policy.period_end < today:

@@ -3,6 +3,8 @@ detail."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -14,10 +16,10 @@ from anze.core.views import action_view, render_list
 from anze.documents.responses import document_among, document_response
 from anze.downloads.responses import export_response
 
-from . import exports, selectors, workflow
+from . import exports, reversal, selectors, workflow
 from .archive import service_archive
 from .forms import AssignServiceForm, PolicySearchForm
-from .models import ServiceStatus
+from .models import Policy, ReversalStatus, ServiceStatus
 
 
 def _list_url() -> str:
@@ -51,9 +53,36 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "documents": selectors.order_documents(policy),
         "can_assign": workflow.SERVICE.can(policy, "assign", request.user),
         "extra_crumb": f"保单详情 {policy.policy_no}",
+        **_reversal_context(request, policy),
         **service_archive().context(policy, request.user),
     }
     return render(request, "policies/policy_detail.html", context)
+
+
+def _reversal_context(request: HttpRequest, policy: Policy) -> dict[str, Any]:
+    """冲正 on the policy's page: 申请冲正, the history of the order's requests (通过 / 驳回 on a waiting one),
+    the 已冲正 banner, and the order's other policies — the reversed ones, their files marked 已作废."""
+    user = request.user
+    policies = selectors.order_policies(policy)
+    others = [p for p in policies if p.pk != policy.pk]
+    reversals = selectors.policy_reversals(policies)
+    review = {
+        r.pk: {action: reversal.why_not_review(r, action, user) is None for action in ("approve", "reject")}
+        for r in reversals
+        if r.status == ReversalStatus.PENDING
+    }
+    other_files = selectors.policy_documents(others)
+    voided_by = next(
+        (r for r in reversals if r.policy_id == policy.pk and r.status == ReversalStatus.APPROVED), None
+    )
+    return {
+        "can_request_reversal": reversal.why_not_request(policy, user) is None,
+        "reversals": [(r, review.get(r.pk, {})) for r in reversals],
+        "pending_reversal": next((r for r in reversals if r.status == ReversalStatus.PENDING), None),
+        "voided_by": voided_by,
+        "other_policies": [(p, other_files[p.pk]) for p in others],
+        "voided_labels": [label for _, label in selectors.POLICY_DOCUMENTS],  # 已作废 once reversed
+    }
 
 
 @xframe_options_sameorigin
@@ -73,6 +102,9 @@ def policy_file(request: HttpRequest, application_no: str, document_uuid: str) -
     """A file of the policy: the order's documents and the attachments of its service archive."""
     policy = selectors.policy_for(user=request.user, application_no=application_no)
     documents = [d for _, d in selectors.order_documents(policy)] + service_archive().documents(policy)
+    # The order's other policies' files: a reversed policy's stay downloadable (marked 已作废).
+    others = [p for p in selectors.order_policies(policy) if p.pk != policy.pk]
+    documents += [d for files in selectors.policy_documents(others).values() for _, d in files]
     document = document_among(documents, document_uuid)
     return document_response(request, document, inline=request.GET.get("inline") == "1")
 

@@ -1,8 +1,9 @@
 """The third-party safety service of a policy (docs/spec/DOMAIN.md §3): the machine and one function per action.
 
     none ──assign (insurer)──▶ 待处理 ──accept (organisation)──▶ 服务中 ──(every contracted count confirmed)──▶ 已完成
-      ▲                          │
-      └──decline with reason─────┘  (the insurer may assign again, to the same or another organisation)
+      ▲                          │                               │
+      ├──decline with reason─────┘  (the insurer may assign again, to the same or another organisation)
+      └──withdraw (the policy is reversed: 冲正; a policy with a service record cannot be)──────┘
 
 ``SERVICE`` is a ``anze.core.workflow.Machine`` over ``Policy.service_status``: each function runs in one
 transaction, starts with ``SERVICE.begin`` (side, permission, the policy's party, state), moves the state with
@@ -30,6 +31,7 @@ from anze.core.sides import Side, side_namespace
 from anze.core.workflow import Machine, Transition, transition
 from anze.notifications.services import notify
 
+from .lifecycle import not_live
 from .models import Policy, ServiceEvent, ServiceStatus
 from .progress import service_completed, service_progress
 
@@ -43,6 +45,11 @@ def _parties(policy: Policy) -> Mapping[str, int | None]:
         Side.SERVICE_ORG: policy.service_org_id,
         Side.ENTERPRISE: policy.enterprise_id,
     }
+
+
+def _in_force(policy: Policy, t: Transition) -> str | None:
+    """A reversed (冲正) or surrendered policy is nobody's new service order."""
+    return not_live(policy, t.label)
 
 
 def _all_confirmed(policy: Policy, t: Transition) -> str | None:
@@ -59,7 +66,13 @@ SERVICE: Machine[Policy] = Machine(
     owners=_parties,
     table=(
         transition(
-            "assign", "申请第三方安全服务", [A.NONE], A.PENDING, Side.INSURER, "policy.assign_service"
+            "assign",
+            "申请第三方安全服务",
+            [A.NONE],
+            A.PENDING,
+            Side.INSURER,
+            "policy.assign_service",
+            guard=_in_force,
         ),
         transition(
             "accept", "接受服务", [A.PENDING], A.IN_SERVICE, Side.SERVICE_ORG, "service.order.respond"
@@ -72,6 +85,16 @@ SERVICE: Machine[Policy] = Machine(
             Side.SERVICE_ORG,
             "service.order.respond",
             needs_reason=True,
+        ),
+        # Taken by the approval of a 冲正 (anze.policies.reversal): a reversed policy is nobody's service order.
+        transition(
+            "withdraw",
+            "撤销安全服务（冲正）",
+            [A.PENDING, A.IN_SERVICE],
+            A.NONE,
+            Side.INSURER,
+            "policy.reversal_review",
+            automatic=True,
         ),
         # Caused by the enterprise's confirmation of the last record that was still needed.
         transition(
@@ -317,3 +340,33 @@ def complete_if_done(*, policy: Policy, actor: User) -> bool:
         policy_complete_service(policy=policy, actor=actor)
         return True
     return False
+
+
+def policy_withdraw_service(*, policy: Policy, actor: User) -> Organisation | None:
+    """待处理 / 服务中 → none when the policy is reversed (冲正): it leaves the organisation's 服务订单, which is
+    told (SMS and 消息中心). Runs inside the approval of the 冲正 (``anze.policies.reversal``), after the policy's
+    row is locked; returns the organisation withdrawn from."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("policy_withdraw_service runs inside the 冲正")
+    t = SERVICE.begin("withdraw", actor, policy)
+    org = policy.service_org
+    from_status = SERVICE.claim(
+        policy,
+        t,
+        where={"service_org_id": org.pk} if org else None,
+        service_org=None,
+        service_assigned_at=None,
+    )
+    event = _event(policy, t, actor, from_status, org, changes={"service_org": org.name if org else ""})
+    if org is not None:
+        notify(
+            key=f"service-event:{event.pk}:service_org",
+            owner=policy.insurer,
+            recipient=org,
+            phone=org.contact_phone or None,
+            title="安全服务订单已撤销",
+            text=f"保单{policy.policy_no}（{policy.order.applicant_name}）已由{policy.insurer.display_short_name}冲正作废，"
+            "该保单的第三方安全服务已撤销。",
+            link=side_url("service_orders:list", Side.SERVICE_ORG),
+        )
+    return org

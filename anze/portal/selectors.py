@@ -26,7 +26,7 @@ from anze.notifications.models import Notification
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import orders_visible_to
 from anze.policies import renewals
-from anze.policies.models import Policy
+from anze.policies.models import Policy, PolicyStatus
 from anze.policies.progress import ItemProgress, progress_for, totals
 from anze.policies.scopes import policy_rows, with_live_policy
 from anze.prevention.selectors import enterprise_policies
@@ -95,26 +95,32 @@ class Validity:
     EXPIRING = "expiring"
     NOT_STARTED = "not_started"
     EXPIRED = "expired"
-    TABS: dict[str, str] = {IN_FORCE: "保障中", NOT_STARTED: "未起保", EXPIRED: "已到期"}
+    REVERSED = "reversed"  # 冲正: voided and replaced by the policy issued again (issue 14)
+    TABS: dict[str, str] = {IN_FORCE: "保障中", NOT_STARTED: "未起保", EXPIRED: "已到期", REVERSED: "已冲正"}
     LABELS: dict[str, str] = {**TABS, EXPIRING: f"{RENEWAL_NOTICE_DAYS}天内到期"}
     TONES: dict[str, str] = {
         IN_FORCE: "success",
         EXPIRING: "warning",
         NOT_STARTED: "primary",
         EXPIRED: "info",
+        REVERSED: "danger",
     }
 
     @classmethod
     def filters(cls, today: date) -> dict[str, Q]:
-        """The tabs as filters on the (indexed) period."""
+        """The tabs as filters on the (indexed) period; a reversed policy is in its own tab only."""
+        live = ~Q(status=PolicyStatus.REVERSED)
         return {
-            cls.IN_FORCE: Q(period_start__lte=today, period_end__gte=today),
-            cls.NOT_STARTED: Q(period_start__gt=today),
-            cls.EXPIRED: Q(period_end__lt=today),
+            cls.IN_FORCE: live & Q(period_start__lte=today, period_end__gte=today),
+            cls.NOT_STARTED: live & Q(period_start__gt=today),
+            cls.EXPIRED: live & Q(period_end__lt=today),
+            cls.REVERSED: Q(status=PolicyStatus.REVERSED),
         }
 
     @classmethod
     def of(cls, policy: Policy, today: date) -> str:
+        if policy.status == PolicyStatus.REVERSED:
+            return cls.REVERSED
         if policy.period_start > today:
             return cls.NOT_STARTED
         if policy.period_end < today:
@@ -138,7 +144,7 @@ def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any]) -> QuerySe
 class PolicyRow:
     policy: Policy
     validity: str
-    files: list[tuple[str, Document]]  # (label, document) of the order: 保单, 发票, 合同
+    files: list[tuple[str, Document]]  # (label, document) of the policy: 保单, 发票, 合同
     progress: list[ItemProgress] = field(default_factory=list)
     done: int = 0
     contracted: int = 0
@@ -189,7 +195,8 @@ def policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyLi
         ]
     )
     progress = progress_for(policies)
-    wanted = [pk for p in policies for name, _ in POLICY_FILES if (pk := getattr(p.order, f"{name}_id"))]
+    # The files each policy was issued with (its own: a reversed policy keeps them, shown 已作废).
+    wanted = [pk for p in policies for name, _ in POLICY_FILES if (pk := getattr(p, f"{name}_id"))]
     documents = Document.objects.in_bulk(wanted) if wanted else {}
     rows = []
     for policy in policies:
@@ -198,7 +205,7 @@ def policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyLi
         files = [
             (label, documents[pk])
             for name, label in POLICY_FILES
-            if (pk := getattr(policy.order, f"{name}_id")) and pk in documents
+            if (pk := getattr(policy, f"{name}_id")) and pk in documents
         ]
         rows.append(
             PolicyRow(

@@ -18,7 +18,7 @@ from anze.policies.models import Policy, ServiceEvent
 from anze.policies.progress import service_progress, totals
 from anze.policies.selectors import events_for
 
-from . import selectors
+from . import ledger, selectors
 from .models import Attachment, Hazard, ServiceRecord, Staff
 from .records import RECORD
 
@@ -91,20 +91,35 @@ def context(policy: Policy, user: User) -> dict[str, Any]:
         "inspections": inspections_of(policy, links),
         "complaints": complaints,
         "timeline": service_timeline(events_for(policy, user=user)),
+        **fee_context(policy, user),
+    }
+
+
+def fee_context(policy: Policy, user: User) -> dict[str, Any]:
+    """事故预防服务费 of a policy as every side shows it (``prevention/partials/fee_ledger.html``: the insurer's
+    保单详情, the organisation's 服务订单, the enterprise's 服务进度 and the regulator's 保单): the ledger's
+    ``summary``, and the insurer's 批准超支 when the user may grant one."""
+    may_grant = ledger.may_grant(policy, user)
+    return {
+        "ledger": ledger.summary(policy),
+        "overrun_url": reverse("insurer:fees:overrun", args=[policy.order.application_no])
+        if may_grant
+        else "",
     }
 
 
 def service_timeline(events: list[ServiceEvent]) -> list[Entry]:
     """服务时间线: each step, an assignment step naming the organisation it concerns."""
-    return [
-        Entry(
-            event=event,
-            note=event.service_org.display_short_name
-            if event.service_org_id and event.subject == ServiceEvent.Subject.ASSIGNMENT
-            else "",
-        )
-        for event in events
-    ]
+    return [Entry(event=event, note=_note(event)) for event in events]
+
+
+def _note(event: ServiceEvent) -> str:
+    if event.subject == ServiceEvent.Subject.ASSIGNMENT and event.service_org_id:
+        return event.service_org.display_short_name
+    if event.subject == ServiceEvent.Subject.FEE:
+        granted = (event.changes or {}).get("批准超支金额（元）")
+        return f"{granted[1]} 元" if isinstance(granted, list) and len(granted) == 2 else ""
+    return ""
 
 
 def record_context(record: ServiceRecord, user: User) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from anze.core.sides import Side
 from anze.notifications.services import notify
 from anze.policies.models import Policy
 
-from .models import Staff
+from .models import Complaint, Inspection, ServiceRecord, Staff
 from .selectors import contracted_items
 
 
@@ -114,3 +114,18 @@ def check_day_and_staff(
         with problems.collect():
             check_staff(org_id, list(staff))
     problems.raise_if_any()
+
+
+def blocks_reversal(policy: Policy) -> str | None:
+    """A 冲正 is refused once the policy has service history: its records, inspections and complaints are the
+    policy's archive (kept at least 5 years) and were done under its number — a wrong policy that was already
+    served is corrected by 批改, not voided. Registered in ``PreventionConfig.ready`` with
+    ``anze.policies.lifecycle.reversal_blocker``. A service only assigned or accepted does not block: the
+    approval of the 冲正 withdraws it (``anze.policies.workflow.policy_withdraw_service``)."""
+    if ServiceRecord.objects.filter(policy=policy).exists():
+        return "该保单已有服务记录，不能冲正"
+    if Inspection.objects.filter(policy=policy).exists():
+        return "该保单已有隐患排查记录，不能冲正"
+    if Complaint.objects.filter(policy=policy).exists():
+        return "该保单已有服务投诉，不能冲正"
+    return None

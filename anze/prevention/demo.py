@@ -1,7 +1,8 @@
 """Demo services: staff rosters of the two demo organisations (安信安全, 闽安评价; one certificate expired), and
 人保财险泉州 policies in every service state — 未申请 (the orders demo's), 待处理, 服务中 with a plan, confirmed,
 waiting and disputed records, an inspection with hazards in each state and a complaint, 已完成, and one
-declined by 闽安评价 with its reason.
+declined by 闽安评价 with its reason; and their 事故预防服务费台账 (every confirmed record booked at the
+demo 单价), with a policy whose fee ran short and the insurer's 批准超支, and one behind plan near its end.
 
 The policies are issued here with a period that began months ago (the orders demo's begin next week, and a
 service record cannot be dated in the future). Everything goes through the workflows. Idempotent: nothing is
@@ -11,6 +12,7 @@ added once 安信安全 has a roster.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -21,7 +23,7 @@ from anze.documents import testing as files
 from anze.policies import workflow as policy_workflow
 from anze.policies.models import Policy
 
-from . import attachments, complaints, hazards, records, scenarios, services
+from . import attachments, complaints, hazards, ledger, records, scenarios, services
 from .models import Certificate, HazardLevel, Staff
 
 ROSTERS: dict[str, list[tuple[str, str, str, list[tuple[str, str, int]]]]] = {
@@ -72,7 +74,9 @@ def load(stdout: Any) -> None:
     year = timezone.localdate().year
     numbers = iter(range(1, 100))
 
-    def policy(login: str, project: str, counts: dict[str, int], days_ago: int = 150) -> Policy:
+    def policy(
+        login: str, project: str, counts: dict[str, int], days_ago: int = 150, fee: Decimal | None = None
+    ) -> Policy:
         return scenarios.issued_policy(
             insurer_user=clerk,
             enterprise_user=enterprise_users[login],
@@ -81,6 +85,7 @@ def load(stdout: Any) -> None:
             policy_no=f"PICC{year}3505SV{next(numbers):04d}",
             project_name=project,
             headcount=200,
+            scheme_overrides={"prevention_fee": fee} if fee is not None else None,
         )
 
     today = timezone.localdate()
@@ -249,4 +254,71 @@ def load(stdout: Any) -> None:
         actor=minan_user,
         reason="该项目不在本机构服务区域，建议指定晋江本地机构",
     )
-    stdout.write("安全服务：2家服务机构的人员名册，7份保单的安全服务（待处理、服务中、已完成、已拒绝）")
+    _fee_ledger(policy, clerk, anxin_user, anxin_staff, enterprise_users, today)
+    stdout.write(
+        "安全服务：2家服务机构的人员名册，9份保单的安全服务（待处理、服务中、已完成、已拒绝），"
+        "服务费台账（含一笔批准超支、一份服务费使用滞后的保单）"
+    )
+
+
+def _fee_ledger(
+    policy: Any, clerk: User, org_user: User, staff: list[Staff], enterprises: dict[str, User], today: Any
+) -> None:
+    """事故预防服务费台账 beyond what the records above booked (at the demo 单价 of ``basedata.demo``): a policy
+    whose fee ran short, with the insurer's 批准超支; and one near its end that has used little of its fee
+    (the regulator's 服务费使用滞后)."""
+    short = scenarios.in_service(
+        policy(
+            "lianhe",
+            "泉港石化园区危化品仓库",
+            {"risk_assessment": 1, "training": 1},
+            fee=Decimal("1500.00"),
+        ),
+        clerk,
+        org_user,
+    )
+    assessment = scenarios.record(
+        short,
+        org_user,
+        "risk_assessment",
+        staff,
+        served_on=today - timedelta(days=60),
+        place="危化品仓库",
+        content="危险化学品储存场所安全风险辨识与评估，形成风险分级管控清单。",
+    )
+    scenarios.confirm(assessment, enterprises["lianhe"])  # 1,200 of 1,500
+    ledger.overrun_grant(
+        policy=scenarios.fresh(short),
+        actor=clerk,
+        amount=Decimal("200.00"),
+        reason="仓库新增甲类危化品储罐，需追加一次专项培训，超出部分由本公司承担",
+    )
+    training = scenarios.record(
+        short,
+        org_user,
+        "training",
+        staff,
+        served_on=today - timedelta(days=20),
+        place="仓库值班室",
+        content="危化品装卸作业人员专项安全培训。",
+    )
+    scenarios.confirm(training, enterprises["lianhe"])  # 1,600: 100 over the fee, within the approval
+
+    # 服务费使用滞后: 45 days left, one training (400) of a 2,400 fee confirmed.
+    lagging = scenarios.in_service(
+        policy(
+            "hongsheng", "丰泽区东海街道安置房二期工程", {"training": 4, "hazard_inspection": 2}, days_ago=320
+        ),
+        clerk,
+        org_user,
+    )
+    only = scenarios.record(
+        lagging,
+        org_user,
+        "training",
+        staff,
+        served_on=today - timedelta(days=300),
+        place="项目部会议室",
+        content="开工前全员安全教育培训。",
+    )
+    scenarios.confirm(only, enterprises["hongsheng"])

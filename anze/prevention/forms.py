@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from anze.accounts.models import User
 from anze.basedata.models import ServiceItem
+from anze.core.formatting import money
 from anze.core.forms import SearchForm, StyledFormMixin
 from anze.documents.forms import DocumentField
 from anze.policies.models import Policy, ServiceStatus
@@ -27,6 +28,18 @@ DATE = {"type": "date"}
 
 def _date(label: str, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"), **kwargs)
+
+
+def _amount(label: str, placeholder: str, *, required: bool = True) -> forms.DecimalField:
+    """An amount in 元: a number here; its rules (not negative, 2 places, within the column) are the
+    workflow's, next to the field."""
+    name = label.split("（")[0]
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        error_messages={"required": f"请输入{name}", "invalid": f"{name}须为数字（单位：元）"},
+        widget=forms.TextInput(attrs={"placeholder": placeholder, "inputmode": "decimal"}),
+    )
 
 
 def _text(
@@ -157,6 +170,7 @@ class RecordForm(StaffPickerMixin, StyledFormMixin, forms.Form):
         "发现的隐患", 2000, "请输入本次服务发现的事故隐患（没有可不填）", rows=3, required=False
     )
     follow_up = _text("整改建议及跟踪", 2000, "请输入整改建议及后续跟踪安排", rows=3, required=False)
+    cost = _amount("服务费用（元）", "不填按服务项目单价计", required=False)
     report = DocumentField(label="服务报告", accept={"pdf"}, required=False)
     photo = DocumentField(label="现场照片", accept={"image"}, required=False)
     video = DocumentField(label="现场视频", accept={"video"}, required=False)
@@ -177,6 +191,12 @@ class RecordForm(StaffPickerMixin, StyledFormMixin, forms.Form):
         ].help_text = (
             f"须在保险期间内（{policy.period_start:%Y-%m-%d} 至 {policy.period_end:%Y-%m-%d}），且不晚于今天"
         )
+        prices = "；".join(f"{i.name} {money(i.unit_price)} 元/次" for i in items)
+        self.fields["cost"].help_text = (
+            f"企业确认后计入本保单的事故预防服务费。不填按单价：{prices}"
+            if prices
+            else "企业确认后计入本保单的事故预防服务费"
+        )
 
     @classmethod
     def initial_for(cls, record: ServiceRecord) -> dict[str, Any]:
@@ -188,6 +208,7 @@ class RecordForm(StaffPickerMixin, StyledFormMixin, forms.Form):
             "content": record.content,
             "hazards_found": record.hazards_found,
             "follow_up": record.follow_up,
+            "cost": record.cost,
         }
 
     def data_object(self) -> RecordData:
@@ -201,6 +222,7 @@ class RecordForm(StaffPickerMixin, StyledFormMixin, forms.Form):
             hazards_found=d["hazards_found"],
             follow_up=d["follow_up"],
             uploads=Uploads(report=d["report"], photo=d["photo"], video=d["video"]),
+            cost=d["cost"],
         )
 
 
@@ -435,6 +457,13 @@ class ComplaintForm(StyledFormMixin, forms.Form):
         field.label_from_instance = lambda r: (
             f"{r.served_on:%Y-%m-%d} {r.item.name}（{r.get_status_display()}）"
         )
+
+
+class OverrunForm(StyledFormMixin, forms.Form):
+    """批准超支: an amount beyond the prevention fee and why (its rules are ``ledger.overrun_grant``'s)."""
+
+    amount = _amount("批准超支金额（元）", "请输入允许超出服务费的金额")
+    reason = _text("批准理由", 500, "如：企业新增危化品仓储，增加一次专项隐患排查", rows=3)
 
 
 class AnswerForm(StyledFormMixin, forms.Form):

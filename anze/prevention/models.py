@@ -8,9 +8,11 @@ and never deleted (kept ≥ 5 years): every foreign key to them is PROTECT and n
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -144,6 +146,15 @@ class ServiceRecord(Archived):
     content = models.TextField("服务内容", max_length=2000)
     hazards_found = models.TextField("发现的隐患", max_length=2000, blank=True)
     follow_up = models.TextField("整改建议及跟踪", max_length=2000, blank=True)
+    # What the service cost (事故预防服务费台账): entered by the organisation, by default the item's 单价; booked
+    # against the policy's prevention fee when the enterprise confirms the record (``ledger.book``).
+    cost = models.DecimalField(
+        "服务费用（元）",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     status = models.CharField("确认状态", max_length=20, choices=RecordStatus.choices)
     # A correction of a confirmed record is a new record pointing to it; the confirmed one stays as it was.
     corrects = models.ForeignKey(
@@ -173,6 +184,7 @@ class ServiceRecord(Archived):
                 condition=~Q(status=RecordStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
                 name="record_confirmed_has_time",
             ),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="record_cost_not_negative"),
         ]
         indexes = [
             models.Index(fields=["policy", "status", "item"], name="record_policy_idx"),
@@ -411,3 +423,88 @@ class Complaint(Archived):
         if self.is_overdue:
             return "danger"
         return "success" if self.status == ComplaintStatus.ANSWERED else "warning"
+
+
+# --- 事故预防服务费台账 ---------------------------------------------------------------------------------------------
+class AppendOnly(Archived):
+    """A ledger row: written once, never changed nor deleted (a mistake is corrected by a new row)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ArchivedError(f"{self._meta.verbose_name}只能新增，不能修改")
+        super().save(*args, **kwargs)
+
+
+class FeeEntryKind(models.TextChoices):
+    COST = "cost", "服务费用"
+    REVERSAL = "reversal", "更正冲销"
+
+
+class FeeEntry(AppendOnly):
+    """One line of a policy's 事故预防服务费台账, written by ``ledger.book`` in the transaction of the
+    enterprise's confirmation: the record's cost, and — when the record corrects an earlier one — the
+    reversal of what that earlier one had booked. What a policy spent is the sum of its lines."""
+
+    policy = models.ForeignKey(
+        "policies.Policy", verbose_name="保单", on_delete=models.PROTECT, related_name="fee_entries"
+    )
+    record = models.ForeignKey(
+        ServiceRecord, verbose_name="服务记录", on_delete=models.PROTECT, related_name="fee_entries"
+    )
+    item = models.ForeignKey(
+        "basedata.ServiceItem", verbose_name="服务项目", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("类别", max_length=20, choices=FeeEntryKind.choices)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)  # a reversal is negative
+    booked_by = models.ForeignKey(
+        USER, verbose_name="记账人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_at = models.DateTimeField("记账时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务费台账"
+        ordering = ["booked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=FeeEntryKind.COST) & Q(amount__gte=0))
+                | (Q(kind=FeeEntryKind.REVERSAL) & Q(amount__lte=0)),
+                name="fee_entry_sign_follows_kind",
+            ),
+        ]
+        indexes = [
+            # A policy's spending per item (its ledger), and the regulator's spending by month.
+            models.Index(fields=["policy", "item"], name="fee_entry_policy_idx"),
+            models.Index(fields=["booked_at"], name="fee_entry_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class FeeOverrun(AppendOnly):
+    """超支批准: the insurer lets a policy's services cost up to ``amount`` more than its prevention fee, with a
+    reason (``ledger.overrun_grant``). Grants add up; none is ever withdrawn or changed."""
+
+    policy = models.ForeignKey(
+        "policies.Policy", verbose_name="保单", on_delete=models.PROTECT, related_name="fee_overruns"
+    )
+    amount = models.DecimalField(
+        "批准超支金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    reason = models.CharField("批准理由", max_length=500)
+    granted_by = models.ForeignKey(
+        USER, verbose_name="批准人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("批准时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务费超支批准"
+        ordering = ["granted_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fee_overrun_positive")]
+        indexes = [models.Index(fields=["policy", "granted_at"], name="fee_overrun_policy_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} +{self.amount}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +24,7 @@ from django.utils import timezone
 from anze.accounts.models import User
 from anze.basedata.models import ServiceItem
 from anze.core.errors import Problems, Refused
+from anze.core.formatting import money
 from anze.core.sides import Side
 from anze.core.workflow import Machine, Transition, transition
 from anze.policies.models import Policy, ServiceEvent, ServiceStatus
@@ -35,6 +37,7 @@ from anze.policies.workflow import (
     write_event,
 )
 
+from . import ledger
 from .attachments import Uploads, attach
 from .checks import (
     check_day,
@@ -91,6 +94,7 @@ class RecordData:
     hazards_found: str = ""
     follow_up: str = ""
     uploads: Uploads = field(default_factory=Uploads)
+    cost: Decimal | None = None  # 服务费用（元）; None: the service item's 单价
 
 
 RECORD_FIELDS = {
@@ -100,7 +104,17 @@ RECORD_FIELDS = {
     "content": "服务内容",
     "hazards_found": "发现的隐患",
     "follow_up": "整改建议及跟踪",
+    "cost": "服务费用（元）",
 }
+
+
+def _clean_cost(data: RecordData) -> Decimal:
+    """服务费用: what the organisation entered, or the item's 单价 when it entered nothing."""
+    if data.cost is None:
+        if data.item is None:
+            raise Refused("请先选择服务项目", field="cost")
+        return data.item.unit_price
+    return ledger.clean_amount(data.cost, field="cost", label="服务费用")
 
 
 def _clean_record(policy: Policy, data: RecordData, org_id: int) -> dict[str, Any]:
@@ -121,6 +135,7 @@ def _clean_record(policy: Policy, data: RecordData, org_id: int) -> dict[str, An
             lambda: clean_text(data.follow_up, "follow_up", "整改建议及跟踪", 2000, required=False),
         ),
         ("staff", lambda: check_staff(org_id, data.staff)),
+        ("cost", lambda: _clean_cost(data)),
     ]
     for name, check in checks:
         with problems.collect():
@@ -130,10 +145,21 @@ def _clean_record(policy: Policy, data: RecordData, org_id: int) -> dict[str, An
 
 
 def check_record(
-    *, policy: Policy, org_id: int, served_on: date | None = None, staff: list[Staff] | None = None
+    *,
+    policy: Policy,
+    org_id: int,
+    served_on: date | None = None,
+    staff: list[Staff] | None = None,
+    cost: Decimal | None = None,
 ) -> None:
-    """A service record's ``check_day_and_staff``."""
-    check_day_and_staff(policy=policy, org_id=org_id, day=served_on, staff=staff)
+    """A service record's ``check_day_and_staff``, and its 服务费用 when one was entered."""
+    problems = Problems()
+    with problems.collect():
+        check_day_and_staff(policy=policy, org_id=org_id, day=served_on, staff=staff)
+    if cost is not None:
+        with problems.collect():
+            ledger.clean_amount(cost, field="cost", label="服务费用")
+    problems.raise_if_any()
 
 
 def _record_event(
@@ -178,6 +204,11 @@ def _tell_organisation(record: ServiceRecord, event: ServiceEvent, title: str, t
     )
 
 
+def _booked_for(corrects: ServiceRecord | None) -> Decimal:
+    """What the record a correction replaces has booked (0 for a record that corrects nothing)."""
+    return ledger.line_total(corrects.pk) if corrects is not None else ledger.ZERO
+
+
 @transaction.atomic
 def record_create(
     *, policy: Policy, actor: User, data: RecordData, corrects: ServiceRecord | None = None
@@ -195,6 +226,8 @@ def record_create(
     SERVICE.check_state(policy, statuses, t.label)
     values = _clean_record(policy, data, actor.organisation_id)
     staff = values.pop("staff")
+    # Early word to the organisation; the binding check is the enterprise's confirmation (ledger.book).
+    ledger.check_fits(policy, values["cost"] - _booked_for(corrects), verb="登记", field="cost")
     lock_assigned(policy, statuses, actor.organisation_id)
     now = timezone.now()
     record = ServiceRecord.objects.create(
@@ -224,6 +257,8 @@ def record_update(*, record: ServiceRecord, actor: User, data: RecordData) -> Se
         data.item = record.item  # a correction stays on the item of the record it corrects
     values = _clean_record(record.policy, data, actor.organisation_id)
     staff = values.pop("staff")
+    cost = values["cost"] - _booked_for(record.corrects if record.corrects_id else None)
+    ledger.check_fits(record.policy, cost, verb="登记", field="cost")
     changes = {
         RECORD_FIELDS[name]: [str(getattr(record, name)), str(value)]
         for name, value in values.items()
@@ -260,13 +295,16 @@ def record_add_attachment(
 
 @transaction.atomic
 def record_confirm(*, record: ServiceRecord, actor: User) -> ServiceRecord:
-    """确认 by the enterprise → 已确认 (final). When every contracted count is then met, the policy's service
-    becomes 已完成 in the same transaction."""
+    """确认 by the enterprise → 已确认 (final): its cost is booked against the policy's prevention fee
+    (``ledger.book``: refused — and nothing confirmed — when it does not fit and the insurer has not approved
+    the overrun). When every contracted count is then met, the policy's service becomes 已完成 in the same
+    transaction."""
     t = RECORD.begin("confirm", actor, record)
     policy = record.policy
     lock_services(policy)
     from_status = RECORD.claim(record, t, confirmed_by=actor, confirmed_at=timezone.now(), dispute_reason="")
-    event = _record_event(record, t, actor, from_status)
+    ledger.book(record=record, actor=actor)
+    event = _record_event(record, t, actor, from_status, changes={"服务费用（元）": ["", money(record.cost)]})
     _tell_organisation(
         record,
         event,

@@ -239,6 +239,7 @@ def _record_view(
             org_id=request.user.organisation_id,
             served_on=values.get("served_on"),
             staff=list(values.get("staff") or []),
+            cost=values.get("cost"),
         )
 
     return action_view(

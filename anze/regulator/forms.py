@@ -129,3 +129,21 @@ class StatsFilterForm(_ScopedSearch):
         if not self.is_bound or not self.is_valid():
             return selectors.NO_FILTERS
         return selectors.StatsFilters(**{k: v for k, v in self.cleaned_data.items() if v})
+
+
+class LaggingSearch(StatsFilterForm):
+    """服务费使用滞后: 统计分析's filters (the list shows what the statistics counted) and a 关键字."""
+
+    q = forms.CharField(
+        label="关键字", required=False, widget=forms.TextInput(attrs={"placeholder": "保单编号 / 投保人"})
+    )
+    field_order = ["q", "insurer", "region", "industry", "start", "end"]
+
+    def filters(self) -> selectors.StatsFilters:
+        if not self.is_bound or not self.is_valid():
+            return selectors.NO_FILTERS
+        values = {k: v for k, v in self.cleaned_data.items() if v and k != "q"}
+        return selectors.StatsFilters(**values)
+
+    def keyword(self) -> str:
+        return str(self.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""

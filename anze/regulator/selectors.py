@@ -24,7 +24,7 @@ from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.policies.models import Policy, ServiceStatus
+from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus
 from anze.policies.scopes import policies_visible_to
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
@@ -57,13 +57,28 @@ class Standing:
     EXPIRING = "expiring"
     EXPIRED = "expired"
     NOT_STARTED = "not_started"
+    REVERSED = "reversed"  # 冲正: voided, whatever its period (issue 14)
 
-    LABELS = {IN_FORCE: "保障中", EXPIRING: "即将到期", EXPIRED: "已到期", NOT_STARTED: "未起保"}
-    TONES = {IN_FORCE: "success", EXPIRING: "warning", EXPIRED: "info", NOT_STARTED: "primary"}
+    LABELS = {
+        IN_FORCE: "保障中",
+        EXPIRING: "即将到期",
+        EXPIRED: "已到期",
+        NOT_STARTED: "未起保",
+        REVERSED: "已冲正",
+    }
+    TONES = {
+        IN_FORCE: "success",
+        EXPIRING: "warning",
+        EXPIRED: "info",
+        NOT_STARTED: "primary",
+        REVERSED: "danger",
+    }
 
 
 def standing_of(policy: Policy, today: date | None = None) -> str:
     today = today or timezone.localdate()
+    if policy.status == PolicyStatus.REVERSED:
+        return Standing.REVERSED
     if policy.period_start > today:
         return Standing.NOT_STARTED
     if policy.period_end < today:
@@ -76,6 +91,10 @@ def standing_of(policy: Policy, today: date | None = None) -> str:
 def filter_standing(qs: QuerySet[Policy], standing: str, today: date | None = None) -> QuerySet[Policy]:
     today = today or timezone.localdate()
     soon = today + timedelta(days=EXPIRING_DAYS)
+    if standing == Standing.REVERSED:
+        return qs.filter(status=PolicyStatus.REVERSED)
+    if standing in (Standing.IN_FORCE, Standing.EXPIRING, Standing.EXPIRED, Standing.NOT_STARTED):
+        qs = qs.exclude(status=PolicyStatus.REVERSED)
     if standing == Standing.IN_FORCE:
         return qs.filter(period_start__lte=today, period_end__gt=soon)
     if standing == Standing.EXPIRING:
@@ -102,11 +121,17 @@ def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet
     """Enterprises of the 应保尽保 sectors in scope, annotated with ``cover_until`` (the latest end of any of
     their policies, a renewal that starts later included) and ``covered_now``."""
     today = today or timezone.localdate()
-    current = Policy.objects.filter(enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today)
+    # A reversed (冲正) policy never covered anyone: the one issued again in its place does.
+    current = Policy.objects.live().filter(
+        enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
+    )
+    live = ~Q(enterprise_policies__status=PolicyStatus.REVERSED)
     return (
         enterprises_for(user=user)
         .filter(industry__is_compulsory=True)
-        .annotate(cover_until=Max("enterprise_policies__period_end"), covered_now=Exists(current))
+        .annotate(
+            cover_until=Max("enterprise_policies__period_end", filter=live), covered_now=Exists(current)
+        )
         .select_related("industry", "region")
     )
 
@@ -156,6 +181,17 @@ def order_for(*, user: User, application_no: str) -> Order:
     """One order of the regulator's scope (any other is a 404)."""
     return get_object_or_404(
         orders_for(user=user).select_related("insurer", "region", "industry"), application_no=application_no
+    )
+
+
+def policy_of(order: Order) -> Policy | None:
+    """The policy an order of the regulator's scope shows: its live one, else the latest reversed one (None
+    before 出函)."""
+    return (
+        Policy.objects.select_related("order", "insurer", "enterprise", "service_org")
+        .filter(order=order)
+        .order_by(*CURRENT_FIRST)
+        .first()
     )
 
 
@@ -210,17 +246,19 @@ class StatsFilters:
 NO_FILTERS = StatsFilters()
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     """Local midnight of ``day``: ranges compare the timestamp itself, so its index serves them."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
-    qs = policies_for(user=user)
+    """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
+    once, with the policy issued again in its place."""
+    qs = policies_for(user=user).exclude(status=PolicyStatus.REVERSED)
     if filters.start:
-        qs = qs.filter(issued_at__gte=_day_start(filters.start))
+        qs = qs.filter(issued_at__gte=day_start(filters.start))
     if filters.end:
-        qs = qs.filter(issued_at__lt=_day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(issued_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region:
@@ -233,9 +271,9 @@ def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySe
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
     qs = orders_for(user=user)
     if filters.start:
-        qs = qs.filter(submitted_at__gte=_day_start(filters.start))
+        qs = qs.filter(submitted_at__gte=day_start(filters.start))
     if filters.end:
-        qs = qs.filter(submitted_at__lt=_day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(submitted_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
         qs = qs.filter(insurer=filters.insurer)
     if filters.region:
@@ -346,15 +384,46 @@ def by_industry(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[
 MAX_MONTHS = 60  # a longer range is drawn from its last 60 months
 
 
+def month_window(filters: StatsFilters, months: int = 12, today: date | None = None) -> tuple[date, date]:
+    """The first day of the first month and the last day shown by a chart by month: the last ``months``
+    months, or the months of the chosen range (at most its last ``MAX_MONTHS``)."""
+    last = filters.end or today or timezone.localdate()
+    first = months_before(last, months - 1)
+    if filters.start:
+        first = max(filters.start.replace(day=1), months_before(last, MAX_MONTHS - 1))
+    return first, last
+
+
+def months_before(day: date, n: int) -> date:
+    """The first day of the month ``n`` months before ``day``'s (``n`` = 11: the first of 12 months ending
+    with ``day``'s). Counted in months: 31-day steps from 2 December would land in the December before."""
+    index = day.year * 12 + day.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_key(value: date | datetime) -> str:
+    """``2026-03`` of a TruncMonth value (aware on PostgreSQL: read in Beijing time)."""
+    return (
+        timezone.localtime(value).strftime("%Y-%m")
+        if isinstance(value, datetime)
+        else value.strftime("%Y-%m")
+    )
+
+
+def months_between(first: date, last: date) -> list[str]:
+    keys = []
+    cursor = first
+    while cursor <= last:
+        keys.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return keys
+
+
 def by_month(
     *, user: User, filters: StatsFilters = NO_FILTERS, months: int = 12, today: date | None = None
 ) -> list[dict[str, Any]]:
     """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
-    today = filters.end or today or timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    if filters.start:
-        earliest = (today.replace(day=1) - timedelta(days=31 * (MAX_MONTHS - 1))).replace(day=1)
-        first = max(filters.start.replace(day=1), earliest)
+    first, last = month_window(filters, months, today)
     rows = (
         stats_policies(user=user, filters=filters)
         .filter(issued_at__date__gte=first)
@@ -363,16 +432,9 @@ def by_month(
         .annotate(policies=Count("pk"), premium=Sum("order__premium"))
         .order_by("month")
     )
-    found = {
-        timezone.localtime(r["month"]).strftime("%Y-%m")
-        if hasattr(r["month"], "hour")
-        else r["month"].strftime("%Y-%m"): r
-        for r in rows
-    }
+    found = {month_key(r["month"]): r for r in rows}
     result = []
-    cursor = first
-    while cursor <= today:
-        key = cursor.strftime("%Y-%m")
+    for key in months_between(first, last):
         row = found.get(key)
         result.append(
             {
@@ -381,7 +443,6 @@ def by_month(
                 "premium": float(row["premium"] or 0) if row else 0.0,
             }
         )
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
     return result
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_fees
 
 app_name = "supervision"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("policies/export/", views.policy_export, name="policy_export"),
     path("cover/", views.cover_list, name="cover_list"),
     path("statistics/", views.statistics, name="statistics"),
+    path("fees/lagging/", views_fees.lagging_list, name="fee_lagging"),
+    path("fees/lagging/export/", views_fees.lagging_export, name="fee_lagging_export"),
 ]

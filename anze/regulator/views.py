@@ -11,8 +11,9 @@ from anze.core.access import requires
 from anze.core.pagination import paginate
 from anze.core.views import render_list
 from anze.downloads.responses import export_response
+from anze.prevention.archive import fee_context
 
-from . import exports, presenters, selectors
+from . import exports, fees, presenters, selectors
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
 from .selectors import Cover, Standing
 
@@ -34,6 +35,9 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "counts": order.service_counts.select_related("item"),
         "extra_crumb": order.application_no,
     }
+    policy = selectors.policy_of(order)
+    if policy is not None:  # 出函: its 事故预防服务费台账, as every side shows it
+        context.update(fee_context(policy, request.user))
     return render(request, "regulator/order_detail.html", context)
 
 
@@ -86,7 +90,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "search": form,
             "filters": filters,
             "summary": selectors.summary(user=user, filters=filters),
+            "fees": fees.statistics(user=user, filters=filters),
             "charts": {
+                "fee_month": fees.fees_by_month(user=user, filters=filters),
                 "month": selectors.by_month(user=user, filters=filters),
                 "insurer": selectors.by_insurer(user=user, filters=filters),
                 "county": selectors.by_county(user=user, filters=filters),

@@ -121,6 +121,47 @@ def test_it_renames_a_service_item_and_refuses_a_duplicate_name(platform):
     assert item.name == "其他事故预防工作" and item.code == "other"
 
 
+def test_it_sets_a_service_items_unit_price_shown_in_the_list(platform):
+    """单价（元/次）: the default 服务费用 of a record and the measure of a policy's plan per item."""
+    item = ServiceItem.objects.get(code="training")
+    client = platform.client(platform.admin)
+    dialog = client.get(f"/platform/basedata/service-items/{item.pk}/edit/").content.decode()
+    assert "单价（元/次）" in dialog and 'value="0.00"' in dialog
+    response = client.post(
+        f"/platform/basedata/service-items/{item.pk}/edit/", {"name": item.name, "unit_price": "450.5"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.unit_price == D("450.50")
+    html = client.get("/platform/basedata/service-items/").content.decode()
+    row = html[html.index(f'data-item="{item.name}"') :]
+    assert '<td class="num" data-testid="unit-price">450.50</td>' in row[: row.index("</tr>")]
+    client.post("/platform/basedata/service-items/add/", {"name": "职业健康检查", "unit_price": "800"})
+    assert ServiceItem.objects.get(name="职业健康检查").unit_price == D("800.00")
+    client.post("/platform/basedata/service-items/add/", {"name": "安全文化建设"})
+    assert ServiceItem.objects.get(name="安全文化建设").unit_price == D("0.00")  # empty is 0
+
+
+@pytest.mark.parametrize(
+    "price, message",
+    [
+        ("abc", "单价须为数字（单位：元）"),
+        ("-1", "单价不能为负数"),
+        ("1.234", "单价最多保留2位小数"),
+        ("99999999999", "单价过大，请核对"),
+    ],
+)
+def test_it_refuses_a_bad_unit_price_beside_the_field(platform, price, message):
+    item = ServiceItem.objects.get(code="training")
+    response = platform.client(platform.admin).post(
+        f"/platform/basedata/service-items/{item.pk}/edit/", {"name": "改过的名字", "unit_price": price}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["unit_price"] == [message]
+    item.refresh_from_db()
+    assert (item.name, item.unit_price) == ("安全生产宣传教育培训", D("0.00"))  # nothing half-saved
+
+
 def test_it_moves_a_service_item_up_and_down(platform):
     client = platform.client(platform.admin)
     before = names()

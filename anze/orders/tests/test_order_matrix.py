@@ -10,6 +10,10 @@ and allow exactly the same is ``test_workflow_table``'s.
 
 The kernel's order of checks (anze.core.workflow): side, permission, ownership, state, guard (the order type).
 
+``reverse`` (冲正) is taken by the workflow itself (automatic: the approval of a 冲正 request), never a
+button: where its state and permission hold, ``why_not`` answers 没有该操作的权限 (P) all the same; that the
+approval takes it is ``anze/policies/tests/test_reversal.py``'s.
+
 Codes of the cells, with their exact message ({状态}: the column, {操作}: the row's 操作名称):
     ✓  allowed
     P  没有该操作的权限
@@ -84,6 +88,8 @@ ONLINE = {
     ("create_offline", ENT):          ("新增线下订单",       None,                   "P  P  P  P  P  P  P  P  P"),
     ("issue_offline", INS):           ("出函（保单信息补录）", "order.issue",        "S  S  S  S  S  S  N  S  S"),
     ("issue_offline", ENT):           ("出函（保单信息补录）", None,                 "P  P  P  P  P  P  P  P  P"),
+    ("reverse", INS):                 ("冲正",               "policy.reversal_review", "S  S  S  S  S  S  S  P  S"),
+    ("reverse", ENT):                 ("冲正",               None,                   "P  P  P  P  P  P  P  P  P"),
     ("cancel", INS):                  ("取消订单",           "order.cancel",         "S  ✓  ✓  ✓  ✓  ✓  ✓  S  S"),
     ("cancel", ENT):                  ("取消订单",           "portal.order.act",     "S  ✓  ✓  ✓  ✓  ✓  ✓  S  S"),
 }
@@ -118,6 +124,8 @@ OFFLINE = {
     ("create_offline", ENT):          "P  P  P",
     ("issue_offline", INS):           "✓  S  S",
     ("issue_offline", ENT):           "P  P  P",
+    ("reverse", INS):                 "S  P  S",
+    ("reverse", ENT):                 "P  P  P",
     ("cancel", INS):                  "✓  S  S",
     ("cancel", ENT):                  "L  S  S",
 }

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from anze.accounts.models import User
 from anze.core.errors import Refused
@@ -52,7 +53,28 @@ CALLS: dict[str, Callable[[Order, User], Order]] = {
         order=o, actor=u, scheme=scenarios.scheme(), policy_no="TBL0002", **policy_scenarios.policy_files()
     ),
     "cancel": lambda o, u: workflow.order_cancel(order=o, actor=u, reason="测试取消"),
+    "reverse": lambda o, u: _reverse(o, u),
 }
+
+
+def _reverse(order: Order, actor: User) -> Order:
+    """冲正, taken by the approval of a request: another clerk of the insurer asks, ``actor`` approves (two
+    people). An order without a live policy has nothing to reverse: its refusal is the order machine's own."""
+    from anze.policies import reversal
+    from anze.policies.tests.reversal_scenarios import requester_of
+
+    with transaction.atomic():  # a refused approval takes its request back with it
+        policy = order.policy
+        if policy is None:
+            ORDER.begin("reverse", actor, order)
+            raise AssertionError(f"an order in {order.status} without a policy was allowed 冲正")
+        asked = reversal.reversal_request(
+            policy=policy, actor=requester_of(order.insurer), reason="保单编号录入错误"
+        )
+        reversal.reversal_approve(reversal=asked, actor=actor)
+    return order
+
+
 STATE_ACTIONS = [action for action in transitions.ACTIONS if action in CALLS]
 
 

@@ -26,6 +26,7 @@ def _call(cast: Any) -> dict[str, Callable[[Policy, User], Policy]]:
         "accept": lambda p, u: workflow.policy_accept_service(policy=p, actor=u),
         "decline": lambda p, u: workflow.policy_decline_service(policy=p, actor=u, reason="人手不足"),
         "complete": lambda p, u: _complete(p, u),
+        "withdraw": lambda p, u: _withdraw(p, u),
     }
 
 
@@ -34,6 +35,23 @@ def _complete(policy: Policy, user: User) -> Policy:
 
     with transaction.atomic():
         return workflow.policy_complete_service(policy=policy, actor=user)
+
+
+def _withdraw(policy: Policy, user: User) -> Policy:
+    """撤销安全服务 is taken by the approval of a 冲正 of the policy: another clerk of the insurer asks, ``user``
+    approves (two people). A policy with no service to withdraw gets its refusal from the machine itself."""
+    from django.db import transaction
+
+    from anze.policies import reversal
+    from anze.policies.tests.reversal_scenarios import requester_of
+
+    with transaction.atomic():  # a refused approval takes its request back with it
+        if policy.service_status not in (A.PENDING, A.IN_SERVICE):
+            workflow.SERVICE.begin("withdraw", user, policy)
+            raise AssertionError(f"withdraw was allowed from {policy.service_status}")
+        asked = reversal.reversal_request(policy=policy, actor=requester_of(policy.insurer), reason="录错")
+        reversal.reversal_approve(reversal=asked, actor=user)
+    return policy
 
 
 def test_it_has_a_caller_for_every_action(cast):
@@ -87,11 +105,12 @@ def test_it_allows_exactly_the_transitions_of_the_table(cast, status):
                 assert ServiceEvent.objects.filter(policy=policy).count() == before[2] + 1
     # "complete" is automatic: its guard (every contracted count confirmed) never holds on a policy that
     # the workflow left in 服务中 — confirming the last record completes it at once (test_workflow.py).
+    # "withdraw" is automatic too, taken by the approval of a 冲正: its caller goes through one.
     expected = {
         (action, side): (
             (t := workflow.SERVICE.transition(action, side)) is not None
             and status in t.sources
-            and not t.automatic
+            and (not t.automatic or action == "withdraw")
         )
         for action in workflow.SERVICE.actions
         for side in actors

@@ -264,6 +264,8 @@ def _sample(converter: Any, order: Order) -> Any:
         return 1
     if "application" in name or getattr(converter, "regex", "") == "[0-9]{18}":
         return order.application_no
+    if "reportno" in name:  # anze.claims: a 报案号 (BA + 18 digits)
+        return "BA" + "0" * 18
     return "x"
 
 

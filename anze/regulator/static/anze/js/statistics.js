@@ -47,5 +47,14 @@
       return { value: r.policies, itemStyle: { color: r.compulsory ? red : blue } };
     }) }]
   });
+  draw("chart-fee-month", {
+    tooltip: { trigger: "axis" }, legend: { data: ["收取服务费", "已支出"] }, grid: grid,
+    xAxis: { type: "category", data: data.fee_month.map(function (r) { return r.month; }) },
+    yAxis: { type: "value", name: "元" },
+    series: [
+      { name: "收取服务费", type: "bar", data: data.fee_month.map(function (r) { return r.collected; }), itemStyle: { color: blue } },
+      { name: "已支出", type: "bar", data: data.fee_month.map(function (r) { return r.spent; }), itemStyle: { color: green } }
+    ]
+  });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
