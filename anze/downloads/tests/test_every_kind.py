@@ -3,13 +3,19 @@ one registry, one writer (core.exports.write_xlsx), the same query string read b
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from anze.claims import scenarios as claims
 from anze.core.sides import SIDE_PREFIX, Side
 from anze.core.testing import factories
 from anze.downloads import registry
 from anze.downloads.models import Export, ExportStatus
+from anze.policies import reversal
+from anze.policies.models import Policy
 
 from .support import HTMX, body, workbook_rows
 
@@ -35,6 +41,13 @@ def test_every_export_built_by_the_worker_equals_the_one_built_in_the_request(
     cast, settings, django_capture_on_commit_callbacks
 ):
     cast.policy()  # an issued order and its policy, with their operation-log entries
+    claims.report(cast.policy(), cast.applicant)  # 理赔案件 of three sides
+    reversal.reversal_request(policy=cast.policy(), actor=cast.clerk, reason="保单信息录入错误")  # 冲正记录
+    behind = cast.policy()  # 服务费使用滞后: nothing spent, 10 days left
+    today = timezone.localdate()
+    Policy.objects.filter(pk=behind.pk).update(
+        period_start=today - timedelta(days=355), period_end=today + timedelta(days=10)
+    )
     regulator = factories.user(factories.organisation(Side.REGULATOR), admin=True)
     users = {
         Side.INSURER: cast.clerk,
