@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "anze.documents",
     "anze.notifications",
     "anze.downloads",
+    "anze.imports",
     "anze.orders",
     "anze.policies",
     "anze.regulator",

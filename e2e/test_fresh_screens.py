@@ -204,12 +204,12 @@ def test_assigning_a_service_updates_the_tab_counts_and_the_detail(
 
     # The same action on the policy's own page: its status tag and buttons follow.
     page.goto(f"{live_server.url}/insurer/policies/{second.order.application_no}/")
-    expect(page.locator("#detail-region .tag").first).to_have_text("未申请安全服务")
+    expect(page.get_by_test_id("service-status")).to_have_text("未申请安全服务")
     mark_page(page)
     page.get_by_role("link", name="申请第三方安全服务").click()
     dialog.get_by_label("泉州安信安全技术服务有限公司").check()
     dialog.get_by_role("button", name="确定").click()
-    expect(page.locator("#detail-region .tag").first).to_have_text("【安信安全】安全服务待处理")
+    expect(page.get_by_test_id("service-status")).to_have_text("【安信安全】安全服务待处理")
     expect(page.get_by_role("link", name="申请第三方安全服务")).to_have_count(0)
     expect_not_reloaded(page)
     screenshot("03-detail-after")

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from auditlog.models import LogEntry
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from anze.accounts.models import User
 
     from .models import TimelineEvent
@@ -61,19 +63,39 @@ def log_business_action(event: TimelineEvent) -> LogEntry:
         changes[name] = [before, after]
     if event.reason:
         changes[REASON] = ["", event.reason]
-    actor = event.actor
+    return log_business_entry(
+        target,
+        actor=event.actor,
+        action=event.action,
+        label=event.action_label,
+        object_repr=label,
+        changes=changes,
+    )
+
+
+def log_business_entry(
+    target: Model,
+    *,
+    actor: User | None,
+    action: str,
+    label: str,
+    object_repr: str,
+    changes: dict[str, list[str]],
+) -> LogEntry:
+    """A 业务操作 entry on ``target``: a timeline step's (``log_business_action``), or an action that is no step
+    of one object's timeline (a 批量导入). ``changes`` as displayed, {label: [before, after]}."""
     return LogEntry.objects.log_create(
         target,
         force_log=True,
         action=LogEntry.Action.ACCESS,
         actor=actor,
-        object_repr=label,
+        object_repr=object_repr,
         changes=changes,
         additional_data={
             "kind": BUSINESS,
             "organisation_id": actor.organisation_id if actor else None,
-            "action": event.action,
-            "label": event.action_label,
+            "action": action,
+            "label": label,
             **({"api_key": key} if (key := _api_key.get()) else {}),
         },
     )

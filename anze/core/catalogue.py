@@ -36,6 +36,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _p("order.payment_review", "支付审核", "订单管理", Side.INSURER),
     _p("order.issue", "出函 / 保单信息补录", "订单管理", Side.INSURER),
     _p("order.offline_create", "新增线下订单", "订单管理", Side.INSURER),
+    # Its own power: thousands of orders (and 出函 with SMS) at once. Holders of 新增线下订单 get it only by a role.
+    _p("order.offline_import", "批量导入线下订单", "订单管理", Side.INSURER),
     _p("order.cancel", "取消订单", "订单管理", Side.INSURER),
     _p("order.export", "导出订单", "订单管理", Side.INSURER),
     _p("policy.view", "查看保单", "保单管理", Side.INSURER),
@@ -76,6 +78,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     # --- 监管端 -------------------------------------------------------------------------------------------------
     _p("regulator.view", "监管查询（订单、保单、服务进度）", "监管查询", Side.REGULATOR),
     _p("regulator.stats", "统计分析", "统计分析", Side.REGULATOR),
+    _p("regulator.register_import", "导入高危行业企业名录 / 移出名录", "监管查询", Side.REGULATOR),
     # --- 平台管理 -----------------------------------------------------------------------------------------------
     _p("platform.org.manage", "机构管理", "机构管理", Side.PLATFORM),
     # Separate from 机构管理: resetting another organisation's 管理员 password is an account takeover power.
@@ -235,6 +238,7 @@ MENUS: dict[str, tuple[MenuEntry, ...]] = {
                 MenuItem("订单查询", "supervision:order_list", "regulator.view"),
                 MenuItem("保单查询", "supervision:policy_list", "regulator.view"),
                 MenuItem("应保尽保", "supervision:cover_list", "regulator.view"),
+                MenuItem("企业名录", "supervision:register_list", "regulator.view"),
                 MenuItem("服务费使用滞后", "supervision:fee_lagging", "regulator.stats"),
                 MenuItem("理赔查询", "claims:list", "regulator.view"),
             ),

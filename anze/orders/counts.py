@@ -122,9 +122,15 @@ _SQLITE_TRIGGERS: dict[str, str] = {
     ),
 }
 
+# The transaction-local setting under which the PostgreSQL trigger leaves the counts to ``counted_together``.
+DEFER_SETTING = "anze.defer_order_counts"
+
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION order_counts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{DEFER_SETTING}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'UPDATE' AND ROW({", ".join(f"OLD.{c}" for c in COUNTED)})
             IS NOT DISTINCT FROM ROW({", ".join(f"NEW.{c}" for c in COUNTED)}) THEN
         RETURN NULL;
@@ -203,6 +209,52 @@ def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
         yield
     finally:
         install(connection)
+
+
+@contextmanager
+def counted_together(connection: BaseDatabaseWrapper) -> Iterator[list[int]]:
+    """Inside a transaction that creates many orders (the Excel import): they are counted in once, at the end of
+    the block, instead of row by row — the caller appends the id of every order it creates to the list it is
+    given, and must change no other order in the block (those changes would not be counted).
+
+    Why: on PostgreSQL each trigger's update of a counts row leaves a version of it that the rest of the
+    transaction steps over (``paused``): 1,200 orders in one transaction took 75 s, growing with the square of
+    their number. Here the trigger does nothing under ``DEFER_SETTING`` (local to the transaction: a rollback or
+    the end of the block restores it) and the orders are added to the insurer's row, then to their grams' rows
+    (the trigger's lock order), in four statements. SQLite updates a row in place: its triggers count as usual
+    and the block changes nothing."""
+    created: list[int] = []
+    if connection.vendor != "postgresql":
+        yield created
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("counted_together() counts at the end of a transaction: call it inside one")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [DEFER_SETTING])
+    yield created
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
+        for statement in _add_orders():
+            cursor.execute(statement, [created])
+
+
+def _add_orders() -> tuple[str, ...]:
+    """``_add`` for a set of orders (``%s``: their ids) on PostgreSQL, one statement per step."""
+    sums = ", ".join(f"SUM(CASE WHEN o.status = '{state}' THEN 1 ELSE 0 END) AS {state}" for state in STATES)
+    adds = ", ".join(f"{state} = c.{state} + d.{state}" for state in STATES)
+    orders = "orders_order AS o WHERE o.id = ANY(%s) AND o.submitted_at IS NOT NULL"
+    grams = f"orders_order AS o, {_grams_of('o', sqlite=False)} WHERE o.id = ANY(%s) AND o.submitted_at IS NOT NULL"
+    return (
+        f"INSERT INTO {TABLE} (insurer_id, order_type) SELECT DISTINCT o.insurer_id, o.order_type FROM {orders} "
+        "ORDER BY 1, 2 ON CONFLICT DO NOTHING",
+        f"UPDATE {TABLE} AS c SET {adds} FROM (SELECT o.insurer_id, o.order_type, {sums} FROM {orders} "
+        "GROUP BY o.insurer_id, o.order_type) AS d WHERE c.insurer_id = d.insurer_id AND c.order_type = d.order_type",
+        f"INSERT INTO {GRAMS} (insurer_id, order_type, gram) SELECT DISTINCT o.insurer_id, o.order_type, value "
+        f"FROM {grams} ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING",
+        f"UPDATE {GRAMS} AS c SET {adds} FROM (SELECT o.insurer_id, o.order_type, value AS gram, {sums} FROM {grams} "
+        "GROUP BY o.insurer_id, o.order_type, value) AS d "
+        "WHERE c.insurer_id = d.insurer_id AND c.order_type = d.order_type AND c.gram = d.gram",
+    )
 
 
 def counts_of(insurer_id: int, order_type: str | None = None) -> dict[str, int]:

@@ -150,6 +150,22 @@ def regional_hints(rule: EffectiveRule) -> dict[str, str]:
     return hints
 
 
+def service_count_field(item: ServiceItem) -> forms.IntegerField:
+    """The 服务次数 of one service item (the scheme forms, and the Excel import's column of that item)."""
+    return forms.IntegerField(
+        label=item.name,
+        required=False,
+        min_value=0,
+        max_value=999,
+        error_messages={
+            "invalid": "服务次数须为不小于0的整数",
+            "min_value": "服务次数须为不小于0的整数",
+            "max_value": "服务次数不能超过999",
+        },
+        widget=forms.NumberInput(attrs={"placeholder": "请输入服务次数", "min": 0}),
+    )
+
+
 class SchemeForm(StyledFormMixin, forms.Form):
     """保险方案, 保险期间, 保费, 事故预防服务费 and the service count of every active service item; every rule of
     ``rules.scheme_errors`` (the regional ones included) beside its field, all at once."""
@@ -188,18 +204,7 @@ class SchemeForm(StyledFormMixin, forms.Form):
         # The 意向服务项目 the enterprise chose: a 意向 tag beside their service counts.
         self.intended_ids = set(order.intended_items.values_list("pk", flat=True)) if order.pk else set()
         for item in self.items:
-            self.fields[f"service_{item.pk}"] = forms.IntegerField(
-                label=item.name,
-                required=False,
-                min_value=0,
-                max_value=999,
-                error_messages={
-                    "invalid": "服务次数须为不小于0的整数",
-                    "min_value": "服务次数须为不小于0的整数",
-                    "max_value": "服务次数不能超过999",
-                },
-                widget=forms.NumberInput(attrs={"placeholder": "请输入服务次数", "min": 0}),
-            )
+            self.fields[f"service_{item.pk}"] = service_count_field(item)
         self.rule = rule_for_region(order.region)
         for name, text in regional_hints(self.rule).items():
             self.fields[name].help_text = text

@@ -3,13 +3,13 @@ of §6 (base data). Forms show every error beside its field; the workflow refuse
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from anze.basedata.models import Region, ServiceItem
-from anze.basedata.selectors import rule_for_region
+from anze.basedata.selectors import EffectiveRule, rule_for_region
 
 MAX_PERIOD_YEARS = 5  # a per-project policy (建筑施工) may exceed a year; more than five is a typing error
 
@@ -49,11 +49,21 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def scheme_errors(scheme: Scheme, *, region: Region | None) -> dict[str, str]:
+def scheme_errors(
+    scheme: Scheme,
+    *,
+    region: Region | None,
+    rule: EffectiveRule | None = None,
+    active_items: Collection[int] | None = None,
+) -> dict[str, str]:
     """Every rule the scheme breaks, as {field: Chinese message}; empty when the scheme is acceptable.
 
     A value that is missing (or could not be read: the form reports why) is skipped by the rules that need
     it, and every other rule is still checked, so that one submission shows every error.
+
+    ``rule`` (the region's, ``rule_for_region(region)``) and ``active_items`` (the ids of the active service
+    items) are read from the database unless given: a caller checking thousands of schemes (the Excel import)
+    reads them once.
     """
     errors: dict[str, str] = {}
     known: dict[str, Decimal] = {}
@@ -88,10 +98,11 @@ def scheme_errors(scheme: Scheme, *, region: Region | None) -> dict[str, str]:
         elif scheme.period_end > add_years(scheme.period_start, MAX_PERIOD_YEARS):
             errors["period_end"] = f"保险期间不能超过{MAX_PERIOD_YEARS}年，请核对日期"
 
-    errors.update({k: v for k, v in _service_count_errors(scheme).items() if k not in errors})
+    errors.update({k: v for k, v in _service_count_errors(scheme, active_items).items() if k not in errors})
 
     # The regional rule: its floor on 每人伤亡责任限额 whatever the premium; its fee ratios on a premium > 0.
-    rule = rule_for_region(region)
+    if rule is None:
+        rule = rule_for_region(region)
     premium = known.get("premium") if "premium" not in errors else None
     for violation in rule.violations(
         per_person_injury_limit=known.get("per_person_injury_limit"),
@@ -102,10 +113,15 @@ def scheme_errors(scheme: Scheme, *, region: Region | None) -> dict[str, str]:
     return errors
 
 
-def _service_count_errors(scheme: Scheme) -> dict[str, str]:
+def _service_count_errors(scheme: Scheme, active_items: Collection[int] | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     counts = dict(scheme.service_counts)
-    active = set(ServiceItem.objects.active().filter(pk__in=counts).values_list("pk", flat=True))
+    if active_items is None:
+        active: Collection[int] = set(
+            ServiceItem.objects.active().filter(pk__in=counts).values_list("pk", flat=True)
+        )
+    else:
+        active = active_items
     for item_id, count in counts.items():
         if item_id not in active:
             errors["service_counts"] = "包含已停用或不存在的服务项目"

@@ -5,8 +5,13 @@ from django.urls import path
 
 from anze.orders import urls_insurer  # noqa: F401 - registers the application_no converter
 
-from . import views_issue
+from . import views_import, views_issue
 
 urlpatterns = [
     path("<application_no:application_no>/issue/", views_issue.order_issue, name="issue"),
+    # 线下订单批量导入
+    path("import/", views_import.import_upload, name="import"),
+    path("import/template/", views_import.import_template, name="import_template"),
+    path("import/<uuid:uuid>/", views_import.import_detail, name="import_detail"),
+    path("import/<uuid:uuid>/errors/", views_import.import_errors, name="import_errors"),
 ]

@@ -80,6 +80,17 @@ class CoverSearch(_ScopedSearch):
     cover = forms.ChoiceField(label="投保状态", required=False, choices=[("", "全部"), *Cover.LABELS.items()])
 
 
+class RegisterSearch(_ScopedSearch):
+    q = forms.CharField(
+        label="企业",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "企业名称 / 统一社会信用代码"}),
+    )
+    region = forms.ModelChoiceField(
+        label="区县", queryset=Region.objects.none(), required=False, empty_label="全部"
+    )
+
+
 class StatsFilterForm(_ScopedSearch):
     """统计分析's filters. Unlike a list's search, a bad value is shown as an error (the figures then stay
     unfiltered) rather than silently dropped, since the figures would not say what they count."""

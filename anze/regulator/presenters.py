@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from anze.accounts.models import Organisation
 from anze.orders.models import OrderEvent
 from anze.orders.presenters import TimelineEntry
 from anze.policies.models import Policy
@@ -18,8 +17,10 @@ def policy_rows(policies: Iterable[Policy]) -> list[dict[str, Any]]:
     return [{"policy": p, "standing": selectors.standing_of(p)} for p in policies]
 
 
-def cover_rows(enterprises: Iterable[Organisation]) -> list[dict[str, Any]]:
-    return [{"org": org, "cover": selectors.cover_of(org)} for org in enterprises]
+def cover_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """应保尽保's rows (``selectors.search_cover``: an enterprise of the platform or of the register) with their
+    投保状态."""
+    return [{"enterprise": row, "cover": selectors.cover_on(row["until"])} for row in rows]
 
 
 def timeline(events: Iterable[OrderEvent]) -> list[TimelineEntry]:

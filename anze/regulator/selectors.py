@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,6 +26,9 @@ from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus
 from anze.policies.scopes import policies_visible_to
+
+from .models import RegisteredEnterprise
+from .register import register_for
 
 EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
 
@@ -136,13 +139,14 @@ def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet
     )
 
 
-def cover_of(enterprise: Any, today: date | None = None) -> str:
+def cover_on(cover_until: date | None, today: date | None = None) -> str:
+    """The 投保状态 of an enterprise covered until ``cover_until`` (None: never)."""
     today = today or timezone.localdate()
-    if enterprise.cover_until is None:
+    if cover_until is None:
         return Cover.NEVER
-    if enterprise.cover_until < today:
+    if cover_until < today:
         return Cover.LAPSED
-    if enterprise.cover_until <= today + timedelta(days=EXPIRING_DAYS):
+    if cover_until <= today + timedelta(days=EXPIRING_DAYS):
         return Cover.EXPIRING
     return Cover.COVERED
 
@@ -214,16 +218,53 @@ def search_policies(*, user: User, filters: dict[str, Any]) -> QuerySet[Policy]:
     return qs.select_related("insurer", "order", "order__region", "service_org").order_by("-issued_at", "-id")
 
 
-def search_cover(*, user: User, filters: dict[str, Any]) -> QuerySet[Organisation]:
-    """应保尽保: the compulsory-sector enterprises in scope, searched, the least covered first."""
-    qs = compulsory_enterprises(user=user)
-    if filters.get("q"):
-        qs = qs.filter(name__contains=filters["q"].strip())
-    if filters.get("region"):
-        qs = qs.filter(region=filters["region"])
-    if filters.get("cover"):
-        qs = filter_cover(qs, filters["cover"])
-    return qs.order_by("cover_until", "id")
+def registered_cover(*, user: User) -> QuerySet[RegisteredEnterprise]:
+    """The regulator's 高危行业企业名录 (``regulator.register``), annotated like ``compulsory_enterprises``:
+    ``cover_until`` from the policies of the orders of its 统一社会信用代码 — by code, since an enterprise that
+    never signed up on the platform has orders (线下订单) but no account — and ``on_platform``. A reversed (冲正)
+    policy never covered anyone, as in ``compulsory_enterprises``."""
+    policies = Policy.objects.live().filter(order__applicant_credit_code=OuterRef("credit_code"))
+    return register_for(user=user).annotate(
+        cover_until=Subquery(policies.order_by("-period_end").values("period_end")[:1]),
+        on_platform=Exists(
+            Organisation.objects.filter(kind=Side.ENTERPRISE, credit_code=OuterRef("credit_code"))
+        ),
+    )
+
+
+# The columns of an 应保尽保 row, from an enterprise of the platform or an entry of the register.
+COVER_COLUMNS = ("name", "credit_code", "contact_name", "contact_phone", "industry_name", "region_name")
+
+
+def search_cover(*, user: User, filters: dict[str, Any]) -> QuerySet[Any]:
+    """应保尽保: the compulsory-sector enterprises in scope — those of the platform and those of the regulator's
+    register, one row per 统一社会信用代码 (the register's when both) — searched, the least covered first.
+    Rows are dicts of ``COVER_COLUMNS``, ``cover_until``, ``on_platform`` and ``registered``; two queries a page
+    (count and rows) whatever its size."""
+    register = registered_cover(user=user)
+    platform = compulsory_enterprises(user=user).exclude(credit_code__in=register.values("credit_code"))
+    parts = []
+    for qs, registered in ((platform, False), (register, True)):
+        if filters.get("q"):
+            qs = qs.filter(name__contains=filters["q"].strip())
+        if filters.get("region"):
+            qs = qs.filter(region=filters["region"])
+        if filters.get("cover"):
+            qs = filter_cover(qs, filters["cover"])
+        parts.append(
+            qs.order_by().values(
+                "name",
+                "credit_code",
+                "contact_name",
+                "contact_phone",
+                industry_name=F("industry__name"),
+                region_name=F("region__name"),
+                until=F("cover_until"),
+                platform=Value(True) if not registered else F("on_platform"),
+                registered=Value(registered),
+            )
+        )
+    return parts[0].union(parts[1], all=True).order_by(F("until").asc(nulls_first=True), "credit_code")
 
 
 # --- statistics ---------------------------------------------------------------------------------------------------

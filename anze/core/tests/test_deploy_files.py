@@ -204,7 +204,12 @@ def test_the_nginx_site_limits_bodies_and_forwards_the_client():
     video = re.search(r"location = /service/videos/upload/ \{(.*?)\}", code, re.S)
     assert video, "no location for the video upload route"
     assert "client_max_body_size 200m;" in video.group(1)
-    assert code.count("200m") == 1, "200m only for the video upload route"
+    imports = re.search(r"location = /insurer/orders/import/ \{(.*?)\}", code, re.S)
+    assert imports, "no location for the offline import's upload route"
+    assert "client_max_body_size 200m;" in imports.group(1)
+    assert code.count("200m") == 2, "200m only for the video upload and the offline import routes"
+    register = re.search(r"location = /regulator/register/import/ \{(.*?)\}", code, re.S)
+    assert register and "client_max_body_size 25m;" in register.group(1)
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in code
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in code
     assert "proxy_set_header Host $host;" in code
@@ -216,6 +221,18 @@ def test_the_nginx_video_route_is_the_application_video_upload_route():
     from django.urls import reverse
 
     assert reverse("service:videos:upload") == "/service/videos/upload/"
+
+
+def test_the_nginx_import_routes_are_the_applications_and_fit_their_limits():
+    from django.urls import reverse
+
+    from anze.imports.forms import ARCHIVE_MAX_BYTES, WORKBOOK_MAX_BYTES
+
+    assert reverse("insurer:orders:import") == "/insurer/orders/import/"
+    assert reverse("regulator:supervision:register_import") == "/regulator/register/import/"
+    # nginx limits the whole body: both files and the form's other fields.
+    assert ARCHIVE_MAX_BYTES + WORKBOOK_MAX_BYTES < 200 * 1024 * 1024
+    assert WORKBOOK_MAX_BYTES < 25 * 1024 * 1024
 
 
 def test_readme_links_the_recipe():
