@@ -11,6 +11,7 @@ from anze.api.endpoints import api
 from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
+from anze.downloads import urls as download_urls
 from anze.notifications.urls import urls_for_side as notification_urls
 from anze.orders import urls_insurer as order_urls
 from anze.policies import urls_orders as policy_order_urls
@@ -29,6 +30,7 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
             include((urls_system.urlpatterns + audit_urls.urlpatterns + api_urls.for_side(side), "system")),
         ),
         *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
+        path("downloads/", include((download_urls.urlpatterns, "downloads"))),  # 下载中心 on every side
     ]
     if side == Side.INSURER:
         common += [

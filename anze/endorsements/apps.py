@@ -9,7 +9,7 @@ class EndorsementsConfig(AppConfig):
         from anze.policies.lifecycle import reversal_blocker, surrender_date
         from anze.policies.panels import register_documents, register_panel
 
-        from . import dashboard, panels  # noqa: F401 - importing dashboard registers the home cards
+        from . import dashboard, exports, panels  # noqa: F401 - dashboard: the home cards; exports: 导出
 
         reversal_blocker(panels.blocks_reversal)  # a policy with a 批改 or 退保 is not reversed
         surrender_date(panels.surrender_day)  # the day a 退保 ended the cover (claims take reports up to it)

@@ -16,15 +16,15 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
-from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.forms import check_readable, readable
 from anze.core.sides import Side, side_namespace
-from anze.core.views import action_view, button_view, done, render_list
+from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
+from anze.downloads.responses import export_response
 from anze.orders.forms import PaymentNoticeForm
 
-from . import presenters, selectors, surrenders, workflow
+from . import exports, presenters, selectors, surrenders, workflow
 from .forms import (
     AdjustForm,
     ChangeForm,
@@ -80,64 +80,9 @@ def _list(request: HttpRequest) -> HttpResponse:
     return render_list(request, "endorsements/list.html", context)
 
 
-EXPORT_HEADERS = [
-    "类型",
-    "保单编号",
-    "申请编号",
-    "投保人",
-    "项目名称",
-    "发起方",
-    "批改内容",
-    "生效日期",
-    "批改保费（元）",
-    "退保金额（元）",
-    "状态",
-    "批单号",
-    "申请时间",
-    "出批单时间",
-]
-
-
 def _export(request: HttpRequest) -> HttpResponseBase:
-    _, filters = _filters(request)
-    qs = selectors.for_export(user=request.user, filters=filters)  # type: ignore[arg-type]
-    if message := too_many_rows(qs):
-        return done(request, message, f"{_url(request, 'list')}?{request.GET.urlencode()}", error=True)
-    rows = (
-        (
-            row.endorsement.get_kind_display(),
-            row.endorsement.policy.policy_no,
-            row.endorsement.policy.order.application_no,
-            row.endorsement.policy.order.applicant_name,
-            row.endorsement.policy.order.project_name,
-            row.endorsement.get_origin_display(),
-            row.summary,
-            row.endorsement.effective_on,
-            row.endorsement.premium_delta if not row.endorsement.is_surrender else "",
-            row.endorsement.refund_amount if row.endorsement.is_surrender else "",
-            row.endorsement.get_status_display(),
-            row.endorsement.endorsement_no,
-            row.endorsement.created_at,
-            row.endorsement.endorsed_at,
-        )
-        for chunk in _chunks(qs)
-        for row in presenters.history_rows(chunk)
-    )
-    title = "批改列表" if request.side == Side.INSURER else "我的批改"  # type: ignore[attr-defined]
-    return xlsx_response(
-        title, EXPORT_HEADERS, rows, widths=[8, 22, 22, 30, 30, 12, 40, 12, 14, 14, 14, 22, 20, 20]
-    )
-
-
-def _chunks(qs: Any, size: int = 500) -> Any:
-    chunk: list[Endorsement] = []
-    for endorsement in qs.iterator(chunk_size=size):
-        chunk.append(endorsement)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    kind = exports.INSURER_ENDORSEMENTS if request.side == Side.INSURER else exports.ENTERPRISE_ENDORSEMENTS  # type: ignore[attr-defined]
+    return export_response(request, kind, back=_url(request, "list"))  # type: ignore[arg-type]
 
 
 # --- one request ------------------------------------------------------------------------------------------------

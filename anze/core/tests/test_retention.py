@@ -31,6 +31,8 @@ from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.core.testing.cast import Cast
 from anze.documents.models import Document
+from anze.downloads.models import Export
+from anze.downloads.testing import finished_export
 from anze.orders import applications
 from anze.orders import scenarios as order_scenarios
 from anze.orders import workflow as order_workflow
@@ -58,6 +60,7 @@ DISPOSABLE = {
     "enterprise:orders:discard": "从未提交的投保草稿，无人见过；其上传的文件（营业执照等）保留",
     "service:service_orders:plan_remove": "服务计划是尚未发生的意向；已发生的服务记录（档案）不受影响",
     "platform:basedata:rule_delete": "地区规则是基础配置，删除后回落到上级规则；删除写入操作日志，订单已保存其金额",
+    "downloads:delete": "下载中心的导出文件是列表的副本，只供导出人本人在24小时内下载，到期后本就自动删除",
 }
 
 
@@ -138,6 +141,17 @@ def _role_delete(side: str, namespace: str) -> Attempt:
     return Attempt(admin, reverse(f"{namespace}:system:role_delete", args=[role.pk]), check)
 
 
+def _export_delete(side: str, namespace: str) -> Attempt:
+    org = factories.organisation(side)
+    admin = factories.user(org, admin=True, name="管理员甲")
+    export = finished_export(admin)
+
+    def check() -> None:
+        assert not Export.objects.filter(pk=export.pk).exists()  # a copy of a list, disposable
+
+    return Attempt(admin, reverse(f"{namespace}:downloads:delete", args=[export.uuid]), check)
+
+
 def _cast() -> Cast:
     ensure_base_data()
     return Cast().on_stage("clerk", "applicant", "org_admin", "platform_admin")
@@ -207,6 +221,7 @@ CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
 SIDE_CASES: dict[str, Callable[[str, str], Attempt]] = {
     "system:user_delete": _user_delete,
     "system:role_delete": _role_delete,
+    "downloads:delete": _export_delete,
 }
 
 
