@@ -60,6 +60,7 @@ DISPOSABLE = {
     "enterprise:orders:discard": "从未提交的投保草稿，无人见过；其上传的文件（营业执照等）保留",
     "service:service_orders:plan_remove": "服务计划是尚未发生的意向；已发生的服务记录（档案）不受影响",
     "platform:basedata:rule_delete": "地区规则是基础配置，删除后回落到上级规则；删除写入操作日志，订单已保存其金额",
+    "regulator:supervision:register_remove": "高危行业企业名录是监管部门自己维护、可重新导入的名单，不是业务记录；移出写入操作日志（企业名称与信用代码）",
     "downloads:delete": "下载中心的导出文件是列表的副本，只供导出人本人在24小时内下载，到期后本就自动删除",
 }
 
@@ -221,6 +222,7 @@ CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
 SIDE_CASES: dict[str, Callable[[str, str], Attempt]] = {
     "system:user_delete": _user_delete,
     "system:role_delete": _role_delete,
+    "regulator:supervision:register_remove": "高危行业企业名录是监管部门自己维护、可重新导入的名单，不是业务记录；移出写入操作日志（企业名称与信用代码）",
     "downloads:delete": _export_delete,
 }
 
