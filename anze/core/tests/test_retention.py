@@ -214,7 +214,38 @@ def _rule_delete(cast: Cast) -> Attempt:
     return Attempt(cast.platform_admin, reverse("platform:basedata:rule_delete", args=[rule.pk]), check)
 
 
+def _register_remove(cast: Cast) -> Attempt:
+    from anze.basedata.models import Industry
+    from anze.regulator.models import RegisteredEnterprise
+
+    bureau = factories.organisation(
+        Side.REGULATOR, name="泉州市应急管理局", region=Region.objects.get(code="350500")
+    )
+    entry = RegisteredEnterprise.objects.create(
+        regulator=bureau,
+        credit_code=cast.enterprise.credit_code,
+        name=cast.enterprise.name,
+        industry=Industry.objects.filter(is_compulsory=True).first(),
+        region=Region.objects.get(code="350503"),
+    )
+    cast.policy()  # the enterprise's cover and its records are not the register's to remove
+
+    def check() -> None:
+        assert not RegisteredEnterprise.objects.filter(pk=entry.pk).exists()  # off the bureau's own list
+        assert (
+            LogEntry.objects.filter(changes_text__contains=entry.credit_code).exists()
+            or LogEntry.objects.filter(object_repr__contains=entry.name).exists()
+        )
+
+    return Attempt(
+        factories.user(bureau, admin=True),
+        reverse("regulator:supervision:register_remove", args=[entry.pk]),
+        check,
+    )
+
+
 CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
+    "regulator:supervision:register_remove": _register_remove,
     "enterprise:orders:discard": _draft_discard,
     "service:service_orders:plan_remove": _plan_remove,
     "platform:basedata:rule_delete": _rule_delete,
@@ -222,7 +253,6 @@ CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
 SIDE_CASES: dict[str, Callable[[str, str], Attempt]] = {
     "system:user_delete": _user_delete,
     "system:role_delete": _role_delete,
-    "regulator:supervision:register_remove": "高危行业企业名录是监管部门自己维护、可重新导入的名单，不是业务记录；移出写入操作日志（企业名称与信用代码）",
     "downloads:delete": _export_delete,
 }
 
