@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "anze.regulator",
     "anze.portal",  # before prevention: the enterprise's order cards come first on its home page
     "anze.prevention",
+    "anze.endorsements",
     "anze.claims",
     "anze.platform_admin",
     "anze.api",  # the open API at /api/v1/ (django-ninja) and 系统管理 › 接口密钥

@@ -57,12 +57,14 @@ urlpatterns = [
         path("policies/", include("anze.policies.urls")),
         path("reversals/", include("anze.policies.urls_reversals")),  # 保单管理 › 冲正审核
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
+        path("endorsements/", include("anze.endorsements.urls_insurer")),  # 批改管理
         path("claims/", include("anze.claims.urls_insurer")),  # 理赔管理
     ),
     side_urls(
         Side.ENTERPRISE,
         path("", include("anze.portal.urls")),  # 注册, 忘记密码, 投保申请, 我的订单, 我的保单
         path("services/", include("anze.prevention.urls_enterprise")),
+        path("endorsements/", include("anze.endorsements.urls_enterprise")),  # 我的批改, 申请批改 / 退保
         path("claims/", include("anze.claims.urls_enterprise")),  # 我的理赔, 报案
     ),
     side_urls(Side.SERVICE_ORG, path("", include("anze.prevention.urls_service"))),

@@ -20,6 +20,7 @@ from . import exports, reversal, selectors, workflow
 from .archive import service_archive
 from .forms import AssignServiceForm, PolicySearchForm
 from .models import Policy, ReversalStatus, ServiceStatus
+from .panels import panels
 
 
 def _list_url() -> str:
@@ -52,6 +53,7 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "order": policy.order,
         "documents": selectors.order_documents(policy),
         "can_assign": workflow.SERVICE.can(policy, "assign", request.user),
+        "panels": panels(policy, request),
         "extra_crumb": f"保单详情 {policy.policy_no}",
         **_reversal_context(request, policy),
         **service_archive().context(policy, request.user),

@@ -14,6 +14,7 @@ from anze.core.sides import SIDE_PREFIX, Side
 from anze.core.testing import factories
 from anze.downloads import registry
 from anze.downloads.models import Export, ExportStatus
+from anze.endorsements import scenarios as endorsements
 from anze.policies import reversal
 from anze.policies.models import Policy
 
@@ -43,6 +44,7 @@ def test_every_export_built_by_the_worker_equals_the_one_built_in_the_request(
     cast.policy()  # an issued order and its policy, with their operation-log entries
     claims.report(cast.policy(), cast.applicant)  # 理赔案件 of three sides
     reversal.reversal_request(policy=cast.policy(), actor=cast.clerk, reason="保单信息录入错误")  # 冲正记录
+    endorsements.apply(cast.policy(), cast.applicant)  # 批改 of two sides
     behind = cast.policy()  # 服务费使用滞后: nothing spent, 10 days left
     today = timezone.localdate()
     Policy.objects.filter(pk=behind.pk).update(
