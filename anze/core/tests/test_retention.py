@@ -223,9 +223,9 @@ def _register_remove(cast: Cast) -> Attempt:
     )
     entry = RegisteredEnterprise.objects.create(
         regulator=bureau,
-        credit_code=cast.enterprise.credit_code,
+        credit_code=cast.enterprise.credit_code or "",
         name=cast.enterprise.name,
-        industry=Industry.objects.filter(is_compulsory=True).first(),
+        industry=Industry.objects.filter(is_compulsory=True).earliest("sort"),
         region=Region.objects.get(code="350503"),
     )
     cast.policy()  # the enterprise's cover and its records are not the register's to remove
