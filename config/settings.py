@@ -98,12 +98,14 @@ INSTALLED_APPS = [
     "anze.audit",
     "anze.documents",
     "anze.notifications",
+    "anze.downloads",
     "anze.imports",
     "anze.orders",
     "anze.policies",
     "anze.regulator",
     "anze.portal",  # before prevention: the enterprise's order cards come first on its home page
     "anze.prevention",
+    "anze.endorsements",
     "anze.claims",
     "anze.platform_admin",
     "anze.api",  # the open API at /api/v1/ (django-ninja) and 系统管理 › 接口密钥
@@ -347,6 +349,18 @@ WORKER_HEARTBEAT_SECONDS = env_int("ANZE_WORKER_HEARTBEAT_SECONDS", 15)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("ANZE_HEALTH_HEARTBEAT_MAX_AGE", 90)
 HEALTH_TASK_LAG_MAX_SECONDS = env_int("ANZE_HEALTH_TASK_LAG_MAX", 300)
 HEALTH_SMS_PENDING_MAX_SECONDS = env_int("ANZE_HEALTH_SMS_PENDING_MAX", 900)
+
+# --- exports (下载中心, anze.downloads) ----------------------------------------------------------------------------
+# A list export of up to this many rows is built inside the request; a larger one (up to
+# anze.core.exports.MAX_EXPORT_ROWS) by the worker, kept 24 hours in the 下载中心.
+EXPORT_SYNC_ROWS = env_int("ANZE_EXPORT_SYNC_ROWS", 5000)
+if EXPORT_SYNC_ROWS < 0:
+    raise ImproperlyConfigured("ANZE_EXPORT_SYNC_ROWS must be 0 or more")
+# How long a worker's claim on an export is trusted without a progress update: a worker killed mid-export
+# leaves it to the sweep (exports_cleanup, sms_sweep) once this has passed, which builds it again.
+EXPORT_LEASE_SECONDS = env_int("ANZE_EXPORT_LEASE_SECONDS", 600)
+if EXPORT_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("ANZE_EXPORT_LEASE_SECONDS must be 1 or more")
 
 # --- SMS ----------------------------------------------------------------------------------------------------------
 SMS_BACKEND = env_str("ANZE_SMS_BACKEND", "console")  # console | aliyun | tencent | file

@@ -11,6 +11,7 @@ from anze.api.endpoints import api
 from anze.audit import urls as audit_urls
 from anze.core import health, views_home
 from anze.core.sides import SIDE_PREFIX, Side
+from anze.downloads import urls as download_urls
 from anze.notifications.urls import urls_for_side as notification_urls
 from anze.orders import urls_insurer as order_urls
 from anze.policies import urls_orders as policy_order_urls
@@ -29,6 +30,7 @@ def side_urls(side: str, *extra: URLPattern | URLResolver) -> URLResolver:
             include((urls_system.urlpatterns + audit_urls.urlpatterns + api_urls.for_side(side), "system")),
         ),
         *notification_urls(side),  # 消息中心 on every side; 短信记录 where sms.view exists
+        path("downloads/", include((download_urls.urlpatterns, "downloads"))),  # 下载中心 on every side
     ]
     if side == Side.INSURER:
         common += [
@@ -56,12 +58,14 @@ urlpatterns = [
         path("policies/", include("anze.policies.urls")),
         path("reversals/", include("anze.policies.urls_reversals")),  # 保单管理 › 冲正审核
         path("", include("anze.prevention.urls_insurer")),  # 投诉管理
+        path("endorsements/", include("anze.endorsements.urls_insurer")),  # 批改管理
         path("claims/", include("anze.claims.urls_insurer")),  # 理赔管理
     ),
     side_urls(
         Side.ENTERPRISE,
         path("", include("anze.portal.urls")),  # 注册, 忘记密码, 投保申请, 我的订单, 我的保单
         path("services/", include("anze.prevention.urls_enterprise")),
+        path("endorsements/", include("anze.endorsements.urls_enterprise")),  # 我的批改, 申请批改 / 退保
         path("claims/", include("anze.claims.urls_enterprise")),  # 我的理赔, 报案
     ),
     side_urls(Side.SERVICE_ORG, path("", include("anze.prevention.urls_service"))),

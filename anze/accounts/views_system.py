@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.core.access import requires
 from anze.core.errors import Refused
-from anze.core.exports import xlsx_response
+from anze.core.exports import xlsx_download
 from anze.core.forms import apply_refusal, check_readable, readable
 from anze.core.pagination import paginate
 from anze.core.sides import side_namespace
@@ -36,7 +37,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("system.user.export")
-def user_export(request: HttpRequest) -> HttpResponse:
+def user_export(request: HttpRequest) -> HttpResponseBase:
     search = UserSearchForm(request.GET, organisation=request.user.organisation)
     users = selectors.users_for(user=request.user, filters=search.values())
     rows = (
@@ -50,7 +51,8 @@ def user_export(request: HttpRequest) -> HttpResponse:
         )
         for u in users.iterator(chunk_size=500)
     )
-    return xlsx_response(
+    return xlsx_download(
+        request,
         "账号列表",
         ["登录账号", "姓名", "手机号码", "角色", "状态", "创建时间"],
         rows,

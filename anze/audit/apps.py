@@ -13,6 +13,7 @@ class AuditConfig(AppConfig):
         from anze.accounts.signals import sign_in_attempted
 
         sign_in_attempted.connect(_record_sign_in, dispatch_uid="anze.audit.record_login")
+        from . import exports  # noqa: F401 - registers the 导出 with the 下载中心
 
 
 def _record_sign_in(sender: Any, *, signal: Any, request: Any, **attempt: Any) -> None:

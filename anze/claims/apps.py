@@ -8,7 +8,10 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from anze.policies.lifecycle import reversal_blocker
 
-        from . import dashboard  # noqa: F401 - registers the insurer's home cards
+        from . import (
+            dashboard,  # noqa: F401 - registers the insurer's home cards
+            exports,  # noqa: F401 - registers the 导出 with the 下载中心
+        )
         from .workflow import claims_block_reversal
 
         # 冲正 of a policy with a claim (not 注销'd) is refused: the claim is about the policy as issued.

@@ -1,17 +1,20 @@
-"""The Excel export of a claim list (every side's, with its filters and tab), values as displayed."""
+"""The Excel export of a claim list (every side's, with its filters and tab), values as displayed: one kind a side,
+registered with the 下载中心, which builds it in the request or in the worker."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import QueryDict
 
-from anze.core.exports import too_many_rows, xlsx_response
-from anze.core.views import done
+from anze.accounts.models import User
+from anze.core.forms import SearchForm
+from anze.downloads.registry import ExportKind, register
 
+from . import selectors
+from .forms import ClaimSearchForm, EnterpriseClaimSearchForm, RegulatorClaimSearchForm
 from .models import Claim
 
 HEADERS = [
@@ -67,8 +70,28 @@ def _rows(claims: QuerySet[Claim]) -> Iterator[tuple[Any, ...]]:
         )
 
 
-def claim_export(request: HttpRequest, claims: QuerySet[Claim], back: str) -> HttpResponseBase:
-    """The list as 理赔案件.xlsx, or the refusal of more than one sheet."""
-    if message := too_many_rows(claims):
-        return done(request, message, f"{back}?{request.GET.urlencode()}", error=True)
-    return xlsx_response("理赔案件", HEADERS, _rows(claims), widths=WIDTHS)
+def _kind(key: str, permission: str, search: Callable[[User, QueryDict], SearchForm]) -> ExportKind:
+    def select(user: User, params: QueryDict) -> QuerySet[Claim]:
+        filters = {**search(user, params).values(), "tab": params.get("tab", "")}
+        return selectors.claims_for_export(user=user, filters=filters)
+
+    return register(
+        ExportKind(
+            key=key,
+            label="理赔案件",
+            permission=permission,
+            headers=HEADERS,
+            widths=WIDTHS,
+            select=select,
+            rows=_rows,
+        )
+    )
+
+
+INSURER_CLAIMS = _kind("claims.insurer", "claim.export", lambda user, params: ClaimSearchForm(params))
+ENTERPRISE_CLAIMS = _kind(
+    "claims.enterprise", "portal.claim.view", lambda user, params: EnterpriseClaimSearchForm(params)
+)
+REGULATOR_CLAIMS = _kind(
+    "claims.regulator", "regulator.view", lambda user, params: RegulatorClaimSearchForm(params, user=user)
+)

@@ -14,6 +14,7 @@ from anze.core.errors import Refused
 from anze.core.forms import check_readable
 from anze.core.views import action_view, render_list
 from anze.documents.responses import document_among, document_response
+from anze.downloads.responses import export_response
 
 from . import exports, presenters, selectors, workflow
 from .forms import ACCIDENT_FIELDS, EnterpriseClaimSearchForm, EnterpriseReportForm
@@ -42,10 +43,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @requires("portal.claim.view")
 def claim_export(request: HttpRequest) -> HttpResponseBase:
-    search = EnterpriseClaimSearchForm(request.GET)
-    filters = {**search.values(), "tab": request.GET.get("tab", "")}
-    claims = selectors.claims_for_export(user=request.user, filters=filters)
-    return exports.claim_export(request, claims, _list_url())
+    return export_response(request, exports.ENTERPRISE_CLAIMS, back=_list_url())
 
 
 @requires("portal.claim.view")

@@ -20,6 +20,7 @@ from anze.core.formatting import money
 from anze.core.forms import check_readable
 from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response
+from anze.downloads.responses import export_response
 
 from . import exports, presenters, selectors, workflow
 from .forms import (
@@ -61,10 +62,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @requires("claim.export")
 def claim_export(request: HttpRequest) -> HttpResponseBase:
-    search = ClaimSearchForm(request.GET)
-    filters = {**search.values(), "tab": request.GET.get("tab", "")}
-    claims = selectors.claims_for_export(user=request.user, filters=filters)
-    return exports.claim_export(request, claims, _list_url())
+    return export_response(request, exports.INSURER_CLAIMS, back=_list_url())
 
 
 @requires("claim.view")

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from anze.core.access import requires
 from anze.core.views import render_list
+from anze.downloads.responses import export_response
 
 from . import exports, presenters, selectors, statistics
 from .forms import ClaimStatsForm, RegulatorClaimSearchForm
@@ -28,10 +29,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @requires("regulator.view")
 def claim_export(request: HttpRequest) -> HttpResponseBase:
-    search = RegulatorClaimSearchForm(request.GET, user=request.user)
-    filters = {**search.values(), "tab": request.GET.get("tab", "")}
-    claims = selectors.claims_for_export(user=request.user, filters=filters)
-    return exports.claim_export(request, claims, reverse("regulator:claims:list"))
+    return export_response(request, exports.REGULATOR_CLAIMS, back=reverse("regulator:claims:list"))
 
 
 @requires("regulator.view")

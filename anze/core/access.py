@@ -13,7 +13,8 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from anze.core.sides import Side, side_namespace
@@ -21,7 +22,7 @@ from anze.core.views import client_redirect
 
 from . import catalogue
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def login_url_for_side(side: str) -> str:
@@ -33,7 +34,7 @@ def requires(code: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             side = getattr(request, "side", None)
             if side is None or side not in perm.sides:
                 raise ImproperlyConfigured(

@@ -13,21 +13,28 @@ rows need (CJK characters count double), within bounds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
 from tempfile import SpooledTemporaryFile
-from typing import Any
+from typing import IO, Any
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-MAX_EXPORT_ROWS = 100_000  # one sheet; a larger export is refused (``too_many_rows``)
+from .views import client_redirect
+
+# The most rows one export writes: a sheet holds 1,048,576 rows. A larger export is refused before it is
+# built (``too_many_rows``); one over ``settings.EXPORT_SYNC_ROWS`` is built by the worker (anze.downloads).
+MAX_EXPORT_ROWS = 1_000_000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F5F7FA")
@@ -41,38 +48,97 @@ WIDTH_SAMPLE = 500
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
-def xlsx_response(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None
-) -> FileResponse:
-    """The rows as an .xlsx download. ``widths``: the least width of each column (it grows to fit)."""
+def write_xlsx(
+    target: IO[bytes],
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = 1000,
+) -> int:
+    """Write the rows as an .xlsx workbook of one sheet into ``target``; returns how many rows it wrote.
+
+    The one writer of every export, in the request and in the worker: the workbook is write-only (each row
+    goes to openpyxl's temporary file as it comes, strings inline, so memory does not grow with the rows).
+    ``widths``: the least width of each column (it grows to fit). ``progress(n)`` is called after every
+    ``every`` rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(filename[:31])
+    sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     rows = iter(rows)
     sample = [list(row) for row in islice(rows, WIDTH_SAMPLE)]
     for index, width in enumerate(_fitting_widths(headers, sample, widths), start=1):
         sheet.column_dimensions[_column_letter(index)].width = width
     header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(sheet, value=title)
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in chain(sample, rows):
-        sheet.append([_cell(sheet, value) for value in row])
+    written = 0
+    try:
+        for row in chain(sample, rows):
+            sheet.append([_cell(sheet, value) for value in row])
+            written += 1
+            if progress is not None and written % every == 0:
+                progress(written)
+        workbook.save(target)
+    except BaseException:
+        _discard(sheet)
+        raise
+    return written
+
+
+def _discard(sheet: Any) -> None:
+    """Remove the temporary file of a sheet that will never be saved: openpyxl deletes it when the workbook is
+    saved, or when the process exits — too late for a worker that runs for weeks (and the file may be large)."""
+    writer = getattr(sheet, "_writer", None)
+    if writer is None:
+        return
+    with suppress(Exception):
+        sheet._rows.close()  # ends the sheet's XML while its file is still open
+    with suppress(Exception):
+        writer.close()
+    with suppress(Exception):
+        writer.cleanup()
+
+
+def xlsx_filename(title: str, at: datetime | None = None) -> str:
+    """订单列表_20261202083745.xlsx: the list's name and the moment (Beijing time) of the export."""
+    stamp = timezone.localtime(at).strftime("%Y%m%d%H%M%S")
+    return f"{title}_{stamp}.xlsx"
+
+
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None
+) -> FileResponse:
+    """The rows as an .xlsx download, built inside the request (a list small enough for that)."""
     buffer = SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by FileResponse
-    workbook.save(buffer)
+    write_xlsx(buffer, filename, headers, rows, widths)
     buffer.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-    name = f"{filename}_{stamp}.xlsx"
     return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        buffer, as_attachment=True, filename=xlsx_filename(filename), content_type=XLSX_CONTENT_TYPE
     )
+
+
+def xlsx_download(
+    request: HttpRequest,
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+) -> HttpResponseBase:
+    """The answer of an 导出 built in the request. The toolbar's 导出 asks through htmx (a large list answers
+    with a dialog, anze.downloads.responses): the file is then fetched by the browser itself — the answer
+    sends it to the same URL, which downloads the file and leaves the list on screen."""
+    details: Any = getattr(request, "htmx", None)
+    if details and not details.boosted:
+        return client_redirect(request.get_full_path())
+    return xlsx_response(filename, headers, rows, widths)
 
 
 def _cell(sheet: Any, value: Any) -> Any:
@@ -95,10 +161,13 @@ def _cell(sheet: Any, value: Any) -> Any:
         return value
     # Control characters are not allowed in the file's XML (openpyxl raises): drop them rather than fail.
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not text.startswith(FORMULA_TRIGGERS):
+        # openpyxl writes a plain string as a text cell itself (a formula only from "="): no cell object,
+        # a quarter of the time of a large export.
+        return text
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # openpyxl makes any "=…" a formula; a text cell is written as a string
-    if text.startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
+    cell.quotePrefix = True
     return cell
 
 
@@ -145,9 +214,14 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def too_many_rows(queryset: Any) -> str | None:
-    """The refusal of an export of more than MAX_EXPORT_ROWS rows, or None: every export asks before it builds
-    its workbook, counting no further than one row past the limit (a bounded query whatever the table's size)."""
-    if queryset.order_by()[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
+def bounded_count(queryset: Any, limit: int) -> int:
+    """The rows of ``queryset``, counted no further than ``limit + 1``: a bounded query whatever the table's
+    size (how every export decides between now, the worker and a refusal)."""
+    return int(queryset.order_by()[: limit + 1].count())
+
+
+def too_many_rows(count: int) -> str | None:
+    """The refusal of an export of more than MAX_EXPORT_ROWS rows (``count`` from ``bounded_count``), or None."""
+    if count > MAX_EXPORT_ROWS:
         return f"导出数据超过{MAX_EXPORT_ROWS}条，请缩小查询范围后再导出"
     return None

@@ -70,6 +70,7 @@ def done(
     refresh: bool | None = None,
     reload: bool = False,
     gone: bool = False,
+    link: tuple[str, str] | None = None,
 ) -> HttpResponse:
     """How every action ends, done or refused: under htmx a toast and ``anze:refresh`` (the dialog closes),
     without htmx a redirect to ``redirect_to`` with the message.
@@ -87,6 +88,9 @@ def done(
     ``gone``: the action took the object out of the user's sight (拒绝 hands the policy back to the insurer;
     a deleted draft). A page other than ``redirect_to`` — its detail page — is left for ``redirect_to``, the
     message shown there; on ``redirect_to`` itself (the list) the regions refresh as usual.
+
+    ``link``: (url, label) of a page the success toast links to (an export queued: 前往下载中心); without htmx
+    the user is taken to ``redirect_to`` instead.
     """
     flash = messages.error if error else messages.success
     if not _from_htmx(request):
@@ -104,9 +108,10 @@ def done(
         if refresh:
             trigger_client_event(response, "anze:refresh")
         return response
-    return trigger_client_event(
-        response, "anze:done", {"message": message, "refresh": True if refresh is None else refresh}
-    )
+    detail: dict[str, Any] = {"message": message, "refresh": True if refresh is None else refresh}
+    if link is not None:
+        detail["link"], detail["link_label"] = link
+    return trigger_client_event(response, "anze:done", detail)
 
 
 def client_redirect(url: str) -> HttpResponse:

@@ -38,10 +38,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task
-from django_tasks_db.backend import DatabaseBackend
 
+from anze.core.tasks import enqueue_with_transaction
 from anze.core.validators import mask_mobile
 
 from . import codes
@@ -69,12 +68,6 @@ CODE_UNREADABLE = "验证码无法解密（密钥已更换），未发送（用�
 
 
 # --- enqueueing ----------------------------------------------------------------------------------------------
-def _enqueue_is_transactional(backend: BaseTaskBackend) -> bool:
-    """The database backend stores the task as a row of our database: enqueueing inside the caller's
-    transaction commits or rolls back with it, and the worker cannot see the task before the commit."""
-    return isinstance(backend, DatabaseBackend)
-
-
 def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
     """Arrange for ``send_sms(message_id)`` to run once the current transaction has committed."""
     enqueue_outbox(send_sms, message_id, run_after=run_after)
@@ -82,19 +75,13 @@ def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
 
 def enqueue_outbox(outbox_task: Task[[int], Any], row_id: int, *, run_after: datetime | None = None) -> None:
     """Arrange for ``outbox_task(row_id)`` — the sending of one outbox row (an SMS, a webhook delivery) — to run
-    once the current transaction has committed, not before ``run_after``."""
-    backend = outbox_task.get_backend()
+    once the current transaction has committed (``core.tasks``), not before ``run_after``."""
     if run_after is not None:
-        if not backend.supports_defer:
+        if not outbox_task.get_backend().supports_defer:
             # A backend that cannot wait (the tests' ImmediateBackend): the sweep enqueues it when due.
             return
         outbox_task = outbox_task.using(run_after=run_after)
-    if _enqueue_is_transactional(backend):
-        outbox_task.enqueue(row_id)
-    else:
-        # robust: a failing enqueue is logged and must not break the caller's response; the row stays
-        # pending and the sweep sends it.
-        transaction.on_commit(lambda: outbox_task.enqueue(row_id), robust=True)
+    enqueue_with_transaction(outbox_task, row_id)
 
 
 # --- sending -------------------------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from . import dashboard  # noqa: F401 - registers the insurer's home cards
+        from . import (
+            dashboard,  # noqa: F401 - registers the insurer's home cards
+            exports,  # noqa: F401 - registers the 导出 with the 下载中心
+        )
         from .search import register_functions
 
         connection_created.connect(register_functions)

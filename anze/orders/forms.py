@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from anze.accounts.models import Organisation
@@ -52,6 +53,13 @@ class OrderSearchForm(SearchForm):
 
     date_ranges = (("申请时间", "start", "end"),)
     keep_params = ("tab", "sort")
+
+
+def order_search(params: QueryDict) -> tuple[OrderSearchForm, dict[str, Any]]:
+    """The insurer's list's search form on a query string, and its filters with the tab and the sort (the
+    list, its export — in the request or in the worker — and the bench)."""
+    search = OrderSearchForm(params)
+    return search, {**search.values(), "tab": params.get("tab", ""), "sort": params.get("sort", "")}
 
 
 # --- 投保资料 and 意向服务项目 (新增线下订单, 保单信息补录) ------------------------------------------------------------

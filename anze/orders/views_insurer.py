@@ -5,7 +5,6 @@ itself."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
@@ -17,13 +16,12 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
-from anze.core.exports import too_many_rows, xlsx_response
-from anze.core.formatting import NOT_QUOTED
-from anze.core.views import action_view, done, render_form, render_list
+from anze.core.views import action_view, render_form, render_list
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import upload_limit
+from anze.downloads.responses import export_response
 
-from . import offline, presenters, selectors, workflow
+from . import exports, offline, presenters, selectors, workflow
 from .forms import (
     CancelForm,
     OfflineOrderForm,
@@ -31,9 +29,9 @@ from .forms import (
     PaymentNoticeForm,
     PaymentReviewForm,
     QuoteForm,
+    order_search,
 )
 from .models import INSURER_STATUSES, Order, OrderStatus
-from .rules import LIMIT_LABELS
 from .transitions import ORDER
 
 # Uploads stop being stored past the 10 MB limit; the form then says so beside the field (documents app).
@@ -67,9 +65,7 @@ def _action(
 
 def search_filters(request: HttpRequest) -> tuple[OrderSearchForm, dict[str, Any]]:
     """The list's search form and its filters with the tab and the sort (the list, its export, the bench)."""
-    search = OrderSearchForm(request.GET)
-    filters = {**search.values(), "tab": request.GET.get("tab", ""), "sort": request.GET.get("sort", "")}
-    return search, filters
+    return order_search(request.GET)
 
 
 # --- the list ----------------------------------------------------------------------------------------------
@@ -91,63 +87,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, "orders/order_list.html", context)
 
 
-EXPORT_HEADERS = [
-    "申请编号",
-    "订单类型",
-    "项目名称",
-    "项目地址",
-    "保费（元）",
-    *(f"{label}（万元）" for label in LIMIT_LABELS.values()),
-    "投保人",
-    "信用代码",
-    "联系人",
-    "联系电话",
-    "状态",
-    "申请时间",
-    "保单编号",
-]
-
-
-def _export_row(order: Order) -> list[object]:
-    """A row as the list shows it, with numbers a clerk can add up: 保费 in 元, the limits in 万元 (numbers, the
-    unit in the header), 待报价 before the quote; 申请时间 a date and time (core.exports formats them)."""
-    quoted = order.is_quoted
-    return [
-        order.application_no,
-        order.get_order_type_display(),
-        order.project_name,
-        order.project_address,
-        order.premium if quoted and order.premium is not None else NOT_QUOTED,
-        *(_in_wan(getattr(order, name)) if quoted else NOT_QUOTED for name in LIMIT_LABELS),
-        order.applicant_name,
-        order.applicant_credit_code,
-        order.contact_name,
-        order.contact_phone,
-        order.get_status_display(),
-        order.submitted_at,
-        order.policy_no,
-    ]
-
-
-def _in_wan(value: Decimal | None) -> Decimal | str:
-    if value is None:
-        return NOT_QUOTED
-    return (Decimal(value) / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
 @requires("order.export")
 def order_export(request: HttpRequest) -> HttpResponseBase:
-    _, filters = search_filters(request)
-    orders = selectors.insurer_orders_for_export(user=request.user, filters=filters)
-    if message := too_many_rows(orders):
-        return done(request, message, f"{_list_url()}?{request.GET.urlencode()}", error=True)
-    rows = (_export_row(order) for order in orders.iterator(chunk_size=1000))
-    return xlsx_response(
-        "订单列表",
-        EXPORT_HEADERS,
-        rows,
-        widths=[22, 10, 30, 30, 14, 14, 16, 16, 16, 30, 22, 10, 14, 16, 22, 20],
-    )
+    return export_response(request, exports.INSURER_ORDERS, back=_list_url())
 
 
 # --- one order -----------------------------------------------------------------------------------------------

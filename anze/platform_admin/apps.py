@@ -8,4 +8,7 @@ class PlatformAdminConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the platform home cards (anze.core.dashboard) on import.
-        from . import dashboard  # noqa: F401
+        from . import (
+            dashboard,  # noqa: F401
+            exports,  # noqa: F401 - registers the 导出 with the 下载中心
+        )

@@ -1,4 +1,5 @@
-"""Excel columns of each kind's list: the values as the list shows them (DOMAIN vocabulary, Chinese text)."""
+"""Excel columns of each kind's list: the values as the list shows them (DOMAIN vocabulary, Chinese text); each
+kind's 导出 is registered with the 下载中心, which builds it in the request or in the worker."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 
-from anze.accounts.models import Organisation
+from anze.accounts.models import Organisation, User
 from anze.core.sides import Side
+from anze.downloads.registry import ExportKind, register
+
+from . import selectors
+from .forms import OrganisationSearchForm
+from .kinds import KIND_LABELS
 
 
 @dataclass(frozen=True)
@@ -98,3 +105,25 @@ def rows(kind: str, organisations: QuerySet[Organisation]) -> Iterator[list[Any]
     columns = COLUMNS[kind]
     for org in organisations.iterator(chunk_size=500):
         yield [column.value(org) for column in columns]
+
+
+def _export_kind(kind: str) -> ExportKind:
+    def select(user: User, params: QueryDict) -> QuerySet[Organisation]:
+        filters = OrganisationSearchForm(params, kind=kind).values()
+        return selectors.organisations_for(kind=kind, filters=filters, tab=params.get("tab", ""))
+
+    columns = COLUMNS[kind]
+    return register(
+        ExportKind(
+            key=f"platform.orgs.{kind}",
+            label=f"{KIND_LABELS[kind]}列表",
+            permission="platform.org.manage",
+            headers=[column.header for column in columns],
+            widths=[column.width for column in columns],
+            select=select,
+            rows=lambda organisations: rows(kind, organisations),
+        )
+    )
+
+
+KINDS: dict[str, ExportKind] = {kind: _export_kind(kind) for kind in COLUMNS}

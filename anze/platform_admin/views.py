@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anze.accounts import services
 from anze.core.access import requires
-from anze.core.exports import xlsx_response
 from anze.core.pagination import paginate
 from anze.core.views import action_view, button_view, render_list
+from anze.downloads.responses import export_response
 
 from . import exports, selectors
 from .forms import OrganisationForm, OrganisationSearchForm, PasswordResetForm
@@ -52,16 +53,8 @@ def org_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @requires(PERMISSION)
-def org_export(request: HttpRequest, kind: str) -> HttpResponse:
-    search = OrganisationSearchForm(request.GET, kind=kind)
-    organisations = selectors.organisations_for(kind=kind, filters=search.values(), tab=_tab(request))
-    columns = exports.COLUMNS[kind]
-    return xlsx_response(
-        f"{KIND_LABELS[kind]}列表",
-        [column.header for column in columns],
-        exports.rows(kind, organisations),
-        widths=[column.width for column in columns],
-    )
+def org_export(request: HttpRequest, kind: str) -> HttpResponseBase:
+    return export_response(request, exports.KINDS[kind], back=_url(kind, "list"))
 
 
 @requires(PERMISSION)

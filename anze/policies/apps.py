@@ -6,4 +6,7 @@ class PoliciesConfig(AppConfig):
     verbose_name = "保单管理"
 
     def ready(self) -> None:
-        from . import dashboard  # noqa: F401 - registers the insurer's home cards
+        from . import (
+            dashboard,  # noqa: F401 - registers the insurer's home cards
+            exports,  # noqa: F401 - registers the 导出 with the 下载中心
+        )

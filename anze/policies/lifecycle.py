@@ -10,7 +10,8 @@ before the surrender took effect: ``surrendered_on`` asks the app that owns 退�
 registers its answer with ``surrender_date``) from which day the cover ended.
 
 ``POLICY`` is the machine of the policy's own status (``Policy.status``): 有效 ──冲正──▶ 已冲正 (taken by the
-approval of a 冲正 request, ``anze.policies.reversal``); 退保 adds its row to the same table. No other code
+approval of a 冲正 request, ``anze.policies.reversal``) and 有效 ──退保──▶ 已退保 (taken by the insurer's approval
+of a 退保 request, ``anze.endorsements.surrenders``, which sets ``Policy.surrendered_on`` with it). No other code
 assigns ``Policy.status``.
 """
 
@@ -105,6 +106,16 @@ POLICY: Machine[Policy] = Machine(
             "policy.reversal_review",
             automatic=True,
             guard=_reversible,
+        ),
+        # Taken by the approval of a 退保 request (anze.endorsements.surrenders), never a button of its own.
+        transition(
+            "surrender",
+            "退保",
+            [P.ACTIVE],
+            P.SURRENDERED,
+            Side.INSURER,
+            "endorsement.surrender",
+            automatic=True,
         ),
     ),
 )

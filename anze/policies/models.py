@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from anze.audit.models import TimelineEvent
@@ -56,6 +58,22 @@ CURRENT_FIRST = (
     "-issued_at",
     "-id",
 )
+
+
+def cover_end(path: str = "") -> models.Expression:
+    """``Policy.cover_ends_on`` as an SQL expression (``path``: the way to the policy, e.g.
+    ``enterprise_policies__``): the day before ``surrendered_on`` when the policy was surrendered, else
+    ``period_end``. The regulator's 应保尽保 reads an enterprise's cover with it."""
+    surrendered = models.F(f"{path}surrendered_on")
+    day_before = Cast(
+        models.ExpressionWrapper(surrendered - timedelta(days=1), output_field=models.DateField()),
+        models.DateField(),
+    )
+    return models.Case(
+        models.When(**{f"{path}surrendered_on__isnull": False}, then=day_before),
+        default=models.F(f"{path}period_end"),
+        output_field=models.DateField(),
+    )
 
 
 class PolicyQuerySet(models.QuerySet["Policy"]):
@@ -121,6 +139,9 @@ class Policy(models.Model):
     )
     # 电子保单验真 (anze.policies.verify): set at 出函 by anze.policies.services, shown beside the policy.
     verification_code = models.CharField("验证码", max_length=8, unique=True)
+    # 退保 (anze.endorsements): the day the surrender takes effect — the policy covers up to the day before.
+    # Set with ``status`` = SURRENDERED by the POLICY machine's ``surrender`` (``lifecycle``), nowhere else.
+    surrendered_on = models.DateField("退保日期", null=True, blank=True)
 
     # 第三方安全服务 (docs/spec/DOMAIN.md §3): changed only by the policies workflow.
     service_org = models.ForeignKey(
@@ -179,6 +200,13 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.policy_no
+
+    @property
+    def cover_ends_on(self) -> date:
+        """The last day the policy covers: the day before its 退保, else the end of its period."""
+        if self.surrendered_on is not None:
+            return min(self.period_end, self.surrendered_on - timedelta(days=1))
+        return self.period_end
 
     @property
     def is_live(self) -> bool:

@@ -33,6 +33,7 @@ from .models import (
     ServiceEvent,
     ServiceStatus,
 )
+from .panels import later_documents
 from .scopes import policies_visible_to, policy_of_order
 
 ORDERING = ("-issued_at", "-id")
@@ -177,12 +178,13 @@ ORDER_DOCUMENTS: tuple[tuple[str, str], ...] = (
 
 
 def order_documents(policy: Policy) -> list[tuple[str, Document]]:
-    """[(label, document)] of the policy and of the order behind it, in one query."""
+    """[(label, document)] of the policy and of the order behind it, in one query, then the files other apps
+    issued with the policy later (``panels.later_documents``: the 批单 of its endorsements)."""
     fields = [(policy, name, label) for name, label in POLICY_DOCUMENTS]
     fields += [(policy.order, name, label) for name, label in ORDER_DOCUMENTS]
     ids = [(label, pk) for obj, name, label in fields if (pk := getattr(obj, f"{name}_id"))]
     documents = Document.objects.in_bulk([pk for _, pk in ids])
-    return [(label, documents[pk]) for label, pk in ids if pk in documents]
+    return [(label, documents[pk]) for label, pk in ids if pk in documents] + later_documents(policy)
 
 
 def events_for(policy: Policy, *, user: User) -> list[ServiceEvent]:

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
-from anze.core.exports import too_many_rows, xlsx_response
-from anze.core.views import action_view, done, render_list
+from anze.core.views import action_view, render_list
 from anze.documents.responses import document_among, document_response
+from anze.downloads.responses import export_response
 
-from . import reversal, selectors, workflow
+from . import exports, reversal, selectors, workflow
 from .archive import service_archive
 from .forms import AssignServiceForm, PolicySearchForm
 from .models import Policy, ReversalStatus, ServiceStatus
+from .panels import panels
 
 
 def _list_url() -> str:
@@ -41,47 +42,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 @requires("policy.export")
 def policy_export(request: HttpRequest) -> HttpResponseBase:
-    search = PolicySearchForm(request.GET)
-    filters = {**search.values(), "tab": request.GET.get("tab", "")}
-    policies = selectors.insurer_policies_for_export(user=request.user, filters=filters)
-    if message := too_many_rows(policies):
-        return done(
-            request, message, f"{reverse('insurer:policies:list')}?{request.GET.urlencode()}", error=True
-        )
-    rows = (
-        (
-            p.order.application_no,
-            p.policy_no,
-            p.order.project_name,
-            p.order.applicant_name,
-            p.order.premium,
-            p.issued_at,  # dates and amounts stay typed: core.exports formats them
-            p.period_start,
-            p.period_end,
-            p.service_org.name if p.service_org_id else "",
-            p.get_service_status_display(),
-            p.get_status_display(),  # 有效 / 已冲正 / 已退保
-        )
-        for p in policies.iterator(chunk_size=500)
-    )
-    return xlsx_response(
-        "保单列表",
-        [
-            "申请编号",
-            "保单编号",
-            "项目名称",
-            "投保人",
-            "保费（元）",
-            "出函时间",
-            "保险起期",
-            "保险止期",
-            "第三方安全服务机构",
-            "安全服务状态",
-            "保单状态",
-        ],
-        rows,
-        widths=[22, 22, 30, 30, 14, 20, 12, 12, 30, 14, 10],
-    )
+    return export_response(request, exports.INSURER_POLICIES, back=_list_url())
 
 
 @requires("policy.view")
@@ -92,6 +53,7 @@ def policy_detail(request: HttpRequest, application_no: str) -> HttpResponse:
         "order": policy.order,
         "documents": selectors.order_documents(policy),
         "can_assign": workflow.SERVICE.can(policy, "assign", request.user),
+        "panels": panels(policy, request),
         "extra_crumb": f"保单详情 {policy.policy_no}",
         **_reversal_context(request, policy),
         **service_archive().context(policy, request.user),

@@ -8,12 +8,12 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from anze.core.access import requires
-from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.pagination import paginate
 from anze.core.views import action_view, button_view, done, render_list
+from anze.downloads.responses import export_response
 from anze.orders.models import OrderType
 
-from . import reversal, selectors
+from . import exports, reversal, selectors
 from .forms import ReversalRejectForm, ReversalRequestForm, ReversalSearchForm
 from .models import PolicyReversal, ServiceStatus
 
@@ -66,47 +66,7 @@ def reversal_list(request: HttpRequest) -> HttpResponse:
 
 @requires(reversal.REVIEW)
 def reversal_export(request: HttpRequest) -> HttpResponseBase:
-    search = ReversalSearchForm(request.GET)
-    tab = selectors.reversal_tab(request.GET.get("status"))
-    qs, _ = selectors.reversal_list(user=request.user, filters=search.values(), tab=tab)
-    if message := too_many_rows(qs):
-        return done(request, message, f"{_list_url()}?{request.GET.urlencode()}", error=True)
-    rows = (
-        (
-            r.policy.policy_no,
-            r.policy.order.application_no,
-            r.policy.order.applicant_name,
-            r.policy.order.get_order_type_display(),
-            r.policy.issued_at,  # dates and amounts stay typed: core.exports formats them
-            r.reason,
-            r.requested_by.name,
-            r.requested_at,
-            r.get_status_display(),
-            r.reviewed_by.name if r.reviewed_by else "",
-            r.reviewed_at,
-            r.review_reason,
-        )
-        for r in qs.iterator(chunk_size=500)
-    )
-    return xlsx_response(
-        "冲正记录",
-        [
-            "保单编号",
-            "申请编号",
-            "投保人",
-            "订单类型",
-            "出函时间",
-            "冲正原因",
-            "申请人",
-            "申请时间",
-            "审核状态",
-            "审核人",
-            "审核时间",
-            "驳回原因",
-        ],
-        rows,
-        widths=[20, 22, 30, 10, 20, 36, 10, 20, 10, 10, 20, 30],
-    )
+    return export_response(request, exports.REVERSALS, back=_list_url())
 
 
 def _approve_question(r: PolicyReversal) -> str:

@@ -15,6 +15,7 @@ from anze.core.pagination import paginate
 from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response
 from anze.policies.models import Policy
+from anze.policies.panels import panels
 
 from . import archive, complaints, presenters, records, selectors
 from .forms import ComplaintForm, ReasonForm, RecordSearchForm
@@ -38,6 +39,7 @@ def policy_services(request: HttpRequest, application_no: str) -> HttpResponse:
         "policy": policy,
         "order": policy.order,
         "can_complain": policy.service_org_id is not None and request.user.has_perm_code("portal.complaint"),
+        "panels": panels(policy, request),  # what other apps show on the policy (批改记录 …)
         "extra_crumb": f"服务进度 {policy.policy_no}",
         **archive.context(policy, request.user),
     }

@@ -24,7 +24,7 @@ from anze.basedata.models import Industry, Region
 from anze.core.sides import Side
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus
+from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
 from .models import RegisteredEnterprise
@@ -121,19 +121,24 @@ class Cover:
 
 
 def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet[Organisation]:
-    """Enterprises of the 应保尽保 sectors in scope, annotated with ``cover_until`` (the latest end of any of
-    their policies, a renewal that starts later included) and ``covered_now``."""
+    """Enterprises of the 应保尽保 sectors in scope, annotated with ``cover_until`` (the latest last day of cover
+    of any of their policies, a renewal that starts later included; a surrendered policy covers until the day
+    before its 退保) and ``covered_now``."""
     today = today or timezone.localdate()
-    # A reversed (冲正) policy never covered anyone: the one issued again in its place does.
+    # A reversed (冲正) policy never covered anyone: the one issued again in its place does. A surrendered one
+    # covered up to the day before its 退保 (``cover_end``).
     current = Policy.objects.live().filter(
-        enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
+        Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today),
+        enterprise=OuterRef("pk"),
+        period_start__lte=today,
+        period_end__gte=today,
     )
     live = ~Q(enterprise_policies__status=PolicyStatus.REVERSED)
     return (
         enterprises_for(user=user)
         .filter(industry__is_compulsory=True)
         .annotate(
-            cover_until=Max("enterprise_policies__period_end", filter=live), covered_now=Exists(current)
+            cover_until=Max(cover_end("enterprise_policies__"), filter=live), covered_now=Exists(current)
         )
         .select_related("industry", "region")
     )
@@ -222,10 +227,15 @@ def registered_cover(*, user: User) -> QuerySet[RegisteredEnterprise]:
     """The regulator's 高危行业企业名录 (``regulator.register``), annotated like ``compulsory_enterprises``:
     ``cover_until`` from the policies of the orders of its 统一社会信用代码 — by code, since an enterprise that
     never signed up on the platform has orders (线下订单) but no account — and ``on_platform``. A reversed (冲正)
-    policy never covered anyone, as in ``compulsory_enterprises``."""
-    policies = Policy.objects.live().filter(order__applicant_credit_code=OuterRef("credit_code"))
+    policy never covered anyone, a surrendered one up to the day before its 退保, as in
+    ``compulsory_enterprises``."""
+    policies = (
+        Policy.objects.live()
+        .filter(order__applicant_credit_code=OuterRef("credit_code"))
+        .annotate(last_day=cover_end())
+    )
     return register_for(user=user).annotate(
-        cover_until=Subquery(policies.order_by("-period_end").values("period_end")[:1]),
+        cover_until=Subquery(policies.order_by("-last_day").values("last_day")[:1]),
         on_platform=Exists(
             Organisation.objects.filter(kind=Side.ENTERPRISE, credit_code=OuterRef("credit_code"))
         ),

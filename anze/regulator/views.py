@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from anze.core.access import requires
-from anze.core.exports import too_many_rows, xlsx_response
 from anze.core.pagination import paginate
-from anze.core.views import done, render_list
+from anze.core.views import render_list
+from anze.downloads.responses import export_response
 from anze.prevention.archive import fee_context
 
-from . import fees, presenters, selectors
+from . import exports, fees, presenters, selectors
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
 from .selectors import Cover, Standing
 
@@ -60,44 +60,8 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 @requires("regulator.view")
 def policy_export(request: HttpRequest) -> HttpResponseBase:
-    search = PolicySearch(request.GET, user=request.user)
-    policies = selectors.search_policies(user=request.user, filters=search.values())
-    if message := too_many_rows(policies):
-        back = f"{reverse('regulator:supervision:policy_list')}?{request.GET.urlencode()}"
-        return done(request, message, back, error=True)
-    rows = (
-        (
-            p.policy_no,
-            p.order.application_no,
-            p.insurer.name,
-            p.order.applicant_name,
-            p.order.region.name if p.order.region else "",
-            p.period_start,  # dates and amounts stay typed: core.exports formats them
-            p.period_end,
-            p.order.premium,
-            Standing.LABELS[selectors.standing_of(p)],
-            p.get_service_status_display(),
-            p.service_org.name if p.service_org else "",
-        )
-        for p in policies.iterator(chunk_size=500)
-    )
-    return xlsx_response(
-        "保单统计",
-        [
-            "保单编号",
-            "申请编号",
-            "保险公司",
-            "投保人",
-            "区县",
-            "保险起期",
-            "保险止期",
-            "保费（元）",
-            "保障状态",
-            "安全服务",
-            "服务机构",
-        ],
-        rows,
-        widths=[20, 22, 36, 34, 10, 12, 12, 14, 10, 10, 30],
+    return export_response(
+        request, exports.REGULATOR_POLICIES, back=reverse("regulator:supervision:policy_list")
     )
 
 

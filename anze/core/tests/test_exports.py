@@ -100,3 +100,20 @@ def test_every_export_freezes_its_header_and_writes_no_amount_or_date_as_text() 
             assert not [t for t in texts if formatted.match(t)], url
             checked += 1
     assert checked >= 8
+
+
+@pytest.mark.django_db
+def test_an_export_asked_through_htmx_sends_the_browser_to_the_file() -> None:
+    """The toolbar's 导出 asks through htmx (a large list answers with a dialog): an export built in the request
+    answers with a redirect to itself, which the browser downloads (here the accounts' own, not a 下载中心 list)."""
+    from django.test import Client
+
+    from anze.core.sides import Side
+    from anze.core.testing import factories
+
+    client = Client()
+    client.force_login(factories.user(factories.organisation(Side.INSURER), admin=True))
+    url = "/insurer/system/users/export/?status=1"
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"] == url
+    assert "attachment" in client.get(url)["Content-Disposition"]

@@ -1,8 +1,8 @@
 """The apps import one another in one direction only (issue 13): each app may import the apps in the layers
 below it (and those of its own layer, without a cycle), never one above —
 
-    core ← basedata ← accounts ← audit, documents, notifications, imports ← orders ← policies ← prevention
-         ← claims ← portal, regulator, platform_admin, api ← manual
+    core ← basedata ← accounts ← audit, documents, downloads, notifications, imports ← orders ← policies
+         ← prevention ← claims, endorsements ← portal, regulator, platform_admin, api ← manual
 
 so that an app can be read, tested and changed knowing only what is below it. Read from the source (every
 ``import`` statement, inside functions too); tests, test helpers and migrations are not part of the graph, nor
@@ -21,11 +21,11 @@ LAYERS = (
     ("core",),
     ("basedata",),
     ("accounts",),
-    ("audit", "documents", "notifications", "imports"),
+    ("audit", "documents", "downloads", "notifications", "imports"),
     ("orders",),
     ("policies",),
     ("prevention",),
-    ("claims",),
+    ("claims", "endorsements"),
     ("portal", "regulator", "platform_admin", "api"),
     ("manual",),
 )

@@ -31,6 +31,8 @@ from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.core.testing.cast import Cast
 from anze.documents.models import Document
+from anze.downloads.models import Export
+from anze.downloads.testing import finished_export
 from anze.orders import applications
 from anze.orders import scenarios as order_scenarios
 from anze.orders import workflow as order_workflow
@@ -58,6 +60,8 @@ DISPOSABLE = {
     "enterprise:orders:discard": "从未提交的投保草稿，无人见过；其上传的文件（营业执照等）保留",
     "service:service_orders:plan_remove": "服务计划是尚未发生的意向；已发生的服务记录（档案）不受影响",
     "platform:basedata:rule_delete": "地区规则是基础配置，删除后回落到上级规则；删除写入操作日志，订单已保存其金额",
+    "regulator:supervision:register_remove": "高危行业企业名录是监管部门自己维护、可重新导入的名单，不是业务记录；移出写入操作日志（企业名称与信用代码）",
+    "downloads:delete": "下载中心的导出文件是列表的副本，只供导出人本人在24小时内下载，到期后本就自动删除",
 }
 
 
@@ -138,6 +142,17 @@ def _role_delete(side: str, namespace: str) -> Attempt:
     return Attempt(admin, reverse(f"{namespace}:system:role_delete", args=[role.pk]), check)
 
 
+def _export_delete(side: str, namespace: str) -> Attempt:
+    org = factories.organisation(side)
+    admin = factories.user(org, admin=True, name="管理员甲")
+    export = finished_export(admin)
+
+    def check() -> None:
+        assert not Export.objects.filter(pk=export.pk).exists()  # a copy of a list, disposable
+
+    return Attempt(admin, reverse(f"{namespace}:downloads:delete", args=[export.uuid]), check)
+
+
 def _cast() -> Cast:
     ensure_base_data()
     return Cast().on_stage("clerk", "applicant", "org_admin", "platform_admin")
@@ -199,7 +214,38 @@ def _rule_delete(cast: Cast) -> Attempt:
     return Attempt(cast.platform_admin, reverse("platform:basedata:rule_delete", args=[rule.pk]), check)
 
 
+def _register_remove(cast: Cast) -> Attempt:
+    from anze.basedata.models import Industry
+    from anze.regulator.models import RegisteredEnterprise
+
+    bureau = factories.organisation(
+        Side.REGULATOR, name="泉州市应急管理局", region=Region.objects.get(code="350500")
+    )
+    entry = RegisteredEnterprise.objects.create(
+        regulator=bureau,
+        credit_code=cast.enterprise.credit_code or "",
+        name=cast.enterprise.name,
+        industry=Industry.objects.filter(is_compulsory=True).earliest("sort"),
+        region=Region.objects.get(code="350503"),
+    )
+    cast.policy()  # the enterprise's cover and its records are not the register's to remove
+
+    def check() -> None:
+        assert not RegisteredEnterprise.objects.filter(pk=entry.pk).exists()  # off the bureau's own list
+        assert (
+            LogEntry.objects.filter(changes_text__contains=entry.credit_code).exists()
+            or LogEntry.objects.filter(object_repr__contains=entry.name).exists()
+        )
+
+    return Attempt(
+        factories.user(bureau, admin=True),
+        reverse("regulator:supervision:register_remove", args=[entry.pk]),
+        check,
+    )
+
+
 CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
+    "regulator:supervision:register_remove": _register_remove,
     "enterprise:orders:discard": _draft_discard,
     "service:service_orders:plan_remove": _plan_remove,
     "platform:basedata:rule_delete": _rule_delete,
@@ -207,6 +253,7 @@ CAST_CASES: dict[str, Callable[[Cast], Attempt]] = {
 SIDE_CASES: dict[str, Callable[[str, str], Attempt]] = {
     "system:user_delete": _user_delete,
     "system:role_delete": _role_delete,
+    "downloads:delete": _export_delete,
 }
 
 

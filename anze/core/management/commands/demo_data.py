@@ -21,6 +21,7 @@ DEMO_MODULES = [
     "anze.policies.demo",  # 出函 of the orders the orders' demo left for it
     "anze.portal.demo",  # a policy about to expire (the 续保 reminder) and a draft application
     "anze.prevention.demo",  # staff, service assignments, records, inspections, complaints
+    "anze.endorsements.demo",  # 批改 and 退保 in every state
     "anze.claims.demo",  # claims in every state, on policies of their own
 ]
 

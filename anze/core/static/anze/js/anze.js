@@ -24,7 +24,8 @@
     return modal;
   }
 
-  function toast(message, tone) {
+  // link: {url, label} — a page the message points to (前往下载中心); such a toast stays longer.
+  function toast(message, tone, link) {
     var box = document.getElementById("anze-toasts");
     if (!box || !message) return;
     var el = document.createElement("div");
@@ -37,8 +38,14 @@
     text.textContent = message;
     el.appendChild(icon);
     el.appendChild(text);
+    if (link && link.url) {
+      var a = document.createElement("a");
+      a.href = link.url;
+      a.textContent = link.label || link.url;
+      el.appendChild(a);
+    }
     box.appendChild(el);
-    setTimeout(function () { el.remove(); }, tone === "danger" ? 5000 : 3000);
+    setTimeout(function () { el.remove(); }, tone === "danger" || link ? 6000 : 3000);
   }
   window.anzeToast = toast;
 
@@ -63,7 +70,7 @@
     var detail = evt.detail || {};
     var m = getModal();
     if (m && modalEl.classList.contains("show")) m.hide();
-    toast(detail.message, "success");
+    toast(detail.message, "success", detail.link ? { url: detail.link, label: detail.link_label } : null);
     if (detail.refresh !== false) htmx.trigger(document.body, "anze:refresh");
   });
 
