@@ -378,3 +378,24 @@ def switch_account(login_page: str, username: str) -> tuple[Step, ...]:
             silent=True,
         ),
     )
+
+
+def downloads_section(prefix: str) -> Section:
+    """下载中心: exports too large to build at once are made in the background and wait here."""
+    return Section(
+        "下载中心",
+        text="列表「导出」的数据较多时（超过一次可直接下载的行数），系统提示将在后台生成 Excel 文件；点击「提交导出任务」后，"
+        "在下载中心查看生成进度，完成后点击「下载」。文件保留一段时间后自动删除，也可手动「删除」。",
+        pages=("downloads:list", "downloads:download", "downloads:delete"),
+        steps=(
+            Step(
+                "打开下载中心",
+                "点击右上角铃铛旁的下载图标，进入下载中心。",
+                goto=f"/{prefix}/",
+                click="#anze-downloads",
+                capture=".anze-topbar",
+                caption="右上角的下载中心图标",
+            ),
+            Step("下载中心", "下载中心列出本人提交的导出任务及其状态。", caption="下载中心"),
+        ),
+    )

@@ -15,6 +15,7 @@ from .common import (
     DIALOG,
     LOGIN_ERRORS,
     SUBMIT,
+    downloads_section,
     menu,
     messages_section,
     profile_section,
@@ -24,6 +25,7 @@ from .common import (
     system_section,
     toast,
 )
+from .endorsements import ENDORSEMENT_STATUSES
 
 P = "enterprise"
 LOGIN = "/enterprise/login/"
@@ -546,6 +548,60 @@ verify = Section(
     ),
 )
 
+endorsements = Section(
+    "批改与退保",
+    text="保单生效后参保人数、项目名称与地址、投保联系人或服务项目次数有变化时，在“我的保单”中点击「申请批改」；"
+    "保险公司审核后，需加收保费的按付款通知书缴费并上传付款凭证，保险公司出具批单后批改生效，可下载批单。"
+    "需要提前终止保单的点击「申请退保」，选择原因类别并上传证明材料（高危行业企业只有停产、关闭等情形才能退保）。"
+    "审核前可撤回申请。",
+    pages=(
+        "endorsements:list",
+        "endorsements:export",
+        "endorsements:apply",
+        "endorsements:surrender",
+        "endorsements:detail",
+        "endorsements:voucher",
+        "endorsements:withdraw",
+        "endorsements:surrender_withdraw",
+        "endorsements:file",
+    ),
+    steps=(
+        Step(
+            "点击申请批改",
+            "在我的保单中，点击要变更的保单的「申请批改」。",
+            goto="/enterprise/policies/",
+            click=f'{row(EXPIRING)} a[data-action="endorse"]:has-text("申请批改")',
+            caption="我的保单列表",
+        ),
+        Step(
+            "填写批改申请",
+            "修改需要变更的内容（如参保人数），选择批改生效日期，填写原因，提交；提示“批改申请已提交，等待保险公司审核”。",
+            fill=(
+                ("#change-form input[name=headcount]", "170"),
+                ("#change-form textarea[name=reason]", "新增施工人员20人"),
+            ),
+            dates=(("#change-form input[name=effective_on]", 1),),
+            click="#change-form button[type=submit].btn-primary",
+            expect=toast("批改申请已提交"),
+            caption="申请批改页面",
+        ),
+        Step(
+            "批改与退保列表",
+            "点击左侧菜单「批改与退保」查看各申请的状态与批改保费；点击「办理」进入详情，按状态上传付款凭证、撤回申请或下载批单。",
+            **menu(P, "批改与退保"),
+            caption="批改与退保列表",
+        ),
+    ),
+    statuses=ENDORSEMENT_STATUSES,
+    errors=(
+        (
+            "该保单有尚未办结的批改或退保申请",
+            "一张保单同时只能有一个未办结的申请，请等待办结或撤回后再申请。",
+        ),
+        ("批改生效日期须在保险期间内", "选择保险期间内、不早于今天的日期。"),
+    ),
+)
+
 claims = Section(
     "我的理赔",
     text="发生安全生产事故后，在“我的保单”中对事故发生时有效的保单点击「报案」（或在“我的理赔”中点击「报案」选择保单），"
@@ -599,7 +655,7 @@ MANUAL = Manual(
         ),
         Section(
             "系统操作功能",
-            text="系统主要功能：投保申请、我的订单、我的保单、安全服务（服务记录确认、隐患整改、服务投诉）、我的理赔、系统管理、"
+            text="系统主要功能：投保申请、我的订单、我的保单、安全服务（服务记录确认、隐患整改、服务投诉）、我的理赔、批改与退保、系统管理、"
             "个人中心与消息中心。",
             children=(
                 apply,
@@ -607,9 +663,11 @@ MANUAL = Manual(
                 policies,
                 services,
                 claims,
+                endorsements,
                 system_section(P),
                 profile_section(P),
                 messages_section(P),
+                downloads_section(P),
             ),
         ),
         verify,

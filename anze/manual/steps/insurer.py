@@ -12,6 +12,7 @@ from .common import (
     DIALOG,
     LOGIN_ERRORS,
     SUBMIT,
+    downloads_section,
     menu,
     messages_section,
     profile_section,
@@ -20,6 +21,7 @@ from .common import (
     system_section,
     toast,
 )
+from .endorsements import ENDORSEMENT_STATUSES, open_request
 
 P = "insurer"
 COMPANY = "中国人民财产保险股份有限公司泉州市分公司"
@@ -32,7 +34,8 @@ TO_BACKFILL = "泉州市洛江区万安建材有限公司"
 TO_CANCEL = "南安市金磊石材官桥矿山"
 ISSUED = "鲤城区江南片区老旧小区改造工程"
 NEW_OFFLINE = "泉州市丰泽区海晟物流仓储项目"
-REVERSE = "晋江市华泰鞋业安海物流仓储中心"  # issued, no service, no claim: may be reversed
+REVERSE = "晋江市华泰鞋业安海物流仓储中心"
+ENDORSE = "南安市金磊石材英都采石场"  # issued, no request open: may be endorsed  # issued, no service, no claim: may be reversed
 REVERSAL_PENDING = "泉州鸿盛建筑工程有限公司"  # its 冲正 waits (anze/policies/demo.py), asked by picc_clerk
 IN_SERVICE_POLICY = "PICC20263505SV0001"  # 鸿盛's, issued months ago (anze/prevention/demo.py)
 
@@ -786,6 +789,162 @@ complaints = Section(
     ),
 )
 
+endorsements = Section(
+    "批改管理",
+    text="保单生效后内容有变化（参保人数、项目名称与地址、投保联系人、实际服务项目次数）时办理批改：企业在企业端申请，"
+    "或保险公司在保单详情中「发起批改」。批改按生效日期至保险止期的天数计算加收或退还的保费（保险公司可调整）；需加收保费的，"
+    "审核通过后上传付款通知书、企业缴费、缴费审核，最后出具批单，批改生效。企业申请退保的，审核通过并出具批单后保单终止；"
+    "高危行业企业只有停产、关闭等情形才能退保。",
+    pages=("endorsements:list", "endorsements:export", "endorsements:detail", "endorsements:file"),
+    steps=(
+        Step(
+            "批改列表",
+            "点击左侧菜单「批改管理」，列出本公司的批改与退保申请，可按保单编号、投保人或项目搜索，点击状态标签筛选。",
+            **menu(P, "批改管理"),
+            caption="批改管理列表",
+        ),
+    ),
+    statuses=ENDORSEMENT_STATUSES,
+    children=(
+        Section(
+            "发起批改",
+            text="在保单详情中点击「发起批改」，修改需要变更的内容，选择批改生效日期并填写原因后提交，进入待审核。",
+            pages=("endorsements:start",),
+            steps=(
+                Step(
+                    "点击发起批改",
+                    "在保单列表中点击保单的「详情」，在保单详情的批改栏点击「发起批改」。",
+                    goto=f"/insurer/policies/?applicant={ENDORSE}",
+                    prepare=(f'{row(ENDORSE)} a[data-action="detail"]',),
+                    click='a[data-action="start-endorsement"]',
+                    caption="保单详情（批改栏）",
+                ),
+                Step(
+                    "填写批改",
+                    "修改参保人数等内容，选择批改生效日期，填写批改原因，点击提交。",
+                    fill=(("#change-form input[name=headcount]", "130"),),
+                    dates=(("#change-form input[name=effective_on]", 1),),
+                    outline="#change-form button[type=submit].btn-primary",
+                    shot_after=True,
+                    caption="发起批改页面",
+                ),
+            ),
+        ),
+        Section(
+            "审核批改",
+            text="核对变更内容与计算的批改保费后「通过」（需加收保费的进入待上传付款通知书，否则进入待出批单），或填写原因「驳回」。"
+            "批改保费与本公司收费标准不符时，先点击「调整批改保费」。",
+            pages=("endorsements:review", "endorsements:adjust"),
+            steps=(
+                open_request(
+                    P,
+                    "pending_review",
+                    "待审核",
+                    f'{row("晋江市华泰鞋业有限公司")}:has(.tag:text-is("批改"))',
+                ),
+                Step(
+                    "点击审核",
+                    "在批改详情右上方点击「审核」。",
+                    click='a[data-action="review"]:has-text("审核")',
+                    expect=DIALOG,
+                    caption="批改详情",
+                ),
+                Step(
+                    "通过",
+                    "核对后点击「通过」。",
+                    click='#anze-modal-content button[value="approve"]',
+                    expect=toast("审核通过"),
+                    caption="批改审核页面",
+                ),
+            ),
+        ),
+        Section(
+            "批改缴费",
+            text="加收保费的批改：上传付款通知书，企业缴费并上传付款凭证后，核对凭证进行缴费审核。",
+            pages=("endorsements:payment_notice", "endorsements:payment_review"),
+            steps=(
+                open_request(P, "awaiting_payment_notice", "待上传付款通知书", "tbody tr"),
+                Step(
+                    "点击上传付款通知书",
+                    "点击「上传付款通知书」。",
+                    click='a[data-action="payment_notice"]',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "上传付款通知书",
+                    "选择付款通知书文件，点击「确定」。",
+                    upload=(("#anze-modal-content input[type=file]", "批改付款通知书.pdf"),),
+                    click="#anze-modal-content button[type=submit]",
+                    expect=toast("付款通知书已上传"),
+                    caption="上传批改付款通知书",
+                ),
+                open_request(P, "awaiting_payment_review", "待缴费审核", "tbody tr"),
+                Step(
+                    "点击缴费审核",
+                    "点击「缴费审核」。",
+                    click='a[data-action="payment_review"]',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "缴费审核",
+                    "核对付款凭证，点击「通过」（金额不符时填写原因并「驳回」）。",
+                    click='#anze-modal-content button[value="approve"]',
+                    expect=toast("缴费审核已通过"),
+                    caption="缴费审核页面",
+                ),
+            ),
+        ),
+        Section(
+            "出具批单",
+            text="填写批单号并上传批单文件（PDF），批改生效：保单的参保人数等按批改后的内容显示，企业可下载批单。",
+            pages=("endorsements:issue",),
+            steps=(
+                open_request(P, "awaiting_document", "待出批单", "tbody tr"),
+                Step(
+                    "点击出批单",
+                    "点击「出批单」。",
+                    click='a[data-action="issue"]',
+                    expect=DIALOG,
+                    capture=None,
+                ),
+                Step(
+                    "出批单",
+                    "填写批单号，上传批单文件，点击「确定」。",
+                    fill=(("#anze-modal-content input[name=endorsement_no]", "PICC2026PD00088"),),
+                    upload=(("#anze-modal-content input[type=file][name=endorsement_file]", "批单.pdf"),),
+                    click="#anze-modal-content button[type=submit]",
+                    expect=toast("批单已出具"),
+                    caption="出具批单页面",
+                ),
+            ),
+        ),
+        Section(
+            "退保审核",
+            text="核对退保原因与证明材料：通过时填写批单号、上传批单并退保；不符合条件的填写原因驳回。",
+            pages=("endorsements:surrender_review",),
+            steps=(
+                open_request(P, "pending_review", "待审核（退保）", 'tbody tr:has(.tag:text-is("退保"))'),
+                Step(
+                    "点击退保审核",
+                    "点击「退保审核」。",
+                    click='a[data-action="surrender_review"]',
+                    expect=DIALOG,
+                    caption="退保申请详情",
+                ),
+                Step(
+                    "退保审核",
+                    "填写批单号并上传批单后点击「通过并退保」，或填写原因「驳回」。（本例不提交。）",
+                    outline='#anze-modal-content button[value="approve"]',
+                    shot_after=True,
+                    caption="退保审核页面",
+                ),
+            ),
+        ),
+    ),
+)
+
 api_keys = Section(
     "接口密钥",
     text="本公司的核心业务系统通过开放接口（/api/v1/）读取订单与保单、报价、上传付款通知书、支付审核、出函、补录保单与申请安全服务，"
@@ -921,16 +1080,18 @@ MANUAL = Manual(
         ),
         Section(
             "系统操作功能",
-            text="系统主要功能：订单管理、保单管理（保单列表、冲正审核）、投诉管理、理赔管理、系统管理（账号管理、角色管理、操作日志、"
+            text="系统主要功能：订单管理、保单管理（保单列表、冲正审核）、投诉管理、理赔管理、批改管理、系统管理（账号管理、角色管理、操作日志、"
             "登录日志、短信记录）、个人中心与消息中心。",
             children=(
                 orders,
                 policies,
                 complaints,
                 claims,
+                endorsements,
                 system_section(P, sms=True, extra=(api_keys, webhooks, api_docs)),
                 profile_section(P),
                 messages_section(P),
+                downloads_section(P),
             ),
         ),
     ),

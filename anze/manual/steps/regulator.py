@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from ..script import Manual, Section, Step
 from .claims import CLAIM_STATUSES
-from .common import LOGIN_ERRORS, menu, messages_section, profile_section, sign_in_steps, system_section
+from .common import (
+    LOGIN_ERRORS,
+    downloads_section,
+    menu,
+    messages_section,
+    profile_section,
+    sign_in_steps,
+    system_section,
+)
 
 P = "regulator"
 
@@ -243,6 +251,7 @@ MANUAL = Manual(
                 system_section(P),
                 profile_section(P),
                 messages_section(P),
+                downloads_section(P),
             ),
         ),
     ),
