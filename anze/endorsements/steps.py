@@ -19,13 +19,14 @@ from anze.core.errors import Problems, Refused
 from anze.core.sides import Side
 from anze.core.workflow import Transition
 from anze.documents.models import Document, DocumentKind
+from anze.notifications import webhooks
 from anze.notifications.services import notify
 from anze.orders.steps import stored_document
 from anze.policies.lifecycle import check_live
 from anze.policies.models import Policy
 from anze.policies.workflow import side_url
 
-from .models import OPEN_STATUSES, Endorsement, EndorsementEvent
+from .models import OPEN_STATUSES, Endorsement, EndorsementEvent, EndorsementKind
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,8 +45,9 @@ def record_event(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> EndorsementEvent:
-    """The step on the request's 时间线 (and in the 操作日志), written in the step's transaction."""
-    return EndorsementEvent.record(
+    """The step on the request's 时间线 (and in the 操作日志), written in the step's transaction; the steps the
+    insurer's core system waits for (``WEBHOOK_EVENTS``) are queued to its webhooks in the same transaction."""
+    event = EndorsementEvent.record(
         actor,
         action=t.action,
         label=t.label,
@@ -55,6 +57,46 @@ def record_event(
         changes=changes,
         endorsement=endorsement,
     )
+    code = WEBHOOK_EVENTS.get((endorsement.kind, t.action)) if actor.side == Side.ENTERPRISE else None
+    if code is not None:  # its own clerk's steps are not announced to the insurer
+        webhooks.publish(
+            organisation_id=endorsement.insurer_id,
+            event=code,
+            data=webhook_data(endorsement, event),
+            key=f"endorsement-event:{event.pk}",
+        )
+    return event
+
+
+# The enterprise's requests an insurer's core system hears of (issue 15: 批改申请).
+WEBHOOK_EVENTS: dict[tuple[str, str], str] = {
+    (EndorsementKind.CHANGE, "apply"): webhooks.register_event("endorsement.applied", "批改申请"),
+    (EndorsementKind.SURRENDER, "apply"): webhooks.register_event("surrender.applied", "退保申请"),
+}
+
+
+def webhook_data(endorsement: Endorsement, event: EndorsementEvent) -> dict[str, Any]:
+    def amount(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    policy = endorsement.policy
+    return {
+        "uuid": str(endorsement.uuid),
+        "kind": endorsement.kind,
+        "kind_label": endorsement.get_kind_display(),
+        "status": endorsement.status,
+        "status_label": endorsement.get_status_display(),
+        "policy_no": policy.policy_no,
+        "application_no": policy.order.application_no,
+        "reason": endorsement.reason,
+        "effective_on": endorsement.effective_on.isoformat() if endorsement.effective_on else None,
+        "headcount_before": endorsement.headcount_before,
+        "headcount_after": endorsement.headcount_after,
+        "premium_delta": amount(endorsement.premium_delta),
+        "refund_amount": amount(endorsement.refund_amount),
+        "actor": event.actor_name,
+        "actor_organisation": event.actor_organisation,
+    }
 
 
 # --- who hears of a step ------------------------------------------------------------------------------------
