@@ -792,7 +792,7 @@ complaints = Section(
 endorsements = Section(
     "批改管理",
     text="保单生效后内容有变化（参保人数、项目名称与地址、投保联系人、实际服务项目次数）时办理批改：企业在企业端申请，"
-    "或保险公司在保单详情中「发起批改」。批改按生效日期至保险止期的天数计算加收或退还的保费（保险公司可调整）；需加收保费的，"
+    "或保险公司在保单详情中发起批改。批改按生效日期至保险止期的天数计算加收或退还的保费（保险公司可调整）；需加收保费的，"
     "审核通过后上传付款通知书、企业缴费、缴费审核，最后出具批单，批改生效。企业申请退保的，审核通过并出具批单后保单终止；"
     "高危行业企业只有停产、关闭等情形才能退保。",
     pages=("endorsements:list", "endorsements:export", "endorsements:detail", "endorsements:file"),
@@ -808,15 +808,15 @@ endorsements = Section(
     children=(
         Section(
             "发起批改",
-            text="在保单详情中点击「发起批改」，修改需要变更的内容，选择批改生效日期并填写原因后提交，进入待审核。",
+            text="在保单详情的“批改与退保”栏点击「批改」，修改需要变更的内容，选择批改生效日期并填写原因后提交，进入待审核。",
             pages=("endorsements:start",),
             steps=(
                 Step(
                     "点击发起批改",
-                    "在保单列表中点击保单的「详情」，在保单详情的批改栏点击「发起批改」。",
+                    "在保单列表中点击保单的「详情」，在保单详情的“批改与退保”栏点击「批改」。",
                     goto=f"/insurer/policies/?applicant={ENDORSE}",
                     prepare=(f'{row(ENDORSE)} a[data-action="detail"]',),
-                    click='a[data-action="start-endorsement"]',
+                    click='a[data-action="start-endorsement"]:has-text("批改")',
                     caption="保单详情（批改栏）",
                 ),
                 Step(
