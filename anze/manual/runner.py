@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -86,10 +87,13 @@ def run(
     base_url: str,
     images: Path | None,
     find_timeout_ms: int = FIND_TIMEOUT_MS,
+    sections: Collection[str] | None = None,
 ) -> Figures:
     """Do every step of ``manual`` on ``page`` against the server at ``base_url``. With ``images`` (the
     manual's folder, docs/manual/), the screenshots are written to ``images/<slug>/``; without (the suite's
-    drift check), every step is done and its region and outlined control looked for, but no picture taken."""
+    drift check), every step is done and its region and outlined control looked for, but no picture taken.
+    ``sections``: only these numbered sections and what they contain ("1", "3.5"; the suite splits a long
+    manual in two runs)."""
     page.set_default_timeout(find_timeout_ms)
     page.set_default_navigation_timeout(LOAD_TIMEOUT_MS)
     server_errors: list[str] = []
@@ -108,6 +112,8 @@ def run(
     with tempfile.TemporaryDirectory(prefix="anze-manual-") as scratch:
         files = SampleFiles(Path(scratch))
         for where in manual.numbered():
+            if sections is not None and not _chosen(where.number, sections):
+                continue
             shots = 0
             for index, step in enumerate(where.section.steps):
                 before = len(server_errors)
@@ -131,6 +137,10 @@ def run(
                 figures[(where.number, index)] = Figure(label, step.caption or step.name, file)
     page.remove_listener("response", on_response)
     return figures
+
+
+def _chosen(number: str, sections: Collection[str]) -> bool:
+    return any(number == chosen or number.startswith(f"{chosen}.") for chosen in sections)
 
 
 def _page(page: Page) -> bytes | None:
