@@ -44,6 +44,8 @@ def _date_filtered_lists(client: Client, side: str) -> list[str]:
             continue
         url = "/" + route
         response = client.get(url)
+        if response.streaming:  # a file (an import template, an export) is no list
+            continue
         if response.status_code == 200 and 'name="end"' in response.content.decode():
             found.append(url)
     return found
