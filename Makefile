@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export ANZE_DEBUG ?= 1
 
-.PHONY: run test typecheck setup deps npm browser lint format migrate demo bench clean
+.PHONY: run test typecheck setup deps npm browser lint format migrate demo bench manual clean
 
 run: setup migrate ## serve the system with demo data at http://127.0.0.1:$(PORT), with the background worker
 	$(PY) manage.py demo_data --if-empty
@@ -48,6 +48,9 @@ demo: migrate
 
 bench: deps ## the order list's p50/p95 at ORDERS synthetic orders (default 100000) in var/bench/ (or a scratch DATABASE_URL)
 	ANZE_VAR_DIR=var/bench $(PY) manage.py migrate --noinput -v0 && ANZE_VAR_DIR=var/bench $(PY) manage.py bench_orders --orders $${ORDERS:-100000}
+
+manual: setup browser ## 操作手册: a fresh demo system (var/manual/) driven side by side in Chromium, written to docs/manual/ (Markdown, PNG, PDF)
+	$(PY) manage.py manual
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -158,30 +158,16 @@ def _longest_browser_flows_first(item: pytest.Item) -> tuple[int, int]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--lang=zh-CN",  # Chinese date inputs (yyyy/mm/dd), as the clerks' browsers show them
-        ],
-    }
+    from anze.core.testing.browser import CHROMIUM_ARGS, chromium_path
+
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {
-        **browser_context_args,
-        "viewport": {"width": 1440, "height": 900},
-        "locale": "zh-CN",
-        "timezone_id": "Asia/Shanghai",
-    }
+    from anze.core.testing.browser import CONTEXT_ARGS
+
+    return {**browser_context_args, **CONTEXT_ARGS}
 
 
 @pytest.fixture

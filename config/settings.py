@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "anze.platform_admin",
     "anze.api",  # the open API at /api/v1/ (django-ninja) and 系统管理 › 接口密钥
     "ninja",  # its docs page served from its own static files (swagger-ui), never a CDN
+    "anze.manual",  # 操作手册: `make manual` and the 帮助 pages
 ]
 
 MIDDLEWARE = [
@@ -324,6 +325,9 @@ VENDOR_STATIC_FILES = {
         ["flatpickr.min.css", "flatpickr.min.js", "l10n/zh.js"],
     ),
 }
+# 操作手册: written by `make manual` (anze/manual), served by the 帮助 pages (/help/).
+MANUAL_DIR = BASE_DIR / "docs" / "manual"
+
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "anze.core.staticfiles.VendorFinder",

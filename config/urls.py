@@ -48,6 +48,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # public: the process answers
     path("readyz", health.readyz, name="readyz"),  # public: database, cache, storage, worker, queues
     path("verify/", views_verify.verify_page, name="verify"),  # public: 电子保单验真
+    path("help/", include("anze.manual.urls")),  # public: 操作手册 (make manual), the 帮助 link of every page
     # The open API (anze.api): every operation authenticates with an API key and declares its scope.
     path("api/v1/", api.urls),
     side_urls(

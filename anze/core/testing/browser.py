@@ -8,12 +8,37 @@ asks for it with ``watch_pages``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+
+
+# How every browser of the project is started: the browser tests (conftest.py) and ``make manual``.
+def chromium_path() -> str:
+    """Debian's Chromium (Playwright cannot download its own here), or CHROMIUM_PATH."""
+    return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=zh-CN",  # Chinese date inputs (yyyy/mm/dd), as the clerks' browsers show them
+]
+# The clerk's window: 1440 px wide, Chinese, Beijing time.
+CONTEXT_ARGS: dict[str, Any] = {
+    "viewport": {"width": 1440, "height": 900},
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
 
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {

@@ -30,6 +30,11 @@ PUBLIC = {
     "healthz",  # process up (load balancer)
     "readyz",  # dependencies reachable: numbers only, no data
     "verify",  # 电子保单验真: number + code, rate-limited, masked answer
+    # 帮助: the generated 操作手册 (demo data only), for anyone, signed in or not
+    "manual:index",
+    "manual:manual",
+    "manual:figure",
+    "manual:pdf",
 }
 # Django's and packages' own views that are not ours. django-ninja's serve the open API (/api/v1/): each of its
 # operations authenticates with an API key and declares its scope (anze/api/tests/test_operations.py walks them).
