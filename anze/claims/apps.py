@@ -11,6 +11,7 @@ class ClaimsConfig(AppConfig):
         from . import (
             dashboard,  # noqa: F401 - registers the insurer's home cards
             exports,  # noqa: F401 - registers the 导出 with the 下载中心
+            reports,  # noqa: F401 - registers the 报案 webhook event
         )
         from .workflow import claims_block_reversal
 

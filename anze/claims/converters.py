@@ -1,4 +1,4 @@
-"""The 报案号 in URLs: BA + 18 digits (``workflow.new_report_no``)."""
+"""The 报案号 in URLs: BA + 18 digits (``reports.new_report_no``)."""
 
 
 class ReportNoConverter:

@@ -18,7 +18,7 @@ from anze.accounts.models import User
 from anze.documents import testing as files
 from anze.prevention import scenarios as policy_scenarios
 
-from . import scenarios, workflow
+from . import reports, scenarios
 from .limits import Line
 from .models import AccidentType, Claim, ClaimStatus
 
@@ -233,7 +233,7 @@ def load(stdout: Any) -> None:
             files={"photo_1": ("现场照片", files.upload("现场照片.jpg", files.jpeg_bytes(320, 200)))},
         )
         actor = users[insurer] if phone else users[enterprise]
-        claim = workflow.claim_report(policy=policy, actor=actor, accident=accident)
+        claim = reports.claim_report(policy=policy, actor=actor, accident=accident)
         lines = [Line(name, Decimal(dd), Decimal(med)) for name, dd, med in people] or None
         scenarios.drive(
             claim,

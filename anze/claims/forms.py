@@ -19,7 +19,7 @@ from anze.documents.forms import DocumentField
 from anze.orders.scopes import regions_in_jurisdiction
 from anze.policies.models import Policy
 
-from . import selectors, workflow
+from . import reports, selectors, workflow
 from .limits import Line
 from .models import AccidentType, Claim
 
@@ -117,9 +117,9 @@ class AccidentForm(StyledFormMixin, forms.Form):
             return None
         return timezone.make_aware(datetime.combine(day, moment.replace(second=0, microsecond=0)))
 
-    def accident(self) -> workflow.Accident:
+    def accident(self) -> reports.Accident:
         data = getattr(self, "cleaned_data", {})
-        return workflow.Accident(
+        return reports.Accident(
             accident_at=self.accident_at(),
             accident_place=data.get("accident_place", ""),
             accident_type=data.get("accident_type", ""),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from anze.accounts.models import User
 from anze.policies.models import Policy
 
-from . import workflow
+from . import reports, workflow
 from .limits import Line
 from .models import AccidentType, Claim, ClaimStatus
 
@@ -24,7 +24,7 @@ _case_seq = iter(range(1, 10**9))
 PATH: tuple[str, ...] = (S.REPORTED, S.ACCEPTED, S.REGISTERED, S.SURVEYED, S.ADJUSTED, S.SETTLED)
 
 
-def accident(*, days_ago: int = 1, **overrides: Any) -> workflow.Accident:
+def accident(*, days_ago: int = 1, **overrides: Any) -> reports.Accident:
     """A fall from height yesterday at 10:00, one injured, 20,000 元 estimated."""
     day = timezone.localdate() - timedelta(days=days_ago)
     values: dict[str, Any] = {
@@ -39,7 +39,7 @@ def accident(*, days_ago: int = 1, **overrides: Any) -> workflow.Accident:
         "reporter_phone": "13860710001",
     }
     values.update(overrides)
-    return workflow.Accident(**values)
+    return reports.Accident(**values)
 
 
 def fresh(claim: Claim) -> Claim:
@@ -47,7 +47,7 @@ def fresh(claim: Claim) -> Claim:
 
 
 def report(policy: Policy, actor: User, **overrides: Any) -> Claim:
-    return workflow.claim_report(policy=policy, actor=actor, accident=accident(**overrides))
+    return reports.claim_report(policy=policy, actor=actor, accident=accident(**overrides))
 
 
 def lines(*amounts: tuple[str, str]) -> list[Line]:

@@ -16,7 +16,7 @@ from anze.core.views import action_view, render_list
 from anze.documents.responses import document_among, document_response
 from anze.downloads.responses import export_response
 
-from . import exports, presenters, selectors, workflow
+from . import exports, presenters, reports, selectors
 from .forms import ACCIDENT_FIELDS, EnterpriseClaimSearchForm, EnterpriseReportForm
 from .models import Claim
 from .views_insurer import check_report_time, tabs
@@ -73,7 +73,7 @@ def claim_report(request: HttpRequest) -> HttpResponse:
 
     def call(form: EnterpriseReportForm) -> Claim:
         try:
-            return workflow.claim_report(
+            return reports.claim_report(
                 policy=form.cleaned_data["policy"], actor=request.user, accident=form.accident()
             )
         except Refused as exc:

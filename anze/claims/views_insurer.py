@@ -22,7 +22,7 @@ from anze.core.views import action_view, button_view, render_list
 from anze.documents.responses import document_among, document_response
 from anze.downloads.responses import export_response
 
-from . import exports, presenters, selectors, workflow
+from . import exports, presenters, reports, selectors, workflow
 from .forms import (
     ACCIDENT_FIELDS,
     AdjustForm,
@@ -84,9 +84,9 @@ PHONE_FIELDS = {**ACCIDENT_FIELDS, "policy": "policy_no"}
 
 
 def check_report_time(policy: Any, accident_at: Any, fields: dict[str, str]) -> None:
-    """``workflow.check_report_time`` with its refusals at the form's fields (出险日期, the policy's field)."""
+    """``reports.check_report_time`` with its refusals at the form's fields (出险日期, the policy's field)."""
     try:
-        workflow.check_report_time(policy=policy, accident_at=accident_at)
+        reports.check_report_time(policy=policy, accident_at=accident_at)
     except Refused as exc:
         raise exc.renamed(fields) from None
 
@@ -101,7 +101,7 @@ def claim_report(request: HttpRequest) -> HttpResponse:
 
     def call(form: PhoneReportForm) -> Claim:
         try:
-            return workflow.claim_report(
+            return reports.claim_report(
                 policy=form.found_policy, actor=request.user, accident=form.accident()
             )
         except Refused as exc:

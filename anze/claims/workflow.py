@@ -9,7 +9,7 @@ Amounts: 理算 and 结案 take the policy's row lock (``lock_policy``) before t
 so that two settlements of the same policy are checked one after the other against 累积赔偿限额 (PostgreSQL:
 ``SELECT … FOR UPDATE``; SQLite: the IMMEDIATE transaction holds the database's write lock from its BEGIN).
 
-报案 on a policy: it must be in force (``lifecycle.check_live``) — except a surrendered one, for an accident
+报案 (``reports``) on a policy: it must be in force (``lifecycle.check_live``) — except a surrendered one, for an accident
 before its surrender took effect (``lifecycle.surrendered_on``; a surrender of unknown date takes no report).
 The accident happened inside the period (and before the surrender), not in the future; the report comes no
 later than the end of cover plus the region's 报案时限 (base data, ``claim_report_window``).
@@ -17,10 +17,9 @@ later than the end of cover plus the region's 报案时限 (base data, ``claim_r
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,31 +28,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anze.accounts.models import User
-from anze.basedata.selectors import claim_report_window
 from anze.core.errors import Problems, Refused
 from anze.core.formatting import money
 from anze.core.sides import Side
-from anze.core.validators import MOBILE_RE
-from anze.core.workflow import Machine, Transition, check_owner, transition
+from anze.core.workflow import Machine, Transition, transition
 from anze.documents.models import DocumentKind
-from anze.notifications import webhooks
 from anze.notifications.services import notify
 from anze.orders.steps import stored_document
-from anze.policies.lifecycle import check_live, surrendered_on
-from anze.policies.models import Policy, PolicyStatus
+from anze.policies.models import Policy
 from anze.policies.workflow import side_url
 
 from . import limits
 from .models import (
     OPEN_STATUSES,
-    AccidentType,
     Claim,
     ClaimEvent,
     ClaimFile,
     ClaimFileStage,
     ClaimPerson,
     ClaimStatus,
-    ReportChannel,
 )
 
 S = ClaimStatus
@@ -120,7 +113,7 @@ def lock_policy(policy_id: int) -> Policy:
     )
 
 
-def _event(claim: Claim, t: Transition, actor: User, from_status: str, **kw: Any) -> ClaimEvent:
+def record_event(claim: Claim, t: Transition, actor: User, from_status: str, **kw: Any) -> ClaimEvent:
     return ClaimEvent.record(
         actor,
         action=t.action,
@@ -137,7 +130,7 @@ def claim_url(claim: Claim, side: str) -> str:
     return side_url("claims:detail", side, claim.report_no)
 
 
-def _tell_enterprise(claim: Claim, event: ClaimEvent, title: str, text: str, *, sms: bool) -> None:
+def tell_enterprise(claim: Claim, event: ClaimEvent, title: str, text: str, *, sms: bool) -> None:
     notify(
         key=f"claim-event:{event.pk}:enterprise",
         owner=claim.insurer,
@@ -149,7 +142,7 @@ def _tell_enterprise(claim: Claim, event: ClaimEvent, title: str, text: str, *, 
     )
 
 
-def _tell_insurer(claim: Claim, event: ClaimEvent, title: str, text: str) -> None:
+def tell_insurer(claim: Claim, event: ClaimEvent, title: str, text: str) -> None:
     insurer = claim.insurer
     notify(
         key=f"claim-event:{event.pk}:insurer",
@@ -162,7 +155,9 @@ def _tell_insurer(claim: Claim, event: ClaimEvent, title: str, text: str) -> Non
     )
 
 
-def _text(value: str | None, field: str, label: str, problems: Problems, *, required: bool = True) -> str:
+def clean_text(
+    value: str | None, field: str, label: str, problems: Problems, *, required: bool = True
+) -> str:
     value = (value or "").strip()
     if required and not value:
         problems.add(field, f"请填写{label}")
@@ -171,7 +166,7 @@ def _text(value: str | None, field: str, label: str, problems: Problems, *, requ
     return value
 
 
-def _amount(value: Decimal | None, field: str, label: str, problems: Problems) -> Decimal:
+def clean_amount(value: Decimal | None, field: str, label: str, problems: Problems) -> Decimal:
     if value is None:
         problems.add(field, f"请填写{label}")
         return limits.ZERO
@@ -184,7 +179,7 @@ def _amount(value: Decimal | None, field: str, label: str, problems: Problems) -
     return value
 
 
-def _store_files(
+def store_files(
     claim: Claim, actor: User, stage: str, uploads: Mapping[str, tuple[str, UploadedFile | None]]
 ) -> list[ClaimFile]:
     """Each upload (field → (caption, file)) stored with the documents' content checks; a refused file is an
@@ -203,220 +198,14 @@ def _store_files(
     return ClaimFile.objects.bulk_create(stored)
 
 
-# --- 报案 ------------------------------------------------------------------------------------------------------
-@dataclass
-class Accident:
-    """What a report says of the accident (the form's cleaned values; None where it could not be read)."""
-
-    accident_at: datetime | None
-    accident_place: str
-    accident_type: str
-    description: str
-    deaths: int | None
-    injured: int | None
-    estimated_loss: Decimal | None
-    reporter_name: str
-    reporter_phone: str
-    files: dict[str, tuple[str, UploadedFile | None]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Cover:
-    """Until when a policy covers accidents, and until when they may be reported."""
-
-    start: date
-    end: date  # the last day of cover: the period's end, or the day before a surrender took effect
-    report_until: date
-    surrendered: date | None
-    window_days: int
-    window_source: str
-
-
-def cover_of(policy: Policy) -> Cover:
-    """The policy's cover as a report is checked against it; ``Refused`` when it takes no report at all."""
-    surrendered = None
-    if policy.status == PolicyStatus.SURRENDERED:
-        surrendered = surrendered_on(policy)
-        if surrendered is None:
-            check_live(policy, "报案")  # 保单已退保，不能报案
-    else:
-        check_live(policy, "报案")
-    end = policy.period_end
-    if surrendered is not None:
-        end = min(end, surrendered - timedelta(days=1))
-    window = claim_report_window(policy.order.region)
-    return Cover(
-        start=policy.period_start,
-        end=end,
-        report_until=end + timedelta(days=window.days),
-        surrendered=surrendered,
-        window_days=window.days,
-        window_source=window.source,
-    )
-
-
-def check_accident_time(
-    cover: Cover, accident_at: datetime | None, now: datetime | None = None, *, required: bool = True
-) -> None:
-    """出险时间 inside the cover and not in the future; and the report in time (at ``policy``). ``required``:
-    a missing time is refused (not when a form already says what is wrong with it)."""
-    now = now or timezone.now()
-    problems = Problems()
-    if timezone.localdate(now) > cover.report_until:
-        problems.add(
-            "policy",
-            f"已超过报案时限：保险期间届满后{cover.window_days}天内报案（截至{cover.report_until:%Y-%m-%d}）",
-        )
-    if accident_at is None:
-        if required:
-            problems.add("accident_at", "请填写出险时间")
-    elif accident_at > now:
-        problems.add("accident_at", "出险时间不能晚于当前时间")
-    else:
-        day = timezone.localdate(accident_at)
-        if cover.surrendered is not None and day >= cover.surrendered:
-            problems.add("accident_at", f"出险时间不在保障范围内：保单已于{cover.surrendered:%Y-%m-%d}退保")
-        elif not cover.start <= day <= cover.end:
-            problems.add(
-                "accident_at",
-                f"出险时间须在保险期间内（{cover.start:%Y-%m-%d} 至 {cover.end:%Y-%m-%d}）",
-            )
-    problems.raise_if_any()
-
-
-def check_report_time(*, policy: Policy, accident_at: datetime | None) -> None:
-    """The cover rules of a report (the accident inside the cover, the report in time) on what could be read:
-    a view runs it when other fields are wrong too, so that one submission shows every error. Changes nothing."""
-    check_accident_time(cover_of(policy), accident_at, required=False)
-
-
-def _check_accident(accident: Accident, problems: Problems) -> None:
-    accident.accident_place = _text(accident.accident_place, "accident_place", "出险地点", problems)
-    if accident.accident_type not in AccidentType.values:
-        problems.add("accident_type", "请选择事故类型")
-    accident.description = _text(accident.description, "description", "事故经过", problems)
-    for name, label in (("deaths", "死亡人数"), ("injured", "受伤人数")):
-        count = getattr(accident, name)
-        if count is None:
-            problems.add(name, f"请填写{label}")
-        elif count < 0:
-            problems.add(name, f"{label}不能为负数")
-    _amount(accident.estimated_loss, "estimated_loss", "估损金额", problems)
-    accident.reporter_name = _text(accident.reporter_name, "reporter_name", "报案人", problems)
-    if len(accident.reporter_name) > 30:
-        problems.add("reporter_name", "报案人不能超过30个字")
-    accident.reporter_phone = (accident.reporter_phone or "").strip()
-    if not MOBILE_RE.fullmatch(accident.reporter_phone):
-        problems.add("reporter_phone", "请输入正确的11位手机号码")
-
-
-def new_report_no() -> str:
-    """报案号: BA + yyyyMMddHHmmss (Asia/Shanghai) + 4 random digits."""
-    return f"BA{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10000):04d}"
-
-
-def _create(**fields: Any) -> Claim:
-    """Insert with a fresh 报案号, retrying on the rare collision (same second, same digits)."""
-    for _ in range(10):
-        try:
-            with transaction.atomic():
-                return Claim.objects.create(report_no=new_report_no(), **fields)
-        except IntegrityError as exc:
-            if "report_no" not in str(exc):
-                raise
-    raise Refused("系统繁忙，请稍后重试")
-
-
-REPORTED = webhooks.register_event("claim.reported", "报案")
-
-
-@transaction.atomic
-def claim_report(*, policy: Policy, actor: User, accident: Accident) -> Claim:
-    """报案 by the enterprise insured (企业端) or by its insurer's clerk for a phone report → 待受理. The other
-    party is told (the insurer by SMS and 站内消息, the enterprise by 站内消息)."""
-    t = CLAIM.begin("report", actor)
-    check_owner(
-        {Side.INSURER: policy.insurer_id, Side.ENTERPRISE: policy.enterprise_id}, actor, actor.side, "保单"
-    )
-    policy = lock_policy(policy.pk)  # the status read after the lock: a 冲正 committed meanwhile is seen
-    problems = Problems()
-    with problems.collect():
-        check_accident_time(cover_of(policy), accident.accident_at)
-    _check_accident(accident, problems)
-    problems.raise_if_any()
-    order = policy.order
-    channel = ReportChannel.ONLINE if actor.side == Side.ENTERPRISE else ReportChannel.PHONE
-    claim = _create(
-        policy=policy,
-        insurer_id=policy.insurer_id,
-        enterprise_id=policy.enterprise_id,
-        policy_no=policy.policy_no,
-        applicant_name=order.applicant_name,
-        region_id=order.region_id,
-        industry_id=order.industry_id,
-        channel=channel,
-        status=t.target,
-        accident_at=accident.accident_at,
-        accident_place=accident.accident_place,
-        accident_type=accident.accident_type,
-        description=accident.description,
-        deaths=accident.deaths or 0,
-        injured=accident.injured or 0,
-        estimated_loss=accident.estimated_loss,
-        reporter_name=accident.reporter_name,
-        reporter_phone=accident.reporter_phone,
-        reported_by=actor,
-    )
-    files = _store_files(claim, actor, ClaimFileStage.REPORT, accident.files)
-    changes: dict[str, Any] = {"channel": claim.get_channel_display()}
-    if files:
-        changes["files"] = "、".join(f.caption for f in files)
-    event = _event(claim, t, actor, "", changes=changes)
-    what = f"{claim.get_accident_type_display()}，死亡{claim.deaths}人、受伤{claim.injured}人"
-    webhooks.publish(  # the insurer's core system hears of every report, online or by phone
-        organisation_id=claim.insurer_id,
-        event=REPORTED,
-        data={
-            "report_no": claim.report_no,
-            "policy_no": claim.policy_no,
-            "application_no": order.application_no,
-            "applicant_name": claim.applicant_name,
-            "channel": claim.channel,
-            "accident_at": claim.accident_at.isoformat(),
-            "accident_type": claim.accident_type,
-            "accident_type_label": claim.get_accident_type_display(),
-            "deaths": claim.deaths,
-            "injured": claim.injured,
-            "estimated_loss": str(claim.estimated_loss) if claim.estimated_loss is not None else None,
-        },
-        key=f"claim-event:{event.pk}",
-    )
-    if channel == ReportChannel.ONLINE:
-        _tell_insurer(
-            claim,
-            event,
-            "新的报案",
-            f"{claim.applicant_name}对保单{policy.policy_no}报案（报案号{claim.report_no}，{what}），请及时受理。",
-        )
-    else:
-        _tell_enterprise(
-            claim,
-            event,
-            "已登记报案",
-            f"{claim.insurer.display_short_name}已登记您对保单{policy.policy_no}的报案，报案号{claim.report_no}。",
-            sms=False,
-        )
-    return claim
-
-
 # --- 受理 · 立案 · 查勘 -------------------------------------------------------------------------------------------
 @transaction.atomic
 def claim_accept(*, claim: Claim, actor: User) -> Claim:
     """受理 → 待立案; the enterprise sees it (站内消息)."""
     t = CLAIM.begin("accept", actor, claim)
     from_status = CLAIM.claim(claim, t, accepted_at=timezone.now())
-    event = _event(claim, t, actor, from_status)
-    _tell_enterprise(
+    event = record_event(claim, t, actor, from_status)
+    tell_enterprise(
         claim,
         event,
         "报案已受理",
@@ -453,8 +242,8 @@ def _register(*, claim: Claim, actor: User, case_no: str) -> Claim:
     t = CLAIM.begin("register", actor, claim)
     case_no = check_case_no(claim, case_no)
     from_status = CLAIM.claim(claim, t, case_no=case_no, registered_at=timezone.now())
-    event = _event(claim, t, actor, from_status, changes={"case_no": case_no})
-    _tell_enterprise(
+    event = record_event(claim, t, actor, from_status, changes={"case_no": case_no})
+    tell_enterprise(
         claim,
         event,
         "报案已立案",
@@ -475,12 +264,12 @@ def claim_survey(
     """查勘: the surveyor's notes and files → 待理算 (internal: the enterprise sees the step, not the notes)."""
     t = CLAIM.begin("survey", actor, claim)
     problems = Problems()
-    notes = _text(notes, "survey_notes", "查勘意见", problems)
+    notes = clean_text(notes, "survey_notes", "查勘意见", problems)
     problems.raise_if_any()
     from_status = CLAIM.claim(claim, t, survey_notes=notes, surveyed_at=timezone.now())
-    stored = _store_files(claim, actor, ClaimFileStage.SURVEY, files or {})
+    stored = store_files(claim, actor, ClaimFileStage.SURVEY, files or {})
     changes = {"files": "、".join(f.caption for f in stored)} if stored else {}
-    _event(claim, t, actor, from_status, changes=changes)
+    record_event(claim, t, actor, from_status, changes=changes)
     return claim
 
 
@@ -495,8 +284,8 @@ def clean_lines(lines: Sequence[limits.Line]) -> list[limits.Line]:
             problems.add(f"name_{index}", "请填写姓名")
         elif len(name) > 30:
             problems.add(f"name_{index}", "姓名不能超过30个字")
-        dd = _amount(line.death_disability, f"death_disability_{index}", "死亡伤残赔款", problems)
-        medical = _amount(line.medical, f"medical_{index}", "医疗费用赔款", problems)
+        dd = clean_amount(line.death_disability, f"death_disability_{index}", "死亡伤残赔款", problems)
+        medical = clean_amount(line.medical, f"medical_{index}", "医疗费用赔款", problems)
         cleaned.append(limits.Line(name, dd, medical))
     if not lines:
         problems.add(None, "请至少填写一名伤亡人员的理算金额")
@@ -541,7 +330,7 @@ def claim_adjust(*, claim: Claim, actor: User, lines: Sequence[limits.Line]) -> 
         "adjusted_amount": [money(before) if before is not None else "", money(total)],
         "people": str(len(lines)),
     }
-    _event(claim, t, actor, from_status, changes=changes)
+    record_event(claim, t, actor, from_status, changes=changes)
     return claim
 
 
@@ -553,7 +342,7 @@ class Payment:
 
 
 def _check_payment(claim: Claim, payment: Payment, problems: Problems) -> tuple[Decimal, date | None, str]:
-    amount = _amount(payment.amount, "paid_amount", "赔款金额", problems)
+    amount = clean_amount(payment.amount, "paid_amount", "赔款金额", problems)
     adjusted = claim.adjusted_amount or limits.ZERO
     if payment.amount is not None and amount > adjusted:
         problems.add("paid_amount", f"赔款金额不能超过理算金额（{money(adjusted)} 元）")
@@ -566,7 +355,7 @@ def _check_payment(claim: Claim, payment: Payment, problems: Problems) -> tuple[
         problems.add(
             "paid_on", f"支付日期不能早于报案日期（{timezone.localdate(claim.reported_at):%Y-%m-%d}）"
         )
-    payee = _text(payment.payee, "payee", "收款人", problems)
+    payee = clean_text(payment.payee, "payee", "收款人", problems)
     return amount, day, payee
 
 
@@ -608,14 +397,14 @@ def claim_settle(*, claim: Claim, actor: User, payment: Payment) -> Claim:
         payee=payee,
         settled_at=timezone.now(),
     )
-    event = _event(
+    event = record_event(
         claim,
         t,
         actor,
         from_status,
         changes={"paid_amount": money(amount), "paid_on": f"{day:%Y-%m-%d}", "payee": payee},
     )
-    _tell_enterprise(
+    tell_enterprise(
         claim,
         event,
         "理赔已结案",
@@ -633,8 +422,8 @@ def claim_decline(*, claim: Claim, actor: User, reason: str) -> Claim:
     t = CLAIM.begin("decline", actor, claim)
     reason = CLAIM.reason(reason, t)
     from_status = CLAIM.claim(claim, t, close_reason=reason, closed_at=timezone.now())
-    event = _event(claim, t, actor, from_status, reason=reason)
-    _tell_enterprise(
+    event = record_event(claim, t, actor, from_status, reason=reason)
+    tell_enterprise(
         claim,
         event,
         "理赔已拒赔",
@@ -650,8 +439,8 @@ def claim_cancel(*, claim: Claim, actor: User, reason: str) -> Claim:
     t = CLAIM.begin("cancel", actor, claim)
     reason = CLAIM.reason(reason, t)
     from_status = CLAIM.claim(claim, t, close_reason=reason, closed_at=timezone.now())
-    event = _event(claim, t, actor, from_status, reason=reason)
-    _tell_enterprise(
+    event = record_event(claim, t, actor, from_status, reason=reason)
+    tell_enterprise(
         claim,
         event,
         "报案已注销",

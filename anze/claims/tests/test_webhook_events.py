@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from anze.claims import scenarios, workflow
+from anze.claims import reports, scenarios
 from anze.core.errors import Refused
 from anze.notifications import webhooks
 from anze.notifications.models import WebhookDelivery
@@ -15,15 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def _endpoint(actor):  # type: ignore[no-untyped-def]
     endpoint, _ = webhooks.endpoint_create(
-        actor=actor, name="核心系统", url="http://127.0.0.1:9/hook", events=[workflow.REPORTED]
+        actor=actor, name="核心系统", url="http://127.0.0.1:9/hook", events=[reports.REPORTED]
     )
     return endpoint
 
 
 def test_a_report_online_or_by_phone_is_announced_to_the_insurers_system(cast, policy):
     mine, theirs = _endpoint(cast.clerk), _endpoint(cast.other_clerk)
-    online = workflow.claim_report(policy=policy, actor=cast.applicant, accident=scenarios.accident())
-    phone = workflow.claim_report(policy=policy, actor=cast.clerk, accident=scenarios.accident(days_ago=2))
+    online = reports.claim_report(policy=policy, actor=cast.applicant, accident=scenarios.accident())
+    phone = reports.claim_report(policy=policy, actor=cast.clerk, accident=scenarios.accident(days_ago=2))
     deliveries = list(WebhookDelivery.objects.order_by("id"))
     assert [(d.endpoint_id, d.event) for d in deliveries] == [
         (mine.pk, "claim.reported"),
@@ -47,5 +47,5 @@ def test_a_report_online_or_by_phone_is_announced_to_the_insurers_system(cast, p
 def test_a_refused_report_announces_nothing(cast, policy):
     _endpoint(cast.clerk)
     with pytest.raises(Refused):
-        workflow.claim_report(policy=policy, actor=cast.applicant, accident=scenarios.accident(days_ago=-3))
+        reports.claim_report(policy=policy, actor=cast.applicant, accident=scenarios.accident(days_ago=-3))
     assert not WebhookDelivery.objects.exists()

@@ -11,7 +11,7 @@ from auditlog.models import LogEntry
 from django.utils import timezone
 
 from anze.basedata.models import Region, RegionalRule
-from anze.claims import scenarios, workflow
+from anze.claims import reports, scenarios, workflow
 from anze.claims.limits import Line
 from anze.claims.models import Claim, ClaimEvent, ClaimFile, ClaimPerson, ClaimStatus, ReportChannel
 from anze.core.errors import Refused
@@ -69,7 +69,7 @@ def test_the_clerk_enters_a_phone_report_and_the_enterprise_sees_it_without_sms(
 
 def test_nobody_reports_on_another_organisations_policy(cast, policy):
     for actor in (cast.other_applicant, cast.other_clerk):
-        exc = refused(workflow.claim_report, policy=policy, actor=actor, accident=scenarios.accident())
+        exc = refused(reports.claim_report, policy=policy, actor=actor, accident=scenarios.accident())
         assert exc.message == "保单不存在或无权操作"
     assert not Claim.objects.exists()
 
@@ -77,7 +77,7 @@ def test_nobody_reports_on_another_organisations_policy(cast, policy):
 def test_the_accident_must_happen_inside_the_period_and_not_in_the_future(cast, policy):
     before = at(policy.period_start - timedelta(days=1))
     exc = refused(
-        workflow.claim_report,
+        reports.claim_report,
         policy=policy,
         actor=cast.applicant,
         accident=scenarios.accident(accident_at=before),
@@ -86,7 +86,7 @@ def test_the_accident_must_happen_inside_the_period_and_not_in_the_future(cast, 
     assert exc.errors == {"accident_at": [f"出险时间须在保险期间内（{period}）"]}
     future = timezone.now() + timedelta(hours=2)
     exc = refused(
-        workflow.claim_report,
+        reports.claim_report,
         policy=policy,
         actor=cast.applicant,
         accident=scenarios.accident(accident_at=future),
@@ -107,20 +107,18 @@ def _expired_policy(cast, ended_days_ago: int) -> Policy:
 def test_a_report_after_the_period_comes_within_the_base_data_window(cast):
     late = _expired_policy(cast, ended_days_ago=40)
     accident = scenarios.accident(days_ago=60)
-    exc = refused(workflow.claim_report, policy=late, actor=cast.applicant, accident=accident)
+    exc = refused(reports.claim_report, policy=late, actor=cast.applicant, accident=accident)
     until = late.period_end + timedelta(days=30)
     assert exc.errors == {"policy": [f"已超过报案时限：保险期间届满后30天内报案（截至{until:%Y-%m-%d}）"]}
     # 丰泽区 (the enterprise's county) allows 60 days: the same report is in time.
     RegionalRule.objects.create(region=Region.objects.get(code="350503"), claim_report_days=60)
-    claim = workflow.claim_report(policy=late, actor=cast.applicant, accident=scenarios.accident(days_ago=60))
+    claim = reports.claim_report(policy=late, actor=cast.applicant, accident=scenarios.accident(days_ago=60))
     assert claim.status == S.REPORTED
 
 
 def test_a_report_just_inside_the_window_is_taken(cast):
     ended = _expired_policy(cast, ended_days_ago=30)
-    claim = workflow.claim_report(
-        policy=ended, actor=cast.applicant, accident=scenarios.accident(days_ago=35)
-    )
+    claim = reports.claim_report(policy=ended, actor=cast.applicant, accident=scenarios.accident(days_ago=35))
     assert claim.status == S.REPORTED
 
 
@@ -128,7 +126,7 @@ def test_a_reversed_policy_takes_no_report(cast, policy):
     Policy.objects.filter(pk=policy.pk).update(
         status=PolicyStatus.REVERSED
     )  # the 冲正 machine is the reversal app's
-    exc = refused(workflow.claim_report, policy=policy, actor=cast.applicant, accident=scenarios.accident())
+    exc = refused(reports.claim_report, policy=policy, actor=cast.applicant, accident=scenarios.accident())
     assert exc.message == "保单已冲正，不能报案"
 
 
@@ -136,7 +134,7 @@ def test_a_surrendered_policy_takes_reports_of_accidents_before_the_surrender_on
     Policy.objects.filter(pk=policy.pk).update(
         status=PolicyStatus.SURRENDERED
     )  # the 退保 machine is the endorsement app's
-    exc = refused(workflow.claim_report, policy=policy, actor=cast.applicant, accident=scenarios.accident())
+    exc = refused(reports.claim_report, policy=policy, actor=cast.applicant, accident=scenarios.accident())
     assert exc.message == "保单已退保，不能报案"  # no app says since when: refused
     surrendered = timezone.localdate() - timedelta(days=10)
 
@@ -146,13 +144,13 @@ def test_a_surrendered_policy_takes_reports_of_accidents_before_the_surrender_on
     lifecycle.surrender_date(surrender_day)
     try:
         exc = refused(
-            workflow.claim_report,
+            reports.claim_report,
             policy=policy,
             actor=cast.applicant,
             accident=scenarios.accident(days_ago=10),
         )
         assert exc.errors == {"accident_at": [f"出险时间不在保障范围内：保单已于{surrendered:%Y-%m-%d}退保"]}
-        claim = workflow.claim_report(
+        claim = reports.claim_report(
             policy=policy, actor=cast.applicant, accident=scenarios.accident(days_ago=11)
         )
         assert claim.status == S.REPORTED
@@ -171,7 +169,7 @@ def test_it_refuses_bad_input_beside_each_field_and_saves_nothing(cast, policy):
         reporter_name="",
         reporter_phone="12345",
     )
-    exc = refused(workflow.claim_report, policy=policy, actor=cast.applicant, accident=accident)
+    exc = refused(reports.claim_report, policy=policy, actor=cast.applicant, accident=accident)
     assert exc.errors == {
         "accident_place": ["请填写出险地点"],
         "accident_type": ["请选择事故类型"],
@@ -194,7 +192,7 @@ def test_it_stores_the_report_files_and_refuses_a_renamed_one(cast, policy):
             "document": ("事故证明材料", fake),
         }
     )
-    exc = refused(workflow.claim_report, policy=policy, actor=cast.applicant, accident=accident)
+    exc = refused(reports.claim_report, policy=policy, actor=cast.applicant, accident=accident)
     assert list(exc.errors) == ["document"]
     assert not Claim.objects.exists() and Document.objects.count() == documents
     accident = scenarios.accident(
@@ -203,7 +201,7 @@ def test_it_stores_the_report_files_and_refuses_a_renamed_one(cast, policy):
             "document": ("事故证明材料", files.upload("证明.pdf", files.pdf_bytes("事故证明"))),
         }
     )
-    claim = workflow.claim_report(policy=policy, actor=cast.applicant, accident=accident)
+    claim = reports.claim_report(policy=policy, actor=cast.applicant, accident=accident)
     assert sorted(ClaimFile.objects.filter(claim=claim).values_list("caption", "document__kind")) == [
         ("事故证明材料", "other"),
         ("现场照片", "photo"),
