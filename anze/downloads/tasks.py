@@ -36,13 +36,14 @@ from django.conf import settings
 from django.core.files import File
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
 
 from anze.core import exports
 from anze.core.errors import Refused
+from anze.core.leases import Leased
 from anze.core.tasks import enqueue_with_transaction
 from anze.core.workflow import NO_PERMISSION
 
@@ -115,17 +116,23 @@ def build_export(export_id: int) -> str:
     return export_build(export_id)
 
 
+# The exports as leased rows (``core.leases``): claimed by ``export_build``, whose progress updates move the
+# lease on; taken back by ``sweep``. Queued rows are claimed at once (no retry waits).
+EXPORTS = Leased(
+    model=Export,
+    waiting=S.QUEUED,
+    working=S.RUNNING,
+    due="lease_until",
+    max_attempts=MAX_ATTEMPTS,
+    lease=lease,
+    enqueue=lambda pk: enqueue_with_transaction(build_export, pk),
+    claim_when_due=False,
+)
+
+
 def export_build(export_id: int) -> str:
     now = timezone.now()
-    claimed = Export.objects.filter(pk=export_id, status=S.QUEUED).update(
-        status=S.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=now,
-        lease_until=now + lease(),
-        rows_done=0,
-        error="",
-    )
-    if not claimed:
+    if not EXPORTS.claim(export_id, now=now, started_at=now, rows_done=0, error=""):
         return "skipped"  # built, failed or deleted already, or being built (a duplicate task)
     export = Export.objects.select_related("user__organisation").get(pk=export_id)
     claim = Export.objects.filter(pk=export.pk, status=S.RUNNING, attempts=export.attempts)
@@ -265,14 +272,13 @@ class SweepResult:
 def sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    _take_back_dead_claims(now, limit, result)
-    lost = Export.objects.filter(status=S.QUEUED, lease_until__lte=now - SWEEP_GRACE)
-    for pk, due in lost.order_by("lease_until").values_list("pk", "lease_until")[:limit]:
-        with transaction.atomic():
-            # Moving lease_until is this sweep's claim: the next run leaves it alone until it is overdue again.
-            if Export.objects.filter(pk=pk, status=S.QUEUED, lease_until=due).update(lease_until=now):
-                enqueue_with_transaction(build_export, pk)
-                result.requeued += 1
+    result.released, result.failed = EXPORTS.take_back(
+        now=now,
+        limit=limit,
+        retry={"rows_done": 0},
+        final={"status": S.FAILED, "error": INTERRUPTED, "finished_at": now, "expires_at": now + kept_for()},
+    )
+    result.requeued = EXPORTS.requeue_overdue(now=now, grace=SWEEP_GRACE, limit=limit)
     done = Export.objects.filter(status=S.DONE, expires_at__lte=now).order_by("expires_at")
     for pk, name in done.values_list("pk", "file")[:limit]:
         if Export.objects.filter(pk=pk, status=S.DONE).update(status=S.EXPIRED, file="", lease_until=None):
@@ -288,26 +294,6 @@ def sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> SweepResu
     if result.requeued or result.released or result.failed or result.expired or result.forgotten:
         logger.info("导出清理：%s", result.summary())
     return result
-
-
-def _take_back_dead_claims(now: datetime, limit: int, result: SweepResult) -> None:
-    dead = Export.objects.filter(status=S.RUNNING, lease_until__lte=now).order_by("lease_until")
-    for pk, attempts in dead.values_list("pk", "attempts")[:limit]:
-        final = attempts >= MAX_ATTEMPTS
-        fields: dict[str, Any] = (
-            {"status": S.FAILED, "error": INTERRUPTED, "finished_at": now, "expires_at": now + kept_for()}
-            if final
-            else {"status": S.QUEUED, "rows_done": 0}
-        )
-        with transaction.atomic():
-            updated = Export.objects.filter(
-                pk=pk, status=S.RUNNING, attempts=attempts, lease_until__lte=now
-            ).update(lease_until=None if final else now, **fields)
-            if updated and not final:
-                enqueue_with_transaction(build_export, pk)
-        if updated:
-            result.failed += final
-            result.released += not final
 
 
 @task()

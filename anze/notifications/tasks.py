@@ -35,11 +35,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
+from anze.core.leases import Leased
 from anze.core.tasks import enqueue_with_transaction
 from anze.core.validators import mask_mobile
 
@@ -91,6 +91,18 @@ def sending_lease() -> timedelta:
     return timedelta(seconds=settings.SMS_SENDING_LEASE_SECONDS)
 
 
+# The outbox's rows as leased rows (``core.leases``): claimed by ``deliver``, taken back by ``sweep``.
+OUTBOX = Leased(
+    model=SmsMessage,
+    waiting=SmsStatus.PENDING,
+    working=SmsStatus.SENDING,
+    due="next_attempt_at",
+    max_attempts=MAX_ATTEMPTS,
+    lease=sending_lease,
+    enqueue=enqueue_send,
+)
+
+
 @task()
 def send_sms(message_id: int) -> str:
     """Send one outbox message; returns what happened (stored with the task result)."""
@@ -98,13 +110,7 @@ def send_sms(message_id: int) -> str:
 
 
 def deliver(message_id: int) -> str:
-    now = timezone.now()
-    claimed = (
-        SmsMessage.objects.filter(pk=message_id, status=SmsStatus.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=SmsStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + sending_lease())
-    )
-    if not claimed:
+    if not OUTBOX.claim(message_id, now=timezone.now()):
         # Already sent or failed, claimed by another worker, or not due yet (a stray or duplicate task).
         return "skipped"
     message = SmsMessage.objects.get(pk=message_id)
@@ -204,33 +210,13 @@ class SweepResult:
 def sweep(*, limit: int = SWEEP_BATCH) -> SweepResult:
     result = SweepResult()
     now = timezone.now()
-    expired = SmsMessage.objects.filter(status=SmsStatus.SENDING, next_attempt_at__lte=now)
-    for pk, attempts in expired.order_by("next_attempt_at").values_list("pk", "attempts")[:limit]:
-        final = attempts >= MAX_ATTEMPTS
-        with transaction.atomic():
-            updated = SmsMessage.objects.filter(
-                pk=pk, status=SmsStatus.SENDING, attempts=attempts, next_attempt_at__lte=now
-            ).update(
-                status=SmsStatus.FAILED if final else SmsStatus.PENDING,
-                next_attempt_at=None if final else now,
-                last_error=INTERRUPTED_FINAL if final else INTERRUPTED,
-                **({"secret": ""} if final else {}),
-            )
-            if updated and not final:
-                enqueue_send(pk)
-        if updated:
-            result.failed += final
-            result.released += not final
-    overdue = SmsMessage.objects.filter(status=SmsStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE)
-    for pk, due_at in overdue.order_by("next_attempt_at").values_list("pk", "next_attempt_at")[:limit]:
-        with transaction.atomic():
-            # Moving next_attempt_at is this sweep's claim: a concurrent sweep, or the next run, skips it
-            # until it is overdue again, so one lost message gets one new task, not one per run.
-            if SmsMessage.objects.filter(pk=pk, status=SmsStatus.PENDING, next_attempt_at=due_at).update(
-                next_attempt_at=now
-            ):
-                enqueue_send(pk)
-                result.requeued += 1
+    result.released, result.failed = OUTBOX.take_back(
+        now=now,
+        limit=limit,
+        retry={"last_error": INTERRUPTED},
+        final={"status": SmsStatus.FAILED, "last_error": INTERRUPTED_FINAL, "secret": ""},
+    )
+    result.requeued = OUTBOX.requeue_overdue(now=now, grace=SWEEP_GRACE, limit=limit)
     # Codes that outlived their lifetime unsent (a provider down for longer): nothing may keep them.
     result.wiped = SmsMessage.objects.filter(secret_expires_at__lte=now).exclude(secret="").update(secret="")
     if result.requeued or result.released or result.failed or result.wiped:

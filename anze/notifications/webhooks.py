@@ -36,13 +36,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django_tasks import task
 
 from anze.accounts.models import User
 from anze.core.errors import STALE, Problems, Refused
+from anze.core.leases import Leased
 
 from . import codes
 from .models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -277,16 +277,20 @@ def deliver_webhook(delivery_id: int) -> str:
     return deliver(delivery_id)
 
 
+# The deliveries as leased rows (``core.leases``), as the SMS outbox's.
+OUTBOX = Leased(
+    model=WebhookDelivery,
+    waiting=DeliveryStatus.PENDING,
+    working=DeliveryStatus.SENDING,
+    due="next_attempt_at",
+    max_attempts=MAX_ATTEMPTS,
+    lease=sending_lease,
+    enqueue=lambda pk: enqueue_outbox(deliver_webhook, pk),
+)
+
+
 def deliver(delivery_id: int) -> str:
-    now = timezone.now()
-    claimed = (
-        WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(
-            status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + sending_lease()
-        )
-    )
-    if not claimed:
+    if not OUTBOX.claim(delivery_id, now=timezone.now()):
         return "skipped"  # delivered or failed already, claimed by another worker, or not due yet
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     own = WebhookDelivery.objects.filter(
@@ -331,32 +335,13 @@ def sweep(*, limit: int = SWEEP_BATCH) -> SweepResult:
     back (or failed, with no attempt left)."""
     result = SweepResult()
     now = timezone.now()
-    expired = WebhookDelivery.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lte=now)
-    for pk, attempts in expired.order_by("next_attempt_at").values_list("pk", "attempts")[:limit]:
-        final = attempts >= MAX_ATTEMPTS
-        with transaction.atomic():
-            updated = WebhookDelivery.objects.filter(
-                pk=pk, status=DeliveryStatus.SENDING, attempts=attempts, next_attempt_at__lte=now
-            ).update(
-                status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
-                next_attempt_at=None if final else now,
-                last_error=INTERRUPTED_FINAL if final else INTERRUPTED,
-            )
-            if updated and not final:
-                enqueue_outbox(deliver_webhook, pk)
-        if updated:
-            result.failed += final
-            result.released += not final
-    overdue = WebhookDelivery.objects.filter(
-        status=DeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+    result.released, result.failed = OUTBOX.take_back(
+        now=now,
+        limit=limit,
+        retry={"last_error": INTERRUPTED},
+        final={"status": DeliveryStatus.FAILED, "last_error": INTERRUPTED_FINAL},
     )
-    for pk, due_at in overdue.order_by("next_attempt_at").values_list("pk", "next_attempt_at")[:limit]:
-        with transaction.atomic():
-            if WebhookDelivery.objects.filter(
-                pk=pk, status=DeliveryStatus.PENDING, next_attempt_at=due_at
-            ).update(next_attempt_at=now):
-                enqueue_outbox(deliver_webhook, pk)
-                result.requeued += 1
+    result.requeued = OUTBOX.requeue_overdue(now=now, grace=SWEEP_GRACE, limit=limit)
     if result.requeued or result.released or result.failed:
         logger.info("推送补发扫描：%s", result)
     return result
