@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http.response import HttpResponseBase
+
+from anze.core.http import MemberRequest
 from anze.core.sides import Side
 from anze.core.timeline import Entry
+from anze.documents.responses import document_among, document_response
 
 from . import selectors
 from .models import STATUS_TONE, Claim, ClaimFile, ClaimFileStage, ClaimStatus
@@ -13,11 +17,12 @@ from .workflow import CLAIM
 
 LABELS = dict(ClaimStatus.choices)
 
-# Who sees which files: the survey's files are the insurer's working papers.
+# Who sees which files: the survey's files are the insurer's working papers; the report's (the accident, as the
+# enterprise or the clerk reported it) are seen by the regulator too.
 VISIBLE_STAGES: dict[str, tuple[str, ...]] = {
     Side.INSURER: (ClaimFileStage.REPORT, ClaimFileStage.SURVEY),
     Side.ENTERPRISE: (ClaimFileStage.REPORT,),
-    Side.REGULATOR: (),
+    Side.REGULATOR: (ClaimFileStage.REPORT,),
 }
 
 
@@ -51,6 +56,15 @@ def files(claim: Claim, side: str) -> list[ClaimFile]:
     if not stages:
         return []
     return list(claim.files.filter(stage__in=stages).select_related("document").order_by("id"))
+
+
+def file_response(request: MemberRequest, report_no: str, document_uuid: str) -> HttpResponseBase:
+    """One file of a claim of the user's side, among those the side sees (any other is a 404); ``?inline=1``
+    shows it in the browser."""
+    claim = selectors.claim_for(user=request.user, report_no=report_no)
+    documents = [f.document for f in files(claim, request.user.side)]
+    document = document_among(documents, document_uuid)
+    return document_response(request, document, inline=request.GET.get("inline") == "1")
 
 
 def steps(claim: Claim) -> list[dict[str, Any]]:

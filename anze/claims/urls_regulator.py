@@ -12,5 +12,6 @@ urlpatterns = [
     path("claims/", views.claim_list, name="list"),
     path("claims/export/", views.claim_export, name="export"),
     path("claims/<report_no:report_no>/", views.claim_detail, name="detail"),
+    path("claims/<report_no:report_no>/files/<uuid:document_uuid>/", views.claim_file, name="file"),
     path("claim-statistics/", views.claim_statistics, name="statistics"),
 ]

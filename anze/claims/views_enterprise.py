@@ -13,7 +13,6 @@ from anze.core.access import requires
 from anze.core.errors import Refused
 from anze.core.forms import check_readable
 from anze.core.views import action_view, render_list
-from anze.documents.responses import document_among, document_response
 from anze.downloads.responses import export_response
 
 from . import exports, presenters, reports, selectors
@@ -55,10 +54,7 @@ def claim_detail(request: HttpRequest, report_no: str) -> HttpResponse:
 @xframe_options_sameorigin
 @requires("portal.claim.view")
 def claim_file(request: HttpRequest, report_no: str, document_uuid: str) -> HttpResponseBase:
-    claim = selectors.claim_for(user=request.user, report_no=report_no)
-    documents = [f.document for f in presenters.files(claim, request.user.side)]
-    document = document_among(documents, document_uuid)
-    return document_response(request, document, inline=request.GET.get("inline") == "1")
+    return presenters.file_response(request, report_no, document_uuid)
 
 
 @requires("portal.claim.report")

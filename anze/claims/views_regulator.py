@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
 from anze.core.views import render_list
@@ -36,6 +37,13 @@ def claim_export(request: HttpRequest) -> HttpResponseBase:
 def claim_detail(request: HttpRequest, report_no: str) -> HttpResponse:
     claim = selectors.claim_for(user=request.user, report_no=report_no)
     return render(request, "claims/claim_detail.html", presenters.detail_context(claim, request.user))
+
+
+@xframe_options_sameorigin
+@requires("regulator.view")
+def claim_file(request: HttpRequest, report_no: str, document_uuid: str) -> HttpResponseBase:
+    """The report's files (the survey's are the insurer's working papers: ``presenters.VISIBLE_STAGES``)."""
+    return presenters.file_response(request, report_no, document_uuid)
 
 
 @requires("regulator.stats")

@@ -8,10 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from anze.basedata.models import Region
-from anze.claims import scenarios
-from anze.claims.models import ClaimStatus
+from anze.claims import scenarios, workflow
+from anze.claims.models import ClaimFileStage, ClaimStatus
 from anze.core.sides import Side
 from anze.core.testing import factories
+from anze.documents import testing as files
 from anze.prevention import scenarios as policy_scenarios
 
 from .conftest import LIMITS
@@ -73,3 +74,30 @@ def test_the_list_needs_the_view_permission(client_for, cast):
     member = factories.user(factories.organisation(Side.REGULATOR, region=Region.objects.get(code="350500")))
     assert client_for(member).get(LIST).status_code == 403
     assert client_for(cast.applicant).get(LIST).status_code == 403
+
+
+def test_the_regulator_sees_the_reports_files_not_the_insurers_survey(cast, policy, client_for):
+    claim = scenarios.report(
+        policy, cast.applicant, files={"photo_1": ("现场照片", files.upload("现场.jpg", files.jpeg_bytes()))}
+    )
+    claim = scenarios.drive(claim, cast.clerk, ClaimStatus.REGISTERED)
+    workflow.claim_survey(
+        claim=scenarios.fresh(claim),
+        actor=cast.clerk,
+        notes="内部查勘意见",
+        files={"report": ("查勘报告", files.upload("查勘.pdf", files.pdf_bytes("查勘")))},
+    )
+    photo = claim.files.get(stage=ClaimFileStage.REPORT).document
+    survey = claim.files.get(stage=ClaimFileStage.SURVEY).document
+    page = f"{LIST}{claim.report_no}/"
+    client = client_for(regulator("350503"))
+    html = client.get(page).content.decode()
+    assert "现场照片" in html and f"files/{photo.uuid}/" in html
+    assert "查勘报告" not in html and str(survey.uuid) not in html
+    shown = client.get(f"{page}files/{photo.uuid}/?inline=1")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    assert client.get(f"{page}files/{survey.uuid}/").status_code == 404
+    # Outside the jurisdiction (晋江 does not hold 丰泽's claim), and without the view permission.
+    assert client_for(regulator("350582")).get(f"{page}files/{photo.uuid}/").status_code == 404
+    member = factories.user(factories.organisation(Side.REGULATOR, region=Region.objects.get(code="350500")))
+    assert client_for(member).get(f"{page}files/{photo.uuid}/").status_code == 403
