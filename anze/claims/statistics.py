@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
+from anze.core.exports import Sheet
 from anze.core.sides import Side
 from anze.policies.models import Policy, PolicyStatus
 from anze.policies.scopes import policies_visible_to
@@ -206,6 +207,14 @@ DIMENSIONS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+TABLES = (("insurer", "保险公司"), ("region", "区县"), ("industry", "行业"))
+
+
+def tables(*, user: User, filters: Filters) -> list[tuple[str, list[Row]]]:
+    """The page's three tables: (title, rows) by insurer, 区县 and 行业."""
+    return [(title, by(dimension, user=user, filters=filters)) for dimension, title in TABLES]
+
+
 def by(dimension: str, *, user: User, filters: Filters) -> list[Row]:
     """The figures per insurer, 区县 or 行业 (two grouped queries), the largest 赔款 first. A claim or policy of
     no region / industry is its own line, 未填写."""
@@ -287,19 +296,82 @@ def by_month(*, user: User, filters: Filters) -> list[Row]:
 
 
 def oldest_open(
-    *, user: User, filters: Filters, days: int = OLD_DAYS[0], today: date | None = None
+    *,
+    user: User,
+    filters: Filters,
+    days: int = OLD_DAYS[0],
+    today: date | None = None,
+    limit: int = OPEN_LIST,
 ) -> list[Claim]:
-    """The open claims reported more than ``days`` days ago, the oldest first (at most OPEN_LIST)."""
+    """The open claims reported more than ``days`` days ago, the oldest first (at most ``limit``)."""
     today = today or timezone.localdate()
     midnight = timezone.make_aware(datetime.combine(today, time.min))
     return list(
         claims_in_scope(user=user, filters=filters)
         .filter(status__in=OPEN_STATUSES, reported_at__lt=midnight - timedelta(days=days))
         .select_related("insurer", "region")
-        .order_by("reported_at", "id")[:OPEN_LIST]
+        .order_by("reported_at", "id")[:limit]
     )
 
 
 def days_open(claim: Claim, today: date | None = None) -> int:
     today = today or timezone.localdate()
     return (today - timezone.localdate(claim.reported_at)).days
+
+
+# --- the page's 导出 ----------------------------------------------------------------------------------------------
+EXPORT_OPEN_LIST = 10_000  # the open cases an export lists (the page shows the oldest OPEN_LIST)
+TABLE_HEADERS = ("报案数", "立案数", "结案数", "赔款总额（元）", "保费（元）", "赔付率")
+
+
+def _table(title: str, rows: list[Row]) -> Sheet:
+    return Sheet(
+        f"按{title}",
+        (title, *TABLE_HEADERS),
+        [(r.name, r.reported, r.registered, r.settled, r.paid, r.premium, r.loss_ratio) for r in rows],
+        (16,),
+    )
+
+
+def sheets(*, user: User, filters: Filters, today: date | None = None) -> list[Sheet]:
+    """The page's figures as a workbook: 汇总 (with the period and the filters), one sheet per table, and the
+    open cases reported more than 30 days ago."""
+    summary_ = summary(user=user, filters=filters, today=today)
+    total = summary_.total
+    chosen = [
+        ("统计期间", f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"),
+        ("保险公司", filters.insurer.name if filters.insurer else "全部"),
+        ("区县", filters.region.name if filters.region else "全部"),
+        ("行业", filters.industry.name if filters.industry else "全部"),
+        ("报案数", total.reported),
+        ("立案数", total.registered),
+        ("结案数", total.settled),
+        ("赔款总额（元）", total.paid),
+        ("保费（元）", total.premium),
+        ("赔付率", total.loss_ratio),
+        ("平均结案天数", summary_.average_days if summary_.average_days is not None else "—"),
+        ("目前未结案", summary_.open_now),
+        *((f"报案超过{days}天未结案", count) for days, count in summary_.open_over.items()),
+    ]
+    oldest = oldest_open(user=user, filters=filters, today=today, limit=EXPORT_OPEN_LIST)
+    return [
+        Sheet("汇总", ("指标", "数值"), chosen, (20, 24)),
+        *(_table(title, rows) for title, rows in tables(user=user, filters=filters)),
+        _table("月份", by_month(user=user, filters=filters)),
+        Sheet(
+            f"超{OLD_DAYS[0]}天未结案",
+            ("报案号", "投保人", "保险公司", "区县", "报案时间", "已过天数", "状态"),
+            [
+                (
+                    c.report_no,
+                    c.applicant_name,
+                    c.insurer.name,
+                    c.region.name if c.region else "未填写",
+                    c.reported_at,
+                    days_open(c, today),
+                    c.get_status_display(),
+                )
+                for c in oldest
+            ],
+        ),
+    ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("claims/<report_no:report_no>/", views.claim_detail, name="detail"),
     path("claims/<report_no:report_no>/files/<uuid:document_uuid>/", views.claim_file, name="file"),
     path("claim-statistics/", views.claim_statistics, name="statistics"),
+    path("claim-statistics/export/", views.claim_statistics_export, name="statistics_export"),
 ]

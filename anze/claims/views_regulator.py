@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from anze.core.access import requires
+from anze.core.exports import sheets_download
 from anze.core.views import render_list
 from anze.downloads.responses import export_response
 
@@ -46,15 +47,17 @@ def claim_file(request: HttpRequest, report_no: str, document_uuid: str) -> Http
     return presenters.file_response(request, report_no, document_uuid)
 
 
+def _stats_filters(request: HttpRequest) -> tuple[ClaimStatsForm, statistics.Filters]:
+    """The page's form and the filters it chose (none of them when a value is bad: the page says so beside it)."""
+    form = ClaimStatsForm(request.GET or None, user=request.user)
+    valid = form.is_bound and form.is_valid()
+    return form, statistics.Filters.of(form.cleaned_data if valid else None)
+
+
 @requires("regulator.stats")
 def claim_statistics(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ClaimStatsForm(request.GET or None, user=user)
-    valid = form.is_bound and form.is_valid()
-    filters = statistics.Filters.of(form.cleaned_data if valid else None)
-    by_insurer = statistics.by("insurer", user=user, filters=filters)
-    by_region = statistics.by("region", user=user, filters=filters)
-    by_industry = statistics.by("industry", user=user, filters=filters)
+    form, filters = _stats_filters(request)
     by_month = statistics.by_month(user=user, filters=filters)
     oldest = statistics.oldest_open(user=user, filters=filters)
     return render(
@@ -64,9 +67,16 @@ def claim_statistics(request: HttpRequest) -> HttpResponse:
             "search": form,
             "filters": filters,
             "summary": statistics.summary(user=user, filters=filters),
-            "tables": (("保险公司", by_insurer), ("区县", by_region), ("行业", by_industry)),
+            "tables": statistics.tables(user=user, filters=filters),
             "by_month": by_month,
             "oldest": [(claim, statistics.days_open(claim)) for claim in oldest],
             "chart": [row.chart() for row in by_month],
         },
     )
+
+
+@requires("regulator.stats")
+def claim_statistics_export(request: HttpRequest) -> HttpResponseBase:
+    """导出 of 理赔统计: its figures, with the page's filters, as a workbook (one sheet per table)."""
+    _form, filters = _stats_filters(request)
+    return sheets_download(request, "理赔统计", statistics.sheets(user=request.user, filters=filters))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
@@ -48,6 +49,16 @@ WIDTH_SAMPLE = 500
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title, header row, rows and least column widths."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] | None = None
+
+
 def write_xlsx(
     target: IO[bytes],
     title: str,
@@ -64,33 +75,50 @@ def write_xlsx(
     goes to openpyxl's temporary file as it comes, strings inline, so memory does not grow with the rows).
     ``widths``: the least width of each column (it grows to fit). ``progress(n)`` is called after every
     ``every`` rows."""
+    return write_sheets(target, [Sheet(title, headers, rows, widths)], progress=progress, every=every)
+
+
+def write_sheets(
+    target: IO[bytes],
+    sheets: Sequence[Sheet],
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = 1000,
+) -> int:
+    """``write_xlsx`` of several sheets, one after the other (a statistics page's tables); returns how many
+    rows it wrote in all."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    rows = iter(rows)
-    sample = [list(row) for row in islice(rows, WIDTH_SAMPLE)]
-    for index, width in enumerate(_fitting_widths(headers, sample, widths), start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-        header_cells.append(cell)
-    sheet.append(header_cells)
     written = 0
+    started: list[Any] = []
     try:
-        for row in chain(sample, rows):
-            sheet.append([_cell(sheet, value) for value in row])
-            written += 1
-            if progress is not None and written % every == 0:
-                progress(written)
+        for part in sheets:
+            sheet = workbook.create_sheet(part.title[:31])
+            started.append(sheet)
+            sheet.freeze_panes = "A2"
+            rows = iter(part.rows)
+            sample = [list(row) for row in islice(rows, WIDTH_SAMPLE)]
+            for index, width in enumerate(_fitting_widths(part.headers, sample, part.widths), start=1):
+                sheet.column_dimensions[_column_letter(index)].width = width
+            sheet.append([_header_cell(sheet, header) for header in part.headers])
+            for row in chain(sample, rows):
+                sheet.append([_cell(sheet, value) for value in row])
+                written += 1
+                if progress is not None and written % every == 0:
+                    progress(written)
         workbook.save(target)
     except BaseException:
-        _discard(sheet)
+        for sheet in started:
+            _discard(sheet)
         raise
     return written
+
+
+def _header_cell(sheet: Any, header: str) -> Any:
+    cell = WriteOnlyCell(sheet, value=header)
+    cell.font = _HEADER_FONT
+    cell.fill = _HEADER_FILL
+    cell.alignment = Alignment(horizontal="center")
+    return cell
 
 
 def _discard(sheet: Any) -> None:
@@ -117,8 +145,13 @@ def xlsx_response(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None
 ) -> FileResponse:
     """The rows as an .xlsx download, built inside the request (a list small enough for that)."""
+    return sheets_response(filename, [Sheet(filename, headers, rows, widths)])
+
+
+def sheets_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
+    """The sheets as one .xlsx download, built inside the request."""
     buffer = SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by FileResponse
-    write_xlsx(buffer, filename, headers, rows, widths)
+    write_sheets(buffer, sheets)
     buffer.seek(0)
     return FileResponse(
         buffer, as_attachment=True, filename=xlsx_filename(filename), content_type=XLSX_CONTENT_TYPE
@@ -135,10 +168,15 @@ def xlsx_download(
     """The answer of an 导出 built in the request. The toolbar's 导出 asks through htmx (a large list answers
     with a dialog, anze.downloads.responses): the file is then fetched by the browser itself — the answer
     sends it to the same URL, which downloads the file and leaves the list on screen."""
+    return sheets_download(request, filename, [Sheet(filename, headers, rows, widths)])
+
+
+def sheets_download(request: HttpRequest, filename: str, sheets: Sequence[Sheet]) -> HttpResponseBase:
+    """``xlsx_download`` of a workbook of several sheets (a statistics page's 导出)."""
     details: Any = getattr(request, "htmx", None)
     if details and not details.boosted:
         return client_redirect(request.get_full_path())
-    return xlsx_response(filename, headers, rows, widths)
+    return sheets_response(filename, sheets)
 
 
 def _cell(sheet: Any, value: Any) -> Any:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from anze.basedata.models import Industry, Region
 from anze.claims import scenarios, statistics
@@ -191,3 +193,47 @@ def test_only_regulators_with_the_statistics_permission_open_it(world, cast, cli
     member = factories.user(viewer.organisation)
     assert client_for(member).get(STATS).status_code == 403
     assert client_for(cast.clerk).get(STATS).status_code == 403
+
+
+def _workbook(response):
+    assert response.status_code == 200
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_export_holds_the_pages_figures_one_sheet_per_table(world, client_for):
+    filters = world["filters"]
+    client = client_for(world["regulators"]["350500"])
+    book = _workbook(client.get(f"{STATS}export/", {"start": filters.start, "end": filters.end}))
+    assert book.sheetnames == ["汇总", "按保险公司", "按区县", "按行业", "按月份", "超30天未结案"]
+    summary = dict(book["汇总"].iter_rows(min_row=2, values_only=True))
+    assert summary["统计期间"] == f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"
+    assert summary["赔款总额（元）"] == 17000 and summary["赔付率"] == "56.67%"
+    assert summary["报案超过90天未结案"] == 1
+    counties = {row[0]: row for row in book["按区县"].iter_rows(min_row=2, values_only=True)}
+    assert set(counties) == {"丰泽区", "晋江市"} and counties["晋江市"][5] == 10000
+    open_cases = [row[0] for row in book["超30天未结案"].iter_rows(min_row=2, values_only=True)]
+    c2, c5 = world["claims"][1], world["claims"][4]
+    assert open_cases == [c2.report_no, c5.report_no]
+
+
+def test_the_export_follows_the_filters_and_the_jurisdiction(world, client_for):
+    filters = world["filters"]
+    jinjiang = Region.objects.get(code="350582")
+    city = client_for(world["regulators"]["350500"])
+    chosen = {"start": filters.start, "end": filters.end, "region": jinjiang.pk}
+    summary = dict(
+        _workbook(city.get(f"{STATS}export/", chosen))["汇总"].iter_rows(min_row=2, values_only=True)
+    )
+    assert summary["区县"] == "晋江市" and summary["赔款总额（元）"] == 5000
+    county = client_for(world["regulators"]["350503"])
+    book = _workbook(county.get(f"{STATS}export/", {"start": filters.start, "end": filters.end}))
+    assert [row[0] for row in book["按区县"].iter_rows(min_row=2, values_only=True)] == ["丰泽区"]
+    # A region outside the jurisdiction is refused by the form: the export then holds the county's own figures.
+    refused = _workbook(county.get(f"{STATS}export/", {"region": jinjiang.pk}))
+    assert dict(refused["汇总"].iter_rows(min_row=2, values_only=True))["区县"] == "全部"
+
+
+def test_the_export_needs_the_statistics_permission(world, cast, client_for):
+    member = factories.user(world["regulators"]["350500"].organisation)
+    assert client_for(member).get(f"{STATS}export/").status_code == 403
+    assert client_for(cast.clerk).get(f"{STATS}export/").status_code == 403
