@@ -339,7 +339,8 @@ def sheets(*, user: User, filters: Filters, today: date | None = None) -> list[S
     summary_ = summary(user=user, filters=filters, today=today)
     total = summary_.total
     chosen = [
-        ("统计期间", f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"),
+        ("统计起始日期", filters.start),
+        ("统计截止日期", filters.end),
         ("保险公司", filters.insurer.name if filters.insurer else "全部"),
         ("区县", filters.region.name if filters.region else "全部"),
         ("行业", filters.industry.name if filters.industry else "全部"),
