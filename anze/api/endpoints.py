@@ -222,11 +222,8 @@ def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, 
     qs = order_selectors.search_orders(orders_visible_to(actor), values, insurer_id=actor.organisation_id)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = presenters.after_cursor(qs, filters.cursor, "submitted_at")
-    rows, cursor = presenters.page(
-        qs.order_by("-submitted_at", "-id")[: filters.limit + 1], filters.limit, "submitted_at"
-    )
-    return {"items": [presenters.order_summary(order) for order in rows], "next_cursor": cursor}
+    qs = qs.order_by("-submitted_at", "-id")
+    return presenters.listing(qs, filters.cursor, filters.limit, "submitted_at", presenters.order_summary)
 
 
 @api.post(
@@ -298,10 +295,8 @@ def policy_list(request: HttpRequest, filters: Query[PolicyFilters]) -> dict[str
     )
     if filters.service_status:
         qs = qs.filter(service_status=filters.service_status)
-    qs = presenters.after_cursor(qs, filters.cursor, "issued_at")
     qs = qs.select_related("order", "service_org__region").order_by("-issued_at", "-id")
-    rows, cursor = presenters.page(qs[: filters.limit + 1], filters.limit, "issued_at")
-    return {"items": [presenters.policy_summary(policy) for policy in rows], "next_cursor": cursor}
+    return presenters.listing(qs, filters.cursor, filters.limit, "issued_at", presenters.policy_summary)
 
 
 @api.get(

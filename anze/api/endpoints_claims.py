@@ -54,10 +54,8 @@ def claim_list(request: HttpRequest, filters: Query[ClaimFilters]) -> dict[str, 
     )
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = presenters.after_cursor(qs, filters.cursor, "reported_at")
     qs = qs.select_related("policy__order").order_by(*selectors.ORDERING)
-    rows, cursor = presenters.page(qs[: filters.limit + 1], filters.limit, "reported_at")
-    return {"items": [presenters.claim_summary(claim) for claim in rows], "next_cursor": cursor}
+    return presenters.listing(qs, filters.cursor, filters.limit, "reported_at", presenters.claim_summary)
 
 
 @api.get("/claims/{report_no}", response=ClaimOut, summary="理赔案件详情", tags=TAGS, **scoped("claim.view"))

@@ -65,10 +65,8 @@ def endorsement_list(request: HttpRequest, filters: Query[EndorsementFilters]) -
     qs = selectors.search(selectors.endorsements_for(user=actor_of(request)), values)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = presenters.after_cursor(qs, filters.cursor, "created_at")
     qs = qs.select_related("policy__order").order_by(*selectors.ORDERING)
-    rows, cursor = presenters.page(qs[: filters.limit + 1], filters.limit, "created_at")
-    return {"items": [presenters.endorsement_summary(e) for e in rows], "next_cursor": cursor}
+    return presenters.listing(qs, filters.cursor, filters.limit, "created_at", presenters.endorsement_summary)
 
 
 @api.get(

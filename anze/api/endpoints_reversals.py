@@ -53,15 +53,12 @@ def reversal_request(
 )
 def reversal_list(request: HttpRequest, filters: Query[ReversalFilters]) -> dict[str, Any]:
     """冲正审核的列表：状态、保单编号、申请时间筛选，按申请时间倒序，游标分页。"""
-    actor = actor_of(request)
     qs, _ = selectors.reversal_list(
-        user=actor,
+        user=actor_of(request),
         filters=filters.model_dump(exclude={"cursor", "limit", "status"}),
         tab=filters.status or "all",
     )
-    qs = presenters.after_cursor(qs, filters.cursor, "requested_at")
-    rows, cursor = presenters.page(qs[: filters.limit + 1], filters.limit, "requested_at")
-    return {"items": [presenters.reversal_out(r, actor) for r in rows], "next_cursor": cursor}
+    return presenters.listing(qs, filters.cursor, filters.limit, "requested_at", presenters.reversal_summary)
 
 
 @api.get(

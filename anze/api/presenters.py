@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -263,7 +263,7 @@ def claim_out(claim: Claim, actor: User) -> dict[str, Any]:
 
 
 # --- 冲正 -----------------------------------------------------------------------------------------------------
-def reversal_out(r: PolicyReversal, actor: User) -> dict[str, Any]:
+def reversal_summary(r: PolicyReversal) -> dict[str, Any]:
     order = r.policy.order
     return {
         "uuid": str(r.uuid),
@@ -278,8 +278,14 @@ def reversal_out(r: PolicyReversal, actor: User) -> dict[str, Any]:
         "reviewed_by": r.reviewed_by.name if r.reviewed_by else "",
         "reviewed_at": r.reviewed_at,
         "review_reason": r.review_reason,
-        "actions": [a for a in ("approve", "reject") if reversal.why_not_review(r, a, actor) is None],
     }
+
+
+def reversal_out(r: PolicyReversal, actor: User) -> dict[str, Any]:
+    """With what the key may do now: asked of one request (the blockers of an approval are several reads), not
+    of every row of the list — as 冲正审核 asks when a dialog opens."""
+    actions = [a for a in ("approve", "reject") if reversal.why_not_review(r, a, actor) is None]
+    return {**reversal_summary(r), "actions": actions}
 
 
 # --- keyset pages ------------------------------------------------------------------------------------------------------
@@ -309,3 +315,12 @@ def page(rows: Iterable[Any], limit: int, field: str) -> tuple[list[Any], str | 
     found = found[:limit]
     last = found[-1] if more and found else None
     return found, encode_cursor(getattr(last, field), last.pk) if last is not None else None
+
+
+def listing(
+    qs: QuerySet[Any], cursor: str, limit: int, field: str, present: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """A list's answer: the ``limit`` rows of ``qs`` (ordered by ``field`` desc, id desc) after ``cursor``, each
+    ``present``-ed, and the next page's cursor."""
+    rows, next_cursor = page(after_cursor(qs, cursor, field)[: limit + 1], limit, field)
+    return {"items": [present(row) for row in rows], "next_cursor": next_cursor}

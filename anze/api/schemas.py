@@ -38,6 +38,13 @@ class In(Schema):
 
 
 # --- shared ---------------------------------------------------------------------------------------------------
+class PageIn(In):
+    """A list's page: the cursor of the previous page (its ``next_cursor``) and how many rows."""
+
+    cursor: str = Field("", max_length=200, description="上一页的 next_cursor")
+    limit: int = Field(20, ge=1, le=100)
+
+
 class FileOut(Schema):
     kind: str = Field(
         description="文件类型：business_licence, legal_id, payment_notice, payment_voucher, policy, invoice, "
@@ -111,7 +118,7 @@ class OrderPage(Schema):
     next_cursor: str | None = Field(description="下一页的 cursor；为空表示没有更多")
 
 
-class OrderFilters(In):
+class OrderFilters(PageIn):
     status: str = Field(
         "", description="状态（订单管理的页签）：awaiting_quote, awaiting_confirmation, …；空为全部"
     )
@@ -122,8 +129,6 @@ class OrderFilters(In):
     order_type: Literal["", "online", "offline"] = ""
     start: Day | None = Field(None, description="申请时间起（含）")
     end: Day | None = Field(None, description="申请时间止（含）")
-    cursor: str = Field("", max_length=200, description="上一页的 next_cursor")
-    limit: int = Field(20, ge=1, le=100)
 
 
 class SchemeIn(In):
@@ -226,7 +231,7 @@ class PolicyPage(Schema):
     next_cursor: str | None
 
 
-class PolicyFilters(In):
+class PolicyFilters(PageIn):
     status: Literal["", "active", "reversed", "surrendered"] = Field(
         "", description="保单状态：active 有效 / reversed 已冲正 / surrendered 已退保；空为全部"
     )
@@ -236,8 +241,6 @@ class PolicyFilters(In):
     applicant: str = Field("", max_length=100, description="投保人或项目名称中的文字")
     start: Day | None = Field(None, description="出函时间起（含）")
     end: Day | None = Field(None, description="出函时间止（含）")
-    cursor: str = Field("", max_length=200)
-    limit: int = Field(20, ge=1, le=100)
 
 
 class AssignServiceIn(In):
@@ -311,7 +314,7 @@ class EndorsementPage(Schema):
     next_cursor: str | None
 
 
-class EndorsementFilters(In):
+class EndorsementFilters(PageIn):
     kind: Literal["", "change", "surrender"] = Field("", description="类型；空为全部")
     status: EndorsementStatusIn = Field("", description="状态（批改管理的页签）；空为全部")
     policy_no: str = Field("", max_length=50, description="保单编号，完整或前几位")
@@ -431,7 +434,7 @@ class ClaimPage(Schema):
     next_cursor: str | None
 
 
-class ClaimFilters(In):
+class ClaimFilters(PageIn):
     status: ClaimStatusIn = Field("", description="状态（理赔管理的页签）；空为全部")
     policy_no: str = Field("", max_length=50, description="保单编号，完整或前几位")
     report_no: str = Field("", max_length=20, description="报案号，完整或前几位")
@@ -495,7 +498,7 @@ class SettleIn(In):
 
 
 # --- 冲正 -----------------------------------------------------------------------------------------------------
-class ReversalOut(Schema):
+class ReversalSummary(Schema):
     uuid: str
     status: str = Field(description="pending 待审核 / approved 已通过 / rejected 已驳回")
     status_label: str
@@ -508,15 +511,18 @@ class ReversalOut(Schema):
     reviewed_by: str
     reviewed_at: datetime | None
     review_reason: str
+
+
+class ReversalOut(ReversalSummary):
     actions: list[str] = Field(description="该密钥现在可以执行的操作（approve, reject）：申请人本人不能审核")
 
 
 class ReversalPage(Schema):
-    items: list[ReversalOut]
+    items: list[ReversalSummary]
     next_cursor: str | None
 
 
-class ReversalFilters(In):
+class ReversalFilters(PageIn):
     status: Literal["", "pending", "approved", "rejected"] = Field("", description="状态；空为全部")
     policy_no: str = Field("", max_length=50, description="保单编号，完整或前几位")
     start: Day | None = Field(None, description="申请时间起（含）")
