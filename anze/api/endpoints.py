@@ -11,7 +11,7 @@ with Retry-After), ``Idempotency-Key`` on a POST, and the key's name on every lo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -47,12 +47,12 @@ from .schemas import (
     AssignServiceIn,
     BackfillIn,
     BaseDataOut,
+    DecisionIn,
     IssueIn,
     OfflineOrderIn,
     OrderFilters,
     OrderOut,
     OrderPage,
-    PaymentReviewIn,
     PolicyFilters,
     PolicyOut,
     PolicyPage,
@@ -181,16 +181,22 @@ def _order(request: HttpRequest, application_no: str) -> Order:
     return order_selectors.order_for(user=actor_of(request), application_no=application_no)
 
 
-def _scheme(data: SchemeIn | BackfillIn, counts: dict[str, int]) -> tuple[Scheme, dict[str, str]]:
-    """The workflow's scheme from the API's (service items by code), and the workflow's field names back."""
+def service_ids(counts: Mapping[str, int]) -> tuple[dict[int, int], dict[str, str]]:
+    """The service counts by item id from the API's by item code, and the workflow's field names back
+    (``service_<id>`` → ``service_counts.<code>``)."""
     items = {item.code: item for item in ServiceItem.objects.filter(code__in=counts)}
     if unknown := [code for code in counts if code not in items]:
         raise Refused(f"服务项目代码不存在：{'、'.join(unknown)}", field="service_counts")
-    scheme = Scheme(
-        **data.model_dump(include={*AMOUNT_LABELS, "period_start", "period_end"}),
-        service_counts={items[code].pk: count for code, count in counts.items()},
-    )
     names = {f"service_{item.pk}": f"service_counts.{code}" for code, item in items.items()}
+    return {items[code].pk: count for code, count in counts.items()}, names
+
+
+def _scheme(data: SchemeIn | BackfillIn, counts: dict[str, int]) -> tuple[Scheme, dict[str, str]]:
+    """The workflow's scheme from the API's (service items by code), and the workflow's field names back."""
+    ids, names = service_ids(counts)
+    scheme = Scheme(
+        **data.model_dump(include={*AMOUNT_LABELS, "period_start", "period_end"}), service_counts=ids
+    )
     return scheme, names
 
 
@@ -216,11 +222,8 @@ def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, 
     qs = order_selectors.search_orders(orders_visible_to(actor), values, insurer_id=actor.organisation_id)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = presenters.after_cursor(qs, filters.cursor, "submitted_at")
-    rows, cursor = presenters.page(
-        qs.order_by("-submitted_at", "-id")[: filters.limit + 1], filters.limit, "submitted_at"
-    )
-    return {"items": [presenters.order_summary(order) for order in rows], "next_cursor": cursor}
+    qs = qs.order_by("-submitted_at", "-id")
+    return presenters.listing(qs, filters.cursor, filters.limit, "submitted_at", presenters.order_summary)
 
 
 @api.post(
@@ -292,10 +295,8 @@ def policy_list(request: HttpRequest, filters: Query[PolicyFilters]) -> dict[str
     )
     if filters.service_status:
         qs = qs.filter(service_status=filters.service_status)
-    qs = presenters.after_cursor(qs, filters.cursor, "issued_at")
     qs = qs.select_related("order", "service_org__region").order_by("-issued_at", "-id")
-    rows, cursor = presenters.page(qs[: filters.limit + 1], filters.limit, "issued_at")
-    return {"items": [presenters.policy_summary(policy) for policy in rows], "next_cursor": cursor}
+    return presenters.listing(qs, filters.cursor, filters.limit, "issued_at", presenters.policy_summary)
 
 
 @api.get(
@@ -395,7 +396,7 @@ def order_payment_notice(
     **scoped("order.payment_review"),
 )
 def order_payment_review(
-    request: HttpRequest, application_no: Path[ApplicationNo], data: PaymentReviewIn
+    request: HttpRequest, application_no: Path[ApplicationNo], data: DecisionIn
 ) -> dict[str, Any]:
     """待支付审核 → 通过：待出函；驳回（须填原因）：待支付，企业重新上传付款凭证。"""
     order = _order(request, application_no)
@@ -500,3 +501,7 @@ def policy_assign(
     )
     policy_assign_service(policy=policy, actor=actor, service_org=org)  # type: ignore[arg-type]
     return presenters.policy_out(policy_selectors.policy_for(user=actor, application_no=application_no))
+
+
+# The operations after 出函 — 批改 / 退保, 理赔, 冲正 — in their own modules, on this ``api``.
+from . import endpoints_claims, endpoints_endorsements, endpoints_reversals  # noqa: E402, F401

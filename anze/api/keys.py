@@ -42,6 +42,19 @@ API_SCOPES: tuple[str, ...] = (
     "order.offline_create",
     "policy.view",
     "policy.assign_service",
+    "policy.reversal_request",
+    "policy.reversal_review",
+    "endorsement.view",
+    "endorsement.start",
+    "endorsement.review",
+    "endorsement.payment",
+    "endorsement.issue",
+    "endorsement.surrender",
+    "claim.view",
+    "claim.report",
+    "claim.handle",
+    "claim.adjust",
+    "claim.settle",
 )
 # last_used_at is written at most this often per key: a busy key would otherwise update its row on every call.
 USED_EVERY = timedelta(minutes=1)

@@ -1,6 +1,6 @@
 """Schemathesis against the API's own schema, in-process (the Django WSGI app): every operation, bounded examples,
 0 server errors, every answer conforming to the schema (status, media type, body, headers). Bodies reach the
-workflow: a path's 申请编号 is a real order of the key's insurer."""
+workflow: a path's 申请编号, 批改, 报案号 or 冲正 is a real one of the key's insurer (``seed``)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ CHECKS = [
 
 @pytest.fixture
 def cast(cast):  # type: ignore[no-untyped-def]
-    """Only who the orders need: the insurer's 管理员 (the key's creator) and the applicant."""
+    """Only who the objects need: the insurer's 管理员 (the key's creator) and the applicant."""
     return cast.on_stage("clerk", "applicant")
 
 
@@ -55,21 +55,51 @@ def token(cast, token_for) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def numbers() -> list[str]:
-    return []
+def seeds() -> dict[str, str]:
+    return {}
+
+
+def seed(cast, online, name: str, path: str) -> str:  # type: ignore[no-untyped-def]
+    """A real object of the key's insurer for the path parameter ``name`` of the operation at ``path``, in the
+    state its first step wants: an order waiting for its quote (an issued policy's order under /policies), a
+    批改 waiting for review (a 退保 for 退保审核), a claim reported, a 冲正 asked by another clerk (the key's
+    creator may review it)."""
+    from anze.claims import scenarios as claims
+    from anze.endorsements import scenarios as endorsements
+    from anze.policies import reversal
+    from anze.policies.tests.reversal_scenarios import requester_of
+
+    if name == "application_no":
+        if path.startswith(f"{V1}/policies"):
+            return cast.policy().order.application_no
+        return online(until=OrderStatus.AWAITING_QUOTE).application_no
+    if name == "endorsement_uuid":
+        if path.endswith("/surrender-review"):
+            return str(endorsements.surrender(cast.policy(), cast.applicant).uuid)
+        return str(endorsements.apply(cast.policy(), cast.applicant).uuid)
+    if name == "report_no":
+        return claims.report(cast.policy(), cast.applicant).report_no
+    if name == "reversal_uuid":
+        asked = reversal.reversal_request(
+            policy=cast.policy(), actor=requester_of(cast.insurer), reason="录错"
+        )
+        return str(asked.uuid)
+    raise AssertionError(f"no seed for {name}")
 
 
 @schema.parametrize()
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_api_answers_every_request_as_its_schema_says(case, token, cast, online, numbers):  # type: ignore[no-untyped-def]
-    if "application_no" in (case.path_parameters or {}):
-        # Made at the operation's first example (hypothesis runs this body per example): an issued policy's order
-        # for the policies, an order waiting for its quote for the others.
-        if not numbers:
-            policies = case.path.startswith(f"{V1}/policies")
-            numbers.append(
-                (cast.policy().order if policies else online(until=OrderStatus.AWAITING_QUOTE)).application_no
-            )
-        case.path_parameters["application_no"] = numbers[0]
+def test_the_api_answers_every_request_as_its_schema_says(case, token, cast, online, seeds):  # type: ignore[no-untyped-def]
+    # The objects are made at the operation's first example (hypothesis runs this body per example) and kept.
+    for name in ("application_no", "endorsement_uuid", "report_no", "reversal_uuid"):
+        if name in (case.path_parameters or {}):
+            if name not in seeds:
+                seeds[name] = seed(cast, online, name, case.path)
+            case.path_parameters[name] = seeds[name]
+    if case.method == "POST" and case.path == f"{V1}/claims" and isinstance(case.body, dict):
+        # 电话报案 on a policy of the insurer, so that the accident's own checks are reached.
+        if "policy_no" not in seeds:
+            seeds["policy_no"] = cast.policy().policy_no
+        case.body["policy_no"] = seeds["policy_no"]
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
     case.call_and_validate(checks=CHECKS)
