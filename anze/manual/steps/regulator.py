@@ -44,8 +44,9 @@ statistics = Section(
 claim_statistics = Section(
     "理赔统计",
     text="管辖范围内的报案数、结案数、赔款金额与赔付率（赔款 ÷ 保费），按月份、保险公司、区县、行业统计，"
-    "以及未结案件与报案超过30天仍未结案的案件。可按保险公司、区县、行业与时间筛选。",
-    pages=("claims:statistics",),
+    "以及未结案件与报案超过30天仍未结案的案件。可按保险公司、区县、行业与时间筛选；点击「导出」把当前条件下的各项统计"
+    "导出为一个 Excel 工作簿（汇总、按保险公司、按区县、按行业、按月份、超30天未结案各一张表）。",
+    pages=("claims:statistics", "claims:statistics_export"),
     steps=(
         Step(
             "理赔统计",
@@ -192,8 +193,8 @@ queries = Section(
         Section(
             "理赔查询",
             text="管辖范围内各保险公司的理赔案件（只读），可按报案号、投保人、保险公司、区县、行业与报案时间查询，点击「查看」看案件详情，"
-            "点击「导出」导出为 Excel。",
-            pages=("claims:list", "claims:export", "claims:detail"),
+            "详情中可打开企业报案时上传的事故照片与材料（保险公司查勘的材料不对监管端公开）；点击「导出」导出为 Excel。",
+            pages=("claims:list", "claims:export", "claims:detail", "claims:file"),
             steps=(
                 Step(
                     "理赔查询",
