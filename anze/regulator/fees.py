@@ -74,6 +74,7 @@ class FeeRow:
     policies: int
     collected: Decimal
     spent: Decimal
+    premium: Decimal = ZERO
 
     @property
     def rate(self) -> str:
@@ -103,7 +104,11 @@ def fees_by(dimension: str, *, user: User, filters: StatsFilters = NO_FILTERS) -
     policies = fee_policies(user=user, filters=filters)
     collected = (
         policies.values(key, *labels)
-        .annotate(n=Count("pk"), fee=Coalesce(Sum("order__prevention_fee"), ZERO, output_field=MONEY))
+        .annotate(
+            n=Count("pk"),
+            fee=Coalesce(Sum("order__prevention_fee"), ZERO, output_field=MONEY),
+            premium=Coalesce(Sum("order__premium"), ZERO, output_field=MONEY),
+        )
         .order_by()
     )
     spent = dict(
@@ -118,6 +123,7 @@ def fees_by(dimension: str, *, user: User, filters: StatsFilters = NO_FILTERS) -
             policies=r["n"],
             collected=r["fee"],
             spent=spent.get(r[key]) or ZERO,
+            premium=r["premium"],
         )
         for r in collected
     ]
@@ -131,6 +137,7 @@ def totals(rows: list[FeeRow]) -> FeeRow:
         policies=sum(r.policies for r in rows),
         collected=sum((r.collected for r in rows), ZERO),
         spent=sum((r.spent for r in rows), ZERO),
+        premium=sum((r.premium for r in rows), ZERO),
     )
 
 

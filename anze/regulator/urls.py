@@ -11,6 +11,7 @@ urlpatterns = [
     path("policies/export/", views.policy_export, name="policy_export"),
     path("cover/", views.cover_list, name="cover_list"),
     path("statistics/", views.statistics, name="statistics"),
+    path("statistics/export/", views.statistics_export, name="statistics_export"),
     # 高危行业企业名录 and its import
     path("register/", views_register.register_list, name="register_list"),
     path("register/<int:pk>/remove/", views_register.register_remove, name="register_remove"),

@@ -8,12 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from anze.core.access import requires
+from anze.core.exports import sheets_download
 from anze.core.pagination import paginate
 from anze.core.views import render_list
 from anze.downloads.responses import export_response
 from anze.prevention.archive import fee_context
 
-from . import exports, fees, presenters, selectors
+from . import exports, fees, presenters, selectors, statistics_sheets
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
 from .selectors import Cover, Standing
 
@@ -100,4 +101,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
                 "service": selectors.by_service_status(user=user, filters=filters),
             },
         },
+    )
+
+
+@requires("regulator.stats")
+def statistics_export(request: HttpRequest) -> HttpResponseBase:
+    """导出 of 统计分析: its figures with the page's filters (none when a value is bad, as on the page)."""
+    form = StatsFilterForm(request.GET or None, user=request.user)
+    return sheets_download(
+        request, "统计分析", statistics_sheets.sheets(user=request.user, filters=form.filters())
     )

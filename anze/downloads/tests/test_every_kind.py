@@ -22,8 +22,8 @@ from .support import HTMX, body, workbook_rows
 
 pytestmark = pytest.mark.django_db
 # Built in the request whatever its size: an organisation's own accounts (the accounts app is below the 下载中心),
-# and 理赔统计's workbook of aggregates (a few hundred rows at most: one per insurer, 区县, 行业 and month).
-IN_THE_REQUEST_ONLY = ("/system/users/export/", "/claim-statistics/export/")
+# and the statistics pages' workbooks of aggregates (统计分析, 理赔统计: one row per insurer, 区县, 行业, month).
+IN_THE_REQUEST_ONLY = ("/system/users/export/", "statistics/export/")
 
 
 def _export_urls() -> list[str]:

@@ -209,3 +209,77 @@ def test_a_county_regulator_cannot_filter_on_another_county(world, client_for):
     fengze = Region.objects.get(code="350503")
     html = client_for(world["county"]).get(f"/regulator/statistics/?region={fengze.pk}").content.decode()
     assert "请选择您辖区内的区县" in html
+
+
+# --- 统计分析's 导出 ------------------------------------------------------------------------------------------------
+def _workbook(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))
+
+
+def _rows(sheet) -> list[tuple]:
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_the_statistics_export_holds_the_pages_figures_one_sheet_per_table(world, client_for):
+    client = client_for(world["city"])
+    page = client.get("/regulator/statistics/")
+    assert b"/regulator/statistics/export/?" in page.content  # the page's 导出 button
+    book = _workbook(client.get("/regulator/statistics/export/"))
+    assert book.sheetnames == ["汇总", "按保险公司", "按区县", "按行业", "按月份", "服务进度"]
+    summary = dict(_rows(book["汇总"]))
+    policies = Policy.objects.filter(order__in=[world["jj_order"], world["fz_order"]])
+    premium = sum(p.order.premium for p in policies)
+    today = timezone.localdate()
+    in_force = sum(p.period_start <= today <= p.period_end for p in policies)
+    assert summary["保障中保单"] == in_force and summary["出函保单数"] == 2
+    assert summary["出函保单保费（元）"] == premium and summary["统计起始日期（出函）"] == "不限"
+    assert summary["高危行业应保企业"] == 3 and summary["高危行业已投保企业"] == in_force
+    insurers = {row[0]: row for row in _rows(book["按保险公司"])}
+    names = {o: o.insurer.short_name or o.insurer.name for o in (world["jj_order"], world["fz_order"])}
+    assert {name: row[1] for name, row in insurers.items()} == dict.fromkeys(names.values(), 1)
+    assert insurers[names[world["jj_order"]]][2] == world["jj_order"].premium
+    assert {row[0] for row in _rows(book["按区县"])} == {"晋江市", "丰泽区"}
+    assert [(row[0], row[1], row[-1]) for row in _rows(book["按行业"])] == [
+        (world["jj_order"].industry.name, 2, "是")
+    ]
+    months = _rows(book["按月份"])
+    assert (
+        len(months) == 12 and sum(row[1] for row in months) == 2 and sum(row[2] for row in months) == premium
+    )
+    assert sum(row[1] for row in _rows(book["服务进度"])) == 2
+    # the page shows the same figures
+    charts = chart_data(page.content.decode())
+    assert {row["name"]: row["policies"] for row in charts["insurer"]} == dict.fromkeys(names.values(), 1)
+
+
+def test_the_statistics_export_follows_the_filters_and_the_jurisdiction(world, client_for):
+    fengze = Region.objects.get(code="350503")
+    book = _workbook(client_for(world["city"]).get(f"/regulator/statistics/export/?region={fengze.pk}"))
+    assert dict(_rows(book["汇总"]))["区县"] == "丰泽区"
+    assert [row[0] for row in _rows(book["按区县"])] == ["丰泽区"]
+    county = client_for(world["county"])
+    book = _workbook(county.get("/regulator/statistics/export/"))
+    assert [row[0] for row in _rows(book["按区县"])] == ["晋江市"]
+    # another county is refused by the form, as on the page: the county's own figures, unfiltered
+    refused = _workbook(county.get(f"/regulator/statistics/export/?region={fengze.pk}"))
+    assert dict(_rows(refused["汇总"]))["区县"] == "全部"
+    assert [row[0] for row in _rows(refused["按区县"])] == ["晋江市"]
+    # a bad date is no 500: the figures unfiltered
+    assert (
+        dict(_rows(_workbook(county.get("/regulator/statistics/export/?start=2026-13-45"))["汇总"]))[
+            "统计起始日期（出函）"
+        ]
+        == "不限"
+    )
+
+
+def test_the_statistics_export_needs_the_statistics_permission(world, client_for):
+    assert client_for(world["city_limited"]).get("/regulator/statistics/export/").status_code == 403
+    assert client_for(world["clerk"]).get("/regulator/statistics/export/").status_code == 403
+    response = client_for(None).get("/regulator/statistics/export/")
+    assert response.status_code == 302 and response.url.startswith("/regulator/login/")
