@@ -32,6 +32,7 @@ from playwright.sync_api import Browser, Page, expect
 from anze.basedata.seed import ensure_base_data
 from anze.core.models import WorkerHeartbeat
 from anze.core.testing import factories
+from anze.core.testing.browser import sign_in
 from anze.documents import testing as files
 from anze.notifications.models import DeliveryStatus, SmsMessage, SmsStatus, WebhookDelivery
 from anze.notifications.testing import WebhookReceiver
@@ -151,14 +152,6 @@ def uploads(tmp_path: Path) -> dict[str, Path]:
     for name, data in made.items():
         (tmp_path / name).write_bytes(data)
     return {name: tmp_path / name for name in made}
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登 录").click()
-    expect(page.locator(".anze-brand")).to_be_visible()
 
 
 def toast(page: Page, text: str) -> None:

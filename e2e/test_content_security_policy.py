@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.core.testing.factories import PASSWORD
+from anze.core.testing.browser import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,13 +28,6 @@ def test_an_injected_inline_script_is_blocked_and_reported(live_server, page: Pa
     assert page.evaluate("() => window.injected") is None
     assert any("script-src" in problem for problem in _no_policy_violations), _no_policy_violations
     _no_policy_violations.clear()  # seen: this test's own violation is not a failure
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(PASSWORD)
-    page.get_by_role("button", name="登 录").click()
 
 
 def test_the_page_size_select_still_submits_without_an_inline_handler(live_server, page: Page):

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from anze.basedata.seed import ensure_base_data
 from anze.core.testing import factories
+from anze.core.testing.browser import sign_in
 from anze.documents import testing as files
 from anze.endorsements.models import Endorsement
 from anze.orders.models import Order
@@ -22,14 +23,6 @@ from anze.prevention import scenarios
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
 POLICY_NO = "PICC2026E2EPG001"
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登 录").click()
-    expect(page.locator(".anze-brand")).to_be_visible()
 
 
 def toast(page: Page, text: str) -> None:

@@ -14,19 +14,11 @@ from anze.basedata.models import ServiceItem
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.core.testing.factories import PASSWORD
+from anze.core.testing.browser import sign_in
 from anze.prevention import scenarios
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(PASSWORD)
-    page.get_by_role("button", name="登 录").click()
-    expect(page.locator(".anze-brand")).to_be_visible()
 
 
 def test_overspend_refused_then_the_insurer_approves_the_overrun(

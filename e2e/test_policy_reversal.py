@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from anze.basedata.seed import ensure_base_data
 from anze.core.testing import factories
-from anze.core.testing.factories import PASSWORD
+from anze.core.testing.browser import sign_in
 from anze.documents import testing as files
 from anze.orders.models import OrderStatus
 from anze.policies import scenarios
@@ -78,14 +78,6 @@ def pdfs(tmp_path: Path) -> dict[str, Path]:
         path.write_bytes(files.pdf_bytes(name, [f"保单号：{NEW_NO}"]))
         paths[name] = path
     return paths
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(PASSWORD)
-    page.get_by_role("button", name="登 录").click()
-    expect(page.locator(".anze-brand")).to_be_visible()
 
 
 def toast(page: Page, text: str) -> None:

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
+
+from .factories import PASSWORD
 
 
 # How every browser of the project is started: the browser tests (conftest.py) and ``make manual``.
@@ -86,3 +88,13 @@ def watch_pages(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(Browser, "new_context", new_context)
     yield problems
     assert not problems, "The pages broke the Content-Security-Policy or threw:\n" + "\n".join(problems)
+
+
+def sign_in(page: Page, url: str, username: str, password: str = PASSWORD) -> None:
+    """Open a side's login page, sign in as a user would (the placeholders and the button as they read) and wait
+    for the shell: every browser test's way in."""
+    page.goto(url)
+    page.get_by_placeholder("请输入账号").fill(username)
+    page.get_by_placeholder("请输入密码").fill(password)
+    page.get_by_role("button", name="登 录").click()
+    expect(page.locator(".anze-brand")).to_be_visible()
