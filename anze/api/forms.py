@@ -29,7 +29,15 @@ class ApiKeyForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        offered = keys.scope_choices(actor)
         self.fields["scopes"].choices = [  # type: ignore[attr-defined]
-            (permission.code, f"{permission.label}（{permission.code}）")
-            for permission in keys.scope_choices(actor)
+            (permission.code, f"{permission.label}（{permission.code}）") for permission in offered
         ]
+        self._group_of = {permission.code: permission.group for permission in offered}
+
+    def scope_groups(self) -> list[tuple[str, list[Any]]]:
+        """The scopes' check boxes under their menu groups (订单管理, 保单管理, …), as the role editor shows them."""
+        groups: dict[str, list[Any]] = {}
+        for choice in self["scopes"]:
+            groups.setdefault(self._group_of[choice.data["value"]], []).append(choice)
+        return list(groups.items())

@@ -91,6 +91,14 @@ def test_the_admin_creates_a_key_and_sees_its_token_once(cast):
     client = cast.client(cast.clerk)
     dialog = client.get(LIST + "add/", headers={"HX-Request": "true"})
     assert dialog.status_code == 200 and "报价（order.quote）" in dialog.content.decode()
+    # the scopes under their menu groups, as the role editor shows them: 报价 under 订单管理
+    groups = re.findall(
+        r'check-group-title">([^<]+)</div><div class="checks-inline">(.*?)</div></div>',
+        dialog.content.decode(),
+        re.S,
+    )
+    assert "订单管理" in dict(groups) and "报价（order.quote）" in dict(groups)["订单管理"]
+    assert len(groups) > 1
     answer = client.post(
         LIST + "add/",
         {"name": "核心业务系统", "scopes": ["order.view", "order.quote"]},
