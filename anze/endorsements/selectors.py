@@ -10,6 +10,7 @@ one query for the page with its policy and order joined. They read the (insurer,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -24,7 +25,7 @@ from anze.orders.scopes import visible_rows
 from anze.policies.models import Policy
 from anze.policies.scopes import policies_visible_to, policy_of_order
 
-from .models import Endorsement, EndorsementEvent, EndorsementKind, EndorsementStatus
+from .models import OPEN_STATUSES, Endorsement, EndorsementEvent, EndorsementKind, EndorsementStatus
 
 ORDERING = ("-created_at", "-id")
 DOCUMENT_EVENTS = ("upload_payment_notice", "upload_payment_voucher")
@@ -157,15 +158,42 @@ def history_of(policy: Policy, *, user: User) -> list[Endorsement]:
     )
 
 
+DONE_WITH_FILE = Q(
+    status__in=[EndorsementStatus.ENDORSED, EndorsementStatus.SURRENDERED], endorsement_file__isnull=False
+)
+
+
 def endorsement_files(policy: Policy) -> list[tuple[str, Document]]:
     """The 批单 of the policy's done 批改 and 退保, oldest first."""
     rows = (
-        Endorsement.objects.filter(
-            policy=policy,
-            status__in=[EndorsementStatus.ENDORSED, EndorsementStatus.SURRENDERED],
-            endorsement_file__isnull=False,
-        )
+        Endorsement.objects.filter(DONE_WITH_FILE, policy=policy)
         .select_related("endorsement_file")
         .order_by("endorsed_at", "id")
     )
     return [(f"批单 {e.endorsement_no}", e.endorsement_file) for e in rows if e.endorsement_file]
+
+
+@dataclass
+class PolicyRequests:
+    """A page of policies' 批改 and 退保: the request each has open (one at most) and the 批单 of the done ones."""
+
+    open: dict[int, Endorsement]
+    done: dict[int, list[Endorsement]]  # with their 批单 (``endorsement_file``), oldest first
+
+
+def requests_of(policies: Sequence[Policy]) -> PolicyRequests:
+    """``PolicyRequests`` of a page of policies, in one query."""
+    found = PolicyRequests(open={}, done={})
+    if not policies:
+        return found
+    rows = (
+        Endorsement.objects.filter(Q(status__in=OPEN_STATUSES) | DONE_WITH_FILE, policy__in=policies)
+        .select_related("endorsement_file")
+        .order_by("endorsed_at", "id")
+    )
+    for e in rows:
+        if e.status in OPEN_STATUSES:
+            found.open[e.policy_id] = e
+        else:
+            found.done.setdefault(e.policy_id, []).append(e)
+    return found

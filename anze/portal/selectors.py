@@ -22,6 +22,8 @@ from anze.accounts.models import User
 from anze.audit.selectors import day_range
 from anze.core.pagination import Page, TabbedList, page_params
 from anze.documents.models import Document
+from anze.endorsements.models import Endorsement
+from anze.endorsements.selectors import requests_of
 from anze.notifications.models import Notification
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import orders_visible_to
@@ -145,6 +147,8 @@ class PolicyRow:
     policy: Policy
     validity: str
     files: list[tuple[str, Document]]  # (label, document) of the policy: 保单, 发票, 合同
+    endorsed: list[Endorsement] = field(default_factory=list)  # its done 批改 and 退保 with a 批单
+    open_request: Endorsement | None = None  # its 批改 or 退保 request in progress (no new one till it ends)
     progress: list[ItemProgress] = field(default_factory=list)
     done: int = 0
     contracted: int = 0
@@ -195,6 +199,7 @@ def policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyLi
         ]
     )
     progress = progress_for(policies)
+    requests = requests_of(policies)
     # The files each policy was issued with (its own: a reversed policy keeps them, shown 已作废).
     wanted = [pk for p in policies for name, _ in POLICY_FILES if (pk := getattr(p, f"{name}_id"))]
     documents = Document.objects.in_bulk(wanted) if wanted else {}
@@ -212,6 +217,8 @@ def policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyLi
                 policy=policy,
                 validity=Validity.of(policy, today),
                 files=files,
+                endorsed=requests.done.get(policy.pk, []),
+                open_request=requests.open.get(policy.pk),
                 progress=[p for p in items if p.contracted],
                 done=done,
                 contracted=contracted,

@@ -109,3 +109,23 @@ def test_an_expired_policy_is_tabbed_as_expired(cast, me):
     policy = issued(cast, started_days_ago=400)
     assert policy.period_end < timezone.localdate() + timedelta(days=1)
     assert policy.policy_no in html(me.get(f"{URL}?tab=expired"))
+
+
+def test_it_shows_the_request_in_progress_instead_of_new_requests_and_then_the_endorsement(cast, me):
+    """While a 批改 is open the row says so and links to it (a second request would be refused); once
+    endorsed its 批单 is in the file column, opened through the 批改's own file view."""
+    from anze.endorsements import scenarios as endorsements
+
+    policy = issued(cast)
+    assert 'data-action="endorse"' in row(html(me.get(URL)), policy)
+    request = endorsements.apply(policy, cast.applicant)
+    cells = row(html(me.get(URL)), policy)
+    assert 'data-action="endorse"' not in cells and 'data-action="surrender"' not in cells
+    assert "批改办理中" in cells and f"/enterprise/endorsements/{request.uuid}/" in cells
+    assert 'data-file="批单"' not in cells
+    done = endorsements.drive(request, clerk=cast.clerk, applicant=cast.applicant, until="endorsed")
+    cells = row(html(me.get(URL)), policy)
+    assert "办理中" not in cells and 'data-action="endorse"' in cells
+    link = f"/enterprise/endorsements/{done.uuid}/files/{done.endorsement_file.uuid}/"
+    assert link in cells and 'data-file="批单"' in cells
+    assert me.get(link).status_code == 200
