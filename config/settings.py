@@ -137,6 +137,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The common widgets written in Python, the rest through Django's widget templates (anze/core/renderers.py).
+FORM_RENDERER = "anze.core.renderers.FastWidgetRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
