@@ -73,9 +73,14 @@ def notification_for(*, user: User, notification_uuid: uuid.UUID) -> Notificatio
     return get_object_or_404(Notification.objects.visible_to(user), uuid=notification_uuid)
 
 
+# The bell shows 99+ past 99: its COUNT stops there, whatever the organisation's backlog of unread messages.
+UNREAD_SHOWN = 99
+
+
 def unread_count(*, user: User) -> int:
-    """The bell: one COUNT since the user's watermark, without the messages they opened (models.Notification)."""
-    return Notification.objects.visible_to(user).unread_for(user).count()
+    """The bell: one COUNT since the user's watermark, without the messages they opened (models.Notification),
+    of at most ``UNREAD_SHOWN`` + 1 messages (more reads as 99+)."""
+    return Notification.objects.visible_to(user).unread_for(user).order_by()[: UNREAD_SHOWN + 1].count()
 
 
 def unread_count_for_request(request: HttpRequest) -> int:

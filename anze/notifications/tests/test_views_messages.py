@@ -302,3 +302,21 @@ def test_the_message_centre_reuses_the_bells_count(enterprise):
         if "notifications_notificationread" in q["sql"] and "COUNT(" in q["sql"].upper()
     ]
     assert len(counts) == 1
+
+
+def test_the_bell_stops_counting_past_99(insurer):
+    """An organisation with a backlog of thousands of unread messages: the bell's COUNT reads at most 100 of
+    them and says 99+, on the bell and on the 未读 tab."""
+    from anze.notifications.selectors import UNREAD_SHOWN
+
+    first = note(insurer.org, "消息")
+    Notification.objects.bulk_create(
+        [
+            Notification(organisation=insurer.org, title=f"消息{i}", body="", created_at=first.created_at)
+            for i in range(UNREAD_SHOWN + 5)
+        ]
+    )
+    assert unread_count(user=insurer.admin) == UNREAD_SHOWN + 1
+    client = insurer.client(insurer.admin)
+    assert 'data-unread="100">99+<' in client.get("/insurer/").content.decode()
+    assert '未读<span class="count">(99+)</span>' in client.get("/insurer/messages/").content.decode()
