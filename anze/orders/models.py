@@ -333,6 +333,35 @@ class InsurerGramCounts(StateCounts):
         return f"{self.insurer_id} {self.order_type} {self.gram}"
 
 
+class OrderCountDelta(StateCounts):
+    """A change of ``InsurerOrderCounts`` (``gram`` empty) or of ``InsurerGramCounts`` (``gram``) not folded into
+    them yet: the triggers of ``orders/counts.py`` insert these rows (−1 in the state an order leaves, +1 in the
+    one it enters) instead of updating the shared counts rows, so concurrent writers never wait on one another;
+    ``manage.py fold_counts`` adds them to the counts and deletes them every few seconds, and every read adds
+    the ones still here. Insert-only, never written from Python."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No foreign key constraint: each of the ~40 rows of a write would check the insurer's row again (its order
+    # row already did), and the index is the (insurer, gram) one below.
+    insurer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="保险公司",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    order_type = models.CharField("订单类型", max_length=10, choices=OrderType.choices)
+    gram = models.CharField("字或词", max_length=2, null=True)  # noqa: DJ001 - NULL: the insurer's own row
+
+    class Meta:
+        verbose_name = verbose_name_plural = "订单计数增量"
+        indexes = [models.Index(fields=["insurer", "gram"], name="order_count_delta_key")]
+
+    def __str__(self) -> str:
+        return f"{self.insurer_id} {self.order_type} {self.gram or ''}"
+
+
 class OrderServiceItem(models.Model):
     """实际服务项目: the contracted number of services of one item on one order."""
 
