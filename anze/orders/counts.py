@@ -50,44 +50,63 @@ COUNTED = ("status", "insurer_id", "submitted_at", "order_type", "applicant_name
 FOLD_LOCK = 0x616E7A65  # "anze"
 
 
-def _sums(amount: str = "n") -> str:
-    return ", ".join(f"SUM(CASE WHEN status = '{state}' THEN {amount} ELSE 0 END)" for state in STATES)
+def _in(row: str, state: str) -> str:
+    return f"(CASE WHEN {row}.status = '{state}' THEN 1 ELSE 0 END)"
 
 
-def _deltas(*rows: tuple[str, int], sqlite: bool) -> str:
-    """The statement that inserts the deltas of ``rows`` — ``("OLD", -1)``, ``("NEW", 1)`` — : one per key (the
-    insurer's, gram NULL, and each gram of the names), netted when both rows count under it (a transition
-    moves each of its keys from one state to another in one row)."""
-    parts = []
-    for row, sign in rows:
-        grams = f"anze_name_grams({row}.applicant_name, {row}.project_name)"
-        keys = f"SELECT value FROM json_each({grams})" if sqlite else f"SELECT unnest({grams}) AS value"
-        parts.append(
-            f"SELECT {row}.insurer_id AS insurer_id, {row}.order_type AS order_type, {row}.status AS status, "
-            f"{sign} AS n, value AS gram FROM ({keys} UNION ALL SELECT NULL) AS k "
-            f"WHERE {row}.submitted_at IS NOT NULL"
-        )
-    nonzero = " OR ".join(f"{each} <> 0" for each in _sums().split(", "))
+def _deltas(row: str, changes: list[str], *, sqlite: bool) -> str:
+    """The statement that inserts one delta row per key the order ``row`` counts under — the insurer's (gram
+    NULL) and each gram of its names — with ``changes``, one expression per state."""
+    grams = f"anze_name_grams({row}.applicant_name, {row}.project_name)"
+    keys = f"SELECT value FROM json_each({grams})" if sqlite else f"SELECT unnest({grams}) AS value"
     return (
-        f"INSERT INTO {DELTAS} (insurer_id, order_type, gram, {COLUMNS}) SELECT insurer_id, order_type, gram, "
-        f"{_sums()} FROM ({' UNION ALL '.join(parts)}) AS d WHERE true GROUP BY insurer_id, order_type, gram "
-        f"HAVING {nonzero}"
+        f"INSERT INTO {DELTAS} (insurer_id, order_type, gram, {COLUMNS}) SELECT {row}.insurer_id, "
+        f"{row}.order_type, value, {', '.join(changes)} FROM ({keys} UNION ALL SELECT NULL) AS k"
     )
+
+
+def _counted_in(row: str, *, sqlite: bool) -> str:
+    return _deltas(row, [_in(row, state) for state in STATES], sqlite=sqlite)
+
+
+def _counted_out(row: str, *, sqlite: bool) -> str:
+    return _deltas(row, [f"-{_in(row, state)}" for state in STATES], sqlite=sqlite)
+
+
+def _moved(*, sqlite: bool) -> str:
+    """A change of state alone (a transition): the same keys, one row each, −1 in the old state, +1 in the new."""
+    changes = [f"{_in('new', state)} - {_in('old', state)}" for state in STATES]
+    return _deltas("new", changes, sqlite=sqlite)
 
 
 _UPDATE = f"UPDATE OF {', '.join(COUNTED)}"
 _CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in COUNTED)
-# SQLite: one trigger per event; WHEN skips the drafts and the updates that change no counted column.
+# The same keys before and after: the update moves the order between states only.
+_SAME_KEYS = " AND ".join(
+    ["old.submitted_at IS NOT NULL", "new.submitted_at IS NOT NULL"]
+    + [
+        f"old.{column} IS NOT DISTINCT FROM new.{column}"
+        for column in ("insurer_id", "order_type", "applicant_name", "project_name")
+    ]
+)
+# SQLite: one trigger per case (a trigger has WHEN, no IF); an update that changes no counted column fires none.
 _SQLITE_TRIGGERS: dict[str, str] = {
     name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order WHEN {when} BEGIN {statement}; END"
     for name, event, when, statement in (
-        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _deltas(("new", 1), sqlite=True)),
-        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _deltas(("old", -1), sqlite=True)),
+        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _counted_in("new", sqlite=True)),
+        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _counted_out("old", sqlite=True)),
+        ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _moved(sqlite=True)),
         (
-            "order_counts_au",
+            "order_counts_au_old",
             _UPDATE,
-            f"(old.submitted_at IS NOT NULL OR new.submitted_at IS NOT NULL) AND ({_CHANGED})",
-            _deltas(("old", -1), ("new", 1), sqlite=True),
+            f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND old.submitted_at IS NOT NULL",
+            _counted_out("old", sqlite=True),
+        ),
+        (
+            "order_counts_au_new",
+            _UPDATE,
+            f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND new.submitted_at IS NOT NULL",
+            _counted_in("new", sqlite=True),
         ),
     )
 }
@@ -95,12 +114,19 @@ _SQLITE_TRIGGERS: dict[str, str] = {
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION order_counts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {_deltas(("NEW", 1), sqlite=False)};
-    ELSIF TG_OP = 'DELETE' THEN
-        {_deltas(("OLD", -1), sqlite=False)};
-    ELSIF ROW({", ".join(f"OLD.{c}" for c in COUNTED)}) IS DISTINCT FROM ROW({", ".join(f"NEW.{c}" for c in COUNTED)}) THEN
-        {_deltas(("OLD", -1), ("NEW", 1), sqlite=False)};
+    IF TG_OP = 'UPDATE' AND ROW({", ".join(f"OLD.{c}" for c in COUNTED)})
+            IS NOT DISTINCT FROM ROW({", ".join(f"NEW.{c}" for c in COUNTED)}) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND {_SAME_KEYS} THEN
+        {_moved(sqlite=False)};
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.submitted_at IS NOT NULL THEN
+        {_counted_out("OLD", sqlite=False)};
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.submitted_at IS NOT NULL THEN
+        {_counted_in("NEW", sqlite=False)};
     END IF;
     RETURN NULL;
 END
@@ -112,7 +138,7 @@ _PG_TRIGGER = (
 
 
 def _recount(*, sqlite: bool) -> tuple[str, ...]:
-    sums = _sums("1")
+    sums = _PER_STATE
     grams = "json_each(anze_name_grams(o.applicant_name, o.project_name))"
     if not sqlite:
         grams = "unnest(anze_name_grams(o.applicant_name, o.project_name)) AS grams(value)"

@@ -17,13 +17,8 @@ def uninstall_counts(apps, schema_editor):
 def reinstall_counts(apps, schema_editor):
     from anze.orders import counts
 
-    connection = schema_editor.connection
-    counts.uninstall(connection)
-    if connection.vendor == "sqlite":  # the update trigger of 0005, in two halves then
-        with connection.cursor() as cursor:
-            for name in ("order_counts_au_old", "order_counts_au_new"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-    counts.install(connection)  # (triggers missing: counted again)
+    counts.uninstall(schema_editor.connection)
+    counts.install(schema_editor.connection)  # (triggers missing: counted again)
 
 
 class Migration(migrations.Migration):
