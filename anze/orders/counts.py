@@ -220,30 +220,39 @@ _PG_FOLD = (
 )
 
 
+# SQLite: the deltas folded per transaction, which holds the database's write lock (writers wait meanwhile).
+FOLD_CHUNK = 2_000
+
+
 def fold(using: str = "default") -> int:
-    """Add the deltas to the counts rows and delete them, in one short transaction; how many were folded. Safe
+    """Add the deltas to the counts rows and delete them, in short transactions; how many were folded. Safe
     beside writers and beside another ``fold`` (PostgreSQL: the second skips its round on the advisory lock;
-    SQLite: the transaction holds the database's write lock from its start, ``transaction_mode=IMMEDIATE``)."""
+    SQLite: each transaction holds the database's write lock from its start, ``transaction_mode=IMMEDIATE``,
+    for ``FOLD_CHUNK`` deltas at most)."""
     connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
-            if not cursor.fetchone()[0]:
-                return 0
-            cursor.execute(_PG_FOLD)
-            return int(cursor.fetchone()[0])
-        cursor.execute(f"SELECT MAX(id), COUNT(*) FROM {DELTAS}")
-        last, folded = cursor.fetchone()
-        if last is not None:
+    folded = 0
+    while True:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+                if not cursor.fetchone()[0]:
+                    return 0
+                cursor.execute(_PG_FOLD)
+                return int(cursor.fetchone()[0])
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {DELTAS}")
+            first, last = cursor.fetchone()
+            if first is None:
+                return folded
+            upto = min(last, first + FOLD_CHUNK - 1)
             source = f"{DELTAS} AS d"
-            cursor.execute(
-                _FOLD_OWN.format(source=source).replace("WHERE ", "WHERE id <= %s AND ", 1), [last]
-            )
-            cursor.execute(
-                _FOLD_GRAMS.format(source=source).replace("WHERE ", "WHERE id <= %s AND ", 1), [last]
-            )
-            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [last])
-        return int(folded)
+            for statement in (_FOLD_OWN, _FOLD_GRAMS):
+                cursor.execute(
+                    statement.format(source=source).replace("WHERE ", "WHERE id <= %s AND ", 1), [upto]
+                )
+            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [upto])
+            folded += cursor.rowcount
+            if upto == last:
+                return folded
 
 
 def _kept(insurer_id: int, order_type: str | None, grams: list[str] | None = None) -> tuple[str, list[Any]]:
