@@ -7,12 +7,13 @@ answers the tabs of a 1–2 character name search the same way. Per order type s
 one search filter that splits an insurer's orders in large halves, counts as fast.
 
 Why deltas: a trigger on the orders table inserts, in the writer's transaction, one ``OrderCountDelta`` row per
-key the order counts under (the insurer's, gram NULL, and each of its ~40 grams), −1 in the state it leaves and
-+1 in the one it enters. Updating the shared counts rows there instead made concurrent writers of one insurer
-queue on them (0.12–0.17× the throughput, docs/BENCH.md). ``fold`` (``manage.py fold_counts``, every 2 s) adds
-the deltas to the counts rows and deletes them in one short transaction; every read adds the deltas not folded
-yet, in the same statement. The counts stay exact: a rolled-back transition rolls back its deltas, and a read
-sees either the deltas or the counts they were folded into, never both.
+write of an order — its insurer, type and names, −1 in the state it leaves and +1 in the one it enters.
+Updating the shared counts rows there instead (the insurer's and its ~40 grams') made concurrent writers of
+one insurer queue on them (0.12–0.17× the throughput, docs/BENCH.md), and a row per gram cost the writer 40
+inserts. ``fold`` (``manage.py fold_counts``, every 2 s) adds the deltas to the insurer's row and to the rows
+of their names' grams, and deletes them, in one short transaction; every read adds the deltas not folded yet
+(for a gram, those whose names hold it), in the same statement. The counts stay exact: a rolled-back
+transition rolls back its delta, and a read sees either a delta or the counts it was folded into, never both.
 
 Searches that no kept row answers are counted in one statement each, never past ``EXACT_LIMIT`` matches:
 a longer name by ``counts_with_pairs`` (exactly, or estimated from its pairs' rows when those say it is in
@@ -45,6 +46,7 @@ COLUMNS = ", ".join(STATES)
 assert OrderStatus.DRAFT not in STATES  # drafts are never submitted, hence never counted
 # The columns whose change moves an order between counts: an update that changes none of them (most saves of
 # an order) leaves the counts alone.
+NAMES = ("applicant_name", "project_name")  # the names whose grams are counted (search.name_grams)
 COUNTED = ("status", "insurer_id", "submitted_at", "order_type", "applicant_name", "project_name")
 # PostgreSQL's advisory lock of ``fold``: a second folder (one per machine) skips its round.
 FOLD_LOCK = 0x616E7A65  # "anze"
@@ -54,29 +56,26 @@ def _in(row: str, state: str) -> str:
     return f"(CASE WHEN {row}.status = '{state}' THEN 1 ELSE 0 END)"
 
 
-def _deltas(row: str, changes: list[str], *, sqlite: bool) -> str:
-    """The statement that inserts one delta row per key the order ``row`` counts under — the insurer's (gram
-    NULL) and each gram of its names — with ``changes``, one expression per state."""
-    grams = f"anze_name_grams({row}.applicant_name, {row}.project_name)"
-    keys = f"SELECT value FROM json_each({grams})" if sqlite else f"SELECT unnest({grams}) AS value"
+def _deltas(row: str, changes: list[str]) -> str:
+    """The statement that inserts the delta row of the order ``row``: its insurer, type and names (the keys it
+    counts under: its grams are taken at the fold) and ``changes``, one expression per state."""
     return (
-        f"INSERT INTO {DELTAS} (insurer_id, order_type, gram, {COLUMNS}) SELECT {row}.insurer_id, "
-        f"{row}.order_type, value, {', '.join(changes)} FROM ({keys} UNION ALL SELECT NULL) AS k"
+        f"INSERT INTO {DELTAS} (insurer_id, order_type, applicant_name, project_name, {COLUMNS}) VALUES "
+        f"({row}.insurer_id, {row}.order_type, {row}.applicant_name, {row}.project_name, {', '.join(changes)})"
     )
 
 
-def _counted_in(row: str, *, sqlite: bool) -> str:
-    return _deltas(row, [_in(row, state) for state in STATES], sqlite=sqlite)
+def _counted_in(row: str) -> str:
+    return _deltas(row, [_in(row, state) for state in STATES])
 
 
-def _counted_out(row: str, *, sqlite: bool) -> str:
-    return _deltas(row, [f"-{_in(row, state)}" for state in STATES], sqlite=sqlite)
+def _counted_out(row: str) -> str:
+    return _deltas(row, [f"-{_in(row, state)}" for state in STATES])
 
 
-def _moved(*, sqlite: bool) -> str:
-    """A change of state alone (a transition): the same keys, one row each, −1 in the old state, +1 in the new."""
-    changes = [f"{_in('new', state)} - {_in('old', state)}" for state in STATES]
-    return _deltas("new", changes, sqlite=sqlite)
+def _moved() -> str:
+    """A change of state alone (a transition): the same keys, one row, −1 in the old state, +1 in the new."""
+    return _deltas("new", [f"{_in('new', state)} - {_in('old', state)}" for state in STATES])
 
 
 _UPDATE = f"UPDATE OF {', '.join(COUNTED)}"
@@ -93,20 +92,20 @@ _SAME_KEYS = " AND ".join(
 _SQLITE_TRIGGERS: dict[str, str] = {
     name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order WHEN {when} BEGIN {statement}; END"
     for name, event, when, statement in (
-        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _counted_in("new", sqlite=True)),
-        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _counted_out("old", sqlite=True)),
-        ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _moved(sqlite=True)),
+        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _counted_in("new")),
+        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _counted_out("old")),
+        ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _moved()),
         (
             "order_counts_au_old",
             _UPDATE,
             f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND old.submitted_at IS NOT NULL",
-            _counted_out("old", sqlite=True),
+            _counted_out("old"),
         ),
         (
             "order_counts_au_new",
             _UPDATE,
             f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND new.submitted_at IS NOT NULL",
-            _counted_in("new", sqlite=True),
+            _counted_in("new"),
         ),
     )
 }
@@ -119,14 +118,14 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND {_SAME_KEYS} THEN
-        {_moved(sqlite=False)};
+        {_moved()};
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.submitted_at IS NOT NULL THEN
-        {_counted_out("OLD", sqlite=False)};
+        {_counted_out("OLD")};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.submitted_at IS NOT NULL THEN
-        {_counted_in("NEW", sqlite=False)};
+        {_counted_in("NEW")};
     END IF;
     RETURN NULL;
 END
@@ -199,24 +198,38 @@ def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
         install(connection)
 
 
-def _upsert(table: str, keys: str, where: str) -> str:
-    """Add the sums of the deltas selected by ``where`` to the rows of ``table`` (created when missing)."""
+def _upsert(table: str, keys: str, source: str) -> str:
+    """Add the sums of the deltas ``d`` of ``source`` per ``keys`` to the rows of ``table`` (created when
+    missing); ``g.value``: a gram of the delta's names."""
+    columns = keys.replace("d.", "").replace("g.value", "gram")
     added = ", ".join(f"{state} = {table}.{state} + excluded.{state}" for state in STATES)
     return (
-        f"INSERT INTO {table} ({keys}, {COLUMNS}) SELECT {keys}, {', '.join(f'SUM({s})' for s in STATES)} "
-        f"FROM {{source}} WHERE {where} GROUP BY {keys} ON CONFLICT ({keys}) DO UPDATE SET {added}"
+        f"INSERT INTO {table} ({columns}, {COLUMNS}) SELECT {keys}, {', '.join(f'SUM(d.{s})' for s in STATES)} "
+        f"FROM {source} GROUP BY {keys} ON CONFLICT ({columns}) DO UPDATE SET {added}"
     )
 
 
-_FOLD_OWN = _upsert(TABLE, "insurer_id, order_type", "gram IS NULL")
-_FOLD_GRAMS = _upsert(GRAMS, "insurer_id, order_type, gram", "gram IS NOT NULL")
+def _grams_of_deltas(table: str, *, sqlite: bool) -> str:
+    """The deltas ``d`` of ``table``, each with a gram ``g.value`` of its names (SQLite: those up to an id)."""
+    grams = "anze_name_grams(d.applicant_name, d.project_name)"
+    if sqlite:
+        return f"{table} AS d, json_each({grams}) AS g WHERE d.id <= %s"
+    return f"{table} AS d, unnest({grams}) AS g(value) WHERE true"
+
+
+_OWN, _PER_GRAM = "d.insurer_id, d.order_type", "d.insurer_id, d.order_type, g.value"
 # PostgreSQL: one statement, which folds exactly the deltas it deletes — a writer's delta committed meanwhile (its
 # id may be lower than one folded: ids are taken before commit) is neither deleted nor folded, but left for the
 # next round.
 _PG_FOLD = (
-    f"WITH gone AS (DELETE FROM {DELTAS} RETURNING insurer_id, order_type, gram, {COLUMNS}), "
-    f"own AS ({_FOLD_OWN.format(source='gone')}), "
-    f"per_gram AS ({_FOLD_GRAMS.format(source='gone')}) SELECT COUNT(*) FROM gone"
+    f"WITH gone AS (DELETE FROM {DELTAS} RETURNING *), "
+    f"own AS ({_upsert(TABLE, _OWN, 'gone AS d WHERE true')}), "
+    f"per_gram AS ({_upsert(GRAMS, _PER_GRAM, _grams_of_deltas('gone', sqlite=False))}) "
+    "SELECT COUNT(*) FROM gone"
+)
+_SQLITE_FOLD = (
+    _upsert(TABLE, _OWN, f"{DELTAS} AS d WHERE d.id <= %s"),
+    _upsert(GRAMS, _PER_GRAM, _grams_of_deltas(DELTAS, sqlite=True)),
 )
 
 
@@ -244,11 +257,8 @@ def fold(using: str = "default") -> int:
             if first is None:
                 return folded
             upto = min(last, first + FOLD_CHUNK - 1)
-            source = f"{DELTAS} AS d"
-            for statement in (_FOLD_OWN, _FOLD_GRAMS):
-                cursor.execute(
-                    statement.format(source=source).replace("WHERE ", "WHERE id <= %s AND ", 1), [upto]
-                )
+            for statement in _SQLITE_FOLD:
+                cursor.execute(statement, [upto])
             cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [upto])
             folded += cursor.rowcount
             if upto == last:
@@ -257,17 +267,26 @@ def fold(using: str = "default") -> int:
 
 def _kept(insurer_id: int, order_type: str | None, grams: list[str] | None = None) -> tuple[str, list[Any]]:
     """A subquery of ``(gram, <states>)`` to sum: the insurer's counts rows — its own (``grams`` None) or those of
-    ``grams`` — and the deltas not folded into them yet (of one order type, or of both)."""
+    ``grams`` — and the deltas not folded into them yet, those of orders whose names hold the gram (of one
+    order type, or of both)."""
     by_type, type_params = _of_type(order_type)
     if grams is None:
-        counts = f"SELECT NULL AS gram, {COLUMNS} FROM {TABLE} WHERE insurer_id = %s {by_type}"
-        keys, key_params = "gram IS NULL", []
-    else:
-        keys, key_params = f"gram IN ({', '.join(['%s'] * len(grams))})", list(grams)
-        counts = f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE insurer_id = %s AND {keys} {by_type}"
-    deltas = f"SELECT gram, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s AND {keys} {by_type}"
-    params = [insurer_id, *key_params, *type_params]
-    return f"({counts} UNION ALL {deltas}) AS kept", [*params, *params]
+        own = f"SELECT NULL AS gram, {COLUMNS} FROM {TABLE} WHERE insurer_id = %s {by_type}"
+        deltas = f"SELECT NULL AS gram, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type}"
+        return f"({own} UNION ALL {deltas}) AS kept", [insurer_id, *type_params, insurer_id, *type_params]
+    marks = ", ".join(["%s"] * len(grams))
+    parts = [f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE insurer_id = %s AND gram IN ({marks}) {by_type}"]
+    params: list[Any] = [insurer_id, *grams, *type_params]
+    sqlite = connections[InsurerOrderCounts.objects.db].vendor == "sqlite"
+    for gram in grams:
+        # As the grams are taken (``search.name_grams``): the names lower-cased, SQLite's by Python.
+        lower = "{}" if gram.lower() == gram.upper() else ("anze_lower({})" if sqlite else "lower({})")
+        holds = " OR ".join(
+            f"{'instr' if sqlite else 'strpos'}({lower.format(name)}, %s) > 0" for name in NAMES
+        )
+        parts.append(f"SELECT %s, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type} AND ({holds})")
+        params += [gram, insurer_id, *type_params, gram, gram]
+    return f"({' UNION ALL '.join(parts)}) AS kept", params
 
 
 _SUMS = ", ".join(f"SUM({state})" for state in STATES)

@@ -48,7 +48,8 @@ class Migration(migrations.Migration):
                         verbose_name="订单类型",
                     ),
                 ),
-                ("gram", models.CharField(max_length=2, null=True, verbose_name="字或词")),
+                ("applicant_name", models.CharField(max_length=100, verbose_name="投保人")),
+                ("project_name", models.CharField(max_length=100, verbose_name="项目名称")),
                 (
                     "insurer",
                     models.ForeignKey(
@@ -64,7 +65,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "订单计数增量",
                 "verbose_name_plural": "订单计数增量",
-                "indexes": [models.Index(fields=["insurer", "gram"], name="order_count_delta_key")],
+                "indexes": [models.Index(fields=["insurer"], name="order_count_delta_insurer")],
             },
         ),
         # (Back to 0007 the triggers stay uninstalled: the code writes the table this migration adds.)
