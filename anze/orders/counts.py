@@ -52,30 +52,20 @@ COUNTED = ("status", "insurer_id", "submitted_at", "order_type", "applicant_name
 FOLD_LOCK = 0x616E7A65  # "anze"
 
 
-def _in(row: str, state: str) -> str:
-    return f"(CASE WHEN {row}.status = '{state}' THEN 1 ELSE 0 END)"
-
-
-def _deltas(row: str, changes: list[str]) -> str:
-    """The statement that inserts the delta row of the order ``row``: its insurer, type and names (the keys it
-    counts under: its grams are taken at the fold) and ``changes``, one expression per state."""
+def _deltas(row: str, plus: str | None, minus: str | None) -> str:
+    """The statement that inserts the delta row of the order ``row`` — its insurer, type and names (the keys it
+    counts under: its grams are taken at the fold) — with +1 in the state of ``plus`` and −1 in ``minus``'s."""
+    changes = [
+        " - ".join(
+            f"(CASE WHEN {each}.status = '{state}' THEN 1 ELSE 0 END)" if each else "0"
+            for each in (plus, minus)
+        )
+        for state in STATES
+    ]
     return (
         f"INSERT INTO {DELTAS} (insurer_id, order_type, applicant_name, project_name, {COLUMNS}) VALUES "
         f"({row}.insurer_id, {row}.order_type, {row}.applicant_name, {row}.project_name, {', '.join(changes)})"
     )
-
-
-def _counted_in(row: str) -> str:
-    return _deltas(row, [_in(row, state) for state in STATES])
-
-
-def _counted_out(row: str) -> str:
-    return _deltas(row, [f"-{_in(row, state)}" for state in STATES])
-
-
-def _moved() -> str:
-    """A change of state alone (a transition): the same keys, one row, −1 in the old state, +1 in the new."""
-    return _deltas("new", [f"{_in('new', state)} - {_in('old', state)}" for state in STATES])
 
 
 _UPDATE = f"UPDATE OF {', '.join(COUNTED)}"
@@ -92,20 +82,20 @@ _SAME_KEYS = " AND ".join(
 _SQLITE_TRIGGERS: dict[str, str] = {
     name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order WHEN {when} BEGIN {statement}; END"
     for name, event, when, statement in (
-        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _counted_in("new")),
-        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _counted_out("old")),
-        ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _moved()),
+        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _deltas("new", "new", None)),
+        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _deltas("old", None, "old")),
+        ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _deltas("new", "new", "old")),
         (
             "order_counts_au_old",
             _UPDATE,
             f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND old.submitted_at IS NOT NULL",
-            _counted_out("old"),
+            _deltas("old", None, "old"),
         ),
         (
             "order_counts_au_new",
             _UPDATE,
             f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND new.submitted_at IS NOT NULL",
-            _counted_in("new"),
+            _deltas("new", "new", None),
         ),
     )
 }
@@ -118,14 +108,14 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND {_SAME_KEYS} THEN
-        {_moved()};
+        {_deltas("new", "new", "old")};
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.submitted_at IS NOT NULL THEN
-        {_counted_out("OLD")};
+        {_deltas("OLD", None, "OLD")};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.submitted_at IS NOT NULL THEN
-        {_counted_in("NEW")};
+        {_deltas("NEW", "NEW", None)};
     END IF;
     RETURN NULL;
 END
@@ -136,22 +126,17 @@ _PG_TRIGGER = (
 )
 
 
-def _recount(*, sqlite: bool) -> tuple[str, ...]:
-    sums = _PER_STATE
-    grams = "json_each(anze_name_grams(o.applicant_name, o.project_name))"
-    if not sqlite:
-        grams = "unnest(anze_name_grams(o.applicant_name, o.project_name)) AS grams(value)"
-    return (
-        f"DELETE FROM {DELTAS}",
-        f"DELETE FROM {TABLE}",
-        f"INSERT INTO {TABLE} (insurer_id, order_type, {COLUMNS}) "
-        f"SELECT insurer_id, order_type, {sums} FROM orders_order WHERE submitted_at IS NOT NULL "
-        "GROUP BY insurer_id, order_type",
-        f"DELETE FROM {GRAMS}",
-        f"INSERT INTO {GRAMS} (insurer_id, order_type, gram, {COLUMNS}) "
-        f"SELECT o.insurer_id, o.order_type, value, {sums} FROM orders_order AS o, {grams} "
-        "WHERE o.submitted_at IS NOT NULL GROUP BY o.insurer_id, o.order_type, value",
-    )
+def _recount(connection: BaseDatabaseWrapper) -> None:
+    """Count afresh: every submitted order as a delta, folded into emptied counts."""
+    with connection.cursor() as cursor:
+        for table in (DELTAS, TABLE, GRAMS):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {DELTAS} (insurer_id, order_type, applicant_name, project_name, {COLUMNS}) SELECT "
+            f"insurer_id, order_type, applicant_name, project_name, {_PER_STATE.replace('SUM', '')} "
+            "FROM orders_order WHERE submitted_at IS NOT NULL"
+        )
+    fold(connection.alias)
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
@@ -172,9 +157,8 @@ def install(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(_PG_TRIGGER)
         else:
             return
-        if missing:
-            for statement in _recount(sqlite=connection.vendor == "sqlite"):
-                cursor.execute(statement)
+    if missing:
+        _recount(connection)
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
@@ -269,7 +253,7 @@ def _kept(insurer_id: int, order_type: str | None, grams: list[str] | None = Non
     """A subquery of ``(gram, <states>)`` to sum: the insurer's counts rows — its own (``grams`` None) or those of
     ``grams`` — and the deltas not folded into them yet, those of orders whose names hold the gram (of one
     order type, or of both)."""
-    by_type, type_params = _of_type(order_type)
+    by_type, type_params = ("AND order_type = %s", [order_type]) if order_type else ("", [])
     if grams is None:
         own = f"SELECT NULL AS gram, {COLUMNS} FROM {TABLE} WHERE insurer_id = %s {by_type}"
         deltas = f"SELECT NULL AS gram, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type}"
@@ -460,10 +444,6 @@ def tally(
 
 
 _PER_STATE = ", ".join(f"SUM(CASE WHEN status = '{state}' THEN 1 ELSE 0 END)" for state in STATES)
-
-
-def _of_type(order_type: str | None) -> tuple[str, list[Any]]:
-    return ("AND order_type = %s", [order_type]) if order_type else ("", [])
 
 
 def _least(insurer_id: int, grams: list[str], order_type: str | None) -> tuple[str, list[Any]]:
