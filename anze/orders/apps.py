@@ -7,7 +7,7 @@ from django.db import connections
 from django.db.models.signals import post_migrate
 
 SEARCH_MIGRATION = ("orders", "0002_search_and_list")
-COUNTS_MIGRATION = ("orders", "0005_gram_counts")  # the counts tables the triggers write
+COUNTS_MIGRATION = ("orders", "0008_count_deltas")  # the table the counts' triggers write
 
 
 class OrdersConfig(AppConfig):

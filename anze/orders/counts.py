@@ -1,145 +1,121 @@
-"""The insurer's order counts per state (``InsurerOrderCounts``), kept by triggers on the orders table.
+"""The insurer's order counts per state (``InsurerOrderCounts``) and per character or pair of the names
+(``InsurerGramCounts``), kept from triggers on the orders table.
 
-Why triggers: the tab counts of 订单管理 read every index entry of the insurer — too slow at a million
-orders on both databases (docs/BENCH.md) — while one row per insurer answers at once. A trigger updates
-it in the same transaction as the order row, whoever writes it (the workflow, a bulk insert, a data fix), so
-the counts are exact, never stale, and a rolled-back transition rolls them back too. One row per insurer
-and order type (not per state) so that a transition takes one row lock: two transitions in opposite
-directions cannot deadlock on two counter rows (an order never changes its type). Per type so that the
-订单类型 filter, the one search filter that splits an insurer's orders in large halves, counts as fast.
+Why kept: the tab counts of 订单管理 read every index entry of the insurer — too slow at a million orders on
+both databases (docs/BENCH.md) — while one row per insurer answers at once; one row per gram (``search.name_grams``)
+answers the tabs of a 1–2 character name search the same way. Per order type so that the 订单类型 filter, the
+one search filter that splits an insurer's orders in large halves, counts as fast.
 
-The same triggers keep ``InsurerGramCounts``: the same counts for each character and pair of characters of the
-orders' names (``search.name_grams``), the tabs of a 1–2 character name search. A common pair of characters is in
-thousands of an insurer's orders; counting them per state read each of those rows, the row of the pair
-answers at once. An order's grams move with it: its ~40 gram rows are updated by each transition, in
-the same statement per row as its insurer's row (after it, so under its lock on PostgreSQL).
+Why deltas: a trigger on the orders table inserts, in the writer's transaction, one ``OrderCountDelta`` row per
+write of an order — its insurer, type and names, −1 in the state it leaves and +1 in the one it enters.
+Updating the shared counts rows there instead (the insurer's and its ~40 grams') made concurrent writers of
+one insurer queue on them (0.12–0.17× the throughput, docs/BENCH.md), and a row per gram cost the writer 40
+inserts. ``fold`` (``manage.py fold_counts``, every 2 s) adds the deltas to the insurer's row and to the rows
+of their names' grams, and deletes them, in one short transaction; every read adds the deltas not folded yet
+(for a gram, those whose names hold it), in the same statement. The counts stay exact: a rolled-back
+transition rolls back its delta, and a read sees either a delta or the counts it was folded into, never both.
 
 Searches that no kept row answers are counted in one statement each, never past ``EXACT_LIMIT`` matches:
 a longer name by ``counts_with_pairs`` (exactly, or estimated from its pairs' rows when those say it is in
 too many orders), every other search by ``tally`` (exactly, or "more than ``EXACT_LIMIT``").
 
 An order counts when it is submitted (``submitted_at`` set: not a draft, see the constraints on Order).
-Like the search index (search.py), ``install`` runs from migration 0003 and after every ``migrate``, and
+Like the search index (search.py), ``install`` runs from migration 0008 and after every ``migrate``, and
 puts back triggers that a table rebuild on SQLite dropped, recounting from the orders.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import QuerySet
 
 from . import search
-from .models import INSURER_STATUSES, InsurerGramCounts, InsurerOrderCounts, OrderStatus, StateCounts
+from .models import INSURER_STATUSES, InsurerGramCounts, InsurerOrderCounts, OrderCountDelta, OrderStatus
 
 TABLE = InsurerOrderCounts._meta.db_table
 GRAMS = InsurerGramCounts._meta.db_table
+DELTAS = OrderCountDelta._meta.db_table
 STATES: tuple[str, ...] = INSURER_STATUSES
+COLUMNS = ", ".join(STATES)
 assert OrderStatus.DRAFT not in STATES  # drafts are never submitted, hence never counted
 # The columns whose change moves an order between counts: an update that changes none of them (most saves of
 # an order) leaves the counts alone.
+NAMES = ("applicant_name", "project_name")  # the names whose grams are counted (search.name_grams)
 COUNTED = ("status", "insurer_id", "submitted_at", "order_type", "applicant_name", "project_name")
+# PostgreSQL's advisory lock of ``fold``: a second folder (one per machine) skips its round.
+FOLD_LOCK = 0x616E7A65  # "anze"
 
 
-def _changes(row: str, sign: str) -> str:
-    """``awaiting_quote = awaiting_quote + CASE WHEN NEW.status = 'awaiting_quote' THEN 1 ELSE 0 END, …``
-    (``row`` is NEW or OLD): one statement moves whichever column the row's state names."""
-    return ", ".join(
-        f"{state} = {state} {sign} CASE WHEN {row}.status = '{state}' THEN 1 ELSE 0 END" for state in STATES
-    )
-
-
-def _grams_of(row: str, *, sqlite: bool) -> str:
-    """The order's grams (``search.name_grams``) as a table of one column, ``value``."""
-    grams = f"anze_name_grams({row}.applicant_name, {row}.project_name)"
-    return f"json_each({grams})" if sqlite else f"unnest({grams}) AS grams(value)"
-
-
-def _where(row: str) -> str:
-    return f"insurer_id = {row}.insurer_id AND order_type = {row}.order_type"
-
-
-def _where_grams(row: str, *, sqlite: bool) -> str:
-    return f"{_where(row)} AND gram IN (SELECT value FROM {_grams_of(row, sqlite=sqlite)})"
-
-
-def _add(row: str, *, sqlite: bool) -> list[str]:
-    """Count the order ``row`` in: the insurer's row, then the row of each of its grams, created first if
-    missing (SQLite's upsert syntax is not allowed in a trigger). On PostgreSQL the insurer's row is locked
-    first, so transitions of one insurer's orders of one type queue there and never deadlock on gram rows."""
-    ignore, nothing = ("INSERT OR IGNORE INTO", "") if sqlite else ("INSERT INTO", " ON CONFLICT DO NOTHING")
-    return [
-        f"{ignore} {TABLE} (insurer_id, order_type) VALUES ({row}.insurer_id, {row}.order_type){nothing}",
-        f"UPDATE {TABLE} SET {_changes(row, '+')} WHERE {_where(row)}",
-        f"{ignore} {GRAMS} (insurer_id, order_type, gram) SELECT {row}.insurer_id, {row}.order_type, value "
-        f"FROM {_grams_of(row, sqlite=sqlite)} ORDER BY value{nothing}",
-        f"UPDATE {GRAMS} SET {_changes(row, '+')} WHERE {_where_grams(row, sqlite=sqlite)}",
+def _deltas(row: str, plus: str | None, minus: str | None) -> str:
+    """The statement that inserts the delta row of the order ``row`` — its insurer, type and names (the keys it
+    counts under: its grams are taken at the fold) — with +1 in the state of ``plus`` and −1 in ``minus``'s."""
+    changes = [
+        " - ".join(
+            f"(CASE WHEN {each}.status = '{state}' THEN 1 ELSE 0 END)" if each else "0"
+            for each in (plus, minus)
+        )
+        for state in STATES
     ]
-
-
-def _remove(row: str, *, sqlite: bool) -> list[str]:
-    return [
-        f"UPDATE {TABLE} SET {_changes(row, '-')} WHERE {_where(row)}",
-        f"UPDATE {GRAMS} SET {_changes(row, '-')} WHERE {_where_grams(row, sqlite=sqlite)}",
-    ]
-
-
-def _sqlite_trigger(name: str, event: str, when: str, statements: list[str]) -> str:
     return (
-        f"CREATE TRIGGER {name} AFTER {event} ON orders_order WHEN {when} BEGIN {'; '.join(statements)}; END"
+        f"INSERT INTO {DELTAS} (insurer_id, order_type, applicant_name, project_name, {COLUMNS}) VALUES "
+        f"({row}.insurer_id, {row}.order_type, {row}.applicant_name, {row}.project_name, {', '.join(changes)})"
     )
 
 
 _UPDATE = f"UPDATE OF {', '.join(COUNTED)}"
 _CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in COUNTED)
-# SQLite: one trigger per event; WHEN skips the unsubmitted rows (drafts). The update is split in two so that
-# each half has its own WHEN (SQLite triggers have no IF).
+# The same keys before and after: the update moves the order between states only.
+_SAME_KEYS = " AND ".join(
+    ["old.submitted_at IS NOT NULL", "new.submitted_at IS NOT NULL"]
+    + [
+        f"old.{column} IS NOT DISTINCT FROM new.{column}"
+        for column in ("insurer_id", "order_type", "applicant_name", "project_name")
+    ]
+)
+# SQLite: one trigger per case (a trigger has WHEN, no IF); an update that changes no counted column fires none.
 _SQLITE_TRIGGERS: dict[str, str] = {
-    "order_counts_ai": _sqlite_trigger(
-        "order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _add("new", sqlite=True)
-    ),
-    "order_counts_ad": _sqlite_trigger(
-        "order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _remove("old", sqlite=True)
-    ),
-    "order_counts_au_old": _sqlite_trigger(
-        "order_counts_au_old",
-        _UPDATE,
-        f"old.submitted_at IS NOT NULL AND ({_CHANGED})",
-        _remove("old", sqlite=True),
-    ),
-    "order_counts_au_new": _sqlite_trigger(
-        "order_counts_au_new",
-        _UPDATE,
-        f"new.submitted_at IS NOT NULL AND ({_CHANGED})",
-        _add("new", sqlite=True),
-    ),
+    name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order WHEN {when} BEGIN {statement}; END"
+    for name, event, when, statement in (
+        ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _deltas("new", "new", None)),
+        ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _deltas("old", None, "old")),
+        ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _deltas("new", "new", "old")),
+        (
+            "order_counts_au_old",
+            _UPDATE,
+            f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND old.submitted_at IS NOT NULL",
+            _deltas("old", None, "old"),
+        ),
+        (
+            "order_counts_au_new",
+            _UPDATE,
+            f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND new.submitted_at IS NOT NULL",
+            _deltas("new", "new", None),
+        ),
+    )
 }
-
-# The transaction-local setting under which the PostgreSQL trigger leaves the counts to ``counted_together``.
-DEFER_SETTING = "anze.defer_order_counts"
 
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION order_counts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('{DEFER_SETTING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
     IF TG_OP = 'UPDATE' AND ROW({", ".join(f"OLD.{c}" for c in COUNTED)})
             IS NOT DISTINCT FROM ROW({", ".join(f"NEW.{c}" for c in COUNTED)}) THEN
         RETURN NULL;
     END IF;
+    IF TG_OP = 'UPDATE' AND {_SAME_KEYS} THEN
+        {_deltas("new", "new", "old")};
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.submitted_at IS NOT NULL THEN
-        {"; ".join(_remove("OLD", sqlite=False))};
+        {_deltas("OLD", None, "OLD")};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.submitted_at IS NOT NULL THEN
-        {"; ".join(_add("NEW", sqlite=False))};
+        {_deltas("NEW", "NEW", None)};
     END IF;
     RETURN NULL;
 END
@@ -150,19 +126,17 @@ _PG_TRIGGER = (
 )
 
 
-def _recount(*, sqlite: bool) -> tuple[str, ...]:
-    sums = ", ".join(f"SUM(CASE WHEN status = '{state}' THEN 1 ELSE 0 END)" for state in STATES)
-    states = ", ".join(STATES)
-    return (
-        f"DELETE FROM {TABLE}",
-        f"INSERT INTO {TABLE} (insurer_id, order_type, {states}) "
-        f"SELECT insurer_id, order_type, {sums} FROM orders_order WHERE submitted_at IS NOT NULL "
-        "GROUP BY insurer_id, order_type",
-        f"DELETE FROM {GRAMS}",
-        f"INSERT INTO {GRAMS} (insurer_id, order_type, gram, {states}) "
-        f"SELECT o.insurer_id, o.order_type, value, {sums} FROM orders_order AS o, {_grams_of('o', sqlite=sqlite)} "
-        "WHERE o.submitted_at IS NOT NULL GROUP BY o.insurer_id, o.order_type, value",
-    )
+def _recount(connection: BaseDatabaseWrapper) -> None:
+    """Count afresh: every submitted order as a delta, folded into emptied counts."""
+    with connection.cursor() as cursor:
+        for table in (DELTAS, TABLE, GRAMS):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {DELTAS} (insurer_id, order_type, applicant_name, project_name, {COLUMNS}) SELECT "
+            f"insurer_id, order_type, applicant_name, project_name, {_PER_STATE.replace('SUM', '')} "
+            "FROM orders_order WHERE submitted_at IS NOT NULL"
+        )
+    fold(connection.alias)
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
@@ -183,9 +157,8 @@ def install(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(_PG_TRIGGER)
         else:
             return
-        if missing:
-            for statement in _recount(sqlite=connection.vendor == "sqlite"):
-                cursor.execute(statement)
+    if missing:
+        _recount(connection)
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
@@ -200,10 +173,8 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
 
 @contextmanager
 def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """For a bulk load into a database nobody else writes (``bench_orders``): the counts are not kept row by
-    row, but counted afresh from the orders at the end. On PostgreSQL each trigger's update of a counts row
-    leaves a new version of it that the rest of the transaction must step over: a batch of orders updating
-    the same few gram rows ("公司") slowed to a crawl."""
+    """For a bulk load into a database nobody else writes (``bench_orders``, ``bench_writes``): the counts are
+    not kept row by row (~40 delta rows an order), but counted afresh from the orders at the end."""
     uninstall(connection)
     try:
         yield
@@ -211,64 +182,112 @@ def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
         install(connection)
 
 
-@contextmanager
-def counted_together(connection: BaseDatabaseWrapper) -> Iterator[list[int]]:
-    """Inside a transaction that creates many orders (the Excel import): they are counted in once, at the end of
-    the block, instead of row by row — the caller appends the id of every order it creates to the list it is
-    given, and must change no other order in the block (those changes would not be counted).
-
-    Why: on PostgreSQL each trigger's update of a counts row leaves a version of it that the rest of the
-    transaction steps over (``paused``): 1,200 orders in one transaction took 75 s, growing with the square of
-    their number. Here the trigger does nothing under ``DEFER_SETTING`` (local to the transaction: a rollback or
-    the end of the block restores it) and the orders are added to the insurer's row, then to their grams' rows
-    (the trigger's lock order), in four statements. SQLite updates a row in place: its triggers count as usual
-    and the block changes nothing."""
-    created: list[int] = []
-    if connection.vendor != "postgresql":
-        yield created
-        return
-    if not connection.in_atomic_block:
-        raise RuntimeError("counted_together() counts at the end of a transaction: call it inside one")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, 'on', true)", [DEFER_SETTING])
-    yield created
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
-        for statement in _add_orders():
-            cursor.execute(statement, [created])
-
-
-def _add_orders() -> tuple[str, ...]:
-    """``_add`` for a set of orders (``%s``: their ids) on PostgreSQL, one statement per step."""
-    sums = ", ".join(f"SUM(CASE WHEN o.status = '{state}' THEN 1 ELSE 0 END) AS {state}" for state in STATES)
-    adds = ", ".join(f"{state} = c.{state} + d.{state}" for state in STATES)
-    orders = "orders_order AS o WHERE o.id = ANY(%s) AND o.submitted_at IS NOT NULL"
-    grams = f"orders_order AS o, {_grams_of('o', sqlite=False)} WHERE o.id = ANY(%s) AND o.submitted_at IS NOT NULL"
+def _upsert(table: str, keys: str, source: str) -> str:
+    """Add the sums of the deltas ``d`` of ``source`` per ``keys`` to the rows of ``table`` (created when
+    missing); ``g.value``: a gram of the delta's names."""
+    columns = keys.replace("d.", "").replace("g.value", "gram")
+    added = ", ".join(f"{state} = {table}.{state} + excluded.{state}" for state in STATES)
     return (
-        f"INSERT INTO {TABLE} (insurer_id, order_type) SELECT DISTINCT o.insurer_id, o.order_type FROM {orders} "
-        "ORDER BY 1, 2 ON CONFLICT DO NOTHING",
-        f"UPDATE {TABLE} AS c SET {adds} FROM (SELECT o.insurer_id, o.order_type, {sums} FROM {orders} "
-        "GROUP BY o.insurer_id, o.order_type) AS d WHERE c.insurer_id = d.insurer_id AND c.order_type = d.order_type",
-        f"INSERT INTO {GRAMS} (insurer_id, order_type, gram) SELECT DISTINCT o.insurer_id, o.order_type, value "
-        f"FROM {grams} ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING",
-        f"UPDATE {GRAMS} AS c SET {adds} FROM (SELECT o.insurer_id, o.order_type, value AS gram, {sums} FROM {grams} "
-        "GROUP BY o.insurer_id, o.order_type, value) AS d "
-        "WHERE c.insurer_id = d.insurer_id AND c.order_type = d.order_type AND c.gram = d.gram",
+        f"INSERT INTO {table} ({columns}, {COLUMNS}) SELECT {keys}, {', '.join(f'SUM(d.{s})' for s in STATES)} "
+        f"FROM {source} GROUP BY {keys} ON CONFLICT ({columns}) DO UPDATE SET {added}"
     )
+
+
+def _grams_of_deltas(table: str, *, sqlite: bool) -> str:
+    """The deltas ``d`` of ``table``, each with a gram ``g.value`` of its names (SQLite: those up to an id)."""
+    grams = "anze_name_grams(d.applicant_name, d.project_name)"
+    if sqlite:
+        return f"{table} AS d, json_each({grams}) AS g WHERE d.id <= %s"
+    return f"{table} AS d, unnest({grams}) AS g(value) WHERE true"
+
+
+_OWN, _PER_GRAM = "d.insurer_id, d.order_type", "d.insurer_id, d.order_type, g.value"
+# PostgreSQL: one statement, which folds exactly the deltas it deletes — a writer's delta committed meanwhile (its
+# id may be lower than one folded: ids are taken before commit) is neither deleted nor folded, but left for the
+# next round.
+_PG_FOLD = (
+    f"WITH gone AS (DELETE FROM {DELTAS} RETURNING *), "
+    f"own AS ({_upsert(TABLE, _OWN, 'gone AS d WHERE true')}), "
+    f"per_gram AS ({_upsert(GRAMS, _PER_GRAM, _grams_of_deltas('gone', sqlite=False))}) "
+    "SELECT COUNT(*) FROM gone"
+)
+_SQLITE_FOLD = (
+    _upsert(TABLE, _OWN, f"{DELTAS} AS d WHERE d.id <= %s"),
+    _upsert(GRAMS, _PER_GRAM, _grams_of_deltas(DELTAS, sqlite=True)),
+)
+
+
+# SQLite: the deltas folded per transaction, which holds the database's write lock (writers wait meanwhile).
+FOLD_CHUNK = 2_000
+
+
+def fold(using: str = "default") -> int:
+    """Add the deltas to the counts rows and delete them, in short transactions; how many were folded. Safe
+    beside writers and beside another ``fold`` (PostgreSQL: the second skips its round on the advisory lock;
+    SQLite: each transaction holds the database's write lock from its start, ``transaction_mode=IMMEDIATE``,
+    for ``FOLD_CHUNK`` deltas at most)."""
+    connection = connections[using]
+    folded = 0
+    while True:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+                if not cursor.fetchone()[0]:
+                    return 0
+                cursor.execute(_PG_FOLD)
+                return int(cursor.fetchone()[0])
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {DELTAS}")
+            first, last = cursor.fetchone()
+            if first is None:
+                return folded
+            upto = min(last, first + FOLD_CHUNK - 1)
+            for statement in _SQLITE_FOLD:
+                cursor.execute(statement, [upto])
+            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [upto])
+            folded += cursor.rowcount
+            if upto == last:
+                return folded
+
+
+def _kept(insurer_id: int, order_type: str | None, grams: list[str] | None = None) -> tuple[str, list[Any]]:
+    """A subquery of ``(gram, <states>)`` to sum: the insurer's counts rows — its own (``grams`` None) or those of
+    ``grams`` — and the deltas not folded into them yet, those of orders whose names hold the gram (of one
+    order type, or of both)."""
+    by_type, type_params = ("AND order_type = %s", [order_type]) if order_type else ("", [])
+    if grams is None:
+        own = f"SELECT NULL AS gram, {COLUMNS} FROM {TABLE} WHERE insurer_id = %s {by_type}"
+        deltas = f"SELECT NULL AS gram, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type}"
+        return f"({own} UNION ALL {deltas}) AS kept", [insurer_id, *type_params, insurer_id, *type_params]
+    marks = ", ".join(["%s"] * len(grams))
+    parts = [f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE insurer_id = %s AND gram IN ({marks}) {by_type}"]
+    params: list[Any] = [insurer_id, *grams, *type_params]
+    sqlite = connections[InsurerOrderCounts.objects.db].vendor == "sqlite"
+    for gram in grams:
+        # As the grams are taken (``search.name_grams``): the names lower-cased, SQLite's by Python.
+        lower = "{}" if gram.lower() == gram.upper() else ("anze_lower({})" if sqlite else "lower({})")
+        holds = " OR ".join(
+            f"{'instr' if sqlite else 'strpos'}({lower.format(name)}, %s) > 0" for name in NAMES
+        )
+        parts.append(f"SELECT %s, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type} AND ({holds})")
+        params += [gram, insurer_id, *type_params, gram, gram]
+    return f"({' UNION ALL '.join(parts)}) AS kept", params
+
+
+_SUMS = ", ".join(f"SUM({state})" for state in STATES)
 
 
 def counts_of(insurer_id: int, order_type: str | None = None) -> dict[str, int]:
     """{state: number of the insurer's submitted orders in it} (of one order type, or of both), every insurer
     state present."""
-    return _totals(_rows(InsurerOrderCounts, insurer_id, order_type).values(*STATES))
+    kept, params = _kept(insurer_id, order_type)
+    return _states(_fetch(f"SELECT {_SUMS} FROM {kept}", params)[0])
 
 
-def held(insurer_id: int, order_type: str | None, state: str) -> QuerySet[Any]:
+def held(insurer_id: int, order_type: str | None, state: str) -> tuple[str, list[Any]]:
     """How many of the insurer's orders (of one type, or of both) are in ``state`` (in any state when empty),
-    as a one-value query to embed as a subquery."""
-    rows = _rows(InsurerOrderCounts, insurer_id, order_type)
-    number = F(state) if state else reduce(operator.add, (F(each) for each in STATES))
-    return rows.values("insurer_id").annotate(n=Sum(number)).values("n")
+    as the SQL of a one-value query to embed as a subquery."""
+    kept, params = _kept(insurer_id, order_type)
+    return f"SELECT SUM({state or ' + '.join(STATES)}) FROM {kept}", params
 
 
 def counts_with_gram(
@@ -276,15 +295,15 @@ def counts_with_gram(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """``counts_of`` the orders whose names contain ``gram`` (``search.is_gram``, any case), and ``counts_of``
     all the insurer's orders, in one query."""
-    matching = _rows(InsurerGramCounts, insurer_id, order_type).filter(gram=gram.lower())
-    everything = _rows(InsurerOrderCounts, insurer_id, order_type)
-    rows = list(
-        matching.annotate(gram_row=Value(True))
-        .values("gram_row", *STATES)
-        .union(everything.annotate(gram_row=Value(False)).values("gram_row", *STATES), all=True)
+    matching, matching_params = _kept(insurer_id, order_type, [gram.lower()])
+    everything, everything_params = _kept(insurer_id, order_type)
+    rows = _fetch(
+        f"SELECT 1, {_SUMS} FROM {matching} UNION ALL SELECT 0, {_SUMS} FROM {everything}",
+        [*matching_params, *everything_params],
     )
-    return _totals([row for row in rows if row["gram_row"]]), _totals(
-        [row for row in rows if not row["gram_row"]]
+    return (
+        _states(next(row[1:] for row in rows if row[0] == 1)),
+        _states(next(row[1:] for row in rows if row[0] == 0)),
     )
 
 
@@ -313,21 +332,19 @@ def counts_with_pairs(
     ``LIMIT`` is 0 and no order is read; each state's count is then the least of its pairs' counts there: at
     least the true count and, for the words of Chinese names, close to it."""
     lowered = sorted({pair.lower() for pair in pairs})
-    by_type, type_params = _of_type(order_type)
-    columns = ", ".join(STATES)
-    pairs_sql, pairs_params = _of_grams(insurer_id, lowered, order_type)
+    everything_sql, everything_params = _kept(insurer_id, order_type)
+    pairs_sql, pairs_params = _kept(insurer_id, order_type, lowered)
     least, least_params = _least(insurer_id, lowered, order_type)
     matched, matched_params = _at_most(matches, least, least_params, counted=True)
     sql = (
-        f"SELECT 'all', '', {columns} FROM {TABLE} WHERE insurer_id = %s {by_type} "
-        f"UNION ALL SELECT 'pair', gram, {columns} {pairs_sql} "
+        f"SELECT 'all', '', {_SUMS} FROM {everything_sql} "
+        f"UNION ALL SELECT 'pair', gram, {_SUMS} FROM {pairs_sql} GROUP BY gram "
         f"UNION ALL SELECT 'match', '', {_PER_STATE} FROM ({matched}) AS bounded"
     )
-    rows = _fetch(matches, sql, [insurer_id, *type_params, *pairs_params, *matched_params])
-    everything = _totals(_states(row[2:]) for row in rows if row[0] == "all")
-    per_pair = {
-        pair: _totals(_states(row[2:]) for row in rows if row[:2] == ("pair", pair)) for pair in lowered
-    }
+    rows = _fetch(sql, [*everything_params, *pairs_params, *matched_params], matches.db)
+    everything = _states(next(row[2:] for row in rows if row[0] == "all"))
+    per_pair = {pair: dict.fromkeys(STATES, 0) for pair in lowered}
+    per_pair.update({row[1]: _states(row[2:]) for row in rows if row[0] == "pair"})
     if min(sum(counts.values()) for counts in per_pair.values()) <= EXACT_LIMIT:  # (the statement's test)
         match = next(row for row in rows if row[0] == "match")
         return NameCounts(_states(match[2:]), everything, False)
@@ -390,7 +407,7 @@ def tally(
         )
 
     rows_sql, rows_params = limited(matches, alternative)
-    population, population_params = held(insurer_id, order_type, tab).query.sql_with_params()
+    population, population_params = held(insurer_id, order_type, tab)
     tab_count, tab_params = "NULL", []
     if tab:
         tab_sql, tab_params = limited(
@@ -399,7 +416,7 @@ def tally(
         tab_count = f"(SELECT COUNT(*) FROM ({tab_sql}) AS tab)"
         if walk is not None:
             walk_sql, walk_params = limited(walk.filter(status=tab), None)
-            everything, everything_params = held(insurer_id, order_type, "").query.sql_with_params()
+            everything, everything_params = held(insurer_id, order_type, "")
             tab_count = (
                 f"CASE WHEN ({population}) * ({population}) < {EXACT_LIMIT} * ({everything}) "
                 f"THEN (SELECT COUNT(*) FROM ({walk_sql}) AS walked) ELSE {tab_count} END"
@@ -414,7 +431,7 @@ def tally(
         tab_count = f"CASE WHEN COUNT(*) > {EXACT_LIMIT} THEN {tab_count} END"
     least_column = f"({least})" if least else "NULL"
     sql = f"SELECT {_PER_STATE}, {tab_count}, {least_column}, ({population}) FROM ({rows_sql}) AS bounded"
-    row = _fetch(matches, sql, [*tab_params, *least_params, *population_params, *rows_params])[0]
+    row = _fetch(sql, [*tab_params, *least_params, *population_params, *rows_params], matches.db)[0]
     counts = _states(row[: len(STATES)])
     tab_total, least_value, held_value = row[len(STATES) :]
     return Tally(
@@ -429,27 +446,13 @@ def tally(
 _PER_STATE = ", ".join(f"SUM(CASE WHEN status = '{state}' THEN 1 ELSE 0 END)" for state in STATES)
 
 
-def _of_type(order_type: str | None) -> tuple[str, list[Any]]:
-    return ("AND order_type = %s", [order_type]) if order_type else ("", [])
-
-
-def _of_grams(insurer_id: int, grams: list[str], order_type: str | None) -> tuple[str, list[Any]]:
-    """``FROM`` the insurer's rows of ``grams`` in the per-gram counts (of the order type, or of both)."""
-    by_type, type_params = _of_type(order_type)
-    marks = ", ".join(["%s"] * len(grams))
-    return (
-        f"FROM {GRAMS} WHERE insurer_id = %s AND gram IN ({marks}) {by_type}",
-        [insurer_id, *grams, *type_params],
-    )
-
-
 def _least(insurer_id: int, grams: list[str], order_type: str | None) -> tuple[str, list[Any]]:
     """The least of the grams' totals (0 when one has no row): every match holds every gram of its term, so
     there are at most that many."""
-    of_grams, params = _of_grams(insurer_id, grams, order_type)
+    kept, params = _kept(insurer_id, order_type, grams)
     return (
         f"SELECT CASE WHEN COUNT(*) < {len(grams)} THEN 0 ELSE MIN(n) END "
-        f"FROM (SELECT SUM({' + '.join(STATES)}) AS n {of_grams} GROUP BY gram) AS gram_totals",
+        f"FROM (SELECT SUM({' + '.join(STATES)}) AS n FROM {kept} GROUP BY gram) AS gram_totals",
         params,
     )
 
@@ -468,25 +471,11 @@ def _at_most(
     return f"{sql} LIMIT ({gate})", [*params, *(least_params or [])]
 
 
-def _fetch(queryset: QuerySet[Any], sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connections[queryset.db].cursor() as cursor:
+def _fetch(sql: str, params: list[Any], using: str | None = None) -> list[tuple[Any, ...]]:
+    with connections[using or InsurerOrderCounts.objects.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def _states(values: Iterable[int | None]) -> dict[str, int]:
     return {state: n or 0 for state, n in zip(STATES, values, strict=True)}
-
-
-def _rows(model: type[StateCounts], insurer_id: int, order_type: str | None) -> QuerySet[Any]:
-    """The insurer's rows of a counts table: of one order type, or of both (to be summed)."""
-    rows = model.objects.filter(insurer_id=insurer_id)  # type: ignore[attr-defined]
-    return rows if order_type is None else rows.filter(order_type=order_type)
-
-
-def _totals(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
-    totals = dict.fromkeys(STATES, 0)
-    for row in rows:
-        for state in STATES:
-            totals[state] += row[state]
-    return totals

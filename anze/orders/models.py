@@ -333,6 +333,35 @@ class InsurerGramCounts(StateCounts):
         return f"{self.insurer_id} {self.order_type} {self.gram}"
 
 
+class OrderCountDelta(StateCounts):
+    """A change of ``InsurerOrderCounts`` and of ``InsurerGramCounts`` (of each gram of the names) not folded into
+    them yet: the triggers of ``orders/counts.py`` insert one such row per write of an order (−1 in the state
+    it leaves, +1 in the one it enters) instead of updating the shared counts rows, so concurrent writers never
+    wait on one another; ``manage.py fold_counts`` adds them to the counts and deletes them every few seconds,
+    and every read adds the ones still here. Insert-only, never written from Python."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No foreign key constraint: the write's order row already checked the insurer's row.
+    insurer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="保险公司",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    order_type = models.CharField("订单类型", max_length=10, choices=OrderType.choices)
+    applicant_name = models.CharField("投保人", max_length=100)
+    project_name = models.CharField("项目名称", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "订单计数增量"
+        indexes = [models.Index(fields=["insurer"], name="order_count_delta_insurer")]
+
+    def __str__(self) -> str:
+        return f"{self.insurer_id} {self.order_type} {self.applicant_name}"
+
+
 class OrderServiceItem(models.Model):
     """实际服务项目: the contracted number of services of one item on one order."""
 

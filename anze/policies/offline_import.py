@@ -28,7 +28,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django_tasks import task
 from stdnum.cn import uscc
 
@@ -55,7 +54,6 @@ from anze.imports.sheets import (
 from anze.imports.sheets import amount as read_amount
 from anze.imports.sheets import integer as read_integer
 from anze.orders import offline
-from anze.orders.counts import counted_together
 from anze.orders.forms import OfflineOrderForm, SchemeForm, service_count_field
 from anze.orders.models import OrderType
 from anze.orders.rules import AMOUNT_LABELS, Scheme, scheme_errors
@@ -465,28 +463,26 @@ class OfflineOrderImporter:
         created = issued = 0
         # Read in the write's transaction: an enterprise verified meanwhile is linked like on the screen.
         enterprises = offline.verified_enterprises(row.application.applicant_credit_code for row in plan)
-        with counted_together(connections[ImportBatch.objects.db]) as created_ids:
-            for row in plan:
-                try:
-                    order = offline.order_create_offline(
-                        actor=actor, application=row.application, enterprises=enterprises
+        for row in plan:
+            try:
+                order = offline.order_create_offline(
+                    actor=actor, application=row.application, enterprises=enterprises
+                )
+                created += 1
+                if row.issue is not None and archive is not None:
+                    uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
+                    services.policy_issue_offline(
+                        order=order,
+                        actor=actor,
+                        scheme=row.issue.scheme,
+                        policy_no=row.issue.policy_no,
+                        policy_file=uploads.get("policy_file"),
+                        invoice_file=uploads.get("invoice_file"),
+                        contract_file=uploads.get("contract_file"),
                     )
-                    created_ids.append(order.pk)
-                    created += 1
-                    if row.issue is not None and archive is not None:
-                        uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
-                        services.policy_issue_offline(
-                            order=order,
-                            actor=actor,
-                            scheme=row.issue.scheme,
-                            policy_no=row.issue.policy_no,
-                            policy_file=uploads.get("policy_file"),
-                            invoice_file=uploads.get("invoice_file"),
-                            contract_file=uploads.get("contract_file"),
-                        )
-                        issued += 1
-                except Refused as exc:
-                    errors[row.number] = refused_errors(exc)
+                    issued += 1
+            except Refused as exc:
+                errors[row.number] = refused_errors(exc)
         if errors:
             raise RowsRefused(errors)
         return [("新增线下订单", created), ("其中已出函", issued)]

@@ -141,6 +141,7 @@ def test_the_units_the_recipe_names_exist():
     assert {
         "anze-web.service",
         "anze-worker.service",
+        "anze-fold-counts.service",
         "anze-sms-sweep.service",
         "anze-reminders.service",
         "anze-backup.service",

@@ -11,8 +11,8 @@ from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region, RegionalRule, ServiceItem
 from anze.core.sides import Side
 from anze.core.testing import database, factories
-from anze.orders import scenarios
-from anze.orders.models import InsurerOrderCounts, Order, OrderStatus
+from anze.orders import counts, scenarios
+from anze.orders.models import InsurerOrderCounts, Order, OrderCountDelta, OrderStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,10 +60,11 @@ def submit_an_order() -> Order:
 def test_the_order_counts_triggers_still_count_after_it() -> None:
     snapshot = database.snapshot(connection)
     submit_an_order()
+    counts.fold()
     assert InsurerOrderCounts.objects.exists()
     database.empty(connection, snapshot)
-    assert not InsurerOrderCounts.objects.exists() and not Order.objects.exists()
+    assert not InsurerOrderCounts.objects.exists() and not OrderCountDelta.objects.exists()
+    assert not Order.objects.exists()
 
     order = submit_an_order()
-    counts = InsurerOrderCounts.objects.get(insurer=order.insurer, order_type=order.order_type)
-    assert counts.awaiting_quote == 1
+    assert counts.counts_of(order.insurer_id)[OrderStatus.AWAITING_QUOTE] == 1

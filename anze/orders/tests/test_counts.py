@@ -1,15 +1,20 @@
-"""InsurerOrderCounts: the per-state counts kept by triggers equal a fresh count, whatever writes the orders."""
+"""InsurerOrderCounts: the per-state counts kept by triggers (deltas, folded or not) equal a fresh count, whatever
+writes the orders."""
 
 from __future__ import annotations
 
+import random
+import threading
+
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from anze.orders import applications, counts, scenarios, synthetic, workflow
 from anze.orders.apps import _restore_triggers
-from anze.orders.models import InsurerOrderCounts, Order, OrderStatus
+from anze.orders.models import InsurerOrderCounts, Order, OrderCountDelta, OrderStatus
 from anze.orders.scopes import orders_visible_to
 from anze.orders.tests.support import status_counts
 from anze.policies import scenarios as policy_scenarios
@@ -185,3 +190,93 @@ def test_gram_counts_come_with_the_insurers_counts_in_one_query(cast, online, dj
     with django_assert_num_queries(1):
         matching, everything = counts.counts_with_gram(cast.insurer.pk, "蓬壶")
     assert matching == gram_counted(cast.clerk, "蓬壶") and everything == counted(cast.clerk)
+
+
+# --- the deltas and their fold (counts.fold, manage.py fold_counts) ---------------------------------------
+def exact(cast) -> None:  # type: ignore[no-untyped-def]
+    """Every kept count the list reads equals a fresh count of the orders."""
+    assert counts.counts_of(cast.insurer.pk) == counted(cast.clerk)
+    assert counts.counts_of(cast.other_insurer.pk) == counted(cast.other_clerk)
+    for gram in GRAMS:
+        assert gram_counts(cast.insurer, gram) == gram_counted(cast.clerk, gram), gram
+        for order_type in ("online", "offline"):
+            assert gram_counts(cast.insurer, gram, order_type) == gram_counted(cast.clerk, gram, order_type)
+
+
+def test_a_fold_moves_the_deltas_into_the_counts_and_a_second_finds_nothing(cast, online, offline):
+    quoted = online(S.AWAITING_CONFIRMATION, project_name="蓬壶镇茶厂")
+    offline(project_name="湖头镇（一期） A1茶厂")
+    assert (
+        OrderCountDelta.objects.exists() and not InsurerOrderCounts.objects.exists()
+    )  # nothing shared written
+    exact(cast)
+    assert counts.fold() > 0
+    assert not OrderCountDelta.objects.exists()
+    exact(cast)
+    assert counts.fold() == 0  # idempotent: nothing left to add twice
+    exact(cast)
+    workflow.order_reject_quote(order=quoted, actor=cast.applicant, reason="太贵")  # a delta on folded counts
+    Order.objects.filter(pk=quoted.pk).update(project_name="湖头镇果园")
+    exact(cast)
+    call_command("fold_counts", "--once", verbosity=0)
+    assert not OrderCountDelta.objects.exists()
+    exact(cast)
+
+
+def test_a_rolled_back_transition_leaves_no_delta(cast, online):
+    order = online(project_name="蓬壶镇茶厂")
+    counts.fold()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.order_quote(order=order, actor=cast.clerk, scheme=scenarios.scheme())
+        assert gram_counts(cast.insurer, "蓬壶")[S.AWAITING_CONFIRMATION] == 1
+        raise RuntimeError("the request failed after the transition")
+    assert not OrderCountDelta.objects.exists()
+    exact(cast)
+    counts.fold()
+    exact(cast)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_folders_beside_eight_writers_count_each_change_once(cast):
+    """Writers change orders while two folders fold in a loop: at the end, the counts (folded or not) equal a
+    fresh count, and one last fold leaves them so."""
+    synthetic.top_up([cast.insurer, cast.other_insurer], 80)
+    ids = list(Order.objects.filter(insurer=cast.insurer).values_list("pk", flat=True))
+    writing = threading.Event()
+    writing.set()
+    failures: list[BaseException] = []
+
+    def write(seed: int) -> None:
+        try:
+            rng = random.Random(seed)
+            for _ in range(15):
+                with transaction.atomic():
+                    synthetic.move(rng.choice(ids), rng.choice(counts.STATES))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    def fold() -> None:
+        try:
+            while writing.is_set():
+                counts.fold()
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    folders = [threading.Thread(target=fold) for _ in range(2)]
+    writers = [threading.Thread(target=write, args=(seed,)) for seed in range(8)]
+    for thread in [*folders, *writers]:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=120)
+    writing.clear()
+    for thread in folders:
+        thread.join(timeout=60)
+    assert failures == []
+    exact(cast)
+    counts.fold()
+    assert not OrderCountDelta.objects.exists()
+    exact(cast)

@@ -1,5 +1,5 @@
 """The insurer's list against a plain filter of the same orders, for random searches: whichever way the counts
-are read (kept, counted, estimated from the pairs, bounded at the limit) and the page (from an index, row by
+are read (kept — with the deltas folded or not —, counted, estimated from the pairs, bounded at the limit) and the page (from an index, row by
 row along the list, forwards only), the rows are the matches in order, and the counts are exact, or bounds
 and limits that the screen says they are."""
 
@@ -45,6 +45,7 @@ def plain(orders: QuerySet[Order], query: dict[str, Any]) -> QuerySet[Order]:
     return orders
 
 
+@pytest.mark.parametrize("folded", [False, True], ids=["deltas", "folded"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.sampled_from(TERMS),
@@ -56,8 +57,10 @@ def plain(orders: QuerySet[Order], query: dict[str, Any]) -> QuerySet[Order]:
     limit=st.sampled_from([3, 15, 10_000]),
 )
 def test_the_list_is_the_plain_filter_however_it_is_read(
-    cast, orders, name, phone, order_type, tab, sort, page, limit
+    cast, orders, folded, name, phone, order_type, tab, sort, page, limit
 ):  # type: ignore[no-untyped-def]
+    if folded:  # the kept counts read from their rows, else from the rows plus every delta (counts.py)
+        counts.fold()
     query = {"name": name, "contact_phone": phone, "order_type": order_type}
     query = {key: value for key, value in query.items() if value}
     request = RequestFactory().get(LIST, {**query, "tab": tab, "sort": sort, "page": page})

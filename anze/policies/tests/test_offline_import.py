@@ -517,8 +517,8 @@ def test_an_import_whose_permission_was_withdrawn_before_it_ran_imports_nothing(
 
 
 def test_the_imported_orders_are_counted_in_the_tabs_and_the_name_grams(cast):
-    """On PostgreSQL the import counts its orders at the end of its transaction (``counts.counted_together``),
-    not row by row: the tabs and the 1–2 character searches count them all the same, issued ones too."""
+    """The import's orders, all in one transaction, are counted in the tabs and the 1–2 character searches,
+    issued ones too (their delta rows, ``orders/counts.py``)."""
     cast.offline()  # an order counted by the trigger before the import
     upload(cast.client(cast.clerk), workbook([order_row(1), order_row(2), issued_row(3)]), zipped(pdfs(3)))
     assert last_batch().status == ImportStatus.DONE

@@ -39,6 +39,22 @@ class Scenario:
     query: str
 
 
+def refuse_production(force: bool) -> None:
+    """The bench writes synthetic orders into the current database: only a scratch one (``ANZE_DEBUG=1``)."""
+    if not (settings.DEBUG or force):
+        raise CommandError("合成订单会写入当前数据库：请在专用测试库上以 ANZE_DEBUG=1 执行，或加 --force")
+
+
+def demo_parties(stdout: Any) -> tuple[list[Organisation], User]:
+    """The demo insurers (the base data and accounts loaded first, idempotently) and the first one's 管理员."""
+    basedata_demo.load(stdout)
+    accounts_demo.load(stdout)
+    codes = [spec["code"] for spec in accounts_demo.INSURERS]
+    insurers = list(Organisation.objects.filter(kind=Side.INSURER, code__in=codes).order_by("code"))
+    admin = User.objects.get(username=accounts_demo.INSURERS[0]["admin"][0])
+    return insurers, admin
+
+
 class Command(BaseCommand):
     help = "订单列表性能测试：生成 N 个合成订单（不经过工作流，仅用于测试库），测量列表与搜索的 p50/p95"
 
@@ -50,12 +66,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not (settings.DEBUG or options["force"]):
-            raise CommandError("合成订单会写入当前数据库：请在专用测试库上以 ANZE_DEBUG=1 执行，或加 --force")
+        refuse_production(options["force"])
         if "testserver" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
 
-        insurers, admin = self._demo_parties()
+        insurers, admin = demo_parties(self.stdout)
         self._top_up(insurers, options["orders"])
         self._analyze()
         client = Client()
@@ -75,14 +90,6 @@ class Command(BaseCommand):
             )
 
     # --- set-up ----------------------------------------------------------------------------------------------
-    def _demo_parties(self) -> tuple[list[Organisation], User]:
-        basedata_demo.load(self.stdout)
-        accounts_demo.load(self.stdout)
-        codes = [spec["code"] for spec in accounts_demo.INSURERS]
-        insurers = list(Organisation.objects.filter(kind=Side.INSURER, code__in=codes).order_by("code"))
-        admin = User.objects.get(username=accounts_demo.INSURERS[0]["admin"][0])
-        return insurers, admin
-
     def _top_up(self, insurers: list[Organisation], total: int) -> None:
         started = time.perf_counter()
 
