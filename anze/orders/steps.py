@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anze.accounts.models import User
-from anze.basedata.models import Region, ServiceItem
+from anze.basedata.models import Region
+from anze.basedata.selectors import service_items_by_id
 from anze.core.errors import Refused
 from anze.core.workflow import Transition
 from anze.documents.models import Document
@@ -96,7 +97,7 @@ def scheme_fields(scheme: Scheme) -> dict[str, Any]:
 def save_service_counts(order: Order, counts: dict[int, int]) -> dict[str, int]:
     """The order's 服务次数 replaced by ``counts`` ({item id: count}); returns them by item name."""
     OrderServiceItem.objects.filter(order=order).delete()
-    items = {item.pk: item for item in ServiceItem.objects.filter(pk__in=counts)}
+    items = service_items_by_id(counts)
     OrderServiceItem.objects.bulk_create(
         OrderServiceItem(order=order, item=items[item_id], count=count) for item_id, count in counts.items()
     )

@@ -33,10 +33,9 @@ from django_tasks import task
 from stdnum.cn import uscc
 
 from anze.basedata.models import Industry, Region, RegionalRule, RegionLevel, ServiceItem
-from anze.basedata.selectors import EffectiveRule, lineage, resolve
+from anze.basedata.selectors import EffectiveRule, lineage, read_once, resolve
 from anze.core.errors import Refused
 from anze.documents.models import KIND_ACCEPT, DocumentKind
-from anze.documents.validation import validate_upload
 from anze.imports.archives import Archive, Entry
 from anze.imports.models import ImportBatch, ImportKind
 from anze.imports.services import Checked, RowErrors, RowsRefused, add_error, batch_run, refused_errors
@@ -441,16 +440,13 @@ class OfflineOrderImporter:
             return None
         key = f"{kind}:{entry.name}"
         if key not in self._files:
-            upload = archive.upload(entry)
             try:
-                validate_upload(
-                    upload, accept=KIND_ACCEPT[kind]
-                )  # the documents' checks: type, size, content
+                # The documents' checks (type, size, content), once per file: the write's uploads of the
+                # entry carry the result to ``document_create``.
+                archive.validate(entry, accept=KIND_ACCEPT[kind])
                 self._files[key] = None
             except ValidationError as exc:
                 self._files[key] = exc.messages[0]
-            finally:
-                upload.close()
         if (refusal := self._files[key]) is not None:
             problems.append((column, f"{entry.name}：{refusal}"))
             return None
@@ -465,7 +461,8 @@ class OfflineOrderImporter:
         created = issued = 0
         # Read in the write's transaction: an enterprise verified meanwhile is linked like on the screen.
         enterprises = offline.verified_enterprises(row.application.applicant_credit_code for row in plan)
-        with counted_together(connections[ImportBatch.objects.db]) as created_ids:
+        # The regional rules and service items each workflow call checks against: read once for the file.
+        with read_once(), counted_together(connections[ImportBatch.objects.db]) as created_ids:
             for row in plan:
                 try:
                     order = offline.order_create_offline(
