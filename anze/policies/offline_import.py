@@ -56,7 +56,7 @@ from anze.imports.sheets import integer as read_integer
 from anze.orders import offline
 from anze.orders.counts import counted_together
 from anze.orders.forms import OfflineOrderForm, SchemeForm, service_count_field
-from anze.orders.models import OrderType
+from anze.orders.models import Order, OrderType
 from anze.orders.rules import AMOUNT_LABELS, Scheme, scheme_errors
 from anze.orders.transitions import ORDER
 
@@ -463,25 +463,33 @@ class OfflineOrderImporter:
         enterprises = offline.verified_enterprises(row.application.applicant_credit_code for row in plan)
         # The regional rules and service items each workflow call checks against: read once for the file.
         with read_once(), counted_together(connections[ImportBatch.objects.db]) as created_ids:
-            for row in plan:
+            # The orders, their events and 操作日志 entries: one insert each for the whole file.
+            results = offline.orders_create_offline(
+                actor=actor, applications=[row.application for row in plan], enterprises=enterprises
+            )
+            for row, result in zip(plan, results, strict=True):
+                if isinstance(result, Refused):
+                    errors[row.number] = refused_errors(result)
+            if errors:
+                raise RowsRefused(errors)
+            for row, order in zip(plan, results, strict=True):
+                assert isinstance(order, Order)
+                created_ids.append(order.pk)
+                created += 1
+                if row.issue is None or archive is None:
+                    continue
+                uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
                 try:
-                    order = offline.order_create_offline(
-                        actor=actor, application=row.application, enterprises=enterprises
+                    services.policy_issue_offline(
+                        order=order,
+                        actor=actor,
+                        scheme=row.issue.scheme,
+                        policy_no=row.issue.policy_no,
+                        policy_file=uploads.get("policy_file"),
+                        invoice_file=uploads.get("invoice_file"),
+                        contract_file=uploads.get("contract_file"),
                     )
-                    created_ids.append(order.pk)
-                    created += 1
-                    if row.issue is not None and archive is not None:
-                        uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
-                        services.policy_issue_offline(
-                            order=order,
-                            actor=actor,
-                            scheme=row.issue.scheme,
-                            policy_no=row.issue.policy_no,
-                            policy_file=uploads.get("policy_file"),
-                            invoice_file=uploads.get("invoice_file"),
-                            contract_file=uploads.get("contract_file"),
-                        )
-                        issued += 1
+                    issued += 1
                 except Refused as exc:
                     errors[row.number] = refused_errors(exc)
         if errors:
