@@ -200,5 +200,5 @@ def orders_create_offline(
     orders = [order for order in results if isinstance(order, Order)]
     if len(orders) == len(results):
         create_orders(orders)
-        record_events(orders, t, actor, "", changes=[{}] * len(orders))
+        record_events(orders, t, actor, [""] * len(orders), changes=[{}] * len(orders))
     return results

@@ -21,8 +21,9 @@ from anze.basedata.models import Region
 from anze.basedata.selectors import service_items_by_id
 from anze.core.errors import Refused
 from anze.core.workflow import Transition
-from anze.documents.models import Document
+from anze.documents.models import KIND_ACCEPT, Document, DocumentKind
 from anze.documents.services import document_create
+from anze.documents.validation import validate_upload
 
 from .models import Order, OrderEvent, OrderServiceItem
 from .notices import tell_insurer_system
@@ -57,12 +58,12 @@ def record_events(
     orders: Sequence[Order],
     t: Transition,
     actor: User,
-    from_status: str,
+    from_statuses: Sequence[str],
     *,
     changes: Sequence[dict[str, Any]],
 ) -> list[OrderEvent]:
     """``record_event`` of the same step on many orders (the Excel import's rows), in one insert of the events
-    and one of their 操作日志 entries; ``changes``: each order's."""
+    and one of their 操作日志 entries; ``from_statuses`` and ``changes``: each order's."""
     events = OrderEvent.record_many(
         actor,
         [
@@ -74,7 +75,7 @@ def record_events(
                 "changes": order_changes,
                 "order": order,
             }
-            for order, order_changes in zip(orders, changes, strict=True)
+            for order, from_status, order_changes in zip(orders, from_statuses, changes, strict=True)
         ],
     )
     for order, event in zip(orders, events, strict=True):
@@ -94,14 +95,29 @@ def stored_document(
     actor: User, kind: str, upload: UploadedFile | None, label: str, field_name: str, *, required: bool = True
 ) -> Document | None:
     """Store an upload as the actor's organisation's document; content problems refuse at the field."""
-    if upload is None:
-        if required:
-            raise Refused(f"请上传{label}", field=field_name)
+    if not checked_upload(kind, upload, label, field_name, required=required):
         return None
+    assert upload is not None
     try:
         return document_create(organisation=actor.organisation, uploaded_by=actor, kind=kind, upload=upload)
     except ValidationError as exc:
         raise Refused(exc.messages[0], field=field_name) from None
+
+
+def checked_upload(
+    kind: str, upload: UploadedFile | None, label: str, field_name: str, *, required: bool
+) -> bool:
+    """The checks of ``stored_document`` without the storing (for many uploads stored at once afterwards,
+    ``documents_create``): ``Refused`` at the field, False when an optional upload is absent."""
+    if upload is None:
+        if required:
+            raise Refused(f"请上传{label}", field=field_name)
+        return False
+    try:
+        validate_upload(upload, accept=KIND_ACCEPT[DocumentKind(kind)])
+    except ValidationError as exc:
+        raise Refused(exc.messages[0], field=field_name) from None
+    return True
 
 
 # --- the scheme (报价, 保单信息补录) ---------------------------------------------------------------------------
@@ -126,12 +142,22 @@ def scheme_fields(scheme: Scheme) -> dict[str, Any]:
 
 def save_service_counts(order: Order, counts: dict[int, int]) -> dict[str, int]:
     """The order's 服务次数 replaced by ``counts`` ({item id: count}); returns them by item name."""
-    OrderServiceItem.objects.filter(order=order).delete()
-    items = service_items_by_id(counts)
+    return save_service_counts_of([(order, counts)])[0]
+
+
+def save_service_counts_of(orders: Sequence[tuple[Order, dict[int, int]]]) -> list[dict[str, int]]:
+    """``save_service_counts`` of many orders at once (one delete, one insert)."""
+    for start in range(0, len(orders), 500):  # SQLite takes a bounded number of parameters per query
+        OrderServiceItem.objects.filter(
+            order__in=[order for order, _ in orders[start : start + 500]]
+        ).delete()
+    items = service_items_by_id({item_id for _, counts in orders for item_id in counts})
     OrderServiceItem.objects.bulk_create(
-        OrderServiceItem(order=order, item=items[item_id], count=count) for item_id, count in counts.items()
+        OrderServiceItem(order=order, item=items[item_id], count=count)
+        for order, counts in orders
+        for item_id, count in counts.items()
     )
-    return {items[item_id].name: count for item_id, count in counts.items()}
+    return [{items[item_id].name: count for item_id, count in counts.items()} for _, counts in orders]
 
 
 def scheme_changes(scheme: Scheme, counts: dict[str, int]) -> dict[str, Any]:

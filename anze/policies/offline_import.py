@@ -64,6 +64,7 @@ from . import services
 
 TITLE = "线下订单"
 MAX_ROWS = 10_000
+ISSUE_CHUNK = 200  # rows issued together (their PDFs in memory at once)
 PERMISSION = "order.offline_import"
 SERVICE_PREFIX = "服务次数："
 REGIONS, INDUSTRIES, ORDER_TYPES = "区县", "行业", "订单类型"
@@ -472,26 +473,39 @@ class OfflineOrderImporter:
                     errors[row.number] = refused_errors(result)
             if errors:
                 raise RowsRefused(errors)
+            issuing: list[tuple[Planned, Order]] = []
             for row, order in zip(plan, results, strict=True):
                 assert isinstance(order, Order)
                 created_ids.append(order.pk)
-                created += 1
-                if row.issue is None or archive is None:
-                    continue
-                uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
-                try:
-                    services.policy_issue_offline(
-                        order=order,
-                        actor=actor,
-                        scheme=row.issue.scheme,
-                        policy_no=row.issue.policy_no,
-                        policy_file=uploads.get("policy_file"),
-                        invoice_file=uploads.get("invoice_file"),
-                        contract_file=uploads.get("contract_file"),
+                if row.issue is not None and archive is not None:
+                    issuing.append((row, order))
+            # 出函 in chunks: the PDFs of a chunk are in memory together.
+            for start in range(0, len(issuing), ISSUE_CHUNK):
+                chunk = issuing[start : start + ISSUE_CHUNK]
+                issues = []
+                for row, order in chunk:
+                    assert row.issue is not None and archive is not None
+                    uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
+                    issues.append(
+                        services.OfflineIssue(
+                            order=order,
+                            scheme=row.issue.scheme,
+                            policy_no=row.issue.policy_no,
+                            policy_file=uploads.get("policy_file"),
+                            invoice_file=uploads.get("invoice_file"),
+                            contract_file=uploads.get("contract_file"),
+                        )
                     )
-                    issued += 1
-                except Refused as exc:
-                    errors[row.number] = refused_errors(exc)
+                try:
+                    outcome = services.policies_issue_offline(actor=actor, issues=issues)
+                except Refused as exc:  # the whole chunk's (a 保单编号 taken by a concurrent 出函)
+                    outcome = [exc] * len(chunk)
+                for (row, _order), result in zip(chunk, outcome, strict=True):
+                    if isinstance(result, Refused):
+                        errors[row.number] = refused_errors(result)
+                    else:
+                        issued += 1
+        created = len(results)
         if errors:
             raise RowsRefused(errors)
         return [("新增线下订单", created), ("其中已出函", issued)]
