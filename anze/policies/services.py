@@ -25,7 +25,7 @@ from anze.core.workflow import Transition
 from anze.documents.models import Document, DocumentKind
 from anze.documents.services import documents_create
 from anze.orders.models import Order, OrderEvent
-from anze.orders.notices import tell_enterprise
+from anze.orders.notices import tell_enterprise, tell_enterprises
 from anze.orders.offline import check_intended_items, offline_documents
 from anze.orders.rules import Scheme
 from anze.orders.steps import (
@@ -200,13 +200,15 @@ def _new_policy(order: Order, policy_no: str, now: Any, verification_code: str) 
     )
 
 
+ISSUED_TITLE = "保单已出函"
+
+
 def _tell_issued(order: Order, event: OrderEvent) -> None:
-    tell_enterprise(
-        order,
-        event,
-        "保单已出函",
-        f"您的投保申请{order.application_no}已出函，保单号{order.policy_no}，请登录企业端查看电子保单。",
-    )
+    tell_enterprise(order, event, ISSUED_TITLE, _issued_text(order))
+
+
+def _issued_text(order: Order) -> str:
+    return f"您的投保申请{order.application_no}已出函，保单号{order.policy_no}，请登录企业端查看电子保单。"
 
 
 @_atomic_unique
@@ -382,6 +384,11 @@ def policies_issue_offline(*, actor: User, issues: Sequence[OfflineIssue]) -> li
             for issue, policy_no, order_counts in zip(issues, policy_nos, counts, strict=True)
         ],
     )
-    for issue, event in zip(issues, events, strict=True):
-        _tell_issued(issue.order, event)
+    tell_enterprises(
+        [
+            (issue.order, event, _issued_text(issue.order))
+            for issue, event in zip(issues, events, strict=True)
+        ],
+        ISSUED_TITLE,
+    )
     return results
