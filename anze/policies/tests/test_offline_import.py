@@ -682,3 +682,50 @@ def test_an_issued_row_imported_is_the_same_as_one_issued_on_the_screens(cast):
     assert mine == theirs
     assert mine["sms"] and mine["消息"] and mine["操作日志"] and mine["documents same as the policy's"]
     assert [event[0] for event in mine["events"]] == ["create_offline", "issue_offline"]
+
+
+def test_issuing_many_refuses_a_number_twice_in_the_batch_and_writes_nothing(cast):
+    from django.db import transaction
+
+    from anze.orders.tests.support import scheme_data
+    from anze.policies.services import OfflineIssue, policies_issue_offline
+
+    from anze.orders.rules import Scheme
+
+    first, second = cast.offline(), cast.offline()
+    start = timezone.localdate() + timedelta(days=1)
+    data = scheme_data()
+
+    plan = Scheme(
+        aggregate_limit=Decimal(data["aggregate_limit"]),
+        per_accident_limit=Decimal(data["per_accident_limit"]),
+        per_person_injury_limit=Decimal(data["per_person_injury_limit"]),
+        per_person_medical_limit=Decimal(data["per_person_medical_limit"]),
+        premium=Decimal(data["premium"]),
+        prevention_fee=Decimal(data["prevention_fee"]),
+        period_start=start,
+        period_end=start.replace(year=start.year + 1) - timedelta(days=1),
+        service_counts={ServiceItem.objects.active().first().pk: 2},
+    )
+
+    def issue(order, number):
+        return OfflineIssue(
+            order=order,
+            scheme=plan,
+            policy_no=number,
+            policy_file=files.upload("保单.pdf", files.pdf_bytes("保单")),
+            invoice_file=files.upload("发票.pdf", files.pdf_bytes("发票")),
+            contract_file=files.upload("合同.pdf", files.pdf_bytes("合同")),
+        )
+
+    before = snapshot()
+    with transaction.atomic():
+        results = policies_issue_offline(actor=cast.clerk, issues=[issue(first, "DUP1"), issue(second, "DUP1")])
+    assert results[0] == first and results[1].errors == {"policy_no": ["保单编号已存在，请核对"]}
+    assert snapshot() == before
+
+    with transaction.atomic():
+        results = policies_issue_offline(actor=cast.clerk, issues=[issue(first, "ONE1"), issue(second, "TWO2")])
+    assert results == [first, second]
+    assert sorted(Policy.objects.values_list("policy_no", flat=True)) == ["ONE1", "TWO2"]
+    assert SmsMessage.objects.filter(text__contains="已出函").count() == 2
