@@ -687,10 +687,9 @@ def test_an_issued_row_imported_is_the_same_as_one_issued_on_the_screens(cast):
 def test_issuing_many_refuses_a_number_twice_in_the_batch_and_writes_nothing(cast):
     from django.db import transaction
 
+    from anze.orders.rules import Scheme
     from anze.orders.tests.support import scheme_data
     from anze.policies.services import OfflineIssue, policies_issue_offline
-
-    from anze.orders.rules import Scheme
 
     first, second = cast.offline(), cast.offline()
     start = timezone.localdate() + timedelta(days=1)
@@ -720,12 +719,16 @@ def test_issuing_many_refuses_a_number_twice_in_the_batch_and_writes_nothing(cas
 
     before = snapshot()
     with transaction.atomic():
-        results = policies_issue_offline(actor=cast.clerk, issues=[issue(first, "DUP1"), issue(second, "DUP1")])
+        results = policies_issue_offline(
+            actor=cast.clerk, issues=[issue(first, "DUP1"), issue(second, "DUP1")]
+        )
     assert results[0] == first and results[1].errors == {"policy_no": ["保单编号已存在，请核对"]}
     assert snapshot() == before
 
     with transaction.atomic():
-        results = policies_issue_offline(actor=cast.clerk, issues=[issue(first, "ONE1"), issue(second, "TWO2")])
+        results = policies_issue_offline(
+            actor=cast.clerk, issues=[issue(first, "ONE1"), issue(second, "TWO2")]
+        )
     assert results == [first, second]
     assert sorted(Policy.objects.values_list("policy_no", flat=True)) == ["ONE1", "TWO2"]
     assert SmsMessage.objects.filter(text__contains="已出函").count() == 2
