@@ -110,7 +110,8 @@ class Archive:
         if len(files) > MAX_ENTRIES:
             raise ArchiveError(TOO_MANY.format(limit=MAX_ENTRIES))
         total = 0
-        self._accepted: dict[str, Accepted] = {}  # by entry name
+        # By the entry's place in the zip: a zip may hold two entries of one name.
+        self._accepted: dict[int, Accepted] = {}
         self._by_path: dict[str, Entry] = {}
         self._by_base: dict[str, list[Entry]] = {}
         for info in files:
@@ -154,7 +155,7 @@ class Archive:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             raise ArchiveError(NOT_ZIP) from None
         upload = SimpleUploadedFile(posixpath.basename(entry.name), data)
-        if (accepted := self._accepted.get(entry.name)) is not None:
+        if (accepted := self._accepted.get(entry.info.header_offset)) is not None:
             accept_again(upload, accepted)  # the same bytes (the zip checks their CRC): accepted already
         return upload
 
@@ -164,7 +165,7 @@ class Archive:
         try:
             validate_upload(upload, accept=accept)
             if (accepted := accepted_as(upload)) is not None:
-                self._accepted[entry.name] = accepted
+                self._accepted[entry.info.header_offset] = accepted
         finally:
             upload.close()
 
