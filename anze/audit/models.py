@@ -3,6 +3,7 @@ recorded by auditlog, and every timeline step written into it by ``TimelineEvent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Self
 
 from django.conf import settings
@@ -129,6 +130,35 @@ class TimelineEvent(models.Model):
             )
             log_business_action(event)
         return event
+
+    @classmethod
+    def record_many(cls, actor: Any, steps: Sequence[dict[str, Any]]) -> list[Self]:
+        """``record`` of many steps by one actor (the Excel import's rows): one insert of the events, one of
+        their 操作日志 entries. Each step is the keyword arguments ``record`` takes after ``actor``."""
+        from .oplog import actor_label, log_business_actions
+
+        name, organisation = actor_label(actor), actor.organisation.name
+        with transaction.atomic():
+            events = cls.objects.bulk_create(
+                cls(
+                    action=step["action"],
+                    action_label=step["label"],
+                    from_status=step["from_status"],
+                    to_status=step["to_status"],
+                    actor=actor,
+                    actor_name=name,
+                    actor_organisation=organisation,
+                    reason=step.get("reason", ""),
+                    changes=step.get("changes") or {},
+                    **{key: value for key, value in step.items() if key not in _STEP_KEYS},
+                )
+                for step in steps
+            )
+            log_business_actions(events)
+        return events
+
+
+_STEP_KEYS = frozenset({"action", "label", "from_status", "to_status", "reason", "changes"})
 
 
 def _is_label(key: str) -> bool:

@@ -12,12 +12,15 @@ key, whose name goes with its entries (``additional_data["api_key"]``) and the t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from auditlog.cid import get_cid
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import pre_save
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -54,6 +57,25 @@ REASON = "原因"
 def log_business_action(event: TimelineEvent) -> LogEntry:
     """The 业务操作 entry of one timeline step (called by ``TimelineEvent.record``, in its transaction).
     ``changes`` are stored as displayed, {label: [before, after]}: the log reads the same after renames."""
+    target, fields = _step_entry(event)
+    return log_business_entry(target, **fields)
+
+
+def log_business_actions(events: Sequence[TimelineEvent]) -> list[LogEntry]:
+    """``log_business_action`` of many steps in one insert (``TimelineEvent.record_many``): each entry as
+    ``LogEntry.objects.log_create`` makes it, auditlog's request context (actor, IP) applied the same way."""
+    entries = []
+    for event in events:
+        target, fields = _step_entry(event)
+        entries.append(_new_entry(target, **fields))
+    for entry in entries:  # what auditlog's context hooks on a LogEntry's save (bulk_create sends no signal)
+        pre_save.send(
+            sender=LogEntry, instance=entry, raw=False, using=LogEntry.objects.db, update_fields=None
+        )
+    return LogEntry.objects.bulk_create(entries)
+
+
+def _step_entry(event: TimelineEvent) -> tuple[Model, dict[str, Any]]:
     target, label = event.log_object()
     changes: dict[str, list[str]] = {}
     if event.to_status and event.from_status != event.to_status:
@@ -63,14 +85,44 @@ def log_business_action(event: TimelineEvent) -> LogEntry:
         changes[name] = [before, after]
     if event.reason:
         changes[REASON] = ["", event.reason]
-    return log_business_entry(
-        target,
-        actor=event.actor,
-        action=event.action,
-        label=event.action_label,
-        object_repr=label,
-        changes=changes,
-    )
+    return target, {
+        "actor": event.actor,
+        "action": event.action,
+        "label": event.action_label,
+        "object_repr": label,
+        "changes": changes,
+    }
+
+
+def _entry_fields(
+    *, actor: User | None, action: str, label: str, object_repr: str, changes: dict[str, list[str]]
+) -> dict[str, Any]:
+    return {
+        "action": LogEntry.Action.ACCESS,
+        "actor": actor,
+        "object_repr": object_repr,
+        "changes": changes,
+        "additional_data": {
+            "kind": BUSINESS,
+            "organisation_id": actor.organisation_id if actor else None,
+            "action": action,
+            "label": label,
+            **({"api_key": key} if (key := _api_key.get()) else {}),
+        },
+    }
+
+
+def _new_entry(target: Model, **fields: Any) -> LogEntry:
+    """The unsaved entry ``LogEntry.objects.log_create(target, force_log=True, …)`` would save."""
+    values = _entry_fields(**fields)
+    pk = LogEntry.objects._get_pk_value(target)
+    values["content_type"] = ContentType.objects.get_for_model(target)
+    values["object_pk"] = pk
+    if isinstance(pk, int):
+        values["object_id"] = pk
+    values["serialized_data"] = LogEntry.objects._get_serialized_data_or_none(target)
+    values["cid"] = get_cid()
+    return LogEntry(**values)
 
 
 def log_business_entry(
@@ -87,17 +139,7 @@ def log_business_entry(
     return LogEntry.objects.log_create(
         target,
         force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=actor,
-        object_repr=object_repr,
-        changes=changes,
-        additional_data={
-            "kind": BUSINESS,
-            "organisation_id": actor.organisation_id if actor else None,
-            "action": action,
-            "label": label,
-            **({"api_key": key} if (key := _api_key.get()) else {}),
-        },
+        **_entry_fields(actor=actor, action=action, label=label, object_repr=object_repr, changes=changes),
     )
 
 

@@ -6,7 +6,9 @@ limits as data (docs/spec/DOMAIN.md §6), so no limit is written in code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
@@ -154,6 +156,54 @@ def resolve(chain: Iterable[Region], rules: Mapping[int | None, Any]) -> Effecti
     return EffectiveRule(region=chain[0] if chain else None, sources=sources, **values)
 
 
+# --- read once -------------------------------------------------------------------------------------------------
+@dataclass
+class _ReadOnce:
+    rules: dict[int | None, EffectiveRule] = field(default_factory=dict)
+    items: dict[int, ServiceItem] | None = None
+
+
+_READ_ONCE: ContextVar[_ReadOnce | None] = ContextVar("basedata_read_once", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within it, the base data a workflow function reads on each call — the regional rule of a region
+    (``rule_for_region``), the service items (``service_items_by_id``, ``active_service_item_ids``) — is read
+    once and kept: for a caller that runs thousands of workflow calls in one transaction (the Excel import's
+    write), never for a request, where a rule changed meanwhile must apply."""
+    token = _READ_ONCE.set(_ReadOnce())
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def _kept_items() -> dict[int, ServiceItem] | None:
+    kept = _READ_ONCE.get()
+    if kept is None:
+        return None
+    if kept.items is None:
+        kept.items = {item.pk: item for item in ServiceItem.objects.all()}
+    return kept.items
+
+
+def service_items_by_id(ids: Collection[int]) -> dict[int, ServiceItem]:
+    """The service items of ``ids`` (active or not), by id."""
+    kept = _kept_items()
+    if kept is not None:
+        return {pk: kept[pk] for pk in ids if pk in kept}
+    return {item.pk: item for item in ServiceItem.objects.filter(pk__in=ids)} if ids else {}
+
+
+def active_service_item_ids(ids: Collection[int]) -> set[int]:
+    """Which of ``ids`` are active service items."""
+    kept = _kept_items()
+    if kept is not None:
+        return {pk for pk in ids if pk in kept and kept[pk].is_active}
+    return set(ServiceItem.objects.active().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
 def rule_for_region(region: Region | None) -> EffectiveRule:
     """The limits an order in ``region`` (the enterprise's county) must respect.
 
@@ -171,13 +221,20 @@ def rule_for_region(region: Region | None) -> EffectiveRule:
         for v in rule.violations(per_person_injury_limit=..., premium=..., prevention_fee=...):
             form.add_error(v.field, v.message)   # or raise Refused(v.message, field=v.field)
     """
+    kept = _READ_ONCE.get()
+    key = region.pk if region is not None else None
+    if kept is not None and key in kept.rules:
+        return kept.rules[key]
     chain = lineage(region)
     ids = [r.pk for r in chain]
     rules = {
         rule.region_id: rule
         for rule in RegionalRule.objects.filter(Q(region__isnull=True) | Q(region_id__in=ids))
     }
-    return resolve(chain, rules)
+    effective = resolve(chain, rules)
+    if kept is not None:
+        kept.rules[key] = effective
+    return effective
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import logging
 import os
 import posixpath
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.files import File
@@ -94,37 +95,57 @@ def document_create(
     ``organisation`` is the tenant uploading it: the uploader's own organisation. An upload kept after a
     refused submission (``upload.kept``, see :mod:`anze.documents.kept`) is released once stored.
     """
-    kind = DocumentKind(kind)
+    return documents_create(organisation=organisation, uploaded_by=uploaded_by, uploads=[(kind, upload)])[0]
+
+
+def documents_create(
+    *, organisation: Organisation, uploaded_by: User | None, uploads: Sequence[tuple[str, File]]
+) -> list[Document]:
+    """``document_create`` of many (kind, upload) pairs at once — the Excel import's PDFs: the same checks and
+    storage for each, one insert of their rows. A refused upload stores none of them."""
     if uploaded_by is not None and uploaded_by.organisation_id != organisation.pk:
         raise ValueError("uploaded_by must belong to the uploading organisation")
-    content_type = validate_upload(upload, accept=KIND_ACCEPT[kind])
-    document = Document(
-        organisation=organisation,
-        uploaded_by=uploaded_by,
-        kind=kind,
-        original_name=clean_original_name(upload.name or ""),
-        content_type=content_type,
-        size=upload.size,
-    )
-    content = _HashingFile(upload)
-    # The name passed here is ignored by Document.file's upload_to, which generates docs/<yyyy>/<mm>/<uuid>.
-    document.file.save(document.original_name, content, save=False)
+    checked = [
+        (DocumentKind(kind), upload, validate_upload(upload, accept=KIND_ACCEPT[DocumentKind(kind)]))
+        for kind, upload in uploads
+    ]
+    documents: list[Document] = []
     try:
-        document.sha256 = content.hexdigest() or _sha256_of(upload)
-        document.save()
+        for kind, upload, content_type in checked:
+            document = Document(
+                organisation=organisation,
+                uploaded_by=uploaded_by,
+                kind=kind,
+                original_name=clean_original_name(upload.name or ""),
+                content_type=content_type,
+                size=upload.size,
+            )
+            content = _HashingFile(upload)
+            # The name passed here is ignored by Document.file's upload_to, which generates
+            # docs/<yyyy>/<mm>/<uuid>.
+            document.file.save(document.original_name, content, save=False)
+            documents.append(document)
+            document.sha256 = content.hexdigest() or _sha256_of(upload)
+        if len(documents) == 1:
+            documents[0].save()
+        else:
+            Document.objects.bulk_create(documents)
     except BaseException:
-        # Without its row the stored file is unreachable: remove it rather than keep an orphan.
-        document.file.storage.delete(document.file.name)
+        # Without its row a stored file is unreachable: remove it rather than keep an orphan.
+        for document in documents:
+            document.file.storage.delete(document.file.name)
         raise
-    logger.info("document %s stored: %s, %d bytes", document.uuid, document.file.name, document.size)
-    if (kept := getattr(upload, "kept", None)) is not None:
-        # The file kept for its user after a refused submission is now a document: the copy is no longer needed.
-        from .kept import KeptFile, kept_release
+    for document, (_kind, upload, _type) in zip(documents, checked, strict=True):
+        logger.info("document %s stored: %s, %d bytes", document.uuid, document.file.name, document.size)
+        if (kept := getattr(upload, "kept", None)) is not None:
+            # The file kept for its user after a refused submission is now a document: the copy is no
+            # longer needed.
+            from .kept import KeptFile, kept_release
 
-        kept_release(kept)
-        if isinstance(upload, KeptFile):
-            upload.close()  # opened from the storage by the field: nothing else reads it now
-    return document
+            kept_release(kept)
+            if isinstance(upload, KeptFile):
+                upload.close()  # opened from the storage by the field: nothing else reads it now
+    return documents
 
 
 def document_from_bytes(

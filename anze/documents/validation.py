@@ -10,6 +10,7 @@ decodes) and ``"video"`` (MP4). Every refusal is a ``ValidationError`` with a Ch
 
 from __future__ import annotations
 
+import io
 import logging
 import posixpath
 import re
@@ -153,14 +154,44 @@ def format_of_name(name: str) -> str | None:
 
 
 # --- the entry point -------------------------------------------------------------------------------------------
+# The attribute an upload carries once ``validate_upload`` accepted it: (formats, name, size, content type).
+_ACCEPTED = "_anze_accepted"
+Accepted = tuple[frozenset[str], str, int, str]
+
+
 def validate_upload(upload: File, *, accept: Iterable[str]) -> str:
     """Check an uploaded file against the accepted formats; return its content type as detected from its bytes.
 
     ``accept`` ⊆ {"pdf", "image", "video"}. Raises ``ValidationError`` (Chinese message) when the file is
     empty, too large, named with an extension the field does not accept, or its content is not a valid file
     of the format its name claims. Leaves the file positioned at its start.
+
+    The contents are checked once per upload: the same upload checked again for the same formats (a form's
+    field, then ``document_create``) returns what the first check found (``accepted_as``).
     """
     formats = normalise_accept(accept)
+    found: Accepted | None = getattr(upload, _ACCEPTED, None)
+    if found is not None and found[:3] == (formats, upload.name or "", upload.size):
+        upload.seek(0)
+        return found[3]
+    content_type = _validate(upload, formats)
+    setattr(upload, _ACCEPTED, (formats, upload.name or "", upload.size, content_type))
+    return content_type
+
+
+def accepted_as(upload: File) -> Accepted | None:
+    """What ``validate_upload`` found of this upload (None when it was not accepted): to hand to
+    ``accept_again`` for an upload of the same bytes read again — a zip entry an import checked, then stores."""
+    return getattr(upload, _ACCEPTED, None)
+
+
+def accept_again(upload: File, accepted: Accepted) -> None:
+    """Mark ``upload`` as accepted by an earlier ``validate_upload`` of the very same bytes (``accepted_as``
+    of that upload); only for bytes that cannot have changed since (an entry of a zip the caller holds open)."""
+    setattr(upload, _ACCEPTED, accepted)
+
+
+def _validate(upload: File, formats: frozenset[str]) -> str:
     if isinstance(upload, OversizedUpload):
         # The upload handler discarded the content; say the limit that applies to this field (or the lower
         # one the handler enforced, when a view forgot to raise it for a video field).
@@ -212,9 +243,12 @@ def _check_pdf(upload: File, size: int) -> str:
         raise ValidationError(PDF_DAMAGED, code="damaged")
     _scan_bytes(upload)
     upload.seek(0)
+    # pypdf reads a byte at a time: from memory (at most the 10 MB limit, checked above), not through the
+    # upload's file proxy, which cost a third of the check.
+    data = upload.read(size + 1)
     try:
         # pypdf's lenient mode: real-world PDFs (scanners, office suites) often have small xref errors.
-        reader = PdfReader(upload, strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
     except Exception as exc:  # pypdf raises many exception types on hostile input; each means "cannot open"
         logger.info("PDF refused, cannot open %r: %r", upload.name, exc)

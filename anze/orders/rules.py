@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from anze.basedata.models import Region, ServiceItem
-from anze.basedata.selectors import EffectiveRule, rule_for_region
+from anze.basedata.models import Region
+from anze.basedata.selectors import EffectiveRule, active_service_item_ids, rule_for_region
 
 MAX_PERIOD_YEARS = 5  # a per-project policy (建筑施工) may exceed a year; more than five is a typing error
 
@@ -117,9 +117,7 @@ def _service_count_errors(scheme: Scheme, active_items: Collection[int] | None) 
     errors: dict[str, str] = {}
     counts = dict(scheme.service_counts)
     if active_items is None:
-        active: Collection[int] = set(
-            ServiceItem.objects.active().filter(pk__in=counts).values_list("pk", flat=True)
-        )
+        active: Collection[int] = active_service_item_ids(counts)
     else:
         active = active_items
     for item_id, count in counts.items():

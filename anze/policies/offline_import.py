@@ -6,14 +6,17 @@ carries a 保单编号, the scheme and the three PDFs, issued by the same functi
 The check reads only, and reads base data, the regional rules and the 保单编号 already used **once per file**,
 not per row: each cell through the screens' own form fields (``OfflineOrderForm``, ``SchemeForm``: the same
 messages), each scheme through ``rules.scheme_errors`` with the region's rule resolved once, each PDF named by
-a row through the documents' content check once per file in the zip. The write then calls the workflow
-functions row by row; they check again (a 保单编号 taken meanwhile is refused there, the whole import rolled
-back and annotated like any other error).
+a row through the documents' content check once per file in the zip (``Archive.validate``: the write's uploads
+of the entry carry the result, so ``document_create`` does not parse it again). The write calls the workflow's
+many-row forms of the same functions — ``offline.orders_create_offline`` for every row, then
+``services.policies_issue_offline`` for the rows to issue, ``ISSUE_CHUNK`` at a time — which check each row
+again (a 保单编号 taken meanwhile is refused there, the whole import rolled back and annotated like any other
+error) and write each kind of row (orders, events, 操作日志, documents, policies, SMS) in one insert; base data
+is read once for the write too (``basedata.selectors.read_once``).
 
-Measured (``manage.py bench_import``, SQLite, this 2-core machine; docs/BENCH.md): 5,000 rows check in ~1.5 s
-and write in ~12 s — the workflow's own inserts (order, event, 操作日志) are most of it. A PDF costs ~4 ms to
-check (pypdf) and is checked twice, here and by ``document_create``, as on the screens. Hence the worker: the
-page polls the batch while it runs.
+Measured (``manage.py bench_import``, docs/BENCH.md): the PDF check (pypdf, ~2 ms a file) is most of the check;
+the write is the workflow's inserts and each order's own 出函 update. Hence the worker: the page polls the
+batch while it runs.
 
 Files: the PDFs come as a .zip beside the workbook (``anze.imports.archives``: no extraction to disk, zip bombs and
 paths out of the archive refused), matched by the names in the 保单文件 / 发票文件 / 合同文件 columns.
@@ -32,10 +35,9 @@ from django_tasks import task
 from stdnum.cn import uscc
 
 from anze.basedata.models import Industry, Region, RegionalRule, RegionLevel, ServiceItem
-from anze.basedata.selectors import EffectiveRule, lineage, resolve
+from anze.basedata.selectors import EffectiveRule, lineage, read_once, resolve
 from anze.core.errors import Refused
 from anze.documents.models import KIND_ACCEPT, DocumentKind
-from anze.documents.validation import validate_upload
 from anze.imports.archives import Archive, Entry
 from anze.imports.models import ImportBatch, ImportKind
 from anze.imports.services import Checked, RowErrors, RowsRefused, add_error, batch_run, refused_errors
@@ -55,7 +57,7 @@ from anze.imports.sheets import amount as read_amount
 from anze.imports.sheets import integer as read_integer
 from anze.orders import offline
 from anze.orders.forms import OfflineOrderForm, SchemeForm, service_count_field
-from anze.orders.models import OrderType
+from anze.orders.models import Order, OrderType
 from anze.orders.rules import AMOUNT_LABELS, Scheme, scheme_errors
 from anze.orders.transitions import ORDER
 
@@ -63,6 +65,7 @@ from . import services
 
 TITLE = "线下订单"
 MAX_ROWS = 10_000
+ISSUE_CHUNK = 200  # rows issued together (their PDFs in memory at once)
 PERMISSION = "order.offline_import"
 SERVICE_PREFIX = "服务次数："
 REGIONS, INDUSTRIES, ORDER_TYPES = "区县", "行业", "订单类型"
@@ -261,6 +264,8 @@ class OfflineOrderImporter:
 
     def __init__(self) -> None:
         self.data = BaseData.load()
+        # The scheme forms' 服务次数 field of each item, made once (a form field per row and item cost ~1 ms).
+        self._service_fields = {item.pk: service_count_field(item) for item in self.data.items}
         self._files: dict[str, str | None] = {}  # zip entry → the documents' refusal, checked once per file
 
     def columns(self) -> Sequence[Column]:
@@ -394,7 +399,7 @@ class OfflineOrderImporter:
         for item in self.data.items:
             name = f"service_{item.pk}"
             try:
-                count = _cell(service_count_field(item), values.get(name), read_integer)
+                count = _cell(self._service_fields[item.pk], values.get(name), read_integer)
             except ValidationError as exc:
                 problems.append((name, exc.messages[0]))
                 counts[item.pk] = None
@@ -439,16 +444,13 @@ class OfflineOrderImporter:
             return None
         key = f"{kind}:{entry.name}"
         if key not in self._files:
-            upload = archive.upload(entry)
             try:
-                validate_upload(
-                    upload, accept=KIND_ACCEPT[kind]
-                )  # the documents' checks: type, size, content
+                # The documents' checks (type, size, content), once per file: the write's uploads of the
+                # entry carry the result to ``document_create``.
+                archive.validate(entry, accept=KIND_ACCEPT[kind])
                 self._files[key] = None
             except ValidationError as exc:
                 self._files[key] = exc.messages[0]
-            finally:
-                upload.close()
         if (refusal := self._files[key]) is not None:
             problems.append((column, f"{entry.name}：{refusal}"))
             return None
@@ -463,26 +465,49 @@ class OfflineOrderImporter:
         created = issued = 0
         # Read in the write's transaction: an enterprise verified meanwhile is linked like on the screen.
         enterprises = offline.verified_enterprises(row.application.applicant_credit_code for row in plan)
-        for row in plan:
-            try:
-                order = offline.order_create_offline(
-                    actor=actor, application=row.application, enterprises=enterprises
-                )
-                created += 1
+        # The regional rules and service items each workflow call checks against: read once for the file.
+        with read_once():
+            # The orders, their events and 操作日志 entries: one insert each for the whole file.
+            results = offline.orders_create_offline(
+                actor=actor, applications=[row.application for row in plan], enterprises=enterprises
+            )
+            for row, result in zip(plan, results, strict=True):
+                if isinstance(result, Refused):
+                    errors[row.number] = refused_errors(result)
+            if errors:
+                raise RowsRefused(errors)
+            issuing: list[tuple[Planned, Order]] = []
+            for row, order in zip(plan, results, strict=True):
+                assert isinstance(order, Order)
                 if row.issue is not None and archive is not None:
+                    issuing.append((row, order))
+            # 出函 in chunks: the PDFs of a chunk are in memory together.
+            for start in range(0, len(issuing), ISSUE_CHUNK):
+                chunk = issuing[start : start + ISSUE_CHUNK]
+                issues = []
+                for row, order in chunk:
+                    assert row.issue is not None and archive is not None
                     uploads = {name: archive.upload(entry) for name, entry in row.issue.files.items()}
-                    services.policy_issue_offline(
-                        order=order,
-                        actor=actor,
-                        scheme=row.issue.scheme,
-                        policy_no=row.issue.policy_no,
-                        policy_file=uploads.get("policy_file"),
-                        invoice_file=uploads.get("invoice_file"),
-                        contract_file=uploads.get("contract_file"),
+                    issues.append(
+                        services.OfflineIssue(
+                            order=order,
+                            scheme=row.issue.scheme,
+                            policy_no=row.issue.policy_no,
+                            policy_file=uploads.get("policy_file"),
+                            invoice_file=uploads.get("invoice_file"),
+                            contract_file=uploads.get("contract_file"),
+                        )
                     )
-                    issued += 1
-            except Refused as exc:
-                errors[row.number] = refused_errors(exc)
+                try:
+                    outcome = services.policies_issue_offline(actor=actor, issues=issues)
+                except Refused as exc:  # the whole chunk's (a 保单编号 taken by a concurrent 出函)
+                    outcome = [exc] * len(chunk)
+                for (row, _order), result in zip(chunk, outcome, strict=True):
+                    if isinstance(result, Refused):
+                        errors[row.number] = refused_errors(result)
+                    else:
+                        issued += 1
+        created = len(results)
         if errors:
             raise RowsRefused(errors)
         return [("新增线下订单", created), ("其中已出函", issued)]

@@ -8,7 +8,8 @@ move the order with ``anze.orders.transitions.ORDER`` (``issue`` / ``issue_offli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -22,14 +23,18 @@ from anze.basedata.models import ServiceItem
 from anze.core.errors import Problems, Refused
 from anze.core.workflow import Transition
 from anze.documents.models import Document, DocumentKind
-from anze.orders.models import Order
-from anze.orders.notices import tell_enterprise
+from anze.documents.services import documents_create
+from anze.orders.models import Order, OrderEvent
+from anze.orders.notices import tell_enterprise, tell_enterprises
 from anze.orders.offline import check_intended_items, offline_documents
 from anze.orders.rules import Scheme
 from anze.orders.steps import (
     check_scheme,
+    checked_upload,
     record_event,
+    record_events,
     save_service_counts,
+    save_service_counts_of,
     scheme_changes,
     scheme_fields,
     stored_document,
@@ -37,7 +42,7 @@ from anze.orders.steps import (
 from anze.orders.transitions import ORDER
 
 from .models import Policy
-from .verify import new_verification_code
+from .verify import new_verification_code, new_verification_codes
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,15 +76,17 @@ def _numbered_orders(insurer_id: int) -> QuerySet[Order]:
     return Order.objects.filter(insurer_id=insurer_id).exclude(policy_no="")
 
 
-def policy_nos_taken(*, insurer_id: int, numbers: Iterable[str]) -> set[str]:
-    """Which of ``numbers`` the insurer has used already — the rule of ``_check_policy_no`` for a whole file
-    (the Excel import), in a few queries instead of two per row."""
+def policy_nos_taken(*, insurer_id: int, numbers: Iterable[str], orders: Collection[int] = ()) -> set[str]:
+    """Which of ``numbers`` the insurer has used already (on orders other than ``orders``, the ones being
+    issued) — the rule of ``_check_policy_no`` for a whole file (the Excel import), in a few queries instead
+    of two per row."""
     wanted = sorted(set(numbers))
     taken: set[str] = set()
     for start in range(0, len(wanted), 500):  # SQLite takes a bounded number of parameters per query
         chunk = wanted[start : start + 500]
+        numbered = _numbered_orders(insurer_id).filter(policy_no__in=chunk)
         taken.update(
-            _numbered_orders(insurer_id).filter(policy_no__in=chunk).values_list("policy_no", flat=True)
+            (numbered.exclude(pk__in=orders) if orders else numbered).values_list("policy_no", flat=True)
         )
         taken.update(
             Policy.objects.filter(insurer_id=insurer_id, policy_no__in=chunk).values_list(
@@ -165,9 +172,17 @@ def _issue(
         last_reason="",
         **extra,
     )
+    _new_policy(order, policy_no, now, new_verification_code()).save(force_insert=True)
+    event = record_event(order, t, actor, from_status, changes={"policy_no": policy_no, **changes})
+    _tell_issued(order, event)
+    return order
+
+
+def _new_policy(order: Order, policy_no: str, now: Any, verification_code: str) -> Policy:
+    """The policy 出函 creates (unsaved), from the order just moved to 已出函 with its files."""
     if order.period_start is None or order.period_end is None:  # set by 报价 or by the 补录's scheme
         raise Refused("保险期间未填写，不能出函")
-    Policy.objects.create(
+    return Policy(
         order=order,
         insurer=order.insurer,
         enterprise=order.enterprise,
@@ -175,22 +190,25 @@ def _issue(
         issued_at=now,
         period_start=order.period_start,
         period_end=order.period_end,
-        verification_code=new_verification_code(),  # 电子保单验真; the PDF itself stays as uploaded
-        policy_file=stored["policy_file"],
-        invoice_file=stored["invoice_file"],
-        contract_file=stored["contract_file"],
+        verification_code=verification_code,  # 电子保单验真; the PDF itself stays as uploaded
+        policy_file=order.policy_file,
+        invoice_file=order.invoice_file,
+        contract_file=order.contract_file,
         issued_headcount=order.headcount,
         issued_premium=order.premium,
         issued_prevention_fee=order.prevention_fee,
     )
-    event = record_event(order, t, actor, from_status, changes={"policy_no": policy_no, **changes})
-    tell_enterprise(
-        order,
-        event,
-        "保单已出函",
-        f"您的投保申请{order.application_no}已出函，保单号{policy_no}，请登录企业端查看电子保单。",
-    )
-    return order
+
+
+ISSUED_TITLE = "保单已出函"
+
+
+def _tell_issued(order: Order, event: OrderEvent) -> None:
+    tell_enterprise(order, event, ISSUED_TITLE, _issued_text(order))
+
+
+def _issued_text(order: Order) -> str:
+    return f"您的投保申请{order.application_no}已出函，保单号{order.policy_no}，请登录企业端查看电子保单。"
 
 
 @_atomic_unique
@@ -261,3 +279,116 @@ def policy_issue_offline(
         extra={"quoted_at": timezone.now(), **scheme_fields(scheme), **documents},
         changes=scheme_changes(scheme, counts),
     )
+
+
+@dataclass
+class OfflineIssue:
+    """One order's 保单信息补录, for ``policies_issue_offline``."""
+
+    order: Order
+    scheme: Scheme
+    policy_no: str
+    policy_file: UploadedFile | None
+    invoice_file: UploadedFile | None
+    contract_file: UploadedFile | None
+
+
+_ISSUE_FILES: tuple[tuple[str, str, str], ...] = (
+    ("policy_file", DocumentKind.POLICY, "保单文件"),
+    ("invoice_file", DocumentKind.INVOICE, "发票文件"),
+    ("contract_file", DocumentKind.CONTRACT, "合同文件"),
+)
+
+
+@_atomic_unique
+def policies_issue_offline(*, actor: User, issues: Sequence[OfflineIssue]) -> list[Order | Refused]:
+    """``policy_issue_offline`` of many orders at once (the Excel import's rows, without 投保资料 or 意向服务项目):
+    each checked as there — the transition, the scheme and the region's rule, the 保单编号 (not used by another
+    order or policy, nor twice here), the three PDFs — then the documents, service counts, policies, events
+    and their 操作日志 entries written one insert each; each order moved and its contact told as there. Returns
+    each order, or the ``Refused`` it met — and then nothing is written."""
+    results: list[Order | Refused] = []
+    transitions: list[Transition] = []
+    policy_nos: list[str] = []
+    first: dict[str, int] = {}
+    for index, issue in enumerate(issues):
+        problems = Problems()
+        policy_no = ""
+        try:
+            transitions.append(ORDER.begin("issue_offline", actor, issue.order))
+            with problems.collect():
+                check_scheme(issue.scheme, issue.order.region)
+            with problems.collect():
+                policy_no = clean_policy_no(issue.policy_no)
+                if first.setdefault(policy_no, index) != index:
+                    raise Refused(POLICY_NO_TAKEN, field="policy_no")
+            for name, kind, label in _ISSUE_FILES:
+                with problems.collect():
+                    checked_upload(kind, getattr(issue, name), label, name, required=True)
+            problems.raise_if_any()
+        except Refused as exc:
+            results.append(exc)
+        else:
+            results.append(issue.order)
+        policy_nos.append(policy_no)
+    for insurer_id in {issue.order.insurer_id for issue in issues}:
+        mine = [index for index, issue in enumerate(issues) if issue.order.insurer_id == insurer_id]
+        taken = policy_nos_taken(
+            insurer_id=insurer_id,
+            numbers=[policy_nos[index] for index in mine if policy_nos[index]],
+            orders=[issues[index].order.pk for index in mine],
+        )
+        for index in mine:
+            if policy_nos[index] in taken and isinstance(results[index], Order):
+                results[index] = Refused(POLICY_NO_TAKEN, field="policy_no")
+    if not issues or any(isinstance(result, Refused) for result in results):
+        return results
+
+    documents = documents_create(
+        organisation=actor.organisation,
+        uploaded_by=actor,
+        uploads=[(kind, getattr(issue, name)) for issue in issues for name, kind, _label in _ISSUE_FILES],
+    )
+    counts = save_service_counts_of([(issue.order, dict(issue.scheme.service_counts)) for issue in issues])
+    now = timezone.now()
+    from_statuses = []
+    for index, (issue, t, policy_no) in enumerate(zip(issues, transitions, policy_nos, strict=True)):
+        stored = documents[index * len(_ISSUE_FILES) : (index + 1) * len(_ISSUE_FILES)]
+        fields: dict[str, Any] = {
+            name: document for (name, _, _), document in zip(_ISSUE_FILES, stored, strict=True)
+        }
+        from_statuses.append(
+            ORDER.claim(
+                issue.order,
+                t,
+                policy_no=policy_no,
+                **fields,
+                issued_at=now,
+                last_reason="",
+                quoted_at=now,
+                **scheme_fields(issue.scheme),
+            )
+        )
+    codes = new_verification_codes(len(issues))
+    Policy.objects.bulk_create(
+        _new_policy(issue.order, policy_no, now, code)
+        for issue, policy_no, code in zip(issues, policy_nos, codes, strict=True)
+    )
+    events = record_events(
+        [issue.order for issue in issues],
+        transitions[0],  # the same transition of every order: one action, one actor
+        actor,
+        from_statuses,
+        changes=[
+            {"policy_no": policy_no, **scheme_changes(issue.scheme, order_counts)}
+            for issue, policy_no, order_counts in zip(issues, policy_nos, counts, strict=True)
+        ],
+    )
+    tell_enterprises(
+        [
+            (issue.order, event, _issued_text(issue.order))
+            for issue, event in zip(issues, events, strict=True)
+        ],
+        ISSUED_TITLE,
+    )
+    return results

@@ -39,6 +39,43 @@ def test_it_accepts_a_real_pdf() -> None:
     assert upload.tell() == 0  # left at the start, ready to be stored
 
 
+def test_an_upload_is_read_once_for_the_same_formats(monkeypatch) -> None:
+    """A form's field checks the upload, then ``document_create`` does: the contents are parsed once. Other
+    formats, or a refused upload, are checked again."""
+    parsed: list[str] = []
+    check = validation._CHECKS["pdf"]
+    monkeypatch.setitem(
+        validation._CHECKS, "pdf", lambda upload, size: parsed.append(upload.name) or check(upload, size)
+    )
+    upload = testing.upload("保单.pdf", testing.pdf_bytes())
+    assert (
+        validate_upload(upload, accept={"pdf"})
+        == validate_upload(upload, accept={"pdf"})
+        == "application/pdf"
+    )
+    assert parsed == ["保单.pdf"] and upload.tell() == 0
+    assert validate_upload(upload, accept={"pdf", "image"}) == "application/pdf"
+    assert len(parsed) == 2
+    with pytest.raises(ValidationError):
+        validate_upload(upload, accept={"image"})
+    broken = testing.upload("坏.pdf", b"%PDF-1.4 not a pdf")
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            validate_upload(broken, accept={"pdf"})
+    assert parsed.count("坏.pdf") == 2
+
+
+def test_an_accepted_check_carries_only_to_the_same_name_and_size() -> None:
+    upload = testing.upload("保单.pdf", testing.pdf_bytes())
+    validate_upload(upload, accept={"pdf"})
+    accepted = validation.accepted_as(upload)
+    assert accepted is not None
+    other = testing.upload("保单.pdf", b"%PDF-1.4 not a pdf")  # other bytes: another size
+    validation.accept_again(other, accepted)
+    with pytest.raises(ValidationError):
+        validate_upload(other, accept={"pdf"})
+
+
 def test_it_accepts_a_pdf_name_in_upper_case() -> None:
     assert (
         validate_upload(testing.upload("保单.PDF", testing.pdf_bytes()), accept={"pdf"}) == "application/pdf"

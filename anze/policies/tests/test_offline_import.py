@@ -392,6 +392,23 @@ def test_checking_a_file_reads_the_database_a_constant_number_of_times(cast):
     assert queries(3) == queries(30)
 
 
+def test_contents_checked_once(cast, monkeypatch):
+    """Each PDF of the zip is parsed once: by the check (every error at once), not again when stored."""
+    from anze.documents import validation
+
+    parsed: list[str] = []
+    check = validation._CHECKS["pdf"]
+    monkeypatch.setitem(
+        validation._CHECKS, "pdf", lambda upload, size: parsed.append(upload.name) or check(upload, size)
+    )
+    upload(cast.client(cast.clerk), workbook([issued_row(1), issued_row(2)]), zipped(pdfs(1, 2)))
+    assert last_batch().status == ImportStatus.DONE, last_batch().message
+    assert Document.objects.count() == 6  # the shared 合同 stored once per row, as on the screen
+    assert sorted(parsed) == sorted(
+        ["框架合同.pdf", "IMP000001.pdf", "IMP000001-发票.pdf", "IMP000002.pdf", "IMP000002-发票.pdf"]
+    )
+
+
 # --- who may see what -----------------------------------------------------------------------------------------------
 def test_another_insurer_can_neither_see_nor_download_an_import(cast):
     client = cast.client(cast.clerk)
@@ -528,3 +545,190 @@ def test_the_imported_orders_are_counted_in_the_tabs_and_the_name_grams(cast):
     assert with_gram == status_counts(offline_orders.filter(project_name__contains="导"))
     assert with_gram[OrderStatus.AWAITING_ISSUE] == 2 and with_gram[OrderStatus.ISSUED] == 1
     assert everything == status_counts(offline_orders)
+
+
+# --- the same result as the screens ------------------------------------------------------------------------------
+def _outcome(order: Order) -> dict:
+    """What 新增线下订单 + 保单信息补录 leave of an order, its own numbers and times written as placeholders."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from anze.notifications.models import Notification
+
+    order.refresh_from_db()
+    policy = Policy.objects.get(order=order)
+    names = {order.application_no: "<申请编号>", order.policy_no: "<保单编号>", order.project_name: "<项目>"}
+
+    def plain(value):
+        text = str(value)
+        for real, placeholder in names.items():
+            text = text.replace(real, placeholder)
+        return text
+
+    def document(doc):
+        return (doc.kind, plain(doc.original_name), doc.content_type, doc.organisation_id, doc.uploaded_by_id)
+
+    kept = ("status", "order_type", "insurer_id", "enterprise_id", "region_id", "industry_id", "headcount")
+    kept += ("created_by_id", "aggregate_limit", "per_accident_limit", "per_person_injury_limit")
+    kept += (
+        "per_person_medical_limit",
+        "premium",
+        "prevention_fee",
+        "period_start",
+        "period_end",
+        "last_reason",
+    )
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Order), object_pk=str(order.pk)
+    ).order_by("id")
+    return {
+        "order": {name: getattr(order, name) for name in kept},
+        "services": sorted((row.item_id, row.count) for row in order.service_counts.all()),
+        "files": [
+            document(getattr(order, name)) for name in ("policy_file", "invoice_file", "contract_file")
+        ],
+        "documents same as the policy's": [
+            policy.policy_file_id,
+            policy.invoice_file_id,
+            policy.contract_file_id,
+        ]
+        == [order.policy_file_id, order.invoice_file_id, order.contract_file_id],
+        "policy": (
+            policy.insurer_id,
+            policy.enterprise_id,
+            policy.period_start,
+            policy.period_end,
+            policy.issued_headcount,
+            policy.issued_premium,
+            policy.issued_prevention_fee,
+            len(policy.verification_code),
+        ),
+        "events": [
+            (
+                e.action,
+                e.action_label,
+                e.from_status,
+                e.to_status,
+                e.actor_id,
+                e.actor_name,
+                e.actor_organisation,
+                e.reason,
+                plain(e.changes),
+            )
+            for e in order.events.order_by("id")
+        ],
+        "操作日志": [
+            (e.action, e.actor_id, plain(e.object_repr), plain(e.changes), plain(e.additional_data))
+            for e in entries
+        ],
+        "sms": [
+            (s.organisation_id, s.phone, plain(s.text), s.status, s.template_code)
+            for s in SmsMessage.objects.filter(phone=order.contact_phone).order_by("id")
+        ],
+        "消息": [
+            (n.organisation_id, n.user_id, plain(n.title), plain(n.body), plain(n.link), n.permission)
+            for n in Notification.objects.filter(dedupe_key__startswith="order-event:").order_by("id")
+            if n.dedupe_key.split(":")[1] in {str(pk) for pk in order.events.values_list("pk", flat=True)}
+        ],
+    }
+
+
+def test_an_issued_row_imported_is_the_same_as_one_issued_on_the_screens(cast):
+    from anze.basedata.models import Industry
+    from anze.orders.tests.support import HX, scheme_data, url
+
+    client = cast.client(cast.clerk)
+    # The enterprise is registered: the 出函 also leaves a message in its 消息中心.
+    code = cast.enterprise.credit_code
+    row = issued_row(1, 联系电话="13860710001", 合同文件="IMP000001-合同.pdf", 统一社会信用代码=code)
+    archive = {"保单/IMP000001.pdf": files.pdf_bytes("保单"), "IMP000001-发票.pdf": files.pdf_bytes("发票")}
+    archive["IMP000001-合同.pdf"] = files.pdf_bytes("合同")
+    upload(client, workbook([row]), zipped(archive))
+    assert last_batch().status == ImportStatus.DONE, last_batch().message
+    imported = Order.objects.get()
+
+    created = client.post(
+        "/insurer/orders/offline/add/",
+        {
+            "applicant_name": row["投保人名称"],
+            "applicant_credit_code": row["统一社会信用代码"],
+            "contact_name": row["投保联系人"],
+            "contact_phone": "13860710002",
+            "project_name": "导入测试项目2",
+            "project_address": row["项目地址"],
+            "region": Region.objects.get(code="350504").pk,
+            "industry": Industry.objects.get(name="建筑施工").pk,
+            "headcount": "40",
+            "remark": "",
+        },
+        **HX,
+    )
+    assert created.status_code in (200, 204), created.content.decode()[:500]
+    screened = Order.objects.exclude(pk=imported.pk).get()
+    item = ServiceItem.objects.get(name="安全生产宣传教育培训")
+    data = {key: ("" if key.startswith("service_") else value) for key, value in scheme_data().items()}
+    data[f"service_{item.pk}"] = "2"
+    data["policy_no"] = "IMP000002"
+    data["policy_file"] = files.upload("IMP000002.pdf", files.pdf_bytes("保单"))
+    data["invoice_file"] = files.upload("IMP000002-发票.pdf", files.pdf_bytes("发票"))
+    data["contract_file"] = files.upload("IMP000002-合同.pdf", files.pdf_bytes("合同"))
+    issued = client.post(url(screened, "issue"), data, **HX)
+    assert issued.status_code == 204, issued.content.decode()[:800]
+
+    mine, theirs = _outcome(imported), _outcome(screened)
+    # The contact's number differs (each order its own SMS): compare it as a placeholder too.
+    for outcome, phone in ((mine, "13860710001"), (theirs, "13860710002")):
+        outcome["sms"] = [tuple(str(v).replace(phone, "<电话>") for v in sms) for sms in outcome["sms"]]
+    assert mine == theirs
+    assert mine["sms"] and mine["消息"] and mine["操作日志"] and mine["documents same as the policy's"]
+    assert [event[0] for event in mine["events"]] == ["create_offline", "issue_offline"]
+
+
+def test_issuing_many_refuses_a_number_twice_in_the_batch_and_writes_nothing(cast):
+    from django.db import transaction
+
+    from anze.orders.rules import Scheme
+    from anze.orders.tests.support import scheme_data
+    from anze.policies.services import OfflineIssue, policies_issue_offline
+
+    first, second = cast.offline(), cast.offline()
+    start = timezone.localdate() + timedelta(days=1)
+    data = scheme_data()
+
+    plan = Scheme(
+        aggregate_limit=Decimal(data["aggregate_limit"]),
+        per_accident_limit=Decimal(data["per_accident_limit"]),
+        per_person_injury_limit=Decimal(data["per_person_injury_limit"]),
+        per_person_medical_limit=Decimal(data["per_person_medical_limit"]),
+        premium=Decimal(data["premium"]),
+        prevention_fee=Decimal(data["prevention_fee"]),
+        period_start=start,
+        period_end=start.replace(year=start.year + 1) - timedelta(days=1),
+        service_counts={ServiceItem.objects.active().first().pk: 2},
+    )
+
+    def issue(order, number):
+        return OfflineIssue(
+            order=order,
+            scheme=plan,
+            policy_no=number,
+            policy_file=files.upload("保单.pdf", files.pdf_bytes("保单")),
+            invoice_file=files.upload("发票.pdf", files.pdf_bytes("发票")),
+            contract_file=files.upload("合同.pdf", files.pdf_bytes("合同")),
+        )
+
+    before = snapshot()
+    with transaction.atomic():
+        results = policies_issue_offline(
+            actor=cast.clerk, issues=[issue(first, "DUP1"), issue(second, "DUP1")]
+        )
+    assert results[0] == first and results[1].errors == {"policy_no": ["保单编号已存在，请核对"]}
+    assert snapshot() == before
+
+    with transaction.atomic():
+        results = policies_issue_offline(
+            actor=cast.clerk, issues=[issue(first, "ONE1"), issue(second, "TWO2")]
+        )
+    assert results == [first, second]
+    assert sorted(Policy.objects.values_list("policy_no", flat=True)) == ["ONE1", "TWO2"]
+    assert SmsMessage.objects.filter(text__contains="已出函").count() == 2

@@ -183,6 +183,8 @@ class Command(BaseCommand):
         importer = TimedImporter()
         batch_run(batch.pk, importer)
         batch.refresh_from_db()
+        if len(importer.marks) < 3:  # refused before the rows were checked (the sheet, the zip)
+            raise CommandError(f"{label}：{batch.get_status_display()}，{batch.message}")
         (read, read_cpu), (check, check_cpu), (rest, rest_cpu) = importer.phases()
         last = "导入" if batch.status == ImportStatus.DONE else "写错误说明"
         self.stdout.write(
