@@ -54,7 +54,9 @@ def jurisdiction(user: User, path: str = "region") -> Q:
     if region is None:
         return NOTHING
     if region.level == RegionLevel.COUNTY:
-        return Q(**{f"{path}__in": Region.objects.filter(code__startswith=region.prefix)})
+        # Nothing lies inside a county (its prefix is its whole code): the county itself, as the equality that
+        # its lists' index ``(region, -submitted_at, -id, status)`` is walked by (docs/BENCH.md, issue 16).
+        return Q(**{path: region.pk})
     # Above the county, as a join (an outer one, for the rows of no region): PostgreSQL tested an ``IN`` subquery
     # OR'ed with ``IS NULL`` on every row before the cheaper filters, where the join is read like the semi-join
     # of the county's ``IN`` (docs/BENCH.md, 2026-12-02).
