@@ -29,6 +29,7 @@ from anze.core.runtime import freeze_startup_objects
 from anze.core.sides import Side
 from anze.orders import synthetic
 from anze.orders.models import Order, OrderStatus
+from anze.policies import synthetic as policy_synthetic
 from anze.policies.models import Policy, ServiceStatus
 
 ENTERPRISE_ORDERS = 10_000
@@ -101,7 +102,7 @@ class Command(BaseCommand):
         service_org = Organisation.objects.get(kind=Side.SERVICE_ORG, name=accounts_demo.SERVICE_ORGS[0][0])
         synthetic_orders = Order.objects.filter(remark=synthetic.MARK)
         with transaction.atomic():
-            self._issue_policies(synthetic_orders)
+            policy_synthetic.issue(synthetic_orders)
             mine = synthetic_orders.filter(enterprise=enterprise).count()
             if mine < ENTERPRISE_ORDERS:
                 ids = (
@@ -128,29 +129,6 @@ class Command(BaseCommand):
             "enterprise": User.objects.get(username=accounts_demo.ENTERPRISES[0][-1]),
             "service": User.objects.get(username=accounts_demo.SERVICE_ORGS[0][4]),
         }
-
-    def _issue_policies(self, orders: Any) -> None:
-        """A policy for each issued synthetic order without one (what 出函 would have left, without files)."""
-        issued = orders.filter(status=OrderStatus.ISSUED, policies=None).values_list(
-            "pk", "insurer_id", "policy_no", "issued_at", "period_start", "period_end"
-        )
-        batch: list[Policy] = []
-        for pk, insurer_id, policy_no, issued_at, start, end in issued.iterator(chunk_size=5000):
-            batch.append(
-                Policy(
-                    order_id=pk,
-                    insurer_id=insurer_id,
-                    policy_no=policy_no,
-                    issued_at=issued_at,
-                    period_start=start,
-                    period_end=end,
-                    verification_code=f"B{pk:07d}",
-                )
-            )
-            if len(batch) == 5000:
-                Policy.objects.bulk_create(batch)
-                batch = []
-        Policy.objects.bulk_create(batch)
 
     def _analyze(self) -> None:
         with connection.cursor() as cursor:
