@@ -101,16 +101,13 @@ class Command(BaseCommand):
             Organisation.objects.filter(pk=enterprise.pk).update(verification=Verification.VERIFIED)
         service_org = Organisation.objects.get(kind=Side.SERVICE_ORG, name=accounts_demo.SERVICE_ORGS[0][0])
         synthetic_orders = Order.objects.filter(remark=synthetic.MARK)
+        policy_synthetic.issue(synthetic_orders)  # (kept batch by batch: minutes at 1M orders)
         with transaction.atomic():
-            policy_synthetic.issue(synthetic_orders)
             mine = synthetic_orders.filter(enterprise=enterprise).count()
             if mine < ENTERPRISE_ORDERS:
-                ids = (
-                    synthetic_orders.filter(enterprise=None)
-                    .order_by("pk")
-                    .values("pk")[: ENTERPRISE_ORDERS - mine]
-                )
-                Order.objects.filter(pk__in=list(ids)).update(enterprise=enterprise)
+                free_orders = synthetic_orders.filter(enterprise=None).order_by("pk")
+                ids = list(free_orders.values_list("pk", flat=True)[: ENTERPRISE_ORDERS - mine])
+                Order.objects.filter(pk__in=ids).update(enterprise=enterprise)
                 Policy.objects.filter(order__enterprise=enterprise, enterprise=None).update(
                     enterprise=enterprise
                 )
