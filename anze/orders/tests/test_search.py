@@ -264,7 +264,11 @@ def test_a_short_term_read_row_by_row_walks_the_lists_index(cast):
         assert "USING INDEX order_insurer_time_idx" in plans[0] and "TEMP B-TREE" not in plans[0]
         assert "USING INDEX order_insurer_status_idx" in plans[1] and "TEMP B-TREE" not in plans[1]
     else:
-        assert "order_insurer_time_idx" in plans[0] and "Sort" not in plans[0]
+        # One insurer holds all 200 orders here: PostgreSQL may walk the regulator's time index (orders 0009),
+        # as good as the insurer's for this table; either way along the list, never sorted.
+        assert ("order_insurer_time_idx" in plans[0] or "order_time_idx" in plans[0]) and "Sort" not in plans[
+            0
+        ]
         assert "order_insurer_status_idx" in plans[1] and "Sort" not in plans[1]
 
 

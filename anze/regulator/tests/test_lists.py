@@ -201,3 +201,26 @@ def test_a_list_runs_as_many_queries_whatever_its_page_size(
         assert client.get(url, {"size": 10}).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url, {"size": 50}).status_code == 200
+
+
+def test_the_bench_measures_every_side(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("bench_sides", orders=300, repeat=2, stdout=out)
+    report = out.getvalue()
+    assert "合成订单 300 个" in report and "p95 ms" in report
+    for path in (
+        "/regulator/orders/?page=5000",
+        "/regulator/policies/",
+        "/enterprise/orders/",
+        "/service/orders/",
+    ):
+        assert path in report
+    assert (
+        Policy.objects.filter(order__remark=synthetic.MARK).count()
+        == Order.objects.filter(remark=synthetic.MARK, status=OrderStatus.ISSUED).count()
+    )

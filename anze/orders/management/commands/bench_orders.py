@@ -50,10 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not (settings.DEBUG or options["force"]):
-            raise CommandError("合成订单会写入当前数据库：请在专用测试库上以 ANZE_DEBUG=1 执行，或加 --force")
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
+        self._scratch_only(options)
 
         insurers, admin = self._demo_parties()
         self._top_up(insurers, options["orders"])
@@ -75,6 +72,13 @@ class Command(BaseCommand):
             )
 
     # --- set-up ----------------------------------------------------------------------------------------------
+    def _scratch_only(self, options: dict[str, Any]) -> None:
+        """Refuse a database people may work in; let the test client's host through."""
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError("合成数据会写入当前数据库：请在专用测试库上以 ANZE_DEBUG=1 执行，或加 --force")
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
+
     def _demo_parties(self) -> tuple[list[Organisation], User]:
         basedata_demo.load(self.stdout)
         accounts_demo.load(self.stdout)
