@@ -239,6 +239,8 @@ AXES_DISABLE_ACCESS_LOG = True  # the tenant-scoped 登录日志 is anze.audit.L
 AXES_ENABLE_ADMIN = False
 # 电子保单验真 (/verify/): 10 failed lookups from one address within 10 minutes refuse further ones (HTTP 429).
 VERIFY_FAILURE_LIMIT = 10
+# Lists over a whole region (the regulator's): rows counted past a page's start, at most (共 10000+ 条).
+LIST_COUNT_LIMIT = env_int("ANZE_LIST_COUNT_LIMIT", 10_000)
 VERIFY_FAILURE_WINDOW_SECONDS = 600
 AXES_LOCKOUT_CALLABLE = "anze.accounts.views_auth.lockout_response"
 AXES_USERNAME_CALLABLE = "anze.accounts.views_auth.axes_username"

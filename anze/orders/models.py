@@ -237,9 +237,14 @@ class Order(models.Model):
             models.Index(fields=["insurer", "contact_phone"], name="order_insurer_phone_idx"),
             # The enterprise's 我的订单.
             models.Index(fields=["enterprise", "status", "-created_at"], name="order_enterprise_idx"),
+            models.Index(fields=["enterprise", "-created_at", "-id"], name="order_enterprise_time_idx"),
             models.Index(fields=["applicant_credit_code", "status"], name="order_credit_status_idx"),
             # The regulator's views across insurers.
             models.Index(fields=["status", "-submitted_at"], name="order_status_time_idx"),
+            # Their 订单查询, walked in list order whatever the region holds (``regulator.selectors``): a
+            # county's by its region, a city's along time with the region and state tested from the index.
+            models.Index(fields=["region", "-submitted_at", "-id", "status"], name="order_region_time_idx"),
+            models.Index(fields=["-submitted_at", "-id", "status", "region"], name="order_time_idx"),
         ]
 
     def __str__(self) -> str:

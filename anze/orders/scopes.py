@@ -18,7 +18,10 @@ scope the policy scope through ``policy``.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import F, Func, Q, QuerySet
+from django.db.models.lookups import In, IsNull
 
 from anze.accounts.models import User
 from anze.basedata.models import Region, RegionLevel
@@ -54,11 +57,26 @@ def jurisdiction(user: User, path: str = "region") -> Q:
     if region is None:
         return NOTHING
     if region.level == RegionLevel.COUNTY:
-        return Q(**{f"{path}__in": Region.objects.filter(code__startswith=region.prefix)})
-    # Above the county, as a join (an outer one, for the rows of no region): PostgreSQL tested an ``IN`` subquery
-    # OR'ed with ``IS NULL`` on every row before the cheaper filters, where the join is read like the semi-join
-    # of the county's ``IN`` (docs/BENCH.md, 2026-12-02).
-    return Q(**{f"{path}__code__startswith": region.prefix}) | Q(**{f"{path}__isnull": True})
+        # Nothing lies inside a county (its prefix is its whole code): the county itself, as the equality that
+        # its lists' index ``(region, -submitted_at, -id, status)`` is walked by (docs/BENCH.md, issue 16).
+        return Q(**{path: region.pk})
+    # Above the county, the region's ids as a subquery (read once), OR'ed with no region: both tested from the
+    # list's index ``(-submitted_at, -id, status, region)``. A join to the region (issue 13) made every row
+    # walked past on a deep page read its region: page 5,000 of a million orders took 0.56 s (docs/BENCH.md).
+    # Offered to no index (``Unindexed``): SQLite otherwise read the OR as two region-index lookups, then sorted.
+    region_id = Unindexed(F(path))
+    return Q(In(region_id, regions_in_jurisdiction(user).values("pk"))) | Q(IsNull(region_id, True))
+
+
+class Unindexed(Func):
+    """A column as a value that SQLite's planner serves from no index (unary ``+``); PostgreSQL's planner,
+    which estimates how many rows a range holds from its statistics, is given the column itself."""
+
+    template = "%(expressions)s"
+    arity = 1
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
 def visible_rows(

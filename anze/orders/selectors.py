@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -33,7 +33,7 @@ from anze.documents.models import Document
 from . import counts as insurer_counts
 from . import search
 from .models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
-from .scopes import orders_visible_to
+from .scopes import Unindexed, orders_visible_to
 
 # The list's orderings (``sort=`` in the query string); both are an index read forwards or backwards.
 SORTS: dict[str, tuple[str, str]] = {
@@ -67,17 +67,6 @@ def _exact_or_prefix(
     if len(value) == full_length:
         return qs.filter(**{field: value})
     return _prefix(qs, field, value)
-
-
-class Unindexed(Func):
-    """A column as a value that SQLite's planner serves from no index (unary ``+``); PostgreSQL's planner,
-    which estimates how many rows a range holds from its statistics, is given the column itself."""
-
-    template = "%(expressions)s"
-    arity = 1
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
 # The search form's fields; without any of them (订单类型 aside) the tab counts come from InsurerOrderCounts

@@ -195,6 +195,18 @@ class Policy(models.Model):
                 fields=["service_org", "service_status", "-issued_at"], name="policy_service_org_idx"
             ),
             models.Index(fields=["enterprise", "-issued_at"], name="policy_enterprise_idx"),
+            # The regulator's 保单查询 (newest first along time, a 保单编号 exactly) and the 服务订单 list (newest
+            # assignment first, per tab and for all).
+            models.Index(fields=["-issued_at", "-id"], name="policy_time_idx"),
+            models.Index(fields=["policy_no"], name="policy_no_idx"),
+            models.Index(
+                fields=["service_org", "-service_assigned_at", "-id", "service_status"],
+                name="policy_service_time_idx",
+            ),
+            models.Index(
+                fields=["service_org", "service_status", "-service_assigned_at", "-id"],
+                name="policy_service_tab_idx",
+            ),
             models.Index(fields=["period_end"], name="policy_period_end_idx"),
         ]
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from anze.core.access import requires
 from anze.core.forms import check_readable, readable
-from anze.core.pagination import paginate
+from anze.core.pagination import bounded_paginate, paginate
 from anze.core.views import action_view, button_view, done, render_list
 from anze.documents.responses import document_among, document_response
 from anze.documents.uploadhandlers import video_upload_limit
@@ -51,7 +51,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "")
     tab = tab if tab in selectors.ASSIGNED else ""
     counts = selectors.assigned_counts(user=request.user)
-    page = paginate(request, selectors.assigned_list(user=request.user, filters=search.values(), tab=tab))
+    filters = search.values()
+    rows = selectors.assigned_list(user=request.user, filters=filters, tab=tab)
+    if any(filters.values()):  # searched: counted no further than needed (共 10000+ 条)
+        page = bounded_paginate(request, rows)
+    else:  # the tab's own count, already counted
+        page = paginate(request, rows, count=counts[tab] if tab else sum(counts.values()))
     presenters.service_order_rows(page.rows, request.user)
     tabs = [(value, label, sum(counts.values()) if not value else counts[value]) for value, label in TABS]
     return render_list(

@@ -36,6 +36,12 @@ class OrderSearch(_ScopedSearch):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "申请编号 / 投保人 / 项目名称"}),
     )
+    credit_code = forms.CharField(
+        label="信用代码",
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"placeholder": "统一社会信用代码或其开头"}),
+    )
     insurer = forms.ModelChoiceField(
         label="保险公司", queryset=Organisation.objects.none(), required=False, empty_label="全部"
     )
@@ -52,6 +58,12 @@ class OrderSearch(_ScopedSearch):
 class PolicySearch(_ScopedSearch):
     q = forms.CharField(
         label="关键字", required=False, widget=forms.TextInput(attrs={"placeholder": "保单编号 / 投保人"})
+    )
+    credit_code = forms.CharField(
+        label="信用代码",
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"placeholder": "统一社会信用代码或其开头"}),
     )
     insurer = forms.ModelChoiceField(
         label="保险公司", queryset=Organisation.objects.none(), required=False, empty_label="全部"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from anze.core.access import requires
 from anze.core.exports import sheets_download
-from anze.core.pagination import paginate
+from anze.core.pagination import bounded_paginate
 from anze.core.views import render_list
 from anze.downloads.responses import export_response
 from anze.prevention.archive import fee_context
@@ -22,7 +22,7 @@ from .selectors import Cover, Standing
 @requires("regulator.view")
 def order_list(request: HttpRequest) -> HttpResponse:
     search = OrderSearch(request.GET, user=request.user)
-    page = paginate(request, selectors.search_orders(user=request.user, filters=search.values()))
+    page = bounded_paginate(request, selectors.search_orders(user=request.user, filters=search.values()))
     return render_list(request, "regulator/order_list.html", {"search": search, "page": page})
 
 
@@ -45,7 +45,7 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("regulator.view")
 def policy_list(request: HttpRequest) -> HttpResponse:
     search = PolicySearch(request.GET, user=request.user)
-    page = paginate(request, selectors.search_policies(user=request.user, filters=search.values()))
+    page = bounded_paginate(request, selectors.search_policies(user=request.user, filters=search.values()))
     page.rows = presenters.policy_rows(page.rows)
     return render_list(
         request,
@@ -70,7 +70,7 @@ def policy_export(request: HttpRequest) -> HttpResponseBase:
 def cover_list(request: HttpRequest) -> HttpResponse:
     """应保尽保: enterprises of the compulsory sectors and whether they are covered now."""
     search = CoverSearch(request.GET, user=request.user)
-    page = paginate(request, selectors.search_cover(user=request.user, filters=search.values()))
+    page = bounded_paginate(request, selectors.search_cover(user=request.user, filters=search.values()))
     page.rows = presenters.cover_rows(page.rows)
     return render_list(
         request,

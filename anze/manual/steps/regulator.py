@@ -65,7 +65,7 @@ queries = Section(
     children=(
         Section(
             "订单查询",
-            text="管辖范围内各保险公司的投保订单（不含企业的草稿），可按关键字、保险公司、状态、区县查询，点击「查看详情」看订单的全部信息。",
+            text="管辖范围内各保险公司的投保订单（不含企业的草稿），可按关键字（申请编号或投保人、项目名称）、信用代码（完整或开头几位）、保险公司、状态、区县查询，点击「查看详情」看订单的全部信息。超过一万条时，分页处显示「共 10000+ 条」，仍可逐页翻看。",
             pages=("supervision:order_list", "supervision:order_detail"),
             steps=(
                 Step(
@@ -95,7 +95,7 @@ queries = Section(
         ),
         Section(
             "保单查询",
-            text="管辖范围内已出函的保单，可按保障状态（保障中、即将到期、已到期、未起保）与安全服务状态筛选，点击「导出」导出为 Excel。",
+            text="管辖范围内已出函的保单，可按关键字（保单编号或投保人）、信用代码、保障状态（保障中、即将到期、已到期、未起保）与安全服务状态筛选，点击「导出」导出为 Excel。",
             pages=("supervision:policy_list", "supervision:policy_export"),
             steps=(
                 Step(

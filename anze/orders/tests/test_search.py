@@ -186,9 +186,12 @@ def test_it_reads_the_list_and_the_name_search_from_indexes(cast):
             .order_by("-submitted_at", "-id")
             .values("pk")
         )
-        named = search.name_matches(Order.objects.all(), "泉州晋江").values("pk")
-        short = search.name_matches(Order.objects.all(), "晋江", insurer_id=cast.insurer.pk).values("pk")
-        longer = search.name_matches(Order.objects.all(), "泉州晋江", insurer_id=cast.insurer.pk).values("pk")
+        # Unordered: at 200 rows PostgreSQL walks the regulator's time index (orders 0009) for sorted ones.
+        named = search.name_matches(Order.objects.order_by(), "泉州晋江").values("pk")
+        short = search.name_matches(Order.objects.order_by(), "晋江", insurer_id=cast.insurer.pk).values("pk")
+        longer = search.name_matches(Order.objects.order_by(), "泉州晋江", insurer_id=cast.insurer.pk).values(
+            "pk"
+        )
         plans = [explain(listing), explain(tab[:10])]
         if not SQLITE:  # a GIN index is read by a bitmap scan
             with connection.cursor() as cursor:
@@ -261,7 +264,11 @@ def test_a_short_term_read_row_by_row_walks_the_lists_index(cast):
         assert "USING INDEX order_insurer_time_idx" in plans[0] and "TEMP B-TREE" not in plans[0]
         assert "USING INDEX order_insurer_status_idx" in plans[1] and "TEMP B-TREE" not in plans[1]
     else:
-        assert "order_insurer_time_idx" in plans[0] and "Sort" not in plans[0]
+        # One insurer holds all 200 orders here: PostgreSQL may walk the regulator's time index (orders 0009),
+        # as good as the insurer's for this table; either way along the list, never sorted.
+        assert ("order_insurer_time_idx" in plans[0] or "order_time_idx" in plans[0]) and "Sort" not in plans[
+            0
+        ]
         assert "order_insurer_status_idx" in plans[1] and "Sort" not in plans[1]
 
 

@@ -66,9 +66,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        refuse_production(options["force"])
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
+        self._scratch_only(options)
 
         insurers, admin = demo_parties(self.stdout)
         self._top_up(insurers, options["orders"])
@@ -90,6 +88,12 @@ class Command(BaseCommand):
             )
 
     # --- set-up ----------------------------------------------------------------------------------------------
+    def _scratch_only(self, options: dict[str, Any]) -> None:
+        """Refuse a database people may work in; let the test client's host through."""
+        refuse_production(options["force"])
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
+
     def _top_up(self, insurers: list[Organisation], total: int) -> None:
         started = time.perf_counter()
 

@@ -1,0 +1,181 @@
+"""Measure every side's lists at scale: ``python manage.py bench_sides --orders 1000000``.
+
+Makes sure the bench's synthetic data exists — ``orders/synthetic.py``'s N orders (those of ``bench_orders`` are
+reused), a policy for each issued one, 10,000 of them the demo enterprise's, 50,000 policies assigned to the
+demo service organisation — and a county regulator (晋江市) beside the demo city's (泉州市, whose region holds every
+order). Then requests each side's lists through the whole Django stack (test client, logged in) and prints, per
+row, p50/p95 of the request in ms and its number of queries. Scratch databases only (``ANZE_VAR_DIR=/tmp/…`` or
+``DATABASE_URL=…/anze_bench``): the rows bypass the workflow (see ``synthetic``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from anze.accounts import demo as accounts_demo
+from anze.accounts import services as accounts_services
+from anze.accounts.models import Organisation, User, Verification
+from anze.basedata import demo as basedata_demo
+from anze.basedata.models import Region
+from anze.core.runtime import freeze_startup_objects
+from anze.core.sides import Side
+from anze.orders import synthetic
+from anze.orders.management.commands.bench_orders import Command as OrdersBench
+from anze.orders.models import Order, OrderStatus
+from anze.policies import synthetic as policy_synthetic
+from anze.policies.models import Policy, ServiceStatus
+
+ENTERPRISE_ORDERS = 10_000
+SERVICE_POLICIES = 50_000
+COUNTY = ("350582", "晋江市应急管理局", "jjyjj_bench")
+SERVICE_STATES = (ServiceStatus.PENDING, ServiceStatus.IN_SERVICE, ServiceStatus.COMPLETED)
+
+
+class Command(OrdersBench):
+    help = "各端列表性能测试：监管端（市、区县）订单/保单/应保尽保、企业我的订单/我的保单、服务机构服务订单的 p50/p95"
+
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)  # --orders, --repeat, --force
+        parser.add_argument("--only", default="", help="只测量标签含此文字的场景")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._scratch_only(options)
+        basedata_demo.load(self.stdout)
+        accounts_demo.load(self.stdout)
+        started = time.perf_counter()
+        insurers = list(
+            Organisation.objects.filter(
+                kind=Side.INSURER, code__in=[spec["code"] for spec in accounts_demo.INSURERS]
+            ).order_by("code")
+        )
+        created = synthetic.top_up(insurers, options["orders"], recount=True)
+        self.stdout.write(f"合成订单：新增 {created:,}（{time.perf_counter() - started:.0f} 秒）")
+        users = self._parties()
+        self._analyze()
+        rows = self._scenarios(users)
+        freeze_startup_objects()  # as config/wsgi.py does in the server
+        self.stdout.write(
+            f"\n{connection.vendor}，合成订单 {synthetic.existing():,} 个，保单 {Policy.objects.count():,} 个，"
+            f"每个场景 {options['repeat']} 次\n"
+        )
+        self.stdout.write(f"{'场景':<30}{'p50 ms':>9}{'p95 ms':>9}{'查询数':>7}  地址")
+        clients: dict[str, Client] = {}
+        for label, who, path in rows:
+            if options["only"] and options["only"] not in label:
+                continue
+            if who not in clients:
+                clients[who] = Client()
+                clients[who].force_login(users[who])
+            p50, p95, queries = self._time(clients[who], path, options["repeat"])
+            self.stdout.write(f"{label:<30}{p50:>9.1f}{p95:>9.1f}{queries:>7}  {path}")
+
+    # --- set-up ----------------------------------------------------------------------------------------------
+    def _parties(self) -> dict[str, User]:
+        """The measured users, and the rows that make their lists as large as the brief's (issue 16)."""
+        started = time.perf_counter()
+        county = Organisation.objects.filter(kind=Side.REGULATOR, name=COUNTY[1]).first()
+        if county is None:
+            county = accounts_services.organisation_create(
+                kind=Side.REGULATOR,
+                name=COUNTY[1],
+                short_name="晋江应急局",
+                region=Region.objects.get(code=COUNTY[0]),
+            )
+        county_admin = accounts_demo._admin(county, (COUNTY[2], "陈振华", "13905951002"))
+        enterprise = Organisation.objects.get(kind=Side.ENTERPRISE, name=accounts_demo.ENTERPRISES[0][0])
+        if not enterprise.is_verified:  # (the bench's enterprise: its orders are linked only once verified)
+            Organisation.objects.filter(pk=enterprise.pk).update(verification=Verification.VERIFIED)
+        service_org = Organisation.objects.get(kind=Side.SERVICE_ORG, name=accounts_demo.SERVICE_ORGS[0][0])
+        synthetic_orders = Order.objects.filter(remark=synthetic.MARK)
+        policy_synthetic.issue(synthetic_orders)  # (kept batch by batch: minutes at 1M orders)
+        with transaction.atomic():
+            mine = synthetic_orders.filter(enterprise=enterprise).count()
+            if mine < ENTERPRISE_ORDERS:
+                free_orders = synthetic_orders.filter(enterprise=None).order_by("pk")
+                ids = list(free_orders.values_list("pk", flat=True)[: ENTERPRISE_ORDERS - mine])
+                Order.objects.filter(pk__in=ids).update(enterprise=enterprise)
+                Policy.objects.filter(order__enterprise=enterprise, enterprise=None).update(
+                    enterprise=enterprise
+                )
+            assigned = Policy.objects.filter(service_org=service_org).count()
+            if assigned < SERVICE_POLICIES:
+                free = Policy.objects.filter(service_org=None, order__remark=synthetic.MARK).order_by("-pk")
+                ids = list(free.values_list("pk", flat=True)[: SERVICE_POLICIES - assigned])
+                for n, state in enumerate(SERVICE_STATES):  # a third in each state
+                    Policy.objects.filter(pk__in=ids[n :: len(SERVICE_STATES)]).update(
+                        service_org=service_org, service_status=state, service_assigned_at=synthetic.ANCHOR
+                    )
+        self.stdout.write(f"各端数据就绪（{time.perf_counter() - started:.0f} 秒）")
+        return {
+            "city": User.objects.get(username=accounts_demo.REGULATOR["admin"][0]),
+            "county": county_admin,
+            "enterprise": User.objects.get(username=accounts_demo.ENTERPRISES[0][-1]),
+            "service": User.objects.get(username=accounts_demo.SERVICE_ORGS[0][4]),
+        }
+
+    def _analyze(self) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                for table in ("orders_order", "policies_policy"):
+                    cursor.execute(
+                        f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM ANALYZE {table}"
+                    )
+            elif connection.vendor == "sqlite":
+                cursor.execute("ANALYZE")
+
+    def _scenarios(self, users: dict[str, User]) -> list[tuple[str, str, str]]:
+        """(label, user, path) of each row: first and deep pages, a name and a credit code of the data."""
+        county_region = users["county"].organisation.region
+        sample = Order.objects.filter(remark=synthetic.MARK, region=county_region, status=OrderStatus.ISSUED)
+        found = sample.count()
+        if not found:
+            raise CommandError("晋江市没有已出函的合成订单：请用 --orders 指定更多订单")
+        order = sample.order_by("-submitted_at")[min(500, found - 1)]
+        word = order.applicant_name[2:6]  # a town and a word: ~1 in 2,400 orders
+        code = order.applicant_credit_code
+        rows = []
+        for who, side in (("city", "市"), ("county", "区县")):
+            rows += [
+                (f"监管{side} 订单 第1页", who, "/regulator/orders/"),
+                (f"监管{side} 订单 第5000页", who, "/regulator/orders/?page=5000"),
+                (f"监管{side} 订单 待报价", who, "/regulator/orders/?status=awaiting_quote"),
+                (f"监管{side} 订单 投保人“{word}”", who, f"/regulator/orders/?q={word}"),
+                (f"监管{side} 订单 信用代码", who, f"/regulator/orders/?credit_code={code}"),
+                (f"监管{side} 订单 信用代码前缀", who, f"/regulator/orders/?credit_code={code[:14]}"),
+                (f"监管{side} 保单 第1页", who, "/regulator/policies/"),
+                (f"监管{side} 保单 第5000页", who, "/regulator/policies/?page=5000"),
+                (f"监管{side} 保单 投保人“{word}”", who, f"/regulator/policies/?q={word}"),
+                (f"监管{side} 保单 信用代码", who, f"/regulator/policies/?credit_code={code}"),
+                (f"监管{side} 应保尽保", who, "/regulator/cover/"),
+            ]
+        return [
+            *rows,
+            ("企业 我的订单 第1页", "enterprise", "/enterprise/orders/"),
+            ("企业 我的订单 第500页", "enterprise", "/enterprise/orders/?page=500"),
+            ("企业 我的订单 已出函", "enterprise", "/enterprise/orders/?tab=issued"),
+            ("企业 我的保单 第1页", "enterprise", "/enterprise/policies/"),
+            ("服务机构 服务订单 第1页", "service", "/service/orders/"),
+            ("服务机构 服务订单 第2000页", "service", "/service/orders/?page=2000"),
+            ("服务机构 服务订单 服务中", "service", "/service/orders/?tab=in_service"),
+        ]
+
+    # --- measuring ----------------------------------------------------------------------------------------------
+    def _time(self, client: Client, path: str, repeat: int) -> tuple[float, float, int]:
+        for _ in range(3):  # warm the caches (template loader, connection, database pages)
+            self._get(client, path)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            self._get(client, path)
+            timings.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            self._get(client, path)
+        p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
+        return statistics.median(timings), p95, len(queries)
