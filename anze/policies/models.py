@@ -111,6 +111,17 @@ class Policy(models.Model):
         on_delete=models.PROTECT,
         related_name="enterprise_policies",
     )
+    # The order's 区县, copied at 出函 (an issued order's region does not change): the regulators' scope and their
+    # lists' index, without a join to the order for every policy walked (docs/BENCH.md, issue 16).
+    region = models.ForeignKey(
+        "basedata.Region",
+        verbose_name="区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     policy_no = models.CharField("保单编号", max_length=50)
     issued_at = models.DateTimeField("出函时间", default=timezone.now)
     period_start = models.DateField("保险期间起")
@@ -198,6 +209,7 @@ class Policy(models.Model):
             # The regulator's 保单查询 (newest first along time, a 保单编号 exactly) and the 服务订单 list (newest
             # assignment first, per tab and for all).
             models.Index(fields=["-issued_at", "-id"], name="policy_time_idx"),
+            models.Index(fields=["region", "-issued_at", "-id"], name="policy_region_time_idx"),
             models.Index(fields=["policy_no"], name="policy_no_idx"),
             models.Index(
                 fields=["service_org", "-service_assigned_at", "-id", "service_status"],

@@ -30,7 +30,7 @@ def policy_rows(user: User, via: str = "") -> Q:
         insurer=f"{p}insurer",
         enterprise=f"{p}enterprise",
         service_org=f"{p}service_org",
-        region=f"{p}order__region",
+        region=f"{p}region",  # the order's, copied at 出函 (Policy.region)
     )
     if user.side == Side.SERVICE_ORG:
         rows &= Q(**{f"{p}service_status__in": ASSIGNED})

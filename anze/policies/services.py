@@ -186,6 +186,7 @@ def _new_policy(order: Order, policy_no: str, now: Any, verification_code: str) 
         order=order,
         insurer=order.insurer,
         enterprise=order.enterprise,
+        region_id=order.region_id,
         policy_no=policy_no,
         issued_at=now,
         period_start=order.period_start,

@@ -15,11 +15,18 @@ from .models import Policy
 def issue(orders: QuerySet[Order], *, batch_size: int = 5000) -> int:
     """A policy for each issued order of ``orders`` without one; returns how many were created."""
     issued = orders.filter(status=OrderStatus.ISSUED, policies=None).values_list(
-        "pk", "insurer_id", "enterprise_id", "policy_no", "issued_at", "period_start", "period_end"
+        "pk",
+        "insurer_id",
+        "enterprise_id",
+        "region_id",
+        "policy_no",
+        "issued_at",
+        "period_start",
+        "period_end",
     )
     batch: list[Policy] = []
     created = 0
-    for pk, insurer_id, enterprise_id, policy_no, issued_at, start, end in issued.iterator(
+    for pk, insurer_id, enterprise_id, region_id, policy_no, issued_at, start, end in issued.iterator(
         chunk_size=batch_size
     ):
         batch.append(
@@ -27,6 +34,7 @@ def issue(orders: QuerySet[Order], *, batch_size: int = 5000) -> int:
                 order_id=pk,
                 insurer_id=insurer_id,
                 enterprise_id=enterprise_id,
+                region_id=region_id,
                 policy_no=policy_no,
                 issued_at=issued_at,
                 period_start=start,

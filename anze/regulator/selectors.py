@@ -231,7 +231,7 @@ def search_policies(*, user: User, filters: dict[str, Any]) -> QuerySet[Policy]:
     if filters.get("insurer"):
         qs = qs.filter(insurer=filters["insurer"])
     if filters.get("region"):
-        qs = qs.filter(order__region=filters["region"])
+        qs = qs.filter(region=filters["region"])
     if filters.get("industry"):
         qs = qs.filter(order__industry=filters["industry"])
     if filters.get("standing"):

@@ -147,3 +147,27 @@ def test_only_a_policy_in_force_takes_new_requests(cast):
     policy.status = PolicyStatus.SURRENDERED
     with pytest.raises(Refused, match="保单已退保，不能申请批改"):
         lifecycle.check_live(policy, "申请批改")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue_copies_the_orders_region_and_the_migration_copies_it_for_policies_issued_before(cast):
+    """The regulators' scope and lists read the policy's own 区县 (an index of its own, no join to the order)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    policy = cast.policy()
+    assert policy.order.region_id is not None and policy.region_id == policy.order.region_id
+    Policy.objects.filter(pk=policy.pk).update(region=None)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("policies", "0009_list_indexes")])
+    try:
+        with connection.cursor() as cursor:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, "policies_policy")
+            ]
+        assert "region_id" not in columns
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    policy.refresh_from_db()
+    assert policy.region_id == policy.order.region_id
