@@ -16,6 +16,25 @@ from anze.policies.scopes import policies_visible_to, policy_of_order, with_live
 pytestmark = pytest.mark.django_db
 
 
+def _migrate_back_and_forth(target: tuple[str, str], *, without: str) -> None:
+    """Migrate back to ``target`` (where the policies table has no column ``without``), then to the latest
+    migrations again, whose data migrations fill it in for the rows already there."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    try:
+        with connection.cursor() as cursor:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, "policies_policy")
+            ]
+        assert without not in columns
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _reverse(policy: Policy) -> None:
     """What an approved 冲正 leaves: the policy reversed (the reversal workflow does the rest)."""
     Policy.objects.filter(pk=policy.pk).update(status=PolicyStatus.REVERSED)
@@ -91,22 +110,9 @@ def test_a_list_of_orders_reads_their_policies_in_one_query(cast, django_assert_
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_copies_the_files_and_scheme_of_policies_issued_before(cast):
-    from django.db.migrations.executor import MigrationExecutor
-
     policy = cast.policy()
     order = policy.order
-    executor = MigrationExecutor(connection)
-    executor.migrate([("policies", "0004_policy_verification_code")])
-    try:
-        with connection.cursor() as cursor:
-            columns = [
-                c.name for c in connection.introspection.get_table_description(cursor, "policies_policy")
-            ]
-        assert "policy_file_id" not in columns
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_back_and_forth(("policies", "0004_policy_verification_code"), without="policy_file_id")
     policy.refresh_from_db()
     assert (policy.status, policy.policy_file_id, policy.invoice_file_id, policy.issued_headcount) == (
         PolicyStatus.ACTIVE,
@@ -152,22 +158,9 @@ def test_only_a_policy_in_force_takes_new_requests(cast):
 @pytest.mark.django_db(transaction=True)
 def test_issue_copies_the_orders_region_and_the_migration_copies_it_for_policies_issued_before(cast):
     """The regulators' scope and lists read the policy's own 区县 (an index of its own, no join to the order)."""
-    from django.db.migrations.executor import MigrationExecutor
-
     policy = cast.policy()
     assert policy.order.region_id is not None and policy.region_id == policy.order.region_id
     Policy.objects.filter(pk=policy.pk).update(region=None)
-    executor = MigrationExecutor(connection)
-    executor.migrate([("policies", "0009_list_indexes")])
-    try:
-        with connection.cursor() as cursor:
-            columns = [
-                c.name for c in connection.introspection.get_table_description(cursor, "policies_policy")
-            ]
-        assert "region_id" not in columns
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_back_and_forth(("policies", "0009_list_indexes"), without="region_id")
     policy.refresh_from_db()
     assert policy.region_id == policy.order.region_id
