@@ -11,16 +11,21 @@ decodes) and ``"video"`` (MP4). Every refusal is a ``ValidationError`` with a Ch
 from __future__ import annotations
 
 import io
+import itertools
 import logging
+import multiprocessing
+import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, UnidentifiedImageError
 
 from . import mp4
@@ -188,6 +193,101 @@ def accept_again(upload: File, accepted: Accepted) -> None:
     """Mark ``upload`` as accepted by an earlier ``validate_upload`` of the very same bytes (``accepted_as``
     of that upload); only for bytes that cannot have changed since (an entry of a zip the caller holds open)."""
     setattr(upload, _ACCEPTED, accepted)
+
+
+# --- many files at once (an import's zip) ----------------------------------------------------------------------
+# Fewer files than this are checked in this process: starting the workers costs more than it saves.
+PARALLEL_FROM = 48
+# Files handed to the workers at a time (and their bytes at most): what is in memory at once.
+_WINDOW_FILES = 600
+_WINDOW_BYTES = 64 * 1024 * 1024
+_MAX_PROCESSES = 8
+
+
+def check_processes() -> int:
+    """The worker processes ``validate_many`` starts: one per core this process may run on (at most 8)."""
+    return min(len(os.sched_getaffinity(0)), _MAX_PROCESSES)
+
+
+def validate_many(uploads: Iterable[tuple[File, Iterable[str]]]) -> list[str | ValidationError]:
+    """``validate_upload`` of many (upload, accept) pairs: each one's content type, or the ``ValidationError``
+    that refused it, in their order; each accepted upload marked as ``validate_upload`` marks it.
+
+    Each check is independent and most of an import's time (15,000 PDFs in a 5,000-row file), so many are
+    checked in worker processes, one per core — forked from this one: Django's settings as here, and no
+    database (a check never reads it). The uploads are read a window at a time (``_WINDOW_FILES``, at most
+    ``_WINDOW_BYTES``), so that a zip of large PDFs is never in memory whole. A handful of files, or one core,
+    are checked here."""
+    pairs = iter(uploads)
+    window = _window(pairs)
+    processes = check_processes()
+    if len(window) < PARALLEL_FROM or processes < 2:
+        results = [_validate_one(upload, accept) for upload, accept in window]
+        results.extend(_validate_one(upload, accept) for upload, accept in pairs)
+        return results
+    results: list[str | ValidationError] = []
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        while window:
+            # An upload whose content the upload handler discarded is refused by its size, here.
+            here = [isinstance(upload, OversizedUpload) for upload, _accept in window]
+            jobs = [
+                (upload.name or "", _bytes_of(upload), normalise_accept(accept))
+                for (upload, accept), local in zip(window, here, strict=True)
+                if not local
+            ]
+            found = iter(pool.map(_check_in_worker, jobs, chunksize=max(1, len(jobs) // (processes * 4))))
+            for (upload, accept), local in zip(window, here, strict=True):
+                if local:
+                    results.append(_validate_one(upload, accept))
+                    continue
+                outcome = next(found)
+                if isinstance(outcome, str):
+                    setattr(
+                        upload, _ACCEPTED, (normalise_accept(accept), upload.name or "", upload.size, outcome)
+                    )
+                    results.append(outcome)
+                else:
+                    results.append(ValidationError(outcome[0], code=outcome[1]))
+            window = _window(pairs)
+    return results
+
+
+def _window(pairs: Iterator[tuple[File, Iterable[str]]]) -> list[tuple[File, Iterable[str]]]:
+    window: list[tuple[File, Iterable[str]]] = []
+    size = 0
+    for pair in itertools.islice(pairs, _WINDOW_FILES):
+        window.append(pair)
+        size += pair[0].size or 0
+        if size >= _WINDOW_BYTES:
+            break
+    return window
+
+
+def _validate_one(upload: File, accept: Iterable[str]) -> str | ValidationError:
+    try:
+        return validate_upload(upload, accept=accept)
+    except ValidationError as exc:
+        return exc
+
+
+def _bytes_of(upload: File) -> bytes:
+    """The upload's bytes, at most one more than the largest limit (a larger file is refused by its size)."""
+    upload.seek(0)
+    data = upload.read(max_bytes_for(FORMATS) + 1)
+    upload.seek(0)
+    return data
+
+
+def _check_in_worker(job: tuple[str, bytes, frozenset[str]]) -> str | tuple[str, str | None]:
+    """In a worker: the content type, or the refusal's (message, code)."""
+    name, data, formats = job
+    upload = SimpleUploadedFile(name, data)
+    try:
+        return _validate(upload, formats)
+    except ValidationError as exc:
+        return exc.messages[0], exc.code
+    finally:
+        upload.close()
 
 
 def _validate(upload: File, formats: frozenset[str]) -> str:

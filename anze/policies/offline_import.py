@@ -291,6 +291,8 @@ class OfflineOrderImporter:
             may_issue = True
         except Refused:
             may_issue = False
+        if archive is not None and may_issue:
+            self._check_files(sheet, archive)
         errors: RowErrors = {}
         planned: list[Planned] = []
         first_row: dict[str, int] = {}
@@ -312,6 +314,24 @@ class OfflineOrderImporter:
         if errors:
             return Checked(errors=dict(sorted(errors.items())))
         return Checked(plan=planned)
+
+    def _check_files(self, sheet: Sheet, archive: Archive) -> None:
+        """The documents' checks of every file the rows to issue name, all at once before the rows (each
+        once; in worker processes when there are many: they are most of the check's time). A name the zip
+        does not hold is the row's error, said by ``_file``."""
+        wanted: dict[str, tuple[Entry, frozenset[str]]] = {}
+        for row in sheet.rows:
+            if is_blank(row.values.get("policy_no")):
+                continue
+            for name, _label, kind in FILES:
+                try:
+                    entry = archive.find(text(row.values.get(name)))
+                except LookupError:
+                    continue
+                wanted.setdefault(f"{kind}:{entry.name}", (entry, KIND_ACCEPT[kind]))
+        refusals = archive.validate_all(list(wanted.values()))
+        for key, refusal in zip(wanted, refusals, strict=True):
+            self._files[key] = None if refusal is None else refusal.messages[0]
 
     def _check_row(
         self, row: SheetRow, errors: RowErrors, archive: Archive | None, may_issue: bool
@@ -443,7 +463,7 @@ class OfflineOrderImporter:
             problems.append((column, str(exc.args[0])))
             return None
         key = f"{kind}:{entry.name}"
-        if key not in self._files:
+        if key not in self._files:  # checked with the others by ``_check_files`` unless the check missed it
             try:
                 # The documents' checks (type, size, content), once per file: the write's uploads of the
                 # entry carry the result to ``document_create``.
