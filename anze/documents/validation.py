@@ -206,7 +206,10 @@ _MAX_PROCESSES = 8
 
 def check_processes() -> int:
     """The worker processes ``validate_many`` starts: one per core this process may run on (at most 8)."""
-    return min(len(os.sched_getaffinity(0)), _MAX_PROCESSES)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # the workers inherit this process's set-up by forking: none without it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, _MAX_PROCESSES)
 
 
 def validate_many(uploads: Iterable[tuple[File, Iterable[str]]]) -> list[str | ValidationError]:
