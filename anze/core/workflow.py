@@ -18,17 +18,20 @@ The checks of ``begin`` run in one order, each with its one Chinese refusal:
 
 ``claim`` is a conditional ``UPDATE … SET state = target WHERE id = … AND state = <what the caller saw>``:
 0 rows means another request moved it first, and the loser is told “该{noun}状态已变化，请刷新后重试”. It works
-the same on SQLite (no SELECT … FOR UPDATE) and PostgreSQL.
+the same on SQLite (no SELECT … FOR UPDATE) and PostgreSQL. ``claim_many`` is the same move of many objects
+(an import's chunk of orders) in one statement per state they were seen in, all or none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from anze.core.errors import Refused
@@ -36,6 +39,16 @@ from anze.core.errors import Refused
 NO_PERMISSION = "没有该操作的权限"
 
 M = TypeVar("M", bound=models.Model)
+
+
+class StaleClaims(Refused):
+    """``claim_many`` moved nothing: ``stale`` are the indexes (in the call) of the objects no longer in the
+    state the caller saw, or whose ``where`` no longer holds."""
+
+    def __init__(self, message: str, stale: Sequence[int]) -> None:
+        super().__init__(message)
+        self.stale = list(stale)
+
 
 # A guard looks at the object (never at its data) and returns the refusal, or None when the action may go on.
 Guard = Callable[[Any, "Transition"], "str | None"]
@@ -222,3 +235,77 @@ class Machine(Generic[M]):
         for name, value in values.items():
             setattr(obj, name, value)
         return from_state
+
+    def claim_many(
+        self,
+        moves: Sequence[tuple[M, Mapping[str, Any]]],
+        t: Transition,
+        *,
+        where: Mapping[str, Any] | None = None,
+    ) -> list[str]:
+        """``claim`` of many (object, fields) pairs by one transition: every object moved to ``t.target`` with
+        its own fields, if every one is still in the state the caller saw (and ``where`` still holds); returns
+        the state each came from. One locking read and one ``UPDATE`` per state the objects were seen in (each
+        field that differs between them set through ``CASE id WHEN …``, as ``bulk_update`` writes it). If any one
+        has moved on, none is moved: ``StaleClaims`` (the stale message) names them."""
+        if not moves:
+            return []
+        now = timezone.now()
+        from_states = [self.state_of(obj) for obj, _fields in moves]
+        values = [
+            {self.state_field: t.target, **fields, **({self.touched: now} if self.touched else {})}
+            for _obj, fields in moves
+        ]
+        groups: dict[str, list[int]] = {}
+        for index, state in enumerate(from_states):
+            groups.setdefault(state, []).append(index)
+        rows = self.model._default_manager
+        with transaction.atomic():
+            stale: list[int] = []
+            for state, indexes in groups.items():
+                pks = [moves[index][0].pk for index in indexes]
+                lookups = {"pk__in": pks, self.state_field: state, **(where or {})}
+                held = set(rows.select_for_update().filter(**lookups).values_list("pk", flat=True))
+                stale += [index for index in indexes if moves[index][0].pk not in held]
+            if stale:
+                raise StaleClaims(self.stale_message(), sorted(stale))
+            for state, indexes in groups.items():
+                pks = [moves[index][0].pk for index in indexes]
+                lookups = {"pk__in": pks, self.state_field: state, **(where or {})}
+                updated = rows.filter(**lookups).update(**self._many_values(moves, values, indexes))
+                if updated != len(indexes):  # moved between the read and the update (SQLite locks no rows)
+                    raise StaleClaims(self.stale_message(), indexes)
+        for (obj, _fields), changes in zip(moves, values, strict=True):
+            for name, value in changes.items():
+                setattr(obj, name, value)
+        return from_states
+
+    def _many_values(
+        self, moves: Sequence[tuple[M, Mapping[str, Any]]], values: list[dict[str, Any]], indexes: list[int]
+    ) -> dict[str, Any]:
+        """The ``update`` of the objects at ``indexes``: a field of one value for all as it is, one of several
+        values as ``CASE pk WHEN … THEN … END`` — written out, each value prepared by its field as for a save
+        (a related object by its key): Django's ``Case(When(…))`` cost ~1 ms a row to build and compile."""
+        names = dict.fromkeys(name for index in indexes for name in values[index])
+        pk_column = connection.ops.quote_name(self.model._meta.pk.column)
+        update: dict[str, Any] = {}
+        for name in names:
+            given = [values[index][name] for index in indexes]
+            if all(value is given[0] or value == given[0] for value in given):
+                update[name] = given[0]
+                continue
+            model_field = self.model._meta.get_field(name)
+            assert isinstance(model_field, models.Field)  # a column of the model (claim's fields are)
+            params: list[Any] = []
+            for index, value in zip(indexes, given, strict=True):
+                if model_field.is_relation and isinstance(value, models.Model):
+                    value = value.pk
+                params += [moves[index][0].pk, model_field.get_db_prep_save(value, connection)]
+            whens = " ".join(["WHEN %s THEN %s"] * len(indexes))
+            case: Any = RawSQL(f"CASE {pk_column} {whens} END", params, output_field=model_field)
+            if (
+                connection.features.requires_casted_case_in_updates
+            ):  # PostgreSQL: parameters typed as the column
+                case = Cast(case, output_field=model_field)
+            update[model_field.attname] = case
+        return update

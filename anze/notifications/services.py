@@ -43,7 +43,7 @@ from .models import (
     SmsStatus,
 )
 from .sms import sign_name
-from .tasks import enqueue_send
+from .tasks import enqueue_send, enqueue_sends
 
 logger = logging.getLogger("anze.notifications")
 
@@ -128,9 +128,7 @@ def notify_many(notices: Sequence[Notice]) -> None:
         for notice in checked:
             notify(**vars(notice))
         return
-    for message in texts:
-        if message.status == SmsStatus.PENDING:
-            enqueue_send(message.pk)
+    enqueue_sends([message.pk for message in texts if message.status == SmsStatus.PENDING])
 
 
 def _checked(notice: Notice) -> Notice:

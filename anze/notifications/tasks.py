@@ -29,6 +29,7 @@ passed). Anything else — duplicate tasks, two workers, a repeated ``notify`` �
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +41,7 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from anze.core.leases import Leased
-from anze.core.tasks import enqueue_with_transaction
+from anze.core.tasks import enqueue_many_with_transaction, enqueue_with_transaction
 from anze.core.validators import mask_mobile
 
 from . import codes
@@ -71,6 +72,11 @@ CODE_UNREADABLE = "验证码无法解密（密钥已更换），未发送（用�
 def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
     """Arrange for ``send_sms(message_id)`` to run once the current transaction has committed."""
     enqueue_outbox(send_sms, message_id, run_after=run_after)
+
+
+def enqueue_sends(message_ids: Sequence[int]) -> None:
+    """``enqueue_send`` of many messages at once (an import's SMS): their tasks in one insert."""
+    enqueue_many_with_transaction(send_sms, [(message_id,) for message_id in message_ids])
 
 
 def enqueue_outbox(outbox_task: Task[[int], Any], row_id: int, *, run_after: datetime | None = None) -> None:

@@ -6,17 +6,18 @@ carries a 保单编号, the scheme and the three PDFs, issued by the same functi
 The check reads only, and reads base data, the regional rules and the 保单编号 already used **once per file**,
 not per row: each cell through the screens' own form fields (``OfflineOrderForm``, ``SchemeForm``: the same
 messages), each scheme through ``rules.scheme_errors`` with the region's rule resolved once, each PDF named by
-a row through the documents' content check once per file in the zip (``Archive.validate``: the write's uploads
-of the entry carry the result, so ``document_create`` does not parse it again). The write calls the workflow's
+a row through the documents' content check once per file in the zip, all of them before the rows
+(``Archive.validate_all``: in worker processes, one per core; the write's uploads of an entry carry its result,
+so ``document_create`` does not parse it again). The write calls the workflow's
 many-row forms of the same functions — ``offline.orders_create_offline`` for every row, then
 ``services.policies_issue_offline`` for the rows to issue, ``ISSUE_CHUNK`` at a time — which check each row
 again (a 保单编号 taken meanwhile is refused there, the whole import rolled back and annotated like any other
 error) and write each kind of row (orders, events, 操作日志, documents, policies, SMS) in one insert; base data
 is read once for the write too (``basedata.selectors.read_once``).
 
-Measured (``manage.py bench_import``, docs/BENCH.md): the PDF check (pypdf, ~2 ms a file) is most of the check;
-the write is the workflow's inserts and each order's own 出函 update. Hence the worker: the page polls the
-batch while it runs.
+Measured (``manage.py bench_import``, docs/BENCH.md): the PDF check (qpdf, ~0.4 ms a file, on every core) is
+most of the check; the write is the workflow's inserts, the files stored, and the chunk's 出函 update
+(``ORDER.claim_many``). Hence the worker: the page polls the batch while it runs.
 
 Files: the PDFs come as a .zip beside the workbook (``anze.imports.archives``: no extraction to disk, zip bombs and
 paths out of the archive refused), matched by the names in the 保单文件 / 发票文件 / 合同文件 columns.
@@ -291,6 +292,8 @@ class OfflineOrderImporter:
             may_issue = True
         except Refused:
             may_issue = False
+        if archive is not None and may_issue:
+            self._check_files(sheet, archive)
         errors: RowErrors = {}
         planned: list[Planned] = []
         first_row: dict[str, int] = {}
@@ -312,6 +315,24 @@ class OfflineOrderImporter:
         if errors:
             return Checked(errors=dict(sorted(errors.items())))
         return Checked(plan=planned)
+
+    def _check_files(self, sheet: Sheet, archive: Archive) -> None:
+        """The documents' checks of every file the rows to issue name, all at once before the rows (each
+        once; in worker processes when there are many: they are most of the check's time). A name the zip
+        does not hold is the row's error, said by ``_file``."""
+        wanted: dict[str, tuple[Entry, frozenset[str]]] = {}
+        for row in sheet.rows:
+            if is_blank(row.values.get("policy_no")):
+                continue
+            for name, _label, kind in FILES:
+                try:
+                    entry = archive.find(text(row.values.get(name)))
+                except LookupError:
+                    continue
+                wanted.setdefault(f"{kind}:{entry.name}", (entry, KIND_ACCEPT[kind]))
+        refusals = archive.validate_all(list(wanted.values()))
+        for key, refusal in zip(wanted, refusals, strict=True):
+            self._files[key] = None if refusal is None else refusal.messages[0]
 
     def _check_row(
         self, row: SheetRow, errors: RowErrors, archive: Archive | None, may_issue: bool
@@ -443,7 +464,7 @@ class OfflineOrderImporter:
             problems.append((column, str(exc.args[0])))
             return None
         key = f"{kind}:{entry.name}"
-        if key not in self._files:
+        if key not in self._files:  # checked with the others by ``_check_files`` unless the check missed it
             try:
                 # The documents' checks (type, size, content), once per file: the write's uploads of the
                 # entry carry the result to ``document_create``.

@@ -21,7 +21,7 @@ from django.utils import timezone
 from anze.accounts.models import User
 from anze.basedata.models import ServiceItem
 from anze.core.errors import Problems, Refused
-from anze.core.workflow import Transition
+from anze.core.workflow import StaleClaims, Transition
 from anze.documents.models import Document, DocumentKind
 from anze.documents.services import documents_create
 from anze.orders.models import Order, OrderEvent
@@ -306,8 +306,9 @@ def policies_issue_offline(*, actor: User, issues: Sequence[OfflineIssue]) -> li
     """``policy_issue_offline`` of many orders at once (the Excel import's rows, without 投保资料 or 意向服务项目):
     each checked as there — the transition, the scheme and the region's rule, the 保单编号 (not used by another
     order or policy, nor twice here), the three PDFs — then the documents, service counts, policies, events
-    and their 操作日志 entries written one insert each; each order moved and its contact told as there. Returns
-    each order, or the ``Refused`` it met — and then nothing is written."""
+    and their 操作日志 entries written one insert each; the orders moved by ``ORDER.claim_many`` (the same
+    conditional update, one statement) and their contacts told as there. Returns each order, or the ``Refused``
+    it met — and then nothing is written."""
     results: list[Order | Refused] = []
     transitions: list[Transition] = []
     policy_nos: list[str] = []
@@ -352,24 +353,33 @@ def policies_issue_offline(*, actor: User, issues: Sequence[OfflineIssue]) -> li
     )
     counts = save_service_counts_of([(issue.order, dict(issue.scheme.service_counts)) for issue in issues])
     now = timezone.now()
-    from_statuses = []
-    for index, (issue, t, policy_no) in enumerate(zip(issues, transitions, policy_nos, strict=True)):
+    moves = []
+    for index, (issue, policy_no) in enumerate(zip(issues, policy_nos, strict=True)):
         stored = documents[index * len(_ISSUE_FILES) : (index + 1) * len(_ISSUE_FILES)]
         fields: dict[str, Any] = {
             name: document for (name, _, _), document in zip(_ISSUE_FILES, stored, strict=True)
         }
-        from_statuses.append(
-            ORDER.claim(
+        moves.append(
+            (
                 issue.order,
-                t,
-                policy_no=policy_no,
-                **fields,
-                issued_at=now,
-                last_reason="",
-                quoted_at=now,
-                **scheme_fields(issue.scheme),
+                {
+                    "policy_no": policy_no,
+                    **fields,
+                    "issued_at": now,
+                    "last_reason": "",
+                    "quoted_at": now,
+                    **scheme_fields(issue.scheme),
+                },
             )
         )
+    try:
+        # Each order moved by the same conditional update as one 出函, the chunk's in one statement.
+        from_statuses = ORDER.claim_many(moves, transitions[0])
+    except StaleClaims as exc:  # moved meanwhile: those orders refused, nothing of the chunk written
+        transaction.set_rollback(True)
+        return [
+            Refused(exc.message) if index in exc.stale else result for index, result in enumerate(results)
+        ]
     codes = new_verification_codes(len(issues))
     Policy.objects.bulk_create(
         _new_policy(issue.order, policy_no, now, code)

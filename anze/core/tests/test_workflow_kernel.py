@@ -10,7 +10,7 @@ from anze.accounts.models import Organisation, Verification
 from anze.core.errors import Refused
 from anze.core.sides import Side
 from anze.core.testing import factories
-from anze.core.workflow import NO_PERMISSION, Machine, transition
+from anze.core.workflow import NO_PERMISSION, Machine, StaleClaims, transition
 
 V = Verification
 
@@ -102,6 +102,52 @@ def test_claim_refuses_when_its_extra_condition_no_longer_holds(enterprise):
         MACHINE.claim(org, t, where={"name": "另一个名称"})
     org.refresh_from_db()
     assert org.verification == V.PENDING
+
+
+def test_claim_many_moves_each_object_with_its_own_fields_in_one_update(
+    enterprise, django_assert_num_queries
+):
+    org, member, _ = enterprise
+    others = [factories.organisation(Side.ENTERPRISE, verification=V.PENDING) for _ in range(3)]
+    orgs = [org, *others]
+    t = MACHINE.begin("verify", member, org)
+    moves = [
+        (one, {"contact_name": f"联系人{n}", "contact_phone": "13800000000"}) for n, one in enumerate(orgs)
+    ]
+    # Savepoint, the locking read, the one update, release.
+    with django_assert_num_queries(4):
+        assert MACHINE.claim_many(moves, t) == [V.PENDING] * 4
+    assert [one.verification for one in orgs] == [V.VERIFIED] * 4
+    fresh = Organisation.objects.in_bulk([one.pk for one in orgs])
+    for n, one in enumerate(orgs):
+        row = fresh[one.pk]
+        assert (row.verification, row.contact_name, row.contact_phone) == (
+            V.VERIFIED,
+            f"联系人{n}",
+            "13800000000",
+        )
+    assert MACHINE.claim_many([], t) == []
+
+
+def test_claim_many_moves_none_when_one_has_moved_on_and_names_it(enterprise):
+    org, member, _ = enterprise
+    others = [factories.organisation(Side.ENTERPRISE, verification=V.PENDING) for _ in range(3)]
+    t = MACHINE.begin("verify", member, org)
+    MACHINE.claim(Organisation.objects.get(pk=others[1].pk), t)  # another request moved it first
+    with pytest.raises(StaleClaims) as refused:
+        MACHINE.claim_many([(one, {"contact_name": one.name}) for one in [org, *others]], t)
+    assert refused.value.stale == [2] and refused.value.message == "该企业状态已变化，请刷新后重试"
+    assert (
+        Organisation.objects.filter(
+            pk__in=[org.pk, others[0].pk, others[2].pk], verification=V.PENDING
+        ).count()
+        == 3
+    )
+    assert org.verification == V.PENDING  # the objects in memory unchanged too
+    with pytest.raises(StaleClaims) as refused:  # ``where`` no longer holds for one of them
+        MACHINE.claim_many([(org, {}), (others[0], {})], t, where={"name": org.name})
+    assert refused.value.stale == [1]
+    assert Organisation.objects.get(pk=org.pk).verification == V.PENDING
 
 
 def test_one_reason_rule_for_every_machine(settings):

@@ -101,6 +101,68 @@ def pdf_with_attachment() -> bytes:
     return _rewrite(lambda writer: writer.add_attachment("发票.exe", b"MZ\x90\x00"))
 
 
+def _link(action: DictionaryObject) -> Callable[[PdfWriter], None]:
+    def change(writer: PdfWriter) -> None:
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject(
+                    [NumberObject(0), NumberObject(0), NumberObject(99), NumberObject(99)]
+                ),
+                NameObject("/A"): action,
+            }
+        )
+        writer.add_annotation(page_number=0, annotation=link)
+
+    return change
+
+
+def pdf_with_submit_form_link() -> bytes:
+    """A link that sends the form's data away (/SubmitForm): no script, no name a byte scan looks for."""
+    action = {
+        NameObject("/S"): NameObject("/SubmitForm"),
+        NameObject("/F"): TextStringObject("http://x.test/"),
+    }
+    return _rewrite(_link(DictionaryObject(action)))
+
+
+def pdf_with_rich_media_execute_link() -> bytes:
+    return _rewrite(_link(DictionaryObject({NameObject("/S"): NameObject("/RichMediaExecute")})))
+
+
+def pdf_with_xfa_form() -> bytes:
+    """An XFA form (its XML carries scripts for Acrobat) in the catalog's /AcroForm."""
+
+    def change(writer: PdfWriter) -> None:
+        writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+            {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): TextStringObject("<xdp:xdp/>")}
+        )
+
+    return _rewrite(change)
+
+
+def pdf_with_embedded_file_object() -> bytes:
+    """An object of type /EmbeddedFile hung under a page by a key no reader knows."""
+
+    def change(writer: PdfWriter) -> None:
+        carried = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/EmbeddedFile")}))
+        writer.pages[0][NameObject("/Carried")] = carried
+
+    return _rewrite(change)
+
+
+def pdf_opening_with_a_web_page() -> bytes:
+    """/OpenAction that opens a web address (/URI) rather than a page: refused like any action on opening."""
+
+    def change(writer: PdfWriter) -> None:
+        writer.root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject("http://x.test/")}
+        )
+
+    return _rewrite(change)
+
+
 def pdf_opening_at_first_page() -> bytes:
     """/OpenAction [page /Fit]: what office suites write for "open at page 1, fit" — not active content."""
 

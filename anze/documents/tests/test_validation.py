@@ -123,6 +123,11 @@ ACTIVE = [
     samples.pdf_with_page_additional_action,
     samples.pdf_with_attachment,
     samples.pdf_with_escaped_javascript_name,
+    samples.pdf_with_submit_form_link,
+    samples.pdf_with_rich_media_execute_link,
+    samples.pdf_with_xfa_form,
+    samples.pdf_with_embedded_file_object,
+    samples.pdf_opening_with_a_web_page,
 ]
 
 
@@ -133,7 +138,7 @@ def test_it_refuses_a_pdf_with_active_content(make) -> None:
 
 @pytest.mark.parametrize("make", ACTIVE, ids=lambda make: make.__name__)
 def test_it_finds_active_content_through_the_pdf_objects_alone(make, monkeypatch) -> None:
-    # The byte scan is only a second guard: with it disabled, walking pypdf's objects must still find each one.
+    # The byte scan is only a second guard: with it disabled, walking the PDF's objects must still find each one.
     monkeypatch.setattr(validation, "_FORBIDDEN_BYTES", re.compile(rb"(?!)"))
     assert refusal("保单.pdf", make(), {"pdf"}) == "PDF文件包含脚本等不安全内容，请重新导出后上传"
 

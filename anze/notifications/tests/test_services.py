@@ -165,6 +165,40 @@ def test_it_enqueues_the_task_inside_the_transaction_with_the_database_backend(s
     assert task.args_kwargs["args"] == [SmsMessage.objects.get().pk]
 
 
+def test_many_notices_enqueue_their_tasks_in_one_insert_as_one_notice_does(
+    settings, notify_issued, insurer_org, enterprise_org, django_assert_num_queries
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    notify_issued()  # one, through notify: the task row the backend's own enqueue writes
+    single = DBTaskResult.objects.get()
+    notices = [
+        services.Notice(
+            key=f"order-event:{n}:enterprise",
+            owner=insurer_org,
+            recipient=enterprise_org,
+            phone=PHONE if n != 4 else None,  # no phone: no SMS, no task
+            title="保单已出函",
+            text=ISSUED,
+            link="/enterprise/",
+        )
+        for n in range(2, 7)
+    ]
+    # Savepoint, the SMS rows, the 站内消息, the task rows, release: the same count for 5 as for 500.
+    with django_assert_num_queries(5), transaction.atomic(savepoint=False):
+        services.notify_many(notices)
+    tasks = DBTaskResult.objects.exclude(pk=single.pk).order_by("enqueued_at", "args_kwargs")
+    messages = SmsMessage.objects.filter(dedupe_key__in=[notice.key for notice in notices if notice.phone])
+    assert sorted(task.args_kwargs["args"][0] for task in tasks) == sorted(message.pk for message in messages)
+    fields = ("task_path", "queue_name", "priority", "backend_name", "status", "run_after")
+    for task in tasks:
+        assert [getattr(task, name) for name in fields] == [getattr(single, name) for name in fields]
+        assert task.args_kwargs["kwargs"] == {} and task.pk != single.pk
+    with pytest.raises(Boom), transaction.atomic():
+        services.notify_many([services.Notice(**{**vars(notices[0]), "key": "order-event:9:enterprise"})])
+        raise Boom
+    assert DBTaskResult.objects.count() == 1 + 4  # rolled back with the caller's transaction
+
+
 def test_it_enqueues_a_verification_code_with_its_template(sms, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = services.sms_enqueue(

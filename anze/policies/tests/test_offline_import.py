@@ -732,3 +732,15 @@ def test_issuing_many_refuses_a_number_twice_in_the_batch_and_writes_nothing(cas
     assert results == [first, second]
     assert sorted(Policy.objects.values_list("policy_no", flat=True)) == ["ONE1", "TWO2"]
     assert SmsMessage.objects.filter(text__contains="已出函").count() == 2
+
+    # An order cancelled by another request after this one read it: that order refused, nothing written.
+    third, fourth = cast.offline(), cast.offline()
+    Order.objects.filter(pk=fourth.pk).update(status=OrderStatus.CANCELLED)
+    before = snapshot()
+    with transaction.atomic():
+        results = policies_issue_offline(
+            actor=cast.clerk, issues=[issue(third, "THREE3"), issue(fourth, "FOUR4")]
+        )
+    assert results[0] == third and results[1].errors == {None: ["该订单状态已变化，请刷新后重试"]}
+    assert snapshot() == before
+    assert Order.objects.get(pk=third.pk).status == OrderStatus.AWAITING_ISSUE
