@@ -23,13 +23,13 @@ ORDERS = 45
 
 
 @pytest.fixture
-def orders(db):  # type: ignore[no-untyped-def]
+def orders(db):
     ensure_base_data()
     synthetic.top_up([factories.organisation(Side.INSURER)], ORDERS)
     return Order.objects.select_related("insurer", "region").order_by("-submitted_at", "-id")
 
 
-def page(queryset, number: int, size: int = 10):  # type: ignore[no-untyped-def]
+def page(queryset, number: int, size: int = 10):
     request = RequestFactory().get("/", {"page": number, "size": size})
     with CaptureQueriesContext(connection) as queries:
         result = pagination.paginate(request, queryset.all(), count=ORDERS)  # not the cached rows
@@ -37,7 +37,7 @@ def page(queryset, number: int, size: int = 10):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("number", [1, 2, 3, 5, 9])
-def test_a_deep_page_is_the_same_rows_read_by_key(orders, number, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_deep_page_is_the_same_rows_read_by_key(orders, number, monkeypatch):
     expected = [o.pk for o in list(orders)[(min(number, 5) - 1) * 10 :][:10]]
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 20)
     result, queries = page(orders, number)
@@ -47,7 +47,7 @@ def test_a_deep_page_is_the_same_rows_read_by_key(orders, number, monkeypatch): 
     assert all(o.insurer.name for o in result.rows)  # select_related kept: no query per row
 
 
-def test_distinct_rows_are_read_at_once(orders, monkeypatch):  # type: ignore[no-untyped-def]
+def test_distinct_rows_are_read_at_once(orders, monkeypatch):
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 0)
     distinct = Order.objects.filter(pk__in=orders.values("pk")).distinct().order_by("-submitted_at", "-id")
     result, queries = page(distinct, 3)
@@ -55,7 +55,7 @@ def test_distinct_rows_are_read_at_once(orders, monkeypatch):  # type: ignore[no
     assert [o.pk for o in result.rows] == [o.pk for o in list(orders)[20:30]]
 
 
-def test_postgresql_knows_a_service_organisations_states_together(db):  # type: ignore[no-untyped-def]
+def test_postgresql_knows_a_service_organisations_states_together(db):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'policy_service_org_status'")
