@@ -463,6 +463,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # its "logger bridge initialized" on every start
     },
 }
 

@@ -178,6 +178,22 @@ def is_number(term: str) -> bool:
     return term.isascii() and " " not in term
 
 
+# A name in at most this many orders is searched by their keys, read first (see ``named``).
+NAMED_AT_ONCE = 2_000
+
+
+def named(term: str) -> list[int] | QuerySet[Order]:
+    """The orders whose 投保人 or 项目名称 holds ``term`` (``search.name_matches``: the trigram index of every
+    order's names, no insurer's grams), for the regulator's lists to filter on. A name in few orders — most
+    names searched — as their keys, read at once: the list then reads those rows by key and sorts them, where
+    PostgreSQL would walk the region's time index testing each row's names (316 ms for a name in 399 of a
+    million orders, 31 ms this way). A name in more orders as the query itself: walking the list's index
+    finds a page of them soon."""
+    matches = search.name_matches(Order.objects.all(), term)
+    keys = list(matches.values_list("pk", flat=True)[: NAMED_AT_ONCE + 1])
+    return keys if len(keys) <= NAMED_AT_ONCE else matches.values("pk")
+
+
 def search_orders(*, user: User, filters: dict[str, Any]) -> QuerySet[Order]:
     """订单查询: the orders in the regulator's scope, searched (关键字: 申请编号 or 投保人/项目名称, 信用代码, 保险公司,
     状态, 区县), newest first — along an index of the region's orders by time (``Order.Meta.indexes``)."""
@@ -186,7 +202,7 @@ def search_orders(*, user: User, filters: dict[str, Any]) -> QuerySet[Order]:
     if q and is_number(q):
         qs = qs.filter(application_no=q)
     elif q:
-        qs = search.name_matches(qs, q)  # the trigram index of every order's names (no insurer's grams)
+        qs = qs.filter(pk__in=named(q))
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
         qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
@@ -223,8 +239,7 @@ def search_policies(*, user: User, filters: dict[str, Any]) -> QuerySet[Policy]:
     q = (filters.get("q") or "").strip()
     if q:
         # A 保单编号 exactly; a 投保人 through its order's trigram index.
-        names = search.name_matches(Order.objects.all(), q).values("pk")
-        qs = qs.filter(policy_no=q) if is_number(q) else qs.filter(order__in=names)
+        qs = qs.filter(policy_no=q) if is_number(q) else qs.filter(order__in=named(q))
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
         qs = _exact_or_prefix(qs, "order__applicant_credit_code", credit_code, 18)  # type: ignore[arg-type]

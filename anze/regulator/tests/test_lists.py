@@ -5,7 +5,10 @@ organisation's exact tab counts, and a number of queries that does not grow with
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+from django.db.models import Q
 
 from anze.accounts.models import User
 from anze.basedata.models import Region
@@ -16,6 +19,7 @@ from anze.orders import synthetic
 from anze.orders.models import Order, OrderStatus
 from anze.policies import synthetic as policy_synthetic
 from anze.policies.models import Policy, ServiceStatus
+from anze.regulator import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +128,30 @@ def test_the_name_search_reads_the_trigram_index(world, client_for):
     assert {o.pk for o in page.rows} == set(expected.values_list("pk", flat=True))
     short = client_for(world["city"]).get("/regulator/orders/", {"q": term[:2], "size": 50}).context["page"]
     assert order.pk in {o.pk for o in short.rows}  # 2 characters: no trigram, a LIKE
+
+
+@pytest.mark.parametrize("at_once", [0, 3, 2_000], ids=["as-a-query", "few-at-once", "by-keys"])
+def test_a_name_in_few_or_many_orders_lists_the_same_rows(world, client_for, monkeypatch, at_once):
+    """``selectors.named``: the matches' keys read first when they are few, the query itself when more — the
+    same rows in the same order either way, on both lists, for the county's scope too."""
+    monkeypatch.setattr(selectors, "NAMED_AT_ONCE", at_once)
+    held = Counter(
+        name[i : i + 3]
+        for name in Order.objects.values_list("applicant_name", flat=True)
+        for i in range(len(name) - 2)
+    )
+    term = next(gram for gram, n in held.most_common() if n < ORDERS // 2 and "有限" not in gram)
+    names = Order.objects.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
+    assert names.count() > 3  # more than the few, so that the three cases differ
+    for who in ("city", "county"):
+        client = client_for(world[who])
+        orders = client.get("/regulator/orders/", {"q": term, "size": 50}).context["page"]
+        scope = names.filter(region__code=JINJIANG) if who == "county" else names
+        expected = scope.exclude(status=OrderStatus.DRAFT).order_by("-submitted_at", "-id")
+        assert [o.pk for o in orders.rows] == list(expected.values_list("pk", flat=True))
+        policies = client.get("/regulator/policies/", {"q": term, "size": 50}).context["page"]
+        issued = Policy.objects.filter(order__in=scope).order_by("-issued_at", "-id")
+        assert [row["policy"].pk for row in policies.rows] == list(issued.values_list("pk", flat=True))
 
 
 def test_the_credit_code_search_is_exact_or_a_prefix(world, client_for):
