@@ -226,24 +226,39 @@ def fold(using: str = "default") -> int:
     beside writers and beside another ``fold`` (PostgreSQL: the second skips its round on the advisory lock;
     SQLite: each transaction holds the database's write lock from its start, ``transaction_mode=IMMEDIATE``,
     for ``FOLD_CHUNK`` deltas at most)."""
+    return fold_deltas(using, DELTAS, FOLD_LOCK, _PG_FOLD, _SQLITE_FOLD)
+
+
+def fold_deltas(
+    using: str,
+    deltas: str,
+    lock: int,
+    pg_fold: str,
+    sqlite_fold: Iterable[str],
+    chunk: int = FOLD_CHUNK,
+) -> int:
+    """Fold the delta rows of the table ``deltas`` (also ``rollup.fold``'s): on PostgreSQL by ``pg_fold``, one
+    statement that deletes them and returns how many, under the advisory ``lock``; on SQLite by the
+    ``sqlite_fold`` statements on the deltas up to an id (their one parameter), ``chunk`` deltas a transaction,
+    then deleted."""
     connection = connections[using]
     folded = 0
     while True:
         with transaction.atomic(using=using), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock])
                 if not cursor.fetchone()[0]:
                     return 0
-                cursor.execute(_PG_FOLD)
+                cursor.execute(pg_fold)
                 return int(cursor.fetchone()[0])
-            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {DELTAS}")
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {deltas}")
             first, last = cursor.fetchone()
             if first is None:
                 return folded
-            upto = min(last, first + FOLD_CHUNK - 1)
-            for statement in _SQLITE_FOLD:
+            upto = min(last, first + chunk - 1)
+            for statement in sqlite_fold:
                 cursor.execute(statement, [upto])
-            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [upto])
+            cursor.execute(f"DELETE FROM {deltas} WHERE id <= %s", [upto])
             folded += cursor.rowcount
             if upto == last:
                 return folded

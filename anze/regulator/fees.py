@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Count,
     DateField,
     DecimalField,
     ExpressionWrapper,
@@ -52,10 +51,13 @@ from .selectors import (
     NO_FILTERS,
     StatsFilters,
     day_start,
+    figures,
+    grouped,
     month_key,
     month_window,
     months_between,
     stats_policies,
+    yuan,
 )
 
 ZERO = Decimal("0.00")
@@ -99,33 +101,27 @@ def fee_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[
 
 
 def fees_by(dimension: str, *, user: User, filters: StatsFilters = NO_FILTERS) -> list[FeeRow]:
-    """Collected and spent per insurer, 区县 or 行业 (two grouped queries), the most collected first."""
-    key, labels, unnamed = DIMENSIONS[dimension]
-    policies = fee_policies(user=user, filters=filters)
-    collected = (
-        policies.values(key, *labels)
-        .annotate(
-            n=Count("pk"),
-            fee=Coalesce(Sum("order__prevention_fee"), ZERO, output_field=MONEY),
-            premium=Coalesce(Sum("order__premium"), ZERO, output_field=MONEY),
-        )
-        .order_by()
-    )
+    """Collected (and the policies, their premium: the kept cells, ``selectors.figures``) and spent (one
+    grouped query of the ledger) per insurer, 区县 or 行业, the most collected first."""
+    key, _, unnamed = DIMENSIONS[dimension]
+    kept = figures(user=user, filters=filters)
+    groups = {"insurer": kept.by_insurer, "county": kept.by_region, "industry": kept.by_industry}[dimension]
+    kind = {"insurer": "insurer", "county": "region", "industry": "industry"}[dimension]
     spent = dict(
-        FeeEntry.objects.filter(policy__in=policies.values("pk"))
+        FeeEntry.objects.filter(policy__in=fee_policies(user=user, filters=filters).values("pk"))
         .values_list(f"policy__{key}")
         .annotate(s=Sum("amount"))
         .order_by()
     )
     rows = [
         FeeRow(
-            name=next((r[label] for label in labels if r[label]), unnamed),
-            policies=r["n"],
-            collected=r["fee"],
-            spent=spent.get(r[key]) or ZERO,
-            premium=r["premium"],
+            name=name or unnamed,
+            policies=sums.policies,
+            collected=yuan(sums.prevention_fee) or ZERO,
+            spent=spent.get(group if group > 0 else None) or ZERO,
+            premium=yuan(sums.premium) or ZERO,
         )
-        for r in collected
+        for group, name, sums in grouped(kind, groups)
     ]
     return sorted(rows, key=lambda row: (-row.collected, row.name))
 
@@ -148,12 +144,8 @@ def fees_by_month(
     first, last = month_window(filters, months, today)
     policies = fee_policies(user=user, filters=filters)
     collected = {
-        month_key(r["month"]): r["fee"]
-        for r in policies.filter(issued_at__gte=day_start(first))
-        .annotate(month=TruncMonth("issued_at"))
-        .values("month")
-        .annotate(fee=Sum("order__prevention_fee"))
-        .order_by()
+        month: yuan(sums.prevention_fee)
+        for month, sums in figures(user=user, filters=filters).by_month.items()
     }
     spent = {
         month_key(r["month"]): r["s"]
