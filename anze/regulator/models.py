@@ -63,6 +63,10 @@ class StatisticsCell(models.Model):
     policies = models.BigIntegerField("保单数", default=0)
     premium = models.BigIntegerField("保费（分）", default=0)
     prevention_fee = models.BigIntegerField("事故预防服务费（分）", default=0)
+    # As of ``StatisticsAsOf.day``: the policies in force that day (起期 ≤ day ≤ 止期), and those of them ending
+    # within ``selectors.EXPIRING_DAYS`` (止期 ≤ ``StatisticsAsOf.soon``).
+    in_force = models.BigIntegerField("保障中保单数", default=0)
+    expiring = models.BigIntegerField("即将到期保单数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计分析汇总格"
@@ -101,9 +105,27 @@ class StatisticsDelta(models.Model):
     policies = models.BigIntegerField("保单数")
     premium = models.BigIntegerField("保费（分）")
     prevention_fee = models.BigIntegerField("事故预防服务费（分）")
+    # The policy's period, for ``in_force`` and ``expiring`` (None: a recount's sum, which ``rollup.restand``
+    # counts instead).
+    period_start = models.DateField("保险期间起", null=True)
+    period_end = models.DateField("保险期间止", null=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计分析增量"
 
     def __str__(self) -> str:
         return f"{self.day} {self.insurer_id}/{self.region_id}/{self.industry_id} {self.policies:+d}"
+
+
+class StatisticsAsOf(models.Model):
+    """The day the cells' ``in_force`` and ``expiring`` are counted for (one row): ``rollup.fold`` counts them
+    afresh when the day has changed (``rollup.restand``)."""
+
+    day = models.DateField("统计日")
+    soon = models.DateField("到期提醒截止日")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计分析统计日"
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -33,28 +33,41 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 
 from anze.orders.counts import fold_deltas
 from anze.policies.models import PolicyStatus
 
-from .models import StatisticsCell, StatisticsDelta
+from .models import StatisticsAsOf, StatisticsCell, StatisticsDelta
 
 CELLS = StatisticsCell._meta.db_table
 DELTAS = StatisticsDelta._meta.db_table
+AS_OF = StatisticsAsOf._meta.db_table
+EXPIRING_DAYS = 30  # selectors.EXPIRING_DAYS (which imports this module)
 ALL = 0  # the insurer / industry marker of the cells that count every one
 NO_REGION = 0
 NO_INDUSTRY = -1
 REVERSED = PolicyStatus.REVERSED.value
 # The policy's columns whose change moves it between cells (or in or out of the counted ones).
-COUNTED = ("status", "issued_at", "insurer_id", "region_id", "service_status", "order_id")
+COUNTED = (
+    "status",
+    "issued_at",
+    "insurer_id",
+    "region_id",
+    "service_status",
+    "order_id",
+    "period_start",
+    "period_end",
+)
 # The order's: its figures and 行业, read by every policy of the order.
 ORDER_COUNTED = ("premium", "prevention_fee", "industry_id")
 FOLD_LOCK = 0x616E7A66  # PostgreSQL advisory lock of ``fold`` ("anzf": beside the order counts' "anze")
 FOLD_CHUNK = 2_000
 _KEYS = "day, month, insurer_id, region_id, industry_id, service_status"
 _MEASURES = "policies, premium, prevention_fee"
+_STANDING = "in_force, expiring"
 
 
 def _offset() -> str:
@@ -85,10 +98,11 @@ def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: boo
     """The statement inserting the deltas of the policies ``policy`` (a row alias) of ``source`` (a FROM …
     WHERE …), whose order's figures are those of ``order``: ``sign`` (+1 or −1) times each."""
     return (
-        f"INSERT INTO {DELTAS} ({_KEYS}, {_MEASURES}) SELECT "
+        f"INSERT INTO {DELTAS} ({_KEYS}, period_start, period_end, {_MEASURES}) SELECT "
         f"{_day(f'{policy}.issued_at', sqlite)}, {_month(f'{policy}.issued_at', sqlite)}, {policy}.insurer_id, "
         f"COALESCE({policy}.region_id, {NO_REGION}), COALESCE({order}.industry_id, {NO_INDUSTRY}), "
-        f"{policy}.service_status, {sign}, {sign} * {_cents(f'{order}.premium', sqlite)}, "
+        f"{policy}.service_status, {policy}.period_start, {policy}.period_end, "
+        f"{sign}, {sign} * {_cents(f'{order}.premium', sqlite)}, "
         f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)} FROM {source}"
     )
 
@@ -203,50 +217,136 @@ _SPREAD = " UNION ALL ".join(
 _CELL_KEYS = "grain, period, month, insurer_id, region_id, industry_id, service_status"
 
 
-def _spread(source: str) -> str:
-    """Add the deltas ``d`` of ``source`` (FROM … WHERE …) to their cells, created when missing."""
-    added = ", ".join(f"{m} = {CELLS}.{m} + excluded.{m}" for m in ("policies", "premium", "prevention_fee"))
+def _standing(day: str, soon: str) -> str:
+    """The in-force and expiring columns of the deltas ``d`` on ``day`` (SQL), expiring by ``soon``."""
+    in_force = f"d.period_start <= {day} AND d.period_end >= {day}"
     return (
-        f"INSERT INTO {CELLS} ({_CELL_KEYS}, {_MEASURES}) SELECT s.grain, "
+        f"CASE WHEN {in_force} THEN d.policies ELSE 0 END AS in_force, "
+        f"CASE WHEN {in_force} AND d.period_end <= {soon} THEN d.policies ELSE 0 END AS expiring"
+    )
+
+
+_ALL_MEASURES = ("policies", "premium", "prevention_fee", "in_force", "expiring")
+
+
+def _spread(rows: str) -> str:
+    """Add ``rows`` (a SELECT of the keys, ``_MEASURES`` and ``_STANDING``) to their cells, created when
+    missing: each row to 8 cells (``_SPREAD``)."""
+    added = ", ".join(f"{m} = {CELLS}.{m} + excluded.{m}" for m in _ALL_MEASURES)
+    return (
+        f"INSERT INTO {CELLS} ({_CELL_KEYS}, {_MEASURES}, {_STANDING}) SELECT s.grain, "
         "CASE WHEN s.grain = 'd' THEN d.day ELSE d.month END, d.month, "
         f"CASE WHEN s.every_insurer = 1 THEN {ALL} ELSE d.insurer_id END, d.region_id, "
         f"CASE WHEN s.every_industry = 1 THEN {ALL} ELSE d.industry_id END, d.service_status, "
-        "SUM(d.policies), SUM(d.premium), SUM(d.prevention_fee) "
-        f"FROM {source} GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+        f"{', '.join(f'SUM(d.{m})' for m in _ALL_MEASURES)} "
+        f"FROM ({rows}) AS d CROSS JOIN ({_SPREAD}) AS s GROUP BY 1, 2, 3, 4, 5, 6, 7 "
         "ON CONFLICT (insurer_id, industry_id, grain, period, region_id, service_status) "
         f"DO UPDATE SET {added}"
     )
 
 
+def _qualified(columns: str) -> str:
+    return ", ".join(f"d.{column}" for column in columns.split(", "))
+
+
+def _folded(table: str, where: str) -> str:
+    """The deltas ``d`` of ``table`` that pass ``where`` as rows to spread, in force as of the cells' day."""
+    return (
+        f"SELECT {_qualified(_KEYS)}, {_qualified(_MEASURES)}, {_standing('a.day', 'a.soon')} "
+        f"FROM {table} AS d LEFT JOIN {AS_OF} AS a ON 1 = 1 WHERE {where}"
+    )
+
+
 _PG_FOLD = (
     f"WITH gone AS (DELETE FROM {DELTAS} RETURNING *), "
-    f"spread AS ({_spread(f'gone AS d CROSS JOIN ({_SPREAD}) AS s WHERE true')}) "
+    f"spread AS ({_spread(_folded('gone', 'true'))}) "
     "SELECT COUNT(*) FROM gone"
 )
-_SQLITE_FOLD = (_spread(f"{DELTAS} AS d CROSS JOIN ({_SPREAD}) AS s WHERE d.id <= %s"),)
+_SQLITE_FOLD = (_spread(_folded(DELTAS, "d.id <= %s")),)
 
 
-def fold(using: str = "default", chunk: int = FOLD_CHUNK) -> int:
+def _policies(sqlite: bool, counted: str, where: str = "") -> str:
+    """The counted policies grouped by their cells' keys, as rows to spread: ``counted`` the SQL of
+    ``_MEASURES``, in force on the first parameter, expiring by the second."""
+    return (
+        f"SELECT {_day('p.issued_at', sqlite)} AS day, {_month('p.issued_at', sqlite)} AS month, p.insurer_id, "
+        f"COALESCE(p.region_id, {NO_REGION}) AS region_id, COALESCE(o.industry_id, {NO_INDUSTRY}) AS industry_id, "
+        f"p.service_status, {counted}, "
+        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s THEN 1 ELSE 0 END) AS in_force, "
+        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s AND p.period_end <= %(soon)s "
+        "THEN 1 ELSE 0 END) AS expiring "
+        "FROM policies_policy AS p JOIN orders_order AS o ON o.id = p.order_id "
+        f"WHERE p.status <> '{REVERSED}' {where} GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+
+
+def _as_of(cursor: Any, today: date) -> None:
+    cursor.execute(f"DELETE FROM {AS_OF}")
+    cursor.execute(
+        f"INSERT INTO {AS_OF} (day, soon) VALUES (%s, %s)", [today, today + timedelta(EXPIRING_DAYS)]
+    )
+
+
+def fold(using: str = "default", chunk: int = FOLD_CHUNK, today: date | None = None) -> int:
     """Add the deltas to their cells and delete them (``counts.fold_deltas``: short transactions, safe beside
-    writers and another ``fold``); how many were folded."""
+    writers and another ``fold``); how many were folded. On a new day, ``restand`` first."""
+    today = today or timezone.localdate()
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT day FROM {AS_OF}")
+        row = cursor.fetchone()
+    if row is None or _date(row[0]) != today:
+        return restand(using, today)
     return fold_deltas(using, DELTAS, FOLD_LOCK, _PG_FOLD, _SQLITE_FOLD, chunk)
 
 
-def _recount(connection: BaseDatabaseWrapper) -> None:
-    """Count afresh: the policies grouped by their keys in SQL, as deltas folded into emptied cells."""
+def _date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def restand(using: str = "default", today: date | None = None) -> int:
+    """Count the cells' ``in_force`` and ``expiring`` afresh as of ``today``: in one transaction, which every
+    delta written meanwhile waits for (PostgreSQL: the deltas' table locked; SQLite: the database's write lock),
+    the deltas folded, the old day's figures emptied and the policies in force today grouped into the cells.
+    Once a day (``fold``), a few seconds at a million orders (docs/BENCH.md); how many deltas were folded."""
+    today = today or timezone.localdate()
+    connection = connections[using]
     sqlite = connection.vendor == "sqlite"
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if not sqlite:
+            cursor.execute(f"LOCK TABLE {DELTAS} IN EXCLUSIVE MODE")
+        cursor.execute(f"SELECT MAX(id) FROM {DELTAS}")
+        last = cursor.fetchone()[0]
+        folded = 0
+        if last is not None:
+            cursor.execute(_SQLITE_FOLD[0], [last])
+            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [last])
+            folded = cursor.rowcount
+        cursor.execute(f"UPDATE {CELLS} SET in_force = 0, expiring = 0 WHERE in_force <> 0 OR expiring <> 0")
+        rows = _policies(
+            sqlite,
+            "0 AS policies, 0 AS premium, 0 AS prevention_fee",
+            "AND p.period_start <= %(day)s AND p.period_end >= %(day)s",
+        )
+        cursor.execute(_spread(rows), {"day": today, "soon": today + timedelta(EXPIRING_DAYS)})
+        _as_of(cursor, today)
+    return folded
+
+
+def _recount(connection: BaseDatabaseWrapper) -> None:
+    """Count afresh: the policies grouped by their cells' keys in SQL, spread into emptied cells."""
+    sqlite = connection.vendor == "sqlite"
+    today = timezone.localdate()
+    counted = (
+        f"COUNT(*) AS policies, SUM({_cents('o.premium', sqlite)}) AS premium, "
+        f"SUM({_cents('o.prevention_fee', sqlite)}) AS prevention_fee"
+    )
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for table in (DELTAS, CELLS):
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
-            f"INSERT INTO {DELTAS} ({_KEYS}, {_MEASURES}) SELECT "
-            f"{_day('p.issued_at', sqlite)}, {_month('p.issued_at', sqlite)}, p.insurer_id, "
-            f"COALESCE(p.region_id, {NO_REGION}), COALESCE(o.industry_id, {NO_INDUSTRY}), p.service_status, "
-            f"COUNT(*), SUM({_cents('o.premium', sqlite)}), SUM({_cents('o.prevention_fee', sqlite)}) "
-            "FROM policies_policy AS p JOIN orders_order AS o ON o.id = p.order_id "
-            f"WHERE p.status <> '{REVERSED}' GROUP BY 1, 2, 3, 4, 5, 6"
+            _spread(_policies(sqlite, counted)), {"day": today, "soon": today + timedelta(EXPIRING_DAYS)}
         )
-    fold(connection.alias, chunk=50_000)
+        _as_of(cursor, today)
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
@@ -327,6 +427,10 @@ class Figures:
     by_insurer: dict[int, Sums] = field(default_factory=dict)
     by_region: dict[int, Sums] = field(default_factory=dict)
     by_industry: dict[int, Sums] = field(default_factory=dict)
+    # In force on the scope's ``today``, and expiring by ``EXPIRING_DAYS`` after it; None when the cells are
+    # counted as of another day (``restand`` not run yet today): the caller counts them from the policies.
+    in_force: int | None = None
+    expiring: int | None = None
 
 
 def _next_month(day: date) -> date:
@@ -375,6 +479,7 @@ class Scope:
     industry: int = ALL
     start: date | None = None
     end: date | None = None
+    today: date | None = None  # for ``in_force`` and ``expiring`` (None: the local date)
 
 
 def _regions(scope: Scope, alias: str) -> tuple[str, list[Any]]:
@@ -415,13 +520,16 @@ def _part(scope: Scope, insurer: str, industry: str) -> tuple[str, list[Any]]:
         delta_params.append(scope.end)
     columns = f"insurer_id, region_id, industry_id, month, service_status, {_MEASURES}"
     sql = (
-        f"SELECT {columns} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
-        f"UNION ALL SELECT {columns} FROM {DELTAS} AS d WHERE {' AND '.join(delta_where)}"
+        f"SELECT {columns}, {_STANDING} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
+        f"UNION ALL SELECT {columns}, {_standing('%s', '%s')} FROM {DELTAS} AS d "
+        f"WHERE {' AND '.join(delta_where)}"
     )
-    return sql, [*cell_params, *delta_params]
+    today = scope.today or timezone.localdate()
+    standing = [today, today, today, today, today + timedelta(EXPIRING_DAYS)]
+    return sql, [*cell_params, *standing, *delta_params]
 
 
-_SUMMED = "SUM(policies), SUM(premium), SUM(prevention_fee)"
+_SUMMED = ", ".join(f"SUM({m})" for m in _ALL_MEASURES)
 
 
 def figures(scope: Scope, using: str = "default") -> Figures:
@@ -443,12 +551,22 @@ def figures(scope: Scope, using: str = "default") -> Figures:
                 f"SELECT '{label}', {key}, NULL, NULL, {_SUMMED} FROM ({each}) AS kept GROUP BY {key}"
             )
             params += each_params
+    # The day the cells' in-force figures are counted for, in the same statement.
+    statements.append(f"SELECT 'as of', NULL, day, NULL, 0, 0, 0, 0, 0 FROM {AS_OF}")
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(statements), params)
         rows = cursor.fetchall()
     result = Figures()
+    today = scope.today or timezone.localdate()
+    in_force = expiring = 0
+    as_of = None
     for label, key, month, service, *sums in rows:
-        if label == "own":
+        if label == "as of":
+            as_of = _date(month)
+        elif label == "own":
+            in_force += int(sums[3] or 0)
+            expiring += int(sums[4] or 0)
+            sums = sums[:3]
             result.total.add(*sums)
             result.by_region.setdefault(int(key), Sums()).add(*sums)
             month_key = month if isinstance(month, str) else month.isoformat()
@@ -456,7 +574,9 @@ def figures(scope: Scope, using: str = "default") -> Figures:
             result.by_service.setdefault(service, Sums()).add(*sums)
         else:
             groups = result.by_insurer if label == "insurer" else result.by_industry
-            groups.setdefault(int(key), Sums()).add(*sums)
+            groups.setdefault(int(key), Sums()).add(*sums[:3])
+    if as_of == today:
+        result.in_force, result.expiring = in_force, expiring
     if scope.insurer != ALL and result.total.policies:
         result.by_insurer[scope.insurer] = result.total
     if scope.industry != ALL and result.total.policies:

@@ -33,7 +33,9 @@ from . import rollup
 from .models import RegisteredEnterprise
 from .register import register_for
 
-EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
+EXPIRING_DAYS = (
+    rollup.EXPIRING_DAYS
+)  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
 
 
 def regions_in_scope(user: User) -> QuerySet[Region]:
@@ -383,7 +385,7 @@ def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | Non
         compulsory = compulsory.filter(region=filters.region)
     if filters.industry:
         compulsory = compulsory.filter(industry=filters.industry)
-    kept = figures(user=user, filters=filters)
+    kept = figures(user=user, filters=filters, today=today)
     if filters.has_range:
         premium = kept.total.premium
     else:  # this year's months
@@ -394,12 +396,18 @@ def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | Non
     )
     lapsed = filter_cover(compulsory, Cover.LAPSED, today).count()
     return Summary(
-        policies_in_force=in_force.count(),
+        # From the cells when they are counted as of today (else just after midnight, until ``fold`` has
+        # counted them again: from the policies).
+        policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
         premium_this_year=yuan(premium),
         insured_enterprises=in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
         compulsory_total=cover_counts["total"],
         compulsory_covered=cover_counts["covered"],
-        expiring=filter_standing(policies, Standing.EXPIRING, today).count(),
+        expiring=(
+            filter_standing(policies, Standing.EXPIRING, today).count()
+            if kept.expiring is None
+            else kept.expiring
+        ),
         lapsed=lapsed,
         orders_in_progress=_stats_orders(user=user, filters=filters)
         .exclude(status__in=[OrderStatus.ISSUED, OrderStatus.CANCELLED])
@@ -408,7 +416,9 @@ def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | Non
     )
 
 
-def statistics_scope(*, user: User, filters: StatsFilters = NO_FILTERS) -> rollup.Scope | None:
+def statistics_scope(
+    *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None
+) -> rollup.Scope | None:
     """What ``stats_policies`` selects, for the kept cells (``rollup``): the regulator's jurisdiction (its
     county; or its regions and the policies of no region, ``orders.scopes.jurisdiction``) and the filters.
     None for a user of no jurisdiction."""
@@ -431,13 +441,14 @@ def statistics_scope(*, user: User, filters: StatsFilters = NO_FILTERS) -> rollu
         industry=filters.industry.pk if filters.industry else rollup.ALL,
         start=filters.start,
         end=filters.end,
+        today=today,
     )
 
 
-def figures(*, user: User, filters: StatsFilters = NO_FILTERS) -> rollup.Figures:
+def figures(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> rollup.Figures:
     """The policies of ``stats_policies``, their premium and fee, per insurer, 区县, 行业, month and service
-    state: read from the kept cells (``rollup``), one statement."""
-    scope = statistics_scope(user=user, filters=filters)
+    state, and those in force ``today``: read from the kept cells (``rollup``), one statement."""
+    scope = statistics_scope(user=user, filters=filters, today=today)
     return rollup.Figures() if scope is None else rollup.figures(scope)
 
 

@@ -26,6 +26,23 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name="StatisticsAsOf",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="统计日")),
+                ("soon", models.DateField(verbose_name="到期提醒截止日")),
+            ],
+            options={
+                "verbose_name": "统计分析统计日",
+                "verbose_name_plural": "统计分析统计日",
+            },
+        ),
+        migrations.CreateModel(
             name="StatisticsDelta",
             fields=[
                 ("id", models.BigAutoField(primary_key=True, serialize=False)),
@@ -38,6 +55,8 @@ class Migration(migrations.Migration):
                 ("policies", models.BigIntegerField(verbose_name="保单数")),
                 ("premium", models.BigIntegerField(verbose_name="保费（分）")),
                 ("prevention_fee", models.BigIntegerField(verbose_name="事故预防服务费（分）")),
+                ("period_start", models.DateField(null=True, verbose_name="保险期间起")),
+                ("period_end", models.DateField(null=True, verbose_name="保险期间止")),
             ],
             options={
                 "verbose_name": "统计分析增量",
@@ -63,6 +82,8 @@ class Migration(migrations.Migration):
                 ("policies", models.BigIntegerField(default=0, verbose_name="保单数")),
                 ("premium", models.BigIntegerField(default=0, verbose_name="保费（分）")),
                 ("prevention_fee", models.BigIntegerField(default=0, verbose_name="事故预防服务费（分）")),
+                ("in_force", models.BigIntegerField(default=0, verbose_name="保障中保单数")),
+                ("expiring", models.BigIntegerField(default=0, verbose_name="即将到期保单数")),
             ],
             options={
                 "verbose_name": "统计分析汇总格",

@@ -6,7 +6,7 @@ for the city's regulator and a county's: every figure is the plain one."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,7 +78,11 @@ def expected(user: User, filters: StatsFilters) -> dict[str, Any]:
         )
     }
     year = policies if filters.has_range else policies.filter(issued_at__year=TODAY.year)
+    soon = TODAY + timedelta(days=selectors.EXPIRING_DAYS)
+    in_force = policies.filter(period_start__lte=TODAY, period_end__gte=TODAY)
     return {
+        "in_force": in_force.count(),
+        "expiring": in_force.filter(period_end__lte=soon).count(),
         "insurer": {
             key[0] or key[1]: value
             for key, value in plain_sums(policies, "insurer__short_name", "insurer__name").items()
@@ -96,6 +100,8 @@ def expected(user: User, filters: StatsFilters) -> dict[str, Any]:
 
 
 def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
+    kept = selectors.figures(user=user, filters=filters, today=TODAY)
+    assert kept.in_force is not None  # (counted as of TODAY: read from the cells, not from the policies)
     summary = selectors.summary(user=user, filters=filters, today=TODAY)
     by_month = selectors.by_month(user=user, filters=filters, today=TODAY)
     fee_months = fees.fees_by_month(user=user, filters=filters, today=TODAY)
@@ -131,6 +137,8 @@ def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
         },
         "premium": summary.premium_this_year,
         "in_service": summary.services_in_progress,
+        "in_force": summary.policies_in_force,
+        "expiring": summary.expiring,
     }
 
 
@@ -146,6 +154,7 @@ def assert_same(user: User, filters: StatsFilters) -> None:
     assert got["service"] == {labels[value]: want["service"].get(value, 0) for value in labels}
     assert got["in_service"] == want["service"].get(ServiceStatus.IN_SERVICE, 0)
     assert got["premium"] == want["premium"]
+    assert (got["in_force"], got["expiring"]) == (want["in_force"], want["expiring"])
 
 
 # --- the data -------------------------------------------------------------------------------------------------------
@@ -170,12 +179,22 @@ class World:
             Order.objects.filter(pk=policy.order_id).update(
                 region=region, industry=rng.choice([*self.industries, None])
             )
-            Policy.objects.filter(pk=policy.pk).update(region=region, issued_at=self.moment(rng))
+            Policy.objects.filter(pk=policy.pk).update(
+                region=region, issued_at=self.moment(rng), **self.period(rng)
+            )
+        rollup.restand(today=TODAY)
 
     @staticmethod
     def regulator(code: str) -> User:
         region = Region.objects.get(code=code)
         return factories.user(factories.organisation(Side.REGULATOR, region=region), admin=True)
+
+    @staticmethod
+    def period(rng: random.Random) -> dict[str, date]:
+        """Started before TODAY or after, ending before it, on it, within the 30 days or later."""
+        start = TODAY + timedelta(days=rng.choice([-400, -365, -40, -1, 0, 1]))
+        end = TODAY + timedelta(days=rng.choice([-1, 0, 1, 29, 30, 31, 200]))
+        return {"period_start": min(start, end), "period_end": end}
 
     @staticmethod
     def moment(rng: random.Random) -> datetime:
@@ -225,6 +244,8 @@ def write(world: World, kind: str, pick: int) -> None:
         Policy.objects.filter(pk=policy.pk).update(
             issued_at=world.moment(rng), insurer=rng.choice(world.insurers)
         )
+    elif kind == "period":
+        Policy.objects.filter(pk=policy.pk).update(**world.period(rng))
     elif kind == "untouched":  # columns that move no policy between cells: no delta
         before = StatisticsDelta.objects.count()
         Policy.objects.filter(pk=policy.pk).update(service_decline_reason="忙")
@@ -264,7 +285,7 @@ def test_the_figures_are_the_plain_queries_whatever_was_written(
     for kind, pick in writes:
         write(world, kind, pick)
     if fold:
-        rollup.fold()
+        rollup.fold(today=TODAY)
         assert not StatisticsDelta.objects.exists()
     filters = StatsFilters(
         start=start,
@@ -279,11 +300,11 @@ def test_the_figures_are_the_plain_queries_whatever_was_written(
 
 def test_every_filter_combination_after_folding_and_before(world):  # type: ignore[no-untyped-def]
     """Exhaustively over the insurers, 区县 and 行业 (and none), for both regulators, with deltas and folded."""
-    for kind, pick in zip(WRITES, range(0, 90, 10), strict=True):
+    for kind, pick in zip(WRITES, range(0, 10 * len(WRITES), 10), strict=True):
         write(world, kind, pick)
     for folded in (False, True):
         if folded:
-            assert rollup.fold() > 0
+            assert rollup.fold(today=TODAY) > 0
         for insurer in (None, *world.insurers):
             for region in (None, *world.regions):
                 for industry in (None, *world.industries):
@@ -297,7 +318,7 @@ def test_every_filter_combination_after_folding_and_before(world):  # type: igno
 def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type: ignore[no-untyped-def]
     """A table rebuilt by a migration on SQLite drops its triggers: ``install`` puts them back and recounts from
     the policies (GROUP BY), writes made meanwhile included; ``paused`` does the same around a bulk load."""
-    rollup.fold()
+    rollup.fold(today=TODAY)
     kept = sorted(
         StatisticsCell.objects.filter(policies__gt=0).values_list(
             "grain",
@@ -315,6 +336,7 @@ def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type
     Policy.objects.update(service_status=ServiceStatus.COMPLETED)  # not seen: no trigger
     assert not StatisticsDelta.objects.exists()
     rollup.install(connection)
+    rollup.restand(today=TODAY)  # (the recount counts as of the real date)
     assert_same(world.city, StatsFilters())
     assert sorted(
         StatisticsCell.objects.filter(policies__gt=0).values_list("service_status", flat=True).distinct()
@@ -323,6 +345,7 @@ def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type
     with rollup.paused(connection):
         Policy.objects.filter(pk=Policy.objects.order_by("pk")[0].pk).delete()
         assert not StatisticsDelta.objects.exists()
+    rollup.restand(today=TODAY)
     assert_same(world.city, StatsFilters())
     assert_same(world.county, StatsFilters(start=date(2025, 12, 17), end=date(2026, 3, 1)))
 
@@ -332,7 +355,26 @@ def test_fold_counts_folds_the_statistics_deltas_too(world):  # type: ignore[no-
     assert StatisticsDelta.objects.exists()
     call_command("fold_counts", "--once", verbosity=0)
     assert not StatisticsDelta.objects.exists()
+    rollup.restand(today=TODAY)  # (fold_counts counts the in-force figures as of the real date)
     assert_same(world.city, StatsFilters())
+
+
+def test_on_a_new_day_the_in_force_figures_come_from_the_policies_until_the_fold_counts_them_again(world):  # type: ignore[no-untyped-def]
+    """Just after midnight the cells still count yesterday's policies in force: the page counts today's from
+    the policies (exact, slower) until ``fold`` has counted them again as of today, writes meanwhile included."""
+    tomorrow = TODAY + timedelta(days=1)
+    write(world, "period", 3)
+    write(world, "reverse", 5)
+    assert selectors.figures(user=world.city, today=tomorrow).in_force is None
+    plain = selectors.stats_policies(user=world.city).filter(
+        period_start__lte=tomorrow, period_end__gte=tomorrow
+    )
+    assert selectors.summary(user=world.city, today=tomorrow).policies_in_force == plain.count()
+    assert rollup.fold(today=tomorrow) > 0  # the deltas written before it, folded in the same transaction
+    assert not StatisticsDelta.objects.exists()
+    kept = selectors.figures(user=world.city, today=tomorrow)
+    assert kept.in_force == plain.count()
+    assert selectors.figures(user=world.city, today=TODAY).in_force is None
 
 
 def test_a_user_of_no_jurisdiction_counts_nothing(world):  # type: ignore[no-untyped-def]
