@@ -27,7 +27,7 @@ from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
-from anze.policies.scopes import policies_visible_to
+from anze.policies.scopes import policies_visible_to, policy_rows
 
 from . import rollup
 from .models import RegisteredEnterprise
@@ -326,18 +326,25 @@ def day_start(day: date) -> datetime:
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
     """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
     once, with the policy issued again in its place."""
-    qs = policies_for(user=user).exclude(status=PolicyStatus.REVERSED)
+    return Policy.objects.filter(stats_rows(user=user, filters=filters))
+
+
+def stats_rows(*, user: User, filters: StatsFilters = NO_FILTERS, via: str = "") -> Q:
+    """``stats_policies`` as a filter on ``Policy`` or, through ``via`` (``policy``), on a model that points to
+    one (the 事故预防服务费 ledger)."""
+    p = f"{via}__" if via else ""
+    rows = policy_rows(user, via) & ~Q(**{f"{p}status": PolicyStatus.REVERSED})
     if filters.start:
-        qs = qs.filter(issued_at__gte=day_start(filters.start))
+        rows &= Q(**{f"{p}issued_at__gte": day_start(filters.start)})
     if filters.end:
-        qs = qs.filter(issued_at__lt=day_start(filters.end + timedelta(days=1)))
+        rows &= Q(**{f"{p}issued_at__lt": day_start(filters.end + timedelta(days=1))})
     if filters.insurer:
-        qs = qs.filter(insurer=filters.insurer)
+        rows &= Q(**{f"{p}insurer": filters.insurer})
     if filters.region:
-        qs = qs.filter(order__region=filters.region)
+        rows &= Q(**{f"{p}order__region": filters.region})
     if filters.industry:
-        qs = qs.filter(order__industry=filters.industry)
-    return qs
+        rows &= Q(**{f"{p}order__industry": filters.industry})
+    return rows
 
 
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
@@ -374,7 +381,13 @@ class Summary:
         return f"{self.compulsory_covered * 100 / self.compulsory_total:.1f}%"
 
 
-def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> Summary:
+def summary(
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    today: date | None = None,
+    kept: rollup.Figures | None = None,
+) -> Summary:
     """The figures on top of 统计分析. ``premium_this_year`` is the 出函 premium of this year, or of the chosen
     range when there is one."""
     today = today or timezone.localdate()
@@ -385,7 +398,7 @@ def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | Non
         compulsory = compulsory.filter(region=filters.region)
     if filters.industry:
         compulsory = compulsory.filter(industry=filters.industry)
-    kept = figures(user=user, filters=filters, today=today)
+    kept = kept or figures(user=user, filters=filters, today=today)
     if filters.has_range:
         premium = kept.total.premium
     else:  # this year's months
@@ -474,8 +487,10 @@ def grouped(kind: str, groups: dict[int, rollup.Sums]) -> list[tuple[int, str | 
     return [(key, names.get(key), sums) for key, sums in counted.items()]
 
 
-def by_insurer(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    rows = grouped("insurer", figures(user=user, filters=filters).by_insurer)
+def by_insurer(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    rows = grouped("insurer", (kept or figures(user=user, filters=filters)).by_insurer)
     return sorted(
         (
             {"name": name, "policies": sums.policies, "premium": float(sums.premium_yuan)}
@@ -485,16 +500,20 @@ def by_insurer(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[s
     )
 
 
-def by_county(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    rows = grouped("region", figures(user=user, filters=filters).by_region)
+def by_county(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    rows = grouped("region", (kept or figures(user=user, filters=filters)).by_region)
     return [
         {"name": name or "未填写", "policies": sums.policies, "premium": float(sums.premium_yuan)}
         for _, name, sums in sorted(rows, key=lambda row: (row[1] is None, row[1] or ""))
     ]
 
 
-def by_industry(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    rows = grouped("industry", figures(user=user, filters=filters).by_industry)
+def by_industry(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    rows = grouped("industry", (kept or figures(user=user, filters=filters)).by_industry)
     compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
     return [
         {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}
@@ -541,11 +560,16 @@ def months_between(first: date, last: date) -> list[str]:
 
 
 def by_month(
-    *, user: User, filters: StatsFilters = NO_FILTERS, months: int = 12, today: date | None = None
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    months: int = 12,
+    today: date | None = None,
+    kept: rollup.Figures | None = None,
 ) -> list[dict[str, Any]]:
     """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
     first, last = month_window(filters, months, today)
-    found = figures(user=user, filters=filters).by_month
+    found = (kept or figures(user=user, filters=filters)).by_month
     empty = rollup.Sums()
     return [
         {
@@ -557,8 +581,10 @@ def by_month(
     ]
 
 
-def by_service_status(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    counts = figures(user=user, filters=filters).by_service
+def by_service_status(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    counts = (kept or figures(user=user, filters=filters)).by_service
     empty = rollup.Sums()
     return [
         {"name": label, "value": counts.get(value, empty).policies} for value, label in ServiceStatus.choices
