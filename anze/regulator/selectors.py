@@ -27,7 +27,7 @@ from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
-from anze.policies.scopes import policies_visible_to, policy_rows
+from anze.policies.scopes import policies_visible_to
 
 from . import rollup
 from .models import RegisteredEnterprise
@@ -326,25 +326,18 @@ def day_start(day: date) -> datetime:
 def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
     """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
     once, with the policy issued again in its place."""
-    return Policy.objects.filter(stats_rows(user=user, filters=filters))
-
-
-def stats_rows(*, user: User, filters: StatsFilters = NO_FILTERS, via: str = "") -> Q:
-    """``stats_policies`` as a filter on ``Policy`` or, through ``via`` (``policy``), on a model that points to
-    one (the 事故预防服务费 ledger)."""
-    p = f"{via}__" if via else ""
-    rows = policy_rows(user, via) & ~Q(**{f"{p}status": PolicyStatus.REVERSED})
+    qs = policies_for(user=user).exclude(status=PolicyStatus.REVERSED)
     if filters.start:
-        rows &= Q(**{f"{p}issued_at__gte": day_start(filters.start)})
+        qs = qs.filter(issued_at__gte=day_start(filters.start))
     if filters.end:
-        rows &= Q(**{f"{p}issued_at__lt": day_start(filters.end + timedelta(days=1))})
+        qs = qs.filter(issued_at__lt=day_start(filters.end + timedelta(days=1)))
     if filters.insurer:
-        rows &= Q(**{f"{p}insurer": filters.insurer})
+        qs = qs.filter(insurer=filters.insurer)
     if filters.region:
-        rows &= Q(**{f"{p}order__region": filters.region})
+        qs = qs.filter(order__region=filters.region)
     if filters.industry:
-        rows &= Q(**{f"{p}order__industry": filters.industry})
-    return rows
+        qs = qs.filter(order__industry=filters.industry)
+    return qs
 
 
 def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
