@@ -37,7 +37,7 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from anze.orders.counts import fold_deltas
+from anze.orders.counts import create_sqlite_triggers, drop_triggers, fold_deltas, without_triggers
 from anze.policies.models import PolicyStatus
 
 from .models import StatisticsAsOf, StatisticsCell, StatisticsDelta
@@ -353,11 +353,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Create the triggers that are missing and, when any was, recount (idempotent; cheap when present)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {row[0] for row in cursor.fetchall()}
-            missing = [name for name in _SQLITE_TRIGGERS if name not in present]
-            for name in missing:
-                cursor.execute(_SQLITE_TRIGGERS[name])
+            missing = create_sqlite_triggers(cursor, _SQLITE_TRIGGERS)
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'statistics_%%_sync'")
             present = {row[0] for row in cursor.fetchall()}
@@ -373,26 +369,15 @@ def install(connection: BaseDatabaseWrapper) -> None:
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name in _SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        elif connection.vendor == "postgresql":
-            for name, table in _PG_TABLES.items():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            cursor.execute("DROP FUNCTION IF EXISTS statistics_policy_sync()")
-            cursor.execute("DROP FUNCTION IF EXISTS statistics_order_sync()")
+    drop_triggers(connection, _SQLITE_TRIGGERS, _PG_TABLES)
 
 
 @contextmanager
 def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """For a bulk load into a database nobody else writes: the cells are counted afresh at the end instead of
     a delta row per policy."""
-    uninstall(connection)
-    try:
+    with without_triggers(connection, uninstall, install):
         yield
-    finally:
-        install(connection)
 
 
 # --- reading ------------------------------------------------------------------------------------------------------
