@@ -26,7 +26,7 @@ puts back triggers that a table rebuild on SQLite dropped, recounting from the o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -144,11 +144,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
     search.install_functions(connection)  # PostgreSQL's anze_name_grams, which the trigger calls
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {row[0] for row in cursor.fetchall()}
-            missing = [name for name in _SQLITE_TRIGGERS if name not in present]
-            for name in missing:
-                cursor.execute(_SQLITE_TRIGGERS[name])
+            missing = create_sqlite_triggers(cursor, _SQLITE_TRIGGERS)
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'order_counts_sync'")
             missing = [] if cursor.fetchone() else ["order_counts_sync"]
@@ -161,20 +157,50 @@ def install(connection: BaseDatabaseWrapper) -> None:
         _recount(connection)
 
 
+def create_sqlite_triggers(cursor: Any, triggers: dict[str, str]) -> list[str]:
+    """Create those of ``triggers`` (name: CREATE statement) that SQLite lacks; their names (also
+    ``rollup.install``'s)."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    present = {row[0] for row in cursor.fetchall()}
+    missing = [name for name in triggers if name not in present]
+    for name in missing:
+        cursor.execute(triggers[name])
+    return missing
+
+
 def uninstall(connection: BaseDatabaseWrapper) -> None:
+    drop_triggers(connection, _SQLITE_TRIGGERS, {"order_counts_sync": "orders_order"})
+
+
+def drop_triggers(connection: BaseDatabaseWrapper, sqlite: Iterable[str], postgresql: dict[str, str]) -> None:
+    """Drop the SQLite triggers ``sqlite``, or the PostgreSQL ones ``postgresql`` (name: table) and their
+    functions, named like them (also ``rollup.uninstall``'s)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for name in _SQLITE_TRIGGERS:
+            for name in sqlite:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS order_counts_sync ON orders_order")
-            cursor.execute("DROP FUNCTION IF EXISTS order_counts_sync()")
+            for name, table in postgresql.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
 @contextmanager
 def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """For a bulk load into a database nobody else writes (``bench_orders``, ``bench_writes``): the counts are
     not kept row by row (~40 delta rows an order), but counted afresh from the orders at the end."""
+    with without_triggers(connection, uninstall, install):
+        yield
+
+
+@contextmanager
+def without_triggers(
+    connection: BaseDatabaseWrapper,
+    uninstall: Callable[[BaseDatabaseWrapper], None],
+    install: Callable[[BaseDatabaseWrapper], None],
+) -> Iterator[None]:
+    """The triggers dropped for the block and installed again after it (which recounts), errors included
+    (``paused`` here and in ``rollup``)."""
     uninstall(connection)
     try:
         yield
@@ -226,24 +252,39 @@ def fold(using: str = "default") -> int:
     beside writers and beside another ``fold`` (PostgreSQL: the second skips its round on the advisory lock;
     SQLite: each transaction holds the database's write lock from its start, ``transaction_mode=IMMEDIATE``,
     for ``FOLD_CHUNK`` deltas at most)."""
+    return fold_deltas(using, DELTAS, FOLD_LOCK, _PG_FOLD, _SQLITE_FOLD)
+
+
+def fold_deltas(
+    using: str,
+    deltas: str,
+    lock: int,
+    pg_fold: str,
+    sqlite_fold: Iterable[str],
+    chunk: int = FOLD_CHUNK,
+) -> int:
+    """Fold the delta rows of the table ``deltas`` (also ``rollup.fold``'s): on PostgreSQL by ``pg_fold``, one
+    statement that deletes them and returns how many, under the advisory ``lock``; on SQLite by the
+    ``sqlite_fold`` statements on the deltas up to an id (their one parameter), ``chunk`` deltas a transaction,
+    then deleted."""
     connection = connections[using]
     folded = 0
     while True:
         with transaction.atomic(using=using), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock])
                 if not cursor.fetchone()[0]:
                     return 0
-                cursor.execute(_PG_FOLD)
+                cursor.execute(pg_fold)
                 return int(cursor.fetchone()[0])
-            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {DELTAS}")
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {deltas}")
             first, last = cursor.fetchone()
             if first is None:
                 return folded
-            upto = min(last, first + FOLD_CHUNK - 1)
-            for statement in _SQLITE_FOLD:
+            upto = min(last, first + chunk - 1)
+            for statement in sqlite_fold:
                 cursor.execute(statement, [upto])
-            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [upto])
+            cursor.execute(f"DELETE FROM {deltas} WHERE id <= %s", [upto])
             folded += cursor.rowcount
             if upto == last:
                 return folded

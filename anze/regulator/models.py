@@ -45,3 +45,87 @@ class RegisteredEnterprise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.credit_code}）"
+
+
+class StatisticsCell(models.Model):
+    """统计分析's figures kept per cell (``regulator/rollup.py``): the policies issued on a day (``grain`` d) or
+    in a month (m) — Beijing dates of ``issued_at`` — of one insurer (0: every insurer), 区县 (``Policy.region``;
+    0: none) and 行业 (the order's; 0: every industry, -1: none) in one 安全服务 state, with their premium and
+    事故预防服务费 in cents. A reversed (冲正) policy counts in none. Written by ``rollup.fold`` alone."""
+
+    grain = models.CharField("粒度", max_length=1)
+    period = models.DateField("日期")
+    month = models.DateField("月份")
+    insurer_id = models.BigIntegerField("保险公司")
+    region_id = models.BigIntegerField("区县")
+    industry_id = models.BigIntegerField("行业")
+    service_status = models.CharField("安全服务状态", max_length=20)
+    policies = models.BigIntegerField("保单数", default=0)
+    premium = models.BigIntegerField("保费（分）", default=0)
+    prevention_fee = models.BigIntegerField("事故预防服务费（分）", default=0)
+    # As of ``StatisticsAsOf.day``: the policies in force that day (起期 ≤ day ≤ 止期), and those of them ending
+    # within ``selectors.EXPIRING_DAYS`` (止期 ≤ ``StatisticsAsOf.soon``).
+    in_force = models.BigIntegerField("保障中保单数", default=0)
+    expiring = models.BigIntegerField("即将到期保单数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计分析汇总格"
+        constraints = [
+            # Also the reads' index: one insurer (or all) and one industry (or all, or each), a range of dates.
+            models.UniqueConstraint(
+                fields=["insurer_id", "industry_id", "grain", "period", "region_id", "service_status"],
+                name="statistics_cell_key",
+            )
+        ]
+        indexes = [
+            # Per insurer (insurer_id > 0) within one industry (or all).
+            models.Index(
+                fields=["industry_id", "insurer_id", "grain", "period"], name="statistics_cell_industry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period} {self.insurer_id}/{self.region_id}/{self.industry_id}"
+
+
+class StatisticsDelta(models.Model):
+    """A change of ``StatisticsCell`` not folded in yet: the triggers of ``rollup.py`` insert one per write of a
+    policy (or of an order's premium, fee or 行业, per policy of the order), −1 for the cell it leaves and +1
+    for the one it enters, with the policy's own keys; ``manage.py fold_counts`` adds them to the day and month
+    cells (and to the "every insurer / industry" ones) and deletes them, and every read adds those still here.
+    Insert-only, never written from Python."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField("出函日")
+    month = models.DateField("出函月")
+    insurer_id = models.BigIntegerField("保险公司")
+    region_id = models.BigIntegerField("区县")
+    industry_id = models.BigIntegerField("行业")
+    service_status = models.CharField("安全服务状态", max_length=20)
+    policies = models.BigIntegerField("保单数")
+    premium = models.BigIntegerField("保费（分）")
+    prevention_fee = models.BigIntegerField("事故预防服务费（分）")
+    # The policy's period, for ``in_force`` and ``expiring`` (None: a recount's sum, which ``rollup.restand``
+    # counts instead).
+    period_start = models.DateField("保险期间起", null=True)
+    period_end = models.DateField("保险期间止", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计分析增量"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.insurer_id}/{self.region_id}/{self.industry_id} {self.policies:+d}"
+
+
+class StatisticsAsOf(models.Model):
+    """The day the cells' ``in_force`` and ``expiring`` are counted for (one row): ``rollup.fold`` counts them
+    afresh when the day has changed (``rollup.restand``)."""
+
+    day = models.DateField("统计日")
+    soon = models.DateField("到期提醒截止日")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计分析统计日"
+
+    def __str__(self) -> str:
+        return str(self.day)

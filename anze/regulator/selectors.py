@@ -9,18 +9,18 @@ the regulator screens' names for them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
-from anze.basedata.models import Industry, Region
+from anze.basedata.models import Industry, Region, RegionLevel
 from anze.core.sides import Side
 from anze.orders import search
 from anze.orders.models import Order, OrderStatus
@@ -29,10 +29,13 @@ from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: 
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
+from . import rollup
 from .models import RegisteredEnterprise
 from .register import register_for
 
-EXPIRING_DAYS = 30  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
+EXPIRING_DAYS = (
+    rollup.EXPIRING_DAYS
+)  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
 
 
 def regions_in_scope(user: User) -> QuerySet[Region]:
@@ -386,7 +389,13 @@ class Summary:
         return f"{self.compulsory_covered * 100 / self.compulsory_total:.1f}%"
 
 
-def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> Summary:
+def summary(
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    today: date | None = None,
+    kept: rollup.Figures | None = None,
+) -> Summary:
     """The figures on top of 统计分析. ``premium_this_year`` is the 出函 premium of this year, or of the chosen
     range when there is one."""
     today = today or timezone.localdate()
@@ -397,71 +406,126 @@ def summary(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | Non
         compulsory = compulsory.filter(region=filters.region)
     if filters.industry:
         compulsory = compulsory.filter(industry=filters.industry)
-    premium_policies = policies if filters.has_range else policies.filter(issued_at__year=today.year)
+    kept = kept or figures(user=user, filters=filters, today=today)
+    if filters.has_range:
+        premium = kept.total.premium
+    else:  # this year's months
+        premium = sum(sums.premium for month, sums in kept.by_month.items() if month[:4] == str(today.year))
     cover_counts = compulsory.aggregate(
         total=Count("pk", distinct=True),
         covered=Count("pk", filter=Q(covered_now=True), distinct=True),
     )
     lapsed = filter_cover(compulsory, Cover.LAPSED, today).count()
     return Summary(
-        policies_in_force=in_force.count(),
-        premium_this_year=premium_policies.aggregate(s=Sum("order__premium"))["s"] or Decimal("0"),
+        # From the cells when they are counted as of today (else just after midnight, until ``fold`` has
+        # counted them again: from the policies).
+        policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
+        premium_this_year=yuan(premium),
         insured_enterprises=in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
         compulsory_total=cover_counts["total"],
         compulsory_covered=cover_counts["covered"],
-        expiring=filter_standing(policies, Standing.EXPIRING, today).count(),
+        expiring=(
+            filter_standing(policies, Standing.EXPIRING, today).count()
+            if kept.expiring is None
+            else kept.expiring
+        ),
         lapsed=lapsed,
         orders_in_progress=_stats_orders(user=user, filters=filters)
         .exclude(status__in=[OrderStatus.ISSUED, OrderStatus.CANCELLED])
         .count(),
-        services_in_progress=policies.filter(service_status=ServiceStatus.IN_SERVICE).count(),
+        services_in_progress=kept.by_service.get(ServiceStatus.IN_SERVICE, rollup.Sums()).policies,
     )
 
 
-def by_insurer(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    rows = (
-        stats_policies(user=user, filters=filters)
-        .values("insurer__short_name", "insurer__name")
-        .annotate(policies=Count("pk"), premium=Sum("order__premium"))
-        .order_by("-premium")
+def statistics_scope(
+    *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None
+) -> rollup.Scope | None:
+    """What ``stats_policies`` selects, for the kept cells (``rollup``): the regulator's jurisdiction (its
+    county; or its regions and the policies of no region, ``orders.scopes.jurisdiction``) and the filters.
+    None for a user of no jurisdiction."""
+    region = user.organisation.region if user.side == Side.REGULATOR and user.organisation else None
+    if region is None:
+        return None
+    if region.level == RegionLevel.COUNTY:
+        sql, params, no_region = "%s", (region.pk,), False
+    else:
+        sql, params = regions_in_jurisdiction(user).values("pk").query.sql_with_params()
+        no_region = True
+    if filters.region is not None:  # the chosen 区县, if it is in the jurisdiction
+        sql = f"SELECT chosen.id FROM basedata_region AS chosen WHERE chosen.id = %s AND chosen.id IN ({sql})"
+        params, no_region = (filters.region.pk, *params), False
+    return rollup.Scope(
+        regions_sql=sql,
+        regions_params=tuple(params),
+        no_region=no_region,
+        insurer=filters.insurer.pk if filters.insurer else rollup.ALL,
+        industry=filters.industry.pk if filters.industry else rollup.ALL,
+        start=filters.start,
+        end=filters.end,
+        today=today,
     )
+
+
+def figures(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> rollup.Figures:
+    """The policies of ``stats_policies``, their premium and fee, per insurer, 区县, 行业, month and service
+    state, and those in force ``today``: read from the kept cells (``rollup``), one statement."""
+    scope = statistics_scope(user=user, filters=filters, today=today)
+    return rollup.Figures() if scope is None else rollup.figures(scope)
+
+
+def yuan(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else Decimal("0")
+
+
+def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
+    """The names of the groups of ``rollup.Figures`` (``insurer``, ``region``, ``industry``): an insurer's short
+    name or name, None for no region or no industry."""
+    ids = [key for key in keys if key > 0]
+    if kind == "insurer":
+        return {o.pk: o.short_name or o.name for o in Organisation.objects.filter(pk__in=ids)}
+    model = Region if kind == "region" else Industry
+    names: dict[int, str | None] = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {**names, rollup.NO_REGION: None, rollup.NO_INDUSTRY: None}
+
+
+def grouped(kind: str, groups: dict[int, rollup.Sums]) -> list[tuple[int, str | None, rollup.Sums]]:
+    """The groups that hold a policy, named."""
+    counted = {key: sums for key, sums in groups.items() if sums.policies}
+    names = group_names(kind, counted)
+    return [(key, names.get(key), sums) for key, sums in counted.items()]
+
+
+def by_insurer(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    rows = grouped("insurer", (kept or figures(user=user, filters=filters)).by_insurer)
+    return sorted(
+        (
+            {"name": name, "policies": sums.policies, "premium": float(sums.premium_yuan)}
+            for _, name, sums in rows
+        ),
+        key=lambda row: (-row["premium"], row["name"] or ""),
+    )
+
+
+def by_county(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    rows = grouped("region", (kept or figures(user=user, filters=filters)).by_region)
     return [
-        {
-            "name": r["insurer__short_name"] or r["insurer__name"],
-            "policies": r["policies"],
-            "premium": float(r["premium"] or 0),
-        }
-        for r in rows
+        {"name": name or "未填写", "policies": sums.policies, "premium": float(sums.premium_yuan)}
+        for _, name, sums in sorted(rows, key=lambda row: (row[1] is None, row[1] or ""))
     ]
 
 
-def by_county(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    rows = (
-        stats_policies(user=user, filters=filters)
-        .values("order__region__name")
-        .annotate(policies=Count("pk"), premium=Sum("order__premium"))
-        .order_by("order__region__name")
-    )
-    return [
-        {
-            "name": r["order__region__name"] or "未填写",
-            "policies": r["policies"],
-            "premium": float(r["premium"] or 0),
-        }
-        for r in rows
-    ]
-
-
-def by_industry(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    counts = dict(
-        stats_policies(user=user, filters=filters)
-        .values_list("order__industry__name")
-        .annotate(n=Count("pk"))
-    )
+def by_industry(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    rows = grouped("industry", (kept or figures(user=user, filters=filters)).by_industry)
     compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
     return [
-        {"name": name or "未填写", "policies": n, "compulsory": name in compulsory}
-        for name, n in sorted(counts.items(), key=lambda item: -item[1])
+        {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}
+        for _, name, sums in sorted(rows, key=lambda row: (-row[2].policies, row[1] or ""))
     ]
 
 
@@ -504,34 +568,32 @@ def months_between(first: date, last: date) -> list[str]:
 
 
 def by_month(
-    *, user: User, filters: StatsFilters = NO_FILTERS, months: int = 12, today: date | None = None
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    months: int = 12,
+    today: date | None = None,
+    kept: rollup.Figures | None = None,
 ) -> list[dict[str, Any]]:
     """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
     first, last = month_window(filters, months, today)
-    rows = (
-        stats_policies(user=user, filters=filters)
-        .filter(issued_at__date__gte=first)
-        .annotate(month=TruncMonth("issued_at"))
-        .values("month")
-        .annotate(policies=Count("pk"), premium=Sum("order__premium"))
-        .order_by("month")
-    )
-    found = {month_key(r["month"]): r for r in rows}
-    result = []
-    for key in months_between(first, last):
-        row = found.get(key)
-        result.append(
-            {
-                "month": key,
-                "policies": row["policies"] if row else 0,
-                "premium": float(row["premium"] or 0) if row else 0.0,
-            }
-        )
-    return result
+    found = (kept or figures(user=user, filters=filters)).by_month
+    empty = rollup.Sums()
+    return [
+        {
+            "month": key,
+            "policies": found.get(key, empty).policies,
+            "premium": float(found.get(key, empty).premium_yuan),
+        }
+        for key in months_between(first, last)
+    ]
 
 
-def by_service_status(*, user: User, filters: StatsFilters = NO_FILTERS) -> list[dict[str, Any]]:
-    counts = dict(
-        stats_policies(user=user, filters=filters).values_list("service_status").annotate(n=Count("pk"))
-    )
-    return [{"name": label, "value": counts.get(value, 0)} for value, label in ServiceStatus.choices]
+def by_service_status(
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+) -> list[dict[str, Any]]:
+    counts = (kept or figures(user=user, filters=filters)).by_service
+    empty = rollup.Sums()
+    return [
+        {"name": label, "value": counts.get(value, empty).policies} for value, label in ServiceStatus.choices
+    ]

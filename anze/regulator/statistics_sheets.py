@@ -48,8 +48,9 @@ def _table(title: str, column: str, rows: list[fees.FeeRow], extra: dict[str, st
 
 def sheets(*, user: User, filters: StatsFilters, today: date | None = None) -> list[Sheet]:
     today = today or timezone.localdate()
-    summary = selectors.summary(user=user, filters=filters, today=today)
-    fee_figures = fees.statistics(user=user, filters=filters)
+    kept = selectors.figures(user=user, filters=filters, today=today)
+    summary = selectors.summary(user=user, filters=filters, today=today, kept=kept)
+    fee_figures = fees.statistics(user=user, filters=filters, kept=kept)
     total: fees.FeeRow = fee_figures["total"]
     chosen = [
         ("统计起始日期（出函）", filters.start or "不限"),
@@ -85,8 +86,10 @@ def sheets(*, user: User, filters: StatsFilters, today: date | None = None) -> l
         _table(title, column, rows, compulsory if column == "行业" else None)
         for title, column, rows in fee_figures["tables"]
     ]
-    months = selectors.by_month(user=user, filters=filters, today=today)
-    fee_months = {row["month"]: row for row in fees.fees_by_month(user=user, filters=filters, today=today)}
+    months = selectors.by_month(user=user, filters=filters, today=today, kept=kept)
+    fee_months = {
+        row["month"]: row for row in fees.fees_by_month(user=user, filters=filters, today=today, kept=kept)
+    }
     return [
         Sheet("汇总", ("指标", "数值"), chosen, (24, 24)),
         *tables,
@@ -108,7 +111,10 @@ def sheets(*, user: User, filters: StatsFilters, today: date | None = None) -> l
         Sheet(
             "服务进度",
             ("第三方安全服务状态", "保单数"),
-            [(row["name"], row["value"]) for row in selectors.by_service_status(user=user, filters=filters)],
+            [
+                (row["name"], row["value"])
+                for row in selectors.by_service_status(user=user, filters=filters, kept=kept)
+            ],
             (20, 10),
         ),
     ]

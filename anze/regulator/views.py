@@ -84,21 +84,22 @@ def statistics(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = StatsFilterForm(request.GET or None, user=user)
     filters = form.filters()
+    kept = selectors.figures(user=user, filters=filters)  # every table and chart below reads these cells
     return render(
         request,
         "regulator/statistics.html",
         {
             "search": form,
             "filters": filters,
-            "summary": selectors.summary(user=user, filters=filters),
-            "fees": fees.statistics(user=user, filters=filters),
+            "summary": selectors.summary(user=user, filters=filters, kept=kept),
+            "fees": fees.statistics(user=user, filters=filters, kept=kept),
             "charts": {
-                "fee_month": fees.fees_by_month(user=user, filters=filters),
-                "month": selectors.by_month(user=user, filters=filters),
-                "insurer": selectors.by_insurer(user=user, filters=filters),
-                "county": selectors.by_county(user=user, filters=filters),
-                "industry": selectors.by_industry(user=user, filters=filters),
-                "service": selectors.by_service_status(user=user, filters=filters),
+                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept),
+                "month": selectors.by_month(user=user, filters=filters, kept=kept),
+                "insurer": selectors.by_insurer(user=user, filters=filters, kept=kept),
+                "county": selectors.by_county(user=user, filters=filters, kept=kept),
+                "industry": selectors.by_industry(user=user, filters=filters, kept=kept),
+                "service": selectors.by_service_status(user=user, filters=filters, kept=kept),
             },
         },
     )

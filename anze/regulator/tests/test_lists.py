@@ -246,8 +246,10 @@ def test_the_bench_measures_every_side(db, settings):
         "/regulator/policies/",
         "/enterprise/orders/",
         "/service/orders/",
+        "/regulator/statistics/?start=",
     ):
         assert path in report
+    assert "统计分析 全部筛选" in report
     assert (
         Policy.objects.filter(order__remark=synthetic.MARK).count()
         == Order.objects.filter(remark=synthetic.MARK, status=OrderStatus.ISSUED).count()

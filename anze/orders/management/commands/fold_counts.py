@@ -1,5 +1,5 @@
 """``manage.py fold_counts``: add the order counts' delta rows to the counts and delete them (``counts.fold``),
-every 2 seconds (``--every SECONDS``), or once (``--once``).
+and 统计分析's deltas into its cells (``regulator.rollup.fold``), every 2 seconds (``--every SECONDS``), or once (``--once``).
 
 Run it beside the task worker (``make run`` starts it through bin/run-dev; a systemd unit in deploy/systemd):
 without it the counts stay exact, but every read of them sums a growing tail of deltas. One per machine is
@@ -13,6 +13,7 @@ from typing import Any
 
 from anze.core.management.periodic import PeriodicCommand
 from anze.orders import counts
+from anze.regulator import rollup
 
 
 class Command(PeriodicCommand):
@@ -30,4 +31,4 @@ class Command(PeriodicCommand):
         super().handle(*args, **options)
 
     def run_once(self) -> str:
-        return f"合并计数增量 {counts.fold()} 行"
+        return f"合并计数增量 {counts.fold()} 行，统计分析增量 {rollup.fold()} 行"

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import statistics
 import time
+from contextlib import nullcontext
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from anze.accounts import demo as accounts_demo
 from anze.accounts import services as accounts_services
@@ -31,6 +34,7 @@ from anze.orders.management.commands.bench_orders import Command as OrdersBench
 from anze.orders.models import Order, OrderStatus
 from anze.policies import synthetic as policy_synthetic
 from anze.policies.models import Policy, ServiceStatus
+from anze.regulator import rollup
 
 ENTERPRISE_ORDERS = 10_000
 SERVICE_POLICIES = 50_000
@@ -94,24 +98,33 @@ class Command(OrdersBench):
             Organisation.objects.filter(pk=enterprise.pk).update(verification=Verification.VERIFIED)
         service_org = Organisation.objects.get(kind=Side.SERVICE_ORG, name=accounts_demo.SERVICE_ORGS[0][0])
         synthetic_orders = Order.objects.filter(remark=synthetic.MARK)
-        policy_synthetic.issue(synthetic_orders)  # (kept batch by batch: minutes at 1M orders)
-        with transaction.atomic():
-            mine = synthetic_orders.filter(enterprise=enterprise).count()
-            if mine < ENTERPRISE_ORDERS:
-                free_orders = synthetic_orders.filter(enterprise=None).order_by("pk")
-                ids = list(free_orders.values_list("pk", flat=True)[: ENTERPRISE_ORDERS - mine])
-                Order.objects.filter(pk__in=ids).update(enterprise=enterprise)
-                Policy.objects.filter(order__enterprise=enterprise, enterprise=None).update(
-                    enterprise=enterprise
-                )
-            assigned = Policy.objects.filter(service_org=service_org).count()
-            if assigned < SERVICE_POLICIES:
-                free = Policy.objects.filter(service_org=None, order__remark=synthetic.MARK).order_by("-pk")
-                ids = list(free.values_list("pk", flat=True)[: SERVICE_POLICIES - assigned])
-                for n, state in enumerate(SERVICE_STATES):  # a third in each state
-                    Policy.objects.filter(pk__in=ids[n :: len(SERVICE_STATES)]).update(
-                        service_org=service_org, service_status=state, service_assigned_at=synthetic.ANCHOR
+        bulk = synthetic_orders.filter(status=OrderStatus.ISSUED, policies=None).exists() or (
+            Policy.objects.filter(service_org=service_org).count() < SERVICE_POLICIES
+        )
+        # 统计分析's cells counted once at the end (GROUP BY) rather than a delta per policy written.
+        with rollup.paused(connection) if bulk else nullcontext():
+            policy_synthetic.issue(synthetic_orders)  # (kept batch by batch: minutes at 1M orders)
+            with transaction.atomic():
+                mine = synthetic_orders.filter(enterprise=enterprise).count()
+                if mine < ENTERPRISE_ORDERS:
+                    free_orders = synthetic_orders.filter(enterprise=None).order_by("pk")
+                    ids = list(free_orders.values_list("pk", flat=True)[: ENTERPRISE_ORDERS - mine])
+                    Order.objects.filter(pk__in=ids).update(enterprise=enterprise)
+                    Policy.objects.filter(order__enterprise=enterprise, enterprise=None).update(
+                        enterprise=enterprise
                     )
+                assigned = Policy.objects.filter(service_org=service_org).count()
+                if assigned < SERVICE_POLICIES:
+                    free = Policy.objects.filter(service_org=None, order__remark=synthetic.MARK).order_by(
+                        "-pk"
+                    )
+                    ids = list(free.values_list("pk", flat=True)[: SERVICE_POLICIES - assigned])
+                    for n, state in enumerate(SERVICE_STATES):  # a third in each state
+                        Policy.objects.filter(pk__in=ids[n :: len(SERVICE_STATES)]).update(
+                            service_org=service_org,
+                            service_status=state,
+                            service_assigned_at=synthetic.ANCHOR,
+                        )
         self.stdout.write(f"各端数据就绪（{time.perf_counter() - started:.0f} 秒）")
         return {
             "city": User.objects.get(username=accounts_demo.REGULATOR["admin"][0]),
@@ -155,6 +168,7 @@ class Command(OrdersBench):
                 (f"监管{side} 保单 信用代码", who, f"/regulator/policies/?credit_code={code}"),
                 (f"监管{side} 应保尽保", who, "/regulator/cover/"),
             ]
+        rows += self._statistics(users, order)
         return [
             *rows,
             ("企业 我的订单 第1页", "enterprise", "/enterprise/orders/"),
@@ -165,6 +179,29 @@ class Command(OrdersBench):
             ("服务机构 服务订单 第2000页", "service", "/service/orders/?page=2000"),
             ("服务机构 服务订单 服务中", "service", "/service/orders/?tab=in_service"),
         ]
+
+    def _statistics(self, users: dict[str, User], order: Order) -> list[tuple[str, str, str]]:
+        """统计分析 (issue 16): no filter, each filter (出函 dates across months, insurer, 区县, 行业 of ``order``),
+        all of them; the city's regulator and the county's."""
+        issued = timezone.localtime(order.issued_at).date()
+        start, end = issued.replace(day=10) - timedelta(days=62), issued.replace(day=20)
+        each = {
+            "出函日期": f"start={start}&end={end}",
+            "保险公司": f"insurer={order.insurer_id}",
+            "区县": f"region={order.region_id}",
+            "行业": f"industry={order.industry_id}",
+        }
+        path = "/regulator/statistics/"
+        rows = [("监管市 统计分析", "city", path)]
+        rows += [(f"监管市 统计分析 {label}", "city", f"{path}?{query}") for label, query in each.items()]
+        everything = "&".join(each.values())
+        rows += [
+            ("监管市 统计分析 全部筛选", "city", f"{path}?{everything}"),
+            ("监管区县 统计分析", "county", path),
+            ("监管区县 统计分析 出函日期", "county", f"{path}?{each['出函日期']}"),
+            ("监管区县 统计分析 全部筛选", "county", f"{path}?{everything}"),
+        ]
+        return rows
 
     # --- measuring ----------------------------------------------------------------------------------------------
     def _time(self, client: Client, path: str, repeat: int) -> tuple[float, float, int]:

@@ -1,0 +1,569 @@
+"""统计分析's policies, premium and 事故预防服务费 kept per cell (``StatisticsCell``), from triggers — the pattern of
+``orders/counts.py``.
+
+Why kept: the page grouped the region's policies (joined to their orders) on every request, by insurer, 区县,
+行业, month and 安全服务 state: 1.64 s at a million orders (issue 16, docs/BENCH.md). A cell holds the policies
+issued on one Beijing day (grain ``d``) or in one month (``m``) of one insurer, 区县 and 行业 in one service state;
+the insurer and the industry also have an "every one" marker (0), so that any filter of the page, and any of its
+group-bys, reads a handful of cells: a date range its whole months from the month cells, its partial months
+from the day cells. The 区县 has no such marker: a regulator's jurisdiction is a set of regions (a city's
+counties and the orders of no region, ``orders.scopes.jurisdiction``), whose cells are summed — a marker over
+every region would count the policies of other cities too.
+
+Why deltas: as in ``counts.py``, a trigger inserts, in the writer's transaction, one ``StatisticsDelta`` row per
+write of a policy — its own keys (day, month, insurer, region, industry, service state), −1 and its order's
+premium and fee for the cell it leaves, +1 for the one it enters — never updating a shared cell. A change of
+an order's premium, 事故预防服务费 or 行业 does the same for each of its counted policies. ``fold`` (in
+``manage.py fold_counts``, every 2 s, with the order counts) adds the deltas to their day and month cells,
+under their own insurer and industry and under the markers, and deletes them; every read adds the deltas not
+folded yet, in the same statement. Money is kept in cents (integers): exact sums on both databases.
+
+A reversed (冲正) policy counts nowhere (``selectors.stats_policies``). ``install`` runs from migration
+regulator/0002 and after every ``migrate`` and recounts when a trigger was missing, by GROUP BY in SQL;
+``paused`` is for bulk loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from anze.orders.counts import create_sqlite_triggers, drop_triggers, fold_deltas, without_triggers
+from anze.policies.models import PolicyStatus
+
+from .models import StatisticsAsOf, StatisticsCell, StatisticsDelta
+
+CELLS = StatisticsCell._meta.db_table
+DELTAS = StatisticsDelta._meta.db_table
+AS_OF = StatisticsAsOf._meta.db_table
+EXPIRING_DAYS = 30  # selectors.EXPIRING_DAYS (which imports this module)
+ALL = 0  # the insurer / industry marker of the cells that count every one
+NO_REGION = 0
+NO_INDUSTRY = -1
+REVERSED = PolicyStatus.REVERSED.value
+# The policy's columns whose change moves it between cells (or in or out of the counted ones).
+COUNTED = (
+    "status",
+    "issued_at",
+    "insurer_id",
+    "region_id",
+    "service_status",
+    "order_id",
+    "period_start",
+    "period_end",
+)
+# The order's: its figures and 行业, read by every policy of the order.
+ORDER_COUNTED = ("premium", "prevention_fee", "industry_id")
+FOLD_LOCK = 0x616E7A66  # PostgreSQL advisory lock of ``fold`` ("anzf": beside the order counts' "anze")
+FOLD_CHUNK = 2_000
+_KEYS = "day, month, insurer_id, region_id, industry_id, service_status"
+_MEASURES = "policies, premium, prevention_fee"
+_STANDING = "in_force, expiring"
+
+
+def _offset() -> str:
+    """SQLite's modifier from UTC to the dates of ``TIME_ZONE`` (Beijing: +8 hours all year since 1991)."""
+    assert settings.TIME_ZONE == "Asia/Shanghai", "the cells' days are Beijing dates"
+    return "+8 hours"
+
+
+def _day(column: str, sqlite: bool) -> str:
+    if sqlite:
+        return f"date({column}, '{_offset()}')"
+    return f"(({column}) AT TIME ZONE '{settings.TIME_ZONE}')::date"
+
+
+def _month(column: str, sqlite: bool) -> str:
+    if sqlite:
+        return f"date({column}, '{_offset()}', 'start of month')"
+    return f"date_trunc('month', ({column}) AT TIME ZONE '{settings.TIME_ZONE}')::date"
+
+
+def _cents(column: str, sqlite: bool) -> str:
+    if sqlite:
+        return f"CAST(ROUND(COALESCE({column}, 0) * 100) AS INTEGER)"
+    return f"ROUND(COALESCE({column}, 0) * 100)::bigint"
+
+
+def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: bool) -> str:
+    """The statement inserting the deltas of the policies ``policy`` (a row alias) of ``source`` (a FROM …
+    WHERE …), whose order's figures are those of ``order``: ``sign`` (+1 or −1) times each."""
+    return (
+        f"INSERT INTO {DELTAS} ({_KEYS}, period_start, period_end, {_MEASURES}) SELECT "
+        f"{_day(f'{policy}.issued_at', sqlite)}, {_month(f'{policy}.issued_at', sqlite)}, {policy}.insurer_id, "
+        f"COALESCE({policy}.region_id, {NO_REGION}), COALESCE({order}.industry_id, {NO_INDUSTRY}), "
+        f"{policy}.service_status, {policy}.period_start, {policy}.period_end, "
+        f"{sign}, {sign} * {_cents(f'{order}.premium', sqlite)}, "
+        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)} FROM {source}"
+    )
+
+
+def _of_policy(row: str, sign: int, sqlite: bool) -> str:
+    return _delta(row, f"orders_order AS o WHERE o.id = {row}.order_id", sign, sqlite=sqlite)
+
+
+def _of_order(row: str, sign: int, sqlite: bool) -> str:
+    source = f"policies_policy AS p WHERE p.order_id = {row}.id AND p.status <> '{REVERSED}'"
+    return _delta("p", source, sign, order=row, sqlite=sqlite)
+
+
+def _changed(columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
+
+
+# SQLite: one trigger per case (WHEN, no IF); an update that changes no counted column fires none.
+_SQLITE_TRIGGERS: dict[str, str] = {
+    name: f"CREATE TRIGGER {name} AFTER {event} WHEN {when} BEGIN {statement}; END"
+    for name, event, when, statement in (
+        (
+            "statistics_policy_ai",
+            "INSERT ON policies_policy",
+            f"new.status <> '{REVERSED}'",
+            _of_policy("new", 1, True),
+        ),
+        (
+            "statistics_policy_ad",
+            "DELETE ON policies_policy",
+            f"old.status <> '{REVERSED}'",
+            _of_policy("old", -1, True),
+        ),
+        (
+            "statistics_policy_au_old",
+            f"UPDATE OF {', '.join(COUNTED)} ON policies_policy",
+            f"({_changed(COUNTED)}) AND old.status <> '{REVERSED}'",
+            _of_policy("old", -1, True),
+        ),
+        (
+            "statistics_policy_au_new",
+            f"UPDATE OF {', '.join(COUNTED)} ON policies_policy",
+            f"({_changed(COUNTED)}) AND new.status <> '{REVERSED}'",
+            _of_policy("new", 1, True),
+        ),
+        (
+            "statistics_order_au_old",
+            f"UPDATE OF {', '.join(ORDER_COUNTED)} ON orders_order",
+            _changed(ORDER_COUNTED),
+            _of_order("old", -1, True),
+        ),
+        (
+            "statistics_order_au_new",
+            f"UPDATE OF {', '.join(ORDER_COUNTED)} ON orders_order",
+            _changed(ORDER_COUNTED),
+            _of_order("new", 1, True),
+        ),
+    )
+}
+
+
+def _row(prefix: str, columns: tuple[str, ...]) -> str:
+    return f"ROW({', '.join(f'{prefix}.{column}' for column in columns)})"
+
+
+_PG_POLICY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION statistics_policy_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND {_row("OLD", COUNTED)} IS NOT DISTINCT FROM {_row("NEW", COUNTED)} THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status <> '{REVERSED}' THEN
+        {_of_policy("OLD", -1, False)};
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status <> '{REVERSED}' THEN
+        {_of_policy("NEW", 1, False)};
+    END IF;
+    RETURN NULL;
+END
+$$"""
+_PG_ORDER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION statistics_order_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF {_row("OLD", ORDER_COUNTED)} IS NOT DISTINCT FROM {_row("NEW", ORDER_COUNTED)} THEN
+        RETURN NULL;
+    END IF;
+    {_of_order("OLD", -1, False)};
+    {_of_order("NEW", 1, False)};
+    RETURN NULL;
+END
+$$"""
+_PG_TRIGGERS = {
+    "statistics_policy_sync": (
+        f"CREATE TRIGGER statistics_policy_sync AFTER INSERT OR DELETE OR UPDATE OF {', '.join(COUNTED)} "
+        "ON policies_policy FOR EACH ROW EXECUTE FUNCTION statistics_policy_sync()"
+    ),
+    "statistics_order_sync": (
+        f"CREATE TRIGGER statistics_order_sync AFTER UPDATE OF {', '.join(ORDER_COUNTED)} "
+        "ON orders_order FOR EACH ROW EXECUTE FUNCTION statistics_order_sync()"
+    ),
+}
+_PG_TABLES = {"statistics_policy_sync": "policies_policy", "statistics_order_sync": "orders_order"}
+
+# Each delta goes to 8 cells: day and month, under its own insurer or every one (0), its own industry or every
+# one (0).
+_SPREAD = " UNION ALL ".join(
+    f"SELECT '{grain}' AS grain, {every_insurer} AS every_insurer, {every_industry} AS every_industry"
+    for grain in ("d", "m")
+    for every_insurer in (0, 1)
+    for every_industry in (0, 1)
+)
+_CELL_KEYS = "grain, period, month, insurer_id, region_id, industry_id, service_status"
+
+
+def _standing(day: str, soon: str) -> str:
+    """The in-force and expiring columns of the deltas ``d`` on ``day`` (SQL), expiring by ``soon``."""
+    in_force = f"d.period_start <= {day} AND d.period_end >= {day}"
+    return (
+        f"CASE WHEN {in_force} THEN d.policies ELSE 0 END AS in_force, "
+        f"CASE WHEN {in_force} AND d.period_end <= {soon} THEN d.policies ELSE 0 END AS expiring"
+    )
+
+
+_ALL_MEASURES = ("policies", "premium", "prevention_fee", "in_force", "expiring")
+
+
+def _spread(rows: str) -> str:
+    """Add ``rows`` (a SELECT of the keys, ``_MEASURES`` and ``_STANDING``) to their cells, created when
+    missing: each row to 8 cells (``_SPREAD``)."""
+    added = ", ".join(f"{m} = {CELLS}.{m} + excluded.{m}" for m in _ALL_MEASURES)
+    return (
+        f"INSERT INTO {CELLS} ({_CELL_KEYS}, {_MEASURES}, {_STANDING}) SELECT s.grain, "
+        "CASE WHEN s.grain = 'd' THEN d.day ELSE d.month END, d.month, "
+        f"CASE WHEN s.every_insurer = 1 THEN {ALL} ELSE d.insurer_id END, d.region_id, "
+        f"CASE WHEN s.every_industry = 1 THEN {ALL} ELSE d.industry_id END, d.service_status, "
+        f"{', '.join(f'SUM(d.{m})' for m in _ALL_MEASURES)} "
+        f"FROM ({rows}) AS d CROSS JOIN ({_SPREAD}) AS s GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+        "ON CONFLICT (insurer_id, industry_id, grain, period, region_id, service_status) "
+        f"DO UPDATE SET {added}"
+    )
+
+
+def _qualified(columns: str) -> str:
+    return ", ".join(f"d.{column}" for column in columns.split(", "))
+
+
+def _folded(table: str, where: str) -> str:
+    """The deltas ``d`` of ``table`` that pass ``where`` as rows to spread, in force as of the cells' day."""
+    return (
+        f"SELECT {_qualified(_KEYS)}, {_qualified(_MEASURES)}, {_standing('a.day', 'a.soon')} "
+        f"FROM {table} AS d LEFT JOIN {AS_OF} AS a ON 1 = 1 WHERE {where}"
+    )
+
+
+_PG_FOLD = (
+    f"WITH gone AS (DELETE FROM {DELTAS} RETURNING *), "
+    f"spread AS ({_spread(_folded('gone', 'true'))}) "
+    "SELECT COUNT(*) FROM gone"
+)
+_SQLITE_FOLD = (_spread(_folded(DELTAS, "d.id <= %s")),)
+
+
+def _policies(sqlite: bool, counted: str, where: str = "") -> str:
+    """The counted policies grouped by their cells' keys, as rows to spread: ``counted`` the SQL of
+    ``_MEASURES``, in force on the first parameter, expiring by the second."""
+    return (
+        f"SELECT {_day('p.issued_at', sqlite)} AS day, {_month('p.issued_at', sqlite)} AS month, p.insurer_id, "
+        f"COALESCE(p.region_id, {NO_REGION}) AS region_id, COALESCE(o.industry_id, {NO_INDUSTRY}) AS industry_id, "
+        f"p.service_status, {counted}, "
+        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s THEN 1 ELSE 0 END) AS in_force, "
+        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s AND p.period_end <= %(soon)s "
+        "THEN 1 ELSE 0 END) AS expiring "
+        "FROM policies_policy AS p JOIN orders_order AS o ON o.id = p.order_id "
+        f"WHERE p.status <> '{REVERSED}' {where} GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+
+
+def _as_of(cursor: Any, today: date) -> None:
+    cursor.execute(f"DELETE FROM {AS_OF}")
+    cursor.execute(
+        f"INSERT INTO {AS_OF} (day, soon) VALUES (%s, %s)", [today, today + timedelta(EXPIRING_DAYS)]
+    )
+
+
+def fold(using: str = "default", chunk: int = FOLD_CHUNK, today: date | None = None) -> int:
+    """Add the deltas to their cells and delete them (``counts.fold_deltas``: short transactions, safe beside
+    writers and another ``fold``); how many were folded. On a new day, ``restand`` first."""
+    today = today or timezone.localdate()
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT day FROM {AS_OF}")
+        row = cursor.fetchone()
+    if row is None or _date(row[0]) != today:
+        return restand(using, today)
+    return fold_deltas(using, DELTAS, FOLD_LOCK, _PG_FOLD, _SQLITE_FOLD, chunk)
+
+
+def _date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def restand(using: str = "default", today: date | None = None) -> int:
+    """Count the cells' ``in_force`` and ``expiring`` afresh as of ``today``: in one transaction, which every
+    delta written meanwhile waits for (PostgreSQL: the deltas' table locked; SQLite: the database's write lock),
+    the deltas folded, the old day's figures emptied and the policies in force today grouped into the cells.
+    Once a day (``fold``), a few seconds at a million orders (docs/BENCH.md); how many deltas were folded."""
+    today = today or timezone.localdate()
+    connection = connections[using]
+    sqlite = connection.vendor == "sqlite"
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if not sqlite:
+            cursor.execute(f"LOCK TABLE {DELTAS} IN EXCLUSIVE MODE")
+        cursor.execute(f"SELECT MAX(id) FROM {DELTAS}")
+        last = cursor.fetchone()[0]
+        folded = 0
+        if last is not None:
+            cursor.execute(_SQLITE_FOLD[0], [last])
+            cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [last])
+            folded = cursor.rowcount
+        cursor.execute(f"UPDATE {CELLS} SET in_force = 0, expiring = 0 WHERE in_force <> 0 OR expiring <> 0")
+        rows = _policies(
+            sqlite,
+            "0 AS policies, 0 AS premium, 0 AS prevention_fee",
+            "AND p.period_start <= %(day)s AND p.period_end >= %(day)s",
+        )
+        cursor.execute(_spread(rows), {"day": today, "soon": today + timedelta(EXPIRING_DAYS)})
+        _as_of(cursor, today)
+    return folded
+
+
+def _recount(connection: BaseDatabaseWrapper) -> None:
+    """Count afresh: the policies grouped by their cells' keys in SQL, spread into emptied cells."""
+    sqlite = connection.vendor == "sqlite"
+    today = timezone.localdate()
+    counted = (
+        f"COUNT(*) AS policies, SUM({_cents('o.premium', sqlite)}) AS premium, "
+        f"SUM({_cents('o.prevention_fee', sqlite)}) AS prevention_fee"
+    )
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for table in (DELTAS, CELLS):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            _spread(_policies(sqlite, counted)), {"day": today, "soon": today + timedelta(EXPIRING_DAYS)}
+        )
+        _as_of(cursor, today)
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """Create the triggers that are missing and, when any was, recount (idempotent; cheap when present)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            missing = create_sqlite_triggers(cursor, _SQLITE_TRIGGERS)
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'statistics_%%_sync'")
+            present = {row[0] for row in cursor.fetchall()}
+            missing = [name for name in _PG_TRIGGERS if name not in present]
+            cursor.execute(_PG_POLICY_FUNCTION)  # CREATE OR REPLACE: follows a change of the statements
+            cursor.execute(_PG_ORDER_FUNCTION)
+            for name in missing:
+                cursor.execute(_PG_TRIGGERS[name])
+        else:
+            return
+    if missing:
+        _recount(connection)
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    drop_triggers(connection, _SQLITE_TRIGGERS, _PG_TABLES)
+
+
+@contextmanager
+def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """For a bulk load into a database nobody else writes: the cells are counted afresh at the end instead of
+    a delta row per policy."""
+    with without_triggers(connection, uninstall, install):
+        yield
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+@dataclass
+class Sums:
+    policies: int = 0
+    premium: int = 0  # cents
+    prevention_fee: int = 0  # cents
+
+    def add(self, policies: int, premium: int, prevention_fee: int) -> None:
+        self.policies += int(policies or 0)
+        self.premium += int(premium or 0)
+        self.prevention_fee += int(prevention_fee or 0)
+
+    @property
+    def premium_yuan(self) -> Decimal:
+        return Decimal(self.premium) / 100
+
+    @property
+    def fee_yuan(self) -> Decimal:
+        return Decimal(self.prevention_fee) / 100
+
+
+@dataclass
+class Figures:
+    """The counted policies of a filter, summed per group: ``by_month`` ("2026-03"), ``by_service`` (the
+    state), ``by_insurer``, ``by_region`` (``NO_REGION``: none) and ``by_industry`` (``NO_INDUSTRY``: none)."""
+
+    total: Sums = field(default_factory=Sums)
+    by_month: dict[str, Sums] = field(default_factory=dict)
+    by_service: dict[str, Sums] = field(default_factory=dict)
+    by_insurer: dict[int, Sums] = field(default_factory=dict)
+    by_region: dict[int, Sums] = field(default_factory=dict)
+    by_industry: dict[int, Sums] = field(default_factory=dict)
+    # In force on the scope's ``today``, and expiring by ``EXPIRING_DAYS`` after it; None when the cells are
+    # counted as of another day (``restand`` not run yet today): the caller counts them from the policies.
+    in_force: int | None = None
+    expiring: int | None = None
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _periods(start: date | None, end: date | None) -> tuple[str, list[Any]]:
+    """The cells of the Beijing dates ``start``..``end`` (inclusive; None: open) as a condition on ``c``: the
+    whole months' month cells, the partial months' day cells."""
+    if start is None and end is None:
+        return "c.grain = 'm'", []
+    # The whole months: from ``first_full`` to before ``after_full`` (None: open).
+    first_full = None if start is None else start if start.day == 1 else _next_month(start)
+    after_full = None
+    if end is not None:
+        after_full = _next_month(end) if (end + timedelta(days=1)).day == 1 else end.replace(day=1)
+    days = "(c.grain = 'd' AND c.period >= %s AND c.period <= %s)"
+    if first_full is not None and after_full is not None and first_full >= after_full:
+        return days, [start, end]  # no whole month: the days alone
+    months, params = ["c.grain = 'm'"], []
+    if first_full is not None:
+        months.append("c.period >= %s")
+        params.append(first_full)
+    if after_full is not None:
+        months.append("c.period < %s")
+        params.append(after_full)
+    parts = [f"({' AND '.join(months)})"]
+    if start is not None and first_full is not None and start < first_full:
+        parts.append(days)
+        params += [start, first_full - timedelta(days=1)]
+    if end is not None and after_full is not None and after_full <= end:
+        parts.append(days)
+        params += [after_full, end]
+    return f"({' OR '.join(parts)})", params
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What ``figures`` counts: the regions' policies (SQL of their ids, and whether those of no region count),
+    of one insurer / industry (or every one: ``ALL``), issued on ``start``..``end``."""
+
+    regions_sql: str
+    regions_params: tuple[Any, ...]
+    no_region: bool
+    insurer: int = ALL
+    industry: int = ALL
+    start: date | None = None
+    end: date | None = None
+    today: date | None = None  # for ``in_force`` and ``expiring`` (None: the local date)
+
+
+def _regions(scope: Scope, alias: str) -> tuple[str, list[Any]]:
+    sql = f"{alias}.region_id IN ({scope.regions_sql})"
+    if scope.no_region:
+        sql = f"({sql} OR {alias}.region_id = {NO_REGION})"
+    return sql, list(scope.regions_params)
+
+
+def _part(scope: Scope, insurer: str, industry: str) -> tuple[str, list[Any]]:
+    """The kept rows (cells and deltas not folded yet) of ``scope``, each insurer's (``insurer`` "each") or one
+    (``scope.insurer``, ``ALL`` included), and likewise per industry: ``(insurer_id, region_id, industry_id,
+    month, service_status, policies, premium, prevention_fee)`` to sum."""
+    periods, period_params = _periods(scope.start, scope.end)
+    cell_where, delta_where = [periods], []
+    cell_params, delta_params = list(period_params), []
+    for column, how, value in (
+        ("insurer_id", insurer, scope.insurer),
+        ("industry_id", industry, scope.industry),
+    ):
+        if how == "each":
+            cell_where.append(f"c.{column} <> {ALL}")
+        else:
+            cell_where.append(f"c.{column} = %s")
+            cell_params.append(value)
+            if value != ALL:
+                delta_where.append(f"d.{column} = %s")
+                delta_params.append(value)
+    for where, params, alias in ((cell_where, cell_params, "c"), (delta_where, delta_params, "d")):
+        regions, regions_params = _regions(scope, alias)
+        where.append(regions)
+        params += regions_params
+    if scope.start is not None:
+        delta_where.append("d.day >= %s")
+        delta_params.append(scope.start)
+    if scope.end is not None:
+        delta_where.append("d.day <= %s")
+        delta_params.append(scope.end)
+    columns = f"insurer_id, region_id, industry_id, month, service_status, {_MEASURES}"
+    sql = (
+        f"SELECT {columns}, {_STANDING} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
+        f"UNION ALL SELECT {columns}, {_standing('%s', '%s')} FROM {DELTAS} AS d "
+        f"WHERE {' AND '.join(delta_where)}"
+    )
+    today = scope.today or timezone.localdate()
+    standing = [today, today, today, today, today + timedelta(EXPIRING_DAYS)]
+    return sql, [*cell_params, *standing, *delta_params]
+
+
+_SUMMED = ", ".join(f"SUM({m})" for m in _ALL_MEASURES)
+
+
+def figures(scope: Scope, using: str = "default") -> Figures:
+    """The figures of ``scope``, in one statement: its rows per 区县, month and service state, and — when no
+    insurer (industry) is chosen — per insurer (industry)."""
+    own, own_params = _part(scope, "one", "one")
+    statements = [
+        f"SELECT 'own', region_id, month, service_status, {_SUMMED} FROM ({own}) AS kept "
+        "GROUP BY region_id, month, service_status"
+    ]
+    params = own_params
+    for label, key, insurer, industry, chosen in (
+        ("insurer", "insurer_id", "each", "one", scope.insurer),
+        ("industry", "industry_id", "one", "each", scope.industry),
+    ):
+        if chosen == ALL:
+            each, each_params = _part(scope, insurer, industry)
+            statements.append(
+                f"SELECT '{label}', {key}, NULL, NULL, {_SUMMED} FROM ({each}) AS kept GROUP BY {key}"
+            )
+            params += each_params
+    # The day the cells' in-force figures are counted for, in the same statement.
+    statements.append(f"SELECT 'as of', NULL, day, NULL, 0, 0, 0, 0, 0 FROM {AS_OF}")
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), params)
+        rows = cursor.fetchall()
+    result = Figures()
+    today = scope.today or timezone.localdate()
+    in_force = expiring = 0
+    as_of = None
+    for label, key, month, service, *sums in rows:
+        if label == "as of":
+            as_of = _date(month)
+        elif label == "own":
+            in_force += int(sums[3] or 0)
+            expiring += int(sums[4] or 0)
+            sums = sums[:3]
+            result.total.add(*sums)
+            result.by_region.setdefault(int(key), Sums()).add(*sums)
+            month_key = month if isinstance(month, str) else month.isoformat()
+            result.by_month.setdefault(month_key[:7], Sums()).add(*sums)
+            result.by_service.setdefault(service, Sums()).add(*sums)
+        else:
+            groups = result.by_insurer if label == "insurer" else result.by_industry
+            groups.setdefault(int(key), Sums()).add(*sums[:3])
+    if as_of == today:
+        result.in_force, result.expiring = in_force, expiring
+    if scope.insurer != ALL and result.total.policies:
+        result.by_insurer[scope.insurer] = result.total
+    if scope.industry != ALL and result.total.policies:
+        result.by_industry[scope.industry] = result.total
+    return result

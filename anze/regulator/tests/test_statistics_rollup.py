@@ -1,0 +1,383 @@
+"""统计分析 read from the kept cells (``regulator/rollup.py``) against the plain queries of the same policies, for
+random writes — issue, reverse, service state, an order's premium, fee or 行业, a policy moved in time or to
+another insurer, delete — with the deltas folded or not, and random filters (出函 dates, insurer, 区县, 行业),
+for the city's regulator and a county's: every figure is the plain one."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from anze.accounts.models import Organisation, User
+from anze.basedata.models import Industry, Region
+from anze.basedata.seed import ensure_base_data
+from anze.core.sides import Side
+from anze.core.testing import factories
+from anze.orders import synthetic
+from anze.orders.models import Order
+from anze.policies import synthetic as policy_synthetic
+from anze.policies.models import Policy, PolicyStatus, ServiceStatus
+from anze.regulator import fees, rollup, selectors
+from anze.regulator.models import StatisticsCell, StatisticsDelta
+from anze.regulator.selectors import StatsFilters, month_key, month_window, months_between, stats_policies
+
+pytestmark = pytest.mark.django_db
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+TODAY = date(2026, 3, 15)
+# Dates around month and year borders, as the filters' ends and as the policies' 出函 days.
+DAYS = [
+    date(2025, 1, 1),
+    date(2025, 11, 30),
+    date(2025, 12, 1),
+    date(2025, 12, 17),
+    date(2025, 12, 31),
+    date(2026, 1, 1),
+    date(2026, 2, 28),
+    date(2026, 3, 1),
+    date(2026, 3, 15),
+]
+
+
+# --- the oracle: the plain queries the page ran before the cells --------------------------------------------------
+def plain_sums(policies: QuerySet[Policy], *keys: str) -> dict[Any, tuple[int, Decimal, Decimal]]:
+    rows = policies.values(*keys).annotate(
+        n=Count("pk"),
+        premium=Coalesce(Sum("order__premium"), Decimal(0)),
+        fee=Coalesce(Sum("order__prevention_fee"), Decimal(0)),
+    )
+    return {
+        tuple(row[key] for key in keys): (row["n"], Decimal(row["premium"]), Decimal(row["fee"]))
+        for row in rows
+    }
+
+
+def expected(user: User, filters: StatsFilters) -> dict[str, Any]:
+    policies = stats_policies(user=user, filters=filters)
+    first, last = month_window(filters, 12, TODAY)
+    months = {
+        month_key(row["month"]): (row["n"], row["premium"], row["fee"])
+        for row in policies.filter(issued_at__date__gte=first)
+        .annotate(month=TruncMonth("issued_at"))
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            premium=Coalesce(Sum("order__premium"), Decimal(0)),
+            fee=Coalesce(Sum("order__prevention_fee"), Decimal(0)),
+        )
+    }
+    year = policies if filters.has_range else policies.filter(issued_at__year=TODAY.year)
+    soon = TODAY + timedelta(days=selectors.EXPIRING_DAYS)
+    in_force = policies.filter(period_start__lte=TODAY, period_end__gte=TODAY)
+    return {
+        "in_force": in_force.count(),
+        "expiring": in_force.filter(period_end__lte=soon).count(),
+        "insurer": {
+            key[0] or key[1]: value
+            for key, value in plain_sums(policies, "insurer__short_name", "insurer__name").items()
+        },
+        "county": {
+            key[0] or "未填写": value for key, value in plain_sums(policies, "order__region__name").items()
+        },
+        "industry": {
+            key[0] or "未填写": value for key, value in plain_sums(policies, "order__industry__name").items()
+        },
+        "month": [months.get(key, (0, 0, 0)) for key in months_between(first, last)],
+        "service": {key[0]: value[0] for key, value in plain_sums(policies, "service_status").items()},
+        "premium": year.aggregate(s=Sum("order__premium"))["s"] or Decimal(0),
+    }
+
+
+def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
+    kept = selectors.figures(user=user, filters=filters, today=TODAY)
+    assert kept.in_force is not None  # (counted as of TODAY: read from the cells, not from the policies)
+    summary = selectors.summary(user=user, filters=filters, today=TODAY)
+    by_month = selectors.by_month(user=user, filters=filters, today=TODAY)
+    fee_months = fees.fees_by_month(user=user, filters=filters, today=TODAY)
+    tables = {
+        dimension: {
+            row.name: (row.policies, row.premium, row.collected)
+            for row in fees.fees_by(dimension, user=user, filters=filters)
+        }
+        for dimension in ("insurer", "county", "industry")
+    }
+    charts = {
+        "insurer": {
+            row["name"]: (row["policies"], row["premium"])
+            for row in selectors.by_insurer(user=user, filters=filters)
+        },
+        "county": {
+            row["name"]: (row["policies"], row["premium"])
+            for row in selectors.by_county(user=user, filters=filters)
+        },
+        "industry": {
+            row["name"]: row["policies"] for row in selectors.by_industry(user=user, filters=filters)
+        },
+    }
+    return {
+        **tables,
+        "charts": charts,
+        "month": [
+            (row["policies"], row["premium"], fee["collected"])
+            for row, fee in zip(by_month, fee_months, strict=True)
+        ],
+        "service": {
+            row["name"]: row["value"] for row in selectors.by_service_status(user=user, filters=filters)
+        },
+        "premium": summary.premium_this_year,
+        "in_service": summary.services_in_progress,
+        "in_force": summary.policies_in_force,
+        "expiring": summary.expiring,
+    }
+
+
+def assert_same(user: User, filters: StatsFilters) -> None:
+    want, got = expected(user, filters), actual(user, filters)
+    for dimension in ("insurer", "county", "industry"):
+        assert got[dimension] == {name: (n, p, f) for name, (n, p, f) in want[dimension].items()}, dimension
+    assert got["charts"]["insurer"] == {name: (n, float(p)) for name, (n, p, _) in want["insurer"].items()}
+    assert got["charts"]["county"] == {name: (n, float(p)) for name, (n, p, _) in want["county"].items()}
+    assert got["charts"]["industry"] == {name: n for name, (n, _, _) in want["industry"].items()}
+    assert got["month"] == [(n, float(p), float(f)) for n, p, f in want["month"]]
+    labels = dict(ServiceStatus.choices)
+    assert got["service"] == {labels[value]: want["service"].get(value, 0) for value in labels}
+    assert got["in_service"] == want["service"].get(ServiceStatus.IN_SERVICE, 0)
+    assert got["premium"] == want["premium"]
+    assert (got["in_force"], got["expiring"]) == (want["in_force"], want["expiring"])
+
+
+# --- the data -------------------------------------------------------------------------------------------------------
+class World:
+    def __init__(self) -> None:
+        ensure_base_data()
+        self.insurers = [
+            factories.organisation(Side.INSURER, name="甲财险", short_name="甲"),
+            factories.organisation(Side.INSURER, name="乙财险", short_name=""),
+        ]
+        synthetic.top_up(self.insurers, 90)
+        policy_synthetic.issue(Order.objects.filter(remark=synthetic.MARK))
+        self.city = self.regulator("350500")
+        self.county = self.regulator("350582")
+        self.regions = list(Region.objects.filter(code__in=["350503", "350582", "350521"]))
+        self.industries = list(Industry.objects.order_by("pk")[:3])
+        rng = random.Random(7)
+        for policy in Policy.objects.select_related(
+            "order"
+        ):  # spread over the days, 区县 and 行业 of the filters
+            region = rng.choice([*self.regions, None])
+            Order.objects.filter(pk=policy.order_id).update(
+                region=region, industry=rng.choice([*self.industries, None])
+            )
+            Policy.objects.filter(pk=policy.pk).update(
+                region=region, issued_at=self.moment(rng), **self.period(rng)
+            )
+        rollup.restand(today=TODAY)
+
+    @staticmethod
+    def regulator(code: str) -> User:
+        region = Region.objects.get(code=code)
+        return factories.user(factories.organisation(Side.REGULATOR, region=region), admin=True)
+
+    @staticmethod
+    def period(rng: random.Random) -> dict[str, date]:
+        """Started before TODAY or after, ending before it, on it, within the 30 days or later."""
+        start = TODAY + timedelta(days=rng.choice([-400, -365, -40, -1, 0, 1]))
+        end = TODAY + timedelta(days=rng.choice([-1, 0, 1, 29, 30, 31, 200]))
+        return {"period_start": min(start, end), "period_end": end}
+
+    @staticmethod
+    def moment(rng: random.Random) -> datetime:
+        day = rng.choice(DAYS)
+        # Either side of Beijing midnight: the cells' days are Beijing dates, not UTC ones.
+        return datetime(day.year, day.month, day.day, rng.choice([0, 7, 8, 23]), 30, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    return World()
+
+
+def write(world: World, kind: str, pick: int) -> None:
+    """One write of ``kind`` to the ``pick``-th policy (or its order), bare as a script or the workflow's update
+    would leave it: the triggers see every one."""
+    rng = random.Random(pick)
+    policies = list(Policy.objects.order_by("pk"))
+    if not policies:
+        return
+    policy = policies[pick % len(policies)]
+    if kind == "reverse":
+        Policy.objects.filter(pk=policy.pk).update(status=PolicyStatus.REVERSED)
+    elif kind == "issue again":  # a reversed policy's order issued under a new number
+        if not Policy.objects.live().filter(order_id=policy.order_id).exists():
+            Policy.objects.create(
+                order_id=policy.order_id,
+                insurer_id=policy.insurer_id,
+                region_id=policy.region_id,
+                policy_no=f"AGAIN{policy.pk}-{pick}",
+                issued_at=world.moment(rng),
+                period_start=policy.period_start,
+                period_end=policy.period_end,
+                verification_code=f"A{pick % 10**7:07d}",
+            )
+    elif kind == "surrender":
+        Policy.objects.filter(pk=policy.pk).update(status=PolicyStatus.SURRENDERED, surrendered_on=TODAY)
+    elif kind == "service":
+        Policy.objects.filter(pk=policy.pk).update(service_status=rng.choice(ServiceStatus.values))
+    elif kind == "premium":
+        Order.objects.filter(pk=policy.order_id).update(
+            premium=Decimal(rng.randint(0, 99_999)) / 100, prevention_fee=rng.choice([None, Decimal("12.34")])
+        )
+    elif kind == "industry":
+        Order.objects.filter(pk=policy.order_id).update(industry=rng.choice([*world.industries, None]))
+    elif kind == "move":
+        Policy.objects.filter(pk=policy.pk).update(
+            issued_at=world.moment(rng), insurer=rng.choice(world.insurers)
+        )
+    elif kind == "period":
+        Policy.objects.filter(pk=policy.pk).update(**world.period(rng))
+    elif kind == "untouched":  # columns that move no policy between cells: no delta
+        before = StatisticsDelta.objects.count()
+        Policy.objects.filter(pk=policy.pk).update(service_decline_reason="忙")
+        Order.objects.filter(pk=policy.order_id).update(contact_name="某人")
+        assert StatisticsDelta.objects.count() == before
+    elif kind == "delete":
+        policy.delete()
+
+
+WRITES = [
+    "reverse",
+    "issue again",
+    "surrender",
+    "service",
+    "premium",
+    "industry",
+    "move",
+    "untouched",
+    "delete",
+]
+maybe_day = st.sampled_from([None, *DAYS])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    writes=st.lists(st.tuples(st.sampled_from(WRITES), st.integers(0, 10_000)), max_size=4),
+    fold=st.booleans(),
+    start=maybe_day,
+    end=maybe_day,
+    insurer=st.integers(-1, 1),
+    region=st.integers(-1, 2),
+    industry=st.integers(-1, 2),
+)
+def test_the_figures_are_the_plain_queries_whatever_was_written(
+    world, writes, fold, start, end, insurer, region, industry
+):  # type: ignore[no-untyped-def]
+    for kind, pick in writes:
+        write(world, kind, pick)
+    if fold:
+        rollup.fold(today=TODAY)
+        assert not StatisticsDelta.objects.exists()
+    filters = StatsFilters(
+        start=start,
+        end=end,
+        insurer=world.insurers[insurer] if insurer >= 0 else None,
+        region=world.regions[region] if region >= 0 else None,
+        industry=world.industries[industry] if industry >= 0 else None,
+    )
+    for user in (world.city, world.county):
+        assert_same(user, filters)
+
+
+def test_every_filter_combination_after_folding_and_before(world):  # type: ignore[no-untyped-def]
+    """Exhaustively over the insurers, 区县 and 行业 (and none), for both regulators, with deltas and folded."""
+    for kind, pick in zip(WRITES, range(0, 10 * len(WRITES), 10), strict=True):
+        write(world, kind, pick)
+    for folded in (False, True):
+        if folded:
+            assert rollup.fold(today=TODAY) > 0
+        for insurer in (None, *world.insurers):
+            for region in (None, *world.regions):
+                for industry in (None, *world.industries):
+                    filters = StatsFilters(
+                        start=date(2025, 12, 1), insurer=insurer, region=region, industry=industry
+                    )
+                    for user in (world.city, world.county):
+                        assert_same(user, filters)
+
+
+def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type: ignore[no-untyped-def]
+    """A table rebuilt by a migration on SQLite drops its triggers: ``install`` puts them back and recounts from
+    the policies (GROUP BY), writes made meanwhile included; ``paused`` does the same around a bulk load."""
+    rollup.fold(today=TODAY)
+    kept = sorted(
+        StatisticsCell.objects.filter(policies__gt=0).values_list(
+            "grain",
+            "period",
+            "insurer_id",
+            "region_id",
+            "industry_id",
+            "service_status",
+            "policies",
+            "premium",
+            "prevention_fee",
+        )
+    )
+    rollup.uninstall(connection)
+    Policy.objects.update(service_status=ServiceStatus.COMPLETED)  # not seen: no trigger
+    assert not StatisticsDelta.objects.exists()
+    rollup.install(connection)
+    rollup.restand(today=TODAY)  # (the recount counts as of the real date)
+    assert_same(world.city, StatsFilters())
+    assert sorted(
+        StatisticsCell.objects.filter(policies__gt=0).values_list("service_status", flat=True).distinct()
+    ) == [ServiceStatus.COMPLETED]
+    assert len(kept) > 0
+    with rollup.paused(connection):
+        Policy.objects.filter(pk=Policy.objects.order_by("pk")[0].pk).delete()
+        assert not StatisticsDelta.objects.exists()
+    rollup.restand(today=TODAY)
+    assert_same(world.city, StatsFilters())
+    assert_same(world.county, StatsFilters(start=date(2025, 12, 17), end=date(2026, 3, 1)))
+
+
+def test_fold_counts_folds_the_statistics_deltas_too(world):  # type: ignore[no-untyped-def]
+    Policy.objects.filter(pk=Policy.objects.order_by("pk")[0].pk).update(service_status=ServiceStatus.PENDING)
+    assert StatisticsDelta.objects.exists()
+    call_command("fold_counts", "--once", verbosity=0)
+    assert not StatisticsDelta.objects.exists()
+    rollup.restand(today=TODAY)  # (fold_counts counts the in-force figures as of the real date)
+    assert_same(world.city, StatsFilters())
+
+
+def test_on_a_new_day_the_in_force_figures_come_from_the_policies_until_the_fold_counts_them_again(world):  # type: ignore[no-untyped-def]
+    """Just after midnight the cells still count yesterday's policies in force: the page counts today's from
+    the policies (exact, slower) until ``fold`` has counted them again as of today, writes meanwhile included."""
+    tomorrow = TODAY + timedelta(days=1)
+    write(world, "period", 3)
+    write(world, "reverse", 5)
+    assert selectors.figures(user=world.city, today=tomorrow).in_force is None
+    plain = selectors.stats_policies(user=world.city).filter(
+        period_start__lte=tomorrow, period_end__gte=tomorrow
+    )
+    assert selectors.summary(user=world.city, today=tomorrow).policies_in_force == plain.count()
+    assert rollup.fold(today=tomorrow) > 0  # the deltas written before it, folded in the same transaction
+    assert not StatisticsDelta.objects.exists()
+    kept = selectors.figures(user=world.city, today=tomorrow)
+    assert kept.in_force == plain.count()
+    assert selectors.figures(user=world.city, today=TODAY).in_force is None
+
+
+def test_a_user_of_no_jurisdiction_counts_nothing(world):  # type: ignore[no-untyped-def]
+    clerk = factories.user(world.insurers[0], admin=True)
+    assert selectors.figures(user=clerk).total.policies == 0
+    assert Organisation.objects.filter(kind=Side.INSURER).exists()
