@@ -7,11 +7,17 @@ template escaped them; the markup is the template's, byte for byte (``tests/test
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+
+def escape(value: Any) -> str:
+    """What ``{{ value }}`` prints (``conditional_escape``) without Django's lazy-string wrapper around
+    ``escape``: a safe string as it is, anything else through the standard library's ``html.escape``."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def _line(key: str, value: str, css: str = "v") -> str:

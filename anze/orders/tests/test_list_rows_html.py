@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.utils.safestring import mark_safe
 
 from anze.orders.rows import order_row
 
@@ -121,6 +122,12 @@ def row(
 def test_the_python_row_prints_what_the_template_printed(quoted, reason, actions, policy, more, text):
     data = row(quoted=quoted, reason=reason, actions=actions, policy=policy, more=more, text=text)
     assert order_row(data) == TEMPLATE.render(Context({"row": data}))
+
+
+def test_a_safe_string_is_printed_as_it_is_as_the_template_did():
+    data = row(quoted=True, reason=True, actions=True, policy=True, more=True)
+    data["status_label"] = mark_safe("<b>已取消</b>")
+    assert "<b>已取消</b>" in order_row(data) == TEMPLATE.render(Context({"row": data}))
 
 
 def test_markup_in_a_value_is_escaped():
