@@ -21,7 +21,7 @@ from anze.orders.management.commands.bench_page import BARE, parse_wrk
 from anze.orders.models import Order
 
 pytestmark = pytest.mark.django_db
-ROW = re.compile(r'data-application-no="(\d+)"')
+ROW = re.compile(r'data-application-no="([^"]+)"')
 
 
 @pytest.fixture
