@@ -46,8 +46,8 @@ migrate: deps
 demo: migrate
 	$(PY) manage.py demo_data
 
-bench: deps ## the order list's p50/p95 at ORDERS synthetic orders (default 100000) in var/bench/ (or a scratch DATABASE_URL)
-	ANZE_VAR_DIR=var/bench $(PY) manage.py migrate --noinput -v0 && ANZE_VAR_DIR=var/bench $(PY) manage.py bench_orders --orders $${ORDERS:-100000}
+bench: deps ## every bench command (bin/bench) at ORDERS synthetic orders (default 100000) on SQLite in var/bench/, and on BENCH_DATABASE_URL's PostgreSQL when set; figures in var/bench/figures-*.txt
+	ORDERS=$${ORDERS:-100000} bin/bench
 
 manual: setup browser ## 操作手册: a fresh demo system (var/manual/) driven side by side in Chromium, written to docs/manual/ (Markdown, PNG, PDF)
 	$(PY) manage.py manual

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
 from anze.core import catalogue
 
@@ -40,7 +44,12 @@ class Menu:
     def __iter__(self) -> Iterator[Link | Section]:
         return iter(self.entries)
 
-    @property
+    @cached_property
+    def html(self) -> SafeString:
+        """The sidebar's entries (``core/partials/menu.html``), rendered once per menu: menus are shared."""
+        return SafeString(render_to_string("core/partials/menu.html", {"menu": self}))
+
+    @cached_property
     def breadcrumbs(self) -> list[Link]:
         """首页 / 系统管理 / 账号管理 — from the active entry (the section's label links nowhere)."""
         for entry in self.entries:
@@ -53,13 +62,51 @@ class Menu:
         return []
 
 
-def _link(request: MemberRequest, item: catalogue.MenuItem, namespace: str) -> Link | None:
-    if not request.user.has_perm_code(item.permission):
-        return None
-    url = reverse(f"{namespace}:{item.url_name}")
-    is_home = item.url_name == "home"
-    active = request.path == url if is_home else request.path.startswith(url)
-    return Link(item.label, url, item.icon, active, is_home)
+@dataclass(frozen=True)
+class _Place:
+    """A catalogue item of a side with its URL, reversed once per process (the URLs do not change)."""
+
+    item: catalogue.MenuItem
+    url: str
+    group: catalogue.MenuGroup | None
+
+    def active(self, path: str) -> bool:
+        return path == self.url if self.item.url_name == "home" else path.startswith(self.url)
+
+
+@functools.lru_cache(maxsize=16)
+def _places(side: str, script_prefix: str) -> tuple[_Place, ...]:
+    namespace = side_namespace(side)
+    places = []
+    for entry in catalogue.MENUS[side]:
+        for item, group in (
+            [(item, entry) for item in entry.items]
+            if isinstance(entry, catalogue.MenuGroup)
+            else [(entry, None)]
+        ):
+            places.append(_Place(item, reverse(f"{namespace}:{item.url_name}"), group))
+    return tuple(places)
+
+
+@functools.lru_cache(maxsize=1024)
+def _menu(side: str, script_prefix: str, shown: tuple[bool, ...], active: tuple[bool, ...]) -> Menu:
+    """The menu of one set of shown items and one active item: the same for every user and page that have
+    them, so built (and its HTML rendered) once per process. The key is what the user's roles allow, not the
+    roles: a role changed to allow less gives another key at the user's next request, never this menu."""
+    entries: list[Link | Section] = []
+    sections: dict[catalogue.MenuGroup, Section] = {}
+    for place, show, on in zip(_places(side, script_prefix), shown, active, strict=True):
+        if not show:
+            continue
+        link = Link(place.item.label, place.url, place.item.icon, on, place.item.url_name == "home")
+        if place.group is None:
+            entries.append(link)
+        elif place.group in sections:
+            sections[place.group].links.append(link)
+        else:
+            sections[place.group] = Section(place.group.label, place.group.icon, [link])
+            entries.append(sections[place.group])
+    return Menu(entries)
 
 
 def build_menu(request: MemberRequest) -> Menu:
@@ -67,13 +114,8 @@ def build_menu(request: MemberRequest) -> Menu:
     user = request.user
     if side is None or not user.is_authenticated or user.side != side:
         return Menu([])
-    namespace = side_namespace(side)
-    entries: list[Link | Section] = []
-    for entry in catalogue.MENUS[side]:
-        if isinstance(entry, catalogue.MenuGroup):
-            links = [link for item in entry.items if (link := _link(request, item, namespace))]
-            if links:
-                entries.append(Section(entry.label, entry.icon, links))
-        elif link := _link(request, entry, namespace):
-            entries.append(link)
-    return Menu(entries)
+    prefix = get_script_prefix()
+    places = _places(side, prefix)
+    shown = tuple(user.has_perm_code(place.item.permission) for place in places)
+    active = tuple(show and place.active(request.path) for place, show in zip(places, shown, strict=True))
+    return _menu(side, prefix, shown, active)

@@ -204,7 +204,17 @@ class Machine(Generic[M]):
         return self.why_not(obj, action, user) is None
 
     def available_actions(self, obj: M, user: Any) -> list[str]:
-        return [action for action in self.actions if self.can(obj, action, user)]
+        """The actions ``can`` allows. Those without a transition for the user's side, or whose sources lack
+        the object's state, are refused by the table alone: skipped without building the refusal and its
+        message (a list asks this of every row; the rest go through every check of ``begin``)."""
+        side, state = user.side, self.state_of(obj)
+        return [
+            action
+            for action in self.actions
+            if (t := self.transition(action, side)) is not None
+            and state in t.sources
+            and self.can(obj, action, user)
+        ]
 
     def reason(self, value: str | None, t: Transition, *, field: str = "reason") -> str:
         """The reason of ``t``, stripped: required when the transition needs one, never over the limit."""

@@ -19,6 +19,7 @@ from anze.notifications.models import SmsMessage
 
 from . import notices
 from .models import STATUS_TONE, Order, OrderEvent, OrderStatus
+from .rows import order_row
 from .rules import AMOUNT_LABELS, LIMIT_LABELS
 from .transitions import ORDER
 
@@ -134,34 +135,34 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
         actions = decided[alike]
         submitted = timezone.localtime(order.submitted_at) if order.submitted_at else None
         reason = order.last_reason if order.status in REASON_LABELS else ""
-        rows.append(
-            {
-                "application_no": order.application_no,
-                "status": order.status,
-                "status_label": order.get_status_display(),
-                "tone": order.status_tone,
-                "order_type": order.get_order_type_display(),
-                "project_name": order.project_name,
-                "project_address": order.project_address or "—",
-                "premium": money(order.premium) if order.is_quoted else "",
-                "limits": [(label, wan(getattr(order, name))) for name, label in LIMIT_LABELS.items()]
-                if order.is_quoted
-                else [],
-                "applicant_name": order.applicant_name,
-                "credit_code": order.applicant_credit_code,
-                "contact_name": order.contact_name,
-                "contact_phone": order.contact_phone,
-                "reason_label": REASON_LABELS[order.status] if reason else "",
-                "reason": reason,
-                "reason_preview": Truncator(reason).chars(REASON_PREVIEW),
-                "date": f"{submitted:%Y-%m-%d}" if submitted else "",
-                "time": f"{submitted:%H:%M:%S}" if submitted else "",
-                "detail_url": urls("detail", order),
-                "actions": [button(action, urls(action.url_name, order)) for action in actions.main],
-                "more": [button(action, urls(action.url_name, order)) for action in actions.more],
-                "policy_url": urls("policy", order) if order.status == OrderStatus.ISSUED else "",
-            }
-        )
+        row = {
+            "application_no": order.application_no,
+            "status": order.status,
+            "status_label": order.get_status_display(),
+            "tone": order.status_tone,
+            "order_type": order.get_order_type_display(),
+            "project_name": order.project_name,
+            "project_address": order.project_address or "—",
+            "premium": money(order.premium) if order.is_quoted else "",
+            "limits": [(label, wan(getattr(order, name))) for name, label in LIMIT_LABELS.items()]
+            if order.is_quoted
+            else [],
+            "applicant_name": order.applicant_name,
+            "credit_code": order.applicant_credit_code,
+            "contact_name": order.contact_name,
+            "contact_phone": order.contact_phone,
+            "reason_label": REASON_LABELS[order.status] if reason else "",
+            "reason": reason,
+            "reason_preview": Truncator(reason).chars(REASON_PREVIEW),
+            "date": f"{submitted:%Y-%m-%d}" if submitted else "",
+            "time": f"{submitted:%H:%M:%S}" if submitted else "",
+            "detail_url": urls("detail", order),
+            "actions": [button(action, urls(action.url_name, order)) for action in actions.main],
+            "more": [button(action, urls(action.url_name, order)) for action in actions.more],
+            "policy_url": urls("policy", order) if order.status == OrderStatus.ISSUED else "",
+        }
+        row["html"] = order_row(row)  # the row as the list prints it (orders/rows.py)
+        rows.append(row)
     return rows
 
 

@@ -65,6 +65,24 @@ def test_the_checks_run_side_permission_ownership_state_guard_in_that_order(ente
     assert MACHINE.why_not(org, "unknown", member) == NO_PERMISSION
 
 
+def test_available_actions_are_exactly_those_can_allows(enterprise):
+    """available_actions skips what the table alone refuses (no transition for the side, a state outside the
+    sources) before the full checks: the same answer as asking ``can`` of every action."""
+    org, member, bare = enterprise
+    other = factories.organisation(Side.ENTERPRISE, verification=V.VERIFIED)
+    insurer_user = factories.user(factories.organisation(Side.INSURER), admin=True)
+    seen = set()
+    for state in (V.PENDING, V.VERIFIED):
+        for name in ("好公司", "X公司"):
+            org.verification, org.name = state, name
+            for obj in (org, other):
+                for user in (member, bare, insurer_user):
+                    expected = [action for action in MACHINE.actions if MACHINE.can(obj, action, user)]
+                    assert MACHINE.available_actions(obj, user) == expected
+                    seen.add(tuple(expected))
+    assert seen == {(), ("verify",), ("revoke",)}
+
+
 def test_an_action_that_creates_its_object_is_never_one_on_an_existing_object(enterprise):
     org, member, _ = enterprise
     assert MACHINE.begin("register", member).target == V.PENDING  # no object: the creation itself

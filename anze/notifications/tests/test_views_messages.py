@@ -215,6 +215,31 @@ def test_a_user_without_the_subjects_permission_does_not_get_its_message(insurer
     assert unread_count(user=insurer.admin) == 3
 
 
+def test_the_bells_statement_counts_what_the_unread_tab_lists(insurer):
+    """unread_count writes out the statement of visible_to().unread_for(): both agree on every kind of message —
+    addressed to a colleague, another organisation's, a subject the user may not open, opened, before the
+    watermark, and a message left after it."""
+    clerk = factories.user(insurer.org, roles=[factories.role(insurer.org, ["order.view"])])
+    note(insurer.org, "系统通知")
+    note(insurer.org, "给业务员的", user=clerk)
+    note(insurer.org, "给管理员的", user=insurer.admin)
+    note(insurer.org, "保单", permission="policy.view")
+    note(insurer.org, "订单", permission="order.view")
+    note(insurer.other_org, "别家的")
+    opened = note(insurer.org, "已打开")
+    insurer.client(clerk).post(read_url(opened, "insurer"))
+    note(insurer.org, "旧的", created_at=clerk.created_at - timedelta(minutes=1))
+
+    def listed(user) -> int:
+        return Notification.objects.visible_to(user).unread_for(user).count()
+
+    assert unread_count(user=clerk) == listed(clerk) == 3  # 系统通知, 给业务员的, 订单
+    assert unread_count(user=insurer.admin) == listed(insurer.admin)
+    insurer.client(clerk).post("/insurer/messages/read-all/")
+    note(insurer.org, "之后的")
+    assert unread_count(user=clerk) == listed(clerk) == 1
+
+
 # --- who may see it -----------------------------------------------------------------------------------------------
 def test_it_sends_anonymous_visitors_to_the_login_page(enterprise):
     response = enterprise.client(None).get(LIST)
