@@ -112,11 +112,13 @@ def test_report_register_adjust_over_a_limit_settle_and_the_loss_ratio_moves(
     dialog = clerk.locator("#anze-modal")
     dialog.get_by_label("案件号").fill("LA3505202600001")
     dialog.get_by_role("button", name="确定").click()
+    expect(dialog).to_be_hidden()  # closed before the next button is clicked (its fade)
     expect(clerk.get_by_test_id("claim-status")).to_have_text("待查勘")
     expect(clerk.get_by_test_id("case-no")).to_have_text("LA3505202600001")
     clerk.locator("[data-action=survey]").click()
     dialog.get_by_label("查勘意见").fill("已到医院及现场查勘：右胫骨骨折，安全带未挂牢属实，属保险责任。")
     dialog.get_by_role("button", name="确定").click()
+    expect(dialog).to_be_hidden()  # closed before the next button is clicked (its fade)
     expect(clerk.get_by_test_id("claim-status")).to_have_text("待理算")
 
     # 理算 over 每人医疗责任限额 (50,000 元): refused beside the amount, the limit named; nothing saved.
@@ -131,6 +133,7 @@ def test_report_register_adjust_over_a_limit_settle_and_the_loss_ratio_moves(
     assert Claim.objects.get().status == ClaimStatus.SURVEYED
     dialog.locator('input[name="medical_0"]').fill("1600")
     dialog.get_by_role("button", name="确定").click()
+    expect(dialog).to_be_hidden()  # closed before the next button is clicked (its fade)
     expect(clerk.get_by_test_id("claim-status")).to_have_text("待结案")
     expect(clerk.get_by_test_id("adjusted-amount")).to_have_text("9,600.00 元")
 
@@ -140,6 +143,7 @@ def test_report_register_adjust_over_a_limit_settle_and_the_loss_ratio_moves(
     dialog.get_by_label("收款人").fill("黄建新")
     context_shot(clerk, "06-settle-dialog")
     dialog.get_by_role("button", name="确定").click()
+    expect(dialog).to_be_hidden()  # closed before the next button is clicked (its fade)
     expect(clerk.get_by_test_id("claim-status")).to_have_text("已结案")
     expect(clerk.get_by_test_id("paid-amount")).to_have_text("9,600.00 元")
     context_shot(clerk, "07-insurer-claim-settled")

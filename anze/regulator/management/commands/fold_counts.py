@@ -3,7 +3,8 @@ and 统计分析's deltas into its cells (``regulator.rollup.fold``), every 2 se
 
 Run it beside the task worker (``make run`` starts it through bin/run-dev; a systemd unit in deploy/systemd):
 without it the counts stay exact, but every read of them sums a growing tail of deltas. One per machine is
-fine: a second folder skips the rounds the first is folding.
+fine: a second folder skips the rounds the first is folding. It lives in the regulator's app, above both the
+orders (whose counts it folds) and the statistics (an app may import only those below it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from anze.regulator import rollup
 
 
 class Command(PeriodicCommand):
-    help = "订单计数合并：把订单状态计数的增量行并入计数表（默认每 2 秒一次；--once 只执行一次）。"
+    help = "计数合并：把订单状态计数与统计分析的增量行并入计数表（默认每 2 秒一次；--once 只执行一次）。"
     every_help = "fold every SECONDS (default: 2)"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
