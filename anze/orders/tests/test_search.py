@@ -299,14 +299,20 @@ def indexes_preferred() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         if not SQLITE:
-            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort"):
                 cursor.execute(f"SET {setting} = off")
     try:
         yield
     finally:
         if not SQLITE:
             with connection.cursor() as cursor:
-                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_indexscan"):
+                for setting in (
+                    "enable_seqscan",
+                    "enable_bitmapscan",
+                    "enable_sort",
+                    "enable_incremental_sort",
+                    "enable_indexscan",
+                ):
                     cursor.execute(f"RESET {setting}")
 
 
