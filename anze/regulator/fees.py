@@ -58,7 +58,6 @@ from .selectors import (
     month_window,
     months_between,
     stats_policies,
-    yuan,
 )
 
 ZERO = Decimal("0.00")
@@ -111,8 +110,8 @@ def fees_by(
     grouped query of the ledger) per insurer, 区县 or 行业, the most collected first."""
     key, _, unnamed = DIMENSIONS[dimension]
     kept = kept or figures(user=user, filters=filters)
-    groups = {"insurer": kept.by_insurer, "county": kept.by_region, "industry": kept.by_industry}[dimension]
-    kind = {"insurer": "insurer", "county": "region", "industry": "industry"}[dimension]
+    kind = "region" if dimension == "county" else dimension  # the cells' name of the dimension
+    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
     spent = dict(
         ledger(user=user, filters=filters).values_list(f"policy__{key}").annotate(s=Sum("amount")).order_by()
     )
@@ -120,9 +119,9 @@ def fees_by(
         FeeRow(
             name=name or unnamed,
             policies=sums.policies,
-            collected=yuan(sums.prevention_fee) or ZERO,
+            collected=sums.fee_yuan or ZERO,
             spent=spent.get(group if group > 0 else None) or ZERO,
-            premium=yuan(sums.premium) or ZERO,
+            premium=sums.premium_yuan or ZERO,
         )
         for group, name, sums in grouped(kind, groups)
     ]
@@ -151,8 +150,7 @@ def fees_by_month(
     """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows."""
     first, last = month_window(filters, months, today)
     collected = {
-        month: yuan(sums.prevention_fee)
-        for month, sums in (kept or figures(user=user, filters=filters)).by_month.items()
+        month: sums.fee_yuan for month, sums in (kept or figures(user=user, filters=filters)).by_month.items()
     }
     spent = {
         month_key(r["month"]): r["s"]

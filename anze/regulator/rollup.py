@@ -381,6 +381,11 @@ def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
 
 
 # --- reading ------------------------------------------------------------------------------------------------------
+def yuan(cents: int) -> Decimal:
+    """Cents kept in the cells, as the yuan shown (0 as a bare 0)."""
+    return (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else Decimal("0")
+
+
 @dataclass
 class Sums:
     policies: int = 0
@@ -394,11 +399,11 @@ class Sums:
 
     @property
     def premium_yuan(self) -> Decimal:
-        return Decimal(self.premium) / 100
+        return yuan(self.premium)
 
     @property
     def fee_yuan(self) -> Decimal:
-        return Decimal(self.prevention_fee) / 100
+        return yuan(self.prevention_fee)
 
 
 @dataclass

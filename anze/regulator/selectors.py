@@ -420,7 +420,7 @@ def summary(
         # From the cells when they are counted as of today (else just after midnight, until ``fold`` has
         # counted them again: from the policies).
         policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
-        premium_this_year=yuan(premium),
+        premium_this_year=rollup.yuan(premium),
         insured_enterprises=in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
         compulsory_total=cover_counts["total"],
         compulsory_covered=cover_counts["covered"],
@@ -471,10 +471,6 @@ def figures(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | Non
     state, and those in force ``today``: read from the kept cells (``rollup``), one statement."""
     scope = statistics_scope(user=user, filters=filters, today=today)
     return rollup.Figures() if scope is None else rollup.figures(scope)
-
-
-def yuan(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else Decimal("0")
 
 
 def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
