@@ -45,9 +45,8 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("regulator.view")
 def policy_list(request: HttpRequest) -> HttpResponse:
     search = PolicySearch(request.GET, user=request.user)
-    filters = search.values()
     page = selectors.list_page(
-        request, selectors.search_policies, user=request.user, filters=filters, through="order__"
+        request, selectors.search_policies, user=request.user, filters=search.values(), through="order__"
     )
     page.rows = presenters.policy_rows(page.rows)
     return render_list(

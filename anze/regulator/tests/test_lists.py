@@ -174,10 +174,10 @@ def test_a_name_in_few_or_many_orders_lists_the_same_rows(world, client_for, mon
 
 def test_a_common_name_is_counted_among_the_first_rows_only(world, client_for, monkeypatch):
     """A name in more than ``NAMED_AT_ONCE`` orders: its pages test each row along the list — the plain filter's
-    rows, in its order — and it is counted among the list's first ``WALK_LIMIT`` rows only, 共 N+ 条 while
+    rows, in its order — and it is counted among the list's first ``WALKED_ROWS`` rows only, 共 N+ 条 while
     the list holds more; the policies' list the same way, through their orders."""
     monkeypatch.setattr(selectors, "NAMED_AT_ONCE", 0)
-    monkeypatch.setattr(selectors, "WALK_LIMIT", 30)
+    monkeypatch.setattr(selectors, "WALKED_ROWS", 30)
     term = "泉州"  # in every synthetic order's name
     listed = Order.objects.exclude(status=OrderStatus.DRAFT).order_by("-submitted_at", "-id")
     expected = list(
@@ -193,7 +193,7 @@ def test_a_common_name_is_counted_among_the_first_rows_only(world, client_for, m
     fifth = client.get("/regulator/orders/", {"q": term, "page": 5}).context["page"]
     assert [o.pk for o in fifth.rows] == expected[40:50]
     assert (fifth.total, fifth.more) == (50, True)
-    monkeypatch.setattr(selectors, "WALK_LIMIT", 10_000)  # the whole list read: an exact count
+    monkeypatch.setattr(selectors, "WALKED_ROWS", 10_000)  # the whole list read: an exact count
     first = client.get("/regulator/orders/", {"q": term}).context["page"]
     assert (first.total, first.more) == (len(expected), False)
     policies = client.get("/regulator/policies/", {"q": term, "size": 50}).context["page"]
