@@ -193,6 +193,8 @@ def test_a_common_name_is_counted_among_the_first_rows_only(world, client_for, m
     fifth = client.get("/regulator/orders/", {"q": term, "page": 5}).context["page"]
     assert [o.pk for o in fifth.rows] == expected[40:50]
     assert (fifth.total, fifth.more) == (50, True)
+    past = client.get("/regulator/orders/", {"q": term, "page": 99}).context["page"]  # the last one counted
+    assert (past.number, [o.pk for o in past.rows]) == (3, expected[20:30])
     monkeypatch.setattr(selectors, "WALKED_ROWS", 10_000)  # the whole list read: an exact count
     first = client.get("/regulator/orders/", {"q": term}).context["page"]
     assert (first.total, first.more) == (len(expected), False)
