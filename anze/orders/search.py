@@ -16,7 +16,8 @@
   holding each of its trigrams under the insurer's token, each then tested for the term itself: the trigram
   index gives the matches of every insurer (and counting the insurer's per state looked each of them up), and
   pg_trgm indexes no punctuation ("有限公司（" read every order holding "有限公司"). A search over an enterprise's own
-  orders, or the regulator's region, uses the trigram index or ``LIKE``.
+  orders uses the trigram index or ``LIKE``; over the regulator's region (every insurer's orders), the
+  trigram index or the grams under no insurer's token.
 
 ``install`` is run by migration 0002 and again after every ``migrate`` (apps.py): on SQLite, a later
 migration that rebuilds the orders table (Django copies it into a new one for most ALTERs) drops its
@@ -316,14 +317,18 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def name_matches(queryset: QuerySet[Order], term: str, *, insurer_id: int | None = None) -> QuerySet[Order]:
+def name_matches(
+    queryset: QuerySet[Order], term: str, *, insurer_id: int | None = None, every_insurer: bool = False
+) -> QuerySet[Order]:
     """Orders whose 投保人 or 项目名称 contains ``term`` (case-insensitive for Latin letters).
 
     ``insurer_id``: the insurer whose orders ``queryset`` holds, for the term to be read from the grams under
     that insurer: a 1–2 character term exactly, a longer one as the orders holding each of its trigrams, then
-    tested on each row (``_names_hold``). Without it (an enterprise's own few orders, the regulator's
-    region), a longer term is read from the trigram index of all orders, a shorter one is a ``LIKE`` over
-    ``queryset``."""
+    tested on each row (``_names_hold``). Without it, a longer term is read from the trigram index of all
+    orders; a shorter one is, with ``every_insurer`` (the regulator's region, whose orders are every
+    insurer's), the gram itself read from the grams index without an insurer's token — a ``LIKE`` over a
+    million orders took 0.3–3 s (docs/BENCH.md) — and otherwise (an enterprise's own few orders) a ``LIKE``
+    over ``queryset``."""
     term = term.strip()
     if not term:
         return queryset
@@ -331,6 +336,8 @@ def name_matches(queryset: QuerySet[Order], term: str, *, insurer_id: int | None
         tokens = [term.lower()] if is_gram(term) else term_grams(term, TRIGRAM)
         matches = _holding_grams(queryset, tokens, insurer_id)
         return matches if is_gram(term) else _names_hold(matches, term)
+    if every_insurer and is_gram(term):
+        return _holding_grams(queryset, [term.lower()], None)
     if connections[queryset.db].vendor == "sqlite" and len(term) >= TRIGRAM:
         return queryset.filter(
             pk__in=RawSQL(
@@ -338,19 +345,19 @@ def name_matches(queryset: QuerySet[Order], term: str, *, insurer_id: int | None
                 [_fts_phrase(term)],
             )
         )
-    return queryset.filter(Q(applicant_name__icontains=term) | Q(project_name__icontains=term))
+    return queryset.filter(names_hold(term))
 
 
-def _holding_grams(queryset: QuerySet[Order], tokens: list[str], insurer_id: int) -> QuerySet[Order]:
-    """The orders of ``queryset`` whose grams hold every one of ``tokens`` under the insurer's token."""
+def _holding_grams(queryset: QuerySet[Order], tokens: list[str], insurer_id: int | None) -> QuerySet[Order]:
+    """The orders of ``queryset`` whose grams hold every one of ``tokens`` under the insurer's token (under any
+    insurer's when ``insurer_id`` is None)."""
+    insurer = [] if insurer_id is None else [insurer_token(insurer_id)]
     if connections[queryset.db].vendor == "postgresql":
         from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
 
         grams_of = Grams("applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField()))
-        return queryset.alias(name_grams=grams_of).filter(
-            name_grams__contains=[*tokens, insurer_token(insurer_id)]
-        )
-    query = " ".join([*(gram_token(token) for token in tokens), insurer_token(insurer_id)])
+        return queryset.alias(name_grams=grams_of).filter(name_grams__contains=[*tokens, *insurer])
+    query = " ".join([*(gram_token(token) for token in tokens), *insurer])
     return queryset.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
     )
@@ -391,7 +398,14 @@ def names_contain(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     instead of walking a few thousand of them for a deep page). For Chinese, Latin letters and digits, both databases give
     exactly the matches the grams give."""
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(
-            Q(applicant_name__icontains=term.strip()) | Q(project_name__icontains=term.strip())
-        )
+        return queryset.filter(names_hold(term))
     return _names_hold(queryset, term)
+
+
+def names_hold(term: str, through: str = "") -> Q:
+    """The condition of ``names_contain`` on PostgreSQL (``icontains``: on SQLite a ``LIKE``, case-insensitive
+    for ASCII letters), for a query of other rows than orders: ``through`` is the path to the order ("order__")."""
+    term = term.strip()
+    return Q(**{f"{through}applicant_name__icontains": term}) | Q(
+        **{f"{through}project_name__icontains": term}
+    )

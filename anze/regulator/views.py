@@ -22,7 +22,7 @@ from .selectors import Cover, Standing
 @requires("regulator.view")
 def order_list(request: HttpRequest) -> HttpResponse:
     search = OrderSearch(request.GET, user=request.user)
-    page = bounded_paginate(request, selectors.search_orders(user=request.user, filters=search.values()))
+    page = selectors.list_page(request, selectors.search_orders, user=request.user, filters=search.values())
     return render_list(request, "regulator/order_list.html", {"search": search, "page": page})
 
 
@@ -45,7 +45,9 @@ def order_detail(request: HttpRequest, application_no: str) -> HttpResponse:
 @requires("regulator.view")
 def policy_list(request: HttpRequest) -> HttpResponse:
     search = PolicySearch(request.GET, user=request.user)
-    page = bounded_paginate(request, selectors.search_policies(user=request.user, filters=search.values()))
+    page = selectors.list_page(
+        request, selectors.search_policies, user=request.user, filters=search.values(), through="order__"
+    )
     page.rows = presenters.policy_rows(page.rows)
     return render_list(
         request,

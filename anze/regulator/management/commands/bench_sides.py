@@ -3,7 +3,7 @@
 Makes sure the bench's synthetic data exists — ``orders/synthetic.py``'s N orders (those of ``bench_orders`` are
 reused), a policy for each issued one, 10,000 of them the demo enterprise's, 50,000 policies assigned to the
 demo service organisation — and a county regulator (晋江市) beside the demo city's (泉州市, whose region holds every
-order). Then requests each side's lists through the whole Django stack (test client, logged in) and prints, per
+order); the first demo insurer's 保单管理 is measured too. Then requests each side's lists through the whole Django stack (test client, logged in) and prints, per
 row, p50/p95 of the request in ms and its number of queries. Scratch databases only (``ANZE_VAR_DIR=/tmp/…`` or
 ``DATABASE_URL=…/anze_bench``): the rows bypass the workflow (see ``synthetic``).
 """
@@ -43,7 +43,7 @@ SERVICE_STATES = (ServiceStatus.PENDING, ServiceStatus.IN_SERVICE, ServiceStatus
 
 
 class Command(OrdersBench):
-    help = "各端列表性能测试：监管端（市、区县）订单/保单/应保尽保、企业我的订单/我的保单、服务机构服务订单的 p50/p95"
+    help = "各端列表性能测试：监管端（市、区县）订单/保单/应保尽保、企业我的订单/我的保单、服务机构服务订单、保险公司保单管理的 p50/p95"
 
     def add_arguments(self, parser: Any) -> None:
         super().add_arguments(parser)  # --orders, --repeat, --force
@@ -131,6 +131,7 @@ class Command(OrdersBench):
             "county": county_admin,
             "enterprise": User.objects.get(username=accounts_demo.ENTERPRISES[0][-1]),
             "service": User.objects.get(username=accounts_demo.SERVICE_ORGS[0][4]),
+            "insurer": User.objects.get(username=accounts_demo.INSURERS[0]["admin"][0]),
         }
 
     def _analyze(self) -> None:
@@ -152,6 +153,7 @@ class Command(OrdersBench):
             raise CommandError("晋江市没有已出函的合成订单：请用 --orders 指定更多订单")
         order = sample.order_by("-submitted_at")[min(500, found - 1)]
         word = order.applicant_name[2:6]  # a town and a word: ~1 in 2,400 orders
+        town = word[:2]  # a town: ~1 in 40 orders; its first character in more (names share characters)
         code = order.applicant_credit_code
         rows = []
         for who, side in (("city", "市"), ("county", "区县")):
@@ -160,15 +162,20 @@ class Command(OrdersBench):
                 (f"监管{side} 订单 第5000页", who, "/regulator/orders/?page=5000"),
                 (f"监管{side} 订单 待报价", who, "/regulator/orders/?status=awaiting_quote"),
                 (f"监管{side} 订单 投保人“{word}”", who, f"/regulator/orders/?q={word}"),
+                (f"监管{side} 订单 投保人2字“{town}”", who, f"/regulator/orders/?q={town}"),
+                (f"监管{side} 订单 投保人1字“{town[0]}”", who, f"/regulator/orders/?q={town[0]}"),
                 (f"监管{side} 订单 信用代码", who, f"/regulator/orders/?credit_code={code}"),
                 (f"监管{side} 订单 信用代码前缀", who, f"/regulator/orders/?credit_code={code[:14]}"),
                 (f"监管{side} 保单 第1页", who, "/regulator/policies/"),
                 (f"监管{side} 保单 第5000页", who, "/regulator/policies/?page=5000"),
                 (f"监管{side} 保单 投保人“{word}”", who, f"/regulator/policies/?q={word}"),
+                (f"监管{side} 保单 投保人2字“{town}”", who, f"/regulator/policies/?q={town}"),
+                (f"监管{side} 保单 投保人1字“{town[0]}”", who, f"/regulator/policies/?q={town[0]}"),
                 (f"监管{side} 保单 信用代码", who, f"/regulator/policies/?credit_code={code}"),
                 (f"监管{side} 应保尽保", who, "/regulator/cover/"),
             ]
         rows += self._statistics(users, order)
+        rows += self._insurer_policies(users["insurer"])
         return [
             *rows,
             ("企业 我的订单 第1页", "enterprise", "/enterprise/orders/"),
@@ -202,6 +209,40 @@ class Command(OrdersBench):
             ("监管区县 统计分析 全部筛选", "county", f"{path}?{everything}"),
         ]
         return rows
+
+    def _insurer_policies(self, user: User) -> list[tuple[str, str, str]]:
+        """The insurer's 保单管理 (issue 16: "insurer 订单管理 and 保单管理, p95 ≤ 50 ms"): first, middle and last
+        pages, each tab, and each field of its search form, with terms taken from the insurer's policies."""
+        mine = Policy.objects.filter(insurer=user.organisation)
+        total = mine.count()
+        if not total:
+            raise CommandError("该保险公司没有保单：请用 --orders 指定更多订单")
+        policy = mine.select_related("order").order_by("-issued_at", "-id")[min(500, total - 1)]
+        name = policy.order.applicant_name
+        word, town = name[2:6], name[2:4]
+        issued = timezone.localtime(policy.issued_at).date()
+        month = f"start={issued.replace(day=1)}&end={issued.replace(day=28)}"
+        last = max(1, -(-total // 10))
+        path = "/insurer/policies/"
+        rows = [
+            ("保单管理 第1页", f"{path}"),
+            ("保单管理 中间页", f"{path}?page={max(1, last // 2)}"),
+            ("保单管理 最后一页", f"{path}?page={last}"),
+            *((f"保单管理 页签 {label}", f"{path}?tab={value}") for value, label in ServiceStatus.choices),
+            ("保单管理 保单状态 有效", f"{path}?status=active"),
+            ("保单管理 保单状态 已冲正", f"{path}?status=reversed"),
+            ("保单管理 保单编号", f"{path}?policy_no={policy.policy_no}"),
+            ("保单管理 保单编号前缀", f"{path}?policy_no={policy.policy_no[:-3]}"),
+            ("保单管理 申请编号", f"{path}?application_no={policy.order.application_no}"),
+            ("保单管理 申请编号前缀", f"{path}?application_no={policy.order.application_no[:8]}"),
+            (f"保单管理 投保人“{word}”", f"{path}?applicant={word}"),
+            (f"保单管理 投保人2字“{town}”", f"{path}?applicant={town}"),
+            (f"保单管理 投保人1字“{town[0]}”", f"{path}?applicant={town[0]}"),
+            (f"保单管理 投保人“{town}” 服务中", f"{path}?applicant={town}&tab={ServiceStatus.IN_SERVICE}"),
+            ("保单管理 出函时间 一个月", f"{path}?{month}"),
+            ("保单管理 出函时间 一个月 第20页", f"{path}?{month}&page=20"),
+        ]
+        return [(label, "insurer", query) for label, query in rows]
 
     # --- measuring ----------------------------------------------------------------------------------------------
     def _time(self, client: Client, path: str, repeat: int) -> tuple[float, float, int]:
