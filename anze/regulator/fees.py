@@ -41,6 +41,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from anze.accounts.models import User
@@ -61,7 +62,7 @@ from .selectors import (
 )
 
 ZERO = Decimal("0.00")
-LAGGING_DAYS = 60
+LAGGING_DAYS = rollup.LAGGING_DAYS
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -207,11 +208,9 @@ def _spent() -> Coalesce:
     return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]:
-    """The policies of ``qs`` behind plan (see the module's docstring), each with ``fee_spent``,
-    ``days_total`` and ``days_elapsed``; the nearest end first. Read from the ``period_end`` index: only the
-    policies ending within ``LAGGING_DAYS`` are summed."""
-    today = today or timezone.localdate()
+def _ending(qs: QuerySet[Policy], today: date) -> QuerySet[Policy]:
+    """The policies of ``qs`` that may be behind plan: 有效, with a fee, in force and ending within
+    ``LAGGING_DAYS``, each with ``fee_spent``, ``behind`` and ``due`` (behind plan: ``behind`` < ``due``)."""
     behind = ExpressionWrapper(F("fee_spent") * F("days_total"), output_field=MONEY)
     due = ExpressionWrapper(F("order__prevention_fee") * F("days_elapsed"), output_field=MONEY)
     return (
@@ -228,9 +227,38 @@ def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]
             days_elapsed=DaysBetween(Value(today, output_field=DateField()), F("period_start")),
         )
         .annotate(behind=behind, due=due)
-        .filter(behind__lt=F("due"))
-        .order_by("period_end", "id")
     )
+
+
+def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]:
+    """The policies of ``qs`` behind plan (see the module's docstring), each with ``fee_spent``,
+    ``days_total`` and ``days_elapsed``; the nearest end first. Read from the ``period_end`` index: only the
+    policies ending within ``LAGGING_DAYS`` are summed."""
+    today = today or timezone.localdate()
+    return _ending(qs, today).filter(LessThan(F("behind"), F("due"))).order_by("period_end", "id")
+
+
+def lagging_count(
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    kept: rollup.Figures | None = None,
+    today: date | None = None,
+) -> int:
+    """How many policies ``search_lagging`` lists (no 关键字). A policy that spent nothing is behind plan once a
+    day of its period has gone by: the kept cells count those policies (``Figures.lagging_due``: 有效, a
+    fee, started before today, ending within ``LAGGING_DAYS``) as of today, and the policies of the ledger —
+    the only ones that spent anything — are tested here as ``lagging`` does: those of them counted in
+    ``lagging_due`` taken off, those behind plan added. Counting every policy ending within the 60 days
+    (joined to its order) took 0.25 s at 100,000 orders; this costs what the ledger holds. From the policies
+    when the cells are counted as of another day (``Figures.in_force``)."""
+    today = today or timezone.localdate()
+    kept = kept or figures(user=user, filters=filters, today=today)
+    if kept.lagging_due is None:
+        return search_lagging(user=user, filters=filters, today=today).count()
+    spending = stats_policies(user=user, filters=filters).filter(pk__in=FeeEntry.objects.values("policy_id"))
+    counted = _ending(spending, today).filter(period_start__lt=today).count()
+    return kept.lagging_due - counted + lagging(spending, today).count()
 
 
 def search_lagging(
@@ -293,6 +321,6 @@ def statistics(
             ("各区县", "区县", fees_by("county", user=user, filters=filters, kept=kept)),
             ("各行业", "行业", fees_by("industry", user=user, filters=filters, kept=kept)),
         ],
-        "lagging": search_lagging(user=user, filters=filters).count(),
+        "lagging": lagging_count(user=user, filters=filters, kept=kept),
         "lagging_days": LAGGING_DAYS,
     }
