@@ -112,7 +112,6 @@ def fees_by(
     key, _, unnamed = DIMENSIONS[dimension]
     kept = kept or figures(user=user, filters=filters)
     kind = "region" if dimension == "county" else dimension  # the cells' name of the dimension
-    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
     spent = dict(
         ledger(user=user, filters=filters).values_list(f"policy__{key}").annotate(s=Sum("amount")).order_by()
     )
@@ -124,7 +123,7 @@ def fees_by(
             spent=spent.get(group if group > 0 else None) or ZERO,
             premium=sums.premium_yuan or ZERO,
         )
-        for group, name, sums in grouped(kind, groups)
+        for group, name, sums in grouped(kind, kept)
     ]
     return sorted(rows, key=lambda row: (-row.collected, row.name))
 

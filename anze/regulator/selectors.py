@@ -465,7 +465,10 @@ def insured_enterprises(*, user: User, filters: StatsFilters, today: date) -> in
     in_force = stats_policies(user=user, filters=filters, unindexed=True).filter(
         enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
     )
-    return Organisation.objects.filter(Exists(in_force)).count()
+    # A subquery with a limit, not EXISTS: PostgreSQL turned the EXISTS into a semi-join read from the policies'
+    # side (every policy in force, 0.5–0.8 s at a million orders); a limited subquery is probed per enterprise.
+    first = Subquery(in_force.order_by().values("pk")[:1])
+    return Organisation.objects.alias(first=first).filter(first__isnull=False).count()
 
 
 def statistics_scope(
@@ -515,17 +518,21 @@ def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
     return {**names, rollup.NO_REGION: None, rollup.NO_INDUSTRY: None}
 
 
-def grouped(kind: str, groups: dict[int, rollup.Sums]) -> list[tuple[int, str | None, rollup.Sums]]:
-    """The groups that hold a policy, named."""
+def grouped(kind: str, kept: rollup.Figures) -> list[tuple[int, str | None, rollup.Sums]]:
+    """The groups of ``kept`` by ``kind`` that hold a policy, named — the names read once per ``kept``, which a
+    page's chart and its fee table share."""
+    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
     counted = {key: sums for key, sums in groups.items() if sums.policies}
-    names = group_names(kind, counted)
+    if kind not in kept.names:
+        kept.names[kind] = group_names(kind, counted)
+    names = kept.names[kind]
     return [(key, names.get(key), sums) for key, sums in counted.items()]
 
 
 def by_insurer(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("insurer", (kept or figures(user=user, filters=filters)).by_insurer)
+    rows = grouped("insurer", kept or figures(user=user, filters=filters))
     return sorted(
         (
             {"name": name, "policies": sums.policies, "premium": float(sums.premium_yuan)}
@@ -538,7 +545,7 @@ def by_insurer(
 def by_county(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("region", (kept or figures(user=user, filters=filters)).by_region)
+    rows = grouped("region", kept or figures(user=user, filters=filters))
     return [
         {"name": name or "未填写", "policies": sums.policies, "premium": float(sums.premium_yuan)}
         for _, name, sums in sorted(rows, key=lambda row: (row[1] is None, row[1] or ""))
@@ -548,7 +555,7 @@ def by_county(
 def by_industry(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("industry", (kept or figures(user=user, filters=filters)).by_industry)
+    rows = grouped("industry", kept or figures(user=user, filters=filters))
     compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
     return [
         {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}
