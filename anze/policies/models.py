@@ -206,6 +206,9 @@ class Policy(models.Model):
                 fields=["service_org", "service_status", "-issued_at"], name="policy_service_org_idx"
             ),
             models.Index(fields=["enterprise", "-issued_at"], name="policy_enterprise_idx"),
+            # 统计分析's 参保企业数 and 应保尽保 figures: each enterprise's policies in force or covering later,
+            # probed (``regulator.selectors.cover_counts``, ``insured_enterprises``).
+            models.Index(fields=["enterprise", "period_end"], name="policy_enterprise_end_idx"),
             # The regulator's 保单查询 (newest first along time, a 保单编号 exactly) and the 服务订单 list (newest
             # assignment first, per tab and for all).
             models.Index(fields=["-issued_at", "-id"], name="policy_time_idx"),

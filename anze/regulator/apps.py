@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
-ROLLUP_MIGRATION = ("regulator", "0002_statistics_cells")
+ROLLUP_MIGRATION = ("regulator", "0003_statistics_in_progress_and_lagging")
 
 
 class RegulatorConfig(AppConfig):

@@ -41,6 +41,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from anze.accounts.models import User
@@ -61,7 +62,7 @@ from .selectors import (
 )
 
 ZERO = Decimal("0.00")
-LAGGING_DAYS = 60
+LAGGING_DAYS = rollup.LAGGING_DAYS
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -103,27 +104,42 @@ def ledger(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[FeeEnt
     return FeeEntry.objects.filter(policy__in=spending.values("pk"))
 
 
+def spent_by(*, user: User, filters: StatsFilters = NO_FILTERS) -> dict[str, dict[int | None, Decimal]]:
+    """What the policies spent per insurer, 区县 and 行业 (``DIMENSIONS``): one query of the ledger grouped by
+    all three, summed per dimension here (the page's three tables read it once)."""
+    columns = [f"policy__{key}" for key, _, _ in DIMENSIONS.values()]
+    spent: dict[str, dict[int | None, Decimal]] = {dimension: {} for dimension in DIMENSIONS}
+    for *groups, amount in (
+        ledger(user=user, filters=filters).values_list(*columns).annotate(s=Sum("amount")).order_by()
+    ):
+        for dimension, group in zip(DIMENSIONS, groups, strict=True):
+            spent[dimension][group] = spent[dimension].get(group, ZERO) + (amount or ZERO)
+    return spent
+
+
 def fees_by(
-    dimension: str, *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    dimension: str,
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    kept: rollup.Figures | None = None,
+    spent: dict[str, dict[int | None, Decimal]] | None = None,
 ) -> list[FeeRow]:
-    """Collected (and the policies, their premium: the kept cells, ``selectors.figures``) and spent (one
-    grouped query of the ledger) per insurer, 区县 or 行业, the most collected first."""
-    key, _, unnamed = DIMENSIONS[dimension]
+    """Collected (and the policies, their premium: the kept cells, ``selectors.figures``) and spent
+    (``spent_by``, or ``spent`` when read already) per insurer, 区县 or 行业, the most collected first."""
+    _, _, unnamed = DIMENSIONS[dimension]
     kept = kept or figures(user=user, filters=filters)
     kind = "region" if dimension == "county" else dimension  # the cells' name of the dimension
-    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
-    spent = dict(
-        ledger(user=user, filters=filters).values_list(f"policy__{key}").annotate(s=Sum("amount")).order_by()
-    )
+    by_group = (spent or spent_by(user=user, filters=filters))[dimension]
     rows = [
         FeeRow(
             name=name or unnamed,
             policies=sums.policies,
             collected=sums.fee_yuan or ZERO,
-            spent=spent.get(group if group > 0 else None) or ZERO,
+            spent=by_group.get(group if group > 0 else None) or ZERO,
             premium=sums.premium_yuan or ZERO,
         )
-        for group, name, sums in grouped(kind, groups)
+        for group, name, sums in grouped(kind, kept)
     ]
     return sorted(rows, key=lambda row: (-row.collected, row.name))
 
@@ -207,11 +223,9 @@ def _spent() -> Coalesce:
     return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]:
-    """The policies of ``qs`` behind plan (see the module's docstring), each with ``fee_spent``,
-    ``days_total`` and ``days_elapsed``; the nearest end first. Read from the ``period_end`` index: only the
-    policies ending within ``LAGGING_DAYS`` are summed."""
-    today = today or timezone.localdate()
+def _ending(qs: QuerySet[Policy], today: date) -> QuerySet[Policy]:
+    """The policies of ``qs`` that may be behind plan: 有效, with a fee, in force and ending within
+    ``LAGGING_DAYS``, each with ``fee_spent``, ``behind`` and ``due`` (behind plan: ``behind`` < ``due``)."""
     behind = ExpressionWrapper(F("fee_spent") * F("days_total"), output_field=MONEY)
     due = ExpressionWrapper(F("order__prevention_fee") * F("days_elapsed"), output_field=MONEY)
     return (
@@ -228,9 +242,38 @@ def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]
             days_elapsed=DaysBetween(Value(today, output_field=DateField()), F("period_start")),
         )
         .annotate(behind=behind, due=due)
-        .filter(behind__lt=F("due"))
-        .order_by("period_end", "id")
     )
+
+
+def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]:
+    """The policies of ``qs`` behind plan (see the module's docstring), each with ``fee_spent``,
+    ``days_total`` and ``days_elapsed``; the nearest end first. Read from the ``period_end`` index: only the
+    policies ending within ``LAGGING_DAYS`` are summed."""
+    today = today or timezone.localdate()
+    return _ending(qs, today).filter(LessThan(F("behind"), F("due"))).order_by("period_end", "id")
+
+
+def lagging_count(
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    kept: rollup.Figures | None = None,
+    today: date | None = None,
+) -> int:
+    """How many policies ``search_lagging`` lists (no 关键字). A policy that spent nothing is behind plan once a
+    day of its period has gone by: the kept cells count those policies (``Figures.lagging_due``: 有效, a
+    fee, started before today, ending within ``LAGGING_DAYS``) as of today, and the policies of the ledger —
+    the only ones that spent anything — are tested here as ``lagging`` does: those of them counted in
+    ``lagging_due`` taken off, those behind plan added. Counting every policy ending within the 60 days
+    (joined to its order) took 0.25 s at 100,000 orders; this costs what the ledger holds. From the policies
+    when the cells are counted as of another day (``Figures.in_force``)."""
+    today = today or timezone.localdate()
+    kept = kept or figures(user=user, filters=filters, today=today)
+    if kept.lagging_due is None:
+        return search_lagging(user=user, filters=filters, today=today).count()
+    spending = stats_policies(user=user, filters=filters).filter(pk__in=FeeEntry.objects.values("policy_id"))
+    counted = _ending(spending, today).filter(period_start__lt=today).count()
+    return kept.lagging_due - counted + lagging(spending, today).count()
 
 
 def search_lagging(
@@ -285,14 +328,15 @@ def statistics(
 ) -> dict[str, Any]:
     """The 事故预防服务费 section of 统计分析 (tables; the month chart is ``fees_by_month``)."""
     kept = kept or figures(user=user, filters=filters)
-    by_insurer = fees_by("insurer", user=user, filters=filters, kept=kept)
+    spent = spent_by(user=user, filters=filters)
+    by_insurer = fees_by("insurer", user=user, filters=filters, kept=kept, spent=spent)
     return {
         "total": totals(by_insurer),
         "tables": [
             ("各保险公司", "保险公司", by_insurer),
-            ("各区县", "区县", fees_by("county", user=user, filters=filters, kept=kept)),
-            ("各行业", "行业", fees_by("industry", user=user, filters=filters, kept=kept)),
+            ("各区县", "区县", fees_by("county", user=user, filters=filters, kept=kept, spent=spent)),
+            ("各行业", "行业", fees_by("industry", user=user, filters=filters, kept=kept, spent=spent)),
         ],
-        "lagging": search_lagging(user=user, filters=filters).count(),
+        "lagging": lagging_count(user=user, filters=filters, kept=kept),
         "lagging_days": LAGGING_DAYS,
     }

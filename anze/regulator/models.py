@@ -67,6 +67,13 @@ class StatisticsCell(models.Model):
     # within ``selectors.EXPIRING_DAYS`` (止期 ≤ ``StatisticsAsOf.soon``).
     in_force = models.BigIntegerField("保障中保单数", default=0)
     expiring = models.BigIntegerField("即将到期保单数", default=0)
+    # As of that day too: the 有效 policies with a 事故预防服务费 started before it and ending within
+    # ``rollup.LAGGING_DAYS`` (``StatisticsAsOf.lagging_until``) — 服务费使用滞后 unless their ledger says
+    # otherwise (``fees.lagging_count``).
+    lagging_due = models.BigIntegerField("待查使用滞后保单数", db_default=0)
+    # The orders 办理中 (submitted, neither 已出函 nor 已取消) submitted on that day or month (``period``: the
+    # submission's Beijing date, the policies' measures above being 0 on such a cell's deltas).
+    orders = models.BigIntegerField("办理中订单数", db_default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计分析汇总格"
@@ -109,6 +116,10 @@ class StatisticsDelta(models.Model):
     # counts instead).
     period_start = models.DateField("保险期间起", null=True)
     period_end = models.DateField("保险期间止", null=True)
+    # ±1 when the policy is 有效 (not surrendered) with a 事故预防服务费 (for ``StatisticsCell.lagging_due``).
+    active_fee = models.BigIntegerField("有效且有服务费", db_default=0)
+    # ±1 for an order entering or leaving 办理中 (the trigger on orders; its policy measures are 0).
+    orders = models.BigIntegerField("办理中订单", db_default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计分析增量"
@@ -123,6 +134,7 @@ class StatisticsAsOf(models.Model):
 
     day = models.DateField("统计日")
     soon = models.DateField("到期提醒截止日")
+    lagging_until = models.DateField("使用滞后截止日（不含）", null=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计分析统计日"

@@ -18,6 +18,16 @@ an order's premium, 事故预防服务费 or 行业 does the same for each of it
 under their own insurer and industry and under the markers, and deletes them; every read adds the deltas not
 folded yet, in the same statement. Money is kept in cents (integers): exact sums on both databases.
 
+Two more figures of the page ride on the same cells:
+
+- **办理中订单** (submitted, neither 已出函 nor 已取消): a trigger on the orders writes a delta (``orders`` ±1,
+  keyed by the order's submission day, insurer, 区县 and 行业) only when an order enters or leaves 办理中 —
+  submission, 出函, 取消 — or is moved between cells, never on a change between two states of 办理中. Counting
+  the orders per request read every one of them (40% of the bench's million orders are 办理中: 0.3–1.3 s).
+- **服务费使用滞后**: ``lagging_due``, kept as of ``StatisticsAsOf.day`` like ``in_force``, counts the 有效 policies
+  with a fee started before that day and ending within ``LAGGING_DAYS``: each is behind plan unless its ledger
+  says otherwise, which ``fees.lagging_count`` checks for the policies of the ledger alone.
+
 A reversed (冲正) policy counts nowhere (``selectors.stats_policies``). ``install`` runs from migration
 regulator/0002 and after every ``migrate`` and recounts when a trigger was missing, by GROUP BY in SQL;
 ``paused`` is for bulk loads.
@@ -38,6 +48,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from anze.orders.counts import create_sqlite_triggers, drop_triggers, fold_deltas, without_triggers
+from anze.orders.models import OrderStatus
 from anze.policies.models import PolicyStatus
 
 from .models import StatisticsAsOf, StatisticsCell, StatisticsDelta
@@ -46,10 +57,14 @@ CELLS = StatisticsCell._meta.db_table
 DELTAS = StatisticsDelta._meta.db_table
 AS_OF = StatisticsAsOf._meta.db_table
 EXPIRING_DAYS = 30  # selectors.EXPIRING_DAYS (which imports this module)
+LAGGING_DAYS = 60  # fees.LAGGING_DAYS: 服务费使用滞后 looks at the policies ending within these days
 ALL = 0  # the insurer / industry marker of the cells that count every one
 NO_REGION = 0
 NO_INDUSTRY = -1
 REVERSED = PolicyStatus.REVERSED.value
+ACTIVE = PolicyStatus.ACTIVE.value
+# 办理中: submitted, neither issued nor cancelled (``selectors.summary``'s orders_in_progress).
+NOT_IN_PROGRESS = (OrderStatus.DRAFT.value, OrderStatus.ISSUED.value, OrderStatus.CANCELLED.value)
 # The policy's columns whose change moves it between cells (or in or out of the counted ones).
 COUNTED = (
     "status",
@@ -63,11 +78,13 @@ COUNTED = (
 )
 # The order's: its figures and 行业, read by every policy of the order.
 ORDER_COUNTED = ("premium", "prevention_fee", "industry_id")
+# The order's keys as an order 办理中 (its cell: submission day, insurer, 区县, 行业).
+PROGRESS_KEYS = ("submitted_at", "insurer_id", "region_id", "industry_id")
 FOLD_LOCK = 0x616E7A66  # PostgreSQL advisory lock of ``fold`` ("anzf": beside the order counts' "anze")
 FOLD_CHUNK = 2_000
 _KEYS = "day, month, insurer_id, region_id, industry_id, service_status"
-_MEASURES = "policies, premium, prevention_fee"
-_STANDING = "in_force, expiring"
+_MEASURES = "policies, premium, prevention_fee, orders"
+_STANDING = "in_force, expiring, lagging_due"
 
 
 def _offset() -> str:
@@ -97,14 +114,47 @@ def _cents(column: str, sqlite: bool) -> str:
 def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: bool) -> str:
     """The statement inserting the deltas of the policies ``policy`` (a row alias) of ``source`` (a FROM …
     WHERE …), whose order's figures are those of ``order``: ``sign`` (+1 or −1) times each."""
+    active_fee = (
+        f"CASE WHEN {policy}.status = '{ACTIVE}' AND {order}.prevention_fee > 0 THEN {sign} ELSE 0 END"
+    )
     return (
-        f"INSERT INTO {DELTAS} ({_KEYS}, period_start, period_end, {_MEASURES}) SELECT "
+        f"INSERT INTO {DELTAS} ({_KEYS}, period_start, period_end, policies, premium, prevention_fee, "
+        f"active_fee) SELECT "
         f"{_day(f'{policy}.issued_at', sqlite)}, {_month(f'{policy}.issued_at', sqlite)}, {policy}.insurer_id, "
         f"COALESCE({policy}.region_id, {NO_REGION}), COALESCE({order}.industry_id, {NO_INDUSTRY}), "
         f"{policy}.service_status, {policy}.period_start, {policy}.period_end, "
         f"{sign}, {sign} * {_cents(f'{order}.premium', sqlite)}, "
-        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)} FROM {source}"
+        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)}, {active_fee} FROM {source}"
     )
+
+
+def _in_progress(row: str) -> str:
+    """Whether the order ``row`` is 办理中 (SQL)."""
+    states = ", ".join(f"'{state}'" for state in NOT_IN_PROGRESS)
+    return f"({row}.submitted_at IS NOT NULL AND {row}.status NOT IN ({states}))"
+
+
+def _of_progress(row: str, sign: int, sqlite: bool) -> str:
+    """The delta of the order ``row`` entering (+1) or leaving (−1) 办理中: its submission day's cell."""
+    return (
+        f"INSERT INTO {DELTAS} ({_KEYS}, {_MEASURES}) VALUES ({_day(f'{row}.submitted_at', sqlite)}, "
+        f"{_month(f'{row}.submitted_at', sqlite)}, {row}.insurer_id, COALESCE({row}.region_id, {NO_REGION}), "
+        f"COALESCE({row}.industry_id, {NO_INDUSTRY}), '', 0, 0, 0, {sign})"
+    )
+
+
+# An update moves an order 办理中 between cells, or in or out of 办理中: a state change between two states of
+# 办理中 (most of them) writes no delta.
+def _progress_moved(old: str, new: str, differs: str) -> str:
+    return " OR ".join(f"{old}.{column} {differs} {new}.{column}" for column in PROGRESS_KEYS)
+
+
+def _leaves(old: str, new: str, differs: str) -> str:
+    return f"{_in_progress(old)} AND (NOT {_in_progress(new)} OR {_progress_moved(old, new, differs)})"
+
+
+def _enters(old: str, new: str, differs: str) -> str:
+    return f"{_in_progress(new)} AND (NOT {_in_progress(old)} OR {_progress_moved(old, new, differs)})"
 
 
 def _of_policy(row: str, sign: int, sqlite: bool) -> str:
@@ -160,6 +210,30 @@ _SQLITE_TRIGGERS: dict[str, str] = {
             _changed(ORDER_COUNTED),
             _of_order("new", 1, True),
         ),
+        (
+            "statistics_progress_ai",
+            "INSERT ON orders_order",
+            _in_progress("new"),
+            _of_progress("new", 1, True),
+        ),
+        (
+            "statistics_progress_ad",
+            "DELETE ON orders_order",
+            _in_progress("old"),
+            _of_progress("old", -1, True),
+        ),
+        (
+            "statistics_progress_au_old",
+            f"UPDATE OF status, {', '.join(PROGRESS_KEYS)} ON orders_order",
+            _leaves("old", "new", "IS NOT"),
+            _of_progress("old", -1, True),
+        ),
+        (
+            "statistics_progress_au_new",
+            f"UPDATE OF status, {', '.join(PROGRESS_KEYS)} ON orders_order",
+            _enters("old", "new", "IS NOT"),
+            _of_progress("new", 1, True),
+        ),
     )
 }
 
@@ -194,6 +268,30 @@ BEGIN
     RETURN NULL;
 END
 $$"""
+_PG_PROGRESS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION statistics_progress_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF {_in_progress("OLD")} THEN
+            {_of_progress("OLD", -1, False)};
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF {_in_progress("NEW")} THEN
+            {_of_progress("NEW", 1, False)};
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF {_leaves("OLD", "NEW", "IS DISTINCT FROM")} THEN
+        {_of_progress("OLD", -1, False)};
+    END IF;
+    IF {_enters("OLD", "NEW", "IS DISTINCT FROM")} THEN
+        {_of_progress("NEW", 1, False)};
+    END IF;
+    RETURN NULL;
+END
+$$"""
 _PG_TRIGGERS = {
     "statistics_policy_sync": (
         f"CREATE TRIGGER statistics_policy_sync AFTER INSERT OR DELETE OR UPDATE OF {', '.join(COUNTED)} "
@@ -203,8 +301,16 @@ _PG_TRIGGERS = {
         f"CREATE TRIGGER statistics_order_sync AFTER UPDATE OF {', '.join(ORDER_COUNTED)} "
         "ON orders_order FOR EACH ROW EXECUTE FUNCTION statistics_order_sync()"
     ),
+    "statistics_progress_sync": (
+        f"CREATE TRIGGER statistics_progress_sync AFTER INSERT OR DELETE OR UPDATE OF status, "
+        f"{', '.join(PROGRESS_KEYS)} ON orders_order FOR EACH ROW EXECUTE FUNCTION statistics_progress_sync()"
+    ),
 }
-_PG_TABLES = {"statistics_policy_sync": "policies_policy", "statistics_order_sync": "orders_order"}
+_PG_TABLES = {
+    "statistics_policy_sync": "policies_policy",
+    "statistics_order_sync": "orders_order",
+    "statistics_progress_sync": "orders_order",
+}
 
 # Each delta goes to 8 cells: day and month, under its own insurer or every one (0), its own industry or every
 # one (0).
@@ -217,16 +323,19 @@ _SPREAD = " UNION ALL ".join(
 _CELL_KEYS = "grain, period, month, insurer_id, region_id, industry_id, service_status"
 
 
-def _standing(day: str, soon: str) -> str:
-    """The in-force and expiring columns of the deltas ``d`` on ``day`` (SQL), expiring by ``soon``."""
+def _standing(day: str, soon: str, until: str) -> str:
+    """The in-force, expiring and lagging-due columns of the deltas ``d`` on ``day`` (SQL), expiring by
+    ``soon``, lagging-due ending before ``until``."""
     in_force = f"d.period_start <= {day} AND d.period_end >= {day}"
     return (
         f"CASE WHEN {in_force} THEN d.policies ELSE 0 END AS in_force, "
-        f"CASE WHEN {in_force} AND d.period_end <= {soon} THEN d.policies ELSE 0 END AS expiring"
+        f"CASE WHEN {in_force} AND d.period_end <= {soon} THEN d.policies ELSE 0 END AS expiring, "
+        f"CASE WHEN d.period_start < {day} AND d.period_end >= {day} AND d.period_end < {until} "
+        "THEN d.active_fee ELSE 0 END AS lagging_due"
     )
 
 
-_ALL_MEASURES = ("policies", "premium", "prevention_fee", "in_force", "expiring")
+_ALL_MEASURES = ("policies", "premium", "prevention_fee", "orders", "in_force", "expiring", "lagging_due")
 
 
 def _spread(rows: str) -> str:
@@ -252,7 +361,8 @@ def _qualified(columns: str) -> str:
 def _folded(table: str, where: str) -> str:
     """The deltas ``d`` of ``table`` that pass ``where`` as rows to spread, in force as of the cells' day."""
     return (
-        f"SELECT {_qualified(_KEYS)}, {_qualified(_MEASURES)}, {_standing('a.day', 'a.soon')} "
+        f"SELECT {_qualified(_KEYS)}, {_qualified(_MEASURES)}, "
+        f"{_standing('a.day', 'a.soon', 'a.lagging_until')} "
         f"FROM {table} AS d LEFT JOIN {AS_OF} AS a ON 1 = 1 WHERE {where}"
     )
 
@@ -274,16 +384,40 @@ def _policies(sqlite: bool, counted: str, where: str = "") -> str:
         f"p.service_status, {counted}, "
         "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s THEN 1 ELSE 0 END) AS in_force, "
         "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s AND p.period_end <= %(soon)s "
-        "THEN 1 ELSE 0 END) AS expiring "
+        "THEN 1 ELSE 0 END) AS expiring, "
+        f"SUM(CASE WHEN p.status = '{ACTIVE}' AND o.prevention_fee > 0 AND p.period_start < %(day)s "
+        "AND p.period_end >= %(day)s AND p.period_end < %(until)s THEN 1 ELSE 0 END) AS lagging_due "
         "FROM policies_policy AS p JOIN orders_order AS o ON o.id = p.order_id "
         f"WHERE p.status <> '{REVERSED}' {where} GROUP BY 1, 2, 3, 4, 5, 6"
     )
 
 
+def _orders_in_progress(sqlite: bool) -> str:
+    """The orders 办理中 grouped by their cells' keys, as rows to spread (``_recount``)."""
+    return (
+        f"SELECT {_day('o.submitted_at', sqlite)} AS day, {_month('o.submitted_at', sqlite)} AS month, "
+        f"o.insurer_id, COALESCE(o.region_id, {NO_REGION}) AS region_id, "
+        f"COALESCE(o.industry_id, {NO_INDUSTRY}) AS industry_id, '' AS service_status, 0 AS policies, "
+        "0 AS premium, 0 AS prevention_fee, COUNT(*) AS orders, 0 AS in_force, 0 AS expiring, 0 AS lagging_due "
+        f"FROM orders_order AS o WHERE {_in_progress('o')} GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
+def _days(today: date) -> dict[str, date]:
+    """The parameters of the standing figures as of ``today``."""
+    return {
+        "day": today,
+        "soon": today + timedelta(EXPIRING_DAYS),
+        "until": today + timedelta(LAGGING_DAYS),
+    }
+
+
 def _as_of(cursor: Any, today: date) -> None:
     cursor.execute(f"DELETE FROM {AS_OF}")
+    days = _days(today)
     cursor.execute(
-        f"INSERT INTO {AS_OF} (day, soon) VALUES (%s, %s)", [today, today + timedelta(EXPIRING_DAYS)]
+        f"INSERT INTO {AS_OF} (day, soon, lagging_until) VALUES (%s, %s, %s)",
+        [days["day"], days["soon"], days["until"]],
     )
 
 
@@ -321,13 +455,16 @@ def restand(using: str = "default", today: date | None = None) -> int:
             cursor.execute(_SQLITE_FOLD[0], [last])
             cursor.execute(f"DELETE FROM {DELTAS} WHERE id <= %s", [last])
             folded = cursor.rowcount
-        cursor.execute(f"UPDATE {CELLS} SET in_force = 0, expiring = 0 WHERE in_force <> 0 OR expiring <> 0")
+        cursor.execute(
+            f"UPDATE {CELLS} SET in_force = 0, expiring = 0, lagging_due = 0 "
+            "WHERE in_force <> 0 OR expiring <> 0 OR lagging_due <> 0"
+        )
         rows = _policies(
             sqlite,
-            "0 AS policies, 0 AS premium, 0 AS prevention_fee",
+            "0 AS policies, 0 AS premium, 0 AS prevention_fee, 0 AS orders",
             "AND p.period_start <= %(day)s AND p.period_end >= %(day)s",
         )
-        cursor.execute(_spread(rows), {"day": today, "soon": today + timedelta(EXPIRING_DAYS)})
+        cursor.execute(_spread(rows), _days(today))
         _as_of(cursor, today)
     return folded
 
@@ -338,14 +475,13 @@ def _recount(connection: BaseDatabaseWrapper) -> None:
     today = timezone.localdate()
     counted = (
         f"COUNT(*) AS policies, SUM({_cents('o.premium', sqlite)}) AS premium, "
-        f"SUM({_cents('o.prevention_fee', sqlite)}) AS prevention_fee"
+        f"SUM({_cents('o.prevention_fee', sqlite)}) AS prevention_fee, 0 AS orders"
     )
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for table in (DELTAS, CELLS):
             cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            _spread(_policies(sqlite, counted)), {"day": today, "soon": today + timedelta(EXPIRING_DAYS)}
-        )
+        cursor.execute(_spread(_policies(sqlite, counted)), _days(today))
+        cursor.execute(_spread(_orders_in_progress(sqlite)))
         _as_of(cursor, today)
 
 
@@ -360,6 +496,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
             missing = [name for name in _PG_TRIGGERS if name not in present]
             cursor.execute(_PG_POLICY_FUNCTION)  # CREATE OR REPLACE: follows a change of the statements
             cursor.execute(_PG_ORDER_FUNCTION)
+            cursor.execute(_PG_PROGRESS_FUNCTION)
             for name in missing:
                 cursor.execute(_PG_TRIGGERS[name])
         else:
@@ -421,6 +558,13 @@ class Figures:
     # counted as of another day (``restand`` not run yet today): the caller counts them from the policies.
     in_force: int | None = None
     expiring: int | None = None
+    # The 有效 policies with a fee started before ``today`` and ending within ``LAGGING_DAYS`` (None likewise):
+    # 服务费使用滞后 but for what their ledger spent (``fees.lagging_count``).
+    lagging_due: int | None = None
+    # The orders 办理中 submitted in the scope's dates (``start``..``end``), whatever the day.
+    orders_in_progress: int = 0
+    # The groups' names per kind, read once (``selectors.grouped``).
+    names: dict[str, dict[int, str | None]] = field(default_factory=dict)
 
 
 def _next_month(day: date) -> date:
@@ -511,11 +655,12 @@ def _part(scope: Scope, insurer: str, industry: str) -> tuple[str, list[Any]]:
     columns = f"insurer_id, region_id, industry_id, month, service_status, {_MEASURES}"
     sql = (
         f"SELECT {columns}, {_STANDING} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
-        f"UNION ALL SELECT {columns}, {_standing('%s', '%s')} FROM {DELTAS} AS d "
+        f"UNION ALL SELECT {columns}, {_standing('%s', '%s', '%s')} FROM {DELTAS} AS d "
         f"WHERE {' AND '.join(delta_where)}"
     )
-    today = scope.today or timezone.localdate()
-    standing = [today, today, today, today, today + timedelta(EXPIRING_DAYS)]
+    days = _days(scope.today or timezone.localdate())
+    today = days["day"]
+    standing = [today, today, today, today, days["soon"], today, today, days["until"]]
     return sql, [*cell_params, *standing, *delta_params]
 
 
@@ -542,20 +687,22 @@ def figures(scope: Scope, using: str = "default") -> Figures:
             )
             params += each_params
     # The day the cells' in-force figures are counted for, in the same statement.
-    statements.append(f"SELECT 'as of', NULL, day, NULL, 0, 0, 0, 0, 0 FROM {AS_OF}")
+    statements.append(f"SELECT 'as of', NULL, day, NULL, 0, 0, 0, 0, 0, 0, 0 FROM {AS_OF}")
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(statements), params)
         rows = cursor.fetchall()
     result = Figures()
     today = scope.today or timezone.localdate()
-    in_force = expiring = 0
+    in_force = expiring = lagging_due = 0
     as_of = None
     for label, key, month, service, *sums in rows:
         if label == "as of":
             as_of = _date(month)
         elif label == "own":
-            in_force += int(sums[3] or 0)
-            expiring += int(sums[4] or 0)
+            result.orders_in_progress += int(sums[3] or 0)
+            in_force += int(sums[4] or 0)
+            expiring += int(sums[5] or 0)
+            lagging_due += int(sums[6] or 0)
             sums = sums[:3]
             result.total.add(*sums)
             result.by_region.setdefault(int(key), Sums()).add(*sums)
@@ -566,7 +713,7 @@ def figures(scope: Scope, using: str = "default") -> Figures:
             groups = result.by_insurer if label == "insurer" else result.by_industry
             groups.setdefault(int(key), Sums()).add(*sums[:3])
     if as_of == today:
-        result.in_force, result.expiring = in_force, expiring
+        result.in_force, result.expiring, result.lagging_due = in_force, expiring, lagging_due
     if scope.insurer != ALL and result.total.policies:
         result.by_insurer[scope.insurer] = result.total
     if scope.industry != ALL and result.total.policies:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,8 +26,8 @@ from anze.basedata.models import Industry, Region, RegionLevel
 from anze.core.pagination import Page, bounded_paginate, page_params, walked_page
 from anze.core.sides import Side
 from anze.orders import search
-from anze.orders.models import Order, OrderStatus
-from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
+from anze.orders.models import Order
+from anze.orders.scopes import Unindexed, jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
@@ -149,6 +150,43 @@ def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet
         )
         .select_related("industry", "region")
     )
+
+
+@dataclass(frozen=True)
+class CoverCounts:
+    """应保尽保 on 统计分析: the compulsory-sector enterprises, those covered today, those lapsed."""
+
+    total: int
+    covered: int
+    lapsed: int
+
+
+def cover_counts(
+    *, user: User, region: Region | None = None, industry: Industry | None = None, today: date | None = None
+) -> CoverCounts:
+    """``compulsory_enterprises`` (of one 区县 and 行业 when given) counted — all, ``covered_now``, and
+    ``Cover.LAPSED`` — as probes of each enterprise's policies (``EXISTS``, its index) instead of grouping every
+    policy of theirs for ``cover_until``: one query, whatever the enterprises hold (an enterprise of 10,000
+    policies made the grouped count read them all). Lapsed is "had a live policy, none covering today or
+    later": ``cover_until`` (the latest ``cover_end``) before today, in the terms of ``cover_end``."""
+    today = today or timezone.localdate()
+    live = Policy.objects.live().filter(enterprise=OuterRef("pk"))
+    covering_or_later = Q(surrendered_on__isnull=True, period_end__gte=today) | Q(surrendered_on__gt=today)
+    covered_today = Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today)
+    qs = enterprises_for(user=user).filter(industry__is_compulsory=True)
+    if region is not None:
+        qs = qs.filter(region=region)
+    if industry is not None:
+        qs = qs.filter(industry=industry)
+    counts = qs.aggregate(
+        total=Count("pk"),
+        covered=Count(
+            "pk",
+            filter=Exists(live.filter(covered_today, period_start__lte=today, period_end__gte=today)),
+        ),
+        lapsed=Count("pk", filter=Exists(live) & ~Exists(live.filter(covering_or_later))),
+    )
+    return CoverCounts(total=counts["total"], covered=counts["covered"], lapsed=counts["lapsed"])
 
 
 def cover_on(cover_until: date | None, today: date | None = None) -> str:
@@ -393,35 +431,28 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def stats_policies(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[Policy]:
+def stats_policies(
+    *, user: User, filters: StatsFilters = NO_FILTERS, unindexed: bool = False
+) -> QuerySet[Policy]:
     """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
-    once, with the policy issued again in its place."""
-    qs = policies_for(user=user).exclude(status=PolicyStatus.REVERSED)
+    once, with the policy issued again in its place. ``unindexed``: the jurisdiction and the filters offered
+    to no index (``Unindexed``, SQLite's planner), for a probe of each enterprise's policies by the
+    enterprise's own index (``insured_enterprises``): SQLite otherwise walked an insurer's or a 区县's
+    policies once per enterprise."""
+    column = (lambda path: Unindexed(F(path))) if unindexed else F
+    visible = Q(jurisdiction(user, "region", unindexed=True)) if unindexed else Q()
+    qs = policies_for(user=user).filter(visible) if not unindexed else Policy.objects.filter(visible)
+    qs = qs.exclude(status=PolicyStatus.REVERSED)
     if filters.start:
-        qs = qs.filter(issued_at__gte=day_start(filters.start))
+        qs = qs.filter(GreaterThanOrEqual(column("issued_at"), day_start(filters.start)))
     if filters.end:
-        qs = qs.filter(issued_at__lt=day_start(filters.end + timedelta(days=1)))
+        qs = qs.filter(LessThan(column("issued_at"), day_start(filters.end + timedelta(days=1))))
     if filters.insurer:
-        qs = qs.filter(insurer=filters.insurer)
+        qs = qs.filter(Exact(column("insurer"), filters.insurer.pk))
     if filters.region:
-        qs = qs.filter(order__region=filters.region)
+        qs = qs.filter(Exact(column("order__region"), filters.region.pk))
     if filters.industry:
-        qs = qs.filter(order__industry=filters.industry)
-    return qs
-
-
-def _stats_orders(*, user: User, filters: StatsFilters) -> QuerySet[Order]:
-    qs = orders_for(user=user)
-    if filters.start:
-        qs = qs.filter(submitted_at__gte=day_start(filters.start))
-    if filters.end:
-        qs = qs.filter(submitted_at__lt=day_start(filters.end + timedelta(days=1)))
-    if filters.insurer:
-        qs = qs.filter(insurer=filters.insurer)
-    if filters.region:
-        qs = qs.filter(region=filters.region)
-    if filters.industry:
-        qs = qs.filter(industry=filters.industry)
+        qs = qs.filter(Exact(column("order__industry"), filters.industry.pk))
     return qs
 
 
@@ -456,40 +487,43 @@ def summary(
     today = today or timezone.localdate()
     policies = stats_policies(user=user, filters=filters)
     in_force = policies.filter(period_start__lte=today, period_end__gte=today)
-    compulsory = compulsory_enterprises(user=user, today=today)
-    if filters.region:
-        compulsory = compulsory.filter(region=filters.region)
-    if filters.industry:
-        compulsory = compulsory.filter(industry=filters.industry)
+    cover = cover_counts(user=user, region=filters.region, industry=filters.industry, today=today)
     kept = kept or figures(user=user, filters=filters, today=today)
     if filters.has_range:
         premium = kept.total.premium
     else:  # this year's months
         premium = sum(sums.premium for month, sums in kept.by_month.items() if month[:4] == str(today.year))
-    cover_counts = compulsory.aggregate(
-        total=Count("pk", distinct=True),
-        covered=Count("pk", filter=Q(covered_now=True), distinct=True),
-    )
-    lapsed = filter_cover(compulsory, Cover.LAPSED, today).count()
     return Summary(
         # From the cells when they are counted as of today (else just after midnight, until ``fold`` has
         # counted them again: from the policies).
         policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
         premium_this_year=rollup.yuan(premium),
-        insured_enterprises=in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
-        compulsory_total=cover_counts["total"],
-        compulsory_covered=cover_counts["covered"],
+        insured_enterprises=insured_enterprises(user=user, filters=filters, today=today),
+        compulsory_total=cover.total,
+        compulsory_covered=cover.covered,
         expiring=(
             filter_standing(policies, Standing.EXPIRING, today).count()
             if kept.expiring is None
             else kept.expiring
         ),
-        lapsed=lapsed,
-        orders_in_progress=_stats_orders(user=user, filters=filters)
-        .exclude(status__in=[OrderStatus.ISSUED, OrderStatus.CANCELLED])
-        .count(),
+        lapsed=cover.lapsed,
+        orders_in_progress=kept.orders_in_progress,
         services_in_progress=kept.by_service.get(ServiceStatus.IN_SERVICE, rollup.Sums()).policies,
     )
+
+
+def insured_enterprises(*, user: User, filters: StatsFilters, today: date) -> int:
+    """参保企业数: the enterprises of the policies of ``stats_policies`` in force ``today``, counted from the
+    enterprises' side — each one's policies in force probed (``EXISTS``, the index ``(enterprise,
+    period_end)``) — instead of a DISTINCT over every policy in force: the enterprises are far fewer than
+    their policies (at a million orders the DISTINCT read ~55,000 policies and their orders)."""
+    in_force = stats_policies(user=user, filters=filters, unindexed=True).filter(
+        enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
+    )
+    # A subquery with a limit, not EXISTS: PostgreSQL turned the EXISTS into a semi-join read from the policies'
+    # side (every policy in force, 0.5–0.8 s at a million orders); a limited subquery is probed per enterprise.
+    first = Subquery(in_force.order_by().values("pk")[:1])
+    return Organisation.objects.alias(first=first).filter(first__isnull=False).count()
 
 
 def statistics_scope(
@@ -539,17 +573,21 @@ def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
     return {**names, rollup.NO_REGION: None, rollup.NO_INDUSTRY: None}
 
 
-def grouped(kind: str, groups: dict[int, rollup.Sums]) -> list[tuple[int, str | None, rollup.Sums]]:
-    """The groups that hold a policy, named."""
+def grouped(kind: str, kept: rollup.Figures) -> list[tuple[int, str | None, rollup.Sums]]:
+    """The groups of ``kept`` by ``kind`` that hold a policy, named — the names read once per ``kept``, which a
+    page's chart and its fee table share."""
+    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
     counted = {key: sums for key, sums in groups.items() if sums.policies}
-    names = group_names(kind, counted)
+    if kind not in kept.names:
+        kept.names[kind] = group_names(kind, counted)
+    names = kept.names[kind]
     return [(key, names.get(key), sums) for key, sums in counted.items()]
 
 
 def by_insurer(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("insurer", (kept or figures(user=user, filters=filters)).by_insurer)
+    rows = grouped("insurer", kept or figures(user=user, filters=filters))
     return sorted(
         (
             {"name": name, "policies": sums.policies, "premium": float(sums.premium_yuan)}
@@ -562,7 +600,7 @@ def by_insurer(
 def by_county(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("region", (kept or figures(user=user, filters=filters)).by_region)
+    rows = grouped("region", kept or figures(user=user, filters=filters))
     return [
         {"name": name or "未填写", "policies": sums.policies, "premium": float(sums.premium_yuan)}
         for _, name, sums in sorted(rows, key=lambda row: (row[1] is None, row[1] or ""))
@@ -572,7 +610,7 @@ def by_county(
 def by_industry(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("industry", (kept or figures(user=user, filters=filters)).by_industry)
+    rows = grouped("industry", kept or figures(user=user, filters=filters))
     compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
     return [
         {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}

@@ -1,7 +1,8 @@
 """统计分析 read from the kept cells (``regulator/rollup.py``) against the plain queries of the same policies, for
 random writes — issue, reverse, service state, an order's premium, fee or 行业, a policy moved in time or to
-another insurer, delete — with the deltas folded or not, and random filters (出函 dates, insurer, 区县, 行业),
-for the city's regulator and a county's: every figure is the plain one."""
+another insurer, delete, an order's state or keys, a policy's enterprise, a ledger line — with the deltas folded
+or not, and random filters (出函 dates, insurer, 区县, 行业), for the city's regulator and a county's: every
+figure is the plain one — the 办理中 orders, 参保企业数, the 应保尽保 figures and 服务费使用滞后 included."""
 
 from __future__ import annotations
 
@@ -14,23 +15,35 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anze.accounts.models import Organisation, User
-from anze.basedata.models import Industry, Region
+from anze.basedata.models import Industry, Region, ServiceItem
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
 from anze.core.testing import factories
 from anze.orders import synthetic
-from anze.orders.models import Order
+from anze.orders.models import Order, OrderStatus
 from anze.policies import synthetic as policy_synthetic
 from anze.policies.models import Policy, PolicyStatus, ServiceStatus
+from anze.prevention.models import FeeEntry, FeeEntryKind, RecordStatus, ServiceRecord
 from anze.regulator import fees, rollup, selectors
 from anze.regulator.models import StatisticsCell, StatisticsDelta
-from anze.regulator.selectors import StatsFilters, month_key, month_window, months_between, stats_policies
+from anze.regulator.selectors import (
+    Cover,
+    StatsFilters,
+    compulsory_enterprises,
+    day_start,
+    filter_cover,
+    month_key,
+    month_window,
+    months_between,
+    orders_for,
+    stats_policies,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +74,35 @@ def plain_sums(policies: QuerySet[Policy], *keys: str) -> dict[Any, tuple[int, D
         tuple(row[key] for key in keys): (row["n"], Decimal(row["premium"]), Decimal(row["fee"]))
         for row in rows
     }
+
+
+def plain_orders_in_progress(user: User, filters: StatsFilters) -> int:
+    """办理中 as the page counted it per request before the cells."""
+    qs = orders_for(user=user).exclude(status__in=[OrderStatus.ISSUED, OrderStatus.CANCELLED])
+    if filters.start:
+        qs = qs.filter(submitted_at__gte=day_start(filters.start))
+    if filters.end:
+        qs = qs.filter(submitted_at__lt=day_start(filters.end + timedelta(days=1)))
+    if filters.insurer:
+        qs = qs.filter(insurer=filters.insurer)
+    if filters.region:
+        qs = qs.filter(region=filters.region)
+    if filters.industry:
+        qs = qs.filter(industry=filters.industry)
+    return qs.count()
+
+
+def plain_cover(user: User, filters: StatsFilters) -> tuple[int, int, int]:
+    """应保尽保's total, covered and lapsed from ``compulsory_enterprises`` (grouping every policy of theirs)."""
+    compulsory = compulsory_enterprises(user=user, today=TODAY)
+    if filters.region:
+        compulsory = compulsory.filter(region=filters.region)
+    if filters.industry:
+        compulsory = compulsory.filter(industry=filters.industry)
+    counts = compulsory.aggregate(
+        total=Count("pk", distinct=True), covered=Count("pk", filter=Q(covered_now=True), distinct=True)
+    )
+    return counts["total"], counts["covered"], filter_cover(compulsory, Cover.LAPSED, TODAY).count()
 
 
 def expected(user: User, filters: StatsFilters) -> dict[str, Any]:
@@ -96,6 +138,10 @@ def expected(user: User, filters: StatsFilters) -> dict[str, Any]:
         "month": [months.get(key, (0, 0, 0)) for key in months_between(first, last)],
         "service": {key[0]: value[0] for key, value in plain_sums(policies, "service_status").items()},
         "premium": year.aggregate(s=Sum("order__premium"))["s"] or Decimal(0),
+        "orders_in_progress": plain_orders_in_progress(user, filters),
+        "insured": in_force.exclude(enterprise=None).values("enterprise").distinct().count(),
+        "cover": plain_cover(user, filters),
+        "lagging": fees.search_lagging(user=user, filters=filters, today=TODAY).count(),
     }
 
 
@@ -139,6 +185,10 @@ def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
         "in_service": summary.services_in_progress,
         "in_force": summary.policies_in_force,
         "expiring": summary.expiring,
+        "orders_in_progress": summary.orders_in_progress,
+        "insured": summary.insured_enterprises,
+        "cover": (summary.compulsory_total, summary.compulsory_covered, summary.lapsed),
+        "lagging": fees.lagging_count(user=user, filters=filters, kept=kept, today=TODAY),
     }
 
 
@@ -155,6 +205,8 @@ def assert_same(user: User, filters: StatsFilters) -> None:
     assert got["in_service"] == want["service"].get(ServiceStatus.IN_SERVICE, 0)
     assert got["premium"] == want["premium"]
     assert (got["in_force"], got["expiring"]) == (want["in_force"], want["expiring"])
+    for figure in ("orders_in_progress", "insured", "cover", "lagging"):
+        assert got[figure] == want[figure], figure
 
 
 # --- the data -------------------------------------------------------------------------------------------------------
@@ -171,17 +223,44 @@ class World:
         self.county = self.regulator("350582")
         self.regions = list(Region.objects.filter(code__in=["350503", "350582", "350521"]))
         self.industries = list(Industry.objects.order_by("pk")[:3])
+        compulsory = Industry.objects.filter(is_compulsory=True).order_by("pk")[:2]
+        # Enterprises of the 应保尽保 sectors and not, in the 区县 of the filters: the policies' holders.
+        self.enterprises = [
+            factories.organisation(Side.ENTERPRISE, region=region, industry=industry)
+            for region in self.regions
+            for industry in [*compulsory, self.industries[0]]
+        ]
+        self.service_org = factories.organisation(Side.SERVICE_ORG)
         rng = random.Random(7)
+        for order in Order.objects.filter(policies=None):  # 办理中 or not, submitted on the filters' days
+            submitted = self.moment(rng) if order.submitted_at else None
+            Order.objects.filter(pk=order.pk).update(
+                submitted_at=submitted,
+                region=rng.choice([*self.regions, None]),
+                industry=rng.choice([*self.industries, None]),
+            )
         for policy in Policy.objects.select_related(
             "order"
-        ):  # spread over the days, 区县 and 行业 of the filters
+        ):  # spread over the days, 区县, 行业 and enterprises of the filters
             region = rng.choice([*self.regions, None])
+            enterprise = rng.choice([*self.enterprises, None])
             Order.objects.filter(pk=policy.order_id).update(
-                region=region, industry=rng.choice([*self.industries, None])
+                region=region, industry=rng.choice([*self.industries, None]), enterprise=enterprise
             )
             Policy.objects.filter(pk=policy.pk).update(
-                region=region, issued_at=self.moment(rng), **self.period(rng)
+                region=region, issued_at=self.moment(rng), enterprise=enterprise, **self.period(rng)
             )
+        # A compulsory enterprise never covered, and one whose only policy ended yesterday (已脱保).
+        never, lapsed = (
+            factories.organisation(Side.ENTERPRISE, region=self.regions[0], industry=compulsory[0])
+            for _ in range(2)
+        )
+        self.enterprises += [never, lapsed]
+        Policy.objects.filter(pk=Policy.objects.order_by("-pk")[0].pk).update(
+            enterprise=lapsed, period_start=TODAY - timedelta(days=365), period_end=TODAY - timedelta(days=1)
+        )
+        for pick in range(0, 60, 6):  # some of them spent part of their fee
+            write(self, "spend", pick)
         rollup.restand(today=TODAY)
 
     @staticmethod
@@ -252,7 +331,43 @@ def write(world: World, kind: str, pick: int) -> None:
         Order.objects.filter(pk=policy.order_id).update(contact_name="某人")
         assert StatisticsDelta.objects.count() == before
     elif kind == "delete":
-        policy.delete()
+        if not policy.service_records.exists():  # (a policy of the ledger is never deleted: PROTECT)
+            policy.delete()
+    elif kind == "enterprise":
+        Policy.objects.filter(pk=policy.pk).update(enterprise=rng.choice([*world.enterprises, None]))
+    elif kind == "spend":  # a ledger line of part of the fee, or all of it
+        fee = policy.order.prevention_fee or Decimal(100)
+        amount = (fee * Decimal(rng.choice(["0.01", "0.5", "0.9", "1"]))).quantize(Decimal("0.01"))
+        item = ServiceItem.objects.order_by("pk").first()
+        record = ServiceRecord.objects.create(
+            policy=policy,
+            service_org=world.service_org,
+            item=item,
+            served_on=TODAY,
+            place="现场",
+            content="培训",
+            cost=amount,
+            status=RecordStatus.CONFIRMED,
+            confirmed_at=world.moment(rng),
+        )
+        FeeEntry.objects.create(
+            policy=policy, record=record, item=item, kind=FeeEntryKind.COST, amount=amount
+        )
+    elif kind in ("order state", "order moved"):  # an order not issued: 办理中 or not, moved between cells
+        order = Order.objects.filter(policies=None, submitted_at__isnull=False).order_by("pk")
+        picked = order[pick % order.count()] if order.exists() else None
+        if picked is None:
+            return
+        if kind == "order state":
+            states = [s for s in OrderStatus.values if s not in (OrderStatus.DRAFT, OrderStatus.ISSUED)]
+            Order.objects.filter(pk=picked.pk).update(status=rng.choice(states))
+        else:
+            Order.objects.filter(pk=picked.pk).update(
+                submitted_at=world.moment(rng),
+                insurer=rng.choice(world.insurers),
+                region=rng.choice([*world.regions, None]),
+                industry=rng.choice([*world.industries, None]),
+            )
 
 
 WRITES = [
@@ -265,6 +380,10 @@ WRITES = [
     "move",
     "untouched",
     "delete",
+    "enterprise",
+    "spend",
+    "order state",
+    "order moved",
 ]
 maybe_day = st.sampled_from([None, *DAYS])
 
@@ -343,7 +462,7 @@ def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type
     ) == [ServiceStatus.COMPLETED]
     assert len(kept) > 0
     with rollup.paused(connection):
-        Policy.objects.filter(pk=Policy.objects.order_by("pk")[0].pk).delete()
+        Policy.objects.filter(pk=Policy.objects.filter(service_records=None).order_by("pk")[0].pk).delete()
         assert not StatisticsDelta.objects.exists()
     rollup.restand(today=TODAY)
     assert_same(world.city, StatsFilters())
@@ -370,10 +489,15 @@ def test_on_a_new_day_the_in_force_figures_come_from_the_policies_until_the_fold
         period_start__lte=tomorrow, period_end__gte=tomorrow
     )
     assert selectors.summary(user=world.city, today=tomorrow).policies_in_force == plain.count()
+    assert selectors.figures(user=world.city, today=tomorrow).lagging_due is None
+    lagging = fees.search_lagging(user=world.city, today=tomorrow).count()
+    assert fees.lagging_count(user=world.city, today=tomorrow) == lagging
     assert rollup.fold(today=tomorrow) > 0  # the deltas written before it, folded in the same transaction
     assert not StatisticsDelta.objects.exists()
     kept = selectors.figures(user=world.city, today=tomorrow)
     assert kept.in_force == plain.count()
+    assert kept.lagging_due is not None
+    assert fees.lagging_count(user=world.city, kept=kept, today=tomorrow) == lagging
     assert selectors.figures(user=world.city, today=TODAY).in_force is None
 
 
@@ -381,3 +505,17 @@ def test_a_user_of_no_jurisdiction_counts_nothing(world):  # type: ignore[no-unt
     clerk = factories.user(world.insurers[0], admin=True)
     assert selectors.figures(user=clerk).total.policies == 0
     assert Organisation.objects.filter(kind=Side.INSURER).exists()
+
+
+def test_the_world_holds_each_figure_it_compares(world):  # type: ignore[no-untyped-def]
+    """The oracle compares something: orders 办理中, insured enterprises, covered and lapsed ones, policies behind
+    plan both with a ledger and without."""
+    want = expected(world.city, StatsFilters())
+    assert want["orders_in_progress"] > 0
+    assert want["insured"] > 0
+    total, covered, lapsed = want["cover"]
+    assert total > covered > 0
+    assert lapsed > 0
+    lagging = fees.search_lagging(user=world.city, today=TODAY)
+    assert lagging.filter(fee_spent=0).exists()
+    assert lagging.filter(fee_spent__gt=0).exists()

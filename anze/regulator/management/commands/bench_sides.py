@@ -199,15 +199,14 @@ class Command(OrdersBench):
             "行业": f"industry={order.industry_id}",
         }
         path = "/regulator/statistics/"
-        rows = [("监管市 统计分析", "city", path)]
-        rows += [(f"监管市 统计分析 {label}", "city", f"{path}?{query}") for label, query in each.items()]
         everything = "&".join(each.values())
-        rows += [
-            ("监管市 统计分析 全部筛选", "city", f"{path}?{everything}"),
-            ("监管区县 统计分析", "county", path),
-            ("监管区县 统计分析 出函日期", "county", f"{path}?{each['出函日期']}"),
-            ("监管区县 统计分析 全部筛选", "county", f"{path}?{everything}"),
-        ]
+        rows = []
+        for who, side in (("city", "市"), ("county", "区县")):
+            rows.append((f"监管{side} 统计分析", who, path))
+            rows += [
+                (f"监管{side} 统计分析 {label}", who, f"{path}?{query}") for label, query in each.items()
+            ]
+            rows.append((f"监管{side} 统计分析 全部筛选", who, f"{path}?{everything}"))
         return rows
 
     def _insurer_policies(self, user: User) -> list[tuple[str, str, str]]:
