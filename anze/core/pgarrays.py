@@ -3,9 +3,10 @@
 Django 5.2 inserts many rows at once on PostgreSQL as ``UNNEST`` of one array per column, and Django binds
 parameters on the client, so psycopg writes every column as an array literal in Python (this venv has no
 psycopg C extension). Its ``ListDumper`` escapes each quoted element with ``re.sub`` and a template
-replacement: ~60 µs for one 操作日志 entry's JSON (``json.dumps`` writes Chinese as ``\\uXXXX``, so every
-character is a backslash to escape), against ~1 µs for two ``bytes.replace`` calls. The Excel import's write
-of 5,000 issued rows quotes ~200,000 such elements (figures in docs/BENCH.md, "where the write's time goes").
+replacement: ``json.dumps`` writes Chinese as ``\\uXXXX``, so a 操作日志 entry's JSON is full of backslashes to
+escape — ~27 µs a JSON value (its dump included) against ~5 µs with two ``bytes.replace`` calls. The Excel
+import's write of 5,000 issued rows quotes ~200,000 elements, ~45,000 of them JSON (figures in docs/BENCH.md,
+"where the import's write goes on PostgreSQL").
 
 ``register`` (``connection_created``, see ``CoreConfig``) puts ``ListDumper`` in place of psycopg's on each
 new PostgreSQL connection; what it writes is byte for byte what psycopg's would (anze/core/tests/test_pgarrays.py).
