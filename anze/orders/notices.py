@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from anze.core.sides import Side
 from anze.notifications import webhooks
-from anze.notifications.services import Notice, notify, notify_many
+from anze.notifications.services import Notice, notify, notify_many, permission_of_link
 
 from .models import Order, OrderEvent
 
@@ -38,8 +38,15 @@ def tell_enterprise(order: Order, event: OrderEvent, title: str, text: str, *, s
 
 
 def tell_enterprises(steps: Sequence[tuple[Order, OrderEvent, str]], title: str) -> None:
-    """``tell_enterprise`` of many orders' steps at once (the Excel import's 出函): (order, event, text)."""
-    notify_many([_enterprise_notice(order, event, title, text, sms=True) for order, event, text in steps])
+    """``tell_enterprise`` of many orders' steps at once (the Excel import's 出函): (order, event, text).
+    Every link opens the same page, so the permission a message needs is read from the first link once
+    rather than by resolving each (~0.2 ms a message)."""
+    notices = [_enterprise_notice(order, event, title, text, sms=True) for order, event, text in steps]
+    if notices:
+        permission = permission_of_link(notices[0].link)
+        for notice in notices:
+            notice.permission = permission
+    notify_many(notices)
 
 
 def _enterprise_notice(order: Order, event: OrderEvent, title: str, text: str, *, sms: bool) -> Notice:

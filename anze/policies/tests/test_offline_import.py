@@ -409,6 +409,27 @@ def test_contents_checked_once(cast, monkeypatch):
     )
 
 
+def test_the_messages_links_are_resolved_once_per_chunk(cast, monkeypatch):
+    """Every 出函 message links to the same page: its permission is resolved once, and each message has it."""
+    from django.urls import resolve
+
+    from anze.notifications import services as notifications
+    from anze.notifications.models import Notification
+
+    paths: list[str] = []
+    monkeypatch.setattr(notifications, "resolve", lambda path: paths.append(path) or resolve(path))
+    code = cast.enterprise.credit_code
+    rows = [issued_row(n, 统一社会信用代码=code) for n in (1, 2, 3)]
+    upload(cast.client(cast.clerk), workbook(rows), zipped(pdfs(1, 2, 3)))
+    assert last_batch().status == ImportStatus.DONE, last_batch().message
+    assert len(paths) == 1
+    messages = Notification.objects.filter(dedupe_key__startswith="order-event:")
+    assert sorted(message.link for message in messages) == sorted(
+        f"/enterprise/orders/{no}/" for no in Order.objects.values_list("application_no", flat=True)
+    )
+    assert {message.permission for message in messages} == {notifications.permission_of_link(paths[0])}
+
+
 # --- who may see what -----------------------------------------------------------------------------------------------
 def test_another_insurer_can_neither_see_nor_download_an_import(cast):
     client = cast.client(cast.clerk)
