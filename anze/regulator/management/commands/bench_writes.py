@@ -3,9 +3,11 @@
 Seeds ``--orders`` synthetic orders (``bench_orders``' demo insurers), then runs ``--writers`` threads, each on
 its own connection, for ``--seconds`` per scenario: (a) inserts, one order per transaction, with Quanzhou
 company names; (b) random state changes of the first insurer's orders. Each scenario runs with the count and
-search upkeep on (the triggers of ``counts.py`` and the search indexes of ``search.py``, and a folder
-thread running ``counts.fold`` every 2 s as ``manage.py fold_counts`` does), with the counts alone (the
-search index dropped), and off (both uninstalled; then put back, indexed and counted again), and prints
+search upkeep on (the triggers of the orders' ``counts.py`` and of 统计分析's ``rollup.py``, the search indexes
+of ``search.py``, and a folder thread folding both every 2 s as ``manage.py fold_counts`` does), with the
+counts alone (the search index dropped), and off (all uninstalled; then put back, indexed and counted again).
+It lives in the regulator's app, above both the orders and the statistics (an app imports only those below
+it). It prints
 writes/s, p50/p99 of a transaction in ms, deadlocks and "database is locked" errors, and the ratios of the
 throughputs. Run it on a scratch database only (``ANZE_DEBUG=1``).
 """
@@ -27,9 +29,10 @@ from django.db import OperationalError, connection, transaction
 from anze.orders import counts, search, synthetic
 from anze.orders.management.commands.bench_orders import demo_parties, refuse_production
 from anze.orders.models import Order
+from anze.regulator import rollup
 
-# The upkeep of each run: both the counts and the search index, the counts alone, none.
-UPKEEP: dict[str, set[ModuleType]] = {"有": {counts, search}, "无搜索": {counts}, "无": set()}
+# The upkeep of each run: the counts (the orders' and 统计分析's) and the search index, the counts alone, none.
+UPKEEP: dict[str, set[ModuleType]] = {"有": {counts, rollup, search}, "无搜索": {counts, rollup}, "无": set()}
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Command(BaseCommand):
         insurers, admin = demo_parties(self.stdout)
         synthetic.top_up(insurers, options["orders"], recount=True)
         counts.fold()
+        rollup.fold()
         insurer = admin.organisation
         ids = list(
             Order.objects.filter(insurer=insurer, submitted_at__isnull=False).values_list("pk", flat=True)
@@ -92,12 +96,12 @@ class Command(BaseCommand):
         for label, write in (("插入", insert), ("状态变更", change)):
             runs = {}
             for upkeep, kept in UPKEEP.items():
-                for module in {counts, search} - kept:
+                for module in {counts, rollup, search} - kept:
                     module.uninstall(connection)
                 try:
                     runs[upkeep] = run = self._run(write, insurer, options, fold=counts in kept)
                 finally:
-                    for module in (search, counts):  # (what was off is indexed and counted again)
+                    for module in (search, counts, rollup):  # (what was off is indexed and counted again)
                         module.install(connection)
                 folds = (
                     f"  合并 {len(run.folds)} 次，最长 {max(run.folds, default=0):.0f} ms"
@@ -112,6 +116,7 @@ class Command(BaseCommand):
             counts_only = runs["无搜索"].rate / max(runs["无"].rate, 1e-9)
             self.stdout.write(f"{label:<10}{'比值':<6}{ratio:>9.2f}  （只维护计数：{counts_only:.2f}）")
         counts.fold()
+        rollup.fold()
 
     def _run(
         self,
@@ -161,6 +166,7 @@ class Command(BaseCommand):
                 while not done.wait(2):
                     began = time.perf_counter()
                     counts.fold()
+                    rollup.fold()
                     run.folds.append((time.perf_counter() - began) * 1000)
             finally:
                 connection.close()
