@@ -32,7 +32,9 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     search = PolicySearchForm(request.GET)
     filters = {**search.values(), "tab": request.GET.get("tab", "")}
     result = selectors.insurer_policy_list(request, filters=filters)
-    tabs = [("", "全部", result.total)] + [(s.value, s.label, result.counts[s.value]) for s in ServiceStatus]
+    tabs = [("", "全部", result.shown(""))] + [
+        (s.value, s.label, result.shown(s.value)) for s in ServiceStatus
+    ]
     return render_list(
         request,
         "policies/policy_list.html",
