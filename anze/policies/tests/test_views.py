@@ -238,3 +238,24 @@ def test_each_tab_is_counted_up_to_the_limit_and_its_pages_are_the_plain_filters
         load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
     )
     assert len(rows) - 1 == 22
+
+
+def test_a_name_in_more_policies_than_the_limit_is_counted_once_for_all_tabs(cast, client_for, settings):
+    """The matches of a name come from the name index: counted together up to the limit, 全部 reads 15+ and the
+    tabs no number (a number per tab would read the name's matches once per tab); the pages are the plain
+    filter's."""
+    _states(cast)
+    _issued_offline(cast, 16)
+    settings.LIST_COUNT_LIMIT = 15
+    c = client_for(cast.clerk)
+    html = c.get(LIST, {"applicant": "测试"}).content.decode()
+    assert 'data-tab="all">全部<span class="count">(15+)</span>' in html
+    assert 'data-tab="pending">待处理</a>' in html and "共 15+ 条" in html
+    mine = Policy.objects.filter(insurer=cast.insurer).order_by("-issued_at", "-id")
+    named = mine.filter(Q(order__applicant_name__contains="测试") | Q(order__project_name__contains="测试"))
+    assert named.count() > 15
+    listed, _ = _listed(c, applicant="测试", tab="pending")
+    assert listed == [p.policy_no for p in named.filter(service_status="pending")]
+    settings.LIST_COUNT_LIMIT = 10_000
+    html = c.get(LIST, {"applicant": "测试"}).content.decode()
+    assert f'data-tab="all">全部<span class="count">({named.count()})</span>' in html
