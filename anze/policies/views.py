@@ -38,7 +38,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
         "policies/policy_list.html",
-        {"search": search, "page": result.page, "tab": result.tab, "tabs": tabs},
+        {"search": search, "page": result.page, "tab": result.tab, "tabs": tabs, "listing": result},
     )
 
 

@@ -251,6 +251,7 @@ def test_a_name_in_more_policies_than_the_limit_is_counted_once_for_all_tabs(cas
     html = c.get(LIST, {"applicant": "测试"}).content.decode()
     assert 'data-tab="all">全部<span class="count">(15+)</span>' in html
     assert 'data-tab="pending">待处理</a>' in html and "共 15+ 条" in html
+    assert "符合条件的保单超过 15 条，未逐一统计各安全服务状态的数量" in html
     mine = Policy.objects.filter(insurer=cast.insurer).order_by("-issued_at", "-id")
     named = mine.filter(Q(order__applicant_name__contains="测试") | Q(order__project_name__contains="测试"))
     assert named.count() > 15
@@ -258,4 +259,6 @@ def test_a_name_in_more_policies_than_the_limit_is_counted_once_for_all_tabs(cas
     assert listed == [p.policy_no for p in named.filter(service_status="pending")]
     settings.LIST_COUNT_LIMIT = 10_000
     html = c.get(LIST, {"applicant": "测试"}).content.decode()
-    assert f'data-tab="all">全部<span class="count">({named.count()})</span>' in html
+    assert (
+        f'data-tab="all">全部<span class="count">({named.count()})</span>' in html and "data-more" not in html
+    )
