@@ -199,8 +199,13 @@ class Policy(models.Model):
             models.Index(fields=["insurer", "-issued_at", "-id"], name="policy_insurer_time_idx"),
             # 保单管理's 保单状态 filter (有效 / 已冲正 / 已退保).
             models.Index(fields=["insurer", "status", "-issued_at", "-id"], name="policy_insurer_status_idx"),
+            # 保单管理's tabs: each counted and paged along its own index, under 保单状态 as well (issue 16).
             models.Index(
-                fields=["insurer", "service_status", "-issued_at"], name="policy_insurer_service_idx"
+                fields=["insurer", "service_status", "-issued_at", "-id"], name="policy_insurer_tab_idx"
+            ),
+            models.Index(
+                fields=["insurer", "status", "service_status", "-issued_at", "-id"],
+                name="policy_insurer_status_tab_idx",
             ),
             models.Index(
                 fields=["service_org", "service_status", "-issued_at"], name="policy_service_org_idx"

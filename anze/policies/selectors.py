@@ -1,15 +1,18 @@
 """Reads of policies from the signed-in user: the insurer's 保单管理 and what every side shows of one policy.
 
-The list runs a constant number of queries whatever its size: one grouped COUNT gives the tabs and the total,
-then the page's ids are read on the (insurer, service_status, -issued_at) / (insurer, -issued_at) indexes and
-only those rows are fetched, with their order and organisations joined.
+The list runs a constant number of queries whatever its size: one statement counts every tab, each up to
+``LIST_COUNT_LIMIT`` rows along its (insurer[, status], service_status, -issued_at, -id) index (10000+ beyond),
+then the page is read along the same index, a deep one by its ids first (``core.pagination``), with its order
+and organisations joined.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -17,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from anze.accounts.models import Organisation, User
 from anze.audit.selectors import day_range
 from anze.basedata.models import Region
-from anze.core.pagination import Page, TabbedList, page_params
+from anze.core.pagination import TabbedList, bounded_counts, bounded_paginate, paginate
 from anze.core.sides import Side
 from anze.documents.models import Document
 from anze.orders import search
@@ -98,26 +101,58 @@ def _filtered(user: User, filters: Mapping[str, Any]) -> QuerySet[Policy]:
     return search_policies(policies_for(user=user), filters, user=user)
 
 
-def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> TabbedList:
+@dataclass
+class PolicyList(TabbedList):
+    """保单管理's page and tabs; each tab counted up to ``limit`` rows only, ``over``: the tabs past it (every tab
+    when the matches of a name were counted together, past ``limit``: then only 全部 reads 10000+)."""
+
+    limit: int = 0
+    over: frozenset[str] = frozenset()
+    by_tab: bool = True
+
+    def shown(self, tab: str) -> str | None:
+        """How a tab's count reads: "12", "10000+" when there are more than were counted, or nothing (not
+        counted)."""
+        if tab and tab in self.over and not self.by_tab:
+            return None
+        if tab in self.over or (not tab and self.over):
+            return f"{self.limit}+"
+        return str(self.counts[tab] if tab else self.total)
+
+
+def _tab_counts(qs: QuerySet[Policy], limit: int, *, by_tab: bool) -> tuple[dict[str, int], frozenset[str]]:
+    """Each tab up to ``limit`` + 1 rows along its index, in one statement (``by_tab``); else — a name, whose
+    matches come from the name index and are read once, not once per tab — the first ``limit`` + 1 matches
+    together, every tab past the limit when they are more."""
+    if by_tab:
+        counted = bounded_counts({s: qs.filter(service_status=s) for s in ServiceStatus.values}, limit=limit)
+        return {s: min(n, limit) for s, n in counted.items()}, frozenset(
+            s for s, n in counted.items() if n > limit
+        )
+    statuses = list(qs.order_by().values_list("service_status", flat=True)[: limit + 1])
+    counts = {s: statuses.count(s) for s in ServiceStatus.values}
+    return counts, frozenset(ServiceStatus.values) if len(statuses) > limit else frozenset()
+
+
+def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyList:
+    """Every tab counted up to ``LIST_COUNT_LIMIT`` (``_tab_counts``), in one statement; the page exact when its
+    tab's count is (``paginate``), else ``bounded_paginate`` (共 N+ 条)."""
     tab = filters.get("tab") or ""
     if tab not in ServiceStatus.values:
         tab = ""
     qs = _filtered(request.user, filters)  # type: ignore[arg-type]
-    counts = status_counts(qs)
+    limit = settings.LIST_COUNT_LIMIT
+    by_tab = not (filters.get("applicant") or "").strip()
+    counts, over = _tab_counts(qs, limit, by_tab=by_tab)
     if tab:
         qs = qs.filter(service_status=tab)
-    total = counts[tab] if tab else sum(counts.values())
-    number, size = page_params(request)
-    number = min(number, max(1, -(-total // size)))
-    offset = (number - 1) * size
-    ids = qs.order_by(*ORDERING).values("pk")[offset : offset + size]
-    rows: Sequence[Policy] = list(
-        Policy.objects.filter(pk__in=ids)
-        .select_related("order", "service_org", "service_declined_org")
-        .order_by(*ORDERING)
-    )
-    mark_pending_reversals(rows)
-    return TabbedList(page=Page(rows=rows, number=number, size=size, total=total), counts=counts, tab=tab)
+    qs = qs.select_related("order", "service_org", "service_declined_org").order_by(*ORDERING)
+    if over and (not tab or tab in over):
+        page = bounded_paginate(request, qs, limit=limit)
+    else:
+        page = paginate(request, qs, count=counts[tab] if tab else sum(counts.values()))
+    mark_pending_reversals(page.rows)
+    return PolicyList(page=page, counts=counts, tab=tab, limit=limit, over=over, by_tab=by_tab)
 
 
 def mark_pending_reversals(policies: Sequence[Policy]) -> None:

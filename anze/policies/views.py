@@ -32,11 +32,13 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     search = PolicySearchForm(request.GET)
     filters = {**search.values(), "tab": request.GET.get("tab", "")}
     result = selectors.insurer_policy_list(request, filters=filters)
-    tabs = [("", "全部", result.total)] + [(s.value, s.label, result.counts[s.value]) for s in ServiceStatus]
+    tabs = [("", "全部", result.shown(""))] + [
+        (s.value, s.label, result.shown(s.value)) for s in ServiceStatus
+    ]
     return render_list(
         request,
         "policies/policy_list.html",
-        {"search": search, "page": result.page, "tab": result.tab, "tabs": tabs},
+        {"search": search, "page": result.page, "tab": result.tab, "tabs": tabs, "listing": result},
     )
 
 

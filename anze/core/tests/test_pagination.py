@@ -1,7 +1,7 @@
 """``paginate``'s deep pages: their keys read along the index first, then the page's rows — the same rows as
 reading the page at once, in the list's order, whatever the page; DISTINCT lists (and ``values()`` rows) are read
 at once. And PostgreSQL's statistics of a service organisation's assigned policies (policies/0011), which
-make its planner walk 服务订单's time index."""
+make its planner walk 服务订单's time index; ``bounded_counts``."""
 
 from __future__ import annotations
 
@@ -64,3 +64,13 @@ def test_postgresql_knows_a_service_organisations_states_together(db):
         else:  # SQLite keeps no such statistics: the migration leaves it alone
             cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE '%service_org_status%'")
             assert cursor.fetchall() == []
+
+
+def test_bounded_counts_count_each_list_up_to_the_limit_in_one_statement(orders):
+    """Each queryset exactly under the limit, ``limit`` + 1 past it, whatever its filters and ordering."""
+    mine = orders.filter(insurer=orders[0].insurer)
+    lists = {"all": mine, "one": mine.filter(pk=orders[0].pk), "none": mine.filter(pk=0)}
+    with CaptureQueriesContext(connection) as queries:
+        counted = pagination.bounded_counts(lists, limit=ORDERS)
+    assert counted == {"all": ORDERS, "one": 1, "none": 0} and len(queries) == 1
+    assert pagination.bounded_counts(lists, limit=10) == {"all": 11, "one": 1, "none": 0}

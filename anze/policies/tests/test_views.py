@@ -5,9 +5,11 @@ policy, anonymous → login, and a constant number of queries whatever the page 
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -187,3 +189,76 @@ def test_it_lists_with_a_constant_number_of_queries(cast, client_for, django_ass
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = c.get(LIST, {"size": 50})
     assert response.content.decode().count("【安信安全】安全服务待处理") == 30
+
+
+def _listed(c, **params):
+    """The 保单编号 of every page of the list under ``params``, in order."""
+    found, page = [], 1
+    while True:
+        html = c.get(LIST, {**params, "page": page}).content.decode()
+        found += re.findall(r'<tr data-policy="([^"]+)"', html)
+        if 'aria-label="下一页"' not in html:  # the last page: 下一页 is no link
+            return found, html
+        page += 1
+
+
+def test_each_tab_is_counted_up_to_the_limit_and_its_pages_are_the_plain_filters(cast, client_for, settings):
+    """A tab past ``LIST_COUNT_LIMIT`` reads 15+ (on main every tab was counted in full: 23), the others exactly;
+    the pages of every tab and filter hold the rows of the plain filter, newest first, the deep ones too; the
+    export still has every row."""
+    _states(cast)
+    _issued_offline(cast, 21)  # 22 待处理 with _states' own
+    settings.LIST_COUNT_LIMIT = 15
+    c = client_for(cast.clerk)
+    html = c.get(LIST, {"tab": "pending"}).content.decode()
+    assert 'data-tab="all">全部<span class="count">(15+)</span>' in html
+    assert 'data-tab="pending">待处理<span class="count">(15+)</span>' in html
+    assert 'data-tab="completed">已完成<span class="count">(1)</span>' in html
+    assert 'data-tab="none">未申请<span class="count">(2)</span>' in html
+    assert "共 15+ 条" in html
+    mine = Policy.objects.filter(insurer=cast.insurer).order_by("-issued_at", "-id")
+    for params, plain in [
+        ({}, mine),
+        ({"tab": "pending"}, mine.filter(service_status=ServiceStatus.PENDING)),
+        ({"tab": "none"}, mine.filter(service_status=ServiceStatus.NONE)),
+        ({"status": "active", "tab": "pending"}, mine.filter(status="active", service_status="pending")),
+        (
+            {"applicant": "测试建筑", "tab": "pending"},
+            mine.filter(
+                Q(order__applicant_name__contains="测试建筑") | Q(order__project_name__contains="测试建筑")
+            ).filter(service_status="pending"),
+        ),
+        ({"policy_no": "PPEND"}, mine.filter(policy_no__startswith="PPEND")),
+    ]:
+        listed, last = _listed(c, **params)
+        assert listed == [p.policy_no for p in plain], params
+        assert f"共 {len(listed)} 条" in last, params  # the last page knows the total
+    response = c.get(reverse("insurer:policies:export"), {"tab": "pending"})
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert len(rows) - 1 == 22
+
+
+def test_a_name_in_more_policies_than_the_limit_is_counted_once_for_all_tabs(cast, client_for, settings):
+    """The matches of a name come from the name index: counted together up to the limit, 全部 reads 15+ and the
+    tabs no number (a number per tab would read the name's matches once per tab); the pages are the plain
+    filter's."""
+    _states(cast)
+    _issued_offline(cast, 16)
+    settings.LIST_COUNT_LIMIT = 15
+    c = client_for(cast.clerk)
+    html = c.get(LIST, {"applicant": "测试"}).content.decode()
+    assert 'data-tab="all">全部<span class="count">(15+)</span>' in html
+    assert 'data-tab="pending">待处理</a>' in html and "共 15+ 条" in html
+    assert "符合条件的保单超过 15 条，未逐一统计各安全服务状态的数量" in html
+    mine = Policy.objects.filter(insurer=cast.insurer).order_by("-issued_at", "-id")
+    named = mine.filter(Q(order__applicant_name__contains="测试") | Q(order__project_name__contains="测试"))
+    assert named.count() > 15
+    listed, _ = _listed(c, applicant="测试", tab="pending")
+    assert listed == [p.policy_no for p in named.filter(service_status="pending")]
+    settings.LIST_COUNT_LIMIT = 10_000
+    html = c.get(LIST, {"applicant": "测试"}).content.decode()
+    assert (
+        f'data-tab="all">全部<span class="count">({named.count()})</span>' in html and "data-more" not in html
+    )
