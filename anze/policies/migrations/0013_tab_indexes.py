@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ("basedata", "0004_claim_report_days"),
         ("documents", "0003_kept_upload"),
         ("orders", "0009_list_indexes"),
-        ("policies", "0011_service_statistics"),
+        ("policies", "0012_policy_enterprise_end_idx"),
     ]
 
     operations = [
