@@ -107,9 +107,9 @@ class Command(BaseCommand):
 
     def _analyze(self) -> None:
         """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only scans need, and the
-        delta tables rid of the rows ``fold`` deleted: a scratch database copied with ``CREATE DATABASE …
-        TEMPLATE`` starts with no dead-row counts, so autovacuum never comes, and every count read walked the
-        333,333 dead delta rows of the synthetic load — 0.5 s a request at 1M, docs/BENCH.md stop 25)."""
+        delta tables rid of the rows ``fold`` deleted: this machine's PostgreSQL runs with autovacuum off (its CI
+        configuration), and every count read walked the 333,333 dead delta rows of the synthetic load — 0.5 s a
+        request at 1M, docs/BENCH.md stop 25)."""
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # VACUUM cannot run in a transaction (the command's own test runs in one): ANALYZE alone then.
