@@ -4,7 +4,7 @@ and an order has at most one live policy — ``Order.policy`` — beside any rev
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from anze.core.errors import Refused
@@ -14,25 +14,6 @@ from anze.policies.models import Policy, PolicyStatus
 from anze.policies.scopes import policies_visible_to, policy_of_order, with_live_policy
 
 pytestmark = pytest.mark.django_db
-
-
-def _migrate_back_and_forth(target: tuple[str, str], *, without: str) -> None:
-    """Migrate back to ``target`` (where the policies table has no column ``without``), then to the latest
-    migrations again, whose data migrations fill it in for the rows already there."""
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    try:
-        with connection.cursor() as cursor:
-            columns = [
-                c.name for c in connection.introspection.get_table_description(cursor, "policies_policy")
-            ]
-        assert without not in columns
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _reverse(policy: Policy) -> None:
@@ -109,19 +90,6 @@ def test_a_list_of_orders_reads_their_policies_in_one_query(cast, django_assert_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_copies_the_files_and_scheme_of_policies_issued_before(cast):
-    policy = cast.policy()
-    order = policy.order
-    _migrate_back_and_forth(("policies", "0004_policy_verification_code"), without="policy_file_id")
-    policy.refresh_from_db()
-    assert (policy.status, policy.policy_file_id, policy.invoice_file_id, policy.issued_headcount) == (
-        PolicyStatus.ACTIVE,
-        order.policy_file_id,
-        order.invoice_file_id,
-        order.headcount,
-    )
-
-
 def test_reversal_blockers_registered_by_other_apps_refuse_with_their_message(cast):
     from anze.policies import lifecycle
 
@@ -155,12 +123,8 @@ def test_only_a_policy_in_force_takes_new_requests(cast):
         lifecycle.check_live(policy, "申请批改")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_issue_copies_the_orders_region_and_the_migration_copies_it_for_policies_issued_before(cast):
-    """The regulators' scope and lists read the policy's own 区县 (an index of its own, no join to the order)."""
+def test_issue_copies_the_orders_region(cast):
+    """The regulators' scope and lists read the policy's own 区县 (an index of its own, no join to the order);
+    test_migrations.py checks the policies issued before it got theirs."""
     policy = cast.policy()
     assert policy.order.region_id is not None and policy.region_id == policy.order.region_id
-    Policy.objects.filter(pk=policy.pk).update(region=None)
-    _migrate_back_and_forth(("policies", "0009_list_indexes"), without="region_id")
-    policy.refresh_from_db()
-    assert policy.region_id == policy.order.region_id
