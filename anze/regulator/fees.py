@@ -48,7 +48,7 @@ from anze.accounts.models import User
 from anze.policies.models import Policy, PolicyStatus
 from anze.prevention.models import FeeEntry
 
-from . import rollup
+from . import cells, rollup
 from .selectors import (
     NO_FILTERS,
     StatsFilters,
@@ -122,7 +122,7 @@ def fees_by(
     *,
     user: User,
     filters: StatsFilters = NO_FILTERS,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
     spent: dict[str, dict[int | None, Decimal]] | None = None,
 ) -> list[FeeRow]:
     """Collected (and the policies, their premium: the kept cells, ``selectors.figures``) and spent
@@ -161,7 +161,7 @@ def fees_by_month(
     filters: StatsFilters = NO_FILTERS,
     months: int = 12,
     today: date | None = None,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
 ) -> list[dict[str, Any]]:
     """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows."""
     first, last = month_window(filters, months, today)
@@ -257,7 +257,7 @@ def lagging_count(
     *,
     user: User,
     filters: StatsFilters = NO_FILTERS,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
     today: date | None = None,
 ) -> int:
     """How many policies ``search_lagging`` lists (no 关键字). A policy that spent nothing is behind plan once a
@@ -324,7 +324,7 @@ def lagging_rows(policies: Any, today: date | None = None) -> list[LaggingRow]:
 
 
 def statistics(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> dict[str, Any]:
     """The 事故预防服务费 section of 统计分析 (tables; the month chart is ``fees_by_month``)."""
     kept = kept or figures(user=user, filters=filters)

@@ -32,7 +32,7 @@ from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: 
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
-from . import rollup
+from . import cells, rollup
 from .models import RegisteredEnterprise
 from .register import register_for
 
@@ -480,7 +480,7 @@ def summary(
     user: User,
     filters: StatsFilters = NO_FILTERS,
     today: date | None = None,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
 ) -> Summary:
     """The figures on top of 统计分析. ``premium_this_year`` is the 出函 premium of this year, or of the chosen
     range when there is one."""
@@ -497,7 +497,7 @@ def summary(
         # From the cells when they are counted as of today (else just after midnight, until ``fold`` has
         # counted them again: from the policies).
         policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
-        premium_this_year=rollup.yuan(premium),
+        premium_this_year=cells.yuan(premium),
         insured_enterprises=insured_enterprises(user=user, filters=filters, today=today),
         compulsory_total=cover.total,
         compulsory_covered=cover.covered,
@@ -508,7 +508,7 @@ def summary(
         ),
         lapsed=cover.lapsed,
         orders_in_progress=kept.orders_in_progress,
-        services_in_progress=kept.by_service.get(ServiceStatus.IN_SERVICE, rollup.Sums()).policies,
+        services_in_progress=kept.by_service.get(ServiceStatus.IN_SERVICE, cells.Sums()).policies,
     )
 
 
@@ -528,8 +528,8 @@ def insured_enterprises(*, user: User, filters: StatsFilters, today: date) -> in
 
 def statistics_scope(
     *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None
-) -> rollup.Scope | None:
-    """What ``stats_policies`` selects, for the kept cells (``rollup``): the regulator's jurisdiction (its
+) -> cells.Scope | None:
+    """What ``stats_policies`` selects, for the kept cells (``cells``): the regulator's jurisdiction (its
     county; or its regions and the policies of no region, ``orders.scopes.jurisdiction``) and the filters.
     None for a user of no jurisdiction."""
     region = user.organisation.region if user.side == Side.REGULATOR and user.organisation else None
@@ -543,7 +543,7 @@ def statistics_scope(
     if filters.region is not None:  # the chosen 区县, if it is in the jurisdiction
         sql = f"SELECT chosen.id FROM basedata_region AS chosen WHERE chosen.id = %s AND chosen.id IN ({sql})"
         params, no_region = (filters.region.pk, *params), False
-    return rollup.Scope(
+    return cells.Scope(
         regions_sql=sql,
         regions_params=tuple(params),
         no_region=no_region,
@@ -555,15 +555,15 @@ def statistics_scope(
     )
 
 
-def figures(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> rollup.Figures:
+def figures(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> cells.Figures:
     """The policies of ``stats_policies``, their premium and fee, per insurer, 区县, 行业, month and service
-    state, and those in force ``today``: read from the kept cells (``rollup``), one statement."""
+    state, and those in force ``today``: read from the kept cells (``cells``), one statement."""
     scope = statistics_scope(user=user, filters=filters, today=today)
-    return rollup.Figures() if scope is None else rollup.figures(scope)
+    return cells.Figures() if scope is None else cells.figures(scope)
 
 
 def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
-    """The names of the groups of ``rollup.Figures`` (``insurer``, ``region``, ``industry``): an insurer's short
+    """The names of the groups of ``cells.Figures`` (``insurer``, ``region``, ``industry``): an insurer's short
     name or name, None for no region or no industry."""
     ids = [key for key in keys if key > 0]
     if kind == "insurer":
@@ -573,10 +573,10 @@ def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
     return {**names, rollup.NO_REGION: None, rollup.NO_INDUSTRY: None}
 
 
-def grouped(kind: str, kept: rollup.Figures) -> list[tuple[int, str | None, rollup.Sums]]:
+def grouped(kind: str, kept: cells.Figures) -> list[tuple[int, str | None, cells.Sums]]:
     """The groups of ``kept`` by ``kind`` that hold a policy, named — the names read once per ``kept``, which a
     page's chart and its fee table share."""
-    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
+    groups: dict[int, cells.Sums] = getattr(kept, f"by_{kind}")
     counted = {key: sums for key, sums in groups.items() if sums.policies}
     if kind not in kept.names:
         kept.names[kind] = group_names(kind, counted)
@@ -585,7 +585,7 @@ def grouped(kind: str, kept: rollup.Figures) -> list[tuple[int, str | None, roll
 
 
 def by_insurer(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> list[dict[str, Any]]:
     rows = grouped("insurer", kept or figures(user=user, filters=filters))
     return sorted(
@@ -598,7 +598,7 @@ def by_insurer(
 
 
 def by_county(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> list[dict[str, Any]]:
     rows = grouped("region", kept or figures(user=user, filters=filters))
     return [
@@ -608,7 +608,7 @@ def by_county(
 
 
 def by_industry(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> list[dict[str, Any]]:
     rows = grouped("industry", kept or figures(user=user, filters=filters))
     compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
@@ -662,12 +662,12 @@ def by_month(
     filters: StatsFilters = NO_FILTERS,
     months: int = 12,
     today: date | None = None,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
 ) -> list[dict[str, Any]]:
     """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
     first, last = month_window(filters, months, today)
     found = (kept or figures(user=user, filters=filters)).by_month
-    empty = rollup.Sums()
+    empty = cells.Sums()
     return [
         {
             "month": key,
@@ -679,10 +679,10 @@ def by_month(
 
 
 def by_service_status(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> list[dict[str, Any]]:
     counts = (kept or figures(user=user, filters=filters)).by_service
-    empty = rollup.Sums()
+    empty = cells.Sums()
     return [
         {"name": label, "value": counts.get(value, empty).policies} for value, label in ServiceStatus.choices
     ]
