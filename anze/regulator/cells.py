@@ -74,7 +74,7 @@ class Figures:
     lagging_due: int | None = None
     # The orders 办理中 submitted in the scope's dates (``start``..``end``), whatever the day.
     orders_in_progress: int = 0
-    # The groups' names per kind, read once (``selectors.grouped``).
+    # The groups' names per kind, read once (``statistics.grouped``).
     names: dict[str, dict[int, str | None]] = field(default_factory=dict)
 
 

@@ -4,7 +4,7 @@ insurer, 区县, 行业 and month; and the policies whose spending is behind pla
 
 **Collected** is the 事故预防服务费 of each policy (its order's current figure), counted in the month of its
 出函. **Spent** is the sum of the policies' ledger lines, counted in the month each line was booked (the
-enterprise's confirmation). Both follow 统计分析's filters through ``selectors.stats_policies`` (the date range
+enterprise's confirmation). Both follow 统计分析's filters through ``statistics.stats_policies`` (the date range
 picks the policies by 出函 date), so "spent" is always what those same policies spent.
 
 Reversed policies (已冲正) are void and left out; a surrendered one (已退保) keeps its fee and what it spent.
@@ -49,7 +49,7 @@ from anze.policies.models import Policy, PolicyStatus
 from anze.prevention.models import FeeEntry
 
 from . import cells, rollup
-from .selectors import (
+from .statistics import (
     NO_FILTERS,
     StatsFilters,
     day_start,
@@ -125,7 +125,7 @@ def fees_by(
     kept: cells.Figures | None = None,
     spent: dict[str, dict[int | None, Decimal]] | None = None,
 ) -> list[FeeRow]:
-    """Collected (and the policies, their premium: the kept cells, ``selectors.figures``) and spent
+    """Collected (and the policies, their premium: the kept cells, ``statistics.figures``) and spent
     (``spent_by``, or ``spent`` when read already) per insurer, 区县 or 行业, the most collected first."""
     _, _, unnamed = DIMENSIONS[dimension]
     kept = kept or figures(user=user, filters=filters)

@@ -29,7 +29,7 @@ Two more figures of the page ride on the same cells:
   with a fee started before that day and ending within ``LAGGING_DAYS``: each is behind plan unless its ledger
   says otherwise, which ``fees.lagging_count`` checks for the policies of the ledger alone.
 
-A reversed (冲正) policy counts nowhere (``selectors.stats_policies``). ``install`` runs from migration
+A reversed (冲正) policy counts nowhere (``statistics.stats_policies``). ``install`` runs from migration
 regulator/0002 and after every ``migrate`` and recounts when a trigger was missing, by GROUP BY in SQL;
 ``paused`` is for bulk loads.
 """
@@ -62,7 +62,7 @@ NO_REGION = 0
 NO_INDUSTRY = -1
 REVERSED = PolicyStatus.REVERSED.value
 ACTIVE = PolicyStatus.ACTIVE.value
-# 办理中: submitted, neither issued nor cancelled (``selectors.summary``'s orders_in_progress).
+# 办理中: submitted, neither issued nor cancelled (``statistics.summary``'s orders_in_progress).
 NOT_IN_PROGRESS = (OrderStatus.DRAFT.value, OrderStatus.ISSUED.value, OrderStatus.CANCELLED.value)
 # The policy's columns whose change moves it between cells (or in or out of the counted ones).
 COUNTED = (
