@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
+from anze.core.codes import exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
 from anze.core.pagination import Page, bounded_paginate, page_params, walked_page
 from anze.core.sides import Side
 from anze.orders import search
 from anze.orders.models import Order
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
@@ -273,7 +273,7 @@ def search_orders(*, user: User, filters: dict[str, Any], name: NameSearch | Non
         qs = (name or NameSearch(q, named(q))).applied(qs)
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
-        qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
+        qs = exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
     if filters.get("insurer"):
         qs = qs.filter(insurer=filters["insurer"])
     if filters.get("status"):
@@ -336,7 +336,7 @@ def search_policies(
         qs = (name or NameSearch(q, named(q))).applied(qs, "order__")
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
-        qs = _exact_or_prefix(qs, "order__applicant_credit_code", credit_code, 18)  # type: ignore[arg-type]
+        qs = exact_or_prefix(qs, "order__applicant_credit_code", credit_code, 18)
     if filters.get("insurer"):
         qs = qs.filter(insurer=filters["insurer"])
     if filters.get("region"):
