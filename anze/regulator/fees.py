@@ -45,6 +45,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from anze.accounts.models import User
+from anze.audit.selectors import day_start
 from anze.policies.models import Policy, PolicyStatus
 from anze.prevention.models import FeeEntry
 
@@ -52,7 +53,6 @@ from . import cells, rollup
 from .statistics import (
     NO_FILTERS,
     StatsFilters,
-    day_start,
     figures,
     grouped,
     month_key,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
+from anze.audit.selectors import day_start
 from anze.basedata.models import Industry, Region, RegionLevel
 from anze.core.sides import Side
 from anze.orders.scopes import Unindexed, jurisdiction, regions_in_jurisdiction
@@ -47,11 +48,6 @@ class StatsFilters:
 
 
 NO_FILTERS = StatsFilters()
-
-
-def day_start(day: date) -> datetime:
-    """Local midnight of ``day``: ranges compare the timestamp itself, so its index serves them."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def stats_policies(

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anze.accounts.models import Organisation, User
+from anze.audit.selectors import day_start
 from anze.basedata.models import Industry, Region, ServiceItem
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
@@ -35,7 +36,6 @@ from anze.regulator.models import StatisticsCell, StatisticsDelta
 from anze.regulator.selectors import Cover, compulsory_enterprises, filter_cover, orders_for
 from anze.regulator.statistics import (
     StatsFilters,
-    day_start,
     month_key,
     month_window,
     months_between,
