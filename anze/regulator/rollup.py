@@ -46,7 +46,14 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from anze.orders.counts import create_sqlite_triggers, drop_triggers, fold_deltas, without_triggers
+from anze.orders.counts import (
+    changed,
+    create_sqlite_triggers,
+    drop_triggers,
+    fold_deltas,
+    unchanged,
+    without_triggers,
+)
 from anze.orders.models import OrderStatus
 from anze.policies.models import PolicyStatus
 
@@ -165,10 +172,6 @@ def _of_order(row: str, sign: int, sqlite: bool) -> str:
     return _delta("p", source, sign, order=row, sqlite=sqlite)
 
 
-def _changed(columns: tuple[str, ...]) -> str:
-    return " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
-
-
 # SQLite: one trigger per case (WHEN, no IF); an update that changes no counted column fires none.
 _SQLITE_TRIGGERS: dict[str, str] = {
     name: f"CREATE TRIGGER {name} AFTER {event} WHEN {when} BEGIN {statement}; END"
@@ -188,25 +191,25 @@ _SQLITE_TRIGGERS: dict[str, str] = {
         (
             "statistics_policy_au_old",
             f"UPDATE OF {', '.join(COUNTED)} ON policies_policy",
-            f"({_changed(COUNTED)}) AND old.status <> '{REVERSED}'",
+            f"({changed(COUNTED)}) AND old.status <> '{REVERSED}'",
             _of_policy("old", -1, True),
         ),
         (
             "statistics_policy_au_new",
             f"UPDATE OF {', '.join(COUNTED)} ON policies_policy",
-            f"({_changed(COUNTED)}) AND new.status <> '{REVERSED}'",
+            f"({changed(COUNTED)}) AND new.status <> '{REVERSED}'",
             _of_policy("new", 1, True),
         ),
         (
             "statistics_order_au_old",
             f"UPDATE OF {', '.join(ORDER_COUNTED)} ON orders_order",
-            _changed(ORDER_COUNTED),
+            changed(ORDER_COUNTED),
             _of_order("old", -1, True),
         ),
         (
             "statistics_order_au_new",
             f"UPDATE OF {', '.join(ORDER_COUNTED)} ON orders_order",
-            _changed(ORDER_COUNTED),
+            changed(ORDER_COUNTED),
             _of_order("new", 1, True),
         ),
         (
@@ -237,14 +240,10 @@ _SQLITE_TRIGGERS: dict[str, str] = {
 }
 
 
-def _row(prefix: str, columns: tuple[str, ...]) -> str:
-    return f"ROW({', '.join(f'{prefix}.{column}' for column in columns)})"
-
-
 _PG_POLICY_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION statistics_policy_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND {_row("OLD", COUNTED)} IS NOT DISTINCT FROM {_row("NEW", COUNTED)} THEN
+    IF TG_OP = 'UPDATE' AND {unchanged(COUNTED)} THEN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status <> '{REVERSED}' THEN
@@ -259,7 +258,7 @@ $$"""
 _PG_ORDER_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION statistics_order_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF {_row("OLD", ORDER_COUNTED)} IS NOT DISTINCT FROM {_row("NEW", ORDER_COUNTED)} THEN
+    IF {unchanged(ORDER_COUNTED)} THEN
         RETURN NULL;
     END IF;
     {_of_order("OLD", -1, False)};
