@@ -117,12 +117,15 @@ def _cents(column: str, sqlite: bool) -> str:
     return f"ROUND(COALESCE({column}, 0) * 100)::bigint"
 
 
+def _active_fee(policy: str, order: str, sign: int) -> str:
+    """``sign`` when the policy ``policy`` is 有效 and its order ``order`` has a 事故预防服务费, else 0 (SQL): what
+    服务费使用滞后 (``lagging_due``) counts."""
+    return f"CASE WHEN {policy}.status = '{ACTIVE}' AND {order}.prevention_fee > 0 THEN {sign} ELSE 0 END"
+
+
 def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: bool) -> str:
     """The statement inserting the deltas of the policies ``policy`` (a row alias) of ``source`` (a FROM …
     WHERE …), whose order's figures are those of ``order``: ``sign`` (+1 or −1) times each."""
-    active_fee = (
-        f"CASE WHEN {policy}.status = '{ACTIVE}' AND {order}.prevention_fee > 0 THEN {sign} ELSE 0 END"
-    )
     return (
         f"INSERT INTO {DELTAS} ({_KEYS}, period_start, period_end, policies, premium, prevention_fee, "
         f"active_fee) SELECT "
@@ -130,7 +133,7 @@ def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: boo
         f"COALESCE({policy}.region_id, {NO_REGION}), COALESCE({order}.industry_id, {NO_INDUSTRY}), "
         f"{policy}.service_status, {policy}.period_start, {policy}.period_end, "
         f"{sign}, {sign} * {_cents(f'{order}.premium', sqlite)}, "
-        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)}, {active_fee} FROM {source}"
+        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)}, {_active_fee(policy, order, sign)} FROM {source}"
     )
 
 
@@ -321,16 +324,29 @@ _SPREAD = " UNION ALL ".join(
 _CELL_KEYS = "grain, period, month, insurer_id, region_id, industry_id, service_status"
 
 
+def _standing_of(
+    row: str, day: str, soon: str, until: str, policies: str, active_fee: str
+) -> tuple[tuple[str, str], ...]:
+    """(SQL, name) of the in-force, expiring and lagging-due figures of ``row`` (a delta, or a policy) on
+    ``day``: ``policies`` in force, expiring by ``soon``; ``active_fee`` started before ``day``, ending before
+    ``until``."""
+    in_force = f"{row}.period_start <= {day} AND {row}.period_end >= {day}"
+    return (
+        (f"CASE WHEN {in_force} THEN {policies} ELSE 0 END", "in_force"),
+        (f"CASE WHEN {in_force} AND {row}.period_end <= {soon} THEN {policies} ELSE 0 END", "expiring"),
+        (
+            f"CASE WHEN {row}.period_start < {day} AND {row}.period_end >= {day} AND {row}.period_end < {until} "
+            f"THEN {active_fee} ELSE 0 END",
+            "lagging_due",
+        ),
+    )
+
+
 def _standing(day: str, soon: str, until: str) -> str:
     """The in-force, expiring and lagging-due columns of the deltas ``d`` on ``day`` (SQL), expiring by
     ``soon``, lagging-due ending before ``until``."""
-    in_force = f"d.period_start <= {day} AND d.period_end >= {day}"
-    return (
-        f"CASE WHEN {in_force} THEN d.policies ELSE 0 END AS in_force, "
-        f"CASE WHEN {in_force} AND d.period_end <= {soon} THEN d.policies ELSE 0 END AS expiring, "
-        f"CASE WHEN d.period_start < {day} AND d.period_end >= {day} AND d.period_end < {until} "
-        "THEN d.active_fee ELSE 0 END AS lagging_due"
-    )
+    figures = _standing_of("d", day, soon, until, "d.policies", "d.active_fee")
+    return ", ".join(f"{sql} AS {name}" for sql, name in figures)
 
 
 _ALL_MEASURES = ("policies", "premium", "prevention_fee", "orders", "in_force", "expiring", "lagging_due")
@@ -375,16 +391,12 @@ _SQLITE_FOLD = (_spread(_folded(DELTAS, "d.id <= %s")),)
 
 def _policies(sqlite: bool, counted: str, where: str = "") -> str:
     """The counted policies grouped by their cells' keys, as rows to spread: ``counted`` the SQL of
-    ``_MEASURES``, in force on the first parameter, expiring by the second."""
+    ``_MEASURES``, and the figures standing on the parameter ``day`` (``_standing_of``)."""
+    standing = _standing_of("p", "%(day)s", "%(soon)s", "%(until)s", "1", _active_fee("p", "o", 1))
     return (
         f"SELECT {_day('p.issued_at', sqlite)} AS day, {_month('p.issued_at', sqlite)} AS month, p.insurer_id, "
         f"COALESCE(p.region_id, {NO_REGION}) AS region_id, COALESCE(o.industry_id, {NO_INDUSTRY}) AS industry_id, "
-        f"p.service_status, {counted}, "
-        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s THEN 1 ELSE 0 END) AS in_force, "
-        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s AND p.period_end <= %(soon)s "
-        "THEN 1 ELSE 0 END) AS expiring, "
-        f"SUM(CASE WHEN p.status = '{ACTIVE}' AND o.prevention_fee > 0 AND p.period_start < %(day)s "
-        "AND p.period_end >= %(day)s AND p.period_end < %(until)s THEN 1 ELSE 0 END) AS lagging_due "
+        f"p.service_status, {counted}, {', '.join(f'SUM({sql}) AS {name}' for sql, name in standing)} "
         "FROM policies_policy AS p JOIN orders_order AS o ON o.id = p.order_id "
         f"WHERE p.status <> '{REVERSED}' {where} GROUP BY 1, 2, 3, 4, 5, 6"
     )
