@@ -34,9 +34,8 @@ from . import rollup
 from .models import RegisteredEnterprise
 from .register import register_for
 
-EXPIRING_DAYS = (
-    rollup.EXPIRING_DAYS
-)  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
+# 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window.
+EXPIRING_DAYS = rollup.EXPIRING_DAYS
 
 
 def regions_in_scope(user: User) -> QuerySet[Region]:
