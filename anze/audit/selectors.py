@@ -15,6 +15,7 @@ from .oplog import BUSINESS, LOGIN
 
 
 def day_start(value: date) -> datetime:
+    """Local midnight of ``value``: ranges compare the timestamp itself, so its index serves them."""
     return timezone.make_aware(datetime.combine(value, time.min))
 
 

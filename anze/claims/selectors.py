@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from anze.accounts.models import User
 from anze.audit.selectors import day_range
+from anze.core.codes import exact_or_prefix, prefix
 from anze.core.pagination import Page, TabbedList, page_params
 from anze.core.sides import Side
 from anze.policies.models import Policy, PolicyStatus
@@ -40,25 +41,19 @@ def claim_for(*, user: User, report_no: str) -> Claim:
     return get_object_or_404(qs, report_no=report_no)
 
 
-def _prefix(qs: QuerySet[Any], field: str, value: str) -> QuerySet[Any]:
-    """``field`` starting with ``value`` as an index range (LIKE 'x%' uses no index by default)."""
-    upper = value[:-1] + chr(ord(value[-1]) + 1)
-    return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
-
-
 def search(qs: QuerySet[Claim], filters: Mapping[str, Any]) -> QuerySet[Claim]:
     """保单号 / 报案号 / 案件号 by prefix (exact when complete), 企业 by substring of the 投保人 (within the
     side's own claims, already narrowed by its index), 报案日期 as a day range; the regulator's 保险公司 /
     区县 / 行业."""
     policy_no = (filters.get("policy_no") or "").strip()
     if policy_no:
-        qs = _prefix(qs, "policy_no", policy_no)
+        qs = prefix(qs, "policy_no", policy_no)
     report_no = (filters.get("report_no") or "").strip()
     if report_no:
-        qs = qs.filter(report_no=report_no) if len(report_no) == 20 else _prefix(qs, "report_no", report_no)
+        qs = exact_or_prefix(qs, "report_no", report_no, 20)
     case_no = (filters.get("case_no") or "").strip()
     if case_no:
-        qs = _prefix(qs, "case_no", case_no)
+        qs = prefix(qs, "case_no", case_no)
     applicant = (filters.get("applicant") or "").strip()
     if applicant:
         qs = qs.filter(applicant_name__icontains=applicant)

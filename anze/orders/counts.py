@@ -68,8 +68,19 @@ def _deltas(row: str, plus: str | None, minus: str | None) -> str:
     )
 
 
+def changed(columns: tuple[str, ...]) -> str:
+    """SQLite: whether an update changed any of ``columns`` (a trigger's WHEN; also ``rollup``'s)."""
+    return " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
+
+
+def unchanged(columns: tuple[str, ...]) -> str:
+    """PostgreSQL: whether an update changed none of ``columns`` (in a trigger's function; also ``rollup``'s)."""
+    old, new = (", ".join(f"{row}.{column}" for column in columns) for row in ("OLD", "NEW"))
+    return f"ROW({old}) IS NOT DISTINCT FROM ROW({new})"
+
+
 _UPDATE = f"UPDATE OF {', '.join(COUNTED)}"
-_CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in COUNTED)
+_CHANGED = changed(COUNTED)
 # The same keys before and after: the update moves the order between states only.
 _SAME_KEYS = " AND ".join(
     ["old.submitted_at IS NOT NULL", "new.submitted_at IS NOT NULL"]
@@ -103,8 +114,7 @@ _SQLITE_TRIGGERS: dict[str, str] = {
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION order_counts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND ROW({", ".join(f"OLD.{c}" for c in COUNTED)})
-            IS NOT DISTINCT FROM ROW({", ".join(f"NEW.{c}" for c in COUNTED)}) THEN
+    IF TG_OP = 'UPDATE' AND {unchanged(COUNTED)} THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND {_SAME_KEYS} THEN

@@ -59,7 +59,7 @@ def jurisdiction(user: User, path: str = "region", *, unindexed: bool = False) -
     if region.level == RegionLevel.COUNTY:
         # Nothing lies inside a county (its prefix is its whole code): the county itself, as the equality that
         # its lists' index ``(region, -submitted_at, -id, status)`` is walked by (docs/BENCH.md, issue 16) —
-        # unless ``unindexed``: a probe by another index (``regulator.selectors.stats_policies``).
+        # unless ``unindexed``: a probe by another index (``regulator.statistics.stats_policies``).
         if unindexed:
             return Q(Exact(Unindexed(F(path)), region.pk))
         return Q(**{path: region.pk})

@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 
 from anze.accounts.models import User
 from anze.audit.selectors import day_range
+from anze.core.codes import exact_or_prefix
 from anze.core.pagination import Page, TabbedList, page_params
 from anze.core.sides import Side
 from anze.documents.models import Document
@@ -51,22 +52,14 @@ def order_for(*, user: User, application_no: str) -> Order:
 
 
 # --- the insurer's list ------------------------------------------------------------------------------------
-def _prefix(qs: QuerySet[Order], field: str, value: str) -> QuerySet[Order]:
-    """``field`` starting with ``value`` as an index range (``LIKE 'x%'`` uses no index on SQLite's default
-    collation, nor on PostgreSQL's without a pattern operator class)."""
-    upper = value[:-1] + chr(ord(value[-1]) + 1)
-    return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
-
-
 def _exact_or_prefix(
     qs: QuerySet[Order], field: str, value: str, full_length: int, walk: bool = False
 ) -> QuerySet[Order]:
-    if walk:  # (see ``search_orders``)
+    """``core.codes.exact_or_prefix``; with ``walk``, tested on each row read (see ``search_orders``)."""
+    if walk:
         qs = qs.alias(**{f"{field}_unindexed": Unindexed(field)})
         field = f"{field}_unindexed"
-    if len(value) == full_length:
-        return qs.filter(**{field: value})
-    return _prefix(qs, field, value)
+    return exact_or_prefix(qs, field, value, full_length)
 
 
 # The search form's fields; without any of them (订单类型 aside) the tab counts come from InsurerOrderCounts

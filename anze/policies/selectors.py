@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from anze.accounts.models import Organisation, User
 from anze.audit.selectors import day_range
 from anze.basedata.models import Region
+from anze.core.codes import exact_or_prefix, prefix
 from anze.core.pagination import TabbedList, bounded_counts, bounded_paginate, paginate
 from anze.core.sides import Side
 from anze.documents.models import Document
@@ -61,26 +62,15 @@ def policy_for(*, user: User, application_no: str) -> Policy:
     return policy_of_order(qs, application_no)
 
 
-def _prefix(qs: QuerySet[Policy], field: str, value: str) -> QuerySet[Policy]:
-    """``field`` starting with ``value`` as an index range (LIKE 'x%' uses no index by default)."""
-    upper = value[:-1] + chr(ord(value[-1]) + 1)
-    return qs.filter(**{f"{field}__gte": value, f"{field}__lt": upper})
-
-
 def search_policies(qs: QuerySet[Policy], filters: Mapping[str, Any], *, user: User) -> QuerySet[Policy]:
     """保单编号 and 申请编号 exact when complete, else by prefix; 投保人 / 项目名称 by substring through the
     insurer's name index over the orders it sees; 出函时间 as a day range."""
     policy_no = (filters.get("policy_no") or "").strip()
     if policy_no:
-        qs = _prefix(qs, "policy_no", policy_no)
+        qs = prefix(qs, "policy_no", policy_no)
     application_no = (filters.get("application_no") or "").strip()
     if application_no:
-        field = "order__application_no"
-        qs = (
-            qs.filter(**{field: application_no})
-            if len(application_no) == 18
-            else _prefix(qs, field, application_no)
-        )
+        qs = exact_or_prefix(qs, "order__application_no", application_no, 18)
     name = (filters.get("applicant") or "").strip()
     if name:
         orders = search.name_matches(orders_visible_to(user), name, insurer_id=user.organisation_id)
@@ -286,7 +276,7 @@ def search_reversals(qs: QuerySet[PolicyReversal], filters: Mapping[str, Any]) -
     """保单编号 by prefix (the insurer's (insurer, policy_no) index), 申请时间 as a day range."""
     policy_no = (filters.get("policy_no") or "").strip()
     if policy_no:
-        qs = qs.filter(policy__in=_prefix(Policy.objects.all(), "policy_no", policy_no).values("pk"))
+        qs = qs.filter(policy__in=prefix(Policy.objects.all(), "policy_no", policy_no).values("pk"))
     return day_range(qs, "requested_at", filters.get("start"), filters.get("end"))
 
 

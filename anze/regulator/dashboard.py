@@ -8,12 +8,12 @@ from django.urls import reverse
 from anze.core.dashboard import Card, register
 from anze.core.sides import Side
 
-from . import selectors
+from . import statistics
 
 
 @register(Side.REGULATOR)
 def cards(request: HttpRequest) -> list[Card]:
-    s = selectors.summary(user=request.user)
+    s = statistics.summary(user=request.user)
     policies = reverse("regulator:supervision:policy_list")
     cover = reverse("regulator:supervision:cover_list")
     return [

@@ -4,7 +4,7 @@ insurer, 区县, 行业 and month; and the policies whose spending is behind pla
 
 **Collected** is the 事故预防服务费 of each policy (its order's current figure), counted in the month of its
 出函. **Spent** is the sum of the policies' ledger lines, counted in the month each line was booked (the
-enterprise's confirmation). Both follow 统计分析's filters through ``selectors.stats_policies`` (the date range
+enterprise's confirmation). Both follow 统计分析's filters through ``statistics.stats_policies`` (the date range
 picks the policies by 出函 date), so "spent" is always what those same policies spent.
 
 Reversed policies (已冲正) are void and left out; a surrendered one (已退保) keeps its fee and what it spent.
@@ -45,14 +45,14 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from anze.accounts.models import User
+from anze.audit.selectors import day_start
 from anze.policies.models import Policy, PolicyStatus
 from anze.prevention.models import FeeEntry
 
-from . import rollup
-from .selectors import (
+from . import cells, rollup
+from .statistics import (
     NO_FILTERS,
     StatsFilters,
-    day_start,
     figures,
     grouped,
     month_key,
@@ -122,10 +122,10 @@ def fees_by(
     *,
     user: User,
     filters: StatsFilters = NO_FILTERS,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
     spent: dict[str, dict[int | None, Decimal]] | None = None,
 ) -> list[FeeRow]:
-    """Collected (and the policies, their premium: the kept cells, ``selectors.figures``) and spent
+    """Collected (and the policies, their premium: the kept cells, ``statistics.figures``) and spent
     (``spent_by``, or ``spent`` when read already) per insurer, 区县 or 行业, the most collected first."""
     _, _, unnamed = DIMENSIONS[dimension]
     kept = kept or figures(user=user, filters=filters)
@@ -161,7 +161,7 @@ def fees_by_month(
     filters: StatsFilters = NO_FILTERS,
     months: int = 12,
     today: date | None = None,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
 ) -> list[dict[str, Any]]:
     """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows."""
     first, last = month_window(filters, months, today)
@@ -257,7 +257,7 @@ def lagging_count(
     *,
     user: User,
     filters: StatsFilters = NO_FILTERS,
-    kept: rollup.Figures | None = None,
+    kept: cells.Figures | None = None,
     today: date | None = None,
 ) -> int:
     """How many policies ``search_lagging`` lists (no 关键字). A policy that spent nothing is behind plan once a
@@ -324,7 +324,7 @@ def lagging_rows(policies: Any, today: date | None = None) -> list[LaggingRow]:
 
 
 def statistics(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> dict[str, Any]:
     """The 事故预防服务费 section of 统计分析 (tables; the month chart is ``fees_by_month``)."""
     kept = kept or figures(user=user, filters=filters)

@@ -13,7 +13,7 @@ from anze.core.sides import Side
 from anze.orders.models import OrderStatus
 from anze.policies.models import ServiceStatus
 
-from . import selectors
+from . import selectors, statistics
 from .selectors import Cover, Standing
 
 
@@ -148,10 +148,10 @@ class StatsFilterForm(_ScopedSearch):
             self.add_error("end", "结束日期不能早于开始日期")
         return data
 
-    def filters(self) -> selectors.StatsFilters:
+    def filters(self) -> statistics.StatsFilters:
         if not self.is_bound or not self.is_valid():
-            return selectors.NO_FILTERS
-        return selectors.StatsFilters(**{k: v for k, v in self.cleaned_data.items() if v})
+            return statistics.NO_FILTERS
+        return statistics.StatsFilters(**{k: v for k, v in self.cleaned_data.items() if v})
 
 
 class LaggingSearch(StatsFilterForm):
@@ -162,11 +162,11 @@ class LaggingSearch(StatsFilterForm):
     )
     field_order = ["q", "insurer", "region", "industry", "start", "end"]
 
-    def filters(self) -> selectors.StatsFilters:
+    def filters(self) -> statistics.StatsFilters:
         if not self.is_bound or not self.is_valid():
-            return selectors.NO_FILTERS
+            return statistics.NO_FILTERS
         values = {k: v for k, v in self.cleaned_data.items() if v and k != "q"}
-        return selectors.StatsFilters(**values)
+        return statistics.StatsFilters(**values)
 
     def keyword(self) -> str:
         return str(self.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""

@@ -1,5 +1,6 @@
 """统计分析's policies, premium and 事故预防服务费 kept per cell (``StatisticsCell``), from triggers — the pattern of
-``orders/counts.py``.
+``orders/counts.py``. This module writes the cells (the triggers, ``fold``, ``restand``, ``install``);
+``cells.py`` reads them.
 
 Why kept: the page grouped the region's policies (joined to their orders) on every request, by insurer, 区县,
 行业, month and 安全服务 state: 1.64 s at a million orders (issue 16, docs/BENCH.md). A cell holds the policies
@@ -15,8 +16,8 @@ write of a policy — its own keys (day, month, insurer, region, industry, servi
 premium and fee for the cell it leaves, +1 for the one it enters — never updating a shared cell. A change of
 an order's premium, 事故预防服务费 or 行业 does the same for each of its counted policies. ``fold`` (in
 ``manage.py fold_counts``, every 2 s, with the order counts) adds the deltas to their day and month cells,
-under their own insurer and industry and under the markers, and deletes them; every read adds the deltas not
-folded yet, in the same statement. Money is kept in cents (integers): exact sums on both databases.
+under their own insurer and industry and under the markers, and deletes them; every read (``cells.py``) adds
+the deltas not folded yet, in the same statement. Money is kept in cents (integers): exact sums on both databases.
 
 Two more figures of the page ride on the same cells:
 
@@ -28,7 +29,7 @@ Two more figures of the page ride on the same cells:
   with a fee started before that day and ending within ``LAGGING_DAYS``: each is behind plan unless its ledger
   says otherwise, which ``fees.lagging_count`` checks for the policies of the ledger alone.
 
-A reversed (冲正) policy counts nowhere (``selectors.stats_policies``). ``install`` runs from migration
+A reversed (冲正) policy counts nowhere (``statistics.stats_policies``). ``install`` runs from migration
 regulator/0002 and after every ``migrate`` and recounts when a trigger was missing, by GROUP BY in SQL;
 ``paused`` is for bulk loads.
 """
@@ -37,9 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -47,7 +46,14 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from anze.orders.counts import create_sqlite_triggers, drop_triggers, fold_deltas, without_triggers
+from anze.orders.counts import (
+    changed,
+    create_sqlite_triggers,
+    drop_triggers,
+    fold_deltas,
+    unchanged,
+    without_triggers,
+)
 from anze.orders.models import OrderStatus
 from anze.policies.models import PolicyStatus
 
@@ -63,7 +69,7 @@ NO_REGION = 0
 NO_INDUSTRY = -1
 REVERSED = PolicyStatus.REVERSED.value
 ACTIVE = PolicyStatus.ACTIVE.value
-# 办理中: submitted, neither issued nor cancelled (``selectors.summary``'s orders_in_progress).
+# 办理中: submitted, neither issued nor cancelled (``statistics.summary``'s orders_in_progress).
 NOT_IN_PROGRESS = (OrderStatus.DRAFT.value, OrderStatus.ISSUED.value, OrderStatus.CANCELLED.value)
 # The policy's columns whose change moves it between cells (or in or out of the counted ones).
 COUNTED = (
@@ -111,12 +117,15 @@ def _cents(column: str, sqlite: bool) -> str:
     return f"ROUND(COALESCE({column}, 0) * 100)::bigint"
 
 
+def _active_fee(policy: str, order: str, sign: int) -> str:
+    """``sign`` when the policy ``policy`` is 有效 and its order ``order`` has a 事故预防服务费, else 0 (SQL): what
+    服务费使用滞后 (``lagging_due``) counts."""
+    return f"CASE WHEN {policy}.status = '{ACTIVE}' AND {order}.prevention_fee > 0 THEN {sign} ELSE 0 END"
+
+
 def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: bool) -> str:
     """The statement inserting the deltas of the policies ``policy`` (a row alias) of ``source`` (a FROM …
     WHERE …), whose order's figures are those of ``order``: ``sign`` (+1 or −1) times each."""
-    active_fee = (
-        f"CASE WHEN {policy}.status = '{ACTIVE}' AND {order}.prevention_fee > 0 THEN {sign} ELSE 0 END"
-    )
     return (
         f"INSERT INTO {DELTAS} ({_KEYS}, period_start, period_end, policies, premium, prevention_fee, "
         f"active_fee) SELECT "
@@ -124,7 +133,7 @@ def _delta(policy: str, source: str, sign: int, *, order: str = "o", sqlite: boo
         f"COALESCE({policy}.region_id, {NO_REGION}), COALESCE({order}.industry_id, {NO_INDUSTRY}), "
         f"{policy}.service_status, {policy}.period_start, {policy}.period_end, "
         f"{sign}, {sign} * {_cents(f'{order}.premium', sqlite)}, "
-        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)}, {active_fee} FROM {source}"
+        f"{sign} * {_cents(f'{order}.prevention_fee', sqlite)}, {_active_fee(policy, order, sign)} FROM {source}"
     )
 
 
@@ -166,10 +175,6 @@ def _of_order(row: str, sign: int, sqlite: bool) -> str:
     return _delta("p", source, sign, order=row, sqlite=sqlite)
 
 
-def _changed(columns: tuple[str, ...]) -> str:
-    return " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
-
-
 # SQLite: one trigger per case (WHEN, no IF); an update that changes no counted column fires none.
 _SQLITE_TRIGGERS: dict[str, str] = {
     name: f"CREATE TRIGGER {name} AFTER {event} WHEN {when} BEGIN {statement}; END"
@@ -189,25 +194,25 @@ _SQLITE_TRIGGERS: dict[str, str] = {
         (
             "statistics_policy_au_old",
             f"UPDATE OF {', '.join(COUNTED)} ON policies_policy",
-            f"({_changed(COUNTED)}) AND old.status <> '{REVERSED}'",
+            f"({changed(COUNTED)}) AND old.status <> '{REVERSED}'",
             _of_policy("old", -1, True),
         ),
         (
             "statistics_policy_au_new",
             f"UPDATE OF {', '.join(COUNTED)} ON policies_policy",
-            f"({_changed(COUNTED)}) AND new.status <> '{REVERSED}'",
+            f"({changed(COUNTED)}) AND new.status <> '{REVERSED}'",
             _of_policy("new", 1, True),
         ),
         (
             "statistics_order_au_old",
             f"UPDATE OF {', '.join(ORDER_COUNTED)} ON orders_order",
-            _changed(ORDER_COUNTED),
+            changed(ORDER_COUNTED),
             _of_order("old", -1, True),
         ),
         (
             "statistics_order_au_new",
             f"UPDATE OF {', '.join(ORDER_COUNTED)} ON orders_order",
-            _changed(ORDER_COUNTED),
+            changed(ORDER_COUNTED),
             _of_order("new", 1, True),
         ),
         (
@@ -238,14 +243,10 @@ _SQLITE_TRIGGERS: dict[str, str] = {
 }
 
 
-def _row(prefix: str, columns: tuple[str, ...]) -> str:
-    return f"ROW({', '.join(f'{prefix}.{column}' for column in columns)})"
-
-
 _PG_POLICY_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION statistics_policy_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND {_row("OLD", COUNTED)} IS NOT DISTINCT FROM {_row("NEW", COUNTED)} THEN
+    IF TG_OP = 'UPDATE' AND {unchanged(COUNTED)} THEN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status <> '{REVERSED}' THEN
@@ -260,7 +261,7 @@ $$"""
 _PG_ORDER_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION statistics_order_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF {_row("OLD", ORDER_COUNTED)} IS NOT DISTINCT FROM {_row("NEW", ORDER_COUNTED)} THEN
+    IF {unchanged(ORDER_COUNTED)} THEN
         RETURN NULL;
     END IF;
     {_of_order("OLD", -1, False)};
@@ -323,16 +324,29 @@ _SPREAD = " UNION ALL ".join(
 _CELL_KEYS = "grain, period, month, insurer_id, region_id, industry_id, service_status"
 
 
+def _standing_of(
+    row: str, day: str, soon: str, until: str, policies: str, active_fee: str
+) -> tuple[tuple[str, str], ...]:
+    """(SQL, name) of the in-force, expiring and lagging-due figures of ``row`` (a delta, or a policy) on
+    ``day``: ``policies`` in force, expiring by ``soon``; ``active_fee`` started before ``day``, ending before
+    ``until``."""
+    in_force = f"{row}.period_start <= {day} AND {row}.period_end >= {day}"
+    return (
+        (f"CASE WHEN {in_force} THEN {policies} ELSE 0 END", "in_force"),
+        (f"CASE WHEN {in_force} AND {row}.period_end <= {soon} THEN {policies} ELSE 0 END", "expiring"),
+        (
+            f"CASE WHEN {row}.period_start < {day} AND {row}.period_end >= {day} AND {row}.period_end < {until} "
+            f"THEN {active_fee} ELSE 0 END",
+            "lagging_due",
+        ),
+    )
+
+
 def _standing(day: str, soon: str, until: str) -> str:
     """The in-force, expiring and lagging-due columns of the deltas ``d`` on ``day`` (SQL), expiring by
     ``soon``, lagging-due ending before ``until``."""
-    in_force = f"d.period_start <= {day} AND d.period_end >= {day}"
-    return (
-        f"CASE WHEN {in_force} THEN d.policies ELSE 0 END AS in_force, "
-        f"CASE WHEN {in_force} AND d.period_end <= {soon} THEN d.policies ELSE 0 END AS expiring, "
-        f"CASE WHEN d.period_start < {day} AND d.period_end >= {day} AND d.period_end < {until} "
-        "THEN d.active_fee ELSE 0 END AS lagging_due"
-    )
+    figures = _standing_of("d", day, soon, until, "d.policies", "d.active_fee")
+    return ", ".join(f"{sql} AS {name}" for sql, name in figures)
 
 
 _ALL_MEASURES = ("policies", "premium", "prevention_fee", "orders", "in_force", "expiring", "lagging_due")
@@ -377,16 +391,12 @@ _SQLITE_FOLD = (_spread(_folded(DELTAS, "d.id <= %s")),)
 
 def _policies(sqlite: bool, counted: str, where: str = "") -> str:
     """The counted policies grouped by their cells' keys, as rows to spread: ``counted`` the SQL of
-    ``_MEASURES``, in force on the first parameter, expiring by the second."""
+    ``_MEASURES``, and the figures standing on the parameter ``day`` (``_standing_of``)."""
+    standing = _standing_of("p", "%(day)s", "%(soon)s", "%(until)s", "1", _active_fee("p", "o", 1))
     return (
         f"SELECT {_day('p.issued_at', sqlite)} AS day, {_month('p.issued_at', sqlite)} AS month, p.insurer_id, "
         f"COALESCE(p.region_id, {NO_REGION}) AS region_id, COALESCE(o.industry_id, {NO_INDUSTRY}) AS industry_id, "
-        f"p.service_status, {counted}, "
-        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s THEN 1 ELSE 0 END) AS in_force, "
-        "SUM(CASE WHEN p.period_start <= %(day)s AND p.period_end >= %(day)s AND p.period_end <= %(soon)s "
-        "THEN 1 ELSE 0 END) AS expiring, "
-        f"SUM(CASE WHEN p.status = '{ACTIVE}' AND o.prevention_fee > 0 AND p.period_start < %(day)s "
-        "AND p.period_end >= %(day)s AND p.period_end < %(until)s THEN 1 ELSE 0 END) AS lagging_due "
+        f"p.service_status, {counted}, {', '.join(f'SUM({sql}) AS {name}' for sql, name in standing)} "
         "FROM policies_policy AS p JOIN orders_order AS o ON o.id = p.order_id "
         f"WHERE p.status <> '{REVERSED}' {where} GROUP BY 1, 2, 3, 4, 5, 6"
     )
@@ -515,207 +525,3 @@ def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
     a delta row per policy."""
     with without_triggers(connection, uninstall, install):
         yield
-
-
-# --- reading ------------------------------------------------------------------------------------------------------
-def yuan(cents: int) -> Decimal:
-    """Cents kept in the cells, as the yuan shown (0 as a bare 0)."""
-    return (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else Decimal("0")
-
-
-@dataclass
-class Sums:
-    policies: int = 0
-    premium: int = 0  # cents
-    prevention_fee: int = 0  # cents
-
-    def add(self, policies: int, premium: int, prevention_fee: int) -> None:
-        self.policies += int(policies or 0)
-        self.premium += int(premium or 0)
-        self.prevention_fee += int(prevention_fee or 0)
-
-    @property
-    def premium_yuan(self) -> Decimal:
-        return yuan(self.premium)
-
-    @property
-    def fee_yuan(self) -> Decimal:
-        return yuan(self.prevention_fee)
-
-
-@dataclass
-class Figures:
-    """The counted policies of a filter, summed per group: ``by_month`` ("2026-03"), ``by_service`` (the
-    state), ``by_insurer``, ``by_region`` (``NO_REGION``: none) and ``by_industry`` (``NO_INDUSTRY``: none)."""
-
-    total: Sums = field(default_factory=Sums)
-    by_month: dict[str, Sums] = field(default_factory=dict)
-    by_service: dict[str, Sums] = field(default_factory=dict)
-    by_insurer: dict[int, Sums] = field(default_factory=dict)
-    by_region: dict[int, Sums] = field(default_factory=dict)
-    by_industry: dict[int, Sums] = field(default_factory=dict)
-    # In force on the scope's ``today``, and expiring by ``EXPIRING_DAYS`` after it; None when the cells are
-    # counted as of another day (``restand`` not run yet today): the caller counts them from the policies.
-    in_force: int | None = None
-    expiring: int | None = None
-    # The 有效 policies with a fee started before ``today`` and ending within ``LAGGING_DAYS`` (None likewise):
-    # 服务费使用滞后 but for what their ledger spent (``fees.lagging_count``).
-    lagging_due: int | None = None
-    # The orders 办理中 submitted in the scope's dates (``start``..``end``), whatever the day.
-    orders_in_progress: int = 0
-    # The groups' names per kind, read once (``selectors.grouped``).
-    names: dict[str, dict[int, str | None]] = field(default_factory=dict)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def _periods(start: date | None, end: date | None) -> tuple[str, list[Any]]:
-    """The cells of the Beijing dates ``start``..``end`` (inclusive; None: open) as a condition on ``c``: the
-    whole months' month cells, the partial months' day cells."""
-    if start is None and end is None:
-        return "c.grain = 'm'", []
-    # The whole months: from ``first_full`` to before ``after_full`` (None: open).
-    first_full = None if start is None else start if start.day == 1 else _next_month(start)
-    after_full = None
-    if end is not None:
-        after_full = _next_month(end) if (end + timedelta(days=1)).day == 1 else end.replace(day=1)
-    days = "(c.grain = 'd' AND c.period >= %s AND c.period <= %s)"
-    if first_full is not None and after_full is not None and first_full >= after_full:
-        return days, [start, end]  # no whole month: the days alone
-    months, params = ["c.grain = 'm'"], []
-    if first_full is not None:
-        months.append("c.period >= %s")
-        params.append(first_full)
-    if after_full is not None:
-        months.append("c.period < %s")
-        params.append(after_full)
-    parts = [f"({' AND '.join(months)})"]
-    if start is not None and first_full is not None and start < first_full:
-        parts.append(days)
-        params += [start, first_full - timedelta(days=1)]
-    if end is not None and after_full is not None and after_full <= end:
-        parts.append(days)
-        params += [after_full, end]
-    return f"({' OR '.join(parts)})", params
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What ``figures`` counts: the regions' policies (SQL of their ids, and whether those of no region count),
-    of one insurer / industry (or every one: ``ALL``), issued on ``start``..``end``."""
-
-    regions_sql: str
-    regions_params: tuple[Any, ...]
-    no_region: bool
-    insurer: int = ALL
-    industry: int = ALL
-    start: date | None = None
-    end: date | None = None
-    today: date | None = None  # for ``in_force`` and ``expiring`` (None: the local date)
-
-
-def _regions(scope: Scope, alias: str) -> tuple[str, list[Any]]:
-    sql = f"{alias}.region_id IN ({scope.regions_sql})"
-    if scope.no_region:
-        sql = f"({sql} OR {alias}.region_id = {NO_REGION})"
-    return sql, list(scope.regions_params)
-
-
-def _part(scope: Scope, insurer: str, industry: str) -> tuple[str, list[Any]]:
-    """The kept rows (cells and deltas not folded yet) of ``scope``, each insurer's (``insurer`` "each") or one
-    (``scope.insurer``, ``ALL`` included), and likewise per industry: ``(insurer_id, region_id, industry_id,
-    month, service_status, policies, premium, prevention_fee)`` to sum."""
-    periods, period_params = _periods(scope.start, scope.end)
-    cell_where, delta_where = [periods], []
-    cell_params, delta_params = list(period_params), []
-    for column, how, value in (
-        ("insurer_id", insurer, scope.insurer),
-        ("industry_id", industry, scope.industry),
-    ):
-        if how == "each":
-            cell_where.append(f"c.{column} <> {ALL}")
-        else:
-            cell_where.append(f"c.{column} = %s")
-            cell_params.append(value)
-            if value != ALL:
-                delta_where.append(f"d.{column} = %s")
-                delta_params.append(value)
-    for where, params, alias in ((cell_where, cell_params, "c"), (delta_where, delta_params, "d")):
-        regions, regions_params = _regions(scope, alias)
-        where.append(regions)
-        params += regions_params
-    if scope.start is not None:
-        delta_where.append("d.day >= %s")
-        delta_params.append(scope.start)
-    if scope.end is not None:
-        delta_where.append("d.day <= %s")
-        delta_params.append(scope.end)
-    columns = f"insurer_id, region_id, industry_id, month, service_status, {_MEASURES}"
-    sql = (
-        f"SELECT {columns}, {_STANDING} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
-        f"UNION ALL SELECT {columns}, {_standing('%s', '%s', '%s')} FROM {DELTAS} AS d "
-        f"WHERE {' AND '.join(delta_where)}"
-    )
-    days = _days(scope.today or timezone.localdate())
-    today = days["day"]
-    standing = [today, today, today, today, days["soon"], today, today, days["until"]]
-    return sql, [*cell_params, *standing, *delta_params]
-
-
-_SUMMED = ", ".join(f"SUM({m})" for m in _ALL_MEASURES)
-
-
-def figures(scope: Scope, using: str = "default") -> Figures:
-    """The figures of ``scope``, in one statement: its rows per 区县, month and service state, and — when no
-    insurer (industry) is chosen — per insurer (industry)."""
-    own, own_params = _part(scope, "one", "one")
-    statements = [
-        f"SELECT 'own', region_id, month, service_status, {_SUMMED} FROM ({own}) AS kept "
-        "GROUP BY region_id, month, service_status"
-    ]
-    params = own_params
-    for label, key, insurer, industry, chosen in (
-        ("insurer", "insurer_id", "each", "one", scope.insurer),
-        ("industry", "industry_id", "one", "each", scope.industry),
-    ):
-        if chosen == ALL:
-            each, each_params = _part(scope, insurer, industry)
-            statements.append(
-                f"SELECT '{label}', {key}, NULL, NULL, {_SUMMED} FROM ({each}) AS kept GROUP BY {key}"
-            )
-            params += each_params
-    # The day the cells' in-force figures are counted for, in the same statement.
-    statements.append(f"SELECT 'as of', NULL, day, NULL, 0, 0, 0, 0, 0, 0, 0 FROM {AS_OF}")
-    with connections[using].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(statements), params)
-        rows = cursor.fetchall()
-    result = Figures()
-    today = scope.today or timezone.localdate()
-    in_force = expiring = lagging_due = 0
-    as_of = None
-    for label, key, month, service, *sums in rows:
-        if label == "as of":
-            as_of = _date(month)
-        elif label == "own":
-            result.orders_in_progress += int(sums[3] or 0)
-            in_force += int(sums[4] or 0)
-            expiring += int(sums[5] or 0)
-            lagging_due += int(sums[6] or 0)
-            sums = sums[:3]
-            result.total.add(*sums)
-            result.by_region.setdefault(int(key), Sums()).add(*sums)
-            month_key = month if isinstance(month, str) else month.isoformat()
-            result.by_month.setdefault(month_key[:7], Sums()).add(*sums)
-            result.by_service.setdefault(service, Sums()).add(*sums)
-        else:
-            groups = result.by_insurer if label == "insurer" else result.by_industry
-            groups.setdefault(int(key), Sums()).add(*sums[:3])
-    if as_of == today:
-        result.in_force, result.expiring, result.lagging_due = in_force, expiring, lagging_due
-    if scope.insurer != ALL and result.total.policies:
-        result.by_insurer[scope.insurer] = result.total
-    if scope.industry != ALL and result.total.policies:
-        result.by_industry[scope.industry] = result.total
-    return result

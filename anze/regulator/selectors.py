@@ -1,5 +1,5 @@
 """What a regulator sees: every insurer's orders and policies in its jurisdiction (docs/spec/DOMAIN.md §6: a county
-account sees its county only), and the statistics of the 应急管理局's supervision.
+account sees its county only): 订单查询, 保单查询 and 应保尽保. Its 统计分析 is ``statistics.py``.
 
 All reads start from the signed-in regulator's scopes — ``orders.scopes.orders_visible_to``,
 ``policies.scopes.policies_visible_to`` and ``orders.scopes.jurisdiction`` — where the region is applied, and
@@ -9,36 +9,33 @@ the regulator screens' names for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
-from anze.basedata.models import Industry, Region, RegionLevel
+from anze.basedata.models import Industry, Region
+from anze.core.codes import exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
 from anze.core.pagination import Page, bounded_paginate, page_params, walked_page
 from anze.core.sides import Side
 from anze.orders import search
 from anze.orders.models import Order
-from anze.orders.scopes import Unindexed, jurisdiction, orders_visible_to, regions_in_jurisdiction
-from anze.orders.selectors import _exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
-from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, ServiceStatus, cover_end
+from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
+from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, cover_end
 from anze.policies.scopes import policies_visible_to
 
 from . import rollup
 from .models import RegisteredEnterprise
 from .register import register_for
 
-EXPIRING_DAYS = (
-    rollup.EXPIRING_DAYS
-)  # 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window
+# 实施办法: remind before expiry (30 and 7 days); the regulator watches the 30-day window.
+EXPIRING_DAYS = rollup.EXPIRING_DAYS
 
 
 def regions_in_scope(user: User) -> QuerySet[Region]:
@@ -275,7 +272,7 @@ def search_orders(*, user: User, filters: dict[str, Any], name: NameSearch | Non
         qs = (name or NameSearch(q, named(q))).applied(qs)
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
-        qs = _exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
+        qs = exact_or_prefix(qs, "applicant_credit_code", credit_code, 18)
     if filters.get("insurer"):
         qs = qs.filter(insurer=filters["insurer"])
     if filters.get("status"):
@@ -338,7 +335,7 @@ def search_policies(
         qs = (name or NameSearch(q, named(q))).applied(qs, "order__")
     credit_code = (filters.get("credit_code") or "").strip().upper()
     if credit_code:
-        qs = _exact_or_prefix(qs, "order__applicant_credit_code", credit_code, 18)  # type: ignore[arg-type]
+        qs = exact_or_prefix(qs, "order__applicant_credit_code", credit_code, 18)
     if filters.get("insurer"):
         qs = qs.filter(insurer=filters["insurer"])
     if filters.get("region"):
@@ -404,285 +401,3 @@ def search_cover(*, user: User, filters: dict[str, Any]) -> QuerySet[Any]:
             )
         )
     return parts[0].union(parts[1], all=True).order_by(F("until").asc(nulls_first=True), "credit_code")
-
-
-# --- statistics ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StatsFilters:
-    """统计分析's filters (all optional): 出函 date range, insurer, 区县, 行业. Policies follow all four (the
-    range on their 出函 date); the 应保尽保 figures follow 区县 and 行业 (an enterprise has no insurer or date)."""
-
-    start: date | None = None
-    end: date | None = None
-    insurer: Organisation | None = None
-    region: Region | None = None
-    industry: Industry | None = None
-
-    @property
-    def has_range(self) -> bool:
-        return self.start is not None or self.end is not None
-
-
-NO_FILTERS = StatsFilters()
-
-
-def day_start(day: date) -> datetime:
-    """Local midnight of ``day``: ranges compare the timestamp itself, so its index serves them."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def stats_policies(
-    *, user: User, filters: StatsFilters = NO_FILTERS, unindexed: bool = False
-) -> QuerySet[Policy]:
-    """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
-    once, with the policy issued again in its place. ``unindexed``: the jurisdiction and the filters offered
-    to no index (``Unindexed``, SQLite's planner), for a probe of each enterprise's policies by the
-    enterprise's own index (``insured_enterprises``): SQLite otherwise walked an insurer's or a 区县's
-    policies once per enterprise."""
-    column = (lambda path: Unindexed(F(path))) if unindexed else F
-    visible = Q(jurisdiction(user, "region", unindexed=True)) if unindexed else Q()
-    qs = policies_for(user=user).filter(visible) if not unindexed else Policy.objects.filter(visible)
-    qs = qs.exclude(status=PolicyStatus.REVERSED)
-    if filters.start:
-        qs = qs.filter(GreaterThanOrEqual(column("issued_at"), day_start(filters.start)))
-    if filters.end:
-        qs = qs.filter(LessThan(column("issued_at"), day_start(filters.end + timedelta(days=1))))
-    if filters.insurer:
-        qs = qs.filter(Exact(column("insurer"), filters.insurer.pk))
-    if filters.region:
-        qs = qs.filter(Exact(column("order__region"), filters.region.pk))
-    if filters.industry:
-        qs = qs.filter(Exact(column("order__industry"), filters.industry.pk))
-    return qs
-
-
-@dataclass
-class Summary:
-    policies_in_force: int
-    premium_this_year: Decimal
-    insured_enterprises: int
-    compulsory_total: int
-    compulsory_covered: int
-    expiring: int
-    lapsed: int
-    orders_in_progress: int
-    services_in_progress: int
-
-    @property
-    def coverage_rate(self) -> str:
-        if not self.compulsory_total:
-            return "—"
-        return f"{self.compulsory_covered * 100 / self.compulsory_total:.1f}%"
-
-
-def summary(
-    *,
-    user: User,
-    filters: StatsFilters = NO_FILTERS,
-    today: date | None = None,
-    kept: rollup.Figures | None = None,
-) -> Summary:
-    """The figures on top of 统计分析. ``premium_this_year`` is the 出函 premium of this year, or of the chosen
-    range when there is one."""
-    today = today or timezone.localdate()
-    policies = stats_policies(user=user, filters=filters)
-    in_force = policies.filter(period_start__lte=today, period_end__gte=today)
-    cover = cover_counts(user=user, region=filters.region, industry=filters.industry, today=today)
-    kept = kept or figures(user=user, filters=filters, today=today)
-    if filters.has_range:
-        premium = kept.total.premium
-    else:  # this year's months
-        premium = sum(sums.premium for month, sums in kept.by_month.items() if month[:4] == str(today.year))
-    return Summary(
-        # From the cells when they are counted as of today (else just after midnight, until ``fold`` has
-        # counted them again: from the policies).
-        policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
-        premium_this_year=rollup.yuan(premium),
-        insured_enterprises=insured_enterprises(user=user, filters=filters, today=today),
-        compulsory_total=cover.total,
-        compulsory_covered=cover.covered,
-        expiring=(
-            filter_standing(policies, Standing.EXPIRING, today).count()
-            if kept.expiring is None
-            else kept.expiring
-        ),
-        lapsed=cover.lapsed,
-        orders_in_progress=kept.orders_in_progress,
-        services_in_progress=kept.by_service.get(ServiceStatus.IN_SERVICE, rollup.Sums()).policies,
-    )
-
-
-def insured_enterprises(*, user: User, filters: StatsFilters, today: date) -> int:
-    """参保企业数: the enterprises of the policies of ``stats_policies`` in force ``today``, counted from the
-    enterprises' side — each one's policies in force probed (``EXISTS``, the index ``(enterprise,
-    period_end)``) — instead of a DISTINCT over every policy in force: the enterprises are far fewer than
-    their policies (at a million orders the DISTINCT read ~55,000 policies and their orders)."""
-    in_force = stats_policies(user=user, filters=filters, unindexed=True).filter(
-        enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
-    )
-    # A subquery with a limit, not EXISTS: PostgreSQL turned the EXISTS into a semi-join read from the policies'
-    # side (every policy in force, 0.5–0.8 s at a million orders); a limited subquery is probed per enterprise.
-    first = Subquery(in_force.order_by().values("pk")[:1])
-    return Organisation.objects.alias(first=first).filter(first__isnull=False).count()
-
-
-def statistics_scope(
-    *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None
-) -> rollup.Scope | None:
-    """What ``stats_policies`` selects, for the kept cells (``rollup``): the regulator's jurisdiction (its
-    county; or its regions and the policies of no region, ``orders.scopes.jurisdiction``) and the filters.
-    None for a user of no jurisdiction."""
-    region = user.organisation.region if user.side == Side.REGULATOR and user.organisation else None
-    if region is None:
-        return None
-    if region.level == RegionLevel.COUNTY:
-        sql, params, no_region = "%s", (region.pk,), False
-    else:
-        sql, params = regions_in_jurisdiction(user).values("pk").query.sql_with_params()
-        no_region = True
-    if filters.region is not None:  # the chosen 区县, if it is in the jurisdiction
-        sql = f"SELECT chosen.id FROM basedata_region AS chosen WHERE chosen.id = %s AND chosen.id IN ({sql})"
-        params, no_region = (filters.region.pk, *params), False
-    return rollup.Scope(
-        regions_sql=sql,
-        regions_params=tuple(params),
-        no_region=no_region,
-        insurer=filters.insurer.pk if filters.insurer else rollup.ALL,
-        industry=filters.industry.pk if filters.industry else rollup.ALL,
-        start=filters.start,
-        end=filters.end,
-        today=today,
-    )
-
-
-def figures(*, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None) -> rollup.Figures:
-    """The policies of ``stats_policies``, their premium and fee, per insurer, 区县, 行业, month and service
-    state, and those in force ``today``: read from the kept cells (``rollup``), one statement."""
-    scope = statistics_scope(user=user, filters=filters, today=today)
-    return rollup.Figures() if scope is None else rollup.figures(scope)
-
-
-def group_names(kind: str, keys: Iterable[int]) -> dict[int, str | None]:
-    """The names of the groups of ``rollup.Figures`` (``insurer``, ``region``, ``industry``): an insurer's short
-    name or name, None for no region or no industry."""
-    ids = [key for key in keys if key > 0]
-    if kind == "insurer":
-        return {o.pk: o.short_name or o.name for o in Organisation.objects.filter(pk__in=ids)}
-    model = Region if kind == "region" else Industry
-    names: dict[int, str | None] = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {**names, rollup.NO_REGION: None, rollup.NO_INDUSTRY: None}
-
-
-def grouped(kind: str, kept: rollup.Figures) -> list[tuple[int, str | None, rollup.Sums]]:
-    """The groups of ``kept`` by ``kind`` that hold a policy, named — the names read once per ``kept``, which a
-    page's chart and its fee table share."""
-    groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
-    counted = {key: sums for key, sums in groups.items() if sums.policies}
-    if kind not in kept.names:
-        kept.names[kind] = group_names(kind, counted)
-    names = kept.names[kind]
-    return [(key, names.get(key), sums) for key, sums in counted.items()]
-
-
-def by_insurer(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
-) -> list[dict[str, Any]]:
-    rows = grouped("insurer", kept or figures(user=user, filters=filters))
-    return sorted(
-        (
-            {"name": name, "policies": sums.policies, "premium": float(sums.premium_yuan)}
-            for _, name, sums in rows
-        ),
-        key=lambda row: (-row["premium"], row["name"] or ""),
-    )
-
-
-def by_county(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
-) -> list[dict[str, Any]]:
-    rows = grouped("region", kept or figures(user=user, filters=filters))
-    return [
-        {"name": name or "未填写", "policies": sums.policies, "premium": float(sums.premium_yuan)}
-        for _, name, sums in sorted(rows, key=lambda row: (row[1] is None, row[1] or ""))
-    ]
-
-
-def by_industry(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
-) -> list[dict[str, Any]]:
-    rows = grouped("industry", kept or figures(user=user, filters=filters))
-    compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
-    return [
-        {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}
-        for _, name, sums in sorted(rows, key=lambda row: (-row[2].policies, row[1] or ""))
-    ]
-
-
-MAX_MONTHS = 60  # a longer range is drawn from its last 60 months
-
-
-def month_window(filters: StatsFilters, months: int = 12, today: date | None = None) -> tuple[date, date]:
-    """The first day of the first month and the last day shown by a chart by month: the last ``months``
-    months, or the months of the chosen range (at most its last ``MAX_MONTHS``)."""
-    last = filters.end or today or timezone.localdate()
-    first = months_before(last, months - 1)
-    if filters.start:
-        first = max(filters.start.replace(day=1), months_before(last, MAX_MONTHS - 1))
-    return first, last
-
-
-def months_before(day: date, n: int) -> date:
-    """The first day of the month ``n`` months before ``day``'s (``n`` = 11: the first of 12 months ending
-    with ``day``'s). Counted in months: 31-day steps from 2 December would land in the December before."""
-    index = day.year * 12 + day.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_key(value: date | datetime) -> str:
-    """``2026-03`` of a TruncMonth value (aware on PostgreSQL: read in Beijing time)."""
-    return (
-        timezone.localtime(value).strftime("%Y-%m")
-        if isinstance(value, datetime)
-        else value.strftime("%Y-%m")
-    )
-
-
-def months_between(first: date, last: date) -> list[str]:
-    keys = []
-    cursor = first
-    while cursor <= last:
-        keys.append(cursor.strftime("%Y-%m"))
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return keys
-
-
-def by_month(
-    *,
-    user: User,
-    filters: StatsFilters = NO_FILTERS,
-    months: int = 12,
-    today: date | None = None,
-    kept: rollup.Figures | None = None,
-) -> list[dict[str, Any]]:
-    """Policies and premium by 出函 month: the last ``months`` months, or the months of the chosen range."""
-    first, last = month_window(filters, months, today)
-    found = (kept or figures(user=user, filters=filters)).by_month
-    empty = rollup.Sums()
-    return [
-        {
-            "month": key,
-            "policies": found.get(key, empty).policies,
-            "premium": float(found.get(key, empty).premium_yuan),
-        }
-        for key in months_between(first, last)
-    ]
-
-
-def by_service_status(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
-) -> list[dict[str, Any]]:
-    counts = (kept or figures(user=user, filters=filters)).by_service
-    empty = rollup.Sums()
-    return [
-        {"name": label, "value": counts.get(value, empty).policies} for value, label in ServiceStatus.choices
-    ]

@@ -1,6 +1,6 @@
 """统计分析's 导出: the page's figures, with its filters, as one workbook — 汇总, one sheet per table (保险公司, 区县,
-行业, 月份) and the service progress. Read by the same selectors as the page (one grouped query per table), so
-the workbook and the screen never disagree."""
+行业, 月份) and the service progress. Read by the same functions as the page (``statistics``, one grouped query
+per table), so the workbook and the screen never disagree."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from anze.accounts.models import User
 from anze.basedata.models import Industry
 from anze.core.exports import Sheet
 
-from . import fees, selectors
-from .selectors import StatsFilters
+from . import fees, statistics
+from .statistics import StatsFilters
 
 CENT = Decimal("0.01")
 TABLE_HEADERS = ("保单数", "保费（元）", "事故预防服务费（元）", "已支出（元）", "服务费使用率")
@@ -48,8 +48,8 @@ def _table(title: str, column: str, rows: list[fees.FeeRow], extra: dict[str, st
 
 def sheets(*, user: User, filters: StatsFilters, today: date | None = None) -> list[Sheet]:
     today = today or timezone.localdate()
-    kept = selectors.figures(user=user, filters=filters, today=today)
-    summary = selectors.summary(user=user, filters=filters, today=today, kept=kept)
+    kept = statistics.figures(user=user, filters=filters, today=today)
+    summary = statistics.summary(user=user, filters=filters, today=today, kept=kept)
     fee_figures = fees.statistics(user=user, filters=filters, kept=kept)
     total: fees.FeeRow = fee_figures["total"]
     chosen = [
@@ -86,7 +86,7 @@ def sheets(*, user: User, filters: StatsFilters, today: date | None = None) -> l
         _table(title, column, rows, compulsory if column == "行业" else None)
         for title, column, rows in fee_figures["tables"]
     ]
-    months = selectors.by_month(user=user, filters=filters, today=today, kept=kept)
+    months = statistics.by_month(user=user, filters=filters, today=today, kept=kept)
     fee_months = {
         row["month"]: row for row in fees.fees_by_month(user=user, filters=filters, today=today, kept=kept)
     }
@@ -113,7 +113,7 @@ def sheets(*, user: User, filters: StatsFilters, today: date | None = None) -> l
             ("第三方安全服务状态", "保单数"),
             [
                 (row["name"], row["value"])
-                for row in selectors.by_service_status(user=user, filters=filters, kept=kept)
+                for row in statistics.by_service_status(user=user, filters=filters, kept=kept)
             ],
             (20, 10),
         ),

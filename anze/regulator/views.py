@@ -15,6 +15,7 @@ from anze.downloads.responses import export_response
 from anze.prevention.archive import fee_context
 
 from . import exports, fees, presenters, selectors, statistics_sheets
+from . import statistics as stats
 from .forms import CoverSearch, OrderSearch, PolicySearch, StatsFilterForm
 from .selectors import Cover, Standing
 
@@ -86,22 +87,22 @@ def statistics(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = StatsFilterForm(request.GET or None, user=user)
     filters = form.filters()
-    kept = selectors.figures(user=user, filters=filters)  # every table and chart below reads these cells
+    kept = stats.figures(user=user, filters=filters)  # every table and chart below reads these cells
     return render(
         request,
         "regulator/statistics.html",
         {
             "search": form,
             "filters": filters,
-            "summary": selectors.summary(user=user, filters=filters, kept=kept),
+            "summary": stats.summary(user=user, filters=filters, kept=kept),
             "fees": fees.statistics(user=user, filters=filters, kept=kept),
             "charts": {
                 "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept),
-                "month": selectors.by_month(user=user, filters=filters, kept=kept),
-                "insurer": selectors.by_insurer(user=user, filters=filters, kept=kept),
-                "county": selectors.by_county(user=user, filters=filters, kept=kept),
-                "industry": selectors.by_industry(user=user, filters=filters, kept=kept),
-                "service": selectors.by_service_status(user=user, filters=filters, kept=kept),
+                "month": stats.by_month(user=user, filters=filters, kept=kept),
+                "insurer": stats.by_insurer(user=user, filters=filters, kept=kept),
+                "county": stats.by_county(user=user, filters=filters, kept=kept),
+                "industry": stats.by_industry(user=user, filters=filters, kept=kept),
+                "service": stats.by_service_status(user=user, filters=filters, kept=kept),
             },
         },
     )

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anze.accounts.models import Organisation, User
+from anze.audit.selectors import day_start
 from anze.basedata.models import Industry, Region, ServiceItem
 from anze.basedata.seed import ensure_base_data
 from anze.core.sides import Side
@@ -30,18 +31,14 @@ from anze.orders.models import Order, OrderStatus
 from anze.policies import synthetic as policy_synthetic
 from anze.policies.models import Policy, PolicyStatus, ServiceStatus
 from anze.prevention.models import FeeEntry, FeeEntryKind, RecordStatus, ServiceRecord
-from anze.regulator import fees, rollup, selectors
+from anze.regulator import fees, rollup, selectors, statistics
 from anze.regulator.models import StatisticsCell, StatisticsDelta
-from anze.regulator.selectors import (
-    Cover,
+from anze.regulator.selectors import Cover, compulsory_enterprises, filter_cover, orders_for
+from anze.regulator.statistics import (
     StatsFilters,
-    compulsory_enterprises,
-    day_start,
-    filter_cover,
     month_key,
     month_window,
     months_between,
-    orders_for,
     stats_policies,
 )
 
@@ -146,10 +143,10 @@ def expected(user: User, filters: StatsFilters) -> dict[str, Any]:
 
 
 def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
-    kept = selectors.figures(user=user, filters=filters, today=TODAY)
+    kept = statistics.figures(user=user, filters=filters, today=TODAY)
     assert kept.in_force is not None  # (counted as of TODAY: read from the cells, not from the policies)
-    summary = selectors.summary(user=user, filters=filters, today=TODAY)
-    by_month = selectors.by_month(user=user, filters=filters, today=TODAY)
+    summary = statistics.summary(user=user, filters=filters, today=TODAY)
+    by_month = statistics.by_month(user=user, filters=filters, today=TODAY)
     fee_months = fees.fees_by_month(user=user, filters=filters, today=TODAY)
     tables = {
         dimension: {
@@ -161,14 +158,14 @@ def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
     charts = {
         "insurer": {
             row["name"]: (row["policies"], row["premium"])
-            for row in selectors.by_insurer(user=user, filters=filters)
+            for row in statistics.by_insurer(user=user, filters=filters)
         },
         "county": {
             row["name"]: (row["policies"], row["premium"])
-            for row in selectors.by_county(user=user, filters=filters)
+            for row in statistics.by_county(user=user, filters=filters)
         },
         "industry": {
-            row["name"]: row["policies"] for row in selectors.by_industry(user=user, filters=filters)
+            row["name"]: row["policies"] for row in statistics.by_industry(user=user, filters=filters)
         },
     }
     return {
@@ -179,7 +176,7 @@ def actual(user: User, filters: StatsFilters) -> dict[str, Any]:
             for row, fee in zip(by_month, fee_months, strict=True)
         ],
         "service": {
-            row["name"]: row["value"] for row in selectors.by_service_status(user=user, filters=filters)
+            row["name"]: row["value"] for row in statistics.by_service_status(user=user, filters=filters)
         },
         "premium": summary.premium_this_year,
         "in_service": summary.services_in_progress,
@@ -484,26 +481,26 @@ def test_on_a_new_day_the_in_force_figures_come_from_the_policies_until_the_fold
     tomorrow = TODAY + timedelta(days=1)
     write(world, "period", 3)
     write(world, "reverse", 5)
-    assert selectors.figures(user=world.city, today=tomorrow).in_force is None
-    plain = selectors.stats_policies(user=world.city).filter(
+    assert statistics.figures(user=world.city, today=tomorrow).in_force is None
+    plain = statistics.stats_policies(user=world.city).filter(
         period_start__lte=tomorrow, period_end__gte=tomorrow
     )
-    assert selectors.summary(user=world.city, today=tomorrow).policies_in_force == plain.count()
-    assert selectors.figures(user=world.city, today=tomorrow).lagging_due is None
+    assert statistics.summary(user=world.city, today=tomorrow).policies_in_force == plain.count()
+    assert statistics.figures(user=world.city, today=tomorrow).lagging_due is None
     lagging = fees.search_lagging(user=world.city, today=tomorrow).count()
     assert fees.lagging_count(user=world.city, today=tomorrow) == lagging
     assert rollup.fold(today=tomorrow) > 0  # the deltas written before it, folded in the same transaction
     assert not StatisticsDelta.objects.exists()
-    kept = selectors.figures(user=world.city, today=tomorrow)
+    kept = statistics.figures(user=world.city, today=tomorrow)
     assert kept.in_force == plain.count()
     assert kept.lagging_due is not None
     assert fees.lagging_count(user=world.city, kept=kept, today=tomorrow) == lagging
-    assert selectors.figures(user=world.city, today=TODAY).in_force is None
+    assert statistics.figures(user=world.city, today=TODAY).in_force is None
 
 
 def test_a_user_of_no_jurisdiction_counts_nothing(world):  # type: ignore[no-untyped-def]
     clerk = factories.user(world.insurers[0], admin=True)
-    assert selectors.figures(user=clerk).total.policies == 0
+    assert statistics.figures(user=clerk).total.policies == 0
     assert Organisation.objects.filter(kind=Side.INSURER).exists()
 
 
