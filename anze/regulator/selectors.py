@@ -578,9 +578,10 @@ def grouped(kind: str, kept: rollup.Figures) -> list[tuple[int, str | None, roll
     page's chart and its fee table share."""
     groups: dict[int, rollup.Sums] = getattr(kept, f"by_{kind}")
     counted = {key: sums for key, sums in groups.items() if sums.policies}
-    if kind not in kept.names:
-        kept.names[kind] = group_names(kind, counted)
-    names = kept.names[kind]
+    names = kept.names.setdefault(kind, {})  # (given by the page's form: ``StatsFilterForm.names``)
+    missing = [key for key in counted if key not in names]
+    if missing:
+        names.update(group_names(kind, missing))
     return [(key, names.get(key), sums) for key, sums in counted.items()]
 
 
@@ -610,11 +611,14 @@ def by_county(
 def by_industry(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: rollup.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("industry", kept or figures(user=user, filters=filters))
-    compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
+    kept = kept or figures(user=user, filters=filters)
+    rows = grouped("industry", kept)
+    if "compulsory" not in kept.names:  # (else given by the page's form, ``StatsFilterForm.names``)
+        kept.names["compulsory"] = dict(Industry.objects.filter(is_compulsory=True).values_list("pk", "name"))
+    compulsory = kept.names["compulsory"]
     return [
-        {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}
-        for _, name, sums in sorted(rows, key=lambda row: (-row[2].policies, row[1] or ""))
+        {"name": name or "未填写", "policies": sums.policies, "compulsory": key in compulsory}
+        for key, name, sums in sorted(rows, key=lambda row: (-row[2].policies, row[1] or ""))
     ]
 
 

@@ -87,6 +87,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     form = StatsFilterForm(request.GET or None, user=user)
     filters = form.filters()
     kept = selectors.figures(user=user, filters=filters)  # every table and chart below reads these cells
+    kept.names.update(form.names())  # the groups' names: the rows of the form's choices
+    spent = fees.spent_by(user=user, filters=filters)  # the ledger read once: the fee tables and their chart
     return render(
         request,
         "regulator/statistics.html",
@@ -94,9 +96,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "search": form,
             "filters": filters,
             "summary": selectors.summary(user=user, filters=filters, kept=kept),
-            "fees": fees.statistics(user=user, filters=filters, kept=kept),
+            "fees": fees.statistics(user=user, filters=filters, kept=kept, spent=spent),
             "charts": {
-                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept),
+                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept, spent_already=spent),
                 "month": selectors.by_month(user=user, filters=filters, kept=kept),
                 "insurer": selectors.by_insurer(user=user, filters=filters, kept=kept),
                 "county": selectors.by_county(user=user, filters=filters, kept=kept),
