@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -154,39 +154,65 @@ def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet
 
 @dataclass(frozen=True)
 class CoverCounts:
-    """应保尽保 on 统计分析: the compulsory-sector enterprises, those covered today, those lapsed."""
+    """应保尽保 on 统计分析: the compulsory-sector enterprises, those covered today, those lapsed; and 参保企业数
+    when asked for (``cover_counts``'s ``insured``)."""
 
     total: int
     covered: int
     lapsed: int
+    insured: int | None = None
 
 
 def cover_counts(
-    *, user: User, region: Region | None = None, industry: Industry | None = None, today: date | None = None
+    *,
+    user: User,
+    region: Region | None = None,
+    industry: Industry | None = None,
+    today: date | None = None,
+    insured: StatsFilters | None = None,
 ) -> CoverCounts:
     """``compulsory_enterprises`` (of one 区县 and 行业 when given) counted — all, ``covered_now``, and
     ``Cover.LAPSED`` — as probes of each enterprise's policies (``EXISTS``, its index) instead of grouping every
     policy of theirs for ``cover_until``: one query, whatever the enterprises hold (an enterprise of 10,000
     policies made the grouped count read them all). Lapsed is "had a live policy, none covering today or
-    later": ``cover_until`` (the latest ``cover_end``) before today, in the terms of ``cover_end``."""
+    later": ``cover_until`` (the latest ``cover_end``) before today, in the terms of ``cover_end``. With
+    ``insured`` (统计分析's filters), ``insured_enterprises`` too, in the same statement: every organisation
+    read once, each count a filter of it (a round trip less on PostgreSQL)."""
     today = today or timezone.localdate()
     live = Policy.objects.live().filter(enterprise=OuterRef("pk"))
     covering_or_later = Q(surrendered_on__isnull=True, period_end__gte=today) | Q(surrendered_on__gt=today)
     covered_today = Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today)
-    qs = enterprises_for(user=user).filter(industry__is_compulsory=True)
-    if region is not None:
-        qs = qs.filter(region=region)
-    if industry is not None:
-        qs = qs.filter(industry=industry)
-    counts = qs.aggregate(
-        total=Count("pk"),
-        covered=Count(
-            "pk",
-            filter=Exists(live.filter(covered_today, period_start__lte=today, period_end__gte=today)),
-        ),
-        lapsed=Count("pk", filter=Exists(live) & ~Exists(live.filter(covering_or_later))),
+    # (the compulsory sectors as a subquery, not a join: an organisation of no industry counts as insured)
+    compulsory = Q(
+        kind=Side.ENTERPRISE, industry__in=Industry.objects.filter(is_compulsory=True).values("pk")
     )
-    return CoverCounts(total=counts["total"], covered=counts["covered"], lapsed=counts["lapsed"])
+    compulsory &= jurisdiction(user, "region")
+    if region is not None:
+        compulsory &= Q(region=region)
+    if industry is not None:
+        compulsory &= Q(industry=industry)
+    counted: dict[str, Any] = {
+        "total": Count("pk", filter=compulsory),
+        "covered": Count(
+            "pk",
+            filter=compulsory
+            & Exists(live.filter(covered_today, period_start__lte=today, period_end__gte=today)),
+        ),
+        "lapsed": Count("pk", filter=compulsory & Exists(live) & ~Exists(live.filter(covering_or_later))),
+    }
+    qs = Organisation.objects.all()
+    if insured is None:
+        qs = qs.filter(compulsory)
+    else:
+        first = _first_in_force(user=user, filters=insured, today=today)
+        counted["insured"] = Count("pk", filter=IsNull(first, False))
+    counts = qs.aggregate(**counted)
+    return CoverCounts(
+        total=counts["total"],
+        covered=counts["covered"],
+        lapsed=counts["lapsed"],
+        insured=counts.get("insured"),
+    )
 
 
 def cover_on(cover_until: date | None, today: date | None = None) -> str:
@@ -487,7 +513,9 @@ def summary(
     today = today or timezone.localdate()
     policies = stats_policies(user=user, filters=filters)
     in_force = policies.filter(period_start__lte=today, period_end__gte=today)
-    cover = cover_counts(user=user, region=filters.region, industry=filters.industry, today=today)
+    cover = cover_counts(
+        user=user, region=filters.region, industry=filters.industry, today=today, insured=filters
+    )
     kept = kept or figures(user=user, filters=filters, today=today)
     if filters.has_range:
         premium = kept.total.premium
@@ -498,7 +526,7 @@ def summary(
         # counted them again: from the policies).
         policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
         premium_this_year=rollup.yuan(premium),
-        insured_enterprises=insured_enterprises(user=user, filters=filters, today=today),
+        insured_enterprises=cover.insured or 0,
         compulsory_total=cover.total,
         compulsory_covered=cover.covered,
         expiring=(
@@ -517,13 +545,19 @@ def insured_enterprises(*, user: User, filters: StatsFilters, today: date) -> in
     enterprises' side — each one's policies in force probed (``EXISTS``, the index ``(enterprise,
     period_end)``) — instead of a DISTINCT over every policy in force: the enterprises are far fewer than
     their policies (at a million orders the DISTINCT read ~55,000 policies and their orders)."""
+    first = _first_in_force(user=user, filters=filters, today=today)
+    return Organisation.objects.alias(first=first).filter(first__isnull=False).count()
+
+
+def _first_in_force(*, user: User, filters: StatsFilters, today: date) -> Subquery:
+    """An organisation's first policy of ``stats_policies`` in force ``today`` (``OuterRef("pk")``), None when
+    it has none (``insured_enterprises``)."""
     in_force = stats_policies(user=user, filters=filters, unindexed=True).filter(
         enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
     )
     # A subquery with a limit, not EXISTS: PostgreSQL turned the EXISTS into a semi-join read from the policies'
     # side (every policy in force, 0.5–0.8 s at a million orders); a limited subquery is probed per enterprise.
-    first = Subquery(in_force.order_by().values("pk")[:1])
-    return Organisation.objects.alias(first=first).filter(first__isnull=False).count()
+    return Subquery(in_force.order_by().values("pk")[:1])
 
 
 def statistics_scope(
