@@ -434,6 +434,29 @@ def test_every_filter_combination_after_folding_and_before(world):  # type: igno
                         assert_same(user, filters)
 
 
+def test_a_month_held_mostly_is_read_as_its_month_less_the_days_outside(world):  # type: ignore[no-untyped-def]
+    """A range's partial month is read from its day cells in the range or — when fewer — from its month cell
+    less its days outside the range (``rollup._periods``): every pair of these ends, folded and not."""
+    for kind, pick in zip(WRITES, range(0, 10 * len(WRITES), 10), strict=True):
+        write(world, kind, pick)
+    ends = [
+        None,
+        date(2025, 11, 9),
+        date(2025, 12, 17),
+        date(2025, 12, 20),
+        date(2026, 3, 1),
+        date(2026, 3, 12),
+    ]
+    assert "THEN -1" in rollup._periods(date(2025, 11, 9), date(2025, 12, 20))[2]  # (both ends subtract)
+    for folded in (False, True):
+        if folded:
+            assert rollup.fold(today=TODAY) > 0
+        for start in ends:
+            for end in ends:
+                if start is None or end is None or start <= end:
+                    assert_same(world.city, StatsFilters(start=start, end=end))
+
+
 def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type: ignore[no-untyped-def]
     """A table rebuilt by a migration on SQLite drops its triggers: ``install`` puts them back and recounts from
     the policies (GROUP BY), writes made meanwhile included; ``paused`` does the same around a bulk load."""
