@@ -130,6 +130,8 @@ class ReadOnceChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
         try:
             key = self.queryset.model._meta.pk.to_python(value)
         except ValidationError:
