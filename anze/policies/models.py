@@ -212,7 +212,7 @@ class Policy(models.Model):
             ),
             models.Index(fields=["enterprise", "-issued_at"], name="policy_enterprise_idx"),
             # 统计分析's 参保企业数 and 应保尽保 figures: each enterprise's policies in force or covering later,
-            # probed (``regulator.selectors.cover_counts``, ``regulator.statistics.insured_enterprises``).
+            # probed (``regulator.selectors.cover_counts``, ``regulator.statistics._first_in_force``).
             models.Index(fields=["enterprise", "period_end"], name="policy_enterprise_end_idx"),
             # The regulator's 保单查询 (newest first along time, a 保单编号 exactly) and the 服务订单 list (newest
             # assignment first, per tab and for all).

@@ -82,34 +82,62 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _periods(start: date | None, end: date | None) -> tuple[str, list[Any]]:
-    """The cells of the Beijing dates ``start``..``end`` (inclusive; None: open) as a condition on ``c``: the
-    whole months' month cells, the partial months' day cells."""
+def _periods(start: date | None, end: date | None) -> tuple[str, list[Any], str, list[Any]]:
+    """The cells of the Beijing dates ``start``..``end`` (inclusive; None: open) as a condition on ``c``, and
+    the sign of each cell read (SQL; its parameters): the whole months' month cells, and of a month the range
+    holds in part either its days in the range, or — when fewer — its month cell less its days out of the range
+    (−1): at most half a month of day cells each end (a month's cell is the sum of its day cells, both kept by
+    every fold). A range of 9 October to 20 December reads 8 + 11 days, not 23 + 20."""
     if start is None and end is None:
-        return "c.grain = 'm'", []
+        return "c.grain = 'm'", [], "1", []
     # The whole months: from ``first_full`` to before ``after_full`` (None: open).
     first_full = None if start is None else start if start.day == 1 else _next_month(start)
     after_full = None
     if end is not None:
         after_full = _next_month(end) if (end + timedelta(days=1)).day == 1 else end.replace(day=1)
+    parts: list[str] = []
+    params: list[Any] = []
+    if first_full is None or after_full is None or first_full < after_full:
+        months = ["c.grain = 'm'"]
+        if first_full is not None:
+            months.append("c.period >= %s")
+            params.append(first_full)
+        if after_full is not None:
+            months.append("c.period < %s")
+            params.append(after_full)
+        parts.append(f"({' AND '.join(months)})")
+    # The months held in part: the start's, the end's (one month when both are in it).
+    partial = {day.replace(day=1) for day in (start, end) if day is not None}
+    partial -= {
+        m
+        for m in partial
+        if (first_full is None or m >= first_full) and (after_full is None or m < after_full)
+    }
     days = "(c.grain = 'd' AND c.period >= %s AND c.period <= %s)"
-    if first_full is not None and after_full is not None and first_full >= after_full:
-        return days, [start, end]  # no whole month: the days alone
-    months, params = ["c.grain = 'm'"], []
-    if first_full is not None:
-        months.append("c.period >= %s")
-        params.append(first_full)
-    if after_full is not None:
-        months.append("c.period < %s")
-        params.append(after_full)
-    parts = [f"({' AND '.join(months)})"]
-    if start is not None and first_full is not None and start < first_full:
-        parts.append(days)
-        params += [start, first_full - timedelta(days=1)]
-    if end is not None and after_full is not None and after_full <= end:
-        parts.append(days)
-        params += [after_full, end]
-    return f"({' OR '.join(parts)})", params
+    less: list[str] = []
+    less_params: list[Any] = []
+    for month in sorted(partial):
+        last = _next_month(month) - timedelta(days=1)
+        first_in = month if start is None else max(start, month)
+        last_in = last if end is None else min(end, last)
+        outside = [
+            (a, b)
+            for a, b in ((month, first_in - timedelta(days=1)), (last_in + timedelta(days=1), last))
+            if a <= b
+        ]
+        if sum((b - a).days + 1 for a, b in outside) < (last_in - first_in).days + 1:
+            parts.append("(c.grain = 'm' AND c.period = %s)")
+            params.append(month)
+            for a, b in outside:
+                parts.append(days)
+                params += [a, b]
+                less.append("(c.period >= %s AND c.period <= %s)")
+                less_params += [a, b]
+        else:
+            parts.append(days)
+            params += [first_in, last_in]
+    sign = f"CASE WHEN c.grain = 'd' AND ({' OR '.join(less)}) THEN -1 ELSE 1 END" if less else "1"
+    return f"({' OR '.join(parts)})", params, sign, less_params
 
 
 @dataclass(frozen=True)
@@ -138,7 +166,7 @@ def _part(scope: Scope, insurer: str, industry: str) -> tuple[str, list[Any]]:
     """The kept rows (cells and deltas not folded yet) of ``scope``, each insurer's (``insurer`` "each") or one
     (``scope.insurer``, ``ALL`` included), and likewise per industry: ``(insurer_id, region_id, industry_id,
     month, service_status, policies, premium, prevention_fee)`` to sum."""
-    periods, period_params = _periods(scope.start, scope.end)
+    periods, period_params, sign, sign_params = _periods(scope.start, scope.end)
     cell_where, delta_where = [periods], []
     cell_params: list[Any] = list(period_params)
     delta_params: list[Any] = []
@@ -164,16 +192,22 @@ def _part(scope: Scope, insurer: str, industry: str) -> tuple[str, list[Any]]:
     if scope.end is not None:
         delta_where.append("d.day <= %s")
         delta_params.append(scope.end)
-    columns = f"insurer_id, region_id, industry_id, month, service_status, {_MEASURES}"
+    keys = "insurer_id, region_id, industry_id, month, service_status"
+    measured = (
+        f"{_MEASURES}, {_STANDING}"
+        if sign == "1"
+        else ", ".join(f"{sign} * c.{m} AS {m}" for m in _ALL_MEASURES)
+    )
     sql = (
-        f"SELECT {columns}, {_STANDING} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
-        f"UNION ALL SELECT {columns}, {_standing('%s', '%s', '%s')} FROM {DELTAS} AS d "
+        f"SELECT {keys}, {measured} FROM {CELLS} AS c WHERE {' AND '.join(cell_where)} "
+        f"UNION ALL SELECT {keys}, {_MEASURES}, {_standing('%s', '%s', '%s')} FROM {DELTAS} AS d "
         f"WHERE {' AND '.join(delta_where)}"
     )
     days = _days(scope.today or timezone.localdate())
     today = days["day"]
     standing = [today, today, today, today, days["soon"], today, today, days["until"]]
-    return sql, [*cell_params, *standing, *delta_params]
+    signs = [value for _ in _ALL_MEASURES for value in sign_params]
+    return sql, [*signs, *cell_params, *standing, *delta_params]
 
 
 _SUMMED = ", ".join(f"SUM({m})" for m in _ALL_MEASURES)

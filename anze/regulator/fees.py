@@ -27,6 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Count,
     DateField,
     DecimalField,
     ExpressionWrapper,
@@ -104,16 +106,29 @@ def ledger(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[FeeEnt
     return FeeEntry.objects.filter(policy__in=spending.values("pk"))
 
 
-def spent_by(*, user: User, filters: StatsFilters = NO_FILTERS) -> dict[str, dict[int | None, Decimal]]:
-    """What the policies spent per insurer, 区县 and 行业 (``DIMENSIONS``): one query of the ledger grouped by
-    all three, summed per dimension here (the page's three tables read it once)."""
+def spent_by(
+    *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None
+) -> dict[str, dict[Any, Decimal]]:
+    """What the policies spent per insurer, 区县 and 行业 (``DIMENSIONS``), and per booking month ("month":
+    ``2026-03``) over the months of 统计分析's chart (``month_window``, 12 months): one query of the ledger
+    grouped by all four and by whether a line was booked within those months, summed here — the page's three
+    tables and its chart (``fees_by_month``) read it once."""
+    first, last = month_window(filters, 12, today)
+    shown = Q(booked_at__gte=day_start(first), booked_at__lt=day_start(last + timedelta(days=1)))
     columns = [f"policy__{key}" for key, _, _ in DIMENSIONS.values()]
-    spent: dict[str, dict[int | None, Decimal]] = {dimension: {} for dimension in DIMENSIONS}
-    for *groups, amount in (
-        ledger(user=user, filters=filters).values_list(*columns).annotate(s=Sum("amount")).order_by()
+    spent: dict[str, dict[Any, Decimal]] = {dimension: {} for dimension in (*DIMENSIONS, "month")}
+    for *groups, month, in_chart, amount in (
+        ledger(user=user, filters=filters)
+        .annotate(
+            month=TruncMonth("booked_at"), in_chart=ExpressionWrapper(shown, output_field=BooleanField())
+        )
+        .values_list(*columns, "month", "in_chart")
+        .annotate(s=Sum("amount"))
+        .order_by()
     ):
-        for dimension, group in zip(DIMENSIONS, groups, strict=True):
-            spent[dimension][group] = spent[dimension].get(group, ZERO) + (amount or ZERO)
+        for dimension, group in zip((*DIMENSIONS, "month"), (*groups, month_key(month)), strict=True):
+            if dimension != "month" or in_chart:
+                spent[dimension][group] = spent[dimension].get(group, ZERO) + (amount or ZERO)
     return spent
 
 
@@ -162,24 +177,29 @@ def fees_by_month(
     months: int = 12,
     today: date | None = None,
     kept: cells.Figures | None = None,
+    spent_already: dict[str, dict[Any, Decimal]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows."""
+    """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows
+    (``spent_already``: ``spent_by``'s of the same filters and ``today``, for 12 months)."""
     first, last = month_window(filters, months, today)
     collected = {
         month: sums.fee_yuan for month, sums in (kept or figures(user=user, filters=filters)).by_month.items()
     }
-    spent = {
-        month_key(r["month"]): r["s"]
-        for r in ledger(user=user, filters=filters)
-        .filter(
-            booked_at__gte=day_start(first),
-            booked_at__lt=day_start(last + timedelta(days=1)),
-        )
-        .annotate(month=TruncMonth("booked_at"))
-        .values("month")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    }
+    if spent_already is not None and months == 12:
+        spent = spent_already["month"]
+    else:
+        spent = {
+            month_key(r["month"]): r["s"]
+            for r in ledger(user=user, filters=filters)
+            .filter(
+                booked_at__gte=day_start(first),
+                booked_at__lt=day_start(last + timedelta(days=1)),
+            )
+            .annotate(month=TruncMonth("booked_at"))
+            .values("month")
+            .annotate(s=Sum("amount"))
+            .order_by()
+        }
     return [
         {
             "month": key,
@@ -272,8 +292,15 @@ def lagging_count(
     if kept.lagging_due is None:
         return search_lagging(user=user, filters=filters, today=today).count()
     spending = stats_policies(user=user, filters=filters).filter(pk__in=FeeEntry.objects.values("policy_id"))
-    counted = _ending(spending, today).filter(period_start__lt=today).count()
-    return kept.lagging_due - counted + lagging(spending, today).count()
+    both = (  # one statement: those counted in ``lagging_due``, those behind plan (``lagging``)
+        _ending(spending, today)
+        .annotate(is_behind=ExpressionWrapper(LessThan(F("behind"), F("due")), output_field=BooleanField()))
+        .aggregate(
+            counted=Count("pk", filter=Q(period_start__lt=today)),
+            behind=Count("pk", filter=Q(is_behind=True)),
+        )
+    )
+    return kept.lagging_due - both["counted"] + both["behind"]
 
 
 def search_lagging(
@@ -324,11 +351,16 @@ def lagging_rows(policies: Any, today: date | None = None) -> list[LaggingRow]:
 
 
 def statistics(
-    *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
+    *,
+    user: User,
+    filters: StatsFilters = NO_FILTERS,
+    kept: cells.Figures | None = None,
+    spent: dict[str, dict[Any, Decimal]] | None = None,
 ) -> dict[str, Any]:
-    """The 事故预防服务费 section of 统计分析 (tables; the month chart is ``fees_by_month``)."""
+    """The 事故预防服务费 section of 统计分析 (tables; the month chart is ``fees_by_month``; ``spent``:
+    ``spent_by``'s, when read already)."""
     kept = kept or figures(user=user, filters=filters)
-    spent = spent_by(user=user, filters=filters)
+    spent = spent if spent is not None else spent_by(user=user, filters=filters)
     by_insurer = fees_by("insurer", user=user, filters=filters, kept=kept, spent=spent)
     return {
         "total": totals(by_insurer),

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 
 from anze.accounts.models import Organisation
 from anze.basedata.models import Industry, Region
-from anze.core.forms import SearchForm
+from anze.core.forms import SearchForm, choice_field
 from anze.core.sides import Side
 from anze.orders.models import OrderStatus
 from anze.policies.models import ServiceStatus
 
-from . import selectors, statistics
+from . import rollup, selectors, statistics
 from .selectors import Cover, Standing
 
 
@@ -103,25 +105,65 @@ class RegisterSearch(_ScopedSearch):
     )
 
 
+class _ReadOnce(ModelChoiceIterator):
+    """The choices from the field's queryset itself, whose rows are then kept (its result cache), not from a
+    fresh query each time (``QuerySet.iterator``: on PostgreSQL a server-side cursor, three round trips)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+
+class ReadOnceChoiceField(forms.ModelChoiceField):
+    """A choice of few rows read once per form: for the widget, for checking the value chosen (among the rows,
+    not by a query of its own) and for whoever reads ``queryset`` after (统计分析's group names,
+    ``StatsFilterForm.names``)."""
+
+    iterator = _ReadOnce
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            key = self.queryset.model._meta.pk.to_python(value)
+        except ValidationError:
+            key = None
+        for obj in self.queryset:
+            if obj.pk == key:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class StatsFilterForm(_ScopedSearch):
     """统计分析's filters. Unlike a list's search, a bad value is shown as an error (the figures then stay
-    unfiltered) rather than silently dropped, since the figures would not say what they count."""
+    unfiltered) rather than silently dropped, since the figures would not say what they count. The choices
+    are read once (``ReadOnceChoiceField``) and name the page's groups (``names``)."""
 
-    insurer = forms.ModelChoiceField(
+    insurer = ReadOnceChoiceField(
         label="保险公司",
         queryset=Organisation.objects.none(),
         required=False,
         empty_label="全部",
         error_messages={"invalid_choice": "请选择列表中的保险公司"},
     )
-    region = forms.ModelChoiceField(
+    region = ReadOnceChoiceField(
         label="区县",
         queryset=Region.objects.none(),
         required=False,
         empty_label="全部",
         error_messages={"invalid_choice": "请选择您辖区内的区县"},
     )
-    industry = forms.ModelChoiceField(
+    industry = ReadOnceChoiceField(
         label="行业",
         queryset=Industry.objects.none(),
         required=False,
@@ -152,6 +194,21 @@ class StatsFilterForm(_ScopedSearch):
         if not self.is_bound or not self.is_valid():
             return statistics.NO_FILTERS
         return statistics.StatsFilters(**{k: v for k, v in self.cleaned_data.items() if v})
+
+    def names(self) -> dict[str, dict[int, str | None]]:
+        """The names of 统计分析's groups (``cells.Figures.names``) from the choices, read for the widgets
+        anyway: every insurer, the jurisdiction's 区县, every 行业 and the compulsory ones. A group not among
+        them (an order of the city's own region) is named by ``statistics.grouped``."""
+        industries = list(choice_field(self, "industry").queryset)
+        return {
+            "insurer": {o.pk: o.short_name or o.name for o in choice_field(self, "insurer").queryset},
+            "region": {
+                **{r.pk: r.name for r in choice_field(self, "region").queryset},
+                rollup.NO_REGION: None,
+            },
+            "industry": {**{i.pk: i.name for i in industries}, rollup.NO_INDUSTRY: None},
+            "compulsory": {i.pk: i.name for i in industries if i.is_compulsory},
+        }
 
 
 class LaggingSearch(StatsFilterForm):

@@ -85,10 +85,12 @@ class StatisticsCell(models.Model):
             )
         ]
         indexes = [
-            # Per insurer (insurer_id > 0) within one industry (or all).
-            models.Index(
-                fields=["industry_id", "insurer_id", "grain", "period"], name="statistics_cell_industry"
-            )
+            # Each insurer (insurer_id <> 0) within one industry (or all), and each industry within one insurer
+            # (or all): the dates' range straight after the one chosen, not after the range of the others (the
+            # key's order, and (industry, insurer, grain, period) before, read every cell of every day of the
+            # chosen one — 130,000 index entries at a million orders, 20–50 ms a page on PostgreSQL).
+            models.Index(fields=["industry_id", "grain", "period"], name="statistics_cell_by_industry"),
+            models.Index(fields=["insurer_id", "grain", "period"], name="statistics_cell_by_insurer"),
         ]
 
     def __str__(self) -> str:

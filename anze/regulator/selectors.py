@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import IsNull
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -151,39 +152,65 @@ def compulsory_enterprises(*, user: User, today: date | None = None) -> QuerySet
 
 @dataclass(frozen=True)
 class CoverCounts:
-    """应保尽保 on 统计分析: the compulsory-sector enterprises, those covered today, those lapsed."""
+    """应保尽保 on 统计分析: the compulsory-sector enterprises, those covered today, those lapsed; and 参保企业数
+    when asked for (``cover_counts``'s ``insured``)."""
 
     total: int
     covered: int
     lapsed: int
+    insured: int | None = None
 
 
 def cover_counts(
-    *, user: User, region: Region | None = None, industry: Industry | None = None, today: date | None = None
+    *,
+    user: User,
+    region: Region | None = None,
+    industry: Industry | None = None,
+    today: date | None = None,
+    insured: Subquery | None = None,
 ) -> CoverCounts:
     """``compulsory_enterprises`` (of one 区县 and 行业 when given) counted — all, ``covered_now``, and
     ``Cover.LAPSED`` — as probes of each enterprise's policies (``EXISTS``, its index) instead of grouping every
     policy of theirs for ``cover_until``: one query, whatever the enterprises hold (an enterprise of 10,000
     policies made the grouped count read them all). Lapsed is "had a live policy, none covering today or
-    later": ``cover_until`` (the latest ``cover_end``) before today, in the terms of ``cover_end``."""
+    later": ``cover_until`` (the latest ``cover_end``) before today, in the terms of ``cover_end``. With
+    ``insured`` (an organisation's first policy in force of 统计分析's filters, ``statistics._first_in_force``),
+    参保企业数 too, in the same statement: every organisation read once, each count a filter of it (a round trip
+    less on PostgreSQL)."""
     today = today or timezone.localdate()
     live = Policy.objects.live().filter(enterprise=OuterRef("pk"))
     covering_or_later = Q(surrendered_on__isnull=True, period_end__gte=today) | Q(surrendered_on__gt=today)
     covered_today = Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today)
-    qs = enterprises_for(user=user).filter(industry__is_compulsory=True)
-    if region is not None:
-        qs = qs.filter(region=region)
-    if industry is not None:
-        qs = qs.filter(industry=industry)
-    counts = qs.aggregate(
-        total=Count("pk"),
-        covered=Count(
-            "pk",
-            filter=Exists(live.filter(covered_today, period_start__lte=today, period_end__gte=today)),
-        ),
-        lapsed=Count("pk", filter=Exists(live) & ~Exists(live.filter(covering_or_later))),
+    # (the compulsory sectors as a subquery, not a join: an organisation of no industry counts as insured)
+    compulsory = Q(
+        kind=Side.ENTERPRISE, industry__in=Industry.objects.filter(is_compulsory=True).values("pk")
     )
-    return CoverCounts(total=counts["total"], covered=counts["covered"], lapsed=counts["lapsed"])
+    compulsory &= jurisdiction(user, "region")
+    if region is not None:
+        compulsory &= Q(region=region)
+    if industry is not None:
+        compulsory &= Q(industry=industry)
+    counted: dict[str, Any] = {
+        "total": Count("pk", filter=compulsory),
+        "covered": Count(
+            "pk",
+            filter=compulsory
+            & Exists(live.filter(covered_today, period_start__lte=today, period_end__gte=today)),
+        ),
+        "lapsed": Count("pk", filter=compulsory & Exists(live) & ~Exists(live.filter(covering_or_later))),
+    }
+    qs = Organisation.objects.all()
+    if insured is None:
+        qs = qs.filter(compulsory)
+    else:
+        counted["insured"] = Count("pk", filter=IsNull(insured, False))
+    counts = qs.aggregate(**counted)
+    return CoverCounts(
+        total=counts["total"],
+        covered=counts["covered"],
+        lapsed=counts["lapsed"],
+        insured=counts.get("insured"),
+    )
 
 
 def cover_on(cover_until: date | None, today: date | None = None) -> str:

@@ -4,7 +4,7 @@ top (``summary``), and the tables and charts per insurer, 区县, 行业, month 
 
 The policies, their premium and fee come from the kept cells (``figures``: the regulator's scope,
 ``statistics_scope``, read by ``cells.figures`` in one statement); the figures the cells do not hold — 参保企业数, 应保尽保 — are counted from the
-policies and enterprises (``insured_enterprises``, ``selectors.cover_counts``). The 事故预防服务费 section is
+policies and enterprises (``_first_in_force``, ``selectors.cover_counts``). The 事故预防服务费 section is
 ``fees.py``, the 导出 ``statistics_sheets.py``.
 """
 
@@ -56,7 +56,7 @@ def stats_policies(
     """The policies the statistics count: a reversed (冲正) one is left out — its order's premium is counted
     once, with the policy issued again in its place. ``unindexed``: the jurisdiction and the filters offered
     to no index (``Unindexed``, SQLite's planner), for a probe of each enterprise's policies by the
-    enterprise's own index (``insured_enterprises``): SQLite otherwise walked an insurer's or a 区县's
+    enterprise's own index (``_first_in_force``): SQLite otherwise walked an insurer's or a 区县's
     policies once per enterprise."""
     column = (lambda path: Unindexed(F(path))) if unindexed else F
     visible = Q(jurisdiction(user, "region", unindexed=True)) if unindexed else Q()
@@ -106,7 +106,13 @@ def summary(
     today = today or timezone.localdate()
     policies = stats_policies(user=user, filters=filters)
     in_force = policies.filter(period_start__lte=today, period_end__gte=today)
-    cover = cover_counts(user=user, region=filters.region, industry=filters.industry, today=today)
+    cover = cover_counts(
+        user=user,
+        region=filters.region,
+        industry=filters.industry,
+        today=today,
+        insured=_first_in_force(user=user, filters=filters, today=today),
+    )
     kept = kept or figures(user=user, filters=filters, today=today)
     if filters.has_range:
         premium = kept.total.premium
@@ -117,7 +123,7 @@ def summary(
         # counted them again: from the policies).
         policies_in_force=in_force.count() if kept.in_force is None else kept.in_force,
         premium_this_year=cells.yuan(premium),
-        insured_enterprises=insured_enterprises(user=user, filters=filters, today=today),
+        insured_enterprises=cover.insured or 0,
         compulsory_total=cover.total,
         compulsory_covered=cover.covered,
         expiring=(
@@ -131,18 +137,18 @@ def summary(
     )
 
 
-def insured_enterprises(*, user: User, filters: StatsFilters, today: date) -> int:
-    """参保企业数: the enterprises of the policies of ``stats_policies`` in force ``today``, counted from the
-    enterprises' side — each one's policies in force probed (``EXISTS``, the index ``(enterprise,
-    period_end)``) — instead of a DISTINCT over every policy in force: the enterprises are far fewer than
-    their policies (at a million orders the DISTINCT read ~55,000 policies and their orders)."""
+def _first_in_force(*, user: User, filters: StatsFilters, today: date) -> Subquery:
+    """An organisation's first policy of ``stats_policies`` in force ``today`` (``OuterRef("pk")``), None when
+    it has none: 参保企业数 counts the organisations that have one (``selectors.cover_counts``), from the
+    enterprises' side — each one's policies in force probed along the index ``(enterprise, period_end)`` —
+    instead of a DISTINCT over every policy in force: the enterprises are far fewer than their policies (at a
+    million orders the DISTINCT read ~55,000 policies and their orders)."""
     in_force = stats_policies(user=user, filters=filters, unindexed=True).filter(
         enterprise=OuterRef("pk"), period_start__lte=today, period_end__gte=today
     )
     # A subquery with a limit, not EXISTS: PostgreSQL turned the EXISTS into a semi-join read from the policies'
     # side (every policy in force, 0.5–0.8 s at a million orders); a limited subquery is probed per enterprise.
-    first = Subquery(in_force.order_by().values("pk")[:1])
-    return Organisation.objects.alias(first=first).filter(first__isnull=False).count()
+    return Subquery(in_force.order_by().values("pk")[:1])
 
 
 def statistics_scope(
@@ -198,9 +204,10 @@ def grouped(kind: str, kept: cells.Figures) -> list[tuple[int, str | None, cells
     page's chart and its fee table share."""
     groups: dict[int, cells.Sums] = getattr(kept, f"by_{kind}")
     counted = {key: sums for key, sums in groups.items() if sums.policies}
-    if kind not in kept.names:
-        kept.names[kind] = group_names(kind, counted)
-    names = kept.names[kind]
+    names = kept.names.setdefault(kind, {})  # (given by the page's form: ``StatsFilterForm.names``)
+    missing = [key for key in counted if key not in names]
+    if missing:
+        names.update(group_names(kind, missing))
     return [(key, names.get(key), sums) for key, sums in counted.items()]
 
 
@@ -230,11 +237,14 @@ def by_county(
 def by_industry(
     *, user: User, filters: StatsFilters = NO_FILTERS, kept: cells.Figures | None = None
 ) -> list[dict[str, Any]]:
-    rows = grouped("industry", kept or figures(user=user, filters=filters))
-    compulsory = {i.name for i in Industry.objects.filter(is_compulsory=True)}
+    kept = kept or figures(user=user, filters=filters)
+    rows = grouped("industry", kept)
+    if "compulsory" not in kept.names:  # (else given by the page's form, ``StatsFilterForm.names``)
+        kept.names["compulsory"] = dict(Industry.objects.filter(is_compulsory=True).values_list("pk", "name"))
+    compulsory = kept.names["compulsory"]
     return [
-        {"name": name or "未填写", "policies": sums.policies, "compulsory": name in compulsory}
-        for _, name, sums in sorted(rows, key=lambda row: (-row[2].policies, row[1] or ""))
+        {"name": name or "未填写", "policies": sums.policies, "compulsory": key in compulsory}
+        for key, name, sums in sorted(rows, key=lambda row: (-row[2].policies, row[1] or ""))
     ]
 
 

@@ -88,6 +88,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     form = StatsFilterForm(request.GET or None, user=user)
     filters = form.filters()
     kept = stats.figures(user=user, filters=filters)  # every table and chart below reads these cells
+    kept.names.update(form.names())  # the groups' names: the rows of the form's choices
+    spent = fees.spent_by(user=user, filters=filters)  # the ledger read once: the fee tables and their chart
     return render(
         request,
         "regulator/statistics.html",
@@ -95,9 +97,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "search": form,
             "filters": filters,
             "summary": stats.summary(user=user, filters=filters, kept=kept),
-            "fees": fees.statistics(user=user, filters=filters, kept=kept),
+            "fees": fees.statistics(user=user, filters=filters, kept=kept, spent=spent),
             "charts": {
-                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept),
+                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept, spent_already=spent),
                 "month": stats.by_month(user=user, filters=filters, kept=kept),
                 "insurer": stats.by_insurer(user=user, filters=filters, kept=kept),
                 "county": stats.by_county(user=user, filters=filters, kept=kept),

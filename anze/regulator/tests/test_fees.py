@@ -182,7 +182,7 @@ def test_the_statistics_page_runs_a_constant_number_of_queries(
 ):
     c = client_for(world.city)
     c.get(STATS)
-    with django_assert_max_num_queries(60) as few:
+    with django_assert_max_num_queries(12) as few:  # (19 before: docs/BENCH.md, 2026-12-04)
         c.get(STATS)
     world.policy(world.other_clerk, world.jj, "1500.00", [D("100.00"), D("200.00")])
     world.policy(world.clerk, world.fz, "800.00", [D("50.00")])

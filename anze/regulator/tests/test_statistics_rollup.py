@@ -31,7 +31,7 @@ from anze.orders.models import Order, OrderStatus
 from anze.policies import synthetic as policy_synthetic
 from anze.policies.models import Policy, PolicyStatus, ServiceStatus
 from anze.prevention.models import FeeEntry, FeeEntryKind, RecordStatus, ServiceRecord
-from anze.regulator import fees, rollup, selectors, statistics
+from anze.regulator import cells, fees, rollup, selectors, statistics
 from anze.regulator.models import StatisticsCell, StatisticsDelta
 from anze.regulator.selectors import Cover, compulsory_enterprises, filter_cover, orders_for
 from anze.regulator.statistics import (
@@ -429,6 +429,29 @@ def test_every_filter_combination_after_folding_and_before(world):  # type: igno
                     )
                     for user in (world.city, world.county):
                         assert_same(user, filters)
+
+
+def test_a_month_held_mostly_is_read_as_its_month_less_the_days_outside(world):  # type: ignore[no-untyped-def]
+    """A range's partial month is read from its day cells in the range or — when fewer — from its month cell
+    less its days outside the range (``cells._periods``): every pair of these ends, folded and not."""
+    for kind, pick in zip(WRITES, range(0, 10 * len(WRITES), 10), strict=True):
+        write(world, kind, pick)
+    ends = [
+        None,
+        date(2025, 11, 9),
+        date(2025, 12, 17),
+        date(2025, 12, 20),
+        date(2026, 3, 1),
+        date(2026, 3, 12),
+    ]
+    assert "THEN -1" in cells._periods(date(2025, 11, 9), date(2025, 12, 20))[2]  # (both ends subtract)
+    for folded in (False, True):
+        if folded:
+            assert rollup.fold(today=TODAY) > 0
+        for start in ends:
+            for end in ends:
+                if start is None or end is None or start <= end:
+                    assert_same(world.city, StatsFilters(start=start, end=end))
 
 
 def test_the_cells_are_counted_afresh_when_a_trigger_was_missing(world):  # type: ignore[no-untyped-def]
