@@ -161,18 +161,13 @@ def bounded_counts(querysets: Mapping[str, QuerySet[Any]], *, limit: int | None 
 
 
 def peeked_page(
-    queryset: QuerySet[Any],
-    number: int,
-    size: int,
-    *,
-    at_least: int = 0,
-    past_end: QuerySet[Any] | None = None,
+    queryset: QuerySet[Any], number: int, size: int, *, past_end: QuerySet[Any] | None = None
 ) -> Page:
     """Page ``number`` of ``queryset``, whose rows are not counted: the page's keys and one more — whether a
     page follows — then its rows; no count, which past a row test (``search.names_contain``) would walk on until
-    ``LIST_COUNT_LIMIT`` more rows passed it. The pager says 共 N+ 条, N the rows up to the one after the page,
-    or ``at_least`` (more than that many rows, counted elsewhere); the last page knows its total. A page past
-    the end is ``bounded_page`` of ``past_end`` (the same rows read another way), counted."""
+    ``LIST_COUNT_LIMIT`` more rows passed it. The pager says 共 N+ 条, N the rows up to the one after the page;
+    the last page knows its total. A page past the end is ``bounded_page`` of ``past_end`` (the same rows read
+    another way), counted."""
     offset = (number - 1) * size
     keys = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
     if not keys and number > 1:
@@ -180,7 +175,7 @@ def peeked_page(
     rows = list(queryset.filter(pk__in=keys[:size])) if keys else []
     if len(keys) <= size:  # the last page: the total is known
         return Page(rows=rows, number=number, size=size, total=offset + len(rows))
-    return Page(rows=rows, number=number, size=size, total=max(at_least, offset + size + 1), more=True)
+    return Page(rows=rows, number=number, size=size, total=offset + size + 1, more=True)
 
 
 def walked_page(every: QuerySet[Any], hit: Q, number: int, size: int, *, rows: int) -> Page:

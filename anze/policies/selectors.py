@@ -120,16 +120,18 @@ def _filtered(user: User, filters: Mapping[str, Any], *, by_row: bool = False) -
 @dataclass
 class PolicyList(TabbedList):
     """保单管理's page and tabs; each tab counted up to ``limit`` rows only, ``over``: the tabs past it (every tab
-    when the matches of a name were counted together, past ``limit``: then only 全部 reads 10000+)."""
+    when the matches of a name were counted together, past ``limit``: then only 全部 reads 10000+); none under
+    a common 1–2 character name (``counted`` False)."""
 
     limit: int = 0
     over: frozenset[str] = frozenset()
     by_tab: bool = True
+    counted: bool = True  # False: a common name's matches, not counted at all (``COUNTED_NAME``)
 
     def shown(self, tab: str) -> str | None:
         """How a tab's count reads: "12", "10000+" when there are more than were counted, or nothing (not
         counted)."""
-        if tab and tab in self.over and not self.by_tab:
+        if not self.counted or (tab and tab in self.over and not self.by_tab):
             return None
         if tab in self.over or (not tab and self.over):
             return f"{self.limit}+"
@@ -150,10 +152,17 @@ def _tab_counts(qs: QuerySet[Policy], limit: int, *, by_tab: bool) -> tuple[dict
     return counts, frozenset(ServiceStatus.values) if len(statuses) > limit else frozenset()
 
 
+# A 1–2 character 投保人 in more of the insurer's orders than this (the kept counts of its gram say so) is common:
+# its matches are not counted — reading each from the grams index costs a row of the orders table on PostgreSQL,
+# 50–90 ms for the 8,500 orders of "辋川" at a million orders (docs/BENCH.md) — and its pages are found along the
+# list's index (``_common_page``).
+COUNTED_NAME = 2_000
+
+
 def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> PolicyList:
     """Every tab counted up to ``LIST_COUNT_LIMIT`` (``_tab_counts``), in one statement; the page exact when its
-    tab's count is (``paginate``), else ``bounded_paginate`` (共 N+ 条); a page of a 1–2 character name by
-    ``_named_page``."""
+    tab's count is (``paginate``), else ``bounded_paginate`` (共 N+ 条); under a common 1–2 character name, no
+    count and the page by ``_common_page``."""
     tab = filters.get("tab") or ""
     if tab not in ServiceStatus.values:
         tab = ""
@@ -161,61 +170,50 @@ def insurer_policy_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> 
     qs = _filtered(user, filters)
     limit = settings.LIST_COUNT_LIMIT
     name = (filters.get("applicant") or "").strip()
-    counts, over = _tab_counts(qs, limit, by_tab=not name)
+    common = None
+    if search.is_gram(name):
+        holding, everything = insurer_counts.counts_with_gram(user.organisation_id, name)  # type: ignore[arg-type]
+        held = sum(holding.values())
+        common = (held, sum(everything.values())) if held > COUNTED_NAME else None
+    if common is None:
+        counts, over = _tab_counts(qs, limit, by_tab=not name)
+    else:
+        counts, over = dict.fromkeys(ServiceStatus.values, 0), frozenset(ServiceStatus.values)
     if tab:
         qs = qs.filter(service_status=tab)
     qs = qs.select_related("order", "service_org", "service_declined_org").order_by(*ORDERING)
-    counted = None if over and (not tab or tab in over) else counts[tab] if tab else sum(counts.values())
-    if search.is_gram(name):
+    if common is not None:
         walk = _filtered(user, filters, by_row=True)
         walk = walk.filter(service_status=tab) if tab else walk
         walk = walk.select_related("order", "service_org", "service_declined_org").order_by(*ORDERING)
-        page = _named_page(
-            request, qs, walk, name=name, insurer_id=user.organisation_id, counted=counted, tab=tab
-        )  # type: ignore[arg-type]
-    elif counted is None:
+        page = _common_page(request, qs, walk, held=common[0], everything=common[1])
+    elif over and (not tab or tab in over):
         page = bounded_paginate(request, qs, limit=limit)
     else:
-        page = paginate(request, qs, count=counted)
+        page = paginate(request, qs, count=counts[tab] if tab else sum(counts.values()))
     mark_pending_reversals(page.rows)
-    return PolicyList(page=page, counts=counts, tab=tab, limit=limit, over=over, by_tab=not name)
-
-
-def _named_page(
-    request: HttpRequest,
-    qs: QuerySet[Policy],
-    walk: QuerySet[Policy],
-    *,
-    name: str,
-    insurer_id: int,
-    counted: int | None,
-    tab: str,
-) -> Page:
-    """A page of the policies of a 1–2 character name: its matches sorted (``qs``, from the grams index), or
-    found by testing each policy's order along the list's own index (``walk``), whichever reads fewer rows
-    (``walks``). A name in one order in 40 has its first page among ~400 policies where its 4,600 matches were
-    read and sorted (docs/BENCH.md). ``counted``: the matches, None when more than ``LIST_COUNT_LIMIT``: then a
-    page walked looks one row past its end instead of counting on (``peeked_page``: 共 10000+ 条, or under a
-    tab, whose matches were not counted, 共 N+ 条 up to the next row)."""
-    number, size = page_params(request)
-    holding, everything = insurer_counts.counts_with_gram(insurer_id, name)
-    held = sum(holding.values())
-    if counted is not None:
-        number = min(number, max(1, -(-counted // size)))
-    walking = walks(
-        number * size, sum(everything.values()) / max(1, held), held if counted is None else counted
+    return PolicyList(
+        page=page, counts=counts, tab=tab, limit=limit, over=over, by_tab=not name, counted=common is None
     )
-    if counted is not None:
-        return paginate(request, walk if walking else qs, count=counted)
-    if walking:
-        limit = 0 if tab else settings.LIST_COUNT_LIMIT
-        return peeked_page(walk, number, size, at_least=limit, past_end=qs)
+
+
+def _common_page(
+    request: HttpRequest, qs: QuerySet[Policy], walk: QuerySet[Policy], *, held: int, everything: int
+) -> Page:
+    """A page of the policies of a common 1–2 character name, in ``held`` of the insurer's ``everything``
+    orders: found by testing each policy's order along the list's own index (``walk``) — its first page among
+    ~400 policies for a name in one order in 40 — looking one row past the page for the next (``peeked_page``:
+    共 N+ 条); or, deeper than that reads fewer rows than the name's matches (``walks``), those sorted from the
+    grams index (``qs``) and counted up to ``LIST_COUNT_LIMIT`` past the page."""
+    number, size = page_params(request)
+    if walks(number * size, everything / held, held):
+        return peeked_page(walk, number, size, past_end=qs)
     return bounded_paginate(request, qs)
 
 
 def walks(reach: int, sparse: float, matches: int) -> bool:
-    """Whether a page is read by testing rows along the list (``reach`` matches, one in ``sparse`` rows: the
-    insurer's orders per order holding the name) rather than by sorting all ``matches``."""
+    """Whether a page is read by testing rows along the list (``reach`` matches, one in ``sparse`` rows) rather
+    than by sorting all ``matches``."""
     return reach * sparse < matches
 
 
