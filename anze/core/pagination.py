@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 
@@ -176,25 +176,6 @@ def peeked_page(
     if len(keys) <= size:  # the last page: the total is known
         return Page(rows=rows, number=number, size=size, total=offset + len(rows))
     return Page(rows=rows, number=number, size=size, total=offset + size + 1, more=True)
-
-
-def walked_page(every: QuerySet[Any], hit: Q, number: int, size: int, *, rows: int) -> Page:
-    """Page ``number`` of the rows of ``every`` (a list ordered along an index) that pass ``hit``, a test on
-    each row read — a name in too many orders for its index's matches to be read and sorted — counted among the
-    list's first ``rows`` rows only: a row test cannot be bounded by its matches (10,000 matches of a name in 1
-    order in 40 are 400,000 rows). Past them the pager says 共 N+ 条 (N: the matches among them, or the rows up to
-    this page's end when more) and offers the next pages. Three queries at most (the page's keys, its rows, the
-    count); two when the page is the last."""
-    offset = (number - 1) * size
-    found = _rows(every.filter(hit), offset, size)
-    if len(found) < size and (found or number == 1):  # the last page: the total is known without counting
-        return Page(rows=found, number=number, size=size, total=offset + len(found))
-    seen = every[:rows].aggregate(read=Count("pk"), hits=Count("pk", filter=hit))
-    if not found:  # past the end
-        last = max(1, -(-seen["hits"] // size))
-        return walked_page(every, hit, last, size, rows=rows) if last < number else Page([], 1, size, 0)
-    total = max(seen["hits"], offset + len(found))
-    return Page(rows=found, number=number, size=size, total=total, more=seen["read"] >= rows)
 
 
 def _of_models(queryset: QuerySet[Any]) -> bool:
