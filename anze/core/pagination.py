@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 
@@ -160,23 +160,22 @@ def bounded_counts(querysets: Mapping[str, QuerySet[Any]], *, limit: int | None 
         return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
-def walked_page(every: QuerySet[Any], hit: Q, number: int, size: int, *, rows: int) -> Page:
-    """Page ``number`` of the rows of ``every`` (a list ordered along an index) that pass ``hit``, a test on
-    each row read — a name in too many orders for its index's matches to be read and sorted — counted among the
-    list's first ``rows`` rows only: a row test cannot be bounded by its matches (10,000 matches of a name in 1
-    order in 40 are 400,000 rows). Past them the pager says 共 N+ 条 (N: the matches among them, or the rows up to
-    this page's end when more) and offers the next pages. Three queries at most (the page's keys, its rows, the
-    count); two when the page is the last."""
+def peeked_page(
+    queryset: QuerySet[Any], number: int, size: int, *, past_end: QuerySet[Any] | None = None
+) -> Page:
+    """Page ``number`` of ``queryset``, whose rows are not counted: the page's keys and one more — whether a
+    page follows — then its rows; no count, which past a row test (``search.names_contain``) would walk on until
+    ``LIST_COUNT_LIMIT`` more rows passed it. The pager says 共 N+ 条, N the rows up to the one after the page;
+    the last page knows its total. A page past the end is ``bounded_page`` of ``past_end`` (the same rows read
+    another way), counted."""
     offset = (number - 1) * size
-    found = _rows(every.filter(hit), offset, size)
-    if len(found) < size and (found or number == 1):  # the last page: the total is known without counting
-        return Page(rows=found, number=number, size=size, total=offset + len(found))
-    seen = every[:rows].aggregate(read=Count("pk"), hits=Count("pk", filter=hit))
-    if not found:  # past the end
-        last = max(1, -(-seen["hits"] // size))
-        return walked_page(every, hit, last, size, rows=rows) if last < number else Page([], 1, size, 0)
-    total = max(seen["hits"], offset + len(found))
-    return Page(rows=found, number=number, size=size, total=total, more=seen["read"] >= rows)
+    keys = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
+    if not keys and number > 1:
+        return bounded_page(queryset if past_end is None else past_end, number, size)
+    rows = list(queryset.filter(pk__in=keys[:size])) if keys else []
+    if len(keys) <= size:  # the last page: the total is known
+        return Page(rows=rows, number=number, size=size, total=offset + len(rows))
+    return Page(rows=rows, number=number, size=size, total=offset + size + 1, more=True)
 
 
 def _of_models(queryset: QuerySet[Any]) -> bool:

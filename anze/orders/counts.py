@@ -300,18 +300,25 @@ def fold_deltas(
                 return folded
 
 
-def _kept(insurer_id: int, order_type: str | None, grams: list[str] | None = None) -> tuple[str, list[Any]]:
+def _kept(
+    insurer_id: int | None, order_type: str | None, grams: list[str] | None = None
+) -> tuple[str, list[Any]]:
     """A subquery of ``(gram, <states>)`` to sum: the insurer's counts rows — its own (``grams`` None) or those of
-    ``grams`` — and the deltas not folded into them yet, those of orders whose names hold the gram (of one
-    order type, or of both)."""
+    ``grams``, of every insurer when ``insurer_id`` is None — and the deltas not folded into them yet, those of
+    orders whose names hold the gram (of one order type, or of both)."""
     by_type, type_params = ("AND order_type = %s", [order_type]) if order_type else ("", [])
     if grams is None:
         own = f"SELECT NULL AS gram, {COLUMNS} FROM {TABLE} WHERE insurer_id = %s {by_type}"
         deltas = f"SELECT NULL AS gram, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type}"
         return f"({own} UNION ALL {deltas}) AS kept", [insurer_id, *type_params, insurer_id, *type_params]
     marks = ", ".join(["%s"] * len(grams))
-    parts = [f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE insurer_id = %s AND gram IN ({marks}) {by_type}"]
-    params: list[Any] = [insurer_id, *grams, *type_params]
+    # Every insurer's (``insurer_id`` None): their rows by the (insurer, gram) index, the insurers those of the
+    # insurers' own rows.
+    insurer = (
+        "insurer_id = %s" if insurer_id is not None else f"insurer_id IN (SELECT insurer_id FROM {TABLE})"
+    )
+    parts = [f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE {insurer} AND gram IN ({marks}) {by_type}"]
+    params: list[Any] = [*([] if insurer_id is None else [insurer_id]), *grams, *type_params]
     sqlite = connections[InsurerOrderCounts.objects.db].vendor == "sqlite"
     for gram in grams:
         # As the grams are taken (``search.name_grams``): the names lower-cased, SQLite's by Python.
@@ -319,8 +326,9 @@ def _kept(insurer_id: int, order_type: str | None, grams: list[str] | None = Non
         holds = " OR ".join(
             f"{'instr' if sqlite else 'strpos'}({lower.format(name)}, %s) > 0" for name in NAMES
         )
-        parts.append(f"SELECT %s, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type} AND ({holds})")
-        params += [gram, insurer_id, *type_params, gram, gram]
+        where = "insurer_id = %s" if insurer_id is not None else "TRUE"
+        parts.append(f"SELECT %s, {COLUMNS} FROM {DELTAS} WHERE {where} {by_type} AND ({holds})")
+        params += [gram, *([] if insurer_id is None else [insurer_id]), *type_params, gram, gram]
     return f"({' UNION ALL '.join(parts)}) AS kept", params
 
 
@@ -356,6 +364,14 @@ def counts_with_gram(
         _states(next(row[1:] for row in rows if row[0] == 1)),
         _states(next(row[1:] for row in rows if row[0] == 0)),
     )
+
+
+def gram_total(gram: str) -> int:
+    """Every insurer's submitted orders whose names contain ``gram`` (``search.is_gram``, any case), from the
+    kept rows: whether a 1–2 character name is common, without reading its matches (the regulator's search,
+    ``regulator.selectors.named``)."""
+    kept, params = _kept(None, None, [gram.lower()])
+    return sum(_states(_fetch(f"SELECT {_SUMS} FROM {kept}", params)[0]).values())
 
 
 # A name search of 3 characters or more is counted match by match (a row read each): exactly as long as the

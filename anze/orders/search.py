@@ -348,19 +348,35 @@ def name_matches(
     return queryset.filter(names_hold(term))
 
 
-def _holding_grams(queryset: QuerySet[Order], tokens: list[str], insurer_id: int | None) -> QuerySet[Order]:
-    """The orders of ``queryset`` whose grams hold every one of ``tokens`` under the insurer's token (under any
-    insurer's when ``insurer_id`` is None)."""
+def _holding_grams(
+    queryset: QuerySet[Any], tokens: list[str], insurer_id: int | None, through: str = ""
+) -> QuerySet[Any]:
+    """The rows of ``queryset`` whose order's grams hold every one of ``tokens`` under the insurer's token (under
+    any insurer's when ``insurer_id`` is None): orders, or with ``through`` = "order" the rows pointing to one
+    (policies) — on SQLite the index's rowids compared with the row's order key, no order read (``gram_holders``)."""
     insurer = [] if insurer_id is None else [insurer_token(insurer_id)]
     if connections[queryset.db].vendor == "postgresql":
         from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
 
         grams_of = Grams("applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField()))
+        if through:
+            from .models import Order
+
+            holders = Order.objects.order_by().alias(name_grams=grams_of)
+            held = holders.filter(name_grams__contains=[*tokens, *insurer]).values("pk")
+            return queryset.filter(**{f"{through}__in": held})
         return queryset.alias(name_grams=grams_of).filter(name_grams__contains=[*tokens, *insurer])
     query = " ".join([*(gram_token(token) for token in tokens), *insurer])
-    return queryset.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
-    )
+    keys = RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
+    return queryset.filter(**{f"{through}_id__in" if through else "pk__in": keys})
+
+
+def gram_holders(queryset: QuerySet[Any], term: str, insurer_id: int) -> QuerySet[Any]:
+    """The policies of ``queryset`` (the insurer's) whose order's names hold ``term``, a 1–2 character term
+    (``is_gram``), exactly: the insurer's matches in the grams index, compared on SQLite with each policy's
+    ``order_id`` as they are — without reading each match's order row (its filters, the insurer and a
+    submission, hold for any policy of the insurer), which took half of 保单管理's name search (docs/BENCH.md)."""
+    return _holding_grams(queryset, [term.strip().lower()], insurer_id, through="order")
 
 
 class NameLower(Func):
@@ -374,32 +390,37 @@ class NameLower(Func):
         return self.as_sql(compiler, connection, function="anze_lower", **extra)
 
 
-def _names_hold(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
-    """Orders whose names, lower-cased as the grams are, contain ``term``: the test of a longer term's
-    candidates. No index serves it, on purpose: on PostgreSQL an ``icontains`` here let the planner AND the
-    trigram indexes into the grams' bitmap, and their inexact matches made it recheck every candidate by
-    computing its grams again."""
+def _names_hold(queryset: QuerySet[Any], term: str, through: str = "") -> QuerySet[Any]:
+    """Rows whose order's names (``through``: the path to the order, "order__"; none for orders), lower-cased
+    as the grams are, contain ``term``: the test of a longer term's candidates. No index serves it, on
+    purpose: on PostgreSQL an ``icontains`` here let the planner AND the trigram indexes into the grams' bitmap,
+    and their inexact matches made it recheck every candidate by computing its grams again."""
     term = term.strip()
     if term.lower() == term.upper():  # nothing to fold (Chinese, digits): the database's own LIKE is exact
-        return queryset.filter(Q(applicant_name__contains=term) | Q(project_name__contains=term))
+        return queryset.filter(
+            Q(**{f"{through}applicant_name__contains": term})
+            | Q(**{f"{through}project_name__contains": term})
+        )
     lowered = term.lower()
     return queryset.alias(
-        _applicant_lower=NameLower("applicant_name"), _project_lower=NameLower("project_name")
+        _applicant_lower=NameLower(f"{through}applicant_name"),
+        _project_lower=NameLower(f"{through}project_name"),
     ).filter(Q(_applicant_lower__contains=lowered) | Q(_project_lower__contains=lowered))
 
 
-def names_contain(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
-    """Orders whose names contain ``term``, tested row by row on the names: for reading a page along the
-    list's ordered index when the matches are common — the first page of a term in one order in 40 reads
-    ~400 rows, where ``name_matches`` gives all of its thousands of matches to sort (see ``selectors.Scan``).
+def names_contain(queryset: QuerySet[Any], term: str, through: str = "") -> QuerySet[Any]:
+    """Orders (or, ``through`` = "order__", policies) whose order's names contain ``term``, tested row by row on
+    the names: for reading a page along the list's ordered index when the matches are common — the first page
+    of a term in one order in 40 reads ~400 rows, where ``name_matches`` gives all of its thousands of matches
+    to sort (see ``selectors.Scan``).
 
     PostgreSQL: ``icontains``, the expression of the trigram indexes, whose statistics tell the planner how
     many rows match (on ``lower(…)`` it underestimated them by far and sorted all of the insurer's orders
     instead of walking a few thousand of them for a deep page). For Chinese, Latin letters and digits, both databases give
     exactly the matches the grams give."""
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(names_hold(term))
-    return _names_hold(queryset, term)
+        return queryset.filter(names_hold(term, through))
+    return _names_hold(queryset, term, through)
 
 
 def names_hold(term: str, through: str = "") -> Q:

@@ -23,9 +23,10 @@ from django.utils import timezone
 from anze.accounts.models import Organisation, User
 from anze.basedata.models import Industry, Region
 from anze.core.codes import exact_or_prefix  # 统一社会信用代码: exact, or a range of its index
-from anze.core.pagination import Page, bounded_paginate, page_params, walked_page
+from anze.core.pagination import Page, bounded_paginate, page_params, peeked_page
 from anze.core.sides import Side
 from anze.orders import search
+from anze.orders.counts import gram_total
 from anze.orders.models import Order
 from anze.orders.scopes import jurisdiction, orders_visible_to, regions_in_jurisdiction
 from anze.policies.models import CURRENT_FIRST, Policy, PolicyStatus, cover_end
@@ -247,9 +248,6 @@ def is_number(term: str) -> bool:
 
 # A name in at most this many orders is searched by their keys, read first (see ``named``).
 NAMED_AT_ONCE = 2_000
-# A name in more is counted among this many rows of the list (``list_page``): at a million orders on PostgreSQL,
-# 10,000 rows of 保单查询 (each with its order's names) took 75–100 ms, 2,000 about 20 ms.
-WALKED_ROWS = 2_000
 
 
 def named(term: str) -> list[int] | None:
@@ -258,7 +256,11 @@ def named(term: str) -> list[int] | None:
     insurer's token), when they are at most ``NAMED_AT_ONCE``; else None: the name is common. A name in few
     orders — most names searched — is listed by those keys, its rows read by key and sorted, where
     PostgreSQL would walk the region's time index testing each row's names (316 ms for a name in 399 of a
-    million orders, 31 ms this way)."""
+    million orders, 31 ms this way). A 1–2 character name is known to be common from the kept counts of its
+    gram (``orders.counts.gram_total``) without reading its first keys: on PostgreSQL that read built the
+    bitmap of all its matches (25,000 for "安海" at a million orders) and fetched 2,001 of their rows."""
+    if search.is_gram(term) and gram_total(term) > NAMED_AT_ONCE:
+        return None
     matches = search.name_matches(Order.objects.order_by(), term, every_insurer=True)
     keys = list(matches.values_list("pk", flat=True)[: NAMED_AT_ONCE + 1])
     return keys if len(keys) <= NAMED_AT_ONCE else None
@@ -320,15 +322,16 @@ def list_page(
     """A page of 订单查询 or 保单查询 (``searched``: ``search_orders``, or ``search_policies`` with ``through`` =
     "order__"), never counting a region's million orders in full: at most ``LIST_COUNT_LIMIT`` matches
     (``core.pagination.bounded_page``), or under a common name (``named``), tested on each row read along the
-    list's index, among its first ``WALKED_ROWS`` rows (``core.pagination.walked_page``) — its first page is
-    found in a few hundred, where the name's index gives all its matches to sort (25,000 for a town's name at
-    a million orders). Either way 共 N+ 条 beyond."""
+    list's index up to the row after the page, not counted (``core.pagination.peeked_page``) — its first page
+    is found in a few hundred, where the name's index gives all its matches to sort (25,000 for a town's name
+    at a million orders); counting its matches among the list's first 2,000 rows, as it was, read each of
+    their orders (20–30 ms at a million orders on PostgreSQL, docs/BENCH.md). Either way 共 N+ 条 beyond."""
     name = NameSearch.of(filters)
     if name is None or name.keys is not None:
         return bounded_paginate(request, searched(user=user, filters=filters, name=name))
     every = searched(user=user, filters={**filters, "q": ""})  # (the 关键字 is the name: tested on each row)
     number, size = page_params(request)
-    return walked_page(every, search.names_hold(name.term, through), number, size, rows=WALKED_ROWS)
+    return peeked_page(every.filter(search.names_hold(name.term, through)), number, size)
 
 
 def order_for(*, user: User, application_no: str) -> Order:

@@ -262,3 +262,21 @@ def test_a_name_in_more_policies_than_the_limit_is_counted_once_for_all_tabs(cas
     assert (
         f'data-tab="all">全部<span class="count">({named.count()})</span>' in html and "data-more" not in html
     )
+
+
+def test_a_common_name_is_listed_uncounted(cast, client_for, monkeypatch):
+    """A 1–2 character name in more of the insurer's orders than ``COUNTED_NAME``: no tab counted, the pages
+    walked along the list (共 N+ 条 up to the next row, the total on the last page) — the plain filter's rows."""
+    from anze.policies import selectors
+
+    _states(cast)
+    _issued_offline(cast, 12)
+    monkeypatch.setattr(selectors, "COUNTED_NAME", 0)
+    c = client_for(cast.clerk)
+    html = c.get(LIST, {"applicant": "测试"}).content.decode()
+    assert 'data-tab="all">全部</a>' in html and 'data-tab="pending">待处理</a>' in html
+    assert "投保人名称较常见，未统计符合条件的保单数量" in html and "共 11+ 条" in html
+    mine = Policy.objects.filter(insurer=cast.insurer).order_by("-issued_at", "-id")
+    named = mine.filter(Q(order__applicant_name__contains="测试") | Q(order__project_name__contains="测试"))
+    listed, last = _listed(c, applicant="测试")
+    assert listed == [p.policy_no for p in named] and f"共 {len(listed)} 条" in last
