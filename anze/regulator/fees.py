@@ -107,13 +107,13 @@ def ledger(*, user: User, filters: StatsFilters = NO_FILTERS) -> QuerySet[FeeEnt
 
 
 def spent_by(
-    *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None
+    *, user: User, filters: StatsFilters = NO_FILTERS, today: date | None = None, months: int = 12
 ) -> dict[str, dict[Any, Decimal]]:
     """What the policies spent per insurer, 区县 and 行业 (``DIMENSIONS``), and per booking month ("month":
-    ``2026-03``) over the months of 统计分析's chart (``month_window``, 12 months): one query of the ledger
-    grouped by all four and by whether a line was booked within those months, summed here — the page's three
-    tables and its chart (``fees_by_month``) read it once."""
-    first, last = month_window(filters, 12, today)
+    ``2026-03``) over the ``months`` of 统计分析's chart (``month_window``): one query of the ledger grouped by
+    all four and by whether a line was booked within those months, summed here — the page's three tables and
+    its chart (``fees_by_month``) read it once."""
+    first, last = month_window(filters, months, today)
     shown = Q(booked_at__gte=day_start(first), booked_at__lt=day_start(last + timedelta(days=1)))
     columns = [f"policy__{key}" for key, _, _ in DIMENSIONS.values()]
     spent: dict[str, dict[Any, Decimal]] = {dimension: {} for dimension in (*DIMENSIONS, "month")}
@@ -177,34 +177,20 @@ def fees_by_month(
     months: int = 12,
     today: date | None = None,
     kept: cells.Figures | None = None,
-    spent_already: dict[str, dict[Any, Decimal]] | None = None,
+    spent: dict[str, dict[Any, Decimal]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows
-    (``spent_already``: ``spent_by``'s of the same filters and ``today``, for 12 months)."""
+    """Collected by 出函 month and spent by booking month, over the months 统计分析's chart shows (``spent``:
+    ``spent_by``'s of the same filters, ``today`` and ``months``, when read already)."""
     first, last = month_window(filters, months, today)
     collected = {
         month: sums.fee_yuan for month, sums in (kept or figures(user=user, filters=filters)).by_month.items()
     }
-    if spent_already is not None and months == 12:
-        spent = spent_already["month"]
-    else:
-        spent = {
-            month_key(r["month"]): r["s"]
-            for r in ledger(user=user, filters=filters)
-            .filter(
-                booked_at__gte=day_start(first),
-                booked_at__lt=day_start(last + timedelta(days=1)),
-            )
-            .annotate(month=TruncMonth("booked_at"))
-            .values("month")
-            .annotate(s=Sum("amount"))
-            .order_by()
-        }
+    by_month = (spent or spent_by(user=user, filters=filters, today=today, months=months))["month"]
     return [
         {
             "month": key,
             "collected": float(collected.get(key) or 0),
-            "spent": float(spent.get(key) or 0),
+            "spent": float(by_month.get(key) or 0),
         }
         for key in months_between(first, last)
     ]

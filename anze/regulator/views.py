@@ -99,7 +99,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "summary": stats.summary(user=user, filters=filters, kept=kept),
             "fees": fees.statistics(user=user, filters=filters, kept=kept, spent=spent),
             "charts": {
-                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept, spent_already=spent),
+                "fee_month": fees.fees_by_month(user=user, filters=filters, kept=kept, spent=spent),
                 "month": stats.by_month(user=user, filters=filters, kept=kept),
                 "insurer": stats.by_insurer(user=user, filters=filters, kept=kept),
                 "county": stats.by_county(user=user, filters=filters, kept=kept),
