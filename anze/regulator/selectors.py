@@ -56,9 +56,14 @@ def policies_for(*, user: User) -> QuerySet[Policy]:
 
 
 def enterprises_for(*, user: User) -> QuerySet[Organisation]:
-    """The enterprises of the regulator's jurisdiction (``orders.scopes.jurisdiction``, the same rule as its
-    orders: one of no region is seen above the county)."""
-    return Organisation.objects.filter(Q(kind=Side.ENTERPRISE) & jurisdiction(user, "region"))
+    """The enterprises of the regulator's jurisdiction (``enterprise_scope``)."""
+    return Organisation.objects.filter(enterprise_scope(user))
+
+
+def enterprise_scope(user: User) -> Q:
+    """An organisation in the regulator's jurisdiction and an enterprise (``orders.scopes.jurisdiction``, the
+    same rule as its orders: one of no region is seen above the county)."""
+    return Q(kind=Side.ENTERPRISE) & jurisdiction(user, "region")
 
 
 # --- policy standing ---------------------------------------------------------------------------------------------
@@ -183,10 +188,9 @@ def cover_counts(
     covering_or_later = Q(surrendered_on__isnull=True, period_end__gte=today) | Q(surrendered_on__gt=today)
     covered_today = Q(surrendered_on__isnull=True) | Q(surrendered_on__gt=today)
     # (the compulsory sectors as a subquery, not a join: an organisation of no industry counts as insured)
-    compulsory = Q(
-        kind=Side.ENTERPRISE, industry__in=Industry.objects.filter(is_compulsory=True).values("pk")
+    compulsory = enterprise_scope(user) & Q(
+        industry__in=Industry.objects.filter(is_compulsory=True).values("pk")
     )
-    compulsory &= jurisdiction(user, "region")
     if region is not None:
         compulsory &= Q(region=region)
     if industry is not None:
