@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from anze.accounts.models import User
 from anze.audit.selectors import day_range
 from anze.core.codes import exact_or_prefix
-from anze.core.pagination import Page, TabbedList, page_params
+from anze.core.pagination import Page, TabbedList, page_params, walks
 from anze.core.sides import Side
 from anze.documents.models import Document
 
@@ -187,7 +187,7 @@ def order_page(
     inexact = estimated or more
     reverse = not inexact and offset > total // 2
     reach = total - offset if reverse else offset + size  # the matches read, up to the page's last
-    if scan is not None and (estimated or reach * scan.population < total * total):
+    if scan is not None and (estimated or walks(reach, scan.population, total)):
         qs = scan.queryset
     if reverse:
         from_end = max(0, total - offset - size)

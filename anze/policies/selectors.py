@@ -29,6 +29,7 @@ from anze.core.pagination import (
     page_params,
     paginate,
     peeked_page,
+    walks,
 )
 from anze.core.sides import Side
 from anze.documents.models import Document
@@ -196,15 +197,9 @@ def _common_page(
     共 N+ 条); or, deeper than that reads fewer rows than the name's matches (``walks``), those sorted from the
     grams index (``qs``) and counted up to ``LIST_COUNT_LIMIT`` past the page."""
     number, size = page_params(request)
-    if walks(number * size, everything / held, held):
+    if walks(number * size, everything, held):
         return peeked_page(walk, number, size, past_end=qs)
     return bounded_paginate(request, qs)
-
-
-def walks(reach: int, sparse: float, matches: int) -> bool:
-    """Whether a page is read by testing rows along the list (``reach`` matches, one in ``sparse`` rows) rather
-    than by sorting all ``matches``."""
-    return reach * sparse < matches
 
 
 def mark_pending_reversals(policies: Sequence[Policy]) -> None:
