@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from anze.accounts.models import Organisation, User
+from anze.audit.selectors import day_start
 from anze.basedata.models import Industry, Region
 from anze.core.exports import Sheet
 from anze.core.sides import Side
@@ -70,12 +71,12 @@ class Filters:
 
     @property
     def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+        return day_start(self.start)
 
     @property
     def until(self) -> datetime:
         """The first instant after the period."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return day_start(self.end + timedelta(days=1))
 
     def during(self, field_name: str) -> Q:
         return Q(**{f"{field_name}__gte": self.since, f"{field_name}__lt": self.until})
@@ -183,7 +184,7 @@ def summary(*, user: User, filters: Filters, today: date | None = None) -> Summa
         .values_list("reported_at", "settled_at")
     ]
     average = (Decimal(sum(spans)) / len(spans)).quantize(Decimal("0.1"), ROUND_HALF_UP) if spans else None
-    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    midnight = day_start(today)
     backlog = claims.filter(status__in=OPEN_STATUSES).aggregate(
         open_now=Count("pk"),
         **{
@@ -305,7 +306,7 @@ def oldest_open(
 ) -> list[Claim]:
     """The open claims reported more than ``days`` days ago, the oldest first (at most ``limit``)."""
     today = today or timezone.localdate()
-    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    midnight = day_start(today)
     return list(
         claims_in_scope(user=user, filters=filters)
         .filter(status__in=OPEN_STATUSES, reported_at__lt=midnight - timedelta(days=days))

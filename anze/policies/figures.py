@@ -8,7 +8,7 @@ number of orders: one grouped by the month of the quote, one by the month of 出
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from anze.accounts.models import User
+from anze.audit.selectors import day_start
 from anze.orders.scopes import orders_visible_to
 
 MONTHS = 12
@@ -70,7 +71,7 @@ def _key(value: Any) -> str:
 def insurer_figures(*, user: User, today: date | None = None, months: int = MONTHS) -> InsurerFigures:
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
-    since = timezone.make_aware(datetime.combine(starts[0], time.min))
+    since = day_start(starts[0])
     by_month = {start.strftime("%Y-%m"): MonthFigures(month=start.strftime("%Y-%m")) for start in starts}
     quotes = (
         orders_visible_to(user)
