@@ -16,9 +16,12 @@ from django.core.management import call_command
 from django.template import engines
 from playwright.sync_api import Page
 
+from anze.core.sides import Side
+from anze.core.testing import factories
 from anze.manual import runner
 from anze.manual.script import Manual
 from anze.manual.steps import MANUALS
+from anze.manual.steps.insurer.data import COMPANY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -91,9 +94,11 @@ def test_the_two_halves_cover_the_whole_manual() -> None:
 
 
 def test_a_renamed_button_fails_the_manual_with_the_steps_name(
-    live_server, page: Page, demo: None, settings, tmp_path: Path
+    live_server, page: Page, settings, tmp_path: Path
 ) -> None:
-    """A scratch copy of the login page whose button reads 登 入 instead of 登 录, found before the app's own."""
+    """A scratch copy of the login page whose button reads 登 入 instead of 登 录, found before the app's own. The
+    steps before it need only the manual's company on the 保险公司选择 page, not the whole demo data."""
+    factories.organisation(Side.INSURER, name=COMPANY)
     original = Path(engines["django"].engine.get_template("accounts/login.html").origin.name)
     scratch = tmp_path / "templates" / "accounts" / "login.html"
     scratch.parent.mkdir(parents=True)

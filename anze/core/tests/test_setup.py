@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from anze.accounts.models import Organisation, Role, User
+from anze.core.testing import factories
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -89,7 +90,9 @@ def test_it_loads_the_demo_data_idempotently():
 
 @pytest.mark.django_db
 def test_it_skips_demo_data_when_the_database_has_accounts():
-    call_command("demo_data", stdout=StringIO())
+    """One account is enough (not the whole demo data loaded first: a few seconds of the suite)."""
+    factories.user(factories.organisation())
     out = StringIO()
     call_command("demo_data", "--if-empty", stdout=out)
     assert "跳过" in out.getvalue()
+    assert (Organisation.objects.count(), User.objects.count()) == (1, 1)  # nothing of the demo data
