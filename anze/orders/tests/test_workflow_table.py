@@ -8,6 +8,7 @@ succeed exactly when the table has (action, side) with that state as a source; o
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,15 @@ def _pdf(name: str) -> Any:
     return files.upload(name, files.pdf_bytes(name))
 
 
+# A policy number of its own for every 出函: the state machine (test_workflow_state_machine.py) issues several
+# orders of one insurer, and a repeated number is refused (保单编号已存在) where the table expects the 出函.
+_POLICY_NUMBERS = itertools.count(1)
+
+
+def _policy_no() -> str:
+    return f"TBL{next(_POLICY_NUMBERS):04d}"
+
+
 CALLS: dict[str, Callable[[Order, User], Order]] = {
     "submit": lambda o, u: applications.order_submit(order=o, actor=u),
     "quote": lambda o, u: workflow.order_quote(order=o, actor=u, scheme=scenarios.scheme()),
@@ -47,10 +57,10 @@ CALLS: dict[str, Callable[[Order, User], Order]] = {
     "approve_payment": lambda o, u: workflow.order_approve_payment(order=o, actor=u),
     "reject_payment": lambda o, u: workflow.order_reject_payment(order=o, actor=u, reason="金额不符"),
     "issue": lambda o, u: policy_services.policy_issue(
-        order=o, actor=u, policy_no="TBL0001", **policy_scenarios.policy_files()
+        order=o, actor=u, policy_no=_policy_no(), **policy_scenarios.policy_files()
     ),
     "issue_offline": lambda o, u: policy_services.policy_issue_offline(
-        order=o, actor=u, scheme=scenarios.scheme(), policy_no="TBL0002", **policy_scenarios.policy_files()
+        order=o, actor=u, scheme=scenarios.scheme(), policy_no=_policy_no(), **policy_scenarios.policy_files()
     ),
     "cancel": lambda o, u: workflow.order_cancel(order=o, actor=u, reason="测试取消"),
     "reverse": lambda o, u: _reverse(o, u),
