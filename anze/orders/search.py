@@ -440,19 +440,3 @@ def names_hold(term: str, through: str = "") -> Q:
     return Q(**{f"{through}applicant_name__icontains": term}) | Q(
         **{f"{through}project_name__icontains": term}
     )
-
-
-def clean_pending(using: str = "default") -> None:
-    """PostgreSQL: move the orders' GIN indexes' pending entries into the indexes (``gin_clean_pending_list``),
-    from the folder (``manage.py fold_counts``) rather than from a writer: GIN appends each new row version's
-    grams to a pending list (a state change's too), and the write that finds the list full merges all of it
-    inside its own transaction — a tail of the writes' latency, and the machine's autovacuum does not run here."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index AS i "
-            "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam "
-            "WHERE i.indrelid = 'orders_order'::regclass AND a.amname = 'gin'"
-        )

@@ -355,27 +355,3 @@ def test_the_grams_functions_are_replaced_by_ones_that_keep_their_plan(cast, off
     assert found(cast.clerk, "官桥镇石材") == {"官桥石材厂"}
     offline(applicant_name="南安市官桥镇板材有限公司", project_name="官桥板材厂")
     assert found(cast.clerk, "官桥") == {"官桥石材厂", "官桥板材厂"}
-
-
-@pytest.mark.skipif(SQLITE, reason="PostgreSQL's GIN indexes")
-def test_the_pending_entries_of_the_gin_indexes_are_merged_apart_from_the_writes(cast, offline):
-    """``clean_pending`` (from ``fold_counts``) merges what the writes left in the GIN indexes' pending lists:
-    none is left for a writer to merge in its own transaction, and the orders are found as before."""
-    offline(applicant_name="南安市官桥镇石材有限公司", project_name="官桥石材厂")
-
-    def pending() -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT gin_clean_pending_list(indexrelid) FROM pg_index WHERE indrelid = 'orders_order'::regclass "
-                "AND indexrelid::regclass::text IN ('order_grams', 'order_applicant_trgm', 'order_project_trgm')"
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    search.clean_pending()
-    assert pending() == [0, 0, 0]
-    offline(applicant_name="南安市官桥镇板材有限公司", project_name="官桥板材厂")
-    assert min(pending()) > 0  # (what the write left, merged by this check itself)
-    offline(applicant_name="南安市水头镇石材有限公司", project_name="水头石材厂")
-    search.clean_pending()
-    assert pending() == [0, 0, 0]
-    assert found(cast.clerk, "石材") == {"官桥石材厂", "水头石材厂"}

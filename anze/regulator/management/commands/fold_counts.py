@@ -1,6 +1,5 @@
 """``manage.py fold_counts``: add the order counts' delta rows to the counts and delete them (``counts.fold``),
-and 统计分析's deltas into its cells (``regulator.rollup.fold``), every 2 seconds (``--every SECONDS``), or once (``--once``);
-on PostgreSQL, merge the search indexes' pending entries too (``search.clean_pending``), sparing the writers.
+and 统计分析's deltas into its cells (``regulator.rollup.fold``), every 2 seconds (``--every SECONDS``), or once (``--once``).
 
 Run it beside the task worker (``make run`` starts it through bin/run-dev; a systemd unit in deploy/systemd):
 without it the counts stay exact, but every read of them sums a growing tail of deltas. One per machine is
@@ -14,7 +13,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from anze.core.management.periodic import PeriodicCommand
-from anze.orders import counts, search
+from anze.orders import counts
 from anze.regulator import rollup
 
 
@@ -33,6 +32,4 @@ class Command(PeriodicCommand):
         super().handle(*args, **options)
 
     def run_once(self) -> str:
-        folded = f"合并计数增量 {counts.fold()} 行，统计分析增量 {rollup.fold()} 行"
-        search.clean_pending()
-        return folded
+        return f"合并计数增量 {counts.fold()} 行，统计分析增量 {rollup.fold()} 行"
