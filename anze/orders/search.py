@@ -181,12 +181,20 @@ def _pg_substrings(longest: int) -> str:
 
 
 # ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: the
-# expression of the grams index, with the trigrams and the insurer's token.
-_PG_GRAMS_FUNCTIONS = (
-    "CREATE OR REPLACE FUNCTION anze_name_grams(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
-    f"AS $${_pg_substrings(2)} $$",
-    "CREATE OR REPLACE FUNCTION anze_grams(text, text, bigint) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
-    f"AS $$ SELECT array_append(({_pg_substrings(TRIGRAM)}), 'ins' || $3::text) $$",
+# expression of the grams index, with the trigrams and the insurer's token. PL/pgSQL, not SQL: a SQL function
+# that cannot be inlined is planned again in every statement that calls it, which made the grams index's upkeep
+# ~1 ms of every order write (a state change included: its new row version is indexed again); a PL/pgSQL
+# function keeps its plan for the session (docs/BENCH.md, "concurrent writers: JIT and the grams' plan").
+_PG_GRAMS_BODIES = {
+    "anze_name_grams(text, text)": f"BEGIN RETURN ({_pg_substrings(2)}); END",
+    "anze_grams(text, text, bigint)": (
+        f"BEGIN RETURN array_append(({_pg_substrings(TRIGRAM)}), 'ins' || $3::text); END"
+    ),
+}
+_PG_GRAMS_FUNCTIONS = tuple(
+    f"CREATE OR REPLACE FUNCTION {signature} RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE "
+    f"AS $${body}$$"
+    for signature, body in _PG_GRAMS_BODIES.items()
 )
 _PG_GRAMS_EXPRESSION = "anze_grams(applicant_name, project_name, insurer_id)"
 _PG_INDEXES: dict[str, str] = {
@@ -229,8 +237,10 @@ def install_functions(connection: BaseDatabaseWrapper) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        # (Replaced when their text differs: a change here follows; the same grams, so the index stays valid.)
         cursor.execute(
-            "SELECT count(DISTINCT proname) FROM pg_proc WHERE proname IN ('anze_grams', 'anze_name_grams')"
+            "SELECT count(DISTINCT prosrc) FROM pg_proc WHERE prosrc = ANY(%s)",
+            [[*_PG_GRAMS_BODIES.values()]],
         )
         if cursor.fetchone()[0] == len(_PG_GRAMS_FUNCTIONS):
             return

@@ -280,3 +280,32 @@ def test_two_folders_beside_eight_writers_count_each_change_once(cast):
     counts.fold()
     assert not OrderCountDelta.objects.exists()
     exact(cast)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_a_fold_is_not_compiled_however_costly_its_estimate(cast, online):
+    """The deltas' tables are estimated at thousands of times their rows between ANALYZEs: the fold was then
+    compiled (JIT), most of its time. With every statement's cost past the JIT threshold, it still is not."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_jit_available()")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL has no JIT")
+        cursor.execute("SET jit_above_cost = 0")
+    online(project_name="蓬壶镇茶厂")
+    plans: list[str] = []
+
+    def explain(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql == counts._PG_FOLD:
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+                plans.append(str(cursor.fetchone()[0]))
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(explain):
+            assert counts.fold() > 0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit_above_cost")
+    assert plans and "JIT" not in plans[0]
+    exact(cast)

@@ -322,3 +322,36 @@ def indexes_preferred() -> Iterator[None]:
 
 def explain(queryset) -> str:  # type: ignore[no-untyped-def]
     return queryset.explain()
+
+
+@pytest.mark.skipif(SQLITE, reason="PostgreSQL's grams functions")
+def test_the_grams_functions_are_replaced_by_ones_that_keep_their_plan(cast, offline):
+    """A SQL function that cannot be inlined is planned again in each statement calling it (the grams index's
+    upkeep on every order write): ``install`` replaces the SQL ones an older version left by PL/pgSQL ones,
+    which give the same grams — the index, built with the old ones, still finds what it found."""
+    offline(applicant_name="南安市官桥镇石材有限公司", project_name="官桥石材厂")
+    with connection.cursor() as cursor:
+        for signature, body in (
+            ("anze_name_grams(text, text)", search._pg_substrings(2)),
+            (
+                "anze_grams(text, text, bigint)",
+                f"SELECT array_append(({search._pg_substrings(3)}), 'ins' || $3)",
+            ),
+        ):
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {signature} RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+                f"AS $${body}$$"
+            )
+        search.install(connection)
+        cursor.execute(
+            "SELECT p.proname FROM pg_proc AS p JOIN pg_language AS l ON l.oid = p.prolang "
+            "WHERE p.proname IN ('anze_grams', 'anze_name_grams') AND l.lanname = 'plpgsql'"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {"anze_grams", "anze_name_grams"}
+        cursor.execute("SELECT anze_name_grams('官桥镇', 'AB'), anze_grams('官桥镇', 'AB', 7)")
+        name_grams, grams = cursor.fetchone()
+    assert set(name_grams) == search.name_grams("官桥镇", "AB")
+    assert set(grams) == {*search.name_grams("官桥镇", "AB"), "官桥镇", "ins7"}
+    assert found(cast.clerk, "官桥镇石材") == {"官桥石材厂"}
+    offline(applicant_name="南安市官桥镇板材有限公司", project_name="官桥板材厂")
+    assert found(cast.clerk, "官桥") == {"官桥石材厂", "官桥板材厂"}

@@ -315,8 +315,10 @@ def write(world: World, kind: str, pick: int) -> None:
                 period_end=policy.period_end,
                 verification_code=f"A{again:07d}",
             )
-    elif kind == "surrender":
-        Policy.objects.filter(pk=policy.pk).update(status=PolicyStatus.SURRENDERED, surrendered_on=TODAY)
+    elif kind == "surrender":  # (not a reversed one: its order may have been issued again, one live policy)
+        Policy.objects.filter(pk=policy.pk).exclude(status=PolicyStatus.REVERSED).update(
+            status=PolicyStatus.SURRENDERED, surrendered_on=TODAY
+        )
     elif kind == "service":
         Policy.objects.filter(pk=policy.pk).update(service_status=rng.choice(ServiceStatus.values))
     elif kind == "premium":

@@ -30,6 +30,7 @@ from anze.orders import counts, search, synthetic
 from anze.orders.management.commands.bench_orders import demo_parties, refuse_production
 from anze.orders.models import Order
 from anze.regulator import rollup
+from anze.regulator.management.commands.fold_counts import Command as FoldCounts
 
 # The upkeep of each run: the counts (the orders' and 统计分析's) and the search index, the counts alone, none.
 UPKEEP: dict[str, set[ModuleType]] = {"有": {counts, rollup, search}, "无搜索": {counts, rollup}, "无": set()}
@@ -165,8 +166,7 @@ class Command(BaseCommand):
             try:
                 while not done.wait(2):
                     began = time.perf_counter()
-                    counts.fold()
-                    rollup.fold()
+                    FoldCounts().run_once()
                     run.folds.append((time.perf_counter() - began) * 1000)
             finally:
                 connection.close()
