@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
@@ -20,18 +21,19 @@ from .pagination import Page
 
 
 def querystring(query: QueryDict, **changes: Any) -> str:
-    """``{% querystring %}`` (Django's tag): ``query`` with ``changes`` applied (None removes a key), as
-    ``?…``; "" when both are empty. Not escaped: the caller's ``format_html`` escapes it, as the tag's output
-    was."""
-    params = query.copy()
+    """``{% querystring %}`` (Django's tag): ``query`` with ``changes`` applied (None removes a key, a value
+    replaces the key's values where it stood), as ``?…``; "" when both are empty. Without the tag's copy of the
+    ``QueryDict`` (a deep copy: a list page writes a dozen of these links). Not escaped: the caller's
+    ``format_html`` escapes it, as the tag's output was."""
+    params = dict(query.lists())
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
         else:
-            params[key] = value
+            params[key] = [value]
     if not params and not query:
         return ""
-    return f"?{params.urlencode()}"
+    return "?" + urlencode([(key, str(value)) for key, values in params.items() for value in values])
 
 
 def _hidden(name: str, value: Any) -> SafeString:

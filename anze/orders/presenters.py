@@ -3,12 +3,13 @@ quote summary, and the 时间线 with what each step changed and the SMS it sent
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -95,13 +96,19 @@ class OrderUrls:
     PLACEHOLDER = "0" * 18  # the shape of an application number, so that the URL pattern accepts it
 
     def __init__(self) -> None:
-        self._patterns: dict[str, str] = {}
+        self._urlconf = get_urlconf()
+        self._prefix = get_script_prefix()
 
     def __call__(self, name: str, order: Order) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            pattern = self._patterns[name] = reverse(f"insurer:orders:{name}", args=[self.PLACEHOLDER])
-        return pattern.replace(self.PLACEHOLDER, order.application_no)
+        return _order_url_pattern(name, self._urlconf, self._prefix).replace(
+            self.PLACEHOLDER, order.application_no
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _order_url_pattern(name: str, urlconf: str | None, script_prefix: str) -> str:
+    """An order URL with the placeholder for its number: the same for the process's URLs, so reversed once."""
+    return reverse(f"insurer:orders:{name}", args=[OrderUrls.PLACEHOLDER], urlconf=urlconf)
 
 
 REASON_PREVIEW = 40  # characters of the last reason shown in the 状态 cell (the whole of it in its title)
@@ -153,7 +160,7 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
             "contact_phone": order.contact_phone,
             "reason_label": REASON_LABELS[order.status] if reason else "",
             "reason": reason,
-            "reason_preview": Truncator(reason).chars(REASON_PREVIEW),
+            "reason_preview": Truncator(reason).chars(REASON_PREVIEW) if reason else "",
             "date": f"{submitted:%Y-%m-%d}" if submitted else "",
             "time": f"{submitted:%H:%M:%S}" if submitted else "",
             "detail_url": urls("detail", order),

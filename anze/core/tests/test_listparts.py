@@ -54,6 +54,7 @@ QUERIES = [
     f"name={SCRIPT}&tab=x%22y&size=50",
     "a=1&a=2&page=7&sort=submitted",
     "page=",
+    "name=%E5%85%AC+%E5%8F%B8&x=%26%3D&page=2&tab=",
 ]
 
 
