@@ -94,6 +94,56 @@ def search_form(search: Any, request: Any) -> SafeString:
     )
 
 
+# --- the toolbar ----------------------------------------------------------------------------------------------
+def toolbar(request: Any, options: Mapping[str, Any]) -> SafeString:
+    """The buttons above a list, under its search form (``core/partials/list_toolbar.html`` says what each
+    option does): 新增, 导入, 导出 (with the list's filters) and a note; a button without its URL is not shown."""
+    add_url, import_url, export_url, note = (
+        options.get(name) for name in ("add_url", "import_url", "export_url", "note")
+    )
+    parts = []
+    if add_url:
+        parts.append(
+            format_html(
+                '<a class="btn btn-primary btn-sm" href="{}"{}><i class="ti ti-{} me-1"></i>{}</a>',
+                add_url,
+                ""
+                if options.get("add_page")
+                else format_html(' hx-get="{}" hx-target="#anze-modal-content"', add_url),
+                options.get("add_icon") or "plus",
+                options.get("add_label") or "新增",
+            )
+        )
+    parts.append("\n  ")
+    if import_url:
+        parts.append(
+            format_html(
+                '<a class="btn btn-plain-success btn-sm" href="{}" data-action="import">'
+                '<i class="ti ti-upload me-1"></i>{}</a>',
+                import_url,
+                options.get("import_label") or "导入",
+            )
+        )
+    parts.append("\n  ")
+    if export_url:
+        url = f"{export_url}?{request.GET.urlencode()}"
+        parts.append(
+            format_html(
+                '<a class="btn btn-plain-warning btn-sm" href="{}" hx-get="{}" hx-target="#anze-modal-content">'
+                '<i class="ti ti-download me-1"></i>导出</a>',
+                url,
+                url,
+            )
+        )
+    parts.append("\n  ")
+    if note:
+        parts.append(format_html('<span class="muted ms-2">{}</span>', note))
+    return format_html(
+        '<div class="toolbar">\n  {}\n</div>\n',
+        mark_safe("".join(parts)),  # its parts came from format_html
+    )
+
+
 # --- the status tabs ---------------------------------------------------------------------------------------------
 def status_tabs(
     request: Any, tabs: Iterable[tuple[str, str, int | None]], active: str, *, label: str

@@ -19,7 +19,7 @@ from anze.documents.models import Document
 from anze.notifications.models import SmsMessage
 
 from . import notices
-from .models import STATUS_TONE, Order, OrderEvent, OrderStatus
+from .models import STATUS_TONE, Order, OrderEvent, OrderStatus, OrderType
 from .rows import order_row
 from .rules import AMOUNT_LABELS, LIMIT_LABELS
 from .transitions import ORDER
@@ -111,6 +111,11 @@ def _order_url_pattern(name: str, urlconf: str | None, script_prefix: str) -> st
     return reverse(f"insurer:orders:{name}", args=[OrderUrls.PLACEHOLDER], urlconf=urlconf)
 
 
+# What get_status_display() and get_order_type_display() print, without their rebuilding the choices' dict on
+# every call (twice a row).
+STATUS_LABELS: dict[str, str] = dict(OrderStatus.choices)
+TYPE_LABELS: dict[str, str] = dict(OrderType.choices)
+
 REASON_PREVIEW = 40  # characters of the last reason shown in the 状态 cell (the whole of it in its title)
 
 
@@ -145,9 +150,9 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
         row = {
             "application_no": order.application_no,
             "status": order.status,
-            "status_label": order.get_status_display(),
+            "status_label": STATUS_LABELS.get(order.status, order.status),
             "tone": order.status_tone,
-            "order_type": order.get_order_type_display(),
+            "order_type": TYPE_LABELS.get(order.order_type, order.order_type),
             "project_name": order.project_name,
             "project_address": order.project_address or "—",
             "premium": money(order.premium) if order.is_quoted else "",

@@ -135,3 +135,21 @@ def pager(context: template.Context) -> SafeString:
 def status_tabs(context: template.Context, tabs: Any, active: str, label: str) -> SafeString:
     """The status tabs over a list's table: ``{% status_tabs tabs listing.tab "订单状态" %}``."""
     return listparts.status_tabs(context["request"], tabs, active, label=label)
+
+
+TOOLBAR_OPTIONS = (
+    "add_url",
+    "add_label",
+    "add_icon",
+    "add_page",
+    "import_url",
+    "import_label",
+    "export_url",
+    "note",
+)
+
+
+@register.simple_tag(takes_context=True)
+def list_toolbar(context: template.Context) -> SafeString:
+    """The buttons above a list (core/partials/list_toolbar.html), from the include's options."""
+    return listparts.toolbar(context["request"], {name: context.get(name) for name in TOOLBAR_OPTIONS})

@@ -47,6 +47,12 @@ PAGER = """<nav class="pager" aria-label="分页">
   </form>
 </nav>
 """
+TOOLBAR = """<div class="toolbar">
+  {% if add_url %}<a class="btn btn-primary btn-sm" href="{{ add_url }}"{% if not add_page %} hx-get="{{ add_url }}" hx-target="#anze-modal-content"{% endif %}><i class="ti ti-{{ add_icon|default:'plus' }} me-1"></i>{{ add_label|default:"新增" }}</a>{% endif %}
+  {% if import_url %}<a class="btn btn-plain-success btn-sm" href="{{ import_url }}" data-action="import"><i class="ti ti-upload me-1"></i>{{ import_label|default:"导入" }}</a>{% endif %}
+  {% if export_url %}<a class="btn btn-plain-warning btn-sm" href="{{ export_url }}?{{ request.GET.urlencode }}" hx-get="{{ export_url }}?{{ request.GET.urlencode }}" hx-target="#anze-modal-content"><i class="ti ti-download me-1"></i>导出</a>{% endif %}
+  {% if note %}<span class="muted ms-2">{{ note }}</span>{% endif %}
+</div>"""
 QUERIES = [
     "",
     "page=3",
@@ -116,6 +122,28 @@ def test_the_tabs_write_what_their_template_wrote(query):
         assert same(listparts.status_tabs(req, tabs, active, label="订单状态")) == same(expected)
 
 
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"add_url": "/a/", "export_url": "/e/", "note": "提示"},
+        {
+            "add_url": "/a/",
+            "add_page": True,
+            "add_icon": "upload",
+            "add_label": "新增区县",
+            "import_url": "/i/",
+        },
+        {"import_url": "/i/", "import_label": "批量导入", "export_url": "/e/"},
+    ],
+)
+def test_the_toolbar_writes_what_its_template_wrote(query, options):
+    req = request(query)
+    expected = Template(TOOLBAR).render(context(req, **options))
+    assert same(listparts.toolbar(req, options)) == same(expected)
+
+
 def test_user_input_is_escaped_in_the_search_form_the_tabs_and_the_pager():
     query = f"name={SCRIPT}&tab={SCRIPT}&sort={SCRIPT}&size={SCRIPT}&start=2026-13-45"
     req = request(query)
@@ -124,6 +152,9 @@ def test_user_input_is_escaped_in_the_search_form_the_tabs_and_the_pager():
     html = listparts.search_form(search, req)
     html += listparts.status_tabs(req, [(SCRIPT, SCRIPT, 1)], "", label=SCRIPT)
     html += listparts.pager(Page(rows=[], number=2, size=10, total=100), req)
+    html += listparts.toolbar(
+        req, {"export_url": "/e/", "note": SCRIPT, "add_url": "/a/", "add_label": SCRIPT}
+    )
     assert "<script>" not in html
     assert 'name="name" value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html  # the field
     assert 'name="tab" value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html  # a kept parameter
