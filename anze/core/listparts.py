@@ -101,7 +101,7 @@ def toolbar(request: Any, options: Mapping[str, Any]) -> SafeString:
     add_url, import_url, export_url, note = (
         options.get(name) for name in ("add_url", "import_url", "export_url", "note")
     )
-    parts = []
+    parts: list[str] = []
     if add_url:
         parts.append(
             format_html(

@@ -69,14 +69,14 @@ def same(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
 
 
-def context(req, **values):  # type: ignore[no-untyped-def]
+def context(req, **values):
     """A template context with the request, as ``{% querystring %}`` reads it."""
     made = Context({"request": req, **values})
     made.request = req
     return made
 
 
-def request(query: str):  # type: ignore[no-untyped-def]
+def request(query: str):
     return RequestFactory().get(f"/insurer/orders/?{query}" if query else "/insurer/orders/")
 
 
