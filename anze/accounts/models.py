@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -181,6 +182,14 @@ class Role(models.Model):
         return frozenset(self.permissions) & catalogue.codes_for_side(side)
 
 
+@functools.lru_cache(maxsize=8)
+def _roles_sql(alias: str) -> str:
+    """The statement of ``user.roles.all()`` on database ``alias``, its one parameter the user's id."""
+    sql, params = Role.objects.using(alias).filter(users__id=0).query.sql_with_params()
+    assert params == (0,), params  # its one parameter: the user's id
+    return sql
+
+
 class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username__iexact=username)
@@ -235,7 +244,14 @@ class User(AbstractBaseUser):
 
     @cached_property
     def _roles(self) -> list[Role]:
-        return list(self.roles.all())
+        """The user's roles (``self.roles.all()``; prefetched ones as they are). Read on every request of a
+        signed-in user, through the ORM's own statement compiled once per process: building it took four times
+        as long as running it (issue 16, docs/BENCH.md "a page's fixed cost")."""
+        if "roles" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.roles.all())
+        return list(
+            Role.objects.db_manager(self._state.db).raw(_roles_sql(self._state.db or "default"), [self.pk])
+        )
 
     @cached_property
     def permission_codes(self) -> frozenset[str]:

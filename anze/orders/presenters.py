@@ -3,12 +3,13 @@ quote summary, and the 时间线 with what each step changed and the SMS it sent
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -18,7 +19,7 @@ from anze.documents.models import Document
 from anze.notifications.models import SmsMessage
 
 from . import notices
-from .models import STATUS_TONE, Order, OrderEvent, OrderStatus
+from .models import STATUS_TONE, Order, OrderEvent, OrderStatus, OrderType
 from .rows import order_row
 from .rules import AMOUNT_LABELS, LIMIT_LABELS
 from .transitions import ORDER
@@ -95,14 +96,25 @@ class OrderUrls:
     PLACEHOLDER = "0" * 18  # the shape of an application number, so that the URL pattern accepts it
 
     def __init__(self) -> None:
-        self._patterns: dict[str, str] = {}
+        self._urlconf = get_urlconf()
+        self._prefix = get_script_prefix()
 
     def __call__(self, name: str, order: Order) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            pattern = self._patterns[name] = reverse(f"insurer:orders:{name}", args=[self.PLACEHOLDER])
-        return pattern.replace(self.PLACEHOLDER, order.application_no)
+        return _order_url_pattern(name, self._urlconf, self._prefix).replace(
+            self.PLACEHOLDER, order.application_no
+        )
 
+
+@functools.lru_cache(maxsize=64)
+def _order_url_pattern(name: str, urlconf: str | None, script_prefix: str) -> str:
+    """An order URL with the placeholder for its number: the same for the process's URLs, so reversed once."""
+    return reverse(f"insurer:orders:{name}", args=[OrderUrls.PLACEHOLDER], urlconf=urlconf)
+
+
+# What get_status_display() and get_order_type_display() print, without their rebuilding the choices' dict on
+# every call (twice a row).
+STATUS_LABELS: dict[str, str] = dict(OrderStatus.choices)
+TYPE_LABELS: dict[str, str] = dict(OrderType.choices)
 
 REASON_PREVIEW = 40  # characters of the last reason shown in the 状态 cell (the whole of it in its title)
 
@@ -138,9 +150,9 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
         row = {
             "application_no": order.application_no,
             "status": order.status,
-            "status_label": order.get_status_display(),
+            "status_label": STATUS_LABELS.get(order.status, order.status),
             "tone": order.status_tone,
-            "order_type": order.get_order_type_display(),
+            "order_type": TYPE_LABELS.get(order.order_type, order.order_type),
             "project_name": order.project_name,
             "project_address": order.project_address or "—",
             "premium": money(order.premium) if order.is_quoted else "",
@@ -153,7 +165,7 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
             "contact_phone": order.contact_phone,
             "reason_label": REASON_LABELS[order.status] if reason else "",
             "reason": reason,
-            "reason_preview": Truncator(reason).chars(REASON_PREVIEW),
+            "reason_preview": Truncator(reason).chars(REASON_PREVIEW) if reason else "",
             "date": f"{submitted:%Y-%m-%d}" if submitted else "",
             "time": f"{submitted:%H:%M:%S}" if submitted else "",
             "detail_url": urls("detail", order),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from anze.accounts import services
-from anze.accounts.models import Role
+from anze.accounts.models import Role, User
 from anze.core import catalogue
 from anze.core.sides import Side
 from anze.core.testing import factories, hx_message
@@ -135,3 +135,22 @@ def test_it_is_forbidden_without_the_permission(insurer):
 def test_it_gives_each_side_its_own_permission_set(service_org):
     html = service_org.client(service_org.admin).get("/service/system/roles/add/").content.decode()
     assert 'value="service.record.manage"' in html and 'value="order.quote"' not in html
+
+
+def test_a_users_roles_are_read_in_one_statement_as_the_orm_reads_them_and_prefetched_ones_in_none(
+    insurer, django_assert_num_queries
+):
+    """``User._roles`` runs the ORM's statement compiled once per process (issue 16's page fixed cost): the
+    same roles in the same order as ``user.roles.all()``, their permissions decoded; prefetched roles are used
+    as they are."""
+    first = factories.role(insurer.org, ["order.view"], name="出单员")
+    second = factories.role(insurer.org, ["policy.view", "order.export"], name="保单员")
+    clerk = factories.user(insurer.org, roles=[second, first])
+    fresh = User.objects.get(pk=clerk.pk)
+    with django_assert_num_queries(1):
+        roles = fresh._roles
+    assert [(r.pk, r.permissions) for r in roles] == [(r.pk, r.permissions) for r in clerk.roles.all()]
+    assert fresh.permission_codes == {"order.view", "policy.view", "order.export"}
+    prefetched = User.objects.prefetch_related("roles").get(pk=clerk.pk)
+    with django_assert_num_queries(0):
+        assert {role.pk for role in prefetched._roles} == {first.pk, second.pk}

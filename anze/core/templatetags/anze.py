@@ -8,8 +8,9 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from anze.core import formatting
+from anze.core import formatting, listparts, shell
 from anze.core.sides import side_namespace
 from anze.core.validators import mask_mobile as _mask_mobile
 
@@ -20,7 +21,36 @@ register = template.Library()
 def side_url(context: template.Context, name: str, *args: Any, **kwargs: Any) -> str:
     """``{% side_url 'system:user_list' %}`` → the URL of that page on the current side."""
     request = context["request"]
-    return reverse(f"{side_namespace(request.side)}:{name}", args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(f"{side_namespace(request.side)}:{name}", args=args or None, kwargs=kwargs or None)
+    return shell.side_url(request.side, name)
+
+
+@register.simple_tag
+def shell_head() -> SafeString:
+    """The favicon and stylesheets of every page (core/base.html)."""
+    return shell.head_links()
+
+
+@register.simple_tag
+def shell_scripts() -> SafeString:
+    """The scripts at the end of every page (core/base.html)."""
+    return shell.body_scripts()
+
+
+@register.simple_tag(takes_context=True)
+def shell_crumbs(context: template.Context) -> SafeString:
+    """首页 and the menu's path to this page (core/shell.html)."""
+    return shell.breadcrumbs(
+        side_url(context, "home"), context["menu"].breadcrumbs, context.get("extra_crumb")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def help_link(context: template.Context, css: str) -> SafeString:
+    """帮助, linking to the manual's section about this page (core/partials/help_link.html)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return shell.help_link(css, match.view_name if match else None)
 
 
 @register.filter
@@ -87,3 +117,39 @@ def detail_region(context: template.Context) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def search_form(context: template.Context) -> SafeString:
+    """The list's search form ``search`` (core/partials/search_form.html)."""
+    return listparts.search_form(context["search"], context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def pager(context: template.Context) -> SafeString:
+    """The pager of the list's ``page`` (core/partials/pagination.html)."""
+    return listparts.pager(context["page"], context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def status_tabs(context: template.Context, tabs: Any, active: str, label: str) -> SafeString:
+    """The status tabs over a list's table: ``{% status_tabs tabs listing.tab "订单状态" %}``."""
+    return listparts.status_tabs(context["request"], tabs, active, label=label)
+
+
+TOOLBAR_OPTIONS = (
+    "add_url",
+    "add_label",
+    "add_icon",
+    "add_page",
+    "import_url",
+    "import_label",
+    "export_url",
+    "note",
+)
+
+
+@register.simple_tag(takes_context=True)
+def list_toolbar(context: template.Context) -> SafeString:
+    """The buttons above a list (core/partials/list_toolbar.html), from the include's options."""
+    return listparts.toolbar(context["request"], {name: context.get(name) for name in TOOLBAR_OPTIONS})
