@@ -202,7 +202,9 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     name = (filters.get("name") or "").strip()
     searching = [field for field in SEARCH_FIELDS if field != "order_type" and filters.get(field)]
     by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True)
-    scan, more, tab_total, by_row_name = None, False, None, False
+    # Every filter tested on each row read along the list's index (a name in more than EXACT_LIMIT orders is).
+    walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True)
+    scan, more, tab_total = None, False, None
     if not searching:  # no filter, or only 订单类型: the trigger-kept counts
         counts = insurer_counts.counts_of(insurer_id, order_type)
     elif searching == ["name"] and search.is_gram(name):  # a character or a pair: its counts are kept too
@@ -216,10 +218,9 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
             order_type=order_type,
             grams=search.bounding_grams(name) if name else [],
             alternative=by_row if name else None,
-            walk=search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True),
+            walk=walk,
         )
         counts, more, tab_total, population = found.counts, found.more, found.tab_total, found.population
-        by_row_name = found.by_row
         if found.by_row:  # the name is in too many orders: test it on each row
             qs = by_row
         elif searching == ["name"]:  # the name alone: its matches can also be read row by row along the list
@@ -234,7 +235,6 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     elif more:
         # The filters most rows pass, tested on each row read along the list's index (the planner, not
         # knowing how many pass, sorted all the orders of a telephone prefix "1" for the first page).
-        walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=by_row_name, walk=True)
         unindexed = [field for field in searching if field not in ("start", "end")]
         page = order_page(
             request,
