@@ -31,13 +31,15 @@ def _positive_int(value: str | None, default: int) -> int:
 
 @dataclass
 class Page:
-    """``more``: there are more than ``total`` rows (共 N+ 条). The pages go only as far as ``reachable`` rows."""
+    """``estimated``: ``total`` is an estimate (shown as 约 N 条); ``more``: there are more than ``total`` rows
+    (共 N+ 条). The pages go only as far as ``reachable`` rows."""
 
     rows: Sequence[Any]
     number: int
     size: int
     total: int
     reachable: int | None = None
+    estimated: bool = False
     more: bool = False
 
     @property

@@ -15,8 +15,9 @@ of their names' grams, and deletes them, in one short transaction; every read ad
 (for a gram, those whose names hold it), in the same statement. The counts stay exact: a rolled-back
 transition rolls back its delta, and a read sees either a delta or the counts it was folded into, never both.
 
-Searches that no kept row answers are counted by ``tally`` in one statement each: exactly, or "more than
-``EXACT_LIMIT``".
+Searches that no kept row answers are counted in one statement each, never past ``EXACT_LIMIT`` matches:
+a longer name by ``counts_with_pairs`` (exactly, or estimated from its pairs' rows when those say it is in
+too many orders), every other search by ``tally`` (exactly, or "more than ``EXACT_LIMIT``").
 
 An order counts when it is submitted (``submitted_at`` set: not a draft, see the constraints on Order).
 Like the search index (search.py), ``install`` runs from migration 0008 and after every ``migrate``, and
@@ -370,15 +371,54 @@ def gram_total(gram: str) -> int:
     return sum(_sums(_kept(None, None, [gram.lower()]))[0].values())
 
 
-# A search no kept row answers is counted match by match (a row read each), never past this many matches; a name
-# of 3 characters or more, while the counts of its pairs of characters bound its matches to this many, from its
-# candidates, else by testing the name on each row ("有限公司" is in every order, docs/BENCH.md).
+# A name search of 3 characters or more is counted match by match (a row read each): exactly as long as the
+# counts of the term's pairs of characters bound its matches to this many, or else estimated by those bounds.
+# "有限公司" is in every order: counting all its matches took far too long for a list (docs/BENCH.md).
 EXACT_LIMIT = 10_000
 
 
 @dataclass
+class NameCounts:
+    """The tabs of a longer name search: ``counts`` per state, exact or (``estimated``) the bound that the
+    term's pairs give; and ``everything``, the insurer's counts (of the order type)."""
+
+    counts: dict[str, int]
+    everything: dict[str, int]
+    estimated: bool
+
+
+def counts_with_pairs(
+    insurer_id: int, pairs: list[str], order_type: str | None, matches: QuerySet[Any]
+) -> NameCounts:
+    """The counts of a term whose pairs of characters are ``pairs`` (``search.bounding_grams``) and whose
+    matches are ``matches``, in one statement: the insurer's rows, each pair's rows, and the matches counted
+    per state — read only when the pairs bound them to ``EXACT_LIMIT`` (``_least``). Otherwise their
+    ``LIMIT`` is 0 and no order is read; each state's count is then the least of its pairs' counts there: at
+    least the true count and, for the words of Chinese names, close to it."""
+    lowered = sorted({pair.lower() for pair in pairs})
+    everything_sql, everything_params = _kept(insurer_id, order_type)
+    pairs_sql, pairs_params = _kept(insurer_id, order_type, lowered)
+    least, least_params = _least(insurer_id, lowered, order_type)
+    matched, matched_params = _at_most(matches, least, least_params, counted=True)
+    sql = (
+        f"SELECT 'all', '', {_SUMS} FROM {everything_sql} "
+        f"UNION ALL SELECT 'pair', gram, {_SUMS} FROM {pairs_sql} GROUP BY gram "
+        f"UNION ALL SELECT 'match', '', {_PER_STATE} FROM ({matched}) AS bounded"
+    )
+    rows = _fetch(sql, [*everything_params, *pairs_params, *matched_params], matches.db)
+    everything = _states(next(row[2:] for row in rows if row[0] == "all"))
+    per_pair = {pair: dict.fromkeys(STATES, 0) for pair in lowered}
+    per_pair.update({row[1]: _states(row[2:]) for row in rows if row[0] == "pair"})
+    if min(sum(counts.values()) for counts in per_pair.values()) <= EXACT_LIMIT:  # (the statement's test)
+        match = next(row for row in rows if row[0] == "match")
+        return NameCounts(_states(match[2:]), everything, False)
+    bounds = {state: min(counts[state] for counts in per_pair.values()) for state in STATES}
+    return NameCounts(bounds, everything, True)
+
+
+@dataclass
 class Tally:
-    """The tabs of a search that no kept counts answer. ``counts`` per state are exact unless
+    """The tabs of a search by other fields than the name alone. ``counts`` per state are exact unless
     ``more``: then the counting stopped past ``EXACT_LIMIT`` matches and they are not known; ``tab_total`` is
     the tab's own number, counted up to ``EXACT_LIMIT + 1``. ``by_row``: the name was tested row by row
     (``alternative``), being in too many orders for its candidates to be read."""

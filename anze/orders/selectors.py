@@ -5,9 +5,10 @@ The insurer's 订单管理 list is built to stay fast at a million orders (docs/
 - every filter is answered by an index that starts with the insurer (see ``Order.Meta.indexes``), the name
   search by a trigram index (``search.py``);
 - the counts of all status tabs come from one row kept by triggers (``counts.py``) — for a 1–2 character
-  name, the row of that character or pair — or under another search from one COUNT of the filtered orders
-  that stops past ``counts.EXACT_LIMIT`` (then the list says "10000+" and pages forwards); they also give
-  the list's total;
+  name, the row of that character or pair; for a longer one, its matches counted, or estimated from the
+  rows of its pairs when those say it is in more than ``counts.EXACT_LIMIT`` orders — or under another
+  search from one COUNT of the filtered orders that stops past ``counts.EXACT_LIMIT`` (then the list says
+  "10000+" and pages forwards); they also give the list's total;
 - a page first finds its ids on the covering index (``order_page``), then reads those rows only; under a name
   search, knowing the exact number of matches, it either sorts the matches from the name's index or tests
   rows in list order, whichever reads fewer rows (``Scan``).
@@ -108,10 +109,12 @@ def search_orders(
 
 @dataclass
 class OrderList(TabbedList):
-    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort. ``more``: the
-    matches were counted up to ``counts.EXACT_LIMIT`` only, the tab's own up to ``tab_total`` (``counts.tally``)."""
+    """What the 订单管理 screen shows: the page of rows, the count of every tab, and the sort. ``estimated``:
+    the counts are upper bounds, not counted (``counts.counts_with_pairs``); ``more``: the matches were
+    counted up to ``counts.EXACT_LIMIT`` only, the tab's own up to ``tab_total`` (``counts.tally``)."""
 
     sort: str
+    estimated: bool = False
     more: bool = False
     tab_total: int | None = None
 
@@ -120,9 +123,11 @@ class OrderList(TabbedList):
         return insurer_counts.EXACT_LIMIT
 
     def shown(self, tab: str) -> str | None:
-        """How a tab's count reads: "12", "10000+" (more than were counted) or nothing (not counted)."""
+        """How a tab's count reads: "12", "约12" (estimated), "10000+" (more than were counted) or nothing
+        (not counted)."""
         if not self.more:
-            return str(self.counts[tab] if tab else self.total)
+            number = self.counts[tab] if tab else self.total
+            return f"约{number}" if self.estimated else str(number)
         if tab and tab != self.tab:
             return None
         if tab and self.tab_total is not None and self.tab_total <= insurer_counts.EXACT_LIMIT:
@@ -141,8 +146,8 @@ class Scan:
     population: int
 
 
-# How many rows a page of matches not all counted may walk (a row read each): the pages reach as far as that many
-# rows of the list hold matches, by the count.
+# How many rows a page of estimated matches may walk (a row read each): the pages reach as far as that many rows of
+# the list hold matches, by the estimate (all 1,000 pages of 10 for a term in every order).
 WALK_LIMIT = 10_000
 
 
@@ -153,6 +158,7 @@ def order_page(
     total: int,
     sort: str,
     scan: Scan | None = None,
+    estimated: bool = False,
     more: bool = False,
     walked: int | None = None,
 ) -> Page:
@@ -162,21 +168,26 @@ def order_page(
     Past the middle of the list the page is read from the other end instead (the total is known and the
     order unique), so the last page costs what the first does and the worst is the middle one.
 
-    ``more``: there are more than ``total`` matches. The pages are then read forwards along the list, as deep
-    as ``WALK_LIMIT`` rows hold matches: ``total`` of them in ``walked`` rows (none for filters the list's
-    index itself serves). A page that comes back short is the last.
+    ``estimated``: ``total`` is an upper bound of the matches (``OrderList.estimated``), which are many;
+    ``more``: there are more than ``total``. Either way the pages are read forwards along the list (``scan``'s,
+    or the planner's choice), as deep as ``WALK_LIMIT`` rows hold matches: ``total`` of them in ``walked``
+    rows (``scan``'s population for an estimate; none for filters the list's index itself serves). A page
+    that comes back short is the last.
     """
     number, size = page_params(request)
+    if estimated and scan is not None:
+        walked = scan.population
     reachable = total
-    if more and walked:
+    if (estimated or more) and walked:
         reachable = min(total, max(size, WALK_LIMIT * total // walked))
     last = max(1, -(-reachable // size))
     number = min(number, last)  # a page past the end shows the last page, not an error
     offset = (number - 1) * size
     sort = sort if sort in SORTS else DEFAULT_SORT
-    reverse = not more and offset > total // 2
+    inexact = estimated or more
+    reverse = not inexact and offset > total // 2
     reach = total - offset if reverse else offset + size  # the matches read, up to the page's last
-    if scan is not None and walks(reach, scan.population, total):
+    if scan is not None and (estimated or walks(reach, scan.population, total)):
         qs = scan.queryset
     if reverse:
         from_end = max(0, total - offset - size)
@@ -184,9 +195,11 @@ def order_page(
     else:
         ids = qs.order_by(*SORTS[sort]).values("pk")[offset : offset + size]
     rows: Sequence[Order] = list(Order.objects.filter(pk__in=ids).order_by(*SORTS[sort]))
-    if more and len(rows) < size:
+    if inexact and len(rows) < size:
         reachable = offset + len(rows)
-    return Page(rows=rows, number=number, size=size, total=total, reachable=reachable, more=more)
+    return Page(
+        rows=rows, number=number, size=size, total=total, reachable=reachable, estimated=estimated, more=more
+    )
 
 
 def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
@@ -201,30 +214,37 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     order_type = filters.get("order_type") if filters.get("order_type") in OrderType.values else None
     name = (filters.get("name") or "").strip()
     searching = [field for field in SEARCH_FIELDS if field != "order_type" and filters.get(field)]
-    by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True)
     # Every filter tested on each row read along the list's index (a name in more than EXACT_LIMIT orders is).
     walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True)
-    scan, more, tab_total = None, False, None
-    if not searching:  # no filter, or only 订单类型: the trigger-kept counts
-        counts = insurer_counts.counts_of(insurer_id, order_type)
-    elif searching == ["name"] and search.is_gram(name):  # a character or a pair: its counts are kept too
-        counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
-        scan = Scan(by_row, everything[tab] if tab else sum(everything.values()))
-    else:  # counted up to EXACT_LIMIT matches, in one statement
+    scan = None
+    estimated = False
+    if searching == ["name"]:  # the name alone: its matches can also be read row by row along the list
+        if search.is_gram(name):  # a character or a pair: its counts are kept, like the insurer's
+            counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
+            population = everything[tab] if tab else sum(everything.values())
+        else:  # counted, or estimated when its pairs say it is in too many orders to count
+            found = insurer_counts.counts_with_pairs(insurer_id, search.bounding_grams(name), order_type, qs)
+            counts, estimated = found.counts, found.estimated
+            population = found.everything[tab] if tab else sum(found.everything.values())
+        scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
+    more, tab_total = False, None
+    if searching and scan is None:  # other fields: counted up to EXACT_LIMIT matches, in one statement
+        grams = search.bounding_grams(name) if name else []
+        by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True) if grams else None
         found = insurer_counts.tally(
             qs,
             tab=tab,
             insurer_id=insurer_id,
             order_type=order_type,
-            grams=search.bounding_grams(name) if name else [],
-            alternative=by_row if name else None,
+            grams=grams,
+            alternative=by_row,
             walk=walk,
         )
         counts, more, tab_total, population = found.counts, found.more, found.tab_total, found.population
-        if found.by_row:  # the name is in too many orders: test it on each row
+        if found.by_row and by_row is not None:  # the name is in too many orders: test it on each row
             qs = by_row
-        elif searching == ["name"]:  # the name alone: its matches can also be read row by row along the list
-            scan = Scan(by_row, population)
+    elif not searching:  # no filter, or only 订单类型: the trigger-kept counts
+        counts = insurer_counts.counts_of(insurer_id, order_type)
     if tab:
         qs = qs.filter(status=tab)
         if scan is not None:
@@ -245,8 +265,10 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
             walked=population if unindexed else None,
         )
         return OrderList(page=page, counts=counts, tab=tab, sort=str(sort), more=True, tab_total=tab_total)
-    page = order_page(request, qs, total=total, sort=str(sort), scan=scan)
-    return OrderList(page=page, counts=counts, tab=tab, sort=str(sort), more=more, tab_total=tab_total)
+    page = order_page(request, qs, total=total, sort=str(sort), scan=scan, estimated=estimated)
+    return OrderList(
+        page=page, counts=counts, tab=tab, sort=str(sort), estimated=estimated, more=more, tab_total=tab_total
+    )
 
 
 def insurer_orders_for_export(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Order]:

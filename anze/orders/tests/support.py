@@ -21,7 +21,7 @@ LIST = "/insurer/orders/"
 
 def status_counts(orders: QuerySet[Order]) -> dict[str, int]:
     """{state: number of ``orders`` in it}, every insurer state present: the plain count that the list's
-    counts (kept or bounded) are checked against."""
+    counts (kept, estimated or bounded) are checked against."""
     counts = dict.fromkeys(INSURER_STATUSES, 0)
     rows = orders.order_by().values_list("status").annotate(n=Count("pk"))
     counts.update({status: n for status, n in rows if status in counts})

@@ -308,38 +308,44 @@ def bound_above(offline):  # type: ignore[no-untyped-def]
 def test_a_longer_term_is_counted_while_its_pairs_bound_it_to_the_limit(cast, bound_above, monkeypatch):
     monkeypatch.setattr(counts, "EXACT_LIMIT", 3)
     listing = listing_of(cast.clerk, name="泉州蓬")
-    assert listing.total == 2 and listing.page.total == 2
+    assert not listing.estimated and listing.total == 2 and listing.page.total == 2
     assert listing_of(cast.clerk, name="泉州蓬", order_type="offline").total == 2
     assert listing_of(cast.clerk, name="泉州蓬", order_type="online").total == 0
     assert {order.pk for order in listing.page.rows} == {bound_above[0].pk, bound_above[1].pk}
 
 
-def test_past_the_limit_by_its_pairs_a_name_alone_is_tested_on_each_row(
+def test_past_the_limit_the_counts_are_the_pairs_bounds_and_the_rows_still_the_matches(
     cast, bound_above, clerk, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(counts, "EXACT_LIMIT", 2)  # its pairs bound "泉州蓬" to 3: not read from the grams
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 2)
     listing = listing_of(cast.clerk, name="泉州蓬")
-    assert not listing.more and listing.total == 2 and listing.counts[S.AWAITING_ISSUE] == 2
+    assert listing.estimated and listing.total == 3  # the bound: the matches were not read to count them
+    assert listing.counts[S.AWAITING_ISSUE] == 3 and listing.counts[S.ISSUED] == 0
     assert [order.pk for order in listing.page.rows] == [bound_above[1].pk, bound_above[0].pk]
+    assert listing.page.num_pages == 1 and not listing.page.has_next  # a short page is the last
     clerk.get(LIST)
     with django_assert_max_num_queries(6):
         page = html(clerk.get(f"{LIST}?name=泉州蓬"))
-    assert "共 2 条" in page and "茶厂" in page and "石材厂" in page and "泉州仓库" not in page
+    assert "约 3 条" in page and "(约3)" in page and "data-estimated" in page
+    assert "茶厂" in page and "石材厂" in page and "泉州仓库" not in page
+    assert "约" not in html(clerk.get(f"{LIST}?name=泉州蓬壶"))  # bound by its pairs to 1: counted
 
 
-def test_a_name_alone_in_too_many_orders_is_counted_to_the_limit_and_paged_in_order(cast, clerk, monkeypatch):
+def test_estimated_pages_go_as_deep_as_the_walk_limit_allows_in_order(cast, clerk, monkeypatch):
     synthetic.top_up([cast.insurer, cast.other_insurer], 200)
     monkeypatch.setattr(counts, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 30)
     mine = orders_visible_to(cast.clerk)
     matching = mine.filter(Q(applicant_name__contains="有限公司") | Q(project_name__contains="有限公司"))
-    assert matching.count() > 10
+    assert matching.count() > 30
     for sort, order_by in (("", ("-submitted_at", "-id")), ("submitted", ("submitted_at", "id"))):
-        listing = listing_of(cast.clerk, name="有限公司", sort=sort, page="9")
-        assert listing.more and listing.shown("") == "10+" and listing.page.number == 1
-        read = [order.pk for order in listing.page.rows]
-        assert read == list(matching.order_by(*order_by).values_list("pk", flat=True)[:10])
+        pages = [listing_of(cast.clerk, name="有限公司", sort=sort, page=str(n)).page for n in (1, 2, 3, 9)]
+        assert all(page.estimated and page.num_pages == 3 for page in pages)
+        assert pages[3].number == 3  # past the last reachable page: the last one
+        read = [order.pk for page in pages[:3] for order in page.rows]
+        assert read == list(matching.order_by(*order_by).values_list("pk", flat=True)[:30])
     issued = listing_of(cast.clerk, name="有限公司", tab=S.ISSUED).page
-    assert all(order.status == S.ISSUED for order in issued.rows) and issued.rows
+    assert all(order.status == S.ISSUED for order in issued.rows) and len(issued.rows) == 10
 
 
 # --- a filter most orders pass: counted up to a limit -----------------------------------------------------------
