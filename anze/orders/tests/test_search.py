@@ -326,7 +326,7 @@ def explain(queryset) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.skipif(
-    not SQLITE, reason="SQLite's plan; PostgreSQL's index-only scans hang on its visibility map"
+    not SQLITE, reason="SQLite's plan; PostgreSQL's index-only scans depend on its visibility map"
 )
 def test_a_telephone_prefix_and_its_tab_are_counted_from_the_indexes_alone(cast, monkeypatch):
     """联系电话前缀“1” on 已取消 (docs/BENCH.md): the matches counted per state on the telephone's index, the tab
