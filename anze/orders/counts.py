@@ -338,11 +338,17 @@ def _kept(
 _SUMS = ", ".join(f"SUM({state})" for state in STATES)
 
 
+def _sums(*kept: tuple[str, list[Any]]) -> list[dict[str, int]]:
+    """The counts per state of each ``_kept`` subquery, in one statement."""
+    sql = " UNION ALL ".join(f"SELECT {n}, {_SUMS} FROM {subquery}" for n, (subquery, _) in enumerate(kept))
+    rows = {row[0]: row[1:] for row in _fetch(sql, [param for _, params in kept for param in params])}
+    return [_states(rows[n]) for n in range(len(kept))]
+
+
 def counts_of(insurer_id: int, order_type: str | None = None) -> dict[str, int]:
     """{state: number of the insurer's submitted orders in it} (of one order type, or of both), every insurer
     state present."""
-    kept, params = _kept(insurer_id, order_type)
-    return _states(_fetch(f"SELECT {_SUMS} FROM {kept}", params)[0])
+    return _sums(_kept(insurer_id, order_type))[0]
 
 
 def held(insurer_id: int, order_type: str | None, state: str) -> tuple[str, list[Any]]:
@@ -357,24 +363,15 @@ def counts_with_gram(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """``counts_of`` the orders whose names contain ``gram`` (``search.is_gram``, any case), and ``counts_of``
     all the insurer's orders, in one query."""
-    matching, matching_params = _kept(insurer_id, order_type, [gram.lower()])
-    everything, everything_params = _kept(insurer_id, order_type)
-    rows = _fetch(
-        f"SELECT 1, {_SUMS} FROM {matching} UNION ALL SELECT 0, {_SUMS} FROM {everything}",
-        [*matching_params, *everything_params],
-    )
-    return (
-        _states(next(row[1:] for row in rows if row[0] == 1)),
-        _states(next(row[1:] for row in rows if row[0] == 0)),
-    )
+    matching, everything = _sums(_kept(insurer_id, order_type, [gram.lower()]), _kept(insurer_id, order_type))
+    return matching, everything
 
 
 def gram_total(gram: str) -> int:
     """Every insurer's submitted orders whose names contain ``gram`` (``search.is_gram``, any case), from the
     kept rows: whether a 1–2 character name is common, without reading its matches (the regulator's search,
     ``regulator.selectors.named``)."""
-    kept, params = _kept(None, None, [gram.lower()])
-    return sum(_states(_fetch(f"SELECT {_SUMS} FROM {kept}", params)[0]).values())
+    return sum(_sums(_kept(None, None, [gram.lower()]))[0].values())
 
 
 # A name search of 3 characters or more is counted match by match (a row read each): exactly as long as the
@@ -443,8 +440,8 @@ def tally(
     insurer_id: int,
     order_type: str | None = None,
     grams: list[str] | None = None,
-    alternative: QuerySet[Any] | None = None,
-    walk: QuerySet[Any] | None = None,
+    alternative: QuerySet[Any] | None,
+    walk: QuerySet[Any],
 ) -> Tally:
     """Count a search's matches per state, at most ``EXACT_LIMIT + 1`` of them, in one statement: a filter that
     most orders pass (a telephone prefix "1", a whole year) was a count of all the insurer's orders, each
@@ -452,7 +449,7 @@ def tally(
     counted the same way, in the same statement and only then.
 
     With a name: ``matches`` reads its candidates from the grams index, ``alternative`` tests it on the rows
-    the other filters select. The kept counts of ``grams`` (the name's pairs, or the name itself) choose in
+    the other filters select. The kept counts of ``grams`` (``search.bounding_grams`` of the name) choose in
     the statement: candidates while those bound them to ``EXACT_LIMIT``, else the row test — all the
     candidates of "有限公司" are read before any limit applies.
 
@@ -460,11 +457,7 @@ def tally(
     for counting a small tab along its own index: through a filter's index, 10,000 of the 5% of matches
     that are 已取消 are 200,000 rows; along the tab, at most its 16,000. A tab of ``p`` of the insurer's
     ``n`` orders is walked when ``p² < EXACT_LIMIT · n`` (its rows fewer than the filter's rows to read)."""
-    lowered = sorted({gram.lower() for gram in grams or ()})
-    if lowered and alternative is not None:
-        least, least_params = _least(insurer_id, lowered, order_type)
-    else:
-        least, least_params, alternative = "", [], None
+    least, least_params = ("", []) if alternative is None else _least(insurer_id, grams or [], order_type)
 
     def limited(candidates: QuerySet[Any], by_row: QuerySet[Any] | None) -> tuple[str, list[Any]]:
         if by_row is None:
@@ -479,26 +472,19 @@ def tally(
     rows_sql, rows_params = limited(matches, alternative)
     population, population_params = held(insurer_id, order_type, tab)
     tab_count, tab_params = "NULL", []
-    if tab:
-        tab_sql, tab_params = limited(
+    if tab:  # counted only past the limit: along the tab (``walk``) when that reads fewer rows, else as above
+        by_filter, by_filter_params = limited(
             matches.filter(status=tab), None if alternative is None else alternative.filter(status=tab)
         )
-        tab_count = f"(SELECT COUNT(*) FROM ({tab_sql}) AS tab)"
-        if walk is not None:
-            walk_sql, walk_params = limited(walk.filter(status=tab), None)
-            everything, everything_params = held(insurer_id, order_type, "")
-            tab_count = (
-                f"CASE WHEN ({population}) * ({population}) < {EXACT_LIMIT} * ({everything}) "
-                f"THEN (SELECT COUNT(*) FROM ({walk_sql}) AS walked) ELSE {tab_count} END"
-            )
-            tab_params = [
-                *population_params,
-                *population_params,
-                *everything_params,
-                *walk_params,
-                *tab_params,
-            ]
-        tab_count = f"CASE WHEN COUNT(*) > {EXACT_LIMIT} THEN {tab_count} END"
+        walked, walked_params = limited(walk.filter(status=tab), None)
+        everything, everything_params = held(insurer_id, order_type, "")
+        tab_count = (
+            f"CASE WHEN COUNT(*) <= {EXACT_LIMIT} THEN NULL "
+            f"WHEN ({population}) * ({population}) < {EXACT_LIMIT} * ({everything}) "
+            f"THEN (SELECT COUNT(*) FROM ({walked}) AS walked) ELSE (SELECT COUNT(*) FROM ({by_filter}) AS tab) END"
+        )
+        tab_params = [*population_params, *population_params, *everything_params, *walked_params]
+        tab_params += by_filter_params
     least_column = f"({least})" if least else "NULL"
     sql = f"SELECT {_PER_STATE}, {tab_count}, {least_column}, ({population}) FROM ({rows_sql}) AS bounded"
     row = _fetch(sql, [*tab_params, *least_params, *population_params, *rows_params], matches.db)[0]

@@ -223,9 +223,12 @@ class Order(models.Model):
             ),
         ]
         indexes = [
-            # The insurer's list: per status tab and "全部", newest first, keyset-friendly.
+            # The insurer's list: per status tab and "全部", newest first, keyset-friendly. ``contact_phone`` last:
+            # a tab under a 联系电话 prefix most orders share is counted and paged along it from the index alone
+            # (10,001 已取消 rows read for their telephone took 18 ms at 1M orders, docs/BENCH.md).
             models.Index(
-                fields=["insurer", "status", "-submitted_at", "-id"], name="order_insurer_status_idx"
+                fields=["insurer", "status", "-submitted_at", "-id", "contact_phone"],
+                name="order_insurer_status_idx",
             ),
             models.Index(fields=["insurer", "-submitted_at", "-id"], name="order_insurer_time_idx"),
             # 订单类型 filter: ``status`` last so that the tab counts and the pages are read from the index alone.
@@ -234,7 +237,11 @@ class Order(models.Model):
                 name="order_insurer_type_idx",
             ),
             models.Index(fields=["insurer", "applicant_credit_code"], name="order_insurer_credit_idx"),
-            models.Index(fields=["insurer", "contact_phone"], name="order_insurer_phone_idx"),
+            # 联系电话: ``status`` and ``submitted_at`` too, so that a prefix most orders share ("1") is counted per
+            # state from the index alone (10,001 matches read from their rows took 25 ms, docs/BENCH.md).
+            models.Index(
+                fields=["insurer", "contact_phone", "status", "submitted_at"], name="order_insurer_phone_idx"
+            ),
             # The enterprise's 我的订单.
             models.Index(fields=["enterprise", "status", "-created_at"], name="order_enterprise_idx"),
             models.Index(fields=["enterprise", "-created_at", "-id"], name="order_enterprise_time_idx"),

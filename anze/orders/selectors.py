@@ -214,33 +214,31 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     order_type = filters.get("order_type") if filters.get("order_type") in OrderType.values else None
     name = (filters.get("name") or "").strip()
     searching = [field for field in SEARCH_FIELDS if field != "order_type" and filters.get(field)]
+    by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True)  # the name tested on each row
+    # Every filter tested on each row read along the list's index (a name in more than EXACT_LIMIT orders is).
+    walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True)
     scan = None
     estimated = False
     if searching == ["name"]:  # the name alone: its matches can also be read row by row along the list
         if search.is_gram(name):  # a character or a pair: its counts are kept, like the insurer's
             counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
-            population = everything[tab] if tab else sum(everything.values())
         else:  # counted, or estimated when its pairs say it is in too many orders to count
             found = insurer_counts.counts_with_pairs(insurer_id, search.bounding_grams(name), order_type, qs)
-            counts, estimated = found.counts, found.estimated
-            population = found.everything[tab] if tab else sum(found.everything.values())
-        scan = Scan(search_orders(mine, filters, insurer_id=insurer_id, by_row=True), population)
-    more, tab_total, by_row_name = False, None, False
+            counts, everything, estimated = found.counts, found.everything, found.estimated
+        scan = Scan(by_row, everything[tab] if tab else sum(everything.values()))
+    more, tab_total = False, None
     if searching and scan is None:  # other fields: counted up to EXACT_LIMIT matches, in one statement
-        grams = search.bounding_grams(name) if name else []
-        by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True) if grams else None
         found = insurer_counts.tally(
             qs,
             tab=tab,
             insurer_id=insurer_id,
             order_type=order_type,
-            grams=grams,
-            alternative=by_row,
-            walk=search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True),
+            grams=search.bounding_grams(name) if name else [],
+            alternative=by_row if name else None,
+            walk=walk,
         )
         counts, more, tab_total, population = found.counts, found.more, found.tab_total, found.population
-        by_row_name = found.by_row
-        if found.by_row and by_row is not None:  # the name is in too many orders: test it on each row
+        if found.by_row:  # the name is in too many orders: test it on each row
             qs = by_row
     elif not searching:  # no filter, or only 订单类型: the trigger-kept counts
         counts = insurer_counts.counts_of(insurer_id, order_type)
@@ -254,7 +252,6 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     elif more:
         # The filters most rows pass, tested on each row read along the list's index (the planner, not
         # knowing how many pass, sorted all the orders of a telephone prefix "1" for the first page).
-        walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=by_row_name, walk=True)
         unindexed = [field for field in searching if field not in ("start", "end")]
         page = order_page(
             request,

@@ -10,12 +10,13 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
-from anze.orders import applications, scenarios, search, synthetic
+from anze.orders import applications, counts, scenarios, search, synthetic
 from anze.orders.apps import _restore_triggers
 from anze.orders.models import Order
 from anze.orders.scopes import orders_visible_to
-from anze.orders.selectors import Scan, order_page, search_orders
+from anze.orders.selectors import Scan, insurer_order_list, order_page, search_orders
 
 pytestmark = pytest.mark.django_db
 # Each index test checks the index of the database it runs on: SQLite's FTS5 trigram table or PostgreSQL's
@@ -355,3 +356,22 @@ def test_the_grams_functions_are_replaced_by_ones_that_keep_their_plan(cast, off
     assert found(cast.clerk, "官桥镇石材") == {"官桥石材厂"}
     offline(applicant_name="南安市官桥镇板材有限公司", project_name="官桥板材厂")
     assert found(cast.clerk, "官桥") == {"官桥石材厂", "官桥板材厂"}
+
+
+@pytest.mark.skipif(
+    not SQLITE, reason="SQLite's plan; PostgreSQL's index-only scans depend on its visibility map"
+)
+def test_a_telephone_prefix_and_its_tab_are_counted_from_the_indexes_alone(cast, monkeypatch):
+    """联系电话前缀“1” on 已取消 (docs/BENCH.md): the matches counted per state on the telephone's index, the tab
+    walked along its own, neither reading an order's row."""
+    synthetic.top_up([cast.insurer], 200)
+    monkeypatch.setattr(counts, "EXACT_LIMIT", 5)
+    request = RequestFactory().get("/", {"contact_phone": "1", "tab": "cancelled"})
+    request.user = cast.clerk
+    with indexes_preferred(), CaptureQueriesContext(connection) as queries:
+        insurer_order_list(request, filters={"contact_phone": "1", "tab": "cancelled"})
+    tally = next(query["sql"] for query in queries if "LIMIT 6" in query["sql"])
+    with connection.cursor() as cursor:
+        plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {tally}").fetchall())
+    assert "COVERING INDEX order_insurer_phone_idx" in plan
+    assert "COVERING INDEX order_insurer_status_idx" in plan and "orders_order USING INDEX" not in plan
