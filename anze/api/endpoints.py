@@ -58,6 +58,7 @@ from .schemas import (
     PolicyPage,
     SchemeIn,
     ServiceOrgOut,
+    holds_nul,
 )
 
 DESCRIPTION = """安责险平台面向保险公司核心业务系统的开放接口。
@@ -459,9 +460,13 @@ def order_backfill(
         counts = json.loads(data.service_counts or "{}")
     except ValueError:
         counts = None
-    if not isinstance(counts, dict) or not all(
-        isinstance(code, str) and isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 999
-        for code, n in counts.items()
+    if (
+        not isinstance(counts, dict)
+        or holds_nul(counts)  # a "\u0000" inside the JSON text: no NUL reaches the database
+        or not all(
+            isinstance(code, str) and isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 999
+            for code, n in counts.items()
+        )
     ):
         raise Refused('服务次数须为JSON对象，如 {"training": 2}，次数为0–999的整数', field="service_counts")
     scheme, names = _scheme(data, counts)

@@ -25,14 +25,25 @@ LAST_MOMENT = datetime(2099, 12, 31, 23, 59, 59, tzinfo=BEIJING)
 ApplicationNo = Annotated[str, Field(pattern=r"^\d{18}$", description="申请编号（18位数字）")]
 
 
+def holds_nul(value: Any) -> bool:
+    """Whether a text anywhere in ``value`` (a list's items, a mapping's keys and values) holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 class In(Schema):
-    """An input: no text may hold a NUL character (no database column takes one)."""
+    """An input: no text may hold a NUL character (no database column takes one; PostgreSQL refuses it even
+    in a query's parameter, such as a service item's code looked up)."""
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
+        if holds_nul(value):
             raise ValueError("不能包含空字符")
         return value
 

@@ -97,6 +97,11 @@ def test_what_cannot_be_read_is_a_problem_never_a_500(cast, api, online):
         422,
     )
     assert fields(nul) == {"reason": "不能包含空字符"}
+    # A key of a mapping too (a service item's code; PostgreSQL refuses a NUL in any text: a 500 before)
+    key = problem(
+        api.post(f"/orders/{order.application_no}/quote", {**QUOTE, "service_counts": {"a\x00": 1}}), 422
+    )
+    assert fields(key) == {"service_counts": "不能包含空字符"}
     assert problem(api.get("/orders", {"name": "蓬\x00壶"}), 422)
     problem(api.get(f"/orders/{order.application_no}/files/not-a-uuid"), 422)
 

@@ -335,6 +335,8 @@ def test_the_backfill_is_refused_beside_its_fields_and_for_another_insurer(cast,
         problem(api.post(path, {**scheme, "policy_no": "P9", "service_counts": "[1]"}, json=False), 422)
     )
     assert errors == {"service_counts": '服务次数须为JSON对象，如 {"training": 2}，次数为0–999的整数'}
+    nul = {**scheme, "policy_no": "P9", "service_counts": '{"a\\u0000": 1}'}  # escaped in the JSON text
+    assert fields(problem(api.post(path, nul, json=False), 422)) == errors
     errors = fields(problem(api.post(path, {**scheme, "policy_no": "P9", "premium": "-1"}, json=False), 422))
     assert errors["premium"] == "保费不能为负数" and errors["policy_file"] == "请上传保单文件"
     problem(other_api.post(path, {**scheme, "policy_no": "P9"}, json=False), 404)
