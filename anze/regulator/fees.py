@@ -251,12 +251,16 @@ def _ending(qs: QuerySet[Policy], today: date) -> QuerySet[Policy]:
     )
 
 
+# Behind plan: spent less, per day of the policy, than its fee per day up to today (``_ending``'s annotations).
+BEHIND_PLAN = LessThan(F("behind"), F("due"))
+
+
 def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]:
     """The policies of ``qs`` behind plan (see the module's docstring), each with ``fee_spent``,
     ``days_total`` and ``days_elapsed``; the nearest end first. Read from the ``period_end`` index: only the
     policies ending within ``LAGGING_DAYS`` are summed."""
     today = today or timezone.localdate()
-    return _ending(qs, today).filter(LessThan(F("behind"), F("due"))).order_by("period_end", "id")
+    return _ending(qs, today).filter(BEHIND_PLAN).order_by("period_end", "id")
 
 
 def lagging_count(
@@ -280,7 +284,7 @@ def lagging_count(
     spending = stats_policies(user=user, filters=filters).filter(pk__in=FeeEntry.objects.values("policy_id"))
     both = (  # one statement: those counted in ``lagging_due``, those behind plan (``lagging``)
         _ending(spending, today)
-        .annotate(is_behind=ExpressionWrapper(LessThan(F("behind"), F("due")), output_field=BooleanField()))
+        .annotate(is_behind=ExpressionWrapper(BEHIND_PLAN, output_field=BooleanField()))
         .aggregate(
             counted=Count("pk", filter=Q(period_start__lt=today)),
             behind=Count("pk", filter=Q(is_behind=True)),
