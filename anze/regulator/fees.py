@@ -252,7 +252,7 @@ def _ending(qs: QuerySet[Policy], today: date) -> QuerySet[Policy]:
 
 
 # Behind plan: spent less, per day of the policy, than its fee per day up to today (``_ending``'s annotations).
-BEHIND_PLAN = LessThan(F("behind"), F("due"))
+BEHIND_PLAN: LessThan[Any] = LessThan(F("behind"), F("due"))
 
 
 def lagging(qs: QuerySet[Policy], today: date | None = None) -> QuerySet[Policy]:
