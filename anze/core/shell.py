@@ -72,14 +72,18 @@ def body_scripts() -> SafeString:
 
 def side_url(side: str, name: str) -> str:
     """The URL of a page of ``side`` that takes no arguments (``side_url(side, "messages:list")``)."""
-    return _fixed_url(f"{side_namespace(side)}:{name}", get_urlconf(), get_script_prefix())
+    return fixed_url(f"{side_namespace(side)}:{name}")
+
+
+def fixed_url(name: str, *args: str) -> str:
+    """``reverse(name, args=args)``, reversed once per process: a URL is the same for one set of URLs and script
+    prefix (the shell prints ten on every page; a list's rows fill their numbers into one, ``OrderUrls``)."""
+    return _fixed_url(name, args, get_urlconf(), get_script_prefix())
 
 
 @functools.lru_cache(maxsize=1024)
-def _fixed_url(name: str, urlconf: str | None, script_prefix: str) -> str:
-    """A URL without arguments is the same for one set of URLs and script prefix: reversed once per process
-    (the shell prints ten of them on every page)."""
-    return reverse(name, urlconf=urlconf)
+def _fixed_url(name: str, args: tuple[str, ...], urlconf: str | None, script_prefix: str) -> str:
+    return reverse(name, args=list(args) or None, urlconf=urlconf)
 
 
 def breadcrumbs(home_url: str, crumbs: list[Link], extra_crumb: Any) -> SafeString:

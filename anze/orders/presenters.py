@@ -3,18 +3,17 @@ quote summary, and the 时间线 with what each step changed and the SMS it sent
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from anze.accounts.models import User
 from anze.core.formatting import money, wan
+from anze.core.shell import fixed_url
 from anze.documents.models import Document
 from anze.notifications.models import SmsMessage
 
@@ -90,25 +89,16 @@ def row_actions(order: Order, user: User) -> RowActions:
 
 
 class OrderUrls:
-    """The insurer's order URLs for many rows: each URL name is reversed once, then filled in per order —
-    ``reverse()`` for every row and action was a large part of rendering a 50-row page."""
+    """The insurer's order URLs for many rows: each URL name is reversed once per process
+    (``core.shell.fixed_url``), then filled in per order — ``reverse()`` for every row and action was a large
+    part of rendering a 50-row page."""
 
     PLACEHOLDER = "0" * 18  # the shape of an application number, so that the URL pattern accepts it
 
-    def __init__(self) -> None:
-        self._urlconf = get_urlconf()
-        self._prefix = get_script_prefix()
-
     def __call__(self, name: str, order: Order) -> str:
-        return _order_url_pattern(name, self._urlconf, self._prefix).replace(
+        return fixed_url(f"insurer:orders:{name}", self.PLACEHOLDER).replace(
             self.PLACEHOLDER, order.application_no
         )
-
-
-@functools.lru_cache(maxsize=64)
-def _order_url_pattern(name: str, urlconf: str | None, script_prefix: str) -> str:
-    """An order URL with the placeholder for its number: the same for the process's URLs, so reversed once."""
-    return reverse(f"insurer:orders:{name}", args=[OrderUrls.PLACEHOLDER], urlconf=urlconf)
 
 
 # What get_status_display() and get_order_type_display() print, without their rebuilding the choices' dict on
