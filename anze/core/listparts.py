@@ -9,10 +9,13 @@ these; each writes the markup its template wrote, every value through ``format_h
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -75,9 +78,41 @@ def _field_item(item: Mapping[str, Any]) -> SafeString:
     )
 
 
+# The search forms' markup by (form class, path, query string), for the forms whose markup is a function of those
+# alone (``SearchForm.markup_from_query``): a list's first page, and every page of one search, write the same
+# form. Bounded: the oldest goes first.
+_FORMS: dict[tuple[type, str, str], SafeString] = {}
+_FORMS_KEPT = 512
+_forms_lock = threading.Lock()
+
+
+@receiver(setting_changed)
+def _forget_forms(**kwargs: Any) -> None:
+    _FORMS.clear()  # a test's settings (the form renderer, the script prefix) may draw another form
+
+
 def search_form(search: Any, request: Any) -> SafeString:
     """The search form above a list (RuoYi): labels left of inputs, 搜索 / 重置; Enter submits. A bad value is
-    shown under its field; the page's own parameters (the tab, the page size) are kept."""
+    shown under its field; the page's own parameters (the tab, the page size) are kept.
+
+    Drawn once per process for a path and query string when the form says its markup depends on nothing else
+    and it was bound to this request's query string, as given (no initial values)."""
+    if not (
+        getattr(search, "markup_from_query", False) and search.data is request.GET and not search.initial
+    ):
+        return _search_form(search, request)
+    key = (type(search), request.path, request.META.get("QUERY_STRING", ""))
+    html = _FORMS.get(key)
+    if html is None:
+        html = _search_form(search, request)
+        with _forms_lock:
+            if len(_FORMS) >= _FORMS_KEPT:
+                del _FORMS[next(iter(_FORMS))]
+            _FORMS[key] = html
+    return html
+
+
+def _search_form(search: Any, request: Any) -> SafeString:
     query = request.GET
     kept = "".join(_hidden(key, query[key]) for key in search.keep_params if query.get(key))
     size = _hidden("size", query["size"]) if query.get("size") else ""
