@@ -132,10 +132,12 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
     """
     urls = OrderUrls()
     rows: list[dict[str, Any]] = []
-    # What ``ORDER.can`` looks at of an order: rows alike in it have the same buttons, decided once.
+    # What ``ORDER.can`` looks at of an order for this user: its state, its type (the guards) and its owner on the
+    # user's side. Rows alike in it have the same buttons, decided once (another side's owner, the enterprise,
+    # differs from row to row: in the key it made every row decide its own).
     decided: dict[tuple[Any, ...], RowActions] = {}
     for order in orders:
-        alike = (order.status, order.order_type, order.insurer_id, order.enterprise_id)
+        alike = (order.status, order.order_type, ORDER.owners(order).get(user.side))
         if alike not in decided:
             decided[alike] = row_actions(order, user)
         actions = decided[alike]
