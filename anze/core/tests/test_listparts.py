@@ -194,7 +194,7 @@ DRAW = listparts._search_form  # the form drawn, never kept
 @pytest.fixture
 def drawn(monkeypatch):
     """Every search form actually drawn (not taken from the per-process markup), as (path, query string)."""
-    listparts._FORMS.clear()
+    listparts._KEPT.clear()
     calls: list[tuple[str, str]] = []
 
     def counting(search, req):
@@ -203,7 +203,7 @@ def drawn(monkeypatch):
 
     monkeypatch.setattr(listparts, "_search_form", counting)
     yield calls
-    listparts._FORMS.clear()
+    listparts._KEPT.clear()
 
 
 def test_a_search_form_is_drawn_once_per_path_and_query_string_and_each_keeps_its_own(drawn):
@@ -211,9 +211,9 @@ def test_a_search_form_is_drawn_once_per_path_and_query_string_and_each_keeps_it
     for query in queries + queries[::-1]:
         search, req = _bound(query)
         fresh, _ = _bound(query)
-        key = (OrderSearchForm, req.path, req.META["QUERY_STRING"])
-        assert listparts.search_form(search, req) == listparts._FORMS[key] == DRAW(fresh, req)
-    assert len(drawn) == len(set(queries)) == len(listparts._FORMS)
+        key = ("search_form", OrderSearchForm, req.path, req.META["QUERY_STRING"])
+        assert listparts.search_form(search, req) == listparts._KEPT[key] == DRAW(fresh, req)
+    assert len(drawn) == len(set(queries)) == len(listparts._KEPT)
     # the same query string on another path: 重置 links to that path
     search, req = _bound("name=泉州", "/regulator/orders/")
     assert 'href="/regulator/orders/"' in listparts.search_form(search, req)
@@ -231,7 +231,7 @@ def test_a_search_form_is_drawn_every_time_unless_its_markup_is_the_query_string
         listparts.search_form(OrderSearchForm(req.GET.copy()), req)  # bound to other data than the request's
         listparts.search_form(OrderSearchForm(req.GET, initial={"name": "乙"}), req)  # initial values
     assert len(drawn) == 6
-    assert not listparts._FORMS
+    assert not listparts._KEPT
 
 
 def test_the_forms_kept_by_query_string_read_no_choices_from_the_database():
@@ -261,3 +261,49 @@ def test_the_search_form_of_one_user_is_not_another_users(insurer):
         html = other.get(f"/insurer/orders/{query}").content.decode()
         assert "甲方公司" not in html
         assert (f'name="name" value="{value}"' in html) if value else 'name="name" placeholder' in html
+
+
+def test_the_tabs_and_the_pager_are_kept_by_everything_they_print(monkeypatch):
+    listparts._KEPT.clear()
+    drawn = []
+    for name in ("_status_tabs", "_pager"):
+        draw = getattr(listparts, name)
+        monkeypatch.setattr(
+            listparts, name, lambda *a, _d=draw, _n=name, **k: drawn.append(_n) or _d(*a, **k)
+        )
+    req = request("name=甲&page=2")
+    for _ in range(2):  # the second time from what the first kept
+        tabs = listparts.status_tabs(req, [("", "全部", 12), ("issued", "已出函", 3)], "", label="订单状态")
+        pager = listparts.pager(Page(rows=[], number=2, size=10, total=100), req)
+    assert drawn == ["_status_tabs", "_pager"]
+    assert '<span class="count">(12)</span>' in tabs and "共 100 条" in pager
+    # another count, page, size, estimate, path or query string is drawn again, never the kept one
+    assert "(13)" in listparts.status_tabs(
+        req, [("", "全部", 13), ("issued", "已出函", 3)], "", label="订单状态"
+    )
+    assert 'class="active" data-tab="issued"' in listparts.status_tabs(
+        req, [("", "全部", 12), ("issued", "已出函", 3)], "issued", label="订单状态"
+    )
+    assert "共 101 条" in listparts.pager(Page(rows=[], number=2, size=10, total=101), req)
+    assert "约 100 条" in listparts.pager(Page(rows=[], number=2, size=10, total=100, estimated=True), req)
+    assert "共 100+ 条" in listparts.pager(Page(rows=[], number=2, size=10, total=100, more=True), req)
+    assert 'aria-current="page">3<' in listparts.pager(Page(rows=[], number=3, size=10, total=100), req)
+    assert 'max="5"' in listparts.pager(Page(rows=[], number=2, size=20, total=100), req)
+    assert 'max="3"' in listparts.pager(Page(rows=[], number=2, size=10, total=100, reachable=30), req)
+    other = request("name=乙&page=2")
+    assert "name=%E4%B9%99" in listparts.pager(Page(rows=[], number=2, size=10, total=100), other)
+    assert "甲" not in listparts.status_tabs(other, [("", "全部", 12)], "", label="订单状态")
+    elsewhere = RequestFactory().get("/regulator/orders/?name=甲&page=2")
+    assert 'href="/regulator/orders/?name=' in listparts.status_tabs(
+        elsewhere, [("", "全部", 12)], "", label="订单状态"
+    )
+    assert len(drawn) == 13  # each of the eleven above drawn
+    listparts._KEPT.clear()
+
+
+def test_the_help_link_is_drawn_once_per_page_name(monkeypatch):
+    first = shell.help_link("help-link", "insurer:orders:list")
+    monkeypatch.setattr(shell, "format_html", None)  # drawing it again would fail
+    monkeypatch.setattr(shell, "reverse", None)
+    assert shell.help_link("help-link", "insurer:orders:list") == first
+    assert 'href="/help/?page=insurer%3Aorders%3Alist"' in first
