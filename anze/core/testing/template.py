@@ -5,9 +5,10 @@ Migrating the test database costs about 12 s of CPU per test process, 85% of it 
 state between operations. The template is named after a digest of every migration file (and Django's version):
 the first test process to need it migrates it, under a lock, while the others wait; each then copies it —
 SQLite a file copy, PostgreSQL ``CREATE DATABASE … TEMPLATE`` (Django's own ``clone_test_db``). A run after a
-change to any migration migrates a new template and drops the old one. What ``post_migrate`` makes from the code
-rather than from the migrations (content types, permissions, the orders' and the statistics' triggers) is made
-again on each copy, as after every ``migrate``, so a change to a trigger without a migration is tested too."""
+change to any migration migrates a new template and drops the old one, and any copy a killed test process left.
+What ``post_migrate`` makes from the code rather than from the migrations (content types, permissions, the orders'
+and the statistics' triggers) is made again on each copy, as after every ``migrate``, so a change to a trigger
+without a migration is tested too."""
 
 from __future__ import annotations
 
@@ -49,13 +50,30 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _template_name(connection: BaseDatabaseWrapper, digest: str) -> tuple[str, re.Pattern[str]]:
-    """The template's name, and a pattern that matches it whatever the digest (its older versions)."""
+# The database each connection named before it was pointed at its copy (PostgreSQL's templates are named after it).
+_configured: dict[str, str] = {}
+
+
+def _names(connection: BaseDatabaseWrapper, digest: str) -> tuple[str, re.Pattern[str]]:
+    """The template's name, and a pattern that matches every template (its ``digest``) and every copy (the
+    ``pid`` of the test process that made it) whatever the migrations were."""
     if connection.vendor == "sqlite":
         prefix, suffix = str(settings.VAR_DIR / "test-template-"), ".sqlite3"
     else:
-        prefix, suffix = f"test_{connection.settings_dict['NAME']}_template_", ""
-    return prefix + digest + suffix, re.compile(re.escape(prefix) + "[0-9a-f]{12}" + re.escape(suffix))
+        configured = _configured.setdefault(connection.alias, connection.settings_dict["NAME"])
+        prefix, suffix = f"test_{configured}_template_", ""
+    pattern = re.escape(prefix) + r"(?P<digest>[0-9a-f]{12})(?:_(?P<pid>[0-9]+))?" + re.escape(suffix)
+    return prefix + digest + suffix, re.compile(pattern)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _exists(connection: BaseDatabaseWrapper, name: str) -> bool:
@@ -68,20 +86,34 @@ def _exists(connection: BaseDatabaseWrapper, name: str) -> bool:
 
 def _drop(connection: BaseDatabaseWrapper, name: str) -> None:
     if connection.vendor == "sqlite":
-        Path(name).unlink(missing_ok=True)
+        for file in (
+            name,
+            f"{name}-wal",
+            f"{name}-shm",
+        ):  # (a killed process's copy keeps its write-ahead log)
+            Path(file).unlink(missing_ok=True)
         return
     with connection.creation._nodb_cursor() as cursor:  # type: ignore[attr-defined]
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
 
 
-def _older_templates(connection: BaseDatabaseWrapper, current: str, pattern: re.Pattern[str]) -> list[str]:
+def _left_over(name: str, digest: str, every: re.Pattern[str]) -> bool:
+    """A template of other migrations, or a copy whose test process has gone without dropping it (killed)."""
+    match = every.fullmatch(name)
+    if match is None:
+        return False
+    if match["pid"] is None:
+        return match["digest"] != digest
+    return not _running(int(match["pid"]))
+
+
+def _all_names(connection: BaseDatabaseWrapper) -> list[str]:
     if connection.vendor == "sqlite":
-        names = [str(path) for path in settings.VAR_DIR.glob("test-template-*.sqlite3")]
-    else:
-        with connection.creation._nodb_cursor() as cursor:  # type: ignore[attr-defined]
-            cursor.execute("SELECT datname FROM pg_database")
-            names = [row[0] for row in cursor.fetchall()]
-    return [name for name in names if name != current and pattern.fullmatch(name)]
+        files = settings.VAR_DIR.glob("test-template-*.sqlite3*")  # (-wal, -shm: the log of an open one)
+        return sorted({str(path).removesuffix("-wal").removesuffix("-shm") for path in files})
+    with connection.creation._nodb_cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT datname FROM pg_database")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _migrate_template(connection: BaseDatabaseWrapper, name: str, verbosity: int) -> None:
@@ -105,12 +137,13 @@ def set_up(connection: BaseDatabaseWrapper, verbosity: int = 0) -> str:
     """Point ``connection`` at a fresh copy of the migrated template (migrating it first if there is none) and
     return the copy's name, for ``tear_down``."""
     digest = migrations_digest(connection.vendor)
-    template, every_version = _template_name(connection, digest)
-    with _locked(settings.VAR_DIR / f"test-template-{digest}.lock"):
+    template, every = _names(connection, digest)
+    with _locked(settings.VAR_DIR / "test-template.lock"):
+        for name in _all_names(connection):
+            if _left_over(name, digest, every):
+                _drop(connection, name)
         if not _exists(connection, template):
             _migrate_template(connection, template, verbosity)
-            for older in _older_templates(connection, template, every_version):
-                _drop(connection, older)
         connection.settings_dict["NAME"] = template
         suffix = str(os.getpid())  # two test runs on one machine have copies of their own
         connection.creation.clone_test_db(suffix=suffix, verbosity=verbosity)
