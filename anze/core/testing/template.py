@@ -118,7 +118,7 @@ def _all_names(connection: BaseDatabaseWrapper) -> list[str]:
 
 def _migrate_template(connection: BaseDatabaseWrapper, name: str, verbosity: int) -> None:
     """``name`` migrated as Django makes a test database, under a temporary name until it is complete."""
-    building = name.replace("template", "building")
+    building = "building".join(name.rsplit("template", 1))  # (the last "template": the folder may say it too)
     original = dict(connection.settings_dict)
     connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": building}
     connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
