@@ -105,14 +105,6 @@ def name_grams_json(applicant_name: str | None, project_name: str | None) -> str
     return json.dumps(sorted(name_grams(applicant_name, project_name)), ensure_ascii=False)
 
 
-class Grams(Func):
-    """``anze_grams(applicant_name, project_name, insurer_id)`` on PostgreSQL, the expression of its GIN
-    index: filtered on directly (``@>``), so the planner reads the index and then each match's row once."""
-
-    function = "anze_grams"
-    arity = 3
-
-
 def register_functions(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """``connection_created``: SQLite's triggers call ``anze_grams``, so every connection that may write orders
     needs it (a write through the sqlite3 shell fails instead of leaving the index behind)."""
@@ -196,13 +188,50 @@ _PG_GRAMS_FUNCTIONS = tuple(
     f"AS $${body}$$"
     for signature, body in _PG_GRAMS_BODIES.items()
 )
-_PG_GRAMS_EXPRESSION = "anze_grams(applicant_name, project_name, insurer_id)"
+# The grams of an order in a table of their own, written by triggers on an insert, a delete and a change of the
+# names or the insurer only: as an expression index on the orders table they were computed and indexed again
+# for every new row version, and a change of status, a column of the list's B-tree indexes, is never a HOT
+# update (docs/BENCH.md, "stop 28"). The table keeps only the key inline (toast_tuple_target: the grams, ~2 kB
+# an order, go to its TOAST table), so reading the matches' keys reads few pages; the GIN index's @> is exact.
+_PG_GRAMS_TABLE = (
+    f"CREATE TABLE IF NOT EXISTS {GRAMS_TABLE} (order_id bigint PRIMARY KEY, grams text[] NOT NULL) "
+    "WITH (toast_tuple_target = 128)"
+)
+_PG_GRAMS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION order_grams_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE {GRAMS_TABLE};
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM {GRAMS_TABLE} WHERE order_id = OLD.id;
+    ELSE
+        INSERT INTO {GRAMS_TABLE} (order_id, grams) VALUES (NEW.id, {_grams_sql("NEW")})
+        ON CONFLICT (order_id) DO UPDATE SET grams = excluded.grams;
+    END IF;
+    RETURN NULL;
+END
+$$"""
+_NAMED = ("applicant_name", "project_name", "insurer_id")  # what the grams are made of
+_PG_GRAM_TRIGGERS: dict[str, str] = {
+    name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order FOR EACH {each} EXECUTE FUNCTION order_grams_sync()"
+    for name, event, each in (
+        ("order_grams_aid", "INSERT OR DELETE", "ROW"),
+        (
+            "order_grams_au",
+            f"UPDATE OF {', '.join(_NAMED)}",
+            "ROW WHEN (ROW({}) IS DISTINCT FROM ROW({}))".format(
+                *(", ".join(f"{row}.{column}" for column in _NAMED) for row in ("OLD", "NEW"))
+            ),
+        ),
+        ("order_grams_at", "TRUNCATE", "STATEMENT"),
+    )
+}
 _PG_INDEXES: dict[str, str] = {
     "order_applicant_trgm": "CREATE INDEX IF NOT EXISTS order_applicant_trgm ON orders_order "
     "USING gin (UPPER(applicant_name) gin_trgm_ops)",
     "order_project_trgm": "CREATE INDEX IF NOT EXISTS order_project_trgm ON orders_order "
     "USING gin (UPPER(project_name) gin_trgm_ops)",
-    "order_grams": f"CREATE INDEX IF NOT EXISTS order_grams ON orders_order USING gin (({_PG_GRAMS_EXPRESSION}))",
+    "order_grams_gin": f"CREATE INDEX IF NOT EXISTS order_grams_gin ON {GRAMS_TABLE} USING gin (grams)",
 }
 # How many values ANALYZE keeps of each indexed name (default 100). The planner estimates how many orders a
 # LIKE '%…%' matches from them: with 100, one sampled name that contains a rare four-character term makes it 1%
@@ -222,8 +251,28 @@ def install(connection: BaseDatabaseWrapper) -> None:
     elif connection.vendor == "postgresql":
         install_functions(connection)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'")
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() UNION "
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('orders_order') UNION "
+                "SELECT indexname FROM pg_indexes WHERE tablename IN ('orders_order', %s)",
+                [GRAMS_TABLE],
+            )
             present = {row[0] for row in cursor.fetchall()}
+            cursor.execute(_PG_GRAMS_FUNCTION)  # CREATE OR REPLACE: follows a change here
+            _install_index(
+                cursor,
+                present,
+                GRAMS_TABLE,
+                _PG_GRAMS_TABLE,
+                _PG_GRAM_TRIGGERS,
+                # Filled before its index is built (much faster than row by row), which the loop below builds.
+                [
+                    "DROP INDEX IF EXISTS order_grams_gin",
+                    f"TRUNCATE {GRAMS_TABLE}",
+                    f"INSERT INTO {GRAMS_TABLE} (order_id, grams) "
+                    f"SELECT id, {_grams_sql('orders_order')} FROM orders_order",
+                ],
+            )
             for name, sql in _PG_INDEXES.items():
                 if name not in present:
                     cursor.execute(sql)
@@ -255,19 +304,20 @@ def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
         present = {row[0] for row in cursor.fetchall()}
         if "orders_order" not in present:
             return  # before migration 0001 (or after rolling it back): nothing to index yet
-        _install_sqlite_index(
+        _install_index(
             cursor,
             present,
             FTS_TABLE,
+            f"CREATE VIRTUAL TABLE {FTS_TABLE} USING "
             "fts5(applicant_name, project_name, content='orders_order', content_rowid='id', tokenize='trigram')",
             _SQLITE_TRIGGERS,
             [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"],
         )
-        _install_sqlite_index(
+        _install_index(
             cursor,
             present,
             GRAMS_TABLE,
-            "fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
+            f"CREATE VIRTUAL TABLE {GRAMS_TABLE} USING fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
             _SQLITE_GRAM_TRIGGERS,
             # A contentless table cannot 'rebuild': empty it and index every order again.
             [
@@ -277,16 +327,16 @@ def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
         )
 
 
-def _install_sqlite_index(
-    cursor: Any, present: set[str], table: str, module: str, triggers: dict[str, str], reindex: list[str]
+def _install_index(
+    cursor: Any, present: set[str], table: str, create: str, triggers: dict[str, str], reindex: list[str]
 ) -> None:
-    """Create the FTS5 ``table`` and its ``triggers`` where missing; then index every order again, since
+    """Create the index's ``table`` and its ``triggers`` where missing; then index every order again, since
     orders written while the triggers were missing are not in it."""
     missing = [name for name in triggers if name not in present]
     if table in present and not missing:
         return
     if table not in present:
-        cursor.execute(f"CREATE VIRTUAL TABLE {table} USING {module}")
+        cursor.execute(create)
     for name in missing:
         cursor.execute(triggers[name])
     for sql in reindex:
@@ -316,7 +366,14 @@ def uninstall_grams(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {GRAMS_TABLE}")
         elif connection.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {GRAMS_TABLE}")
+            for name in _PG_GRAM_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON orders_order")
+            cursor.execute("DROP FUNCTION IF EXISTS order_grams_sync()")
+            # Before migration 0011 the grams were an expression index of that name on the orders table.
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [GRAMS_TABLE])
+            kind = cursor.fetchone()
+            if kind:
+                cursor.execute(f"DROP {'INDEX' if kind[0] == 'i' else 'TABLE'} {GRAMS_TABLE}")
             # (``anze_name_grams`` stays: the counts' trigger calls it too, see counts.py.)
             cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text, text, bigint)")
 
@@ -366,18 +423,10 @@ def _holding_grams(
     (policies) — on SQLite the index's rowids compared with the row's order key, no order read (``gram_holders``)."""
     insurer = [] if insurer_id is None else [insurer_token(insurer_id)]
     if connections[queryset.db].vendor == "postgresql":
-        from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
-
-        grams_of = Grams("applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField()))
-        if through:
-            from .models import Order
-
-            holders = Order.objects.order_by().alias(name_grams=grams_of)
-            held = holders.filter(name_grams__contains=[*tokens, *insurer]).values("pk")
-            return queryset.filter(**{f"{through}__in": held})
-        return queryset.alias(name_grams=grams_of).filter(name_grams__contains=[*tokens, *insurer])
-    query = " ".join([*(gram_token(token) for token in tokens), *insurer])
-    keys = RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
+        keys = RawSQL(f"SELECT order_id FROM {GRAMS_TABLE} WHERE grams @> %s::text[]", [[*tokens, *insurer]])
+    else:
+        query = " ".join([*(gram_token(token) for token in tokens), *insurer])
+        keys = RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
     return queryset.filter(**{f"{through}_id__in" if through else "pk__in": keys})
 
 
