@@ -10,9 +10,12 @@
   wrongly). The insurer's search goes to an index of the names' substrings of 1 to 3 characters, punctuation
   and spaces included ("grams"), with a token of the order's insurer: on SQLite a contentless FTS5 table fed
   by the triggers through the SQL function ``anze_grams`` (registered on every connection, see
-  ``register_functions``; each gram spelt out as one token, ``gram_token``); on PostgreSQL a GIN index over
-  the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, a 2-character term scanned
-  all the orders of an insurer. A 1–2 character term is exactly its gram; a longer one is read as the orders
+  ``register_functions``; each gram spelt out as one token, ``gram_token``); on PostgreSQL a table
+  ``order_grams(order_id, grams text[])`` with a GIN index, filled by triggers calling the PL/pgSQL
+  ``anze_grams(text, text, bigint) → text[]``. On both, only an insert, a delete or a change of the names or
+  the insurer writes an order's grams, and both are queried alike, ``id IN (SELECT <order's key> FROM
+  order_grams WHERE <holds every gram>)``. Without them, a 2-character term scanned all the orders of an
+  insurer. A 1–2 character term is exactly its gram; a longer one is read as the orders
   holding each of its trigrams under the insurer's token, each then tested for the term itself: the trigram
   index gives the matches of every insurer (and counting the insurer's per state looked each of them up), and
   pg_trgm indexes no punctuation ("有限公司（" read every order holding "有限公司"). A search over an enterprise's own
@@ -172,11 +175,11 @@ def _pg_substrings(longest: int) -> str:
     ) AS grams"""
 
 
-# ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: the
-# expression of the grams index, with the trigrams and the insurer's token. PL/pgSQL, not SQL: a SQL function
-# that cannot be inlined is planned again in every statement that calls it, which made the grams index's upkeep
-# ~1 ms of every order write (a state change included: its new row version is indexed again); a PL/pgSQL
-# function keeps its plan for the session (docs/BENCH.md, "concurrent writers: JIT and the grams' plan").
+# ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: an
+# order's grams, with the trigrams and the insurer's token. PL/pgSQL, not SQL: a SQL function that cannot be
+# inlined is planned again in every statement that calls it, which made the grams' upkeep ~1 ms of every order
+# write; a PL/pgSQL function keeps its plan for the session (docs/BENCH.md, "concurrent writers: JIT and the
+# grams' plan").
 _PG_GRAMS_BODIES = {
     "anze_name_grams(text, text)": f"BEGIN RETURN ({_pg_substrings(2)}); END",
     "anze_grams(text, text, bigint)": (
@@ -191,12 +194,8 @@ _PG_GRAMS_FUNCTIONS = tuple(
 # The grams of an order in a table of their own, written by triggers on an insert, a delete and a change of the
 # names or the insurer only: as an expression index on the orders table they were computed and indexed again
 # for every new row version, and a change of status, a column of the list's B-tree indexes, is never a HOT
-# update (docs/BENCH.md, "stop 28"). The table keeps only the key inline (toast_tuple_target: the grams, ~2 kB
-# an order, go to its TOAST table), so reading the matches' keys reads few pages; the GIN index's @> is exact.
-_PG_GRAMS_TABLE = (
-    f"CREATE TABLE IF NOT EXISTS {GRAMS_TABLE} (order_id bigint PRIMARY KEY, grams text[] NOT NULL) "
-    "WITH (toast_tuple_target = 128)"
-)
+# update (docs/BENCH.md, "stop 28"). Its GIN index's ``@>`` is exact: no match's grams are compared again.
+_PG_GRAMS_TABLE = f"CREATE TABLE {GRAMS_TABLE} (order_id bigint PRIMARY KEY, grams text[] NOT NULL)"
 _PG_GRAMS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION order_grams_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -231,7 +230,6 @@ _PG_INDEXES: dict[str, str] = {
     "USING gin (UPPER(applicant_name) gin_trgm_ops)",
     "order_project_trgm": "CREATE INDEX IF NOT EXISTS order_project_trgm ON orders_order "
     "USING gin (UPPER(project_name) gin_trgm_ops)",
-    "order_grams_gin": f"CREATE INDEX IF NOT EXISTS order_grams_gin ON {GRAMS_TABLE} USING gin (grams)",
 }
 # How many values ANALYZE keeps of each indexed name (default 100). The planner estimates how many orders a
 # LIKE '%…%' matches from them: with 100, one sampled name that contains a rare four-character term makes it 1%
@@ -254,8 +252,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() UNION "
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('orders_order') UNION "
-                "SELECT indexname FROM pg_indexes WHERE tablename IN ('orders_order', %s)",
-                [GRAMS_TABLE],
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'"
             )
             present = {row[0] for row in cursor.fetchall()}
             cursor.execute(_PG_GRAMS_FUNCTION)  # CREATE OR REPLACE: follows a change here
@@ -265,12 +262,14 @@ def install(connection: BaseDatabaseWrapper) -> None:
                 GRAMS_TABLE,
                 _PG_GRAMS_TABLE,
                 _PG_GRAM_TRIGGERS,
-                # Filled before its index is built (much faster than row by row), which the loop below builds.
+                # Filled before its index is built: much faster than row by row.
                 [
                     "DROP INDEX IF EXISTS order_grams_gin",
                     f"TRUNCATE {GRAMS_TABLE}",
                     f"INSERT INTO {GRAMS_TABLE} (order_id, grams) "
                     f"SELECT id, {_grams_sql('orders_order')} FROM orders_order",
+                    f"CREATE INDEX order_grams_gin ON {GRAMS_TABLE} USING gin (grams)",
+                    f"ANALYZE {GRAMS_TABLE}",  # (the planner's estimate of a term's matches; autovacuum may be off)
                 ],
             )
             for name, sql in _PG_INDEXES.items():
@@ -420,7 +419,7 @@ def _holding_grams(
 ) -> QuerySet[Any]:
     """The rows of ``queryset`` whose order's grams hold every one of ``tokens`` under the insurer's token (under
     any insurer's when ``insurer_id`` is None): orders, or with ``through`` = "order" the rows pointing to one
-    (policies) — on SQLite the index's rowids compared with the row's order key, no order read (``gram_holders``)."""
+    (policies) — the grams' order keys compared with the row's, no order read (``gram_holders``)."""
     insurer = [] if insurer_id is None else [insurer_token(insurer_id)]
     if connections[queryset.db].vendor == "postgresql":
         keys = RawSQL(f"SELECT order_id FROM {GRAMS_TABLE} WHERE grams @> %s::text[]", [[*tokens, *insurer]])
@@ -432,7 +431,7 @@ def _holding_grams(
 
 def gram_holders(queryset: QuerySet[Any], term: str, insurer_id: int) -> QuerySet[Any]:
     """The policies of ``queryset`` (the insurer's) whose order's names hold ``term``, a 1–2 character term
-    (``is_gram``), exactly: the insurer's matches in the grams index, compared on SQLite with each policy's
+    (``is_gram``), exactly: the insurer's matches in the grams index, compared with each policy's
     ``order_id`` as they are — without reading each match's order row (its filters, the insurer and a
     submission, hold for any policy of the insurer), which took half of 保单管理's name search (docs/BENCH.md)."""
     return _holding_grams(queryset, [term.strip().lower()], insurer_id, through="order")
