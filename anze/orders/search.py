@@ -10,12 +10,9 @@
   wrongly). The insurer's search goes to an index of the names' substrings of 1 to 3 characters, punctuation
   and spaces included ("grams"), with a token of the order's insurer: on SQLite a contentless FTS5 table fed
   by the triggers through the SQL function ``anze_grams`` (registered on every connection, see
-  ``register_functions``; each gram spelt out as one token, ``gram_token``); on PostgreSQL a table
-  ``order_grams(order_id, grams text[])`` with a GIN index, filled by triggers calling the PL/pgSQL
-  ``anze_grams(text, text, bigint) → text[]``. On both, only an insert, a delete or a change of the names or
-  the insurer writes an order's grams, and both are queried alike, ``id IN (SELECT <order's key> FROM
-  order_grams WHERE <holds every gram>)``. Without them, a 2-character term scanned all the orders of an
-  insurer. A 1–2 character term is exactly its gram; a longer one is read as the orders
+  ``register_functions``; each gram spelt out as one token, ``gram_token``); on PostgreSQL a GIN index over
+  the immutable function ``anze_grams(text, text, bigint) → text[]``. Without it, a 2-character term scanned
+  all the orders of an insurer. A 1–2 character term is exactly its gram; a longer one is read as the orders
   holding each of its trigrams under the insurer's token, each then tested for the term itself: the trigram
   index gives the matches of every insurer (and counting the insurer's per state looked each of them up), and
   pg_trgm indexes no punctuation ("有限公司（" read every order holding "有限公司"). A search over an enterprise's own
@@ -108,6 +105,14 @@ def name_grams_json(applicant_name: str | None, project_name: str | None) -> str
     return json.dumps(sorted(name_grams(applicant_name, project_name)), ensure_ascii=False)
 
 
+class Grams(Func):
+    """``anze_grams(applicant_name, project_name, insurer_id)`` on PostgreSQL, the expression of its GIN
+    index: filtered on directly (``@>``), so the planner reads the index and then each match's row once."""
+
+    function = "anze_grams"
+    arity = 3
+
+
 def register_functions(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """``connection_created``: SQLite's triggers call ``anze_grams``, so every connection that may write orders
     needs it (a write through the sqlite3 shell fails instead of leaving the index behind)."""
@@ -175,11 +180,11 @@ def _pg_substrings(longest: int) -> str:
     ) AS grams"""
 
 
-# ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: an
-# order's grams, with the trigrams and the insurer's token. PL/pgSQL, not SQL: a SQL function that cannot be
-# inlined is planned again in every statement that calls it, which made the grams' upkeep ~1 ms of every order
-# write; a PL/pgSQL function keeps its plan for the session (docs/BENCH.md, "concurrent writers: JIT and the
-# grams' plan").
+# ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: the
+# expression of the grams index, with the trigrams and the insurer's token. PL/pgSQL, not SQL: a SQL function
+# that cannot be inlined is planned again in every statement that calls it, which made the grams index's upkeep
+# ~1 ms of every order write (a state change included: its new row version is indexed again); a PL/pgSQL
+# function keeps its plan for the session (docs/BENCH.md, "concurrent writers: JIT and the grams' plan").
 _PG_GRAMS_BODIES = {
     "anze_name_grams(text, text)": f"BEGIN RETURN ({_pg_substrings(2)}); END",
     "anze_grams(text, text, bigint)": (
@@ -191,45 +196,13 @@ _PG_GRAMS_FUNCTIONS = tuple(
     f"AS $${body}$$"
     for signature, body in _PG_GRAMS_BODIES.items()
 )
-# The grams of an order in a table of their own, written by triggers on an insert, a delete and a change of the
-# names or the insurer only: as an expression index on the orders table they were computed and indexed again
-# for every new row version, and a change of status, a column of the list's B-tree indexes, is never a HOT
-# update (docs/BENCH.md, "stop 28"). Its GIN index's ``@>`` is exact: no match's grams are compared again.
-_PG_GRAMS_TABLE = f"CREATE TABLE {GRAMS_TABLE} (order_id bigint PRIMARY KEY, grams text[] NOT NULL)"
-_PG_GRAMS_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION order_grams_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        TRUNCATE {GRAMS_TABLE};
-    ELSIF TG_OP = 'DELETE' THEN
-        DELETE FROM {GRAMS_TABLE} WHERE order_id = OLD.id;
-    ELSE
-        INSERT INTO {GRAMS_TABLE} (order_id, grams) VALUES (NEW.id, {_grams_sql("NEW")})
-        ON CONFLICT (order_id) DO UPDATE SET grams = excluded.grams;
-    END IF;
-    RETURN NULL;
-END
-$$"""
-_NAMED = ("applicant_name", "project_name", "insurer_id")  # what the grams are made of
-_PG_GRAM_TRIGGERS: dict[str, str] = {
-    name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order FOR EACH {each} EXECUTE FUNCTION order_grams_sync()"
-    for name, event, each in (
-        ("order_grams_aid", "INSERT OR DELETE", "ROW"),
-        (
-            "order_grams_au",
-            f"UPDATE OF {', '.join(_NAMED)}",
-            "ROW WHEN (ROW({}) IS DISTINCT FROM ROW({}))".format(
-                *(", ".join(f"{row}.{column}" for column in _NAMED) for row in ("OLD", "NEW"))
-            ),
-        ),
-        ("order_grams_at", "TRUNCATE", "STATEMENT"),
-    )
-}
+_PG_GRAMS_EXPRESSION = "anze_grams(applicant_name, project_name, insurer_id)"
 _PG_INDEXES: dict[str, str] = {
     "order_applicant_trgm": "CREATE INDEX IF NOT EXISTS order_applicant_trgm ON orders_order "
     "USING gin (UPPER(applicant_name) gin_trgm_ops)",
     "order_project_trgm": "CREATE INDEX IF NOT EXISTS order_project_trgm ON orders_order "
     "USING gin (UPPER(project_name) gin_trgm_ops)",
+    "order_grams": f"CREATE INDEX IF NOT EXISTS order_grams ON orders_order USING gin (({_PG_GRAMS_EXPRESSION}))",
 }
 # How many values ANALYZE keeps of each indexed name (default 100). The planner estimates how many orders a
 # LIKE '%…%' matches from them: with 100, one sampled name that contains a rare four-character term makes it 1%
@@ -249,29 +222,8 @@ def install(connection: BaseDatabaseWrapper) -> None:
     elif connection.vendor == "postgresql":
         install_functions(connection)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() UNION "
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('orders_order') UNION "
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'"
-            )
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'")
             present = {row[0] for row in cursor.fetchall()}
-            cursor.execute(_PG_GRAMS_FUNCTION)  # CREATE OR REPLACE: follows a change here
-            _install_index(
-                cursor,
-                present,
-                GRAMS_TABLE,
-                _PG_GRAMS_TABLE,
-                _PG_GRAM_TRIGGERS,
-                # Filled before its index is built: much faster than row by row.
-                [
-                    "DROP INDEX IF EXISTS order_grams_gin",
-                    f"TRUNCATE {GRAMS_TABLE}",
-                    f"INSERT INTO {GRAMS_TABLE} (order_id, grams) "
-                    f"SELECT id, {_grams_sql('orders_order')} FROM orders_order",
-                    f"CREATE INDEX order_grams_gin ON {GRAMS_TABLE} USING gin (grams)",
-                    f"ANALYZE {GRAMS_TABLE}",  # (the planner's estimate of a term's matches; autovacuum may be off)
-                ],
-            )
             for name, sql in _PG_INDEXES.items():
                 if name not in present:
                     cursor.execute(sql)
@@ -303,20 +255,19 @@ def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
         present = {row[0] for row in cursor.fetchall()}
         if "orders_order" not in present:
             return  # before migration 0001 (or after rolling it back): nothing to index yet
-        _install_index(
+        _install_sqlite_index(
             cursor,
             present,
             FTS_TABLE,
-            f"CREATE VIRTUAL TABLE {FTS_TABLE} USING "
             "fts5(applicant_name, project_name, content='orders_order', content_rowid='id', tokenize='trigram')",
             _SQLITE_TRIGGERS,
             [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"],
         )
-        _install_index(
+        _install_sqlite_index(
             cursor,
             present,
             GRAMS_TABLE,
-            f"CREATE VIRTUAL TABLE {GRAMS_TABLE} USING fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
+            "fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
             _SQLITE_GRAM_TRIGGERS,
             # A contentless table cannot 'rebuild': empty it and index every order again.
             [
@@ -326,16 +277,16 @@ def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
         )
 
 
-def _install_index(
-    cursor: Any, present: set[str], table: str, create: str, triggers: dict[str, str], reindex: list[str]
+def _install_sqlite_index(
+    cursor: Any, present: set[str], table: str, module: str, triggers: dict[str, str], reindex: list[str]
 ) -> None:
-    """Create the index's ``table`` and its ``triggers`` where missing; then index every order again, since
+    """Create the FTS5 ``table`` and its ``triggers`` where missing; then index every order again, since
     orders written while the triggers were missing are not in it."""
     missing = [name for name in triggers if name not in present]
     if table in present and not missing:
         return
     if table not in present:
-        cursor.execute(create)
+        cursor.execute(f"CREATE VIRTUAL TABLE {table} USING {module}")
     for name in missing:
         cursor.execute(triggers[name])
     for sql in reindex:
@@ -365,14 +316,7 @@ def uninstall_grams(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {GRAMS_TABLE}")
         elif connection.vendor == "postgresql":
-            for name in _PG_GRAM_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON orders_order")
-            cursor.execute("DROP FUNCTION IF EXISTS order_grams_sync()")
-            # Before migration 0011 the grams were an expression index of that name on the orders table.
-            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [GRAMS_TABLE])
-            kind = cursor.fetchone()
-            if kind:
-                cursor.execute(f"DROP {'INDEX' if kind[0] == 'i' else 'TABLE'} {GRAMS_TABLE}")
+            cursor.execute(f"DROP INDEX IF EXISTS {GRAMS_TABLE}")
             # (``anze_name_grams`` stays: the counts' trigger calls it too, see counts.py.)
             cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text, text, bigint)")
 
@@ -419,19 +363,27 @@ def _holding_grams(
 ) -> QuerySet[Any]:
     """The rows of ``queryset`` whose order's grams hold every one of ``tokens`` under the insurer's token (under
     any insurer's when ``insurer_id`` is None): orders, or with ``through`` = "order" the rows pointing to one
-    (policies) — the grams' order keys compared with the row's, no order read (``gram_holders``)."""
+    (policies) — on SQLite the index's rowids compared with the row's order key, no order read (``gram_holders``)."""
     insurer = [] if insurer_id is None else [insurer_token(insurer_id)]
     if connections[queryset.db].vendor == "postgresql":
-        keys = RawSQL(f"SELECT order_id FROM {GRAMS_TABLE} WHERE grams @> %s::text[]", [[*tokens, *insurer]])
-    else:
-        query = " ".join([*(gram_token(token) for token in tokens), *insurer])
-        keys = RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
+        from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
+
+        grams_of = Grams("applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField()))
+        if through:
+            from .models import Order
+
+            holders = Order.objects.order_by().alias(name_grams=grams_of)
+            held = holders.filter(name_grams__contains=[*tokens, *insurer]).values("pk")
+            return queryset.filter(**{f"{through}__in": held})
+        return queryset.alias(name_grams=grams_of).filter(name_grams__contains=[*tokens, *insurer])
+    query = " ".join([*(gram_token(token) for token in tokens), *insurer])
+    keys = RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
     return queryset.filter(**{f"{through}_id__in" if through else "pk__in": keys})
 
 
 def gram_holders(queryset: QuerySet[Any], term: str, insurer_id: int) -> QuerySet[Any]:
     """The policies of ``queryset`` (the insurer's) whose order's names hold ``term``, a 1–2 character term
-    (``is_gram``), exactly: the insurer's matches in the grams index, compared with each policy's
+    (``is_gram``), exactly: the insurer's matches in the grams index, compared on SQLite with each policy's
     ``order_id`` as they are — without reading each match's order row (its filters, the insurer and a
     submission, hold for any policy of the insurer), which took half of 保单管理's name search (docs/BENCH.md)."""
     return _holding_grams(queryset, [term.strip().lower()], insurer_id, through="order")

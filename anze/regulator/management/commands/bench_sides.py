@@ -29,7 +29,7 @@ from anze.basedata import demo as basedata_demo
 from anze.basedata.models import Region
 from anze.core.runtime import freeze_startup_objects
 from anze.core.sides import Side
-from anze.orders import search, synthetic
+from anze.orders import synthetic
 from anze.orders.management.commands.bench_orders import Command as OrdersBench
 from anze.orders.models import Order, OrderStatus
 from anze.policies import synthetic as policy_synthetic
@@ -137,7 +137,7 @@ class Command(OrdersBench):
     def _analyze(self) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                for table in ("orders_order", "policies_policy", search.GRAMS_TABLE):
+                for table in ("orders_order", "policies_policy"):
                     cursor.execute(
                         f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM ANALYZE {table}"
                     )
