@@ -29,15 +29,17 @@ ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The test database as pytest-django makes it (migrated), and transactional tests that empty it by DELETE
-    and put the migration's base data back, rather than Django's flush (anze/core/testing/database.py)."""
+def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database, a copy of a template migrated once while the migrations stay the same
+    (anze/core/testing/template.py), and transactional tests that empty it by DELETE and put the migration's base
+    data back, rather than Django's flush (anze/core/testing/database.py)."""
     from django.db import connections
     from django.test import TransactionTestCase
 
-    from anze.core.testing import database
+    from anze.core.testing import database, template
 
     with django_db_blocker.unblock():
+        copies = {connection.alias: template.set_up(connection) for connection in connections.all()}
         base_data = {connection.alias: database.snapshot(connection) for connection in connections.all()}
     flush = TransactionTestCase._fixture_teardown
 
@@ -51,6 +53,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", _fixture_teardown)
         yield
+    with django_db_blocker.unblock():
+        for alias, copy in copies.items():
+            template.tear_down(connections[alias], copy)
 
 
 @pytest.fixture(autouse=True)

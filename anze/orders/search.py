@@ -180,16 +180,32 @@ def _pg_substrings(longest: int) -> str:
     ) AS grams"""
 
 
-# ``anze_name_grams``: the characters and pairs the counts' trigger counts (counts.py); ``anze_grams``: the
-# expression of the grams index, with the trigrams and the insurer's token. PL/pgSQL, not SQL: a SQL function
-# that cannot be inlined is planned again in every statement that calls it, which made the grams index's upkeep
-# ~1 ms of every order write (a state change included: its new row version is indexed again); a PL/pgSQL
+# The substrings of 1 to 3 characters of the two lower-cased names and the insurer's token, by a loop: the grams
+# index computes them again for every new row version of an order, a change of status included (a status is in
+# the list's B-tree indexes, so the update is never HOT). A query's DISTINCT is not needed (GIN keeps each key
+# once, ``@>`` asks for a set): the loop took 0.3–0.5 s for 10,000 orders where the query took 0.7–1.0 s, and 8
+# writers changed states 4–29% faster (docs/BENCH.md, "stop 28").
+_PG_GRAMS_LOOP = f"""
+DECLARE
+    grams text[] := ARRAY['ins' || $3::text];
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY[lower($1), lower($2)] LOOP
+        FOR n IN 1..{TRIGRAM} LOOP
+            FOR i IN 1..coalesce(length(t), 0) - n + 1 LOOP
+                grams := grams || substr(t, i, n);
+            END LOOP;
+        END LOOP;
+    END LOOP;
+    RETURN grams;
+END"""
+# ``anze_name_grams``: the distinct characters and pairs the counts' fold counts (counts.py); ``anze_grams``: the
+# expression of the grams index. PL/pgSQL, not SQL: a SQL function that cannot be inlined is planned again in
+# every statement that calls it, which made the grams index's upkeep ~1 ms of every order write; a PL/pgSQL
 # function keeps its plan for the session (docs/BENCH.md, "concurrent writers: JIT and the grams' plan").
 _PG_GRAMS_BODIES = {
     "anze_name_grams(text, text)": f"BEGIN RETURN ({_pg_substrings(2)}); END",
-    "anze_grams(text, text, bigint)": (
-        f"BEGIN RETURN array_append(({_pg_substrings(TRIGRAM)}), 'ins' || $3::text); END"
-    ),
+    "anze_grams(text, text, bigint)": _PG_GRAMS_LOOP,
 }
 _PG_GRAMS_FUNCTIONS = tuple(
     f"CREATE OR REPLACE FUNCTION {signature} RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE "

@@ -11,6 +11,7 @@ from anze.accounts import demo as accounts_demo
 from anze.basedata import demo as basedata_demo
 from anze.documents.models import Document
 from anze.orders import demo, synthetic
+from anze.orders.management.commands.bench_orders import Command as BenchOrders
 from anze.orders.models import INSURER_STATUSES, Order, OrderEvent, OrderStatus, OrderType
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +42,20 @@ def test_it_gives_every_demo_insurer_orders_in_every_state_before_issue_once(dem
     assert Order.objects.count() == count
 
 
-def test_it_measures_the_list_and_prints_p50_p95_and_queries(demo_accounts, settings):
+def test_it_measures_the_list_and_prints_p50_p95_and_queries(demo_accounts, settings, monkeypatch):
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("bench_orders", orders=60, repeat=2, stdout=out)
+    requests = []
+    get = BenchOrders._get
+    monkeypatch.setattr(
+        BenchOrders, "_get", lambda self, client, path: requests.append(path) or get(self, client, path)
+    )
+    # Without the 3 warm-up requests of each scenario (half its requests): 2 timed, 1 counting the queries.
+    call_command("bench_orders", orders=60, repeat=2, warm=0, stdout=out)
     report = out.getvalue()
     assert "合成订单 60 个" in report and "p95 ms" in report
     lines = [line for line in report.splitlines() if "/insurer/orders/?" in line]
-    assert len(lines) == 19
+    assert len(lines) == 19 and len(requests) == 19 * 3
     assert all(int(line.split()[-2]) <= 6 for line in lines), report  # the query count column
     assert Order.objects.filter(remark=synthetic.MARK).count() == 60
 

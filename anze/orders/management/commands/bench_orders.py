@@ -57,16 +57,24 @@ def demo_parties(stdout: Any) -> tuple[list[Organisation], User]:
 
 class Command(BaseCommand):
     help = "订单列表性能测试：生成 N 个合成订单（不经过工作流，仅用于测试库），测量列表与搜索的 p50/p95"
+    warm = 3  # --warm
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--orders", type=int, default=100_000, help="合成订单总数（默认 100000）")
         parser.add_argument("--repeat", type=int, default=30, help="每个场景的测量次数（默认 30）")
+        parser.add_argument(
+            "--warm",
+            type=int,
+            default=3,
+            help="每个场景测量前的预热请求数（默认 3：模板加载器、连接、数据库页）",
+        )
         parser.add_argument(
             "--force", action="store_true", help="在非调试环境（ANZE_DEBUG=0）也执行：仅限专用的测试数据库"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._scratch_only(options)
+        self.warm = options["warm"]
 
         insurers, admin = demo_parties(self.stdout)
         self._top_up(insurers, options["orders"])
@@ -165,8 +173,7 @@ class Command(BaseCommand):
     ) -> tuple[float, float, float, int]:
         """p50 and p95 of the whole request, p50 of the list's reads alone, and the request's queries."""
         path = f"{LIST}?{query}"
-        for _ in range(3):  # warm the caches (template loader, connection, database pages)
-            self._get(client, path)
+        self._warm_up(client, path)
         timings = []
         for _ in range(repeat):
             started = time.perf_counter()
@@ -183,6 +190,11 @@ class Command(BaseCommand):
             self._get(client, path)
         p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
         return statistics.median(timings), p95, statistics.median(reads), len(queries)
+
+    def _warm_up(self, client: Client, path: str) -> None:
+        """``--warm`` requests not timed: the template loader, the connection and the database pages warmed."""
+        for _ in range(self.warm):
+            self._get(client, path)
 
     def _get(self, client: Client, path: str) -> None:
         response = client.get(path)

@@ -46,11 +46,12 @@ class Command(OrdersBench):
     help = "各端列表性能测试：监管端（市、区县）订单/保单/应保尽保、企业我的订单/我的保单、服务机构服务订单、保险公司保单管理的 p50/p95"
 
     def add_arguments(self, parser: Any) -> None:
-        super().add_arguments(parser)  # --orders, --repeat, --force
+        super().add_arguments(parser)  # --orders, --repeat, --warm, --force
         parser.add_argument("--only", default="", help="只测量标签含此文字的场景")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._scratch_only(options)
+        self.warm = options["warm"]
         basedata_demo.load(self.stdout)
         accounts_demo.load(self.stdout)
         started = time.perf_counter()
@@ -245,8 +246,7 @@ class Command(OrdersBench):
 
     # --- measuring ----------------------------------------------------------------------------------------------
     def _time(self, client: Client, path: str, repeat: int) -> tuple[float, float, int]:
-        for _ in range(3):  # warm the caches (template loader, connection, database pages)
-            self._get(client, path)
+        self._warm_up(client, path)
         timings = []
         for _ in range(repeat):
             started = time.perf_counter()
