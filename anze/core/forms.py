@@ -121,6 +121,10 @@ class SearchForm(StyledFormMixin, forms.Form):
     date_ranges: tuple[tuple[str, str, str], ...] = ()
     # Query parameters that belong to the page, not the form (the status tab), kept across searches.
     keep_params: tuple[str, ...] = ("tab",)
+    # True when the form's markup is a function of the page's path and query string alone: its fields and choices
+    # fixed in the class, nothing read from the database or the user. core.listparts then draws it once per
+    # process for each path and query string (issue 16: the widgets were a list page's largest fixed cost).
+    markup_from_query: bool = False
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # Its own ids: a dialog opened over the list has fields of the same names (id_username …).

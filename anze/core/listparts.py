@@ -9,10 +9,13 @@ these; each writes the markup its template wrote, every value through ``format_h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -75,9 +78,51 @@ def _field_item(item: Mapping[str, Any]) -> SafeString:
     )
 
 
+# --- markup kept per process -------------------------------------------------------------------------------------
+# A part's markup by everything it reads (its name first, then the path and query string and the values it
+# prints): a list's first page, and every page of one search, write the same search form, tabs and pager. A part
+# is a function of its key, so what one request kept is what any other with that key would have drawn.
+# Bounded: the oldest goes first.
+_KEPT: dict[tuple[Any, ...], SafeString] = {}
+_KEPT_MAX = 1024
+_kept_lock = threading.Lock()
+
+
+@receiver(setting_changed)
+def _forget_kept(**kwargs: Any) -> None:
+    _KEPT.clear()  # a test's settings (the form renderer, the script prefix) may draw another part
+
+
+def _kept(key: tuple[Any, ...], draw: Callable[[], SafeString]) -> SafeString:
+    html = _KEPT.get(key)
+    if html is None:
+        html = draw()
+        with _kept_lock:
+            if len(_KEPT) >= _KEPT_MAX:
+                del _KEPT[next(iter(_KEPT))]
+            _KEPT[key] = html
+    return html
+
+
+def _where(request: Any) -> tuple[str, str]:
+    """The path and the query string, as given: what the parts read of the request."""
+    return request.path, request.META.get("QUERY_STRING", "")
+
+
 def search_form(search: Any, request: Any) -> SafeString:
     """The search form above a list (RuoYi): labels left of inputs, 搜索 / 重置; Enter submits. A bad value is
-    shown under its field; the page's own parameters (the tab, the page size) are kept."""
+    shown under its field; the page's own parameters (the tab, the page size) are kept.
+
+    Kept per path and query string when the form says its markup depends on nothing else and it was bound to
+    this request's query string, as given (no initial values)."""
+    if not (
+        getattr(search, "markup_from_query", False) and search.data is request.GET and not search.initial
+    ):
+        return _search_form(search, request)
+    return _kept(("search_form", type(search), *_where(request)), lambda: _search_form(search, request))
+
+
+def _search_form(search: Any, request: Any) -> SafeString:
     query = request.GET
     kept = "".join(_hidden(key, query[key]) for key in search.keep_params if query.get(key))
     size = _hidden("size", query["size"]) if query.get("size") else ""
@@ -149,7 +194,15 @@ def status_tabs(
     request: Any, tabs: Iterable[tuple[str, str, int | None]], active: str, *, label: str
 ) -> SafeString:
     """The tabs over a list's table, each with its count (none when it is not counted): a tab's link keeps the
-    search and starts again at page 1."""
+    search and starts again at page 1. Kept by path, query string, tabs and counts."""
+    shown = tuple((value, name, count) for value, name, count in tabs)
+    key = ("status_tabs", *_where(request), shown, active, label)
+    return _kept(key, lambda: _status_tabs(request, shown, active, label))
+
+
+def _status_tabs(
+    request: Any, tabs: Iterable[tuple[str, str, int | None]], active: str, label: str
+) -> SafeString:
     links = []
     for value, name, count in tabs:
         link = querystring(request.GET, tab=value or None, page=None)
@@ -179,7 +232,13 @@ def _count(page: Page) -> str:
 
 
 def pager(page: Page, request: Any) -> SafeString:
-    """el-pagination: 共 N 条 · page size · pages · 前往 [ ] 页. Everything stays in the query string."""
+    """el-pagination: 共 N 条 · page size · pages · 前往 [ ] 页. Everything stays in the query string. Kept by
+    path, query string and what the pages are (the count, the size, this page's number)."""
+    shape = (type(page), page.number, page.size, page.total, page.reachable, page.estimated, page.more)
+    return _kept(("pager", *_where(request), *shape, tuple(page.sizes)), lambda: _pager(page, request))
+
+
+def _pager(page: Page, request: Any) -> SafeString:
     query = request.GET
     sizes = format_html_join(
         "",

@@ -105,10 +105,16 @@ def breadcrumbs(home_url: str, crumbs: list[Link], extra_crumb: Any) -> SafeStri
 
 def help_link(css: str, view_name: str | None) -> SafeString:
     """帮助: the manual's section about this page (anze/manual: /help/?page=<this page's URL name>)."""
+    return _help_link(css, view_name, fixed_url("manual:index"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _help_link(css: str, view_name: str | None, manual_url: str) -> SafeString:
+    """A function of its arguments (a URL name of the system's pages), so drawn once per process."""
     return format_html(
         '<a class="{}" id="help-link" href="{}{}" target="_blank" rel="noopener" title="打开本页的操作手册">'
         '<i class="ti ti-help-circle me-1"></i>帮助</a>',
         css,
-        reverse("manual:index"),
+        manual_url,
         f"?page={quote(view_name, safe='/')}" if view_name else "",
     )

@@ -53,6 +53,7 @@ class OrderSearchForm(SearchForm):
 
     date_ranges = (("申请时间", "start", "end"),)
     keep_params = ("tab", "sort")
+    markup_from_query = True  # its choices are OrderType's
 
 
 def order_search(params: QueryDict) -> tuple[OrderSearchForm, dict[str, Any]]:

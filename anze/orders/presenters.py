@@ -95,10 +95,14 @@ class OrderUrls:
 
     PLACEHOLDER = "0" * 18  # the shape of an application number, so that the URL pattern accepts it
 
+    def __init__(self) -> None:
+        self._patterns: dict[str, str] = {}  # and each looked up once per list (the lookup reads two locals)
+
     def __call__(self, name: str, order: Order) -> str:
-        return fixed_url(f"insurer:orders:{name}", self.PLACEHOLDER).replace(
-            self.PLACEHOLDER, order.application_no
-        )
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            pattern = self._patterns[name] = fixed_url(f"insurer:orders:{name}", self.PLACEHOLDER)
+        return pattern.replace(self.PLACEHOLDER, order.application_no)
 
 
 # What get_status_display() and get_order_type_display() print, without their rebuilding the choices' dict on
@@ -128,10 +132,12 @@ def list_rows(orders: Iterable[Order], user: User) -> list[dict[str, Any]]:
     """
     urls = OrderUrls()
     rows: list[dict[str, Any]] = []
-    # What ``ORDER.can`` looks at of an order: rows alike in it have the same buttons, decided once.
+    # What ``ORDER.can`` looks at of an order for this user: its state, its type (the guards) and its owner on the
+    # user's side. Rows alike in it have the same buttons, decided once (another side's owner, the enterprise,
+    # differs from row to row: in the key it made every row decide its own).
     decided: dict[tuple[Any, ...], RowActions] = {}
     for order in orders:
-        alike = (order.status, order.order_type, order.insurer_id, order.enterprise_id)
+        alike = (order.status, order.order_type, ORDER.owners(order).get(user.side))
         if alike not in decided:
             decided[alike] = row_actions(order, user)
         actions = decided[alike]

@@ -178,3 +178,132 @@ def test_the_shell_escapes_the_names_it_prints(insurer):
     html = insurer.client(insurer.admin).get(f"/insurer/orders/?name={SCRIPT}").content.decode()
     assert "<script>alert" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # brand, org, user, the search field
+
+
+# --- the search forms drawn once per path and query string ----------------------------------------------------------
+def _bound(query: str, path: str = "/insurer/orders/"):
+    req = RequestFactory().get(f"{path}?{query}" if query else path)
+    search = OrderSearchForm(req.GET)
+    search.values()  # as the list does: the errors are the query string's
+    return search, req
+
+
+DRAW = listparts._search_form  # the form drawn, never kept
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Every search form actually drawn (not taken from the per-process markup), as (path, query string)."""
+    listparts._KEPT.clear()
+    calls: list[tuple[str, str]] = []
+
+    def counting(search, req):
+        calls.append((req.path, req.META.get("QUERY_STRING", "")))
+        return DRAW(search, req)
+
+    monkeypatch.setattr(listparts, "_search_form", counting)
+    yield calls
+    listparts._KEPT.clear()
+
+
+def test_a_search_form_is_drawn_once_per_path_and_query_string_and_each_keeps_its_own(drawn):
+    queries = ["", "name=泉州", f"name={SCRIPT}&start=2026-13-45", "tab=issued&size=20", "name=泉州", ""]
+    for query in queries + queries[::-1]:
+        search, req = _bound(query)
+        fresh, _ = _bound(query)
+        key = ("search_form", OrderSearchForm, req.path, req.META["QUERY_STRING"])
+        assert listparts.search_form(search, req) == listparts._KEPT[key] == DRAW(fresh, req)
+    assert len(drawn) == len(set(queries)) == len(listparts._KEPT)
+    # the same query string on another path: 重置 links to that path
+    search, req = _bound("name=泉州", "/regulator/orders/")
+    assert 'href="/regulator/orders/"' in listparts.search_form(search, req)
+    assert drawn[-1] == ("/regulator/orders/", req.META["QUERY_STRING"])
+
+
+class _ReadsTheDatabase(OrderSearchForm):
+    markup_from_query = False  # as a form whose choices came from the database or the user would say
+
+
+def test_a_search_form_is_drawn_every_time_unless_its_markup_is_the_query_strings(drawn):
+    req = RequestFactory().get("/insurer/orders/?name=甲")
+    for _ in range(2):
+        listparts.search_form(_ReadsTheDatabase(req.GET), req)  # not its class's to keep
+        listparts.search_form(OrderSearchForm(req.GET.copy()), req)  # bound to other data than the request's
+        listparts.search_form(OrderSearchForm(req.GET, initial={"name": "乙"}), req)  # initial values
+    assert len(drawn) == 6
+    assert not listparts._KEPT
+
+
+def test_the_forms_kept_by_query_string_read_no_choices_from_the_database():
+    from django import forms as django_forms
+
+    from anze.core.forms import SearchForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    kept = [form for form in subclasses(SearchForm) if form.markup_from_query]
+    assert OrderSearchForm in kept
+    for form in kept:
+        for name, field in form.base_fields.items():
+            assert not isinstance(field, django_forms.ModelChoiceField), (form, name)
+            assert not callable(getattr(field, "_choices", None)), (form, name)
+        assert "__init__" not in vars(form), form  # nothing set per instance (SearchForm's own is the same)
+
+
+def test_the_search_form_of_one_user_is_not_another_users(insurer):
+    first = insurer.client(insurer.admin).get("/insurer/orders/?name=甲方公司").content.decode()
+    other = insurer.client(insurer.other_org_admin)
+    assert 'name="name" value="甲方公司"' in first
+    for query, value in (("", None), ("?name=乙方公司", "乙方公司")):
+        html = other.get(f"/insurer/orders/{query}").content.decode()
+        assert "甲方公司" not in html
+        assert (f'name="name" value="{value}"' in html) if value else 'name="name" placeholder' in html
+
+
+def test_the_tabs_and_the_pager_are_kept_by_everything_they_print(monkeypatch):
+    listparts._KEPT.clear()
+    drawn = []
+    for name in ("_status_tabs", "_pager"):
+        draw = getattr(listparts, name)
+        monkeypatch.setattr(
+            listparts, name, lambda *a, _d=draw, _n=name, **k: drawn.append(_n) or _d(*a, **k)
+        )
+    req = request("name=甲&page=2")
+    for _ in range(2):  # the second time from what the first kept
+        tabs = listparts.status_tabs(req, [("", "全部", 12), ("issued", "已出函", 3)], "", label="订单状态")
+        pager = listparts.pager(Page(rows=[], number=2, size=10, total=100), req)
+    assert drawn == ["_status_tabs", "_pager"]
+    assert '<span class="count">(12)</span>' in tabs and "共 100 条" in pager
+    # another count, page, size, estimate, path or query string is drawn again, never the kept one
+    assert "(13)" in listparts.status_tabs(
+        req, [("", "全部", 13), ("issued", "已出函", 3)], "", label="订单状态"
+    )
+    assert 'class="active" data-tab="issued"' in listparts.status_tabs(
+        req, [("", "全部", 12), ("issued", "已出函", 3)], "issued", label="订单状态"
+    )
+    assert "共 101 条" in listparts.pager(Page(rows=[], number=2, size=10, total=101), req)
+    assert "约 100 条" in listparts.pager(Page(rows=[], number=2, size=10, total=100, estimated=True), req)
+    assert "共 100+ 条" in listparts.pager(Page(rows=[], number=2, size=10, total=100, more=True), req)
+    assert 'aria-current="page">3<' in listparts.pager(Page(rows=[], number=3, size=10, total=100), req)
+    assert 'max="5"' in listparts.pager(Page(rows=[], number=2, size=20, total=100), req)
+    assert 'max="3"' in listparts.pager(Page(rows=[], number=2, size=10, total=100, reachable=30), req)
+    other = request("name=乙&page=2")
+    assert "name=%E4%B9%99" in listparts.pager(Page(rows=[], number=2, size=10, total=100), other)
+    assert "甲" not in listparts.status_tabs(other, [("", "全部", 12)], "", label="订单状态")
+    elsewhere = RequestFactory().get("/regulator/orders/?name=甲&page=2")
+    assert 'href="/regulator/orders/?name=' in listparts.status_tabs(
+        elsewhere, [("", "全部", 12)], "", label="订单状态"
+    )
+    assert len(drawn) == 13  # each of the eleven above drawn
+    listparts._KEPT.clear()
+
+
+def test_the_help_link_is_drawn_once_per_page_name(monkeypatch):
+    first = shell.help_link("help-link", "insurer:orders:list")
+    monkeypatch.setattr(shell, "format_html", None)  # drawing it again would fail
+    monkeypatch.setattr(shell, "reverse", None)
+    assert shell.help_link("help-link", "insurer:orders:list") == first
+    assert 'href="/help/?page=insurer%3Aorders%3Alist"' in first

@@ -4,13 +4,16 @@ for every kind of row and with markup in every value (escaped as the template es
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from anze.orders.rows import order_row
+from anze.orders.rows import escape, order_row
 
 # The row of orders/order_list.html before it moved to orders/rows.py: the reference the Python row must print.
 TEMPLATE = Template(
@@ -133,3 +136,26 @@ def test_a_safe_string_is_printed_as_it_is_as_the_template_did():
 def test_markup_in_a_value_is_escaped():
     html = order_row(row(quoted=True, reason=True, actions=True, policy=True, more=True, text=NASTY))
     assert "<b>" not in html and "&lt;b&gt;&amp;&quot;&#x27;x" in html
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "泉州市建筑工程有限公司",
+        "a&b",
+        "<b>",
+        "x>y",
+        'say "hi"',
+        "it's",
+        "&amp;",
+        mark_safe("<i>safe</i>"),
+        12,
+        Decimal("1.50"),
+        None,
+        gettext_lazy("待报价"),
+        "混合<&>\"'文字",
+    ],
+)
+def test_escape_prints_what_the_template_printed(value):
+    assert escape(value) == conditional_escape(value)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from anze.orders import applications, counts, scenarios, selectors, synthetic, workflow
+from anze.orders import applications, counts, presenters, scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import orders_visible_to
 from anze.orders.tests.support import LIST, html, status_counts
@@ -108,6 +108,30 @@ def test_it_shows_only_the_actions_the_clerks_permissions_allow(online, as_user)
     assert "新增线下订单" not in viewer and "导出" not in viewer
     quoter = html(as_user("order.view", "order.quote").get(LIST))
     assert re.findall(r'data-action="(\w+)"', row(quoter, order)) == ["quote", "detail"]
+
+
+def test_rows_alike_for_the_user_decide_their_buttons_once(cast, online, monkeypatch):
+    """Rows of one state, type and insurer share their buttons whatever their enterprise (the insurer's clerk
+    acts on the insurer's orders); another insurer's row, or another state, decides its own."""
+    mine = [online(), online(), online()]
+    mine[1].enterprise_id = cast.other_enterprise.pk  # as the list of many enterprises' orders has
+    mine[2].enterprise_id = None
+    elsewhere, moved_on = online(), online(S.AWAITING_PAYMENT_NOTICE)
+    elsewhere.insurer_id = cast.other_insurer.pk
+    decided = []
+    row_actions = presenters.row_actions
+    monkeypatch.setattr(
+        presenters, "row_actions", lambda order, user: decided.append(order) or row_actions(order, user)
+    )
+    rows = presenters.list_rows([*mine, elsewhere, moved_on], cast.clerk)
+    assert decided == [mine[0], elsewhere, moved_on]
+    assert [[action["name"] for action in row["actions"]] for row in rows] == [
+        ["quote"],
+        ["quote"],
+        ["quote"],
+        [],  # not the clerk's insurer: nothing to do
+        ["payment_notice"],
+    ]
 
 
 def test_it_shows_the_toolbar_with_the_permissions(clerk):
