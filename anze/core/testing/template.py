@@ -84,7 +84,9 @@ def _exists(connection: BaseDatabaseWrapper, name: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _drop(connection: BaseDatabaseWrapper, name: str) -> None:
+def _drop(connection: BaseDatabaseWrapper, name: str, *, force: bool = False) -> None:
+    """Drop the database ``name``; with ``force``, PostgreSQL ends the sessions still connected to it first (a
+    copy's own: a thread's connection that outlived its test made the run end in an error)."""
     if connection.vendor == "sqlite":
         for file in (
             name,
@@ -94,7 +96,7 @@ def _drop(connection: BaseDatabaseWrapper, name: str) -> None:
             Path(file).unlink(missing_ok=True)
         return
     with connection.creation._nodb_cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}{' WITH (FORCE)' * force}")
 
 
 def _left_over(name: str, digest: str, every: re.Pattern[str]) -> bool:
@@ -141,7 +143,8 @@ def set_up(connection: BaseDatabaseWrapper, verbosity: int = 0) -> str:
     with _locked(settings.VAR_DIR / "test-template.lock"):
         for name in _all_names(connection):
             if _left_over(name, digest, every):
-                _drop(connection, name)
+                left = every.fullmatch(name)  # a killed process's copy: its sessions are gone with it
+                _drop(connection, name, force=bool(left and left["pid"]))
         if not _exists(connection, template):
             _migrate_template(connection, template, verbosity)
         connection.settings_dict["NAME"] = template
@@ -157,4 +160,4 @@ def set_up(connection: BaseDatabaseWrapper, verbosity: int = 0) -> str:
 
 def tear_down(connection: BaseDatabaseWrapper, copy: str) -> None:
     connection.close()
-    _drop(connection, copy)
+    _drop(connection, copy, force=True)  # this process's own copy

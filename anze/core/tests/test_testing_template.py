@@ -50,3 +50,22 @@ def test_it_drops_older_templates_and_the_copies_of_killed_processes_only() -> N
     assert not template._left_over(name, digest, every)
     assert not template._left_over(connection.settings_dict["NAME"], digest, every)  # this process's
     assert not template._left_over(older.replace("template", "something else"), digest, every)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a session of PostgreSQL's")
+def test_a_copy_is_dropped_even_while_a_session_is_still_connected_to_it() -> None:
+    import psycopg
+
+    name = f"{connection.settings_dict['NAME']}_left_open"
+    quoted = connection.ops.quote_name(name)
+    with connection.creation._nodb_cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE DATABASE {quoted}")
+    params = {**connection.get_connection_params(), "dbname": name}
+    params.pop("cursor_factory", None), params.pop("context", None)
+    left_open = psycopg.connect(**params)  # as a thread's connection that outlived its test
+    try:
+        template._drop(connection, name, force=True)
+        assert not template._exists(connection, name)
+    finally:
+        left_open.close()
