@@ -121,8 +121,8 @@ _GRAMS_OF = "anze_grams({row}.applicant_name, {row}.project_name, {row}.insurer_
 def _sync_triggers(table: str, columns: str, values: str, watched: str) -> dict[str, str]:
     """The triggers that keep the FTS5 ``table`` (its ``columns``: ``values`` of a ``{row}``) following the orders:
     an order's row added on insert, forgotten on delete, both on an update of the ``watched`` columns only (the
-    many status updates of the workflow touch no index). A contentless FTS5 table forgets a row only when told
-    the exact tokens it was given: hence the old row's ``values``."""
+    many status updates of the workflow touch no index). FTS5 forgets a row (its 'delete' command) only when told
+    the exact values it indexed — a contentless table has no other copy: hence the old row's ``values``."""
     add = f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {values.format(row='new')});"
     forget = f"INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {values.format(row='old')});"
     return {
@@ -135,7 +135,8 @@ def _sync_triggers(table: str, columns: str, values: str, watched: str) -> dict[
     }
 
 
-# Each FTS5 table of SQLite: its module, triggers, and the statements that index every order again.
+# SQLite's FTS5 tables, the names' trigrams and the grams: each with its module, its triggers, and the statements
+# that index every order again.
 _SQLITE_INDEXES: tuple[tuple[str, str, dict[str, str], list[str]], ...] = (
     (
         FTS_TABLE,
@@ -266,6 +267,7 @@ def uninstall(connection: BaseDatabaseWrapper, *, grams_only: bool = False) -> N
     cannot be changed in place)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            # The grams' table (the second) alone, or both, the grams' first.
             for table, _, triggers, _ in _SQLITE_INDEXES[1:] if grams_only else _SQLITE_INDEXES[::-1]:
                 for name in triggers:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
