@@ -27,7 +27,7 @@ puts back triggers that a table rebuild on SQLite dropped, recounting from the o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,11 +84,10 @@ _CHANGED = changed(COUNTED)
 # The same keys before and after: the update moves the order between states only.
 _SAME_KEYS = " AND ".join(
     ["old.submitted_at IS NOT NULL", "new.submitted_at IS NOT NULL"]
-    + [
-        f"old.{column} IS NOT DISTINCT FROM new.{column}"
-        for column in ("insurer_id", "order_type", "applicant_name", "project_name")
-    ]
+    + [f"old.{column} IS NOT DISTINCT FROM new.{column}" for column in ("insurer_id", "order_type", *NAMES)]
 )
+# The update moves the order between keys: a delta leaves the old ones (if counted), another enters the new ones.
+_MOVED = f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND {{}}.submitted_at IS NOT NULL"
 # SQLite: one trigger per case (a trigger has WHEN, no IF); an update that changes no counted column fires none.
 _SQLITE_TRIGGERS: dict[str, str] = {
     name: f"CREATE TRIGGER {name} AFTER {event} ON orders_order WHEN {when} BEGIN {statement}; END"
@@ -96,18 +95,8 @@ _SQLITE_TRIGGERS: dict[str, str] = {
         ("order_counts_ai", "INSERT", "new.submitted_at IS NOT NULL", _deltas("new", "new", None)),
         ("order_counts_ad", "DELETE", "old.submitted_at IS NOT NULL", _deltas("old", None, "old")),
         ("order_counts_au", _UPDATE, f"({_CHANGED}) AND {_SAME_KEYS}", _deltas("new", "new", "old")),
-        (
-            "order_counts_au_old",
-            _UPDATE,
-            f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND old.submitted_at IS NOT NULL",
-            _deltas("old", None, "old"),
-        ),
-        (
-            "order_counts_au_new",
-            _UPDATE,
-            f"({_CHANGED}) AND NOT ({_SAME_KEYS}) AND new.submitted_at IS NOT NULL",
-            _deltas("new", "new", None),
-        ),
+        ("order_counts_au_old", _UPDATE, _MOVED.format("old"), _deltas("old", None, "old")),
+        ("order_counts_au_new", _UPDATE, _MOVED.format("new"), _deltas("new", "new", None)),
     )
 }
 
@@ -195,20 +184,17 @@ def drop_triggers(connection: BaseDatabaseWrapper, sqlite: Iterable[str], postgr
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
-@contextmanager
-def paused(connection: BaseDatabaseWrapper) -> Iterator[None]:
+def paused(connection: BaseDatabaseWrapper) -> AbstractContextManager[None]:
     """For a bulk load into a database nobody else writes (``bench_orders``, ``bench_writes``): the counts are
     not kept row by row (~40 delta rows an order), but counted afresh from the orders at the end."""
-    with without_triggers(connection, uninstall, install):
-        yield
+    return without_triggers(connection, uninstall, install)
+
+
+Step = Callable[[BaseDatabaseWrapper], None]  # what installs or uninstalls triggers
 
 
 @contextmanager
-def without_triggers(
-    connection: BaseDatabaseWrapper,
-    uninstall: Callable[[BaseDatabaseWrapper], None],
-    install: Callable[[BaseDatabaseWrapper], None],
-) -> Iterator[None]:
+def without_triggers(connection: BaseDatabaseWrapper, uninstall: Step, install: Step) -> Iterator[None]:
     """The triggers dropped for the block and installed again after it (which recounts), errors included
     (``paused`` here and in ``rollup``)."""
     uninstall(connection)
@@ -310,18 +296,18 @@ def _kept(
     ``grams``, of every insurer when ``insurer_id`` is None — and the deltas not folded into them yet, those of
     orders whose names hold the gram (of one order type, or of both)."""
     by_type, type_params = ("AND order_type = %s", [order_type]) if order_type else ("", [])
+    mine, mine_params = ("insurer_id = %s", [insurer_id]) if insurer_id is not None else ("TRUE", [])
     if grams is None:
-        own = f"SELECT NULL AS gram, {COLUMNS} FROM {TABLE} WHERE insurer_id = %s {by_type}"
-        deltas = f"SELECT NULL AS gram, {COLUMNS} FROM {DELTAS} WHERE insurer_id = %s {by_type}"
-        return f"({own} UNION ALL {deltas}) AS kept", [insurer_id, *type_params, insurer_id, *type_params]
-    marks = ", ".join(["%s"] * len(grams))
+        parts = [
+            f"SELECT NULL AS gram, {COLUMNS} FROM {table} WHERE {mine} {by_type}" for table in (TABLE, DELTAS)
+        ]
+        return f"({' UNION ALL '.join(parts)}) AS kept", [*mine_params, *type_params] * 2
     # Every insurer's (``insurer_id`` None): their rows by the (insurer, gram) index, the insurers those of the
     # insurers' own rows.
-    insurer = (
-        "insurer_id = %s" if insurer_id is not None else f"insurer_id IN (SELECT insurer_id FROM {TABLE})"
-    )
-    parts = [f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE {insurer} AND gram IN ({marks}) {by_type}"]
-    params: list[Any] = [*([] if insurer_id is None else [insurer_id]), *grams, *type_params]
+    insurers = mine if insurer_id is not None else f"insurer_id IN (SELECT insurer_id FROM {TABLE})"
+    marks = ", ".join(["%s"] * len(grams))
+    parts = [f"SELECT gram, {COLUMNS} FROM {GRAMS} WHERE {insurers} AND gram IN ({marks}) {by_type}"]
+    params: list[Any] = [*mine_params, *grams, *type_params]
     sqlite = connections[InsurerOrderCounts.objects.db].vendor == "sqlite"
     for gram in grams:
         # As the grams are taken (``search.name_grams``): the names lower-cased, SQLite's by Python.
@@ -329,9 +315,8 @@ def _kept(
         holds = " OR ".join(
             f"{'instr' if sqlite else 'strpos'}({lower.format(name)}, %s) > 0" for name in NAMES
         )
-        where = "insurer_id = %s" if insurer_id is not None else "TRUE"
-        parts.append(f"SELECT %s, {COLUMNS} FROM {DELTAS} WHERE {where} {by_type} AND ({holds})")
-        params += [gram, *([] if insurer_id is None else [insurer_id]), *type_params, gram, gram]
+        parts.append(f"SELECT %s, {COLUMNS} FROM {DELTAS} WHERE {mine} {by_type} AND ({holds})")
+        params += [gram, *mine_params, *type_params, gram, gram]
     return f"({' UNION ALL '.join(parts)}) AS kept", params
 
 
@@ -349,13 +334,6 @@ def counts_of(insurer_id: int, order_type: str | None = None) -> dict[str, int]:
     """{state: number of the insurer's submitted orders in it} (of one order type, or of both), every insurer
     state present."""
     return _sums(_kept(insurer_id, order_type))[0]
-
-
-def held(insurer_id: int, order_type: str | None, state: str) -> tuple[str, list[Any]]:
-    """How many of the insurer's orders (of one type, or of both) are in ``state`` (in any state when empty),
-    as the SQL of a one-value query to embed as a subquery."""
-    kept, params = _kept(insurer_id, order_type)
-    return f"SELECT SUM({state or ' + '.join(STATES)}) FROM {kept}", params
 
 
 def counts_with_gram(
@@ -470,21 +448,22 @@ def tally(
         )
 
     rows_sql, rows_params = limited(matches, alternative)
-    population, population_params = held(insurer_id, order_type, tab)
+    # The insurer's orders (of the order type) in the tab, or in all.
+    kept, population_params = _kept(insurer_id, order_type)
+    population = f"SELECT SUM({tab or ' + '.join(STATES)}) FROM {kept}"
     tab_count, tab_params = "NULL", []
     if tab:  # counted only past the limit: along the tab (``walk``) when that reads fewer rows, else as above
         by_filter, by_filter_params = limited(
             matches.filter(status=tab), None if alternative is None else alternative.filter(status=tab)
         )
         walked, walked_params = limited(walk.filter(status=tab), None)
-        everything, everything_params = held(insurer_id, order_type, "")
+        everything = f"SELECT SUM({' + '.join(STATES)}) FROM {kept}"
         tab_count = (
             f"CASE WHEN COUNT(*) <= {EXACT_LIMIT} THEN NULL "
             f"WHEN ({population}) * ({population}) < {EXACT_LIMIT} * ({everything}) "
             f"THEN (SELECT COUNT(*) FROM ({walked}) AS walked) ELSE (SELECT COUNT(*) FROM ({by_filter}) AS tab) END"
         )
-        tab_params = [*population_params, *population_params, *everything_params, *walked_params]
-        tab_params += by_filter_params
+        tab_params = [*population_params * 3, *walked_params, *by_filter_params]
     least_column = f"({least})" if least else "NULL"
     sql = f"SELECT {_PER_STATE}, {tab_count}, {least_column}, ({population}) FROM ({rows_sql}) AS bounded"
     row = _fetch(sql, [*tab_params, *least_params, *population_params, *rows_params], matches.db)[0]

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 TRIGRAM = 3  # characters a trigram index needs to answer a query
 GRAMS_TABLE = "order_grams"
+NAMES = "applicant_name, project_name"
 
 
 def insurer_token(insurer_id: int) -> str:
@@ -99,74 +100,61 @@ def grams(applicant_name: str | None, project_name: str | None, insurer_id: int 
     return " ".join(sorted(found))
 
 
-def name_grams_json(applicant_name: str | None, project_name: str | None) -> str:
-    """``name_grams`` as a JSON array: SQLite's ``anze_name_grams``, read with ``json_each`` by the triggers
-    that keep the per-gram counts (counts.py)."""
-    return json.dumps(sorted(name_grams(applicant_name, project_name)), ensure_ascii=False)
-
-
-class Grams(Func):
-    """``anze_grams(applicant_name, project_name, insurer_id)`` on PostgreSQL, the expression of its GIN
-    index: filtered on directly (``@>``), so the planner reads the index and then each match's row once."""
-
-    function = "anze_grams"
-    arity = 3
-
-
 def register_functions(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """``connection_created``: SQLite's triggers call ``anze_grams``, so every connection that may write orders
-    needs it (a write through the sqlite3 shell fails instead of leaving the index behind)."""
+    needs it (a write through the sqlite3 shell fails instead of leaving the index behind). ``anze_name_grams``:
+    ``name_grams`` as a JSON array, read with ``json_each`` by the fold of the per-gram counts (counts.py);
+    ``anze_lower``: ``str.lower`` (SQLite's own ``lower`` knows only ASCII)."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function("anze_grams", 3, grams, deterministic=True)
-        connection.connection.create_function("anze_name_grams", 2, name_grams_json, deterministic=True)
-        connection.connection.create_function("anze_lower", 1, _lower, deterministic=True)
-
-
-def _lower(text: str | None) -> str | None:
-    return None if text is None else text.lower()
-
-
-def _grams_sql(row: str) -> str:
-    return f"anze_grams({row}.applicant_name, {row}.project_name, {row}.insurer_id)"
+        for name, arity, function in (
+            ("anze_grams", 3, grams),
+            ("anze_name_grams", 2, lambda *names: json.dumps(sorted(name_grams(*names)), ensure_ascii=False)),
+            ("anze_lower", 1, lambda text: None if text is None else text.lower()),
+        ):
+            connection.connection.create_function(name, arity, function, deterministic=True)
 
 
 FTS_TABLE = "order_fts"
-_SQLITE_TRIGGERS: dict[str, str] = {
-    "order_fts_ai": f"""
-        CREATE TRIGGER order_fts_ai AFTER INSERT ON orders_order BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, applicant_name, project_name)
-            VALUES (new.id, new.applicant_name, new.project_name);
-        END""",
-    "order_fts_ad": f"""
-        CREATE TRIGGER order_fts_ad AFTER DELETE ON orders_order BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, applicant_name, project_name)
-            VALUES ('delete', old.id, old.applicant_name, old.project_name);
-        END""",
-    # Only a change of the two names touches the index: the many status updates of the workflow do not.
-    "order_fts_au": f"""
-        CREATE TRIGGER order_fts_au AFTER UPDATE OF applicant_name, project_name ON orders_order BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, applicant_name, project_name)
-            VALUES ('delete', old.id, old.applicant_name, old.project_name);
-            INSERT INTO {FTS_TABLE}(rowid, applicant_name, project_name)
-            VALUES (new.id, new.applicant_name, new.project_name);
-        END""",
-}
-_SQLITE_GRAM_TRIGGERS: dict[str, str] = {
-    "order_grams_ai": f"""
-        CREATE TRIGGER order_grams_ai AFTER INSERT ON orders_order BEGIN
-            INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, {_grams_sql("new")});
-        END""",
-    # A contentless FTS5 table forgets a row only when told the exact tokens it was given.
-    "order_grams_ad": f"""
-        CREATE TRIGGER order_grams_ad AFTER DELETE ON orders_order BEGIN
-            INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) VALUES ('delete', old.id, {_grams_sql("old")});
-        END""",
-    "order_grams_au": f"""
-        CREATE TRIGGER order_grams_au AFTER UPDATE OF applicant_name, project_name, insurer_id ON orders_order BEGIN
-            INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) VALUES ('delete', old.id, {_grams_sql("old")});
-            INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, {_grams_sql("new")});
-        END""",
-}
+_GRAMS_OF = "anze_grams({row}.applicant_name, {row}.project_name, {row}.insurer_id)"
+
+
+def _sync_triggers(table: str, columns: str, values: str, watched: str) -> dict[str, str]:
+    """The triggers that keep the FTS5 ``table`` (its ``columns``: ``values`` of a ``{row}``) following the orders:
+    an order's row added on insert, forgotten on delete, both on an update of the ``watched`` columns only (the
+    many status updates of the workflow touch no index). FTS5 forgets a row (its 'delete' command) only when told
+    the exact values it indexed — a contentless table has no other copy: hence the old row's ``values``."""
+    add = f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {values.format(row='new')});"
+    forget = f"INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {values.format(row='old')});"
+    return {
+        f"{table}_{name}": f"CREATE TRIGGER {table}_{name} AFTER {event} ON orders_order BEGIN {body} END"
+        for name, event, body in (
+            ("ai", "INSERT", add),
+            ("ad", "DELETE", forget),
+            ("au", f"UPDATE OF {watched}", f"{forget} {add}"),
+        )
+    }
+
+
+# SQLite's FTS5 tables, the names' trigrams and the grams: each with its module, its triggers, and the statements
+# that index every order again.
+_SQLITE_INDEXES: tuple[tuple[str, str, dict[str, str], list[str]], ...] = (
+    (
+        FTS_TABLE,
+        "fts5(applicant_name, project_name, content='orders_order', content_rowid='id', tokenize='trigram')",
+        _sync_triggers(FTS_TABLE, NAMES, "{row}.applicant_name, {row}.project_name", NAMES),
+        [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"],
+    ),
+    (
+        GRAMS_TABLE,
+        "fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
+        _sync_triggers(GRAMS_TABLE, "grams", _GRAMS_OF, "applicant_name, project_name, insurer_id"),
+        # A contentless table cannot 'rebuild': empty it and index every order again.
+        [
+            f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')",
+            f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT id, {_GRAMS_OF.format(row='orders_order')} FROM orders_order",
+        ],
+    ),
+)
 
 
 def _pg_substrings(longest: int) -> str:
@@ -207,11 +195,6 @@ _PG_GRAMS_BODIES = {
     "anze_name_grams(text, text)": f"BEGIN RETURN ({_pg_substrings(2)}); END",
     "anze_grams(text, text, bigint)": _PG_GRAMS_LOOP,
 }
-_PG_GRAMS_FUNCTIONS = tuple(
-    f"CREATE OR REPLACE FUNCTION {signature} RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE "
-    f"AS $${body}$$"
-    for signature, body in _PG_GRAMS_BODIES.items()
-)
 _PG_GRAMS_EXPRESSION = "anze_grams(applicant_name, project_name, insurer_id)"
 _PG_INDEXES: dict[str, str] = {
     "order_applicant_trgm": "CREATE INDEX IF NOT EXISTS order_applicant_trgm ON orders_order "
@@ -225,26 +208,35 @@ _PG_INDEXES: dict[str, str] = {
 # of the table, and the planner then walks the insurer's orders by time testing each row instead of reading
 # the few matches from the trigram index (bench_orders; figures in docs/BENCH.md, "Figures behind the code").
 PG_NAME_STATISTICS = 1000
-_PG_STATISTICS = [
-    f"ALTER INDEX {name} ALTER COLUMN 1 SET STATISTICS {PG_NAME_STATISTICS}"
-    for name in ("order_applicant_trgm", "order_project_trgm")
-]
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
-    """Create the search index of this database if it is missing (idempotent; cheap when present)."""
-    if connection.vendor == "sqlite":
-        _install_sqlite(connection)
-    elif connection.vendor == "postgresql":
-        install_functions(connection)
+    """Create the search indexes of this database where missing (idempotent; cheap when present). SQLite's FTS5
+    tables then index every order again: orders written while a trigger was missing are not in them."""
+    install_functions(connection)
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order'")
             present = {row[0] for row in cursor.fetchall()}
             for name, sql in _PG_INDEXES.items():
                 if name not in present:
                     cursor.execute(sql)
-            for sql in _PG_STATISTICS:  # (idempotent; takes effect at the next ANALYZE)
-                cursor.execute(sql)
+            for name in ("order_applicant_trgm", "order_project_trgm"):  # (takes effect at the next ANALYZE)
+                cursor.execute(f"ALTER INDEX {name} ALTER COLUMN 1 SET STATISTICS {PG_NAME_STATISTICS}")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+            present = {row[0] for row in cursor.fetchall()}
+            if "orders_order" not in present:
+                return  # before migration 0001 (or after rolling it back): nothing to index yet
+            for table, module, triggers, reindex in _SQLITE_INDEXES:
+                missing = [name for name in triggers if name not in present]
+                if table in present and not missing:
+                    continue
+                if table not in present:
+                    cursor.execute(f"CREATE VIRTUAL TABLE {table} USING {module}")
+                for sql in [*(triggers[name] for name in missing), *reindex]:
+                    cursor.execute(sql)
 
 
 def install_functions(connection: BaseDatabaseWrapper) -> None:
@@ -258,89 +250,34 @@ def install_functions(connection: BaseDatabaseWrapper) -> None:
             "SELECT count(DISTINCT prosrc) FROM pg_proc WHERE prosrc = ANY(%s)",
             [[*_PG_GRAMS_BODIES.values()]],
         )
-        if cursor.fetchone()[0] == len(_PG_GRAMS_FUNCTIONS):
+        if cursor.fetchone()[0] == len(_PG_GRAMS_BODIES):
             return
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for sql in _PG_GRAMS_FUNCTIONS:
-            cursor.execute(sql)
+        for signature, body in _PG_GRAMS_BODIES.items():
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {signature} RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE "
+                f"AS $${body}$$"
+            )
 
 
-def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-        present = {row[0] for row in cursor.fetchall()}
-        if "orders_order" not in present:
-            return  # before migration 0001 (or after rolling it back): nothing to index yet
-        _install_sqlite_index(
-            cursor,
-            present,
-            FTS_TABLE,
-            "fts5(applicant_name, project_name, content='orders_order', content_rowid='id', tokenize='trigram')",
-            _SQLITE_TRIGGERS,
-            [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"],
-        )
-        _install_sqlite_index(
-            cursor,
-            present,
-            GRAMS_TABLE,
-            "fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
-            _SQLITE_GRAM_TRIGGERS,
-            # A contentless table cannot 'rebuild': empty it and index every order again.
-            [
-                f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')",
-                f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT id, {_grams_sql('orders_order')} FROM orders_order",
-            ],
-        )
-
-
-def _install_sqlite_index(
-    cursor: Any, present: set[str], table: str, module: str, triggers: dict[str, str], reindex: list[str]
-) -> None:
-    """Create the FTS5 ``table`` and its ``triggers`` where missing; then index every order again, since
-    orders written while the triggers were missing are not in it."""
-    missing = [name for name in triggers if name not in present]
-    if table in present and not missing:
-        return
-    if table not in present:
-        cursor.execute(f"CREATE VIRTUAL TABLE {table} USING {module}")
-    for name in missing:
-        cursor.execute(triggers[name])
-    for sql in reindex:
-        cursor.execute(sql)
-
-
-def uninstall(connection: BaseDatabaseWrapper) -> None:
-    uninstall_grams(connection)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for name in _SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for name in _PG_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
-def uninstall_grams(connection: BaseDatabaseWrapper) -> None:
-    """Drop the grams index and what feeds it; ``install`` builds it again from the orders, with what the code
-    now puts in it (migration 0006 added the trigrams and punctuation: a contentless index must be given back,
-    token for token, what it holds to forget a row, so it cannot be changed in place)."""
+def uninstall(connection: BaseDatabaseWrapper, *, grams_only: bool = False) -> None:
+    """Drop the search indexes and what feeds them; with ``grams_only`` the grams index alone, which ``install``
+    builds again from the orders with what the code now puts in it (migration 0006 added the trigrams and
+    punctuation: a contentless index must be given back, token for token, what it holds to forget a row, so it
+    cannot be changed in place)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for name in _SQLITE_GRAM_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(f"DROP TABLE IF EXISTS {GRAMS_TABLE}")
+            # The grams' table (the second) alone, or both, the grams' first.
+            for table, _, triggers, _ in _SQLITE_INDEXES[1:] if grams_only else _SQLITE_INDEXES[::-1]:
+                for name in triggers:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {GRAMS_TABLE}")
             # (``anze_name_grams`` stays: the counts' trigger calls it too, see counts.py.)
             cursor.execute("DROP FUNCTION IF EXISTS anze_grams(text, text, bigint)")
-
-
-def _fts_phrase(term: str) -> str:
-    """The term as one FTS5 phrase: a substring match under the trigram tokenizer, whatever it contains
-    (quotes doubled, so 「"」, ``AND`` or ``*`` are searched for, not parsed)."""
-    return '"' + term.replace('"', '""') + '"'
+            for name in [] if grams_only else _PG_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def name_matches(
@@ -365,12 +302,11 @@ def name_matches(
     if every_insurer and is_gram(term):
         return _holding_grams(queryset, [term.lower()], None)
     if connections[queryset.db].vendor == "sqlite" and len(term) >= TRIGRAM:
-        return queryset.filter(
-            pk__in=RawSQL(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                [_fts_phrase(term)],
-            )
-        )
+        # The term as one FTS5 phrase: a substring match under the trigram tokenizer, whatever it contains
+        # (quotes doubled, so 「"」, ``AND`` or ``*`` are searched for, not parsed).
+        phrase = '"' + term.replace('"', '""') + '"'
+        keys = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase])
+        return queryset.filter(pk__in=keys)
     return queryset.filter(names_hold(term))
 
 
@@ -384,14 +320,20 @@ def _holding_grams(
     if connections[queryset.db].vendor == "postgresql":
         from django.contrib.postgres.fields import ArrayField  # (imports psycopg)
 
-        grams_of = Grams("applicant_name", "project_name", "insurer_id", output_field=ArrayField(TextField()))
-        if through:
-            from .models import Order
+        from .models import Order
 
-            holders = Order.objects.order_by().alias(name_grams=grams_of)
-            held = holders.filter(name_grams__contains=[*tokens, *insurer]).values("pk")
-            return queryset.filter(**{f"{through}__in": held})
-        return queryset.alias(name_grams=grams_of).filter(name_grams__contains=[*tokens, *insurer])
+        # The expression of the GIN index, filtered on directly (``@>``): the planner reads the index, then each
+        # match's row once.
+        grams_of = Func(
+            "applicant_name",
+            "project_name",
+            "insurer_id",
+            function="anze_grams",
+            output_field=ArrayField(TextField()),
+        )
+        holders = (Order.objects.order_by() if through else queryset).alias(name_grams=grams_of)
+        holders = holders.filter(name_grams__contains=[*tokens, *insurer])
+        return queryset.filter(**{f"{through}__in": holders.values("pk")}) if through else holders
     query = " ".join([*(gram_token(token) for token in tokens), *insurer])
     keys = RawSQL(f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [query])
     return queryset.filter(**{f"{through}_id__in" if through else "pk__in": keys})
@@ -421,17 +363,15 @@ def _names_hold(queryset: QuerySet[Any], term: str, through: str = "") -> QueryS
     as the grams are, contain ``term``: the test of a longer term's candidates. No index serves it, on
     purpose: on PostgreSQL an ``icontains`` here let the planner AND the trigram indexes into the grams' bitmap,
     and their inexact matches made it recheck every candidate by computing its grams again."""
-    term = term.strip()
-    if term.lower() == term.upper():  # nothing to fold (Chinese, digits): the database's own LIKE is exact
-        return queryset.filter(
-            Q(**{f"{through}applicant_name__contains": term})
-            | Q(**{f"{through}project_name__contains": term})
-        )
-    lowered = term.lower()
-    return queryset.alias(
-        _applicant_lower=NameLower(f"{through}applicant_name"),
-        _project_lower=NameLower(f"{through}project_name"),
-    ).filter(Q(_applicant_lower__contains=lowered) | Q(_project_lower__contains=lowered))
+    term, names = term.strip(), [f"{through}applicant_name", f"{through}project_name"]
+    if term.lower() != term.upper():  # letters to fold (Chinese, digits: the database's own LIKE is exact)
+        queryset = queryset.alias(_applicant_lower=NameLower(names[0]), _project_lower=NameLower(names[1]))
+        term, names = term.lower(), ["_applicant_lower", "_project_lower"]
+    return queryset.filter(_either(names, "contains", term))
+
+
+def _either(names: list[str], lookup: str, term: str) -> Q:
+    return Q(**{f"{names[0]}__{lookup}": term}) | Q(**{f"{names[1]}__{lookup}": term})
 
 
 def names_contain(queryset: QuerySet[Any], term: str, through: str = "") -> QuerySet[Any]:
@@ -452,7 +392,4 @@ def names_contain(queryset: QuerySet[Any], term: str, through: str = "") -> Quer
 def names_hold(term: str, through: str = "") -> Q:
     """The condition of ``names_contain`` on PostgreSQL (``icontains``: on SQLite a ``LIKE``, case-insensitive
     for ASCII letters), for a query of other rows than orders: ``through`` is the path to the order ("order__")."""
-    term = term.strip()
-    return Q(**{f"{through}applicant_name__icontains": term}) | Q(
-        **{f"{through}project_name__icontains": term}
-    )
+    return _either([f"{through}applicant_name", f"{through}project_name"], "icontains", term.strip())

@@ -64,15 +64,7 @@ def _exact_or_prefix(
 
 # The search form's fields; without any of them (订单类型 aside) the tab counts come from InsurerOrderCounts
 # (counts.py).
-SEARCH_FIELDS: tuple[str, ...] = (
-    "application_no",
-    "name",
-    "credit_code",
-    "contact_phone",
-    "order_type",
-    "start",
-    "end",
-)
+SEARCH_FIELDS = ("application_no", "name", "credit_code", "contact_phone", "order_type", "start", "end")
 
 
 def search_orders(
@@ -204,9 +196,7 @@ def order_page(
 
 def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> OrderList:
     """The insurer's 订单管理 list: two queries whatever the page size (the counts, then the page)."""
-    tab = filters.get("tab") or ""
-    if tab not in INSURER_STATUSES:
-        tab = ""
+    tab = filters.get("tab") if filters.get("tab") in INSURER_STATUSES else ""
     sort = filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT
     insurer_id = request.user.organisation_id  # type: ignore[union-attr]
     mine = orders_visible_to(request.user)  # type: ignore[arg-type]
@@ -218,17 +208,17 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
     by_row = search_orders(mine, filters, insurer_id=insurer_id, by_row=True) if name else qs
     # Every filter tested on each row read along the list's index (a name in more than EXACT_LIMIT orders is).
     walk = search_orders(mine, filters, insurer_id=insurer_id, by_row=True, walk=True)
-    scan = None
-    estimated = False
+    scan, estimated, more, tab_total = None, False, False, None
     if searching == ["name"]:  # the name alone: its matches can also be read row by row along the list
         if search.is_gram(name):  # a character or a pair: its counts are kept, like the insurer's
             counts, everything = insurer_counts.counts_with_gram(insurer_id, name, order_type)
         else:  # counted, or estimated when its pairs say it is in too many orders to count
             found = insurer_counts.counts_with_pairs(insurer_id, search.bounding_grams(name), order_type, qs)
             counts, everything, estimated = found.counts, found.everything, found.estimated
-        scan = Scan(by_row, everything[tab] if tab else sum(everything.values()))
-    more, tab_total = False, None
-    if searching and scan is None:  # other fields: counted up to EXACT_LIMIT matches, in one statement
+        scan = Scan(
+            by_row.filter(status=tab) if tab else by_row, everything[tab] if tab else sum(everything.values())
+        )
+    elif searching:  # other fields: counted up to EXACT_LIMIT matches, in one statement
         found = insurer_counts.tally(
             qs,
             tab=tab,
@@ -241,31 +231,24 @@ def insurer_order_list(request: HttpRequest, *, filters: Mapping[str, Any]) -> O
         counts, more, tab_total, population = found.counts, found.more, found.tab_total, found.population
         if found.by_row:  # the name is in too many orders: test it on each row
             qs = by_row
-    elif not searching:  # no filter, or only 订单类型: the trigger-kept counts
+    else:  # no filter, or only 订单类型: the trigger-kept counts
         counts = insurer_counts.counts_of(insurer_id, order_type)
-    if tab:
-        qs = qs.filter(status=tab)
-        if scan is not None:
-            scan.queryset = scan.queryset.filter(status=tab)
-    total = counts[tab] if tab else sum(counts.values())
-    if more and tab_total is not None and tab_total <= insurer_counts.EXACT_LIMIT:
-        total = tab_total  # the tab's own number, counted within the limit: an exact page
-    elif more:
+    if more and (tab_total is None or tab_total > insurer_counts.EXACT_LIMIT):
         # The filters most rows pass, tested on each row read along the list's index (the planner, not
         # knowing how many pass, sorted all the orders of a telephone prefix "1" for the first page).
-        unindexed = [field for field in searching if field not in ("start", "end")]
+        walked = population if [field for field in searching if field not in ("start", "end")] else None
+        walk = walk.filter(status=tab) if tab else walk
         page = order_page(
-            request,
-            walk.filter(status=tab) if tab else walk,
-            total=insurer_counts.EXACT_LIMIT,
-            sort=str(sort),
-            more=True,
-            walked=population if unindexed else None,
+            request, walk, total=insurer_counts.EXACT_LIMIT, sort=sort, more=True, walked=walked
         )
-        return OrderList(page=page, counts=counts, tab=tab, sort=str(sort), more=True, tab_total=tab_total)
-    page = order_page(request, qs, total=total, sort=str(sort), scan=scan, estimated=estimated)
+    else:  # an exact page (past the limit, the tab's own number was counted within it)
+        total = (
+            tab_total if more and tab_total is not None else (counts[tab] if tab else sum(counts.values()))
+        )
+        qs = qs.filter(status=tab) if tab else qs
+        page = order_page(request, qs, total=total, sort=sort, scan=scan, estimated=estimated)
     return OrderList(
-        page=page, counts=counts, tab=tab, sort=str(sort), estimated=estimated, more=more, tab_total=tab_total
+        page=page, counts=counts, tab=tab, sort=sort, estimated=estimated, more=more, tab_total=tab_total
     )
 
 

@@ -8,7 +8,7 @@ from django.db import migrations
 def rebuild_grams(apps, schema_editor):
     from anze.orders import counts, search
 
-    search.uninstall_grams(schema_editor.connection)
+    search.uninstall(schema_editor.connection, grams_only=True)
     search.install(schema_editor.connection)
     counts.uninstall(schema_editor.connection)  # (put back and counted again by 0008)
 

@@ -89,7 +89,7 @@ def test_the_grams_index_is_built_again_from_the_orders(cast, offline):
     if not SQLITE:  # (as in a migration: no foreign key left to check before the index is built)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    search.uninstall_grams(connection)
+    search.uninstall(connection, grams_only=True)
     search.install(connection)
     assert found(cast.clerk, "官桥镇石材") == {"官桥石材厂"}
     assert found(cast.clerk, "官桥") == {"官桥石材厂"}
