@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 
@@ -18,3 +19,9 @@ def hx_message(response: Any) -> str:
         if name in events:
             return events[name]["message"]
     return ""
+
+
+def shows_word(page: str, word: str) -> bool:
+    """Whether ``page`` holds ``word`` on its own, not inside a longer run of letters and digits: a page's random
+    CSRF token holds "NaN" or "None" once in a few thousand pages, which made "NaN" not in page fail by chance."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", page) is not None

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
+from anze.core.testing import shows_word
 from anze.documents import testing as files
 from anze.orders import applications, scenarios, workflow
 from anze.orders.models import OrderStatus
@@ -37,7 +38,7 @@ def test_it_shows_every_section_of_an_issued_order(online, clerk):
         "安全生产宣传教育培训",  # 意向服务项目
     ):
         assert text in page, text
-    assert "NaN" not in page
+    assert not shows_word(page, "NaN")
 
 
 def test_it_shows_待报价_before_the_quote(online, clerk):

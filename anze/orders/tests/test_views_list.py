@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.test import RequestFactory
 from django.utils import timezone
 
+from anze.core.testing import shows_word
 from anze.orders import applications, counts, presenters, scenarios, selectors, synthetic, workflow
 from anze.orders.models import Order, OrderStatus
 from anze.orders.scopes import orders_visible_to
@@ -61,7 +62,7 @@ def test_it_shows_the_columns_of_the_seed_and_never_nan(online, offline, clerk):
     assert "12,000.00" in quoted_row and "500.00万元" in quoted_row and "5.00万元" in quoted_row
     assert "待报价" in waiting_row and "线下订单" in waiting_row
     assert waiting.applicant_credit_code in waiting_row and waiting.contact_phone in waiting_row
-    assert "NaN" not in page and "None" not in page
+    assert not shows_word(page, "NaN") and not shows_word(page, "None")
     assert (
         'class="tag tag-primary">待确认报价' in quoted_row and 'class="tag tag-warning">待出函' in waiting_row
     )
