@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[3] / "bin" / "code-lines"
 
 
-def _code_lines():  # type: ignore[no-untyped-def]
+def _code_lines() -> Callable[[str], int]:
     loader = importlib.machinery.SourceFileLoader("code_lines", str(SCRIPT))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("code_lines", loader))
+    spec = importlib.util.spec_from_loader("code_lines", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
-    return module.code_lines
+    code_lines: Callable[[str], int] = module.code_lines
+    return code_lines
 
 
 SOURCE = '''"""A module's docstring,
