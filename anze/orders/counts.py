@@ -46,7 +46,7 @@ COLUMNS = ", ".join(STATES)
 assert OrderStatus.DRAFT not in STATES  # drafts are never submitted, hence never counted
 # The columns whose change moves an order between counts: an update that changes none of them (most saves of
 # an order) leaves the counts alone.
-NAMES = ("applicant_name", "project_name")  # the names whose grams are counted (search.name_grams)
+NAMES = search.NAMES  # the names whose grams are counted (search.name_grams)
 COUNTED = ("status", "insurer_id", "submitted_at", "order_type", "applicant_name", "project_name")
 # PostgreSQL's advisory lock of ``fold``: a second folder (one per machine) skips its round.
 FOLD_LOCK = 0x616E7A65  # "anze"

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 TRIGRAM = 3  # characters a trigram index needs to answer a query
 GRAMS_TABLE = "order_grams"
-NAMES = "applicant_name, project_name"
+NAMES = ("applicant_name", "project_name")  # the names searched, and counted by their grams (counts.py)
 
 
 def insurer_token(insurer_id: int) -> str:
@@ -141,7 +141,9 @@ _SQLITE_INDEXES: tuple[tuple[str, str, dict[str, str], list[str]], ...] = (
     (
         FTS_TABLE,
         "fts5(applicant_name, project_name, content='orders_order', content_rowid='id', tokenize='trigram')",
-        _sync_triggers(FTS_TABLE, NAMES, "{row}.applicant_name, {row}.project_name", NAMES),
+        _sync_triggers(
+            FTS_TABLE, ", ".join(NAMES), "{row}.applicant_name, {row}.project_name", ", ".join(NAMES)
+        ),
         [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"],
     ),
     (
